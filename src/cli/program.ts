@@ -1,0 +1,37 @@
+import { Command, CommanderError } from 'commander';
+import { exitCodeOf, NurtureError } from '../errors.js';
+import { registerClvCommand } from './commands/clv.js';
+import { registerDemoCommands } from './commands/demo.js';
+import { registerImportCommand } from './commands/import.js';
+import type { CliDeps } from './context.js';
+
+/** Builds the `nurture` command; every subcommand calls the same functions as the API. */
+export function buildProgram(deps: CliDeps): Command {
+  const program = new Command('nurture')
+    .description('Nurture: customer retention for online shops (segments, CLV, automated care)')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: deps.out, writeErr: deps.err });
+  registerImportCommand(program, deps);
+  registerDemoCommands(program, deps);
+  registerClvCommand(program);
+  return program;
+}
+
+/** Runs the CLI and returns the process exit code; expected errors print a message, not a stack. */
+export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
+  const program = buildProgram(deps);
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof NurtureError) {
+      deps.err(`nurture: ${error.message}\n`);
+      return exitCodeOf(error);
+    }
+    deps.err(`nurture: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return exitCodeOf(error);
+  }
+}

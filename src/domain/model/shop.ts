@@ -1,0 +1,11 @@
+import { z } from 'zod';
+
+export const DEFAULT_SHOP_ID = 'default';
+
+export const shopSchema = z.object({
+  shopId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lowercase letters, digits, _ or -'),
+  name: z.string().min(1),
+  currency: z.string().length(3).default('VND'),
+  timezone: z.string().default('Asia/Ho_Chi_Minh'),
+});
+export type Shop = z.infer<typeof shopSchema>;

@@ -1,0 +1,60 @@
+/**
+ * Expected failures carry a code. The mapping from code to HTTP status and process exit code
+ * lives here and nowhere else.
+ */
+export const ERROR_CODES = {
+  invalid_input: { http: 400, exit: 2 },
+  invalid_file: { http: 400, exit: 3 },
+  not_found: { http: 404, exit: 4 },
+  conflict: { http: 409, exit: 5 },
+  not_enough_data: { http: 422, exit: 6 },
+  store_unavailable: { http: 503, exit: 7 },
+  internal: { http: 500, exit: 1 },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** A place in an input: a file line/column, a JSON path or a query position. */
+export interface ErrorLocation {
+  file?: string;
+  line?: number;
+  column?: string | number;
+  path?: string;
+}
+
+export interface ErrorDetail extends ErrorLocation {
+  reason: string;
+}
+
+export class NurtureError extends Error {
+  readonly code: ErrorCode;
+  readonly details: readonly ErrorDetail[];
+
+  constructor(code: ErrorCode, message: string, details: readonly ErrorDetail[] = []) {
+    super(message);
+    this.name = 'NurtureError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function httpStatusOf(error: unknown): number {
+  return error instanceof NurtureError ? ERROR_CODES[error.code].http : ERROR_CODES.internal.http;
+}
+
+export function exitCodeOf(error: unknown): number {
+  return error instanceof NurtureError ? ERROR_CODES[error.code].exit : ERROR_CODES.internal.exit;
+}
+
+export function formatLocation(loc: ErrorLocation): string {
+  const parts: string[] = [];
+  if (loc.file) parts.push(loc.file);
+  if (loc.line !== undefined) parts.push(`line ${loc.line}`);
+  if (loc.column !== undefined) parts.push(`column ${loc.column}`);
+  if (loc.path) parts.push(loc.path);
+  return parts.join(', ');
+}
+
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`unhandled ${what}: ${JSON.stringify(value)}`);
+}

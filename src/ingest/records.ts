@@ -1,0 +1,45 @@
+import type { CustomerInput, EventInput, OrderInput, Product } from '../domain/model/index.js';
+
+/** A row the importer could not take, with the place it came from. */
+export interface Reject {
+  line: number;
+  column?: string;
+  reason: string;
+}
+
+export interface Located<T> {
+  line: number;
+  value: T;
+}
+
+/** What a format reader yields: validated records in file order, and the rows it rejected. */
+export interface ParsedBatch {
+  customers: Located<CustomerInput>[];
+  orders: Located<OrderInput>[];
+  events: Located<EventInput>[];
+  rejects: Reject[];
+  /** Data rows read so far in the whole file (not counting the header). */
+  rowsRead: number;
+  /** Bytes read so far, for the progress bar. */
+  bytesRead: number;
+}
+
+export function emptyBatch(rowsRead = 0, bytesRead = 0): ParsedBatch {
+  return { customers: [], orders: [], events: [], rejects: [], rowsRead, bytesRead };
+}
+
+export const IMPORT_FORMATS = ['shopify-customers', 'shopify-orders', 'orders-csv', 'events-jsonl'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+export interface ReadOptions {
+  /** A parsed orders-csv mapping (see src/ingest/formats/mapping.ts); required for orders-csv. */
+  mappingFile?: string;
+  /** Shop currency, used when the file has none. */
+  currency: string;
+  /** Shop time zone, used for dates written without an offset. */
+  timezone: string;
+  batchSize?: number;
+}
+
+/** A catalog entry that a generator or a product feed brings (consumables and reorder cycles). */
+export type CatalogEntry = Product;

@@ -1,0 +1,148 @@
+import {
+  DuckDBDateValue,
+  DuckDBInstance,
+  type DuckDBConnection,
+  type DuckDBValue,
+  DuckDBTimestampTZValue,
+  DuckDBTypeId,
+} from '@duckdb/node-api';
+import { NurtureError } from '../errors.js';
+import type { LoadColumn, Row, SqlEngine, SqlValue } from './engine.js';
+
+/** DuckDB: one embedded connection; operations are serialised through a queue. */
+export class DuckDbEngine implements SqlEngine {
+  readonly dialect = 'duckdb' as const;
+  private queue: Promise<unknown> = Promise.resolve();
+  private inTransaction = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+  ) {}
+
+  static async open(path: string): Promise<DuckDbEngine> {
+    try {
+      const instance = await DuckDBInstance.create(path);
+      const conn = await instance.connect();
+      return new DuckDbEngine(instance, conn);
+    } catch (error) {
+      throw new NurtureError('store_unavailable', `cannot open DuckDB database ${path}: ${messageOf(error)}`);
+    }
+  }
+
+  private serial<T>(op: () => Promise<T>): Promise<T> {
+    if (this.inTransaction) return op();
+    const next = this.queue.then(op, op);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  all<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.serial(async () => {
+      const reader = await this.conn.runAndReadAll(sql, params.map(toDuckValue));
+      const dateCols = reader
+        .columnTypes()
+        .map((t, i) => (t.typeId === DuckDBTypeId.DATE ? reader.columnNames()[i] : undefined))
+        .filter((n): n is string => n !== undefined);
+      return reader.getRowObjectsJS().map((row) => normaliseRow(row, dateCols) as T);
+    });
+  }
+
+  run(sql: string, params: readonly SqlValue[] = []): Promise<void> {
+    return this.serial(async () => {
+      await this.conn.run(sql, params.length ? params.map(toDuckValue) : undefined);
+    });
+  }
+
+  load(table: string, columns: readonly LoadColumn[], data: readonly (readonly SqlValue[])[]): Promise<void> {
+    return this.serial(async () => {
+      const rows = data[0]?.length ?? 0;
+      if (rows === 0) return;
+      const [schema, name] = table.includes('.') ? (table.split('.') as [string, string]) : [null, table];
+      const appender = await this.conn.createAppender(name, schema);
+      try {
+        for (let r = 0; r < rows; r++) {
+          for (let c = 0; c < columns.length; c++) appendValue(appender, columns[c]!.type, data[c]![r]);
+          appender.endRow();
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+    });
+  }
+
+  transaction<T>(fn: (engine: SqlEngine) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    return this.serial(async () => {
+      await this.conn.run('BEGIN TRANSACTION');
+      this.inTransaction = true;
+      try {
+        const result = await fn(this);
+        await this.conn.run('COMMIT');
+        return result;
+      } catch (error) {
+        await this.conn.run('ROLLBACK');
+        throw error;
+      } finally {
+        this.inTransaction = false;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
+
+function appendValue(appender: Appender, type: LoadColumn['type'], value: SqlValue | undefined): void {
+  if (value === null || value === undefined) {
+    appender.appendNull();
+    return;
+  }
+  switch (type) {
+    case 'text':
+      appender.appendVarchar(String(value));
+      return;
+    case 'integer':
+      appender.appendBigInt(BigInt(Math.trunc(Number(value))));
+      return;
+    case 'double':
+      appender.appendDouble(Number(value));
+      return;
+    case 'boolean':
+      appender.appendBoolean(Boolean(value));
+      return;
+    case 'timestamp': {
+      const ms = value instanceof Date ? value.getTime() : Number(value);
+      appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(Math.round(ms)) * 1000n));
+      return;
+    }
+  }
+}
+
+function toDuckValue(value: SqlValue): DuckDBValue {
+  if (value instanceof Date) return new DuckDBTimestampTZValue(BigInt(value.getTime()) * 1000n);
+  return value;
+}
+
+function normaliseRow(row: Record<string, unknown>, dateCols: readonly string[]): Row {
+  for (const key in row) {
+    const v = row[key];
+    if (typeof v === 'bigint') row[key] = Number(v);
+  }
+  for (const key of dateCols) {
+    const v = row[key];
+    if (v instanceof Date) row[key] = v.toISOString().slice(0, 10);
+    else if (v instanceof DuckDBDateValue) row[key] = v.toString();
+  }
+  return row;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,115 @@
+import pg from 'pg';
+import { NurtureError } from '../errors.js';
+import type { LoadColumn, Row, SqlEngine, SqlValue } from './engine.js';
+
+const { Pool, types } = pg;
+
+/** Type parsers that make PostgreSQL rows look like DuckDB's: numbers for BIGINT/NUMERIC, dates as text. */
+const typeParsers = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === types.builtins.INT8 || oid === types.builtins.NUMERIC || oid === types.builtins.FLOAT8)
+      return (v: string) => Number(v);
+    if (oid === types.builtins.DATE) return (v: string) => v;
+    return types.getTypeParser(oid, format);
+  },
+};
+
+const PG_TYPES: Record<LoadColumn['type'], string> = {
+  text: 'text[]',
+  integer: 'bigint[]',
+  double: 'float8[]',
+  boolean: 'boolean[]',
+  timestamp: 'timestamptz[]',
+};
+
+/** Rows per `INSERT … SELECT FROM unnest(…)`: one array parameter per column keeps it fast. */
+const LOAD_CHUNK = 20_000;
+
+interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<{ rows: Row[] }>;
+}
+
+export interface PostgresOptions {
+  url: string;
+  /** Schema to work in (created if missing); tests give each suite its own. */
+  schema?: string;
+  poolSize?: number;
+}
+
+export class PostgresEngine implements SqlEngine {
+  readonly dialect = 'postgres' as const;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly client: Queryable,
+    private readonly inTransaction: boolean,
+  ) {}
+
+  static async open(options: PostgresOptions): Promise<PostgresEngine> {
+    const schema = options.schema;
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema))
+      throw new NurtureError('invalid_input', `invalid PostgreSQL schema name: ${schema}`);
+    const pool = new Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 4,
+      types: typeParsers,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    try {
+      if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      else await pool.query('SELECT 1');
+    } catch (error) {
+      await pool.end();
+      throw new NurtureError('store_unavailable', `cannot reach PostgreSQL: ${(error as Error).message}`);
+    }
+    return new PostgresEngine(pool, pool, false);
+  }
+
+  async all<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    const result = await this.client.query(sql, params as unknown[]);
+    return result.rows as T[];
+  }
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<void> {
+    await this.client.query(sql, params as unknown[]);
+  }
+
+  async load(table: string, columns: readonly LoadColumn[], data: readonly (readonly SqlValue[])[]): Promise<void> {
+    const rows = data[0]?.length ?? 0;
+    const names = columns.map((c) => c.name).join(', ');
+    const unnest = columns.map((c, i) => `$${i + 1}::${PG_TYPES[c.type]}`).join(', ');
+    const sql = `INSERT INTO ${table} (${names}) SELECT * FROM unnest(${unnest})`;
+    for (let start = 0; start < rows; start += LOAD_CHUNK) {
+      const end = Math.min(rows, start + LOAD_CHUNK);
+      await this.client.query(
+        sql,
+        data.map((col) => col.slice(start, end)),
+      );
+    }
+  }
+
+  async transaction<T>(fn: (engine: SqlEngine) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(new PostgresEngine(this.pool, client, true));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  /** Drops the schema (tests). */
+  async dropSchema(schema: string): Promise<void> {
+    await this.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  }
+}

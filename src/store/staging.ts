@@ -1,0 +1,120 @@
+import type { LoadColumn, SqlEngine, SqlValue } from './engine.js';
+
+/**
+ * Staging tables for set-based imports: rows are bulk-loaded here, then merged into the real
+ * tables with one SQL statement each. They are temporary (per connection) and emptied before
+ * each use; every import runs inside one transaction, so one connection.
+ */
+export interface StagingTable {
+  name: string;
+  columns: readonly LoadColumn[];
+}
+
+const t = (name: string, ...cols: [string, LoadColumn['type']][]): StagingTable => ({
+  name,
+  columns: cols.map(([n, type]) => ({ name: n, type })),
+});
+
+export const STAGE_KEYS = t('stage_keys', ['kind', 'text'], ['value', 'text']);
+
+export const STAGE_CUSTOMERS = t(
+  'stage_customers',
+  ['customer_id', 'text'],
+  ['authoritative', 'boolean'],
+  ['first_name', 'text'],
+  ['last_name', 'text'],
+  ['phone', 'text'],
+  ['email', 'text'],
+  ['city', 'text'],
+  ['province', 'text'],
+  ['country', 'text'],
+  ['source', 'text'],
+  ['accepts_email', 'boolean'],
+  ['accepts_sms', 'boolean'],
+  ['accepts_zalo', 'boolean'],
+  ['accepts_messenger', 'boolean'],
+  ['attributes', 'text'],
+  ['note', 'text'],
+  ['created_ms', 'double'],
+);
+
+export const STAGE_IDENTITIES = t('stage_identities', ['kind', 'text'], ['value', 'text'], ['customer_id', 'text']);
+
+export const STAGE_TAGS = t('stage_tags', ['customer_id', 'text'], ['tag', 'text']);
+
+export const STAGE_ABSORBED = t('stage_absorbed', ['loser_id', 'text'], ['survivor_id', 'text']);
+
+export const STAGE_ORDERS = t(
+  'stage_orders',
+  ['order_id', 'text'],
+  ['source', 'text'],
+  ['external_id', 'text'],
+  ['name', 'text'],
+  ['customer_id', 'text'],
+  ['status', 'text'],
+  ['financial_status', 'text'],
+  ['fulfillment_status', 'text'],
+  ['payment_method', 'text'],
+  ['currency', 'text'],
+  ['subtotal', 'text'],
+  ['shipping', 'text'],
+  ['taxes', 'text'],
+  ['discount', 'text'],
+  ['total', 'text'],
+  ['refunded', 'text'],
+  ['coupon_code', 'text'],
+  ['tags', 'text'],
+  ['created_ms', 'double'],
+  ['paid_ms', 'double'],
+  ['cancelled_ms', 'double'],
+);
+
+export const STAGE_LINES = t(
+  'stage_lines',
+  ['source', 'text'],
+  ['external_id', 'text'],
+  ['line_no', 'integer'],
+  ['sku', 'text'],
+  ['title', 'text'],
+  ['category', 'text'],
+  ['quantity', 'integer'],
+  ['price', 'text'],
+);
+
+export const STAGE_EVENTS = t(
+  'stage_events',
+  ['event_id', 'text'],
+  ['dedupe_key', 'text'],
+  ['name', 'text'],
+  ['customer_id', 'text'],
+  ['anonymous_id', 'text'],
+  ['occurred_ms', 'double'],
+  ['properties', 'text'],
+);
+
+export const STAGE_REFERRALS = t('stage_referrals', ['customer_id', 'text'], ['ref', 'text'], ['source', 'text']);
+
+const SQL_TYPES: Record<LoadColumn['type'], string> = {
+  text: 'VARCHAR',
+  integer: 'BIGINT',
+  double: 'DOUBLE PRECISION',
+  boolean: 'BOOLEAN',
+  timestamp: 'TIMESTAMPTZ',
+};
+
+/** Creates the staging table if this connection has not yet, and empties it. */
+export async function prepareStage(engine: SqlEngine, table: StagingTable): Promise<void> {
+  const cols = table.columns.map((c) => `${c.name} ${SQL_TYPES[c.type]}`).join(', ');
+  await engine.run(`CREATE TEMPORARY TABLE IF NOT EXISTS ${table.name} (${cols})`);
+  await engine.run(`DELETE FROM ${table.name}`);
+}
+
+/** Empties and fills a staging table. */
+export async function stage(
+  engine: SqlEngine,
+  table: StagingTable,
+  data: readonly (readonly SqlValue[])[],
+): Promise<void> {
+  await prepareStage(engine, table);
+  await engine.load(table.name, table.columns, data);
+}
