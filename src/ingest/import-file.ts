@@ -56,6 +56,7 @@ export async function importFile(store: Store, options: ImportFileOptions): Prom
 
   const run = store.transaction(async (tx) => {
     const referrals = [];
+    const session = await tx.beginImport(options.shopId);
     const batches = readFormat(options.format, options.path, {
       currency: shop.currency,
       timezone: shop.timezone,
@@ -67,7 +68,7 @@ export async function importFile(store: Store, options: ImportFileOptions): Prom
       totals.rowsRead = batch.rowsRead;
       // Once a row is bad and the import is all-or-nothing, the rest is only validated.
       if (rejects.length === 0 || options.skipInvalid) {
-        const result = await tx.importBatch(options.shopId, valuesOf(batch), importId, startedAt);
+        const result = await tx.importBatch(options.shopId, valuesOf(batch), importId, startedAt, session);
         totals.customers += result.newCustomers;
         totals.orders += result.orders;
         totals.events += result.events;

@@ -10,6 +10,7 @@ import {
   STAGE_IDENTITIES,
   STAGE_KEYS,
   STAGE_LINES,
+  STAGE_NEW_CUSTOMERS,
   STAGE_ORDERS,
   STAGE_TAGS,
   stage,
@@ -23,7 +24,26 @@ export interface ImportBatchInput {
   events: readonly EventInput[];
 }
 
+/**
+ * State carried across the batches of one import. What the store held when the import began
+ * decides whether a batch must look keys and orders up at all: a first import into an empty
+ * shop never has to, and keys written by earlier batches are remembered here.
+ */
+export interface ImportSession {
+  storeHadIdentities: boolean;
+  storeHadOrders: boolean;
+  /** keyString → customer id for keys written by this import. */
+  written: Map<string, string>;
+}
+
+export async function beginImportSession(db: SqlEngine, shopId: string): Promise<ImportSession> {
+  const any = async (table: string) =>
+    (await db.all(`SELECT 1 AS x FROM ${table} WHERE shop_id = $1 LIMIT 1`, [shopId])).length > 0;
+  return { storeHadIdentities: await any('customer_identities'), storeHadOrders: await any('orders'), written: new Map() };
+}
+
 export interface ImportContext {
+  session: ImportSession;
   importId: string;
   now: Date;
   newCustomerId: () => string;
@@ -60,7 +80,20 @@ export async function writeImportBatch(
     ...batch.orders.map((o) => orderKeys(o)),
     ...eventKeys.map((k) => k.filter((key) => key.kind !== ANY_EXTERNAL)),
   ];
-  const known = await lookupKnownKeys(db, shopId, records, eventKeys);
+  const known = ctx.session.storeHadIdentities
+    ? await lookupKnownKeys(db, shopId, records, eventKeys)
+    : new Map<string, string>();
+  for (const keys of records)
+    for (const k of keys) {
+      const ks = keyString(k);
+      const owner = ctx.session.written.get(ks);
+      if (owner !== undefined && !known.has(ks)) known.set(ks, owner);
+    }
+  for (const keys of eventKeys)
+    for (const k of keys) {
+      const owner = k.kind === ANY_EXTERNAL ? ctx.session.written.get(`${ANY_EXTERNAL}\u0000${k.value}`) : undefined;
+      if (owner !== undefined) known.set(keyString(k), owner);
+    }
   // An event whose userId is not known must not invent a customer from it.
   const eventRecords = eventKeys.map((keys) =>
     keys.filter((k) => k.kind !== ANY_EXTERNAL || known.has(keyString(k))),
@@ -77,8 +110,9 @@ export async function writeImportBatch(
   const customerOf = (i: number): string => resolution.customerOf[i]!;
   const eventCustomer = (i: number): string | null => resolution.customerOf[nc + no + i] ?? null;
 
+  rememberKeys(ctx.session, identityRecords, resolution.customerOf, resolution.absorbed);
   await writeCustomers(db, shopId, batch, resolution.newCustomers, customerOf, eventCustomer, ctx.now);
-  await writeIdentities(db, shopId, identityRecords, customerOf, ctx.now);
+  await writeIdentities(db, shopId, identityRecords, known, customerOf, ctx.now);
   await absorbCustomers(db, shopId, resolution.absorbed, ctx.now);
   await writeMerges(db, shopId, resolution.merges, identityRecords.length, batch, ctx);
   await writeTags(db, shopId, batch.customers, customerOf);
@@ -95,6 +129,29 @@ export async function writeImportBatch(
     events,
     referrals,
   };
+}
+
+function rememberKeys(
+  session: ImportSession,
+  records: readonly { keys: readonly IdentityKey[] }[],
+  customerOf: readonly (string | undefined)[],
+  absorbed: ReadonlyMap<string, string>,
+): void {
+  records.forEach((r, i) => {
+    const id = customerOf[i];
+    if (id === undefined) return;
+    for (const k of r.keys) {
+      if (k.kind === ANY_EXTERNAL) continue;
+      session.written.set(keyString(k), id);
+      // An event's userId may name this customer by any external id.
+      if (k.kind.startsWith('external:')) session.written.set(`${ANY_EXTERNAL}\u0000${k.value}`, id);
+    }
+  });
+  if (absorbed.size > 0)
+    for (const [ks, id] of session.written) {
+      const survivor = absorbed.get(id);
+      if (survivor !== undefined) session.written.set(ks, survivor);
+    }
 }
 
 function customerKeys(c: CustomerInput): IdentityKey[] {
@@ -252,6 +309,7 @@ async function writeCustomers(
   });
   const cols = columns(STAGE_CUSTOMERS);
   for (const row of staged.values()) push(cols, row);
+  await stage(db, STAGE_NEW_CUSTOMERS, [[...created]]);
   await stage(db, STAGE_CUSTOMERS, cols);
   const fields = [
     'first_name',
@@ -268,33 +326,37 @@ async function writeCustomers(
     'attributes',
     'note',
   ];
+  const list = fields.join(', ');
+  await db.run(
+    `INSERT INTO customers (shop_id, customer_id, ${list}, source, created_at, updated_at)
+     SELECT $1, customer_id, ${list}, source, to_timestamp(created_ms / 1000.0), $2
+     FROM stage_customers WHERE customer_id IN (SELECT customer_id FROM stage_new_customers)`,
+    [shopId, now],
+  );
   // A customers export is authoritative for profile fields; an order only fills the gaps.
-  const set = (authoritative: boolean) =>
-    fields
-      .map((f) =>
-        authoritative
-          ? `${f} = COALESCE(excluded.${f}, customers.${f})`
-          : `${f} = COALESCE(customers.${f}, excluded.${f})`,
-      )
-      .join(', ');
-  const changed = fields.map((f) => `customers.${f} IS DISTINCT FROM excluded.${f}`).join(' OR ');
+  // Either way a row is written only when something changes, so a re-import writes nothing.
   for (const authoritative of [true, false]) {
+    const value = (f: string) =>
+      authoritative ? `COALESCE(s.${f}, customers.${f})` : `COALESCE(customers.${f}, s.${f})`;
+    const changed = fields.map((f) => `customers.${f} IS DISTINCT FROM ${value(f)}`).join(' OR ');
     await db.run(
-      `INSERT INTO customers (shop_id, customer_id, ${fields.join(', ')}, source, created_at, updated_at)
-       SELECT $1, customer_id, ${fields.join(', ')}, source, to_timestamp(created_ms / 1000.0), $2
-       FROM stage_customers WHERE authoritative = $3
-       ON CONFLICT (shop_id, customer_id) DO UPDATE SET ${set(authoritative)},
-         created_at = LEAST(customers.created_at, excluded.created_at), updated_at = excluded.updated_at
-       WHERE ${authoritative ? changed : 'customers.created_at > excluded.created_at'}`,
+      `UPDATE customers SET ${fields.map((f) => `${f} = ${value(f)}`).join(', ')},
+         created_at = LEAST(customers.created_at, to_timestamp(s.created_ms / 1000.0)), updated_at = $2
+       FROM stage_customers s
+       WHERE customers.shop_id = $1 AND customers.customer_id = s.customer_id AND s.authoritative = $3
+         AND s.customer_id NOT IN (SELECT customer_id FROM stage_new_customers)
+         AND (${changed} OR customers.created_at > to_timestamp(s.created_ms / 1000.0))`,
       [shopId, now, authoritative],
     );
   }
 }
 
+/** Adds the keys the store did not know; known keys of absorbed customers move in absorbCustomers. */
 async function writeIdentities(
   db: SqlEngine,
   shopId: string,
   records: readonly { keys: readonly IdentityKey[] }[],
+  known: ReadonlyMap<string, string>,
   customerOf: (i: number) => string,
   now: Date,
 ): Promise<void> {
@@ -304,17 +366,16 @@ async function writeIdentities(
     for (const k of r.keys) {
       if (k.kind === ANY_EXTERNAL) continue;
       const ks = keyString(k);
-      if (seen.has(ks)) continue;
+      if (seen.has(ks) || known.has(ks)) continue;
       seen.add(ks);
       push(cols, [k.kind, k.value, customerOf(i)]);
     }
   });
+  if (cols[0]!.length === 0) return;
   await stage(db, STAGE_IDENTITIES, cols);
   await db.run(
     `INSERT INTO customer_identities (shop_id, kind, value, customer_id, created_at)
-     SELECT $1, kind, value, customer_id, $2 FROM stage_identities
-     ON CONFLICT (shop_id, kind, value) DO UPDATE SET customer_id = excluded.customer_id
-     WHERE customer_identities.customer_id <> excluded.customer_id`,
+     SELECT $1, kind, value, customer_id, $2 FROM stage_identities`,
     [shopId, now],
   );
 }
@@ -424,26 +485,27 @@ async function writeTags(
   );
 }
 
-const ORDER_FIELDS = [
-  'name',
-  'customer_id',
-  'status',
-  'financial_status',
-  'fulfillment_status',
-  'payment_method',
-  'currency',
-  'subtotal',
-  'shipping',
-  'taxes',
-  'discount',
-  'total',
-  'refunded',
-  'coupon_code',
-  'tags',
-  'created_at',
-  'paid_at',
-  'cancelled_at',
+const money = (c: string): string => `CAST(${c} AS DECIMAL(18,2))`;
+const ts = (c: string): string => `to_timestamp(${c} / 1000.0)`;
+
+/** Each order column and the expression that computes it from stage_orders. */
+const ORDER_VALUES: readonly (readonly [string, string])[] = [
+  ['name', 'name'],
+  ['customer_id', 'customer_id'],
+  ['status', 'status'],
+  ['financial_status', 'financial_status'],
+  ['fulfillment_status', 'fulfillment_status'],
+  ['payment_method', 'payment_method'],
+  ['currency', 'currency'],
+  ...['subtotal', 'shipping', 'taxes', 'discount', 'total', 'refunded'].map((c) => [c, money(c)] as const),
+  ['coupon_code', 'coupon_code'],
+  ['tags', 'tags'],
+  ['created_at', ts('created_ms')],
+  ['paid_at', ts('paid_ms')],
+  ['cancelled_at', ts('cancelled_ms')],
 ];
+const ORDER_FIELDS = ORDER_VALUES.map(([f]) => f);
+const ORDER_SELECT = ORDER_VALUES.map(([f, e]) => `${e} AS ${f}`).join(', ');
 
 async function writeOrders(
   db: SqlEngine,
@@ -453,11 +515,15 @@ async function writeOrders(
   ctx: ImportContext,
 ): Promise<void> {
   if (orders.length === 0) return;
+  const existing = ctx.session.storeHadOrders
+    ? await existingOrderIds(db, shopId, orders)
+    : new Map<string, string>();
   const oc = columns(STAGE_ORDERS);
   const lc = columns(STAGE_LINES);
   orders.forEach((o, i) => {
+    const orderId = existing.get(orderKey(o.source, o.externalId)) ?? ctx.newOrderId();
     push(oc, [
-      ctx.newOrderId(),
+      orderId,
       o.source,
       o.externalId,
       o.name ?? null,
@@ -478,38 +544,28 @@ async function writeOrders(
       o.createdAt.getTime(),
       ms(o.paidAt),
       ms(o.cancelledAt),
+      existing.has(orderKey(o.source, o.externalId)),
     ]);
     o.lines.forEach((l, n) => {
-      push(lc, [o.source, o.externalId, n + 1, l.sku ?? null, l.title, l.category ?? null, l.quantity, l.price]);
+      push(lc, [orderId, n + 1, l.sku ?? null, l.title, l.category ?? null, l.quantity, l.price]);
     });
   });
   await stage(db, STAGE_ORDERS, oc);
   await stage(db, STAGE_LINES, lc);
-  const money = (c: string) => `CAST(${c} AS DECIMAL(18,2))`;
-  const ts = (c: string) => `to_timestamp(${c} / 1000.0)`;
-  const select = `order_id, source, external_id, name, customer_id, status, financial_status, fulfillment_status,
-    payment_method, currency, ${['subtotal', 'shipping', 'taxes', 'discount', 'total', 'refunded'].map(money).join(', ')},
-    coupon_code, tags, ${ts('created_ms')}, ${ts('paid_ms')}, ${ts('cancelled_ms')}`;
-  const changed = ORDER_FIELDS.map((f) => `orders.${f} IS DISTINCT FROM excluded.${f}`).join(' OR ');
+  // New orders: a plain insert, the fast path of a first import.
   await db.run(
     `INSERT INTO orders (shop_id, order_id, source, external_id, ${ORDER_FIELDS.join(', ')}, imported_at)
-     SELECT $1, ${select}, $2 FROM stage_orders
-     ON CONFLICT (shop_id, source, external_id) DO UPDATE SET
-       ${ORDER_FIELDS.map((f) => `${f} = excluded.${f}`).join(', ')}, imported_at = excluded.imported_at
-     WHERE ${changed}`,
+     SELECT $1, order_id, source, external_id, ${ORDER_SELECT}, $2 FROM stage_orders WHERE NOT known`,
     [shopId, ctx.now],
   );
-  // Lines are replaced as a whole: an order's lines have no identity of their own.
-  await db.run(
-    `DELETE FROM order_lines WHERE shop_id = $1 AND order_id IN (
-       SELECT o.order_id FROM orders o JOIN stage_orders s ON o.source = s.source AND o.external_id = s.external_id
-       WHERE o.shop_id = $1)`,
-    [shopId],
-  );
+  await db.run('CREATE TEMPORARY TABLE IF NOT EXISTS stage_changed (order_id VARCHAR)');
+  await db.run('DELETE FROM stage_changed');
+  if (existing.size > 0) await updateKnownOrders(db, shopId, ctx.now);
   await db.run(
     `INSERT INTO order_lines (shop_id, order_id, line_no, sku, title, category, quantity, price)
-     SELECT $1, o.order_id, l.line_no, l.sku, l.title, l.category, l.quantity, ${money('l.price')}
-     FROM stage_lines l JOIN orders o ON o.shop_id = $1 AND o.source = l.source AND o.external_id = l.external_id`,
+     SELECT $1, l.order_id, l.line_no, l.sku, l.title, l.category, l.quantity, ${money('l.price')}
+     FROM stage_lines l JOIN stage_orders o ON o.order_id = l.order_id
+     WHERE NOT o.known OR o.order_id IN (SELECT order_id FROM stage_changed)`,
     [shopId],
   );
   await db.run(
@@ -518,6 +574,55 @@ async function writeOrders(
      FROM stage_lines WHERE sku IS NOT NULL
      ORDER BY sku
      ON CONFLICT (shop_id, sku) DO NOTHING`,
+    [shopId],
+  );
+}
+
+const orderKey = (source: string, externalId: string): string => `${source}\u0000${externalId}`;
+
+async function existingOrderIds(
+  db: SqlEngine,
+  shopId: string,
+  orders: readonly OrderInput[],
+): Promise<Map<string, string>> {
+  await stage(db, STAGE_KEYS, [orders.map((o) => o.source), orders.map((o) => o.externalId)]);
+  const rows = await db.all<{ source: string; external_id: string; order_id: string }>(
+    `SELECT o.source, o.external_id, o.order_id FROM orders o
+     JOIN stage_keys k ON o.source = k.kind AND o.external_id = k.value WHERE o.shop_id = $1`,
+    [shopId],
+  );
+  return new Map(rows.map((r) => [orderKey(r.source, r.external_id), r.order_id]));
+}
+
+/**
+ * Orders seen before: rewrite only those that differ, and replace their lines (lines have no
+ * identity of their own). An unchanged re-import writes nothing.
+ */
+async function updateKnownOrders(db: SqlEngine, shopId: string, now: Date): Promise<void> {
+  const incoming = `SELECT order_id AS sid, ${ORDER_SELECT} FROM stage_orders WHERE known`;
+  const fieldsDiffer = ORDER_FIELDS.map((f) => `o.${f} IS DISTINCT FROM n.${f}`).join(' OR ');
+  const knownIds = 'SELECT order_id FROM stage_orders WHERE known';
+  const staged = `SELECT order_id, line_no, sku, title, category, quantity, ${money('price')} AS price
+    FROM stage_lines WHERE order_id IN (${knownIds})`;
+  const stored = `SELECT order_id, line_no, sku, title, category, quantity, price
+    FROM order_lines WHERE shop_id = $1 AND order_id IN (${knownIds})`;
+  // Lines differ when either side has a line the other lacks (EXCEPT compares NULLs as equal).
+  await db.run(
+    `INSERT INTO stage_changed (order_id)
+     SELECT o.order_id FROM orders o JOIN (${incoming}) n ON n.sid = o.order_id
+     WHERE o.shop_id = $1 AND (${fieldsDiffer})
+     UNION
+     SELECT order_id FROM ((${staged} EXCEPT ${stored}) UNION ALL (${stored} EXCEPT ${staged})) d`,
+    [shopId],
+  );
+  await db.run(
+    `UPDATE orders SET ${ORDER_FIELDS.map((f) => `${f} = n.${f}`).join(', ')}, imported_at = $2
+     FROM (${incoming} AND order_id IN (SELECT order_id FROM stage_changed)) n
+     WHERE orders.shop_id = $1 AND orders.order_id = n.sid`,
+    [shopId, now],
+  );
+  await db.run(
+    'DELETE FROM order_lines WHERE shop_id = $1 AND order_id IN (SELECT order_id FROM stage_changed)',
     [shopId],
   );
 }

@@ -38,6 +38,8 @@ export const STAGE_CUSTOMERS = t(
   ['created_ms', 'double'],
 );
 
+export const STAGE_NEW_CUSTOMERS = t('stage_new_customers', ['customer_id', 'text']);
+
 export const STAGE_IDENTITIES = t('stage_identities', ['kind', 'text'], ['value', 'text'], ['customer_id', 'text']);
 
 export const STAGE_TAGS = t('stage_tags', ['customer_id', 'text'], ['tag', 'text']);
@@ -67,12 +69,12 @@ export const STAGE_ORDERS = t(
   ['created_ms', 'double'],
   ['paid_ms', 'double'],
   ['cancelled_ms', 'double'],
+  ['known', 'boolean'],
 );
 
 export const STAGE_LINES = t(
   'stage_lines',
-  ['source', 'text'],
-  ['external_id', 'text'],
+  ['order_id', 'text'],
   ['line_no', 'integer'],
   ['sku', 'text'],
   ['title', 'text'],

@@ -3,7 +3,13 @@ import { makeIdGenerator, type IdSource, systemIdSource } from '../domain/ids.js
 import { DEFAULT_SHOP_ID, type MarketingCost, type Product, type Shop, shopSchema } from '../domain/model/index.js';
 import { DuckDbEngine } from './duckdb-engine.js';
 import type { Row, SqlEngine } from './engine.js';
-import { type BatchResult, type ImportBatchInput, writeImportBatch } from './import-writer.js';
+import {
+  type BatchResult,
+  beginImportSession,
+  type ImportBatchInput,
+  type ImportSession,
+  writeImportBatch,
+} from './import-writer.js';
 import { migrate } from './migrations/index.js';
 import { STAGE_REFERRALS, stage } from './staging.js';
 
@@ -158,9 +164,21 @@ export class Store {
     return shop;
   }
 
-  /** Writes one validated import batch; call inside `transaction`. */
-  importBatch(shopId: string, batch: ImportBatchInput, importId: string, now: Date): Promise<BatchResult> {
+  /** Starts an import: the session carries what the batches of one import share. */
+  beginImport(shopId: string): Promise<ImportSession> {
+    return beginImportSession(this.engine, shopId);
+  }
+
+  /** Writes one validated import batch; call inside `transaction`, with one session per import. */
+  async importBatch(
+    shopId: string,
+    batch: ImportBatchInput,
+    importId: string,
+    now: Date,
+    session?: ImportSession,
+  ): Promise<BatchResult> {
     return writeImportBatch(this.engine, shopId, batch, {
+      session: session ?? (await this.beginImport(shopId)),
       importId,
       now,
       newCustomerId: () => this.newId('cus'),

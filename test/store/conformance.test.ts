@@ -210,6 +210,33 @@ for (const engine of ENGINES) {
       await store.close();
     });
 
+    it('matches and merges across the batches of one import into an empty shop', async () => {
+      const store = await open();
+      await store.ensureShop({ shopId: SHOP });
+      const now = new Date(T0);
+      const results = await store.transaction(async (tx) => {
+        const session = await tx.beginImport(SHOP);
+        const run = (b: { customers?: CustomerInput[]; orders?: OrderInput[]; events?: EventInput[] }) =>
+          tx.importBatch(SHOP, { customers: b.customers ?? [], orders: b.orders ?? [], events: b.events ?? [] }, 'imp_s', now, session);
+        return [
+          await run({ orders: [order('S1', { customer: { phone: '+84912000001' } })] }),
+          await run({ orders: [order('S2', { customer: { email: 'x@example.vn' } })] }),
+          await run({ orders: [order('S3', { customer: { phone: '+84912000001', email: 'x@example.vn' } })] }),
+          await run({ events: [event({ email: 'x@example.vn' }), event({ userId: 'C1' })] }),
+          await run({ customers: [customer({ externalId: 'C1', phone: '+84912000001' })] }),
+        ];
+      });
+      expect(results.map((r) => r.newCustomers)).toEqual([1, 1, 0, 0, 0]);
+      expect(results[2]?.merged).toBe(1);
+      const live = await store.listCustomerIds(SHOP);
+      expect(live).toHaveLength(1);
+      const orders = await store.listOrders(SHOP);
+      expect(orders.map((o) => o.customerId)).toEqual([live[0], live[0], live[0]]);
+      const events = (await store.snapshot(SHOP))['events']!;
+      expect(events.filter((e) => e['customer_id'] === live[0])).toHaveLength(1);
+      await store.close();
+    });
+
     it('rolls a failed transaction back completely', async () => {
       const store = await open();
       await store.ensureShop({ shopId: SHOP });

@@ -1,10 +1,13 @@
-import type { SqlEngine } from '../engine.js';
+import type { Dialect, SqlEngine } from '../engine.js';
 import { coreSchema } from './001-core.js';
+
+/** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
+export type MigrationStatement = string | { only: Dialect; sql: string };
 
 export interface Migration {
   version: number;
   name: string;
-  statements: readonly string[];
+  statements: readonly MigrationStatement[];
 }
 
 /** Every migration, in order. Append only: a released migration is never edited. */
@@ -26,7 +29,10 @@ export async function migrate(engine: SqlEngine, migrations: readonly Migration[
   for (const m of migrations) {
     if (done.has(m.version)) continue;
     await engine.transaction(async (tx) => {
-      for (const sql of m.statements) await tx.run(sql);
+      for (const st of m.statements) {
+        if (typeof st === 'string') await tx.run(st);
+        else if (st.only === engine.dialect) await tx.run(st.sql);
+      }
       await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
         m.version,
         m.name,

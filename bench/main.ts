@@ -1,0 +1,17 @@
+/**
+ * `npm run bench -- <name> [options]`: runs one benchmark and prints its figures as markdown
+ * (copy them into docs/benchmarks.md with the command line).
+ */
+const BENCHES: Record<string, () => Promise<(argv: string[]) => Promise<void>>> = {
+  import: async () => (await import('./import.js')).benchImport,
+  clv: async () => (await import('./clv.js')).benchClv,
+  analyze: async () => (await import('./analyze.js')).benchAnalyze,
+};
+
+const [name, ...rest] = process.argv.slice(2);
+const load = name ? BENCHES[name] : undefined;
+if (!load) {
+  process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [options]\n`);
+  process.exit(2);
+}
+await (await load())(rest);
