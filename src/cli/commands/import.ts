@@ -1,0 +1,84 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { NurtureError } from '../../errors.js';
+import { type ImportSummary, importFile } from '../../ingest/import-file.js';
+import { IMPORT_FORMATS, type ImportFormat } from '../../ingest/records.js';
+import type { CliDeps } from '../context.js';
+import { withStore } from '../context.js';
+import { progressBar } from '../progress.js';
+
+const optionsSchema = z.object({
+  db: z.string().min(1).optional(),
+  shop: z.string().min(1).optional(),
+  mapping: z.string().min(1).optional(),
+  skipInvalid: z.boolean().optional(),
+  rejects: z.string().min(1).optional(),
+});
+
+function formatOf(value: string): ImportFormat {
+  const parsed = z.enum(IMPORT_FORMATS).safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new NurtureError(
+    'invalid_input',
+    `unknown import format "${value}"; use one of: ${IMPORT_FORMATS.join(', ')}`,
+  );
+}
+
+/** The one-line summary printed at the end of an import. */
+export function summaryLine(
+  format: ImportFormat,
+  file: string,
+  s: ImportSummary,
+  rejectsPath?: string,
+): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const rejects = s.rejected > 0 && rejectsPath ? ` (see ${rejectsPath})` : '';
+  return (
+    `imported ${format} ${file}: ${n(s.rowsRead)} rows read, ${n(s.orders)} orders, ${n(s.customers)} new customers, ` +
+    `${n(s.events)} events, ${n(s.merged)} merged, ${n(s.rejected)} rejected${rejects} in ${s.seconds.toFixed(1)} s\n`
+  );
+}
+
+export function registerImportCommand(program: Command, deps: CliDeps): void {
+  program
+    .command('import')
+    .description(
+      'import a file: shopify-customers, shopify-orders, orders-csv (with --mapping), events-jsonl',
+    )
+    .argument('<format>', IMPORT_FORMATS.join(' | '))
+    .argument('<file>', 'the file to import (UTF-8, with or without BOM)')
+    .option(
+      '--db <path>',
+      'DuckDB file, :memory: or postgres:// URL (default: NURTURE_DB or ./nurture.duckdb)',
+    )
+    .option('--shop <id>', 'shop id (default: NURTURE_SHOP or "default")')
+    .option(
+      '--mapping <file>',
+      'orders-csv: haravan | shopee | lazada | tiktok, or a .json/.yaml mapping file',
+    )
+    .option('--skip-invalid', 'import the valid rows and report the rejected ones (default: all or nothing)')
+    .option('--rejects <file>', 'write rejected rows to this CSV file (line,column,reason)')
+    .action(async (formatArg: string, file: string, raw: unknown) => {
+      const format = formatOf(formatArg);
+      const opts = optionsSchema.parse(raw);
+      if (format === 'orders-csv' && opts.mapping === undefined)
+        throw new NurtureError(
+          'invalid_input',
+          'orders-csv needs --mapping (haravan, shopee, lazada, tiktok or a file)',
+        );
+      const config = deps.config({ db: opts.db, shop: opts.shop });
+      const bar = progressBar(process.stderr);
+      const summary = await withStore(deps, opts.db, (store) =>
+        importFile(store, {
+          shopId: config.shopId,
+          format,
+          path: file,
+          ...(opts.mapping ? { mappingFile: opts.mapping } : {}),
+          skipInvalid: opts.skipInvalid ?? false,
+          ...(opts.rejects ? { rejectsPath: opts.rejects } : {}),
+          onProgress: (p) => bar.update(p),
+        }),
+      ).finally(() => bar.done());
+      deps.out(summaryLine(format, file, summary, opts.rejects));
+    });
+}

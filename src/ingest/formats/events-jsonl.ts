@@ -1,0 +1,157 @@
+/**
+ * Storefront and message events, one JSON object per line (Segment-style `track` calls):
+ * `{"event":"Product Viewed","userId":"…","timestamp":"2024-03-05T14:03:11+07:00","properties":{…}}`.
+ * A `messageId` is kept for idempotency; without one the store derives a dedupe key.
+ * "Survey Answered" events carry `properties.kind` ('nps' | 'rating') and `properties.score`,
+ * checked here (NPS 0–10, rating 1–5).
+ */
+import { createReadStream } from 'node:fs';
+import { normalizeEmail, normalizePhone } from '../../domain/identity-keys.js';
+import { EVENT_NAMES, type EventInput, type EventName, eventInputSchema } from '../../domain/model/index.js';
+import { parseDateTime } from '../../domain/time.js';
+import { NurtureError } from '../../errors.js';
+import { checkedUtf8, completeUtf8Prefix, skipBom } from '../csv.js';
+import { emptyBatch, type ParsedBatch, type ReadOptions } from '../records.js';
+import { problem, RowProblem, rejectOf, shown } from './fields.js';
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isEventName(v: unknown): v is EventName {
+  return typeof v === 'string' && (EVENT_NAMES as readonly string[]).includes(v);
+}
+
+function optionalString(o: Json, key: string): string | undefined {
+  const v = o[key];
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
+  return problem(key, `${key} must be a string`);
+}
+
+function timestampOf(o: Json, timezone: string): Date {
+  const v = o['timestamp'];
+  if (v === undefined || v === null || v === '') return problem('timestamp', 'timestamp is missing');
+  if (typeof v === 'number' && Number.isFinite(v)) return new Date(v);
+  if (typeof v === 'string')
+    return parseDateTime(v, undefined, timezone) ?? problem('timestamp', `bad date ${shown(v)}`);
+  return problem('timestamp', 'timestamp must be an ISO 8601 string or epoch milliseconds');
+}
+
+/** Phone and e-mail from the event or from Segment's context.traits; invalid ones are dropped. */
+function contactOf(o: Json, key: 'phone' | 'email'): string | undefined {
+  const context = o['context'];
+  const traits = isObject(context) && isObject(context['traits']) ? context['traits'] : {};
+  const raw = optionalString(o, key) ?? (typeof traits[key] === 'string' ? traits[key] : undefined);
+  return key === 'phone' ? normalizePhone(raw) : normalizeEmail(raw);
+}
+
+function checkSurvey(properties: Json): void {
+  const kind = properties['kind'];
+  const score = properties['score'];
+  if (kind !== 'nps' && kind !== 'rating')
+    problem('properties.kind', `survey kind must be "nps" or "rating", not ${shown(String(kind))}`);
+  if (typeof score !== 'number' || !Number.isInteger(score))
+    problem('properties.score', `${kind} score must be a whole number`);
+  const [min, max] = kind === 'nps' ? [0, 10] : [1, 5];
+  if ((score as number) < min || (score as number) > max)
+    problem(
+      'properties.score',
+      `${kind === 'nps' ? 'NPS' : 'rating'} score must be ${min}-${max}, not ${score}`,
+    );
+}
+
+/** One line of the file → an event, or a RowProblem naming the JSON path. */
+export function eventOf(lineText: string, timezone: string): EventInput {
+  let value: unknown;
+  try {
+    value = JSON.parse(lineText);
+  } catch (error) {
+    return problem(undefined, `not valid JSON: ${(error as Error).message}`);
+  }
+  if (!isObject(value)) return problem(undefined, 'a line must hold one JSON object');
+  const name = value['event'];
+  if (name === undefined) return problem('event', 'event name is missing');
+  if (!isEventName(name)) return problem('event', `unknown event ${shown(String(name))}`);
+  const properties = value['properties'] ?? {};
+  if (!isObject(properties)) return problem('properties', 'properties must be an object');
+  if (name === 'Survey Answered') checkSurvey(properties);
+  const event = {
+    messageId: optionalString(value, 'messageId'),
+    event: name,
+    userId: optionalString(value, 'userId'),
+    anonymousId: optionalString(value, 'anonymousId'),
+    phone: contactOf(value, 'phone'),
+    email: contactOf(value, 'email'),
+    timestamp: timestampOf(value, timezone),
+    properties,
+  };
+  if (!event.userId && !event.anonymousId && !event.phone && !event.email)
+    return problem('userId', 'no customer identity (no userId, anonymousId, valid phone or email)');
+  const checked = eventInputSchema.safeParse(event);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    return problem(issue.path.map(String).join('.') || undefined, issue.message);
+  }
+  return checked.data;
+}
+
+/** Lines of a UTF-8 file (BOM optional), with their numbers. */
+async function* linesOf(
+  path: string,
+): AsyncGenerator<{ lines: string[]; firstLine: number; bytesRead: number }> {
+  let carry: Buffer | undefined;
+  let rest = '';
+  let line = 1;
+  let bytesRead = 0;
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  try {
+    for await (const raw of stream as AsyncIterable<Buffer>) {
+      let chunk = carry === undefined ? raw : Buffer.concat([carry, raw]);
+      if (bytesRead === 0) chunk = skipBom(chunk, path);
+      bytesRead += raw.length;
+      const cut = completeUtf8Prefix(chunk);
+      carry = cut < chunk.length ? chunk.subarray(cut) : undefined;
+      const lineBefore = line + (rest.match(/\n/g)?.length ?? 0);
+      const textPart = rest + checkedUtf8(chunk.subarray(0, cut), path, lineBefore).toString('utf8');
+      const lines = textPart.split('\n');
+      rest = lines.pop() ?? '';
+      yield { lines, firstLine: line, bytesRead };
+      line += lines.length;
+    }
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'ENOENT')
+      throw new NurtureError('invalid_input', `file not found: ${path}`);
+    throw error;
+  }
+  const tail = rest + (carry === undefined ? '' : checkedUtf8(carry, path, line).toString('utf8'));
+  yield { lines: tail === '' ? [] : [tail], firstLine: line, bytesRead };
+}
+
+export async function* readEventsJsonl(path: string, options: ReadOptions): AsyncGenerator<ParsedBatch> {
+  const batchSize = options.batchSize ?? 4096;
+  let batch = emptyBatch();
+  for await (const part of linesOf(path)) {
+    part.lines.forEach((raw, k) => {
+      const lineText = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (lineText.trim() === '') return;
+      const line = part.firstLine + k;
+      batch.rowsRead++;
+      try {
+        batch.events.push({ line, value: eventOf(lineText, options.timezone) });
+      } catch (error) {
+        if (!(error instanceof RowProblem)) throw error;
+        batch.rejects.push(rejectOf(error, line));
+      }
+    });
+    batch.bytesRead = part.bytesRead;
+    if (batch.events.length >= batchSize || batch.rejects.length > 0) {
+      yield batch;
+      batch = emptyBatch(batch.rowsRead, part.bytesRead);
+    }
+  }
+  yield batch;
+}

@@ -1,0 +1,179 @@
+/**
+ * The common driver of the order CSV formats: one row per line item, the rows of one order next
+ * to each other. It groups consecutive rows by order key, hands each complete group to the
+ * format's builder, and never splits an order across two batches.
+ */
+import type { OrderInput } from '../../domain/model/index.js';
+import { type CsvProblem, type CsvRowBatch, readCsvRows } from '../csv.js';
+import { emptyBatch, type ParsedBatch, type Reject } from '../records.js';
+import { csvReject, emptyFile, Header, Row, rejectOf, widthProblem } from './fields.js';
+
+/** What a format supplies once it has seen the header. */
+export interface OrderRowsFormat {
+  /** Header name of the order key column, for rejects. */
+  keyColumn: string;
+  /** The order key of a row ('' when missing). */
+  keyOf(row: Row): string;
+  /**
+   * Builds the order from its rows (the first row carries the order-level fields). Throws a
+   * RowProblem, with `line` set when the bad cell is not on the first row.
+   */
+  build(rows: readonly Row[]): OrderInput;
+}
+
+export interface GroupedReadOptions {
+  delimiter?: string;
+  /** Orders per yielded batch (at least; a batch ends at a file chunk). */
+  batchSize?: number;
+}
+
+interface Group {
+  key: string;
+  rows: Row[];
+  /** Why every row of the group is rejected regardless of its content. */
+  doom: string | undefined;
+}
+
+class Grouper {
+  private header: Header | undefined;
+  private format: OrderRowsFormat | undefined;
+  private current: Group | undefined;
+  /** Order key → line of its first row, for orders already complete. */
+  private readonly seen = new Map<string, number>();
+  /** Line of an unreadable record just read: it dooms the current order if the next row continues it. */
+  private brokenLine: number | undefined;
+  rowsRead = 0;
+  batch: ParsedBatch = emptyBatch();
+
+  constructor(private readonly setup: (header: Header) => OrderRowsFormat) {}
+
+  get sawHeader(): boolean {
+    return this.header !== undefined;
+  }
+
+  row(row: Row): void {
+    if (this.header === undefined || this.format === undefined) {
+      const fields: string[] = [];
+      for (let k = 0; k < row.width; k++) fields.push(row.get(k));
+      this.header = new Header(fields);
+      this.format = this.setup(this.header);
+      return;
+    }
+    this.rowsRead++;
+    const format = this.format;
+    const key = format.keyOf(row);
+    if (this.brokenLine !== undefined) {
+      if (this.current !== undefined && key === this.current.key)
+        this.doom(`a row inside this order (line ${this.brokenLine}) could not be read`);
+      this.brokenLine = undefined;
+    }
+    const width = widthProblem(row.width, this.header);
+    if (width !== undefined) {
+      this.batch.rejects.push(rejectOf(width, row.line));
+      if (this.current !== undefined && key === this.current.key)
+        this.doom(`a row of this order (line ${row.line}) is broken`);
+      return;
+    }
+    if (key === '') {
+      this.batch.rejects.push({ line: row.line, column: format.keyColumn, reason: 'missing order id' });
+      return;
+    }
+    const current = this.current;
+    if (current !== undefined && current.key === key) {
+      current.rows.push(row);
+      return;
+    }
+    this.finish();
+    const firstLine = this.seen.get(key);
+    const doom =
+      firstLine === undefined
+        ? undefined
+        : `order ${key} already appeared at line ${firstLine}; the rows of one order must be next to each other (sort the file by ${format.keyColumn})`;
+    this.current = { key, rows: [row], doom };
+  }
+
+  problem(p: CsvProblem): void {
+    if (this.header !== undefined) this.rowsRead++;
+    this.batch.rejects.push(csvReject(p, this.header));
+    this.brokenLine ??= p.line;
+  }
+
+  private doom(reason: string): void {
+    if (this.current !== undefined && this.current.doom === undefined) this.current.doom = reason;
+  }
+
+  /** Completes the group being read: an order, or a reject for each of its rows. */
+  finish(): void {
+    const group = this.current;
+    if (group === undefined || this.format === undefined) return;
+    this.current = undefined;
+    const firstLine = group.rows[0]!.line;
+    if (!this.seen.has(group.key)) this.seen.set(group.key, firstLine);
+    if (group.doom !== undefined) {
+      this.rejectGroup(group, undefined, group.doom);
+      return;
+    }
+    try {
+      this.batch.orders.push({ line: firstLine, value: this.format.build(group.rows) });
+    } catch (error) {
+      const reject = rejectOf(error, firstLine);
+      this.rejectGroup(group, reject, `order ${group.key} is rejected because of line ${reject.line}`);
+    }
+  }
+
+  private rejectGroup(group: Group, cause: Reject | undefined, reason: string): void {
+    const column = this.format?.keyColumn;
+    let causeShown = false;
+    for (const row of group.rows) {
+      if (cause !== undefined && row.line === cause.line && !causeShown) {
+        this.batch.rejects.push(cause);
+        causeShown = true;
+      } else
+        this.batch.rejects.push(
+          column === undefined ? { line: row.line, reason } : { line: row.line, column, reason },
+        );
+    }
+    if (cause !== undefined && !causeShown) this.batch.rejects.push(cause);
+  }
+
+  /** Feeds one scanned chunk: rows and unreadable records merged in file order. */
+  feed(rows: CsvRowBatch, problems: readonly CsvProblem[]): void {
+    let p = 0;
+    const np = problems.length;
+    for (let r = 0; r < rows.length; r++) {
+      const line = rows.line(r);
+      while (p < np && problems[p]!.line < line) this.problem(problems[p++]!);
+      this.row(new Row(rows, r, line));
+    }
+    while (p < np) this.problem(problems[p++]!);
+  }
+
+  take(bytesRead: number): ParsedBatch {
+    const out = this.batch;
+    out.rowsRead = this.rowsRead;
+    out.bytesRead = bytesRead;
+    this.batch = emptyBatch();
+    return out;
+  }
+}
+
+/** Reads an order CSV in batches of complete orders. */
+export async function* readGroupedOrders(
+  path: string,
+  options: GroupedReadOptions,
+  setup: (header: Header) => OrderRowsFormat,
+): AsyncGenerator<ParsedBatch> {
+  const grouper = new Grouper(setup);
+  const batchSize = options.batchSize ?? 4096;
+  let bytesRead = 0;
+  const csvOptions = options.delimiter === undefined ? {} : { delimiter: options.delimiter };
+  for await (const chunk of readCsvRows(path, csvOptions)) {
+    bytesRead = chunk.bytesRead;
+    grouper.feed(chunk.rows, chunk.problems);
+    if (grouper.batch.orders.length >= batchSize || grouper.batch.rejects.length > 0)
+      yield grouper.take(bytesRead);
+  }
+  grouper.finish();
+  if (!grouper.sawHeader) throw emptyFile(path);
+  yield grouper.take(bytesRead);
+}

@@ -1,0 +1,53 @@
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { registerImportCommand } from '../../src/cli/commands/import.js';
+import type { CliDeps } from '../../src/cli/context.js';
+import { progressBar, progressLine } from '../../src/cli/progress.js';
+import { loadConfig } from '../../src/config.js';
+import { openStore } from '../../src/store/store.js';
+import { FIXTURES } from './read-all.js';
+
+describe('nurture import', () => {
+  it('imports a file and prints the one-line summary', async () => {
+    const out: string[] = [];
+    const deps: CliDeps = {
+      config: (flags) => loadConfig({}, flags),
+      openStore: () => openStore({ db: ':memory:' }),
+      out: (t) => out.push(t),
+      err: () => {},
+    };
+    const program = new Command('nurture').exitOverride();
+    registerImportCommand(program, deps);
+    await program.parseAsync(
+      ['import', 'orders-csv', `${FIXTURES}shopee.csv`, '--mapping', 'shopee', '--skip-invalid'],
+      {
+        from: 'user',
+      },
+    );
+    expect(out.join('')).toMatch(
+      /^imported orders-csv .*shopee\.csv: 5 rows read, 2 orders, 2 new customers, 0 events, 0 merged, 2 rejected in \d+\.\d s\n$/,
+    );
+    await expect(program.parseAsync(['import', 'xml', 'f.xml'], { from: 'user' })).rejects.toThrow(
+      /unknown import format "xml"/,
+    );
+  });
+
+  it('draws a progress line on a TTY and nothing elsewhere', () => {
+    expect(progressLine({ bytesRead: 25e6, totalBytes: 50e6, rowsRead: 100_000 }, 2, 120)).toBe(
+      '[###############---------------]  50%  25.0/50.0 MB  50,000 rows/s  ETA 2s',
+    );
+    const written: string[] = [];
+    progressBar({ isTTY: false, write: (t) => written.push(t) }).update({
+      bytesRead: 1,
+      totalBytes: 2,
+      rowsRead: 1,
+    });
+    expect(written).toEqual([]);
+    let t = 0;
+    const bar = progressBar({ isTTY: true, columns: 100, write: (s) => written.push(s) }, () => (t += 1000));
+    bar.update({ bytesRead: 1, totalBytes: 2, rowsRead: 10 });
+    bar.done();
+    expect(written[0]).toContain(' 50%');
+    expect(written.at(-1)).toBe('\r\x1b[K');
+  });
+});
