@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeOf, NurtureError } from '../errors.js';
+import { registerAnalyzeCommand } from './commands/analyze.js';
 import { registerClvCommand } from './commands/clv.js';
 import { registerDemoCommands } from './commands/demo.js';
 import { registerImportCommand } from './commands/import.js';
@@ -15,6 +16,7 @@ export function buildProgram(deps: CliDeps): Command {
     .configureOutput({ writeOut: deps.out, writeErr: deps.err });
   registerImportCommand(program, deps);
   registerDemoCommands(program, deps);
+  registerAnalyzeCommand(program, deps);
   registerClvCommand(program);
   return program;
 }

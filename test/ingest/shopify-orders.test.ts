@@ -93,6 +93,10 @@ describe('shopify-orders', () => {
     expect(shopifyOrderStatus('voided', 'unfulfilled', false)).toBe('cancelled');
     expect(shopifyOrderStatus('paid', 'restocked', false)).toBe('returned');
     expect(shopifyOrderStatus('paid', 'fulfilled', true)).toBe('cancelled');
+    // Cash on delivery that came back: shipped, never paid, then cancelled.
+    expect(shopifyOrderStatus('pending', 'fulfilled', true)).toBe('failed_delivery');
+    expect(shopifyOrderStatus('pending', 'unfulfilled', true)).toBe('cancelled');
+    expect(shopifyOrderStatus('pending', 'unfulfilled', true, ['Giao thất bại'])).toBe('failed_delivery');
   });
 
   it('never splits an order across batches', async () => {

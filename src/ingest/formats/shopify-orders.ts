@@ -5,6 +5,7 @@
  * indexes computed once from the header (the zod schemas check the output in tests).
  *
  * Status (first match wins; see docs/import.md):
+ * | Cancelled after shipping and never paid, or tagged failed_delivery | failed_delivery |
  * | Cancelled at set, or Financial Status voided / expired | cancelled |
  * | Fulfillment Status restocked                            | returned  |
  * | refunded, and fulfilled or partial                       | returned  |
@@ -99,8 +100,11 @@ export function shopifyOrderStatus(
   financial: FinancialStatus,
   fulfillment: FulfillmentStatus,
   cancelled: boolean,
+  tags: readonly string[] = [],
 ): OrderStatus {
   const shipped = fulfilmentState(fulfillment);
+  if (cancelled && (isFailedDeliveryTagged(tags) || (shipped !== 'none' && isUnpaid(financial))))
+    return 'failed_delivery';
   if (cancelled) return 'cancelled';
   if (shipped === 'restocked') return 'returned';
   switch (financial) {
@@ -118,6 +122,20 @@ export function shopifyOrderStatus(
     case 'unpaid':
       return 'pending';
   }
+}
+
+/**
+ * Shopify has no status for a failed cash-on-delivery: the shop cancels the order after the
+ * parcel comes back unpaid, and often tags it. Both signs are read.
+ */
+const FAILED_DELIVERY_TAGS = new Set(['failed_delivery', 'failed delivery', 'giao thất bại', 'giao that bai', 'boom hàng']);
+
+function isFailedDeliveryTagged(tags: readonly string[]): boolean {
+  return tags.some((t) => FAILED_DELIVERY_TAGS.has(t.toLowerCase()));
+}
+
+function isUnpaid(financial: FinancialStatus): boolean {
+  return financial === 'pending' || financial === 'authorized' || financial === 'unpaid' || financial === 'partially_paid';
 }
 
 /** Column indexes, computed once from the header (-1: absent). */
@@ -237,12 +255,13 @@ class ShopifyOrderBuilder implements OrderRowsFormat {
       refundedRaw === '' ? (financial === 'refunded' ? total : '0') : money(refundedRaw, 'Refunded Amount');
     const method = this.paymentOf(f);
     const lines = this.linesOf(rows);
+    const tags = tagsOf(f.get(c.tags));
     return {
       source: 'shopify',
       externalId: text(f.get(c.id)) ?? this.keyOf(f),
       name: this.keyOf(f),
       customer: this.customerOf(f),
-      status: shopifyOrderStatus(financial, fulfillment, cancelledAt !== undefined),
+      status: shopifyOrderStatus(financial, fulfillment, cancelledAt !== undefined, tags),
       financialStatus: financial,
       fulfillmentStatus: fulfillment,
       paymentMethod: method,
@@ -257,7 +276,7 @@ class ShopifyOrderBuilder implements OrderRowsFormat {
       createdAt: this.dateOf(f, c.createdAt, true)!,
       paidAt: this.dateOf(f, c.paidAt, false),
       cancelledAt,
-      tags: tagsOf(f.get(c.tags)),
+      tags,
       lines,
     };
   }

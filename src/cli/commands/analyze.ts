@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { type AnalysisSource, runAnalysis } from '../../report/analyze.js';
+import { renderTextReport } from '../../report/text.js';
+import { type CliDeps, withStore } from '../context.js';
+
+const optionsSchema = z.object({
+  format: z.enum(['shopify-orders', 'orders-csv']).default('shopify-orders'),
+  mapping: z.string().min(1).optional(),
+  db: z.string().min(1).optional(),
+  shop: z.string().min(1).optional(),
+  asOf: z.string().min(1).optional(),
+  json: z.boolean().optional(),
+  html: z.string().min(1).optional(),
+  customersOut: z.string().min(1).optional(),
+  lang: z.enum(['vi', 'en']).optional(),
+});
+
+export function registerAnalyzeCommand(program: Command, deps: CliDeps): void {
+  program
+    .command('analyze')
+    .description('KPIs, RFM, lifecycle and value groups, cohorts, transitions and best customers')
+    .argument('[file]', 'an orders file to analyse without a lasting database (default: analyse the store)')
+    .option('--format <format>', 'shopify-orders | orders-csv (file mode)', 'shopify-orders')
+    .option('--mapping <mapping>', 'orders-csv mapping: haravan | shopee | lazada | tiktok | FILE')
+    .option('--db <path>', 'DuckDB file, :memory: or postgres:// URL (store mode)')
+    .option('--shop <id>', 'shop id')
+    .option('--as-of <date>', 'analyse as of this date (YYYY-MM-DD counts the whole day)')
+    .option('--json', 'print the whole analysis as JSON')
+    .option('--html <file>', 'write a self-contained HTML report (opens offline)')
+    .option('--customers-out <file>', 'write one CSV row per customer')
+    .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)')
+    .action(async (file: string | undefined, raw: unknown) => {
+      const o = optionsSchema.parse(raw);
+      const config = deps.config({ db: o.db, shop: o.shop, lang: o.lang });
+      const request = {
+        shopId: config.shopId,
+        lang: config.lang,
+        now: new Date(),
+        ...(o.asOf ? { asOf: o.asOf } : {}),
+        ...(o.html ? { htmlPath: o.html } : {}),
+        ...(o.customersOut ? { customersOutPath: o.customersOut } : {}),
+      };
+      const run = (source: AnalysisSource) => runAnalysis(source, request);
+      const outcome = file
+        ? await run({ kind: 'file', path: file, format: o.format, ...(o.mapping ? { mappingFile: o.mapping } : {}) })
+        : await withStore(deps, o.db, (store) => run({ kind: 'store', store }));
+      if (o.json) deps.out(`${JSON.stringify(outcome.report, null, 2)}\n`);
+      else deps.out(renderTextReport(outcome.report, config.lang));
+      for (const f of outcome.files) deps.err(`wrote ${f}\n`);
+    });
+}

@@ -1,0 +1,135 @@
+import { writeFile } from 'node:fs/promises';
+import type { AnalysisReport, CustomerRow } from '../domain/analytics/types.js';
+import { parseDateTime } from '../domain/time.js';
+import { NurtureError } from '../errors.js';
+import { importFile } from '../ingest/import-file.js';
+import { analyzeShop, listCustomerRows } from '../store/analytics/index.js';
+import { openStore, type Store } from '../store/store.js';
+import { csvLine } from '../ingest/csv.js';
+import { renderHtmlReport } from './html.js';
+import type { Lang } from './labels.js';
+
+const DAY_MS = 86_400_000;
+
+/** Where the data to analyse comes from: a file analysed in a throw-away store, or a store. */
+export type AnalysisSource =
+  | { kind: 'file'; path: string; format: 'shopify-orders' | 'orders-csv'; mappingFile?: string }
+  | { kind: 'store'; store: Store };
+
+export interface AnalysisRequest {
+  shopId: string;
+  /** A date ('YYYY-MM-DD', the whole day counts) or an instant; default: see `resolveAsOf`. */
+  asOf?: string;
+  lang: Lang;
+  htmlPath?: string;
+  customersOutPath?: string;
+  /** The machine clock, read at the edge (the domain never reads it). */
+  now: Date;
+}
+
+export interface AnalysisOutcome {
+  report: AnalysisReport;
+  customers: number;
+  files: string[];
+}
+
+/**
+ * `nurture analyze`: analyses a file (imported into an in-memory store that is thrown away) or
+ * the store, and writes the HTML report and the customers CSV when asked.
+ */
+export async function runAnalysis(source: AnalysisSource, request: AnalysisRequest): Promise<AnalysisOutcome> {
+  if (source.kind === 'store') return analyzeStore(source.store, request);
+  const store = await openStore({ db: ':memory:' });
+  try {
+    await importFile(store, {
+      shopId: request.shopId,
+      format: source.format,
+      path: source.path,
+      ...(source.mappingFile ? { mappingFile: source.mappingFile } : {}),
+    });
+    return await analyzeStore(store, request, true);
+  } finally {
+    await store.close();
+  }
+}
+
+async function analyzeStore(store: Store, request: AnalysisRequest, fromFile = false): Promise<AnalysisOutcome> {
+  const shop = await store.requireShop(request.shopId);
+  const asOf = await resolveAsOf(store, request, shop.timezone, fromFile);
+  const report = await analyzeShop(store, request.shopId, { asOf });
+  const files: string[] = [];
+  let customers = 0;
+  if (request.htmlPath) {
+    await writeFile(request.htmlPath, renderHtmlReport(report, request.lang), 'utf8');
+    files.push(request.htmlPath);
+  }
+  if (request.customersOutPath) {
+    const rows = await listCustomerRows(store.engine, request.shopId, { orderBy: 'customer' });
+    await writeFile(request.customersOutPath, customersCsv(rows), 'utf8');
+    customers = rows.length;
+    files.push(request.customersOutPath);
+  }
+  return { report, customers, files };
+}
+
+/**
+ * The as-of instant. A date alone means the end of that day in the shop's time zone. Without
+ * one, a store is analysed as of now and a file as of the end of its last order's day — an
+ * export from last year should not make every customer look churned.
+ */
+async function resolveAsOf(store: Store, request: AnalysisRequest, timeZone: string, fromFile: boolean): Promise<Date> {
+  if (request.asOf !== undefined) {
+    const text = request.asOf.trim();
+    const parsed = parseDateTime(text, undefined, timeZone);
+    if (!parsed) throw new NurtureError('invalid_input', `--as-of: not a date: "${request.asOf}" (use YYYY-MM-DD)`);
+    return /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(parsed.getTime() + DAY_MS) : parsed;
+  }
+  if (!fromFile) return request.now;
+  const last = (await store.summary(request.shopId)).lastOrderAt;
+  if (!last) throw new NurtureError('not_enough_data', 'the file has no orders to analyse');
+  return endOfShopDay(last, timeZone);
+}
+
+function endOfShopDay(instant: Date, timeZone: string): Date {
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    instant,
+  );
+  const start = parseDateTime(day, undefined, timeZone);
+  return new Date((start ?? instant).getTime() + DAY_MS);
+}
+
+export const CUSTOMER_CSV_COLUMNS = [
+  'customer_id',
+  'orders',
+  'revenue',
+  'first_order_at',
+  'last_order_at',
+  'recency_days',
+  'r',
+  'f',
+  'm',
+  'rfm_group',
+  'lifecycle',
+  'value_group',
+] as const;
+
+export function customersCsv(rows: readonly CustomerRow[]): string {
+  const iso = (d: Date | null) => (d ? d.toISOString() : '');
+  const lines = rows.map((c) =>
+    csvLine([
+      c.customerId,
+      c.orders,
+      c.revenue,
+      iso(c.firstOrderAt),
+      iso(c.lastOrderAt),
+      c.recencyDays,
+      c.r,
+      c.f,
+      c.m,
+      c.rfmGroup,
+      c.lifecycle,
+      c.valueGroup,
+    ]),
+  );
+  return csvLine([...CUSTOMER_CSV_COLUMNS]) + lines.join('');
+}

@@ -1,0 +1,114 @@
+import type { Kpis, Localized } from '../domain/analytics/types.js';
+
+export type Lang = 'vi' | 'en';
+
+/** How a KPI is shown: its label and the kind of number it is. */
+export interface KpiFormat {
+  key: keyof Kpis;
+  label: Localized;
+  kind: 'money' | 'count' | 'rate' | 'days' | 'ratio' | 'score';
+}
+
+/** The KPIs shown as cards and in the terminal table, in that order. */
+export const HEADLINE_KPIS: readonly KpiFormat[] = [
+  { key: 'revenue', label: { vi: 'Doanh thu', en: 'Revenue' }, kind: 'money' },
+  { key: 'orders', label: { vi: 'Đơn hàng', en: 'Orders' }, kind: 'count' },
+  { key: 'customers', label: { vi: 'Khách hàng mua', en: 'Buying customers' }, kind: 'count' },
+  { key: 'aov', label: { vi: 'Giá trị đơn TB (AOV)', en: 'Average order value' }, kind: 'money' },
+  { key: 'repeatRate', label: { vi: 'Tỉ lệ mua lại', en: 'Repeat purchase rate' }, kind: 'rate' },
+  {
+    key: 'returningRevenueShare',
+    label: { vi: 'Doanh thu từ khách quay lại', en: 'Returning-customer revenue' },
+    kind: 'rate',
+  },
+  { key: 'purchaseFrequency', label: { vi: 'Tần suất mua', en: 'Purchase frequency' }, kind: 'ratio' },
+  { key: 'avgDaysBetweenOrders', label: { vi: 'Số ngày giữa 2 đơn', en: 'Days between orders' }, kind: 'days' },
+  { key: 'retentionRate', label: { vi: 'Tỉ lệ giữ chân', en: 'Retention rate' }, kind: 'rate' },
+  { key: 'churnRate', label: { vi: 'Tỉ lệ rời bỏ', en: 'Churn rate' }, kind: 'rate' },
+  { key: 'historicalClv', label: { vi: 'CLV lịch sử', en: 'Historical CLV' }, kind: 'money' },
+  { key: 'nps', label: { vi: 'NPS', en: 'NPS' }, kind: 'score' },
+  { key: 'visitorConversion', label: { vi: 'Chuyển đổi khách truy cập', en: 'Visitor conversion' }, kind: 'rate' },
+  { key: 'cac', label: { vi: 'Chi phí có 1 khách (CAC)', en: 'Cost per acquired customer' }, kind: 'money' },
+  { key: 'clvToCac', label: { vi: 'CLV : CAC', en: 'CLV : CAC' }, kind: 'ratio' },
+  {
+    key: 'revenuePerReferredCustomer',
+    label: { vi: 'Doanh thu / khách được giới thiệu', en: 'Revenue per referred customer' },
+    kind: 'money',
+  },
+  { key: 'upCrossSellRate', label: { vi: 'Tỉ lệ bán thêm / bán chéo', en: 'Up-/cross-sell rate' }, kind: 'rate' },
+  { key: 'reactivationRate', label: { vi: 'Tỉ lệ kích hoạt lại', en: 'Reactivation rate' }, kind: 'rate' },
+  { key: 'reactivationCost', label: { vi: 'Chi phí kích hoạt lại', en: 'Reactivation cost' }, kind: 'money' },
+  { key: 'codFailureRate', label: { vi: 'Tỉ lệ COD thất bại', en: 'COD failure rate' }, kind: 'rate' },
+];
+
+export const UI: Record<string, Localized> = {
+  title: { vi: 'Báo cáo khách hàng', en: 'Customer report' },
+  asOf: { vi: 'Tính đến', en: 'As of' },
+  period: { vi: 'Kỳ', en: 'Period' },
+  kpis: { vi: 'Chỉ số chính', en: 'Key figures' },
+  rfm: { vi: 'Lưới RFM (Recency × Frequency)', en: 'RFM grid (Recency × Frequency)' },
+  rfmGroups: { vi: 'Nhóm RFM', en: 'RFM groups' },
+  lifecycle: { vi: 'Vòng đời khách hàng', en: 'Customer lifecycle' },
+  valueGroups: { vi: 'Giá trị × tần suất × hoạt động', en: 'Value × frequency × activity' },
+  cohorts: { vi: 'Giữ chân theo nhóm tháng đầu', en: 'Monthly cohort retention' },
+  transitions: { vi: 'Dịch chuyển giữa các nhóm', en: 'Moves between groups' },
+  best: { vi: 'Khách hàng tốt nhất', en: 'Best customers' },
+  byRevenue: { vi: 'Theo doanh thu', en: 'By revenue' },
+  byOrders: { vi: 'Theo số đơn', en: 'By number of orders' },
+  group: { vi: 'Nhóm', en: 'Group' },
+  customers: { vi: 'Khách hàng', en: 'Customers' },
+  revenue: { vi: 'Doanh thu', en: 'Revenue' },
+  revenueShare: { vi: '% doanh thu', en: 'Revenue share' },
+  goal: { vi: 'Mục tiêu', en: 'Goal' },
+  actions: { vi: 'Hành động đề xuất', en: 'Recommended actions' },
+  watch: { vi: 'Chỉ số cần theo dõi', en: 'KPIs to watch' },
+  orders: { vi: 'Đơn', en: 'Orders' },
+  customer: { vi: 'Khách hàng', en: 'Customer' },
+  lastOrder: { vi: 'Đơn gần nhất', en: 'Last order' },
+  newCustomer: { vi: '(chưa là khách)', en: '(not yet a customer)' },
+  thresholds: { vi: 'Ngưỡng áp dụng', en: 'Thresholds used' },
+  cohort: { vi: 'Tháng đầu', en: 'First month' },
+  size: { vi: 'Số khách', en: 'Size' },
+  month: { vi: 'Tháng', en: 'Month' },
+  from: { vi: 'Từ', en: 'From' },
+  to: { vi: 'Đến', en: 'To' },
+};
+
+export function t(key: keyof typeof UI, lang: Lang): string {
+  return UI[key]?.[lang] ?? String(key);
+}
+
+/** Formats a number as its KPI kind, the Vietnamese way for `vi` (1.250.000 ₫, 36,0 %). */
+export function formatKpi(value: number | null, kind: KpiFormat['kind'], currency: string, lang: Lang): string {
+  if (value === null || !Number.isFinite(value)) return '–';
+  const locale = lang === 'vi' ? 'vi-VN' : 'en-US';
+  switch (kind) {
+    case 'money':
+      return formatCurrency(value, currency, lang);
+    case 'count':
+      return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(value);
+    case 'rate':
+      return `${new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value * 100)} %`;
+    case 'days':
+      return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(value)} ${lang === 'vi' ? 'ngày' : 'days'}`;
+    case 'ratio':
+      return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
+    case 'score':
+      return new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(value);
+  }
+}
+
+export function formatCurrency(value: number, currency: string, lang: Lang): string {
+  if (currency === 'VND') {
+    const n = Math.round(value);
+    return `${n < 0 ? '-' : ''}${Math.abs(n)
+      .toString()
+      .replace(/\B(?=(\d{3})+(?!\d))/g, '.')} ₫`;
+  }
+  return new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-US', { style: 'currency', currency }).format(value);
+}
+
+export function formatDate(d: Date | null, timeZone: string): string {
+  if (!d) return '–';
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+}

@@ -1,0 +1,110 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AnalysisReport } from '../../src/domain/analytics/types.js';
+import { CUSTOMER_CSV_COLUMNS } from '../../src/report/analyze.js';
+import { browserSkipped, launchChromium } from '../support/browser.js';
+import { cli } from '../support/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'nurture-analyze-'));
+const db = join(dir, 'shop.duckdb');
+const ARTIFACTS = join(process.cwd(), 'test-artifacts');
+
+beforeAll(async () => {
+  const gen = await cli('generate', '--customers', '300', '--seed', '7', '--out', join(dir, 'files'));
+  expect(gen.code, gen.err).toBe(0);
+  const demo = await cli('demo', '--db', db, '--customers', '300', '--seed', '7');
+  expect(demo.code, demo.err).toBe(0);
+}, 120_000);
+
+describe('nurture analyze', () => {
+  it('analyses a Shopify orders CSV without a store, and the same orders in a store identically', async () => {
+    const csvOut = join(dir, 'customers.csv');
+    const file = await cli(
+      'analyze',
+      join(dir, 'files', 'orders.csv'),
+      '--as-of',
+      '2026-10-31',
+      '--json',
+      '--customers-out',
+      csvOut,
+    );
+    expect(file.code, file.err).toBe(0);
+    const fromFile = JSON.parse(file.out) as AnalysisReport;
+
+    const storeDb = join(dir, 'orders-only.duckdb');
+    expect((await cli('import', 'shopify-orders', join(dir, 'files', 'orders.csv'), '--db', storeDb)).code).toBe(0);
+    const stored = await cli('analyze', '--db', storeDb, '--as-of', '2026-10-31', '--json');
+    expect(stored.code, stored.err).toBe(0);
+    const fromStore = JSON.parse(stored.out) as AnalysisReport;
+
+    expect(fromFile.kpis).toEqual(fromStore.kpis);
+    expect(fromFile.kpis.orders).toBeGreaterThan(100);
+    expect(fromFile.kpis.aov).toBeCloseTo(fromFile.kpis.revenue / fromFile.kpis.orders, 6);
+    for (const key of ['revenue', 'orders', 'customers', 'aov', 'repeatRate', 'returningRevenueShare'] as const)
+      expect(typeof fromFile.kpis[key]).toBe('number');
+
+    const lines = readFileSync(csvOut, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe(CUSTOMER_CSV_COLUMNS.join(','));
+    expect(lines.length - 1).toBe(fromFile.lifecycle.groups.filter((g) => g.id !== 'referred').reduce((n, g) => n + g.customers, 0));
+  });
+
+  it('prints the KPI table, the groups with their actions and the best customers in Vietnamese and English', async () => {
+    const vi = await cli('analyze', '--db', db, '--as-of', '2026-10-31');
+    expect(vi.code, vi.err).toBe(0);
+    expect(vi.out).toContain('Doanh thu');
+    expect(vi.out).toContain('Khách hàng trung thành');
+    expect(vi.out).toContain('Khách hàng tốt nhất — Theo số đơn');
+    expect(vi.out).toMatch(/\d{1,3}(\.\d{3})+ ₫/);
+    const en = await cli('analyze', '--db', db, '--as-of', '2026-10-31', '--lang', 'en');
+    expect(en.out).toContain('Repeat purchase rate');
+    expect(en.out).toContain('Win back');
+  });
+
+  it('refuses a bad --as-of with a clear message and exit code 2', async () => {
+    const r = await cli('analyze', '--db', db, '--as-of', '31/31/2026');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--as-of');
+  });
+
+  describe.skipIf(browserSkipped)(`HTML report in Chromium${browserSkipped ? ` — ${browserSkipped}` : ''}`, () => {
+    it('opens offline, renders every chart without console errors, and is saved as a screenshot', async () => {
+      const html = join(dir, 'report.html');
+      const r = await cli('analyze', '--db', db, '--as-of', '2026-10-31', '--html', html);
+      expect(r.code, r.err).toBe(0);
+      const source = readFileSync(html, 'utf8');
+      expect(source).not.toMatch(/<script[^>]+src=/);
+      expect(source).not.toMatch(/https?:\/\/(cdn|unpkg|jsdelivr)/);
+
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        const problems: string[] = [];
+        page.on('console', (m) => {
+          if (m.type() === 'error') problems.push(m.text());
+        });
+        page.on('pageerror', (e) => problems.push(e.message));
+        // Offline: any network request is a defect of a self-contained report.
+        await page.route('**/*', (route) =>
+          route.request().url().startsWith('file:') ? route.continue() : route.abort(),
+        );
+        await page.goto(`file://${html}`);
+        const charts = await page.locator('.chart').count();
+        expect(charts).toBe(6);
+        await page.waitForFunction(
+          `document.querySelectorAll('.chart[data-rendered="1"] canvas').length === ${charts}`,
+          undefined,
+          { timeout: 20_000 },
+        );
+        expect(await page.locator('[data-kpi="revenue"] .v').textContent()).toMatch(/₫$/);
+        expect(problems).toEqual([]);
+        mkdirSync(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: join(ARTIFACTS, 'analyze-report.png'), fullPage: true });
+        writeFileSync(join(ARTIFACTS, 'analyze-report.html'), source);
+      } finally {
+        await browser.close();
+      }
+    });
+  });
+});
