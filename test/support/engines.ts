@@ -7,6 +7,9 @@ import { openStore, type Store } from '../../src/store/store.js';
 /** Set by CI (and by developers who want the PostgreSQL suites to run). */
 export const PG_URL = process.env['NURTURE_TEST_PG_URL'] || undefined;
 
+if (!PG_URL && process.env['NURTURE_REQUIRE_PG'])
+  throw new Error('NURTURE_REQUIRE_PG is set but NURTURE_TEST_PG_URL is not: the PostgreSQL suites must run');
+
 export interface EngineUnderTest {
   name: 'duckdb' | 'postgres';
   /** Opens a fresh, isolated, migrated store (its own in-memory database or PostgreSQL schema). */
