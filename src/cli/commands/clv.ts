@@ -1,0 +1,439 @@
+/**
+ * `nurture clv fit <transactions>`: fits BG/NBD, Pareto/NBD or Gamma-Gamma on any transaction
+ * file, without a store, and optionally scores every customer into a CSV file.
+ * The command validates its options (zod), calls `runClvFit`, and formats the result.
+ */
+import { createWriteStream } from 'node:fs';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import {
+  type CalibrationHoldout,
+  type ClvModels,
+  type CustomerScores,
+  calibrationHoldoutSplit,
+  fitClvModels,
+  formatEpochDay,
+  type GammaGammaFit,
+  type ModelFit,
+  type ModelName,
+  type RfmSummary,
+  scoreCustomers,
+  summarizeTransactions,
+  type ValidationReport,
+  validationReport,
+} from '../../domain/clv/index.js';
+import { NurtureError } from '../../errors.js';
+import {
+  compileDateFormat,
+  type Delimiter,
+  parseDay,
+  readTransactionsFile,
+  type TransactionsFile,
+} from '../../ingest/transactions-file.js';
+
+const DELIMITERS: Record<string, Delimiter | 'auto'> = {
+  auto: 'auto',
+  ',': ',',
+  comma: ',',
+  ';': ';',
+  semicolon: ';',
+  '\\t': '\t',
+  '\t': '\t',
+  tab: '\t',
+  whitespace: 'whitespace',
+  space: 'whitespace',
+};
+
+const positiveNumber = (what: string) =>
+  z.coerce
+    .number({ error: `${what} must be a number` })
+    .refine((v) => Number.isFinite(v) && v > 0, `${what} must be > 0`);
+
+/** The command's options after validation. */
+export const clvFitOptionsSchema = z.object({
+  file: z.string().min(1),
+  customer: z.string().min(1, '--customer names the customer id column'),
+  date: z.string().min(1, '--date names the date column'),
+  amount: z.string().min(1).optional(),
+  dateFormat: z.string().min(1).optional(),
+  until: z.string().min(1, '--until is required'),
+  unit: z.enum(['day', 'week'], { error: '--unit must be day or week' }).default('day'),
+  period: z.enum(['day', 'week'], { error: '--period must be day or week' }).default('day'),
+  model: z.enum(['bgnbd', 'pnbd', 'gg'], { error: '--model must be bgnbd, pnbd or gg' }).default('bgnbd'),
+  penalizer: z.coerce
+    .number({ error: '--penalizer must be a number' })
+    .refine((v) => Number.isFinite(v) && v >= 0, '--penalizer must be >= 0')
+    .default(0),
+  prior: z.enum(['auto', 'on', 'off'], { error: '--prior must be auto, on or off' }).default('auto'),
+  predictOut: z.string().min(1).optional(),
+  horizon: positiveNumber('--horizon').default(365),
+  clvMonths: z.coerce
+    .number({ error: '--clv-months must be a number' })
+    .int('--clv-months must be a whole number')
+    .min(1, '--clv-months must be >= 1')
+    .max(1200)
+    .optional(),
+  discountRate: z.coerce
+    .number({ error: '--discount-rate must be a number' })
+    .min(0, '--discount-rate must be >= 0')
+    .default(0.01),
+  margin: z.coerce
+    .number({ error: '--margin must be a number' })
+    .min(0, '--margin must be between 0 and 1')
+    .max(1, '--margin must be between 0 and 1')
+    .default(1),
+  delimiter: z
+    .string()
+    .refine((d) => d in DELIMITERS, '--delimiter must be auto, comma, semicolon, tab or whitespace')
+    .optional(),
+  columns: z.array(z.string().min(1)).optional(),
+  holdoutUntil: z.string().min(1).optional(),
+});
+
+/** Options as the caller gives them (CLI strings or typed values). */
+export type ClvFitInput = z.input<typeof clvFitOptionsSchema>;
+type ClvFitOptions = z.output<typeof clvFitOptionsSchema>;
+
+/** Parameters, standard errors and fit statistics of one model, ready for JSON. */
+export interface FittedModelSummary {
+  params: Record<string, number>;
+  standardErrors: Record<string, number | null>;
+  logLikelihood: number;
+  customers: number;
+  tuples: number;
+  converged: boolean;
+}
+
+/** What `clv fit` reports; `--json` prints exactly this. */
+export interface ClvFitResult extends FittedModelSummary {
+  model: 'bgnbd' | 'pnbd' | 'gg';
+  /** Seconds spent summarising and fitting (file reading and scoring excluded, see timings). */
+  seconds: number;
+  unit: 'day' | 'week';
+  until: string;
+  penalizer: number;
+  /** Whether the small-shop empirical-Bayes prior was applied. */
+  shrinkage: boolean;
+  /** The Gamma-Gamma fit when a purchase model was fitted with --amount. */
+  spend?: FittedModelSummary & { frequencySpendCorrelation: number | null };
+  /** Present for --model gg. */
+  frequencySpendCorrelation?: number | null;
+  warnings: string[];
+  rowsRead: number;
+  timings: { readSeconds: number; fitSeconds: number; predictSeconds: number };
+  predictions?: { file: string; rows: number; horizonDays: number; clvMonths: number };
+  validation?: ValidationReport;
+}
+
+function summaryOf<P extends object, M extends ModelName>(fit: ModelFit<P, M>): FittedModelSummary {
+  return {
+    params: { ...(fit.params as Record<string, number>) },
+    standardErrors: { ...(fit.standardErrors as Record<string, number | null>) },
+    logLikelihood: fit.logLikelihood,
+    customers: fit.customers,
+    tuples: fit.tuples,
+    converged: fit.converged,
+  };
+}
+
+function parseCliDate(text: string, what: string, format: string | undefined): number {
+  const d = parseDay(text) ?? (format ? parseDay(text, compileDateFormat(format)) : null);
+  if (d === null) throw new NurtureError('invalid_input', `${what} "${text}" is not a date (use YYYY-MM-DD)`);
+  return d;
+}
+
+function validate(input: ClvFitInput): ClvFitOptions {
+  const parsed = clvFitOptionsSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') ?? '';
+    throw new NurtureError('invalid_input', issue?.message ?? 'invalid options', [
+      { path: where, reason: issue?.message ?? 'invalid' },
+    ]);
+  }
+  if (parsed.data.model === 'gg' && parsed.data.amount === undefined) {
+    throw new NurtureError('invalid_input', '--model gg needs --amount (the spend column)');
+  }
+  return parsed.data;
+}
+
+/**
+ * Reads the file, summarises it up to --until, fits the model(s), optionally writes
+ * predictions and a calibration/holdout report.
+ * @throws NurtureError invalid_input, invalid_file, not_enough_data
+ */
+export async function runClvFit(input: ClvFitInput): Promise<ClvFitResult> {
+  const o = validate(input);
+  const until = parseCliDate(o.until, '--until', o.dateFormat);
+  const holdoutEnd =
+    o.holdoutUntil === undefined ? null : parseCliDate(o.holdoutUntil, '--holdout-until', o.dateFormat);
+  if (holdoutEnd !== null && holdoutEnd <= until) {
+    throw new NurtureError('invalid_input', '--holdout-until must be after --until');
+  }
+  const t0 = performance.now();
+  const file = await readTransactionsFile({
+    path: o.file,
+    customerColumn: o.customer,
+    dateColumn: o.date,
+    ...(o.amount ? { amountColumn: o.amount } : {}),
+    ...(o.dateFormat ? { dateFormat: o.dateFormat } : {}),
+    delimiter: DELIMITERS[o.delimiter ?? 'auto'] ?? 'auto',
+    ...(o.columns ? { columns: o.columns } : {}),
+  });
+  const t1 = performance.now();
+  const split: CalibrationHoldout | null =
+    holdoutEnd === null
+      ? null
+      : calibrationHoldoutSplit(file.log, {
+          calibrationEnd: until,
+          observationEnd: holdoutEnd,
+          unit: o.unit,
+          period: o.period,
+        });
+  const summary =
+    split?.calibration ?? summarizeTransactions(file.log, { until, unit: o.unit, period: o.period });
+  const models = fitClvModels(summary, {
+    model: o.model,
+    withSpend: o.amount !== undefined,
+    penalizer: o.penalizer,
+    prior: o.prior,
+  });
+  const t2 = performance.now();
+  const clvMonths = o.clvMonths ?? Math.max(1, Math.round(o.horizon / 30));
+  let predictions: ClvFitResult['predictions'];
+  if (o.predictOut !== undefined) {
+    const scores =
+      models.transaction === null
+        ? null
+        : scoreCustomers(summary, models.transaction, models.spend, {
+            unit: o.unit,
+            horizonDays: o.horizon,
+            clvMonths,
+            discountRate: o.discountRate,
+            margin: o.margin,
+            intervals: true,
+          });
+    await writePredictions(o.predictOut, file, summary, models, scores);
+    predictions = { file: o.predictOut, rows: summary.customer.length, horizonDays: o.horizon, clvMonths };
+  }
+  const t3 = performance.now();
+  const t = models.transaction;
+  const main =
+    t === null ? summaryOf(models.spend as GammaGammaFit) : t.model === 'bgnbd' ? summaryOf(t) : summaryOf(t);
+  const result: ClvFitResult = {
+    model: o.model,
+    ...main,
+    seconds: (t2 - t1) / 1000,
+    unit: o.unit,
+    until: formatEpochDay(until),
+    penalizer: o.penalizer,
+    shrinkage: models.shrinkage,
+    warnings: models.warnings,
+    rowsRead: file.rows,
+    timings: {
+      readSeconds: (t1 - t0) / 1000,
+      fitSeconds: (t2 - t1) / 1000,
+      predictSeconds: (t3 - t2) / 1000,
+    },
+  };
+  if (o.model === 'gg') result.frequencySpendCorrelation = models.spendFrequencyCorrelation;
+  else if (models.spend !== null) {
+    result.spend = {
+      ...summaryOf(models.spend),
+      frequencySpendCorrelation: models.spendFrequencyCorrelation,
+    };
+  }
+  if (predictions) result.predictions = predictions;
+  if (split !== null && holdoutEnd !== null && models.transaction !== null) {
+    result.validation = validationReport(file.log, split, models.transaction, {
+      calibrationEnd: until,
+      observationEnd: holdoutEnd,
+      unit: o.unit,
+      period: o.period,
+    });
+  }
+  return result;
+}
+
+const PREDICTION_COLUMNS = [
+  'customer_id',
+  'frequency',
+  'recency',
+  'T',
+  'monetary_value',
+  'p_alive',
+  'expected_purchases',
+  'expected_avg_value',
+  'clv',
+  'churn_probability',
+  'probability_of_purchase',
+  'next_order_date',
+  'p_alive_low',
+  'p_alive_high',
+  'expected_purchases_low',
+  'expected_purchases_high',
+  'clv_low',
+  'clv_high',
+] as const;
+
+/** Numbers with at most 6 decimals, no exponent, no trailing zeros. */
+function num(v: number | undefined): string {
+  if (v === undefined || !Number.isFinite(v)) return '';
+  const s = v.toFixed(6);
+  return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
+}
+
+function csvCell(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** One row per customer; columns a model cannot provide are left empty. */
+async function writePredictions(
+  path: string,
+  file: TransactionsFile,
+  summary: RfmSummary,
+  models: ClvModels,
+  scores: CustomerScores | null,
+): Promise<void> {
+  const out = createWriteStream(path, { encoding: 'utf8' });
+  const done = new Promise<void>((resolve, reject) => {
+    out.on('finish', resolve);
+    out.on('error', (e: NodeJS.ErrnoException) =>
+      reject(new NurtureError('invalid_file', `${path}: cannot write predictions (${e.code ?? e.message})`)),
+    );
+  });
+  const write = async (text: string): Promise<void> => {
+    if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  };
+  await write(`${PREDICTION_COLUMNS.join(',')}\n`);
+  const spendOnly = models.transaction === null && models.spend !== null ? models.spend : null;
+  const dayMs = 86_400_000;
+  let batch: string[] = [];
+  for (let i = 0; i < summary.customer.length; i++) {
+    const x = summary.frequency[i] as number;
+    const m = summary.monetaryValue[i] as number;
+    const next = scores?.nextPurchaseDays[i];
+    const ev = scores?.expectedAverageValue?.[i] ?? (spendOnly ? spendOnlyValue(spendOnly, x, m) : undefined);
+    const row = [
+      csvCell(file.customerIds[summary.customer[i] as number] as string),
+      num(x),
+      num(summary.recency[i]),
+      num(summary.T[i]),
+      num(m),
+      num(scores?.pAlive[i]),
+      num(scores?.expectedPurchases[i]),
+      num(ev),
+      num(scores?.clv?.[i]),
+      num(scores?.churnProbability[i]),
+      num(scores?.probabilityOfPurchase[i]),
+      next === undefined || !Number.isFinite(next)
+        ? ''
+        : new Date((summary.until + Math.round(next)) * dayMs).toISOString().slice(0, 10),
+      num(scores?.intervals?.pAlive.low[i]),
+      num(scores?.intervals?.pAlive.high[i]),
+      num(scores?.intervals?.expectedPurchases.low[i]),
+      num(scores?.intervals?.expectedPurchases.high[i]),
+      num(scores?.intervals?.clv?.low[i]),
+      num(scores?.intervals?.clv?.high[i]),
+    ];
+    batch.push(row.join(','));
+    if (batch.length === 10_000) {
+      await write(`${batch.join('\n')}\n`);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await write(`${batch.join('\n')}\n`);
+  out.end();
+  await done;
+}
+
+function spendOnlyValue(spend: GammaGammaFit, x: number, m: number): number {
+  const { p, q, v } = spend.params;
+  const mm = x > 0 && m > 0 ? m : 0;
+  const den = p * x + q - 1;
+  return den > 0 ? (p * (v + x * mm)) / den : (p * (v + x * mm)) / (p * x + q);
+}
+
+function fmtNumber(v: number, digits = 4): string {
+  return Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
+}
+
+/** Human-readable report of a fit. */
+export function formatClvFitResult(r: ClvFitResult): string {
+  const names = { bgnbd: 'BG/NBD', pnbd: 'Pareto/NBD', gg: 'Gamma-Gamma' } as const;
+  const lines: string[] = [];
+  const block = (title: string, s: FittedModelSummary): void => {
+    lines.push(
+      `${title} on ${s.customers.toLocaleString('en-US')} customers (${s.tuples.toLocaleString('en-US')} distinct tuples)`,
+    );
+    for (const [k, v] of Object.entries(s.params)) {
+      const se = s.standardErrors[k];
+      lines.push(
+        `  ${k.padEnd(6)} ${fmtNumber(v).padStart(12)}  ± ${se === null || se === undefined ? 'n/a' : fmtNumber(se)}`,
+      );
+    }
+    lines.push(
+      `  log-likelihood ${fmtNumber(s.logLikelihood, 2)}${s.converged ? '' : ' (not fully converged)'}`,
+    );
+  };
+  block(names[r.model], r);
+  if (r.spend) block('Gamma-Gamma spend', r.spend);
+  lines.push(
+    `unit ${r.unit}, until ${r.until}, ${r.rowsRead.toLocaleString('en-US')} rows read, fitted in ${r.seconds.toFixed(3)} s` +
+      (r.shrinkage ? ', small-shop shrinkage applied' : '') +
+      (r.penalizer > 0 ? `, penalizer ${r.penalizer}` : ''),
+  );
+  const corr = r.spend?.frequencySpendCorrelation ?? r.frequencySpendCorrelation;
+  if (corr !== undefined && corr !== null) lines.push(`frequency/spend correlation ${corr.toFixed(3)}`);
+  if (r.validation) {
+    const v = r.validation.totals;
+    lines.push(
+      `holdout to ${r.validation.observationEnd}: actual ${v.actualHoldout} purchases, expected ${v.expectedHoldout.toFixed(1)}`,
+    );
+  }
+  if (r.predictions)
+    lines.push(`predictions: ${r.predictions.file} (${r.predictions.rows.toLocaleString('en-US')} rows)`);
+  for (const w of r.warnings) lines.push(`warning: ${w}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(',').map((s) => s.trim())];
+}
+
+/** Registers `clv fit` on the program. */
+export function registerClvCommand(program: Command): void {
+  const clv = program
+    .command('clv')
+    .description('predictive customer lifetime value (BG/NBD, Pareto/NBD, Gamma-Gamma)');
+  clv
+    .command('fit')
+    .description(
+      'fit a CLV model on a transaction file (one row per purchase) and optionally score every customer',
+    )
+    .argument('<transactions>', 'CSV/TSV/whitespace file with one purchase per row')
+    .requiredOption('--customer <column>', 'customer id column')
+    .requiredOption('--date <column>', 'purchase date column')
+    .option('--amount <column>', 'order value column (enables Gamma-Gamma and CLV)')
+    .option('--date-format <pattern>', 'date pattern, e.g. yyyyMMdd, dd/MM/yyyy (default: ISO yyyy-MM-dd)')
+    .requiredOption('--until <date>', 'end of the observation period, YYYY-MM-DD (inclusive)')
+    .option('--unit <unit>', 'time unit of the model: day or week', 'day')
+    .option('--period <period>', 'purchases are counted once per day or week', 'day')
+    .option('--model <model>', 'bgnbd, pnbd or gg', 'bgnbd')
+    .option('--penalizer <x>', 'L2 penalizer on the parameters (lifetimes semantics)')
+    .option('--prior <mode>', 'small-shop shrinkage: auto, on or off', 'auto')
+    .option('--json', 'print the result as JSON')
+    .option('--predict-out <file>', 'write one row of predictions per customer (CSV)')
+    .option('--horizon <days>', 'horizon of expected purchases and of CLV, in days', '365')
+    .option('--clv-months <n>', 'CLV horizon in months (default: horizon / 30)')
+    .option('--discount-rate <x>', 'monthly discount rate of CLV', '0.01')
+    .option('--margin <x>', 'gross margin applied to order values in CLV (0..1)', '1')
+    .option('--delimiter <d>', 'auto, comma, semicolon, tab or whitespace', 'auto')
+    .option('--columns <names>', 'column names of a file without a header (comma separated)', collect)
+    .option('--holdout-until <date>', 'also report calibration/holdout validation up to this date')
+    .action(async (transactions: string, opts: Record<string, unknown>, command: Command) => {
+      const result = await runClvFit({ ...opts, file: transactions } as ClvFitInput);
+      const write = command.configureOutput().writeOut ?? ((s: string) => process.stdout.write(s));
+      write(opts['json'] === true ? `${JSON.stringify(result, null, 2)}\n` : formatClvFitResult(result));
+    });
+}

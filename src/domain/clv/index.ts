@@ -1,0 +1,102 @@
+/**
+ * Predictive CLV: RFM summaries, BG/NBD, Pareto/NBD and Gamma-Gamma fitted by maximum
+ * likelihood, per-customer predictions with intervals, small-shop policy and validation.
+ * Pure domain code: time comes in as `until` (days since 1970-01-01), nothing is read or written.
+ */
+export {
+  BGNBD_PARAM_NAMES,
+  type BgNbdFit,
+  type BgNbdParams,
+  bgnbdConditionalExpected,
+  bgnbdConditionalProbabilityOfPurchases,
+  bgnbdExpectedAlive,
+  bgnbdExpectedNew,
+  bgnbdLikelihoodCore,
+  bgnbdLogLikelihood,
+  bgnbdPAlive,
+  bgnbdProbabilityOfPurchases,
+  fitBgNbd,
+} from './bgnbd.js';
+export type {
+  FitOptions,
+  LogNormalPrior,
+  ModelFit,
+  ModelName,
+  RegularizationOptions,
+  RfmInput,
+} from './fit.js';
+export {
+  fitGammaGamma,
+  type GammaGammaFit,
+  type GammaGammaParams,
+  GG_PARAM_NAMES,
+  gammaGammaConditionalExpectedValue,
+  gammaGammaLogLikelihood,
+  gammaGammaMeanDefined,
+  type SpendInput,
+  spendFrequencyCorrelation,
+} from './gamma-gamma.js';
+export {
+  type ClvFitOptions,
+  type ClvModels,
+  type ClvStatistics,
+  CORRELATION_WARNING,
+  fitClvModels,
+  type PriorMode,
+} from './models.js';
+export {
+  fitParetoNbd,
+  type ParetoNbdFit,
+  type ParetoNbdParams,
+  PNBD_PARAM_NAMES,
+  paretoNbdConditionalExpected,
+  paretoNbdConditionalProbabilityOfPurchases,
+  paretoNbdExpectedAlive,
+  paretoNbdExpectedNew,
+  paretoNbdLogLikelihood,
+  paretoNbdPAlive,
+  paretoNbdProbabilityOfPurchases,
+} from './pareto-nbd.js';
+export {
+  type CustomerPrediction,
+  type CustomerPredictionOptions,
+  type CustomerScores,
+  type CustomerStatistics,
+  type HorizonPrediction,
+  type IntervalColumns,
+  periodsPerMonth,
+  predictCustomer,
+  type ScoreInput,
+  type ScoreOptions,
+  scoreCustomers,
+  type TransactionFit,
+} from './predict.js';
+export { type ShopSimulationOptions, type SimulatedShop, simulateShop } from './simulate.js';
+export {
+  MINIMUM_CUSTOMERS,
+  MINIMUM_REPEAT_CUSTOMERS,
+  MINIMUM_SPEND_CUSTOMERS,
+  SHRINKAGE_BELOW_CUSTOMERS,
+} from './small-shop.js';
+export {
+  type CalibrationHoldout,
+  type CalibrationHoldoutOptions,
+  calibrationHoldoutSplit,
+  epochDay,
+  formatEpochDay,
+  type HoldoutData,
+  type Period,
+  type RfmSummary,
+  type SummaryOptions,
+  summarizeTransactions,
+  type TimeUnit,
+  type TransactionLog,
+  UNIT_DAYS,
+} from './summary.js';
+export {
+  type FrequencyGroup,
+  type TrackingWeek,
+  type ValidationOptions,
+  type ValidationReport,
+  validationReport,
+} from './validation.js';

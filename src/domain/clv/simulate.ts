@@ -1,0 +1,65 @@
+/**
+ * Generated shops with known parameters, for recovery tests and benchmarks: customers arrive
+ * uniformly over an acquisition window, then buy and drop out by the BG/NBD process with
+ * Gamma-Gamma spend (src/domain/random/btyd-process.ts). Seeded, so every shop is
+ * reproducible.
+ */
+import { seededRandom } from '../ids.js';
+import { type BgNbdParams, type GammaGammaParams, simulateBgNbdCustomer } from '../random/btyd-process.js';
+import type { TransactionLog } from './summary.js';
+
+export interface ShopSimulationOptions {
+  seed: number;
+  customers: number;
+  /** Purchase process, rates per week. */
+  params: BgNbdParams;
+  spend: GammaGammaParams;
+  /** First purchases are uniform over this many weeks from `startDay`. */
+  acquisitionWeeks: number;
+  /** Transactions are generated up to this many weeks after `startDay`. */
+  horizonWeeks: number;
+  /** Calendar day of week 0 (days since 1970-01-01). */
+  startDay: number;
+}
+
+/** A generated shop: its transactions, and each customer's true latent traits. */
+export interface SimulatedShop {
+  log: TransactionLog;
+  /** True purchase rate and drop-out probability of each customer. */
+  lambda: Float64Array;
+  dropout: Float64Array;
+}
+
+/**
+ * Generates the shop. Purchase times are floored to calendar days (purchases on the same day
+ * then count once, as in the RFM summary).
+ */
+export function simulateShop(o: ShopSimulationOptions): SimulatedShop {
+  const u = seededRandom(o.seed);
+  const customer: number[] = [];
+  const day: number[] = [];
+  const amount: number[] = [];
+  const lambda = new Float64Array(o.customers);
+  const dropout = new Float64Array(o.customers);
+  for (let c = 0; c < o.customers; c++) {
+    const first = u() * o.acquisitionWeeks;
+    const sim = simulateBgNbdCustomer(u, o.params, o.spend, o.horizonWeeks - first);
+    lambda[c] = sim.lambda;
+    dropout[c] = sim.dropoutP;
+    sim.purchaseTimes.forEach((t, k) => {
+      customer.push(c);
+      day.push(o.startDay + Math.floor((first + t) * 7));
+      amount.push(sim.spends[k] as number);
+    });
+  }
+  return {
+    log: {
+      customer: Int32Array.from(customer),
+      day: Int32Array.from(day),
+      amount: Float64Array.from(amount),
+      customerCount: o.customers,
+    },
+    lambda,
+    dropout,
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * Calibration/holdout validation, the two checks of Fader, Hardie & Lee (2005) and the BTYD
+ * walkthrough: (1) actual vs expected holdout purchases grouped by calibration frequency, and
+ * (2) weekly cumulative repeat purchases, actual vs expected, across calibration and holdout.
+ */
+import { bgnbdExpectedAlive, bgnbdPAlive } from './bgnbd.js';
+import { paretoNbdExpectedAlive, paretoNbdPAlive } from './pareto-nbd.js';
+import type { TransactionFit } from './predict.js';
+import {
+  type CalibrationHoldout,
+  customerPeriods,
+  formatEpochDay,
+  type Period,
+  periodDays,
+  periodStartDay,
+  type TimeUnit,
+  type TransactionLog,
+  UNIT_DAYS,
+} from './summary.js';
+
+export interface FrequencyGroup {
+  /** Calibration frequency: "0" … "6", and "7+" for the last group (by default). */
+  frequency: string;
+  customers: number;
+  /** Mean holdout purchases per customer, actual and expected. */
+  actual: number;
+  expected: number;
+}
+
+export interface TrackingWeek {
+  /** Week number, 1 = the week starting on the first purchase day of the cohort. */
+  week: number;
+  /** Last day of the week (YYYY-MM-DD). */
+  end: string;
+  actualCumulative: number;
+  expectedCumulative: number;
+}
+
+/** The validation report, ready to print as JSON (charts are drawn from it elsewhere). */
+export interface ValidationReport {
+  model: TransactionFit['model'];
+  unit: TimeUnit;
+  calibrationEnd: string;
+  observationEnd: string;
+  /** Holdout length in the model unit. */
+  holdoutDuration: number;
+  customers: number;
+  totals: { actualHoldout: number; expectedHoldout: number };
+  byFrequency: FrequencyGroup[];
+  tracking: TrackingWeek[];
+}
+
+export interface ValidationOptions {
+  calibrationEnd: number;
+  observationEnd: number;
+  unit: TimeUnit;
+  period: Period;
+  /** Frequencies at or above this are pooled ("7+"). Default 7. */
+  pooledFrom?: number;
+}
+
+function predictorsOf(fit: TransactionFit): {
+  pAlive: (x: number, tx: number, T: number) => number;
+  expectedAlive: (t: number, x: number, T: number) => number;
+} {
+  if (fit.model === 'bgnbd') {
+    const p = fit.params;
+    return {
+      pAlive: (x, tx, T) => bgnbdPAlive(p, x, tx, T),
+      expectedAlive: (t, x, T) => bgnbdExpectedAlive(p, t, x, T),
+    };
+  }
+  const p = fit.params;
+  return {
+    pAlive: (x, tx, T) => paretoNbdPAlive(p, x, tx, T),
+    expectedAlive: (t, x, T) => paretoNbdExpectedAlive(p, t, x, T),
+  };
+}
+
+/**
+ * Builds the report for a model fitted on `split.calibration`. `log` must hold the
+ * transactions of both periods.
+ */
+export function validationReport(
+  log: TransactionLog,
+  split: CalibrationHoldout,
+  fit: TransactionFit,
+  options: ValidationOptions,
+): ValidationReport {
+  const pooled = options.pooledFrom ?? 7;
+  const predict = predictorsOf(fit);
+  const cal = split.calibration;
+  const n = cal.frequency.length;
+  const groups = Array.from({ length: pooled + 1 }, (_, i) => ({
+    frequency: i === pooled ? `${pooled}+` : String(i),
+    customers: 0,
+    actual: 0,
+    expected: 0,
+  }));
+  let actualTotal = 0;
+  let expectedTotal = 0;
+  for (let i = 0; i < n; i++) {
+    const x = cal.frequency[i] as number;
+    const T = cal.T[i] as number;
+    const e =
+      predict.pAlive(x, cal.recency[i] as number, T) * predict.expectedAlive(split.holdout.duration, x, T);
+    const a = split.holdout.frequency[i] as number;
+    const g = groups[Math.min(x, pooled)] as FrequencyGroup;
+    g.customers++;
+    g.actual += a;
+    g.expected += e;
+    actualTotal += a;
+    expectedTotal += e;
+  }
+  for (const g of groups) {
+    g.actual = g.customers > 0 ? g.actual / g.customers : 0;
+    g.expected = g.customers > 0 ? g.expected / g.customers : 0;
+  }
+  return {
+    model: fit.model,
+    unit: options.unit,
+    calibrationEnd: formatEpochDay(options.calibrationEnd),
+    observationEnd: formatEpochDay(options.observationEnd),
+    holdoutDuration: split.holdout.duration,
+    customers: n,
+    totals: { actualHoldout: actualTotal, expectedHoldout: expectedTotal },
+    byFrequency: groups,
+    tracking: tracking(log, split, predict.expectedAlive, options),
+  };
+}
+
+/**
+ * Weekly cumulative repeat purchases of the calibration customers. Expected: each customer
+ * contributes E[X(t)] of a new customer, t = time from the first purchase to the week's end
+ * (BTYD's ExpectedCumulativeTransactions); customers are grouped by first purchase day.
+ */
+function tracking(
+  log: TransactionLog,
+  split: CalibrationHoldout,
+  expectedAlive: (t: number, x: number, T: number) => number,
+  options: ValidationOptions,
+): TrackingWeek[] {
+  const cal = split.calibration;
+  if (cal.firstDay.length === 0) return [];
+  let start = Number.POSITIVE_INFINITY;
+  for (const d of cal.firstDay) start = Math.min(start, d);
+  const weeks = Math.ceil((options.observationEnd - start + 1) / 7);
+  const inCohort = new Uint8Array(log.customerCount);
+  for (const c of cal.customer) inCohort[c] = 1;
+  // Repeat purchase periods per week (each customer's first period is not a repeat).
+  const cp = customerPeriods(log, options.period, options.observationEnd);
+  const perWeek = new Float64Array(weeks);
+  for (let c = 0; c < log.customerCount; c++) {
+    if (inCohort[c] === 0) continue;
+    for (let k = (cp.offsets[c] as number) + 1; k < (cp.offsets[c + 1] as number); k++) {
+      const day = periodStartDay(cp.periods[k] as number, options.period);
+      const w = Math.floor((day - start) / 7);
+      if (w >= 0 && w < weeks) perWeek[w] = (perWeek[w] as number) + 1;
+    }
+  }
+  const births = new Map<number, number>();
+  for (const d of cal.firstDay) births.set(d, (births.get(d) ?? 0) + 1);
+  const unitDays = UNIT_DAYS[options.unit];
+  const pd = periodDays(options.period);
+  const out: TrackingWeek[] = [];
+  let actual = 0;
+  for (let w = 0; w < weeks; w++) {
+    actual += perWeek[w] as number;
+    const endDay = start + 7 * (w + 1);
+    let expected = 0;
+    for (const [day, count] of births) {
+      // Time from the end of the first purchase period to the end of the week.
+      const elapsed = endDay - day - (pd - 1);
+      if (elapsed > 0) expected += count * expectedAlive(elapsed / unitDays, 0, 0);
+    }
+    out.push({
+      week: w + 1,
+      end: formatEpochDay(Math.min(endDay - 1, options.observationEnd)),
+      actualCumulative: actual,
+      expectedCumulative: expected,
+    });
+  }
+  return out;
+}
