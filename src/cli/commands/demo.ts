@@ -1,0 +1,191 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import {
+  DEFAULT_SHOP_ID,
+  type MarketingCost,
+  marketingCostSchema,
+  productSchema,
+} from '../../domain/model/index.js';
+import { formatVnd } from '../../domain/money.js';
+import { NurtureError } from '../../errors.js';
+import { parseCsvText } from '../../ingest/csv.js';
+import { generateShop } from '../../ingest/demo/generate.js';
+import { DEMO_DEFAULT_CUSTOMERS, DEMO_DEFAULT_SEED, DEMO_UNTIL } from '../../ingest/demo/params.js';
+import type { DemoShop } from '../../ingest/demo/types.js';
+import { DEMO_FILES, type WrittenFile, writeDemoShop } from '../../ingest/demo/write.js';
+import { importFile } from '../../ingest/import-file.js';
+import type { ImportFormat } from '../../ingest/records.js';
+import type { StoreSummary } from '../../store/store.js';
+import { type CliDeps, withStore } from '../context.js';
+import { summaryLine } from './import.js';
+
+const DAY_MS = 86_400_000;
+/** More customers than this is a benchmark, not a demo (`npm run bench -- import`). */
+const MAX_CUSTOMERS = 1_000_000;
+
+const intOption = (name: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be an integer`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`);
+
+const shopOptionsSchema = z.object({
+  customers: intOption('--customers', 1, MAX_CUSTOMERS).default(DEMO_DEFAULT_CUSTOMERS),
+  seed: intOption('--seed', -2_147_483_648, 4_294_967_295).default(DEMO_DEFAULT_SEED),
+  until: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, '--until must be a date YYYY-MM-DD')
+    .optional(),
+});
+
+const generateSchema = shopOptionsSchema.extend({ out: z.string().min(1) });
+const demoSchema = shopOptionsSchema.extend({
+  db: z.string().min(1).optional(),
+  shop: z.string().min(1).optional(),
+});
+
+/** Parses CLI options with zod; a bad value becomes an invalid_input error naming the option. */
+function parseOptions<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new NurtureError('invalid_input', parsed.error.issues.map((i) => i.message).join('; '));
+}
+
+/** `--until 2026-10-31` means "history up to the end of 31 October 2026 in Vietnam". */
+export function untilFromOption(day: string | undefined): Date {
+  if (day === undefined) return DEMO_UNTIL;
+  const start = Date.parse(`${day}T00:00:00+07:00`);
+  if (Number.isNaN(start)) throw new NurtureError('invalid_input', `--until: not a date: ${day}`);
+  return new Date(start + DAY_MS);
+}
+
+/** "YYYY-MM-DD" of an instant in Vietnam. */
+function vnDay(ms: number): string {
+  return new Date(ms + 7 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** 1234567 → "1.234.567", the Vietnamese grouping. */
+function group(n: number): string {
+  return formatVnd(n).replace(' ₫', '');
+}
+
+function describeShop(shop: DemoShop): string {
+  const last = vnDay(shop.until - 1);
+  return `demo shop: ${group(shop.customers.length)} customers, seed ${shop.seed}, history ${vnDay(shop.start)} → ${last}`;
+}
+
+function fileLine(f: WrittenFile): string {
+  const unit = f.kind === 'catalog' ? 'products' : f.kind === 'events' ? 'events' : 'rows';
+  return `  ${f.path}  ${group(f.rows)} ${unit}, ${(f.bytes / 1024).toFixed(0)} KB\n`;
+}
+
+const IMPORTS: readonly { file: keyof typeof DEMO_FILES; format: ImportFormat }[] = [
+  { file: 'customers', format: 'shopify-customers' },
+  { file: 'orders', format: 'shopify-orders' },
+  { file: 'events', format: 'events-jsonl' },
+];
+
+/** The store's summary as a short two-column table. */
+export function summaryTable(shopId: string, s: StoreSummary): string {
+  const statuses = Object.entries(s.ordersByStatus)
+    .map(([status, n]) => `${status} ${group(n)}`)
+    .join(', ');
+  const rows: [string, string][] = [
+    ['customers', group(s.customers)],
+    ['buyers', group(s.buyers)],
+    ['orders', `${group(s.orders)}${statuses ? ` (${statuses})` : ''}`],
+    ['order lines', group(s.orderLines)],
+    ['revenue', formatVnd(s.revenue)],
+    ['products', group(s.products)],
+    ['events', group(s.events)],
+    ['feedback', group(s.feedback)],
+    ['merges', group(s.merges)],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return `shop "${shopId}"\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}\n`).join('')}`;
+}
+
+async function loadDemo(deps: CliDeps, dir: string, opts: z.infer<typeof demoSchema>): Promise<void> {
+  const shopId = deps.config({ db: opts.db, shop: opts.shop }).shopId;
+  await withStore(deps, opts.db, async (store) => {
+    for (const { file, format } of IMPORTS) {
+      const path = join(dir, DEMO_FILES[file]);
+      deps.out(summaryLine(format, DEMO_FILES[file], await importFile(store, { shopId, format, path })));
+    }
+    const catalog = z
+      .array(productSchema)
+      .parse(JSON.parse(await readFile(join(dir, DEMO_FILES.catalog), 'utf8')));
+    await store.upsertProducts(shopId, catalog);
+    await store.upsertMarketingCosts(shopId, await readCosts(join(dir, DEMO_FILES.marketingCosts)));
+    deps.out(summaryTable(shopId, await store.summary(shopId)));
+  });
+}
+
+/** marketing_costs.csv back into validated records. */
+async function readCosts(path: string): Promise<MarketingCost[]> {
+  const { records } = parseCsvText(await readFile(path, 'utf8'));
+  return records
+    .slice(1)
+    .map(({ fields: [channel, month, amount] }) => marketingCostSchema.parse({ channel, month, amount }));
+}
+
+/**
+ * `nurture generate` writes a demo shop's files (customers.csv, orders.csv, events.jsonl,
+ * catalog.json, marketing_costs.csv); `nurture demo` generates one into a temporary directory
+ * and loads it through the same importers as a seller's files.
+ */
+export function registerDemoCommands(program: Command, deps: CliDeps): void {
+  const shopOptions = (cmd: Command): Command =>
+    cmd
+      .option('--customers <n>', `customers in the shop (default ${DEMO_DEFAULT_CUSTOMERS})`)
+      .option('--seed <s>', `random seed; the same seed gives the same shop (default ${DEMO_DEFAULT_SEED})`)
+      .option('--until <date>', 'last day of the history, YYYY-MM-DD, Vietnam time (default 2026-10-31)');
+
+  shopOptions(
+    program
+      .command('generate')
+      .description(
+        'write a demo shop as Shopify customers/orders CSVs, events JSONL, catalog and marketing costs',
+      )
+      .requiredOption('--out <dir>', 'directory to write the files to (created when missing)'),
+  ).action(async (raw: unknown) => {
+    const opts = parseOptions(generateSchema, raw);
+    const shop = generateShop({
+      customers: opts.customers,
+      seed: opts.seed,
+      until: untilFromOption(opts.until),
+    });
+    const written = await writeDemoShop(shop, opts.out);
+    deps.out(`${describeShop(shop)}\n${written.map(fileLine).join('')}`);
+  });
+
+  shopOptions(
+    program
+      .command('demo')
+      .description('fill a store with a realistic Vietnamese demo shop and print a summary')
+      .option(
+        '--db <path>',
+        'DuckDB file, :memory: or postgres:// URL (default: NURTURE_DB or ./nurture.duckdb)',
+      )
+      .option('--shop <id>', `shop id (default: NURTURE_SHOP or "${DEFAULT_SHOP_ID}")`),
+  ).action(async (raw: unknown) => {
+    const opts = parseOptions(demoSchema, raw);
+    const shop = generateShop({
+      customers: opts.customers,
+      seed: opts.seed,
+      until: untilFromOption(opts.until),
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'nurture-demo-'));
+    try {
+      await writeDemoShop(shop, dir);
+      deps.out(`${describeShop(shop)}\n`);
+      await loadDemo(deps, dir, opts);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+}
