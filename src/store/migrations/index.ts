@@ -1,5 +1,8 @@
 import type { Dialect, SqlEngine } from '../engine.js';
 import { coreSchema } from './001-core.js';
+import { analyticsSchema } from './002-analytics.js';
+import { predictionsSchema } from './003-predictions.js';
+import { segmentsSchema } from './004-segments.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -11,7 +14,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. Append only: a released migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [coreSchema];
+export const MIGRATIONS: readonly Migration[] = [coreSchema, analyticsSchema, predictionsSchema, segmentsSchema];
 
 /** Applies the migrations this database has not seen yet, each in its own transaction. */
 export async function migrate(engine: SqlEngine, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {

@@ -1,0 +1,176 @@
+import { localDay } from '../../domain/analytics/calendar.js';
+import type { AnalyticsConfig } from '../../domain/analytics/config.js';
+import { lifecycleCaseSql } from '../../domain/analytics/lifecycle.js';
+import { fmScoreSql, scoreSql } from '../../domain/analytics/rfm.js';
+import { rfmGroupCaseSql } from '../../domain/analytics/rfm-groups.js';
+import { sqlDate, sqlString } from '../../domain/analytics/sql.js';
+import { fitSampleSql, fitThresholds } from '../../domain/analytics/thresholds.js';
+import type { Thresholds } from '../../domain/analytics/types.js';
+import { valueGroupCaseSql } from '../../domain/analytics/value-groups.js';
+import type { SqlEngine } from '../engine.js';
+import { shopTimeZone } from './common.js';
+
+/**
+ * Population-wide scores for an as-of date, all in one set-based statement: recency, referrals
+ * made, the run of declined/ignored messages, R/F/M by quintiles, the RFM group, the lifecycle
+ * stage and the value group. The classifiers are the configured rules compiled to CASE
+ * expressions; the thresholds they use are fitted to the shop first (or taken from config).
+ */
+
+/** Where the scores read per-customer stats from: the stored table, or an as-of copy. */
+export interface ScoreSource {
+  /** A table with customer_stats' columns. */
+  relation: string;
+}
+
+interface ScoreSqlOptions {
+  source: ScoreSource;
+  timeZone: string;
+  asOf: Date;
+  config: AnalyticsConfig;
+  thresholds: Thresholds;
+}
+
+/** Parameters of the scores SELECT: $1 shop id, $2 as-of instant, $3 "ignored" cutoff instant. */
+export function scoreParams(shopId: string, asOf: Date, config: AnalyticsConfig): [string, Date, Date] {
+  const ignoredBefore = new Date(asOf.getTime() - config.messages.ignoredAfterHours * 3_600_000);
+  return [shopId, asOf, ignoredBefore];
+}
+
+/** The SELECT that scores and classifies every customer of a stats relation. */
+export function scoresSelectSql(o: ScoreSqlOptions): string {
+  const { rfm, messages, lifecycle, valueGroups } = o.config;
+  const positives = messages.positiveEvents.map(sqlString).join(', ');
+  const asOfDay = sqlDate(localDay(o.asOf, o.timeZone));
+  const buyers = '(orders > 0)';
+  const rel = o.source.relation;
+  return `WITH refs AS (
+      SELECT COALESCE(p.merged_into, p.customer_id) AS customer_id, COUNT(*) AS n
+      FROM customers c JOIN customers p ON p.shop_id = c.shop_id AND p.customer_id = c.referred_by
+      WHERE c.shop_id = $1 AND c.merged_into IS NULL AND c.created_at <= $2
+      GROUP BY COALESCE(p.merged_into, p.customer_id)
+    ),
+    ev AS (
+      SELECT customer_id, name, occurred_at FROM events
+      WHERE shop_id = $1 AND customer_id IS NOT NULL AND occurred_at <= $2
+        AND name IN (${positives}, 'Message Sent', 'Message Declined')
+    ),
+    last_positive AS (
+      SELECT customer_id, MAX(occurred_at) AS at FROM ev WHERE name IN (${positives}) GROUP BY customer_id
+    ),
+    streaks AS (
+      SELECT ev.customer_id, GREATEST(
+          SUM(CASE WHEN ev.name = 'Message Declined' THEN 1 ELSE 0 END),
+          SUM(CASE WHEN ev.name = 'Message Sent' AND ev.occurred_at <= $3 THEN 1 ELSE 0 END)) AS n
+      FROM ev
+      LEFT JOIN last_positive lp ON lp.customer_id = ev.customer_id
+      LEFT JOIN ${rel} s ON s.shop_id = $1 AND s.customer_id = ev.customer_id
+      WHERE ev.name IN ('Message Sent', 'Message Declined')
+        AND (lp.at IS NULL OR ev.occurred_at > lp.at)
+        AND (s.last_order_at IS NULL OR ev.occurred_at > s.last_order_at)
+      GROUP BY ev.customer_id
+    ),
+    base AS (
+      SELECT s.customer_id, s.orders, s.revenue, s.aov, s.avg_gap_days, s.first_order_value, s.max_order_value,
+        s.category_count, s.referred, s.upsold,
+        CASE WHEN s.orders > 0 THEN GREATEST(0, ${asOfDay} - s.last_order_date) END AS recency_days,
+        COALESCE(rf.n, 0) AS referrals, COALESCE(st.n, 0) AS decline_streak
+      FROM ${rel} s
+      LEFT JOIN refs rf ON rf.customer_id = s.customer_id
+      LEFT JOIN streaks st ON st.customer_id = s.customer_id
+      WHERE s.shop_id = $1
+    ),
+    scored AS (
+      SELECT base.*,
+        CASE WHEN ${buyers} THEN ${scoreSql('recency_days', 'lower', buyers)} END AS r,
+        CASE WHEN ${buyers} THEN ${scoreSql('orders', 'higher', buyers)} END AS f,
+        CASE WHEN ${buyers} THEN ${scoreSql('revenue', 'higher', buyers)} END AS m
+      FROM base
+    ),
+    with_fm AS (
+      SELECT scored.*, ${fmScoreSql('f', 'm', rfm.axis)} AS fm FROM scored
+    ),
+    grouped AS (
+      SELECT with_fm.*, ${rfmGroupCaseSql(rfm.map, 'r', 'fm')} AS rfm_group FROM with_fm
+    )
+    SELECT customer_id, recency_days, referrals, decline_streak, r, f, m, fm, rfm_group,
+      ${lifecycleCaseSql(o.thresholds, lifecycle)} AS lifecycle,
+      ${valueGroupCaseSql(o.thresholds, valueGroups)} AS value_group
+    FROM grouped`;
+}
+
+/** Fits the thresholds to a stats relation (or takes them from config). */
+export async function fitShopThresholds(
+  engine: SqlEngine,
+  shopId: string,
+  config: AnalyticsConfig,
+  relation = 'customer_stats',
+): Promise<Thresholds> {
+  const [row] = await engine.all<{
+    buyers: number;
+    repeat_buyers: number;
+    active_gap: number | null;
+    frequent_gap: number | null;
+    high_aov: number | null;
+  }>(fitSampleSql(`(SELECT * FROM ${relation} WHERE shop_id = $1) s`, config.thresholds), [shopId]);
+  const n = (v: number | null | undefined) => (v === null || v === undefined ? null : Number(v));
+  return fitThresholds(
+    {
+      buyers: Number(row?.buyers ?? 0),
+      repeatBuyers: Number(row?.repeat_buyers ?? 0),
+      activeGap: n(row?.active_gap),
+      frequentGap: n(row?.frequent_gap),
+      highAov: n(row?.high_aov),
+    },
+    config.thresholds,
+  );
+}
+
+export interface ScoresResult {
+  asOf: Date;
+  thresholds: Thresholds;
+}
+
+/**
+ * Recomputes the scores and groups of every customer of a shop as of `asOf`, in place in
+ * customer_stats. Stats are read as stored (every imported order); `asOf` is the day recency is
+ * counted to, normally now or the day of the last order.
+ */
+export async function recomputeScores(
+  engine: SqlEngine,
+  shopId: string,
+  asOf: Date,
+  config: AnalyticsConfig,
+): Promise<ScoresResult> {
+  const timeZone = await shopTimeZone(engine, shopId);
+  return engine.transaction(async (tx) => {
+    const thresholds = await fitShopThresholds(tx, shopId, config);
+    const select = scoresSelectSql({
+      source: { relation: 'customer_stats' },
+      timeZone,
+      asOf,
+      config,
+      thresholds,
+    });
+    const set = [
+      'recency_days',
+      'referrals',
+      'decline_streak',
+      'r',
+      'f',
+      'm',
+      'fm',
+      'rfm_group',
+      'lifecycle',
+      'value_group',
+    ]
+      .map((c) => `${c} = s.${c}`)
+      .join(', ');
+    await tx.run(
+      `UPDATE customer_stats SET computed_as_of = $2, ${set} FROM (${select}) s
+       WHERE customer_stats.shop_id = $1 AND customer_stats.customer_id = s.customer_id`,
+      scoreParams(shopId, asOf, config),
+    );
+    return { asOf, thresholds };
+  });
+}
