@@ -82,7 +82,7 @@ async function resolveAsOf(store: Store, request: AnalysisRequest, timeZone: str
     const text = request.asOf.trim();
     const parsed = parseDateTime(text, undefined, timeZone);
     if (!parsed) throw new NurtureError('invalid_input', `--as-of: not a date: "${request.asOf}" (use YYYY-MM-DD)`);
-    return /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(parsed.getTime() + DAY_MS) : parsed;
+    return /^\d{4}-\d{2}-\d{2}$/.test(text) ? lastInstantOfDay(parsed) : parsed;
   }
   if (!fromFile) return request.now;
   const last = (await store.summary(request.shopId)).lastOrderAt;
@@ -94,9 +94,11 @@ function endOfShopDay(instant: Date, timeZone: string): Date {
   const day = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
     instant,
   );
-  const start = parseDateTime(day, undefined, timeZone);
-  return new Date((start ?? instant).getTime() + DAY_MS);
+  return lastInstantOfDay(parseDateTime(day, undefined, timeZone) ?? instant);
 }
+
+/** The last millisecond of the day that starts at `dayStart`: still that day in the shop's calendar. */
+const lastInstantOfDay = (dayStart: Date): Date => new Date(dayStart.getTime() + DAY_MS - 1);
 
 export const CUSTOMER_CSV_COLUMNS = [
   'customer_id',

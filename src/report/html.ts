@@ -54,7 +54,7 @@ ${body}
 
 let echartsCache: string | undefined;
 
-function echartsSource(): string {
+export function echartsSource(): string {
   if (echartsCache === undefined) {
     const require = createRequire(import.meta.url);
     echartsCache = readFileSync(require.resolve('echarts/dist/echarts.min.js'), 'utf8').replace(
@@ -81,12 +81,9 @@ const chart = (id: string, height: number): string =>
 function header(report: AnalysisReport, lang: Lang): string {
   const tz = report.shop.timezone;
   return `<header><h1>${esc(t('title', lang))} — ${esc(report.shop.name)}</h1>
-<p>${esc(t('asOf', lang))}: <b>${formatDate(endOfAsOfDay(report.asOf), tz)}</b> · ${esc(t('period', lang))}:
+<p>${esc(t('asOf', lang))}: <b>${formatDate(report.asOf, tz)}</b> · ${esc(t('period', lang))}:
 ${formatDate(report.period.from, tz)} → ${formatDate(new Date(report.period.to.getTime() - 1), tz)} · ${esc(tz)}</p></header>`;
 }
-
-/** An as-of of midnight means "to the end of the previous day": show that day. */
-const endOfAsOfDay = (asOf: Date): Date => new Date(asOf.getTime() - 1);
 
 function kpiCards(report: AnalysisReport, lang: Lang): string {
   const cards = HEADLINE_KPIS.map((k) => {

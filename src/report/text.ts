@@ -7,7 +7,7 @@ export function renderTextReport(report: AnalysisReport, lang: Lang): string {
   const out: string[] = [];
   out.push(`${t('title', lang)} — ${report.shop.name}`);
   out.push(
-    `${t('asOf', lang)}: ${formatDate(new Date(report.asOf.getTime() - 1), tz)} · ${t('period', lang)}: ${formatDate(report.period.from, tz)} → ${formatDate(new Date(report.period.to.getTime() - 1), tz)}`,
+    `${t('asOf', lang)}: ${formatDate(report.asOf, tz)} · ${t('period', lang)}: ${formatDate(report.period.from, tz)} → ${formatDate(new Date(report.period.to.getTime() - 1), tz)}`,
   );
   out.push('', heading(t('kpis', lang)));
   out.push(

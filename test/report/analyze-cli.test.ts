@@ -47,6 +47,14 @@ describe('nurture analyze', () => {
 
     const lines = readFileSync(csvOut, 'utf8').trim().split('\n');
     expect(lines[0]).toBe(CUSTOMER_CSV_COLUMNS.join(','));
+    // --as-of 2026-10-31 includes that whole day: its buyers have recency 0, nobody is negative.
+    const vnDay = (iso: string) => new Date(Date.parse(iso) + 7 * 3_600_000).toISOString().slice(0, 10);
+    const rows = lines.slice(1).map((l) => l.split(','));
+    const recencyOf = (r: string[]) => Number(r[5]);
+    const lastDayBuyers = rows.filter((r) => r[4] && vnDay(r[4]) === '2026-10-31');
+    expect(lastDayBuyers.length).toBeGreaterThan(0);
+    expect(lastDayBuyers.every((r) => recencyOf(r) === 0)).toBe(true);
+    expect(rows.filter((r) => r[4]).every((r) => recencyOf(r) >= 0)).toBe(true);
     expect(lines.length - 1).toBe(fromFile.lifecycle.groups.filter((g) => g.id !== 'referred').reduce((n, g) => n + g.customers, 0));
   });
 
