@@ -3,7 +3,9 @@
  * process with Gamma-Gamma spend, known parameters): RFM summary, BG/NBD fit, Gamma-Gamma fit,
  * scoring everyone (P(alive), expected purchases, expected order value, 12-month CLV) — and the
  * CDNOW fit. The baseline, measured in the same run, is the textbook per-customer likelihood
- * (ln Γ, ψ and logs for every customer at every evaluation, no tuple compression).
+ * (ln Γ, ψ and logs for every customer at every evaluation, no tuple compression). Then the same
+ * shop as rows of a DuckDB orders table through `nurture predict`'s pipeline (clv-store.ts).
+ * `npm run bench -- clv store [customers]` runs that store pipeline alone.
  *
  * `npm run bench -- clv recovery [reps]`: the small-shop recovery study of docs/clv.md —
  * generated shops of 50 … 5,000 customers with known parameters, fitted with and without the
@@ -34,6 +36,7 @@ import { digamma, logAddExp, logGamma } from '../src/domain/clv/special.js';
 import { compressColumns } from '../src/domain/clv/tuples.js';
 import { NurtureError } from '../src/errors.js';
 import { readTransactionsFile } from '../src/ingest/transactions-file.js';
+import { benchClvStore } from './clv-store.js';
 import { fmt, machine, markdownTable } from './util.js';
 
 /** CDNOW's published estimates (weekly rates), used as the truth of generated shops. */
@@ -52,8 +55,23 @@ export async function benchClv(argv: string[]): Promise<void> {
   const customers = Number(argv.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
   const fullBaseline = argv.includes('--full-baseline');
   process.stdout.write(`## CLV benchmark — ${machine()}\n\n`);
-  await cdnow();
-  scale(customers, fullBaseline);
+  if (argv[0] !== 'store') await cdnow();
+  const shop = argv[0] === 'store' ? generated(customers) : scale(customers, fullBaseline);
+  await benchClvStore(shop.log, shop.until, { bgnbd: TRUE_BGNBD, gg: TRUE_GG });
+}
+
+/** The generated shop of `scale` alone (`npm run bench -- clv store [customers]`). */
+function generated(customers: number): { log: TransactionLog; until: number } {
+  const shop = simulateShop({
+    seed: 2024,
+    customers,
+    params: TRUE_BGNBD,
+    spend: TRUE_GG,
+    acquisitionWeeks: 52,
+    horizonWeeks: 104,
+    startDay: START,
+  });
+  return { log: sortedByDay(shop.log), until: START + 104 * 7 - 1 };
 }
 
 /** The CDNOW fit, from the transaction file already in memory: first (cold) run and warm median. */
@@ -123,7 +141,7 @@ function median(v: number[]): number {
 }
 
 /** The million-customer pipeline. */
-function scale(customers: number, fullBaseline: boolean): void {
+function scale(customers: number, fullBaseline: boolean): { log: TransactionLog; until: number } {
   const g0 = now();
   const shop = simulateShop({
     seed: 2024,
@@ -219,8 +237,9 @@ function scale(customers: number, fullBaseline: boolean): void {
       `Estimates (truth r=${TRUE_BGNBD.r}, α=${fmt(TRUE_BGNBD.alpha * 7, 2)} days, a=${TRUE_BGNBD.a}, b=${TRUE_BGNBD.b}; ` +
       `p=${TRUE_GG.p}, q=${TRUE_GG.q}, v=${TRUE_GG.v}): r=${fmt(bg.params.r, 4)}, α=${fmt(bg.params.alpha, 2)} days, ` +
       `a=${fmt(bg.params.a, 4)}, b=${fmt(bg.params.b, 4)}; p=${fmt(gg.params.p, 3)}, q=${fmt(gg.params.q, 3)}, ` +
-      `v=${fmt(gg.params.v, 3)}. Mean CLV ${fmt(sumClv / customers, 2)}. Peak RSS ${fmt(process.resourceUsage().maxRSS / 1024, 0)} MiB.\n`,
+      `v=${fmt(gg.params.v, 3)}. Mean CLV ${fmt(sumClv / customers, 2)}. Peak RSS ${fmt(process.resourceUsage().maxRSS / 1024, 0)} MiB.\n\n`,
   );
+  return { log, until };
 }
 
 /** The log reordered by day (stable counting sort), like an order export. */

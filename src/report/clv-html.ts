@@ -145,7 +145,10 @@ function jsonForScript(value: unknown): string {
 }
 
 const esc = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 const STYLE = `
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:0;padding:24px;background:#f6f7f9;color:#1d2433}
@@ -179,7 +182,7 @@ const CLIENT_SCRIPT = `
     {symbol:'none',label:{formatter:L.cutoff},lineStyle:{type:'dashed',color:'#888'},data:[{xAxis:d.tracking.cutoff}]};
   draw('chart-tracking', {tooltip:{trigger:'axis'}, legend:{top:0,data:[L.actual,L.expected]},
     grid:{left:70,right:30,top:40,bottom:70},
-    xAxis:{type:'category',data:d.tracking.weeks,name:L.week,nameLocation:'middle',nameGap:50,axisLabel:{rotate:30}},
+    xAxis:{type:'category',data:d.tracking.weeks,name:L.week,nameLocation:'middle',nameGap:50,axisLabel:{rotate:30,hideOverlap:true}},
     yAxis:{type:'value',name:L.cumulative},
     series:[{name:L.actual,type:'line',showSymbol:false,data:d.tracking.actual,markLine:mark},
       {name:L.expected,type:'line',showSymbol:false,lineStyle:{type:'dashed'},data:d.tracking.expected}]});

@@ -1,0 +1,190 @@
+/**
+ * `nurture predict`: fits the CLV models on the store's valid orders and writes every customer's
+ * predictions to `customer_predictions` (see docs/clv.md); `--validate --holdout-from DATE` adds
+ * the calibration/holdout report, `--html FILE` draws it. Validates options (zod), calls
+ * `predictShop`, formats the result.
+ */
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { NurtureError } from '../../errors.js';
+import { renderClvValidationHtml } from '../../report/clv-html.js';
+import { formatCurrency, type Lang } from '../../report/labels.js';
+import { type PredictRequest, type PredictResult, predictShop } from '../../store/clv/predict-shop.js';
+import { type CliDeps, withStore } from '../context.js';
+
+const day = (name: string) => z.string().regex(/^\d{4}-\d{2}-\d{2}$/, `${name} must be a date YYYY-MM-DD`);
+
+const number = (name: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .refine((v) => Number.isFinite(v) && v >= min && v <= max, `${name} must be between ${min} and ${max}`);
+
+/** The command's options after validation. */
+export const predictOptionsSchema = z
+  .object({
+    db: z.string().min(1).optional(),
+    shop: z.string().min(1).optional(),
+    asOf: day('--as-of').optional(),
+    model: z.enum(['bgnbd', 'pnbd'], { error: '--model must be bgnbd or pnbd' }).default('bgnbd'),
+    unit: z.enum(['day', 'week'], { error: '--unit must be day or week' }).default('day'),
+    prior: z.enum(['auto', 'on', 'off'], { error: '--prior must be auto, on or off' }).default('auto'),
+    penalizer: number('--penalizer', 0, 1e6).default(0),
+    clvMonths: z.coerce
+      .number({ error: '--clv-months must be a number' })
+      .int('--clv-months must be a whole number')
+      .min(1, '--clv-months must be >= 1')
+      .max(1200, '--clv-months must be <= 1200')
+      .default(12),
+    discountRate: number('--discount-rate', 0, 9).default(0.01),
+    margin: number('--margin', 0, 1).default(1),
+    validate: z.boolean().default(false),
+    holdoutFrom: day('--holdout-from').optional(),
+    html: z.string().min(1).optional(),
+    json: z.boolean().default(false),
+    lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
+  })
+  .refine((o) => !o.validate || o.holdoutFrom !== undefined, {
+    message: '--validate needs --holdout-from DATE (the first day of the holdout period)',
+    path: ['holdoutFrom'],
+  })
+  .refine((o) => o.holdoutFrom === undefined || o.validate, {
+    message: '--holdout-from is only used with --validate',
+    path: ['holdoutFrom'],
+  })
+  .refine((o) => o.html === undefined || o.validate, {
+    message: '--html writes the validation report: use it with --validate',
+    path: ['html'],
+  });
+
+export type PredictOptions = z.output<typeof predictOptionsSchema>;
+
+function parseOptions(raw: unknown): PredictOptions {
+  const parsed = predictOptionsSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new NurtureError('invalid_input', issue?.message ?? 'invalid options', [
+    { path: issue?.path.join('.') ?? '', reason: issue?.message ?? 'invalid' },
+  ]);
+}
+
+function requestOf(o: PredictOptions, shopId: string, newRunId: () => string): PredictRequest {
+  return {
+    shopId,
+    model: o.model,
+    unit: o.unit,
+    prior: o.prior,
+    penalizer: o.penalizer,
+    clvMonths: o.clvMonths,
+    discountRate: o.discountRate,
+    margin: o.margin,
+    now: new Date(),
+    newRunId,
+    ...(o.asOf ? { asOf: o.asOf } : {}),
+    ...(o.validate && o.holdoutFrom ? { holdoutFrom: o.holdoutFrom } : {}),
+  };
+}
+
+const L = {
+  head: { vi: 'Dự đoán CLV', en: 'CLV predictions' },
+  asOf: { vi: 'tính đến hết ngày', en: 'as of the end of' },
+  customers: { vi: 'khách hàng', en: 'customers' },
+  spend: { vi: 'Gamma-Gamma (giá trị đơn)', en: 'Gamma-Gamma (order value)' },
+  pAlive: { vi: 'Xác suất còn là khách (TB)', en: 'Mean P(alive)' },
+  expected: { vi: 'Số đơn dự kiến 30 / 90 / 365 ngày', en: 'Expected orders in 30 / 90 / 365 days' },
+  clv: { vi: 'Tổng CLV dự đoán', en: 'Total predicted CLV' },
+  months: { vi: 'tháng', en: 'months' },
+  noClv: { vi: 'không có CLV (thiếu dữ liệu giá trị đơn)', en: 'no CLV (not enough order values)' },
+  written: { vi: 'đã ghi vào customer_predictions, lượt', en: 'written to customer_predictions, run' },
+  holdout: { vi: 'Kiểm định: số lần mua trong giai đoạn kiểm tra', en: 'Validation: holdout purchases' },
+  actual: { vi: 'thực tế', en: 'actual' },
+  expectedWord: { vi: 'dự đoán', en: 'expected' },
+  shrinkage: { vi: 'áp dụng co rút cho cửa hàng nhỏ', en: 'small-shop shrinkage applied' },
+} as const;
+
+const fixed = (v: number, digits = 4): string => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
+
+function paramLines(params: Record<string, number>, errors: Record<string, number | null>): string[] {
+  return Object.entries(params).map(([k, v]) => {
+    const se = errors[k];
+    return `  ${k.padEnd(6)} ${fixed(v).padStart(14)}  ± ${se === null || se === undefined ? 'n/a' : fixed(se)}`;
+  });
+}
+
+/** Human-readable report of a run. */
+export function formatPredictResult(r: PredictResult, lang: Lang, currency = 'VND'): string {
+  const name = r.model === 'bgnbd' ? 'BG/NBD' : 'Pareto/NBD';
+  const out = [
+    `${L.head[lang]} — ${r.shopId}, ${L.asOf[lang]} ${r.asOf}: ${r.customers.toLocaleString('en-US')} ${L.customers[lang]}`,
+    `${name} (unit ${r.unit})${r.shrinkage ? `, ${L.shrinkage[lang]}` : ''}`,
+    ...paramLines(r.transaction.params, r.transaction.standardErrors),
+  ];
+  if (r.spend) out.push(L.spend[lang], ...paramLines(r.spend.params, r.spend.standardErrors));
+  const t = r.totals;
+  out.push(
+    `${L.pAlive[lang]}: ${fixed(t.meanPAlive, 3)}`,
+    `${L.expected[lang]}: ${fixed(t.expectedPurchases30, 1)} / ${fixed(t.expectedPurchases90, 1)} / ${fixed(t.expectedPurchases365, 1)}`,
+    t.clv === null
+      ? L.noClv[lang]
+      : `${L.clv[lang]} (${r.clvMonths} ${L.months[lang]}): ${formatCurrency(t.clv, currency, lang)}`,
+    `${L.written[lang]} ${r.runId}`,
+  );
+  if (r.validation) {
+    const v = r.validation.totals;
+    out.push(
+      `${L.holdout[lang]} ${r.validation.calibrationEnd} → ${r.validation.observationEnd}: ${L.actual[lang]} ${v.actualHoldout}, ${L.expectedWord[lang]} ${fixed(v.expectedHoldout, 1)}`,
+    );
+  }
+  for (const w of r.warnings) out.push(`warning: ${w}`);
+  return `${out.join('\n')}\n`;
+}
+
+/** Registers `nurture predict`. */
+export function registerPredictCommand(program: Command, deps: CliDeps): void {
+  program
+    .command('predict')
+    .description("fit the CLV models on the store's valid orders and write every customer's predictions")
+    .option('--db <path>', 'DuckDB file, :memory: or postgres:// URL')
+    .option('--shop <id>', 'shop id')
+    .option(
+      '--as-of <date>',
+      'last day of the observation, YYYY-MM-DD (default: today in the shop time zone)',
+    )
+    .option('--model <model>', 'bgnbd or pnbd', 'bgnbd')
+    .option('--unit <unit>', 'time unit of the model: day or week', 'day')
+    .option('--prior <mode>', 'small-shop shrinkage: auto, on or off', 'auto')
+    .option('--penalizer <x>', 'L2 penalizer on the parameters (lifetimes semantics)')
+    .option('--clv-months <n>', 'CLV horizon in months', '12')
+    .option('--discount-rate <x>', 'monthly discount rate of CLV', '0.01')
+    .option('--margin <x>', 'gross margin applied to order values in CLV (0..1)', '1')
+    .option('--validate', 'also report calibration/holdout validation')
+    .option('--holdout-from <date>', 'first day of the holdout period (with --validate)')
+    .option('--html <file>', 'write the validation report as a self-contained HTML page (with --validate)')
+    .option('--json', 'print the result as JSON')
+    .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)')
+    .action(async (raw: unknown) => {
+      const o = parseOptions(raw);
+      const config = deps.config({ db: o.db, shop: o.shop, lang: o.lang });
+      const { result, shop } = await withStore(deps, o.db, async (store) => {
+        const shopRecord = await store.requireShop(config.shopId);
+        const r = await predictShop(
+          store,
+          requestOf(o, config.shopId, () => store.newId('pred')),
+        );
+        return { result: r, shop: shopRecord };
+      });
+      if (o.html !== undefined && result.validation !== undefined) {
+        await writeFile(
+          o.html,
+          renderClvValidationHtml(result.validation, { shopName: shop.name, lang: config.lang }),
+          'utf8',
+        );
+        deps.err(`wrote ${o.html}\n`);
+      }
+      deps.out(
+        o.json
+          ? `${JSON.stringify(result, null, 2)}\n`
+          : formatPredictResult(result, config.lang, shop.currency),
+      );
+    });
+}

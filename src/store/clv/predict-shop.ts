@@ -1,0 +1,415 @@
+/**
+ * `nurture predict`: the CLV models fitted on a shop's valid orders, every customer scored, the
+ * predictions written to `customer_predictions` — and, on request, the calibration/holdout
+ * validation report. The summary runs in SQL (store-summary.ts), fitting and scoring are the
+ * pure models of src/domain/clv, the predictions go back as columns of numbers (predictions.ts).
+ */
+import { addDays, localDay } from '../../domain/analytics/calendar.js';
+import type { ValidOrderRule } from '../../domain/analytics/valid-orders.js';
+import {
+  bgnbdExpectedAlive,
+  type ClvModels,
+  epochDay,
+  fitClvModels,
+  formatEpochDay,
+  type GammaGammaFit,
+  type ModelFit,
+  type ModelName,
+  type PriorMode,
+  paretoNbdExpectedAlive,
+  type RfmSummary,
+  scoreCustomers,
+  type TimeUnit,
+  type TransactionFit,
+  UNIT_DAYS,
+  type ValidationReport,
+  validationReport,
+} from '../../domain/clv/index.js';
+import { compressColumns } from '../../domain/clv/tuples.js';
+import { parseDateTime } from '../../domain/time.js';
+import { NurtureError } from '../../errors.js';
+import { shopTimeZone } from '../analytics/common.js';
+import type { SqlEngine } from '../engine.js';
+import type { Store } from '../store.js';
+import { type PredictionColumns, type PredictionRun, writePredictions } from './predictions.js';
+import {
+  buildSummaryTable,
+  calibrationHoldoutFromStore,
+  readSummaryTable,
+  summaryPurchaseLog,
+} from './store-summary.js';
+
+export interface PredictRequest {
+  shopId: string;
+  /** The last day of the observation, 'YYYY-MM-DD' in the shop's calendar (inclusive); default: today there. */
+  asOf?: string;
+  model?: 'bgnbd' | 'pnbd';
+  /** Time unit of the model's rates and of recency/T (default day). */
+  unit?: TimeUnit;
+  prior?: PriorMode;
+  penalizer?: number;
+  /** CLV horizon in months (default 12), monthly discount rate (0.01), gross margin (1). */
+  clvMonths?: number;
+  discountRate?: number;
+  margin?: number;
+  validOrders?: ValidOrderRule;
+  /** Validate too: calibration ends the day before this date, the holdout runs to `asOf`. */
+  holdoutFrom?: string;
+  /** The machine clock, read at the edge. */
+  now: Date;
+  newRunId: () => string;
+}
+
+/** Parameters, standard errors and fit statistics of one model, ready for JSON. */
+export interface FitSummary {
+  params: Record<string, number>;
+  standardErrors: Record<string, number | null>;
+  logLikelihood: number;
+  customers: number;
+  converged: boolean;
+}
+
+export interface PredictResult {
+  shopId: string;
+  runId: string;
+  model: 'bgnbd' | 'pnbd';
+  unit: TimeUnit;
+  asOf: string;
+  /** The end of the as-of day in the shop's time zone (ISO 8601). */
+  predictedAsOf: string;
+  /** Customers with a valid order on or before the as-of day (all scored and written). */
+  customers: number;
+  transaction: FitSummary;
+  spend: (FitSummary & { frequencySpendCorrelation: number | null }) | null;
+  shrinkage: boolean;
+  clvMonths: number;
+  discountRate: number;
+  margin: number;
+  /** Sums over the customers (mean for P(alive)); CLV is null without a spend model. */
+  totals: PredictionTotals;
+  warnings: string[];
+  /** Seconds: summary in SQL, reading it, fitting, scoring, writing the predictions back. */
+  timings: {
+    summarySeconds: number;
+    readSeconds: number;
+    fitSeconds: number;
+    scoreSeconds: number;
+    writeSeconds: number;
+  };
+  validation?: ValidationReport;
+}
+
+export interface PredictionTotals {
+  meanPAlive: number;
+  expectedPurchases30: number;
+  expectedPurchases90: number;
+  expectedPurchases365: number;
+  clv: number | null;
+}
+
+function sum(v: Float64Array): number {
+  let acc = 0;
+  for (const x of v) acc += x;
+  return acc;
+}
+
+function totalsOf(c: PredictionColumns): PredictionTotals {
+  const n = c.pAlive.length;
+  return {
+    meanPAlive: n > 0 ? sum(c.pAlive) / n : 0,
+    expectedPurchases30: sum(c.expected30),
+    expectedPurchases90: sum(c.expected90),
+    expectedPurchases365: sum(c.expected365),
+    clv: c.clv === null ? null : sum(c.clv),
+  };
+}
+
+interface Settings {
+  model: 'bgnbd' | 'pnbd';
+  unit: TimeUnit;
+  prior: PriorMode;
+  penalizer: number;
+  clvMonths: number;
+  discountRate: number;
+  margin: number;
+}
+
+function settingsOf(r: PredictRequest): Settings {
+  return {
+    model: r.model ?? 'bgnbd',
+    unit: r.unit ?? 'day',
+    prior: r.prior ?? 'auto',
+    penalizer: r.penalizer ?? 0,
+    clvMonths: r.clvMonths ?? 12,
+    discountRate: r.discountRate ?? 0.01,
+    margin: r.margin ?? 1,
+  };
+}
+
+/** 'YYYY-MM-DD' → days since 1970-01-01, refusing anything that is not a calendar date. */
+export function parseDay(text: string, what: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+  const day = m ? epochDay(Number(m[1]), Number(m[2]), Number(m[3])) : Number.NaN;
+  if (!m || formatEpochDay(day) !== text.trim()) {
+    throw new NurtureError('invalid_input', `${what}: not a date: "${text}" (use YYYY-MM-DD)`, [
+      { path: what, reason: 'not a date' },
+    ]);
+  }
+  return day;
+}
+
+function fitSummary<P extends object, M extends ModelName>(fit: ModelFit<P, M>): FitSummary {
+  return {
+    params: { ...(fit.params as Record<string, number>) },
+    standardErrors: { ...(fit.standardErrors as Record<string, number | null>) },
+    logLikelihood: fit.logLikelihood,
+    customers: fit.customers,
+    converged: fit.converged,
+  };
+}
+
+/**
+ * The purchase model (refused below the small-shop minimums: not_enough_data) and, when the shop
+ * has enough repeat buyers with a positive order value, the spend model; without it CLV is empty.
+ */
+function fitModels(summary: RfmSummary, s: Settings): ClvModels {
+  const options = { penalizer: s.penalizer, prior: s.prior };
+  const purchase = fitClvModels(summary, { ...options, model: s.model, withSpend: false });
+  try {
+    const spend = fitClvModels(summary, { ...options, model: 'gg', withSpend: true });
+    return {
+      ...purchase,
+      spend: spend.spend,
+      spendFrequencyCorrelation: spend.spendFrequencyCorrelation,
+      warnings: [...purchase.warnings, ...spend.warnings],
+    };
+  } catch (error) {
+    if (!(error instanceof NurtureError && error.code === 'not_enough_data')) throw error;
+    return { ...purchase, warnings: [...purchase.warnings, `no CLV: ${error.message}`] };
+  }
+}
+
+/**
+ * Conditional expected purchases over more horizons for the customers `scoreCustomers` scored:
+ * P(alive) × E[purchases in t | alive], the latter once per distinct (frequency, T).
+ */
+function expectedOver(
+  summary: RfmSummary,
+  t: TransactionFit,
+  pAlive: Float64Array,
+  horizonsDays: readonly number[],
+  unit: TimeUnit,
+): Float64Array[] {
+  const pairs = compressColumns([summary.frequency, summary.T]);
+  const [x, T] = pairs.columns as [Float64Array, Float64Array];
+  return horizonsDays.map((days) => {
+    const h = days / UNIT_DAYS[unit];
+    const alive = new Float64Array(pairs.count);
+    for (let k = 0; k < pairs.count; k++) {
+      alive[k] =
+        t.model === 'bgnbd'
+          ? bgnbdExpectedAlive(t.params, h, x[k] as number, T[k] as number)
+          : paretoNbdExpectedAlive(t.params, h, x[k] as number, T[k] as number);
+    }
+    return Float64Array.from(pAlive, (p, i) => p * (alive[pairs.rowToTuple[i] as number] as number));
+  });
+}
+
+/** Every customer scored: P(alive), 30/90/365-day expectations, next order, E[M], CLV with its interval. */
+function scoreAll(
+  summary: RfmSummary,
+  t: TransactionFit,
+  spend: GammaGammaFit | null,
+  s: Settings,
+): PredictionColumns {
+  const base = { unit: s.unit, clvMonths: s.clvMonths, discountRate: s.discountRate, margin: s.margin };
+  const year = scoreCustomers(summary, t, spend, { ...base, horizonDays: 365, intervals: spend !== null });
+  const [expected30, expected90] = expectedOver(summary, t, year.pAlive, [30, 90], s.unit) as [
+    Float64Array,
+    Float64Array,
+  ];
+  return {
+    pAlive: year.pAlive,
+    expected30,
+    expected90,
+    expected365: year.expectedPurchases,
+    nextOrderDays: year.nextPurchaseDays,
+    expectedAvgValue: year.expectedAverageValue ?? null,
+    clv: year.clv ?? null,
+    clvLow: year.intervals?.clv?.low ?? null,
+    clvHigh: year.intervals?.clv?.high ?? null,
+  };
+}
+
+/** The start of the day after `day` in the zone: the instant the predictions are "as of". */
+function endOfDay(day: string, timeZone: string): Date {
+  const next = parseDateTime(addDays(day, 1), undefined, timeZone);
+  if (next === undefined) throw new NurtureError('invalid_input', `not a date: ${day}`);
+  return next;
+}
+
+interface Clock {
+  t: number;
+  lap(): number;
+}
+
+function clock(): Clock {
+  return {
+    t: performance.now(),
+    lap() {
+      const now = performance.now();
+      const s = (now - this.t) / 1000;
+      this.t = now;
+      return s;
+    },
+  };
+}
+
+/**
+ * Fits, scores and writes the shop's predictions as of `asOf`, in one transaction (the previous
+ * predictions stay until the new ones are complete).
+ * @throws NurtureError invalid_input, not_found (no such shop), not_enough_data (small shop)
+ */
+export async function predictShop(store: Store, request: PredictRequest): Promise<PredictResult> {
+  const s = settingsOf(request);
+  return store.transaction(async (tx) => {
+    const timeZone = await shopTimeZone(tx.engine, request.shopId);
+    const asOf = request.asOf ?? localDay(request.now, timeZone);
+    const until = parseDay(asOf, '--as-of');
+    const calibrationEnd = calibrationEndOf(request.holdoutFrom, until);
+    const summaryOptions = {
+      until,
+      timeZone,
+      unit: s.unit,
+      ...(request.validOrders ? { validOrders: request.validOrders } : {}),
+    };
+    const c = clock();
+    await buildSummaryTable(tx.engine, request.shopId, summaryOptions);
+    const summarySeconds = c.lap();
+    const { summary } = await readSummaryTable(tx.engine, summaryOptions);
+    const readSeconds = c.lap();
+    const models = fitModels(summary, s);
+    const fitSeconds = c.lap();
+    const columns = scoreAll(summary, models.transaction as TransactionFit, models.spend, s);
+    const scoreSeconds = c.lap();
+    const result = resultOf(request, s, { asOf, timeZone, summary, models, columns });
+    result.timings = { summarySeconds, readSeconds, fitSeconds, scoreSeconds, writeSeconds: 0 };
+    await writePredictions(tx.engine, request.shopId, runOf(result, request), until, columns);
+    result.timings.writeSeconds = c.lap();
+    if (calibrationEnd !== null) {
+      result.validation = await validate(tx.engine, request.shopId, { ...summaryOptions, calibrationEnd }, s);
+    }
+    return result;
+  });
+}
+
+function calibrationEndOf(holdoutFrom: string | undefined, until: number): number | null {
+  if (holdoutFrom === undefined) return null;
+  const end = parseDay(holdoutFrom, '--holdout-from') - 1;
+  if (end >= until) throw new NurtureError('invalid_input', '--holdout-from must be on or before --as-of');
+  return end;
+}
+
+interface Outcome {
+  asOf: string;
+  timeZone: string;
+  summary: RfmSummary;
+  models: ClvModels;
+  columns: PredictionColumns;
+}
+
+function resultOf(request: PredictRequest, s: Settings, o: Outcome): PredictResult {
+  const t = o.models.transaction as TransactionFit;
+  const spend = o.models.spend;
+  return {
+    shopId: request.shopId,
+    runId: request.newRunId(),
+    model: s.model,
+    unit: s.unit,
+    asOf: o.asOf,
+    predictedAsOf: endOfDay(o.asOf, o.timeZone).toISOString(),
+    customers: o.summary.frequency.length,
+    transaction: t.model === 'bgnbd' ? fitSummary(t) : fitSummary(t),
+    spend:
+      spend === null
+        ? null
+        : { ...fitSummary(spend), frequencySpendCorrelation: o.models.spendFrequencyCorrelation },
+    shrinkage: o.models.shrinkage,
+    clvMonths: s.clvMonths,
+    discountRate: s.discountRate,
+    margin: s.margin,
+    totals: totalsOf(o.columns),
+    warnings: o.models.warnings,
+    timings: { summarySeconds: 0, readSeconds: 0, fitSeconds: 0, scoreSeconds: 0, writeSeconds: 0 },
+  };
+}
+
+function runOf(r: PredictResult, request: PredictRequest): PredictionRun {
+  return {
+    runId: r.runId,
+    model: r.model,
+    predictedAsOf: new Date(r.predictedAsOf),
+    params: runParams(r, request.validOrders),
+    logLikelihood: r.transaction.logLikelihood,
+    customers: r.customers,
+    createdAt: request.now,
+  };
+}
+
+/** What `prediction_runs.params` keeps: enough to know how the predictions were made. */
+function runParams(r: PredictResult, validOrders: ValidOrderRule | undefined): Record<string, unknown> {
+  return {
+    unit: r.unit,
+    asOf: r.asOf,
+    transaction: r.transaction,
+    spend: r.spend,
+    shrinkage: r.shrinkage,
+    clvMonths: r.clvMonths,
+    discountRate: r.discountRate,
+    margin: r.margin,
+    warnings: r.warnings,
+    ...(validOrders ? { validOrders } : {}),
+  };
+}
+
+/**
+ * The calibration/holdout report: the purchase model refitted on the orders up to
+ * `calibrationEnd`, its expectations for the holdout (to `until`) against what happened.
+ */
+async function validate(
+  engine: SqlEngine,
+  shopId: string,
+  o: {
+    until: number;
+    calibrationEnd: number;
+    timeZone: string;
+    unit: TimeUnit;
+    validOrders?: ValidOrderRule;
+  },
+  s: Settings,
+): Promise<ValidationReport> {
+  const common = {
+    timeZone: o.timeZone,
+    unit: s.unit,
+    period: 'day' as const,
+    ...(o.validOrders ? { validOrders: o.validOrders } : {}),
+  };
+  const split = await calibrationHoldoutFromStore(engine, shopId, {
+    ...common,
+    calibrationEnd: o.calibrationEnd,
+    observationEnd: o.until,
+  });
+  const log = await summaryPurchaseLog(engine, shopId, { ...common, until: o.until });
+  const fit = fitClvModels(split.calibration, {
+    model: s.model,
+    withSpend: false,
+    penalizer: s.penalizer,
+    prior: s.prior,
+  });
+  return validationReport(log, split, fit.transaction as TransactionFit, {
+    calibrationEnd: o.calibrationEnd,
+    observationEnd: o.until,
+    unit: s.unit,
+    period: 'day',
+  });
+}

@@ -1,0 +1,245 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_VALID_ORDER_RULE, validOrderSql } from '../../src/domain/analytics/valid-orders.js';
+import { DEMO_BGNBD_PARAMS, DEMO_GG_PARAMS } from '../../src/ingest/demo/params.js';
+import type { PredictResult } from '../../src/store/clv/predict-shop.js';
+import { readPredictions } from '../../src/store/clv/predictions.js';
+import { openStore, type Store } from '../../src/store/store.js';
+import { browserSkipped, launchChromium } from '../support/browser.js';
+import { cli } from '../support/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'nurture-predict-'));
+const db = join(dir, 'demo.duckdb');
+const ARTIFACTS = join(process.cwd(), 'test-artifacts');
+const AS_OF = '2026-10-31';
+const HOLDOUT_FROM = '2026-05-01';
+
+/** Opens the demo store after a command has closed it, runs `fn`, closes it. */
+async function withDemo<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore({ db });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const ratio = (estimate: number, truth: number): number => estimate / truth;
+
+let predicted: PredictResult;
+let validated: PredictResult;
+const html = join(dir, 'clv-validation.html');
+
+beforeAll(async () => {
+  const demo = await cli('demo', '--db', db, '--customers', '500');
+  expect(demo.code, demo.err).toBe(0);
+  const r = await cli('predict', '--db', db, '--as-of', AS_OF, '--json');
+  expect(r.code, r.err).toBe(0);
+  predicted = JSON.parse(r.out) as PredictResult;
+  const v = await cli(
+    'predict',
+    '--db',
+    db,
+    '--as-of',
+    AS_OF,
+    '--validate',
+    '--holdout-from',
+    HOLDOUT_FROM,
+    '--json',
+    '--html',
+    html,
+  );
+  expect(v.code, v.err).toBe(0);
+  expect(v.err).toContain(`wrote ${html}`);
+  validated = JSON.parse(v.out) as PredictResult;
+}, 180_000);
+
+afterAll(() => undefined);
+
+describe('nurture predict on the demo shop', () => {
+  it('recovers the demo shop’s generating parameters (days, VND) within sampling error', () => {
+    const p = predicted.transaction.params as { r: number; alpha: number; a: number; b: number };
+    expect(predicted.model).toBe('bgnbd');
+    expect(predicted.unit).toBe('day');
+    expect(predicted.shrinkage).toBe(true);
+    // ~420 buyers: r and α within 40 %, the drop-out shapes within a factor 2 (docs/clv.md, recovery).
+    expect(ratio(p.r, DEMO_BGNBD_PARAMS.r)).toBeGreaterThan(0.6);
+    expect(ratio(p.r, DEMO_BGNBD_PARAMS.r)).toBeLessThan(1.4);
+    expect(ratio(p.alpha, DEMO_BGNBD_PARAMS.alpha)).toBeGreaterThan(0.6);
+    expect(ratio(p.alpha, DEMO_BGNBD_PARAMS.alpha)).toBeLessThan(1.4);
+    // The mean purchase rate r/α is what the data pin down best.
+    expect(ratio(p.r / p.alpha, DEMO_BGNBD_PARAMS.r / DEMO_BGNBD_PARAMS.alpha)).toBeGreaterThan(0.75);
+    expect(ratio(p.r / p.alpha, DEMO_BGNBD_PARAMS.r / DEMO_BGNBD_PARAMS.alpha)).toBeLessThan(1.25);
+    for (const k of ['a', 'b'] as const) {
+      expect(ratio(p[k], DEMO_BGNBD_PARAMS[k]), k).toBeGreaterThan(0.5);
+      expect(ratio(p[k], DEMO_BGNBD_PARAMS[k]), k).toBeLessThan(2);
+    }
+    // Spend: the population mean order value p·v/(q − 1) is 400.000 ₫ by construction.
+    const g = predicted.spend?.params as { p: number; q: number; v: number };
+    const mean = (g.p * g.v) / (g.q - 1);
+    const truth = (DEMO_GG_PARAMS.p * DEMO_GG_PARAMS.v) / (DEMO_GG_PARAMS.q - 1);
+    expect(ratio(mean, truth)).toBeGreaterThan(0.8);
+    expect(ratio(mean, truth)).toBeLessThan(1.25);
+    expect(predicted.totals.clv).toBeGreaterThan(0);
+  });
+
+  it('writes one prediction per customer with a valid order, probabilities in [0, 1], ordered horizons and intervals', async () => {
+    const { rows, buyers } = await withDemo(async (store) => ({
+      rows: await readPredictions(store.engine, 'default'),
+      buyers: (
+        await store.engine.all<{ customer_id: string }>(
+          `SELECT DISTINCT o.customer_id FROM orders o WHERE o.shop_id = 'default'
+             AND ${validOrderSql(DEFAULT_VALID_ORDER_RULE, 'o')} ORDER BY o.customer_id`,
+        )
+      ).map((r) => r.customer_id),
+    }));
+    expect(buyers.length).toBeGreaterThan(350);
+    expect(rows.map((r) => r.customerId)).toEqual(buyers);
+    expect(rows.length).toBe(validated.customers);
+    for (const r of rows) {
+      for (const p of [r.pAlive, r.churnProbability]) {
+        expect(p).toBeGreaterThanOrEqual(0);
+        expect(p).toBeLessThanOrEqual(1);
+      }
+      expect(r.pAlive + r.churnProbability).toBeCloseTo(1, 12);
+      expect(r.expectedPurchases30).toBeGreaterThan(0);
+      expect(r.expectedPurchases30).toBeLessThan(r.expectedPurchases90);
+      expect(r.expectedPurchases90).toBeLessThan(r.expectedPurchases365);
+      expect(r.expectedNextOrderDate === null || r.expectedNextOrderDate > AS_OF).toBe(true);
+      expect(r.predictedClvLow).toBeLessThanOrEqual(r.predictedClv as number);
+      expect(r.predictedClvHigh).toBeGreaterThanOrEqual(r.predictedClv as number);
+      expect(r.expectedAvgValue).toBeGreaterThan(50_000);
+    }
+    // Repeat buyers who bought lately are the likeliest to be alive.
+    const recent = rows.filter((r) => r.frequency >= 2 && r.tAge - r.recency < 30);
+    const lapsed = rows.filter((r) => r.frequency >= 2 && r.tAge - r.recency > 300);
+    expect(recent.length).toBeGreaterThan(0);
+    expect(lapsed.length).toBeGreaterThan(0);
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    expect(mean(recent.map((r) => r.pAlive))).toBeGreaterThan(mean(lapsed.map((r) => r.pAlive)) + 0.3);
+  });
+
+  it('reports the calibration/holdout validation as JSON, consistent with the orders', async () => {
+    const v = validated.validation;
+    expect(v).toBeDefined();
+    if (!v) return;
+    expect(v.calibrationEnd).toBe('2026-04-30');
+    expect(v.observationEnd).toBe(AS_OF);
+    expect(v.holdoutDuration).toBe(184);
+    expect(v.byFrequency.map((g) => g.frequency)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7+']);
+    expect(v.byFrequency.reduce((n, g) => n + g.customers, 0)).toBe(v.customers);
+    const actual = v.byFrequency.reduce((n, g) => n + g.actual * g.customers, 0);
+    expect(actual).toBeCloseTo(v.totals.actualHoldout, 9);
+    // Holdout purchases = distinct shop days with a valid order after the cut-off, of customers who bought before it.
+    const [holdout] = await withDemo((store) =>
+      store.engine.all<{ n: number }>(
+        `WITH d AS (SELECT DISTINCT o.customer_id, CAST(o.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh' AS DATE) AS day
+           FROM orders o WHERE o.shop_id = 'default' AND ${validOrderSql(DEFAULT_VALID_ORDER_RULE, 'o')})
+         SELECT COUNT(*) AS n FROM d WHERE d.day >= DATE '${HOLDOUT_FROM}' AND d.day <= DATE '${AS_OF}'
+           AND d.customer_id IN (SELECT customer_id FROM d WHERE d.day < DATE '${HOLDOUT_FROM}')`,
+      ),
+    );
+    expect(v.totals.actualHoldout).toBe(Number(holdout?.n));
+    expect(v.totals.expectedHoldout / v.totals.actualHoldout).toBeGreaterThan(0.6);
+    expect(v.totals.expectedHoldout / v.totals.actualHoldout).toBeLessThan(1.6);
+    const last = v.tracking[v.tracking.length - 1];
+    expect(last?.end).toBe(AS_OF);
+    for (let i = 1; i < v.tracking.length; i++) {
+      expect(v.tracking[i]?.actualCumulative).toBeGreaterThanOrEqual(
+        v.tracking[i - 1]?.actualCumulative as number,
+      );
+      expect(v.tracking[i]?.expectedCumulative).toBeGreaterThanOrEqual(
+        v.tracking[i - 1]?.expectedCumulative as number,
+      );
+    }
+    // The predictions written by the validating run are the full-period ones.
+    expect(validated.transaction.params).toEqual(predicted.transaction.params);
+  });
+
+  it('prints a readable summary in Vietnamese and English', async () => {
+    const vi = await cli('predict', '--db', db, '--as-of', AS_OF);
+    expect(vi.code, vi.err).toBe(0);
+    expect(vi.out).toContain('Dự đoán CLV');
+    expect(vi.out).toMatch(/Tổng CLV dự đoán \(12 tháng\): [\d.]+ ₫/);
+    const en = await cli('predict', '--db', db, '--as-of', AS_OF, '--lang', 'en', '--model', 'pnbd');
+    expect(en.code, en.err).toBe(0);
+    expect(en.out).toContain('Pareto/NBD (unit day)');
+    expect(en.out).toMatch(/Expected orders in 30 \/ 90 \/ 365 days: [\d.]+ \/ [\d.]+ \/ [\d.]+/);
+  });
+
+  it('refuses a small shop with exit code 6 and a message that says what is missing', async () => {
+    const small = join(dir, 'small.duckdb');
+    expect((await cli('demo', '--db', small, '--customers', '30')).code).toBe(0);
+    const r = await cli('predict', '--db', small, '--as-of', AS_OF);
+    expect(r.code).toBe(6);
+    expect(r.err).toMatch(/at least 50 customers with a purchase before the cut-off date; found \d+/);
+    expect(r.out).toBe('');
+  });
+
+  it('refuses bad options with exit code 2', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--validate'], /--validate needs --holdout-from/],
+      [['--holdout-from', '2026-05-01'], /only used with --validate/],
+      [['--html', join(dir, 'x.html')], /use it with --validate/],
+      [['--as-of', '2026-02-30'], /--as-of: not a date/],
+      [['--model', 'gg'], /--model must be bgnbd or pnbd/],
+      [
+        ['--validate', '--holdout-from', '2026-12-01', '--as-of', AS_OF],
+        /--holdout-from must be on or before --as-of/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cli('predict', '--db', db, ...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err).toMatch(message);
+    }
+  });
+
+  describe.skipIf(browserSkipped)(
+    `validation report in Chromium${browserSkipped ? ` — ${browserSkipped}` : ''}`,
+    () => {
+      it('opens offline, draws both charts without console errors, and is saved as a screenshot', async () => {
+        const source = readFileSync(html, 'utf8');
+        expect(source).not.toMatch(/<script[^>]+src=/);
+        expect(source).toContain('Kiểm định mô hình CLV');
+        const browser = await launchChromium();
+        try {
+          const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+          const problems: string[] = [];
+          page.on('console', (m) => {
+            if (m.type() === 'error') problems.push(m.text());
+          });
+          page.on('pageerror', (e) => problems.push(e.message));
+          await page.route('**/*', (route) =>
+            route.request().url().startsWith('file:') ? route.continue() : route.abort(),
+          );
+          await page.goto(`file://${html}`);
+          expect(await page.locator('.chart').count()).toBe(2);
+          await page.waitForFunction(
+            `document.querySelectorAll('.chart[data-rendered="1"] canvas').length === 2`,
+            undefined,
+            { timeout: 20_000 },
+          );
+          const actual = validated.validation?.totals.actualHoldout as number;
+          expect(await page.locator('[data-total="actual"] .v').textContent()).toBe(String(actual));
+          expect(await page.locator('#frequency tbody tr').count()).toBe(8);
+          // Something was drawn: the canvases are not blank.
+          const inked =
+            await page.evaluate(`Array.from(document.querySelectorAll('.chart canvas')).map(function(c){
+          var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, n = 0;
+          for (var i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200)) n++;
+          return n; })`);
+          for (const n of inked as number[]) expect(n).toBeGreaterThan(2000);
+          expect(problems).toEqual([]);
+          mkdirSync(ARTIFACTS, { recursive: true });
+          await page.screenshot({ path: join(ARTIFACTS, 'clv-validation.png'), fullPage: true });
+          writeFileSync(join(ARTIFACTS, 'clv-validation.html'), source);
+        } finally {
+          await browser.close();
+        }
+      });
+    },
+  );
+});
