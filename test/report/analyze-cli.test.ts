@@ -77,7 +77,7 @@ describe('nurture analyze', () => {
   });
 
   describe.skipIf(browserSkipped)(`HTML report in Chromium${browserSkipped ? ` — ${browserSkipped}` : ''}`, () => {
-    it('opens offline, renders every chart without console errors, and is saved as a screenshot', async () => {
+    it('opens offline, renders every chart without console errors, and is saved as a screenshot', { timeout: 180_000 }, async () => {
       const html = join(dir, 'report.html');
       const r = await cli('analyze', '--db', db, '--as-of', '2026-10-31', '--html', html);
       expect(r.code, r.err).toBe(0);
@@ -103,7 +103,7 @@ describe('nurture analyze', () => {
         await page.waitForFunction(
           `document.querySelectorAll('.chart[data-rendered="1"] canvas').length === ${charts}`,
           undefined,
-          { timeout: 20_000 },
+          { timeout: 90_000 },
         );
         expect(await page.locator('[data-kpi="revenue"] .v').textContent()).toMatch(/₫$/);
         expect(problems).toEqual([]);
