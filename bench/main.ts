@@ -6,6 +6,7 @@ const BENCHES: Record<string, () => Promise<(argv: string[]) => Promise<void>>> 
   import: async () => (await import('./import.js')).benchImport,
   clv: async () => (await import('./clv.js')).benchClv,
   analyze: async () => (await import('./analyze.js')).benchAnalyze,
+  segments: async () => (await import('./segments.js')).benchSegments,
 };
 
 const [name, ...rest] = process.argv.slice(2);

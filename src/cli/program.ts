@@ -4,6 +4,8 @@ import { registerAnalyzeCommand } from './commands/analyze.js';
 import { registerClvCommand } from './commands/clv.js';
 import { registerDemoCommands } from './commands/demo.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerPredictCommand } from './commands/predict.js';
+import { registerSegmentCommands } from './commands/segment.js';
 import type { CliDeps } from './context.js';
 
 /** Builds the `nurture` command; every subcommand calls the same functions as the API. */
@@ -18,6 +20,8 @@ export function buildProgram(deps: CliDeps): Command {
   registerDemoCommands(program, deps);
   registerAnalyzeCommand(program, deps);
   registerClvCommand(program);
+  registerPredictCommand(program, deps);
+  registerSegmentCommands(program, deps);
   return program;
 }
 

@@ -8,6 +8,8 @@ export interface IdentityKey {
   /** 'phone', 'email' or 'external:<source>'. */
   kind: string;
   value: string;
+  /** keyString of this key, when made by identityKey (an import looks each key up several times). */
+  readonly key?: string;
 }
 
 export interface IdentityRecord {
@@ -35,7 +37,12 @@ export interface Resolution {
   merges: MergeDecision[];
 }
 
-export const keyString = (k: IdentityKey): string => `${k.kind}\u0000${k.value}`;
+export const keyString = (k: IdentityKey): string => k.key ?? `${k.kind}\u0000${k.value}`;
+
+/** A key with its keyString computed once. */
+export function identityKey(kind: string, value: string): IdentityKey {
+  return { kind, value, key: `${kind}\u0000${value}` };
+}
 
 /**
  * Resolves records to customers. `known` maps keyString → existing customer id. When two
@@ -109,12 +116,19 @@ export function resolveIdentities(
   return { customerOf, newCustomers, absorbed, merges };
 }
 
-/** Union-find over string-named nodes; each root knows its anchors and known customer ids. */
+const NO_ANCHORS: ReadonlySet<string> = new Set();
+const NO_CUSTOMERS: readonly string[] = [];
+
+/**
+ * Union-find over string-named nodes; each root knows its anchors and known customer ids. Most
+ * nodes (a new buyer's phone and e-mail) have neither, so both start as shared empty values and
+ * are allocated only when a node gets one: an import makes a node per key of every record.
+ */
 class UnionFind {
   private readonly index = new Map<string, number>();
   private readonly parent: number[] = [];
-  private readonly anchors: Set<string>[] = [];
-  private readonly customers: string[][] = [];
+  private readonly anchors: (ReadonlySet<string> | Set<string>)[] = [];
+  private readonly customers: (readonly string[])[] = [];
 
   node(name: string, anchor: string | undefined, customerId: string | undefined): number {
     let i = this.index.get(name);
@@ -122,8 +136,8 @@ class UnionFind {
       i = this.parent.length;
       this.index.set(name, i);
       this.parent.push(i);
-      this.anchors.push(new Set(anchor === undefined ? [] : [anchor]));
-      this.customers.push(customerId === undefined ? [] : [customerId]);
+      this.anchors.push(anchor === undefined ? NO_ANCHORS : new Set([anchor]));
+      this.customers.push(customerId === undefined ? NO_CUSTOMERS : [customerId]);
     }
     return i;
   }
@@ -156,14 +170,19 @@ class UnionFind {
     if (ra === rb) return;
     if (this.anchors[ra]!.size < this.anchors[rb]!.size) [ra, rb] = [rb, ra];
     this.parent[rb] = ra;
-    for (const v of this.anchors[rb]!) this.anchors[ra]!.add(v);
-    const cus = [...new Set(this.customers[ra]!.concat(this.customers[rb]!))].sort();
-    this.customers[ra] = cus;
-    this.customers[rb] = [];
-    this.anchors[rb] = new Set();
+    const from = this.anchors[rb]!;
+    if (from.size > 0) {
+      const into = this.anchors[ra] === NO_ANCHORS ? new Set<string>() : (this.anchors[ra] as Set<string>);
+      for (const v of from) into.add(v);
+      this.anchors[ra] = into;
+    }
+    const theirs = this.customers[rb]!;
+    if (theirs.length > 0) this.customers[ra] = [...new Set(this.customers[ra]!.concat(theirs))].sort();
+    this.customers[rb] = NO_CUSTOMERS;
+    this.anchors[rb] = NO_ANCHORS;
   }
 
-  customersOf(root: number): string[] {
+  customersOf(root: number): readonly string[] {
     return this.customers[root]!;
   }
 }

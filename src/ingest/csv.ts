@@ -85,7 +85,8 @@ export class CsvRowBatch {
     if (v === undefined) {
       v = utf8Slice(this.bytes, start, end);
       if (utf8Cache.size >= 20_000) utf8Cache.clear();
-      utf8Cache.set(key, v);
+      // The key is kept as a copy: a slice would keep this chunk's whole text alive in the cache.
+      utf8Cache.set(this.bytes.toString('latin1', start, end), v);
     }
     return v;
   }

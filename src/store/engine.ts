@@ -13,6 +13,9 @@ export interface LoadColumn {
   type: LoadColumnType;
 }
 
+/** Column-major rows for `load`: one array per column; undefined and null are NULL. */
+export type LoadData = readonly (readonly (SqlValue | undefined)[])[];
+
 export type Dialect = 'duckdb' | 'postgres';
 
 export interface SqlEngine {
@@ -20,11 +23,32 @@ export interface SqlEngine {
   /** Runs a query and returns its rows; integers and decimals come back as numbers, DATE as 'YYYY-MM-DD'. */
   all<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   run(sql: string, params?: readonly SqlValue[]): Promise<void>;
-  /** Appends rows (column-major) to an existing table; the fast path for imports. */
-  load(table: string, columns: readonly LoadColumn[], data: readonly (readonly SqlValue[])[]): Promise<void>;
+  /** Appends rows (column-major; undefined is NULL) to an existing table; the fast path for imports. */
+  load(table: string, columns: readonly LoadColumn[], data: LoadData): Promise<void>;
+  /**
+   * Optional staging path (DuckDB): makes `name` a temporary relation holding exactly `data`,
+   * for set-based statements to read (never to write). Callers fall back on a temporary table
+   * filled with `load` (src/store/staging.ts).
+   */
+  stage?(name: string, columns: readonly LoadColumn[], data: LoadData): Promise<void>;
+  /**
+   * Optional (DuckDB): sets the engine up for one long bulk write while a parse worker takes a
+   * core, and returns what undoes it. Callers without it need nothing.
+   */
+  tuneForBulkWrite?(): Promise<() => Promise<void>>;
   /** Runs `fn` in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (engine: SqlEngine) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * Optional bulk path for numbers (DuckDB): a query whose columns are all DOUBLE PRECISION, as
+   * one Float64Array per column (NULL is NaN). Callers fall back on `all` (src/store/clv/columns.ts).
+   */
+  readDoubles?(sql: string, params?: readonly SqlValue[]): Promise<Float64Array[]>;
+  /**
+   * Optional bulk path for numbers (DuckDB): appends equally long Float64Arrays to every column of
+   * `table` (all DOUBLE PRECISION, in table order; NaN is NULL). Callers fall back on `load`.
+   */
+  appendDoubles?(table: string, data: readonly Float64Array[]): Promise<void>;
 }
 
 /** Column-major data for `load`, one array per column. */

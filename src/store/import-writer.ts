@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { type IdentityKey, keyString, resolveIdentities } from '../domain/identity.js';
+import { type IdentityKey, identityKey, keyString, resolveIdentities } from '../domain/identity.js';
 import { encodeTime } from '../domain/ids.js';
 import type { CustomerInput, EventInput, OrderInput } from '../domain/model/index.js';
+import { isOrderColumns, type OrderColumns, orderColumnsOf } from '../domain/order-columns.js';
 import type { SqlEngine, SqlValue } from './engine.js';
 import {
   STAGE_ABSORBED,
@@ -10,17 +11,25 @@ import {
   STAGE_IDENTITIES,
   STAGE_KEYS,
   STAGE_LINES,
-  STAGE_NEW_CUSTOMERS,
   STAGE_ORDERS,
+  STAGE_PRODUCTS,
   STAGE_TAGS,
-  stage,
   type StagingTable,
+  stage,
 } from './staging.js';
 
 /** Records of one import batch, already validated by a format reader. */
 export interface ImportBatchInput {
   customers: readonly CustomerInput[];
-  orders: readonly OrderInput[];
+  /** Orders as objects, or as columns (what a parse worker sends: no object per order). */
+  orders: readonly OrderInput[] | OrderColumns;
+  events: readonly EventInput[];
+}
+
+/** A batch with its orders as columns: the form every step below reads. */
+interface Batch {
+  customers: readonly CustomerInput[];
+  orders: OrderColumns;
   events: readonly EventInput[];
 }
 
@@ -34,12 +43,19 @@ export interface ImportSession {
   storeHadOrders: boolean;
   /** keyString → customer id for keys written by this import. */
   written: Map<string, string>;
+  /** SKUs this import has already offered to the catalog: later batches skip them. */
+  skus: Set<string>;
 }
 
 export async function beginImportSession(db: SqlEngine, shopId: string): Promise<ImportSession> {
   const any = async (table: string) =>
     (await db.all(`SELECT 1 AS x FROM ${table} WHERE shop_id = $1 LIMIT 1`, [shopId])).length > 0;
-  return { storeHadIdentities: await any('customer_identities'), storeHadOrders: await any('orders'), written: new Map() };
+  return {
+    storeHadIdentities: await any('customer_identities'),
+    storeHadOrders: await any('orders'),
+    written: new Map(),
+    skus: new Set(),
+  };
 }
 
 export interface ImportContext {
@@ -58,6 +74,11 @@ export interface BatchResult {
   events: number;
   /** Referral references to resolve once the whole file is in (the referrer may come later). */
   referrals: { customerId: string; ref: string; source: string }[];
+  /**
+   * Every customer the batch touched: those its records resolved to, and both sides of each
+   * merge (survivors, whose stats change, and the absorbed, whose stats go away).
+   */
+  customerIds: string[];
 }
 
 /** Keys that point at customers not created from a record of their own (events' userId). */
@@ -71,13 +92,20 @@ const ANY_EXTERNAL = 'external:*';
 export async function writeImportBatch(
   db: SqlEngine,
   shopId: string,
-  batch: ImportBatchInput,
+  input: ImportBatchInput,
   ctx: ImportContext,
 ): Promise<BatchResult> {
+  const batch: Batch = {
+    customers: input.customers,
+    orders: isOrderColumns(input.orders) ? input.orders : orderColumnsOf(input.orders),
+    events: input.events,
+  };
+  const customerKeyLists = batch.customers.map(customerKeys);
+  const orderKeyLists = orderKeys(batch.orders);
   const eventKeys = batch.events.map(eventIdentityKeys);
   const records = [
-    ...batch.customers.map(customerKeys),
-    ...batch.orders.map((o) => orderKeys(o)),
+    ...customerKeyLists,
+    ...orderKeyLists,
     ...eventKeys.map((k) => k.filter((key) => key.kind !== ANY_EXTERNAL)),
   ];
   const known = ctx.session.storeHadIdentities
@@ -91,18 +119,15 @@ export async function writeImportBatch(
     }
   for (const keys of eventKeys)
     for (const k of keys) {
-      const owner = k.kind === ANY_EXTERNAL ? ctx.session.written.get(`${ANY_EXTERNAL}\u0000${k.value}`) : undefined;
+      const owner =
+        k.kind === ANY_EXTERNAL ? ctx.session.written.get(`${ANY_EXTERNAL}\u0000${k.value}`) : undefined;
       if (owner !== undefined) known.set(keyString(k), owner);
     }
   // An event whose userId is not known must not invent a customer from it.
   const eventRecords = eventKeys.map((keys) =>
     keys.filter((k) => k.kind !== ANY_EXTERNAL || known.has(keyString(k))),
   );
-  const identityRecords = [
-    ...batch.customers.map((c) => ({ keys: customerKeys(c) })),
-    ...batch.orders.map((o) => ({ keys: orderKeys(o) })),
-    ...eventRecords.map((keys) => ({ keys })),
-  ];
+  const identityRecords = [...customerKeyLists, ...orderKeyLists, ...eventRecords].map((keys) => ({ keys }));
   // Events without any identity stay anonymous: the resolver gives them no customer.
   const resolution = resolveIdentities(identityRecords, known, ctx.newCustomerId);
   const nc = batch.customers.length;
@@ -128,7 +153,18 @@ export async function writeImportBatch(
     orders: batch.orders.length,
     events,
     referrals,
+    customerIds: touchedCustomers(resolution.customerOf, resolution.absorbed),
   };
+}
+
+function touchedCustomers(
+  customerOf: readonly (string | undefined)[],
+  absorbed: ReadonlyMap<string, string>,
+): string[] {
+  const ids = new Set<string>();
+  for (const id of customerOf) if (id !== undefined) ids.add(id);
+  for (const [loser, survivor] of absorbed) ids.add(loser).add(survivor);
+  return [...ids];
 }
 
 function rememberKeys(
@@ -156,25 +192,33 @@ function rememberKeys(
 
 function customerKeys(c: CustomerInput): IdentityKey[] {
   const keys: IdentityKey[] = [];
-  if (c.externalId) keys.push({ kind: `external:${c.source}`, value: c.externalId });
-  if (c.phone) keys.push({ kind: 'phone', value: c.phone });
-  if (c.email) keys.push({ kind: 'email', value: c.email });
+  if (c.externalId) keys.push(identityKey(`external:${c.source}`, c.externalId));
+  if (c.phone) keys.push(identityKey('phone', c.phone));
+  if (c.email) keys.push(identityKey('email', c.email));
   return keys;
 }
 
-function orderKeys(o: OrderInput): IdentityKey[] {
-  const keys: IdentityKey[] = [];
-  if (o.customer.externalId) keys.push({ kind: `external:${o.source}`, value: o.customer.externalId });
-  if (o.customer.phone) keys.push({ kind: 'phone', value: o.customer.phone });
-  if (o.customer.email) keys.push({ kind: 'email', value: o.customer.email });
-  return keys;
+/** The buyer's keys of every order. */
+function orderKeys(orders: OrderColumns): IdentityKey[][] {
+  const out: IdentityKey[][] = [];
+  for (let i = 0; i < orders.length; i++) {
+    const keys: IdentityKey[] = [];
+    const externalId = orders.customerExternalId[i];
+    const phone = orders.phone[i];
+    const email = orders.email[i];
+    if (externalId) keys.push(identityKey(`external:${orders.source[i]}`, externalId));
+    if (phone) keys.push(identityKey('phone', phone));
+    if (email) keys.push(identityKey('email', email));
+    out.push(keys);
+  }
+  return out;
 }
 
 function eventIdentityKeys(e: EventInput): IdentityKey[] {
   const keys: IdentityKey[] = [];
-  if (e.userId) keys.push({ kind: ANY_EXTERNAL, value: e.userId });
-  if (e.phone) keys.push({ kind: 'phone', value: e.phone });
-  if (e.email) keys.push({ kind: 'email', value: e.email });
+  if (e.userId) keys.push(identityKey(ANY_EXTERNAL, e.userId));
+  if (e.phone) keys.push(identityKey('phone', e.phone));
+  if (e.email) keys.push(identityKey('email', e.email));
   return keys;
 }
 
@@ -225,9 +269,6 @@ async function lookupKnownKeys(
   return known;
 }
 
-/** Index of created_ms in STAGE_CUSTOMERS. */
-const CREATED = 16;
-
 function columns(table: StagingTable): SqlValue[][] {
   return table.columns.map(() => []);
 }
@@ -236,31 +277,80 @@ function push(cols: SqlValue[][], values: readonly SqlValue[]): void {
   for (let i = 0; i < values.length; i++) cols[i]!.push(values[i] ?? null);
 }
 
+/** Index of a staging table's column, checked once at load time. */
+function columnIndex(table: StagingTable, name: string): number {
+  const i = table.columns.findIndex((c) => c.name === name);
+  if (i < 0) throw new Error(`${table.name} has no column ${name}`);
+  return i;
+}
+
 const ms = (d: Date | undefined): number | null => (d ? d.getTime() : null);
+
+const CUSTOMER_ID = columnIndex(STAGE_CUSTOMERS, 'customer_id');
+const AUTHORITATIVE = columnIndex(STAGE_CUSTOMERS, 'authoritative');
+const CREATED = columnIndex(STAGE_CUSTOMERS, 'created_ms');
+const IS_NEW = columnIndex(STAGE_CUSTOMERS, 'is_new');
+
+/**
+ * The customer rows of one batch, one per customer: records of the same customer fold together,
+ * later non-empty values winning as they would had they arrived one by one, and the earliest
+ * creation time kept.
+ */
+class StagedCustomers {
+  readonly cols = columns(STAGE_CUSTOMERS);
+  private readonly rowOf = new Map<string, number>();
+
+  rowOfCustomer(id: string): number | undefined {
+    return this.rowOf.get(id);
+  }
+
+  get size(): number {
+    return this.rowOf.size;
+  }
+
+  /** `values` are STAGE_CUSTOMERS' columns after customer_id and before created_ms. */
+  put(id: string, isNew: boolean, createdMs: number, values: readonly SqlValue[]): void {
+    const cols = this.cols;
+    let r = this.rowOf.get(id);
+    if (r === undefined) {
+      r = this.rowOf.size;
+      this.rowOf.set(id, r);
+      for (const col of cols) col.push(null);
+      cols[CUSTOMER_ID]![r] = id;
+      cols[CREATED]![r] = createdMs;
+      cols[IS_NEW]![r] = isNew;
+    } else cols[CREATED]![r] = Math.min(Number(cols[CREATED]![r]), createdMs);
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k];
+      if (v !== null && v !== undefined) cols[k + 1]![r] = v;
+    }
+  }
+
+  /** Staged rows of customers the store already has, with the given authoritative flag. */
+  existing(authoritative: boolean): number {
+    let n = 0;
+    const isNew = this.cols[IS_NEW]!;
+    const auth = this.cols[AUTHORITATIVE]!;
+    for (let r = 0; r < isNew.length; r++) if (isNew[r] === false && auth[r] === authoritative) n++;
+    return n;
+  }
+}
+
+const NO_CONSENT_OR_NOTES: readonly null[] = [null, null, null, null, null, null];
 
 async function writeCustomers(
   db: SqlEngine,
   shopId: string,
-  batch: ImportBatchInput,
+  batch: Batch,
   created: ReadonlySet<string>,
   customerOf: (i: number) => string,
   eventCustomer: (i: number) => string | null,
   now: Date,
 ): Promise<void> {
-  // One staged row per customer: records of the same customer fold together, later
-  // non-empty values winning, as they would had they arrived one by one.
-  const staged = new Map<string, SqlValue[]>();
-  const put = (id: string, row: SqlValue[]) => {
-    const prev = staged.get(id);
-    if (!prev) staged.set(id, row);
-    else row.forEach((v, k) => {
-      if (v !== null && k !== CREATED) prev[k] = v;
-    });
-    if (prev) prev[CREATED] = Math.min(Number(prev[CREATED]), Number(row[CREATED]));
-  };
+  const staged = new StagedCustomers();
   batch.customers.forEach((c, i) => {
-    put(customerOf(i), [
-      customerOf(i),
+    const id = customerOf(i);
+    staged.put(id, created.has(id), ms(c.createdAt) ?? now.getTime(), [
       true,
       c.firstName ?? null,
       c.lastName ?? null,
@@ -276,41 +366,37 @@ async function writeCustomers(
       c.consent.messenger ?? null,
       Object.keys(c.attributes).length ? JSON.stringify(c.attributes) : null,
       c.note ?? null,
-      ms(c.createdAt) ?? now.getTime(),
     ]);
   });
   // Buyers met only through orders or events: fill what the store does not know yet.
   const offset = batch.customers.length;
-  const fromCustomersFile = new Set(staged.keys());
-  batch.orders.forEach((o, i) => {
+  const fromCustomersFile = staged.size;
+  const o = batch.orders;
+  for (let i = 0; i < o.length; i++) {
     const id = customerOf(offset + i);
-    if (fromCustomersFile.has(id)) return;
-    const c = o.customer;
-    put(id, [
-      id,
+    const row = staged.rowOfCustomer(id);
+    if (row !== undefined && row < fromCustomersFile) continue;
+    staged.put(id, created.has(id), o.createdMs[i]!, [
       false,
-      c.firstName ?? null,
-      c.lastName ?? null,
-      c.phone ?? null,
-      c.email ?? null,
-      c.city ?? null,
-      c.province ?? null,
-      c.country ?? null,
-      o.source,
-      ...[null, null, null, null, null, null],
-      o.createdAt.getTime(),
+      o.firstName[i] ?? null,
+      o.lastName[i] ?? null,
+      o.phone[i] ?? null,
+      o.email[i] ?? null,
+      o.city[i] ?? null,
+      o.province[i] ?? null,
+      o.country[i] ?? null,
+      o.source[i]!,
+      ...NO_CONSENT_OR_NOTES,
     ]);
-  });
+  }
   batch.events.forEach((e, i) => {
     const id = eventCustomer(i);
-    if (id === null || staged.has(id) || !created.has(id)) return;
-    const profile = [id, false, null, null, e.phone ?? null, e.email ?? null, null, null, null, 'web'];
-    put(id, [...profile, null, null, null, null, null, null, e.timestamp.getTime()]);
+    if (id === null || staged.rowOfCustomer(id) !== undefined || !created.has(id)) return;
+    const profile = [false, null, null, e.phone ?? null, e.email ?? null, null, null, null, 'web'];
+    staged.put(id, true, e.timestamp.getTime(), profile);
   });
-  const cols = columns(STAGE_CUSTOMERS);
-  for (const row of staged.values()) push(cols, row);
-  await stage(db, STAGE_NEW_CUSTOMERS, [[...created]]);
-  await stage(db, STAGE_CUSTOMERS, cols);
+  if (staged.size === 0) return;
+  await stage(db, STAGE_CUSTOMERS, staged.cols);
   const fields = [
     'first_name',
     'last_name',
@@ -327,15 +413,18 @@ async function writeCustomers(
     'note',
   ];
   const list = fields.join(', ');
-  await db.run(
-    `INSERT INTO customers (shop_id, customer_id, ${list}, source, created_at, updated_at)
-     SELECT $1, customer_id, ${list}, source, to_timestamp(created_ms / 1000.0), $2
-     FROM stage_customers WHERE customer_id IN (SELECT customer_id FROM stage_new_customers)`,
-    [shopId, now],
-  );
+  if (created.size > 0)
+    await db.run(
+      `INSERT INTO customers (shop_id, customer_id, ${list}, source, created_at, updated_at)
+       SELECT $1, customer_id, ${list}, source, to_timestamp(created_ms / 1000.0), $2
+       FROM stage_customers WHERE is_new`,
+      [shopId, now],
+    );
   // A customers export is authoritative for profile fields; an order only fills the gaps.
   // Either way a row is written only when something changes, so a re-import writes nothing.
+  // A first import finds no customer in the store, and skips both statements.
   for (const authoritative of [true, false]) {
+    if (staged.existing(authoritative) === 0) continue;
     const value = (f: string) =>
       authoritative ? `COALESCE(s.${f}, customers.${f})` : `COALESCE(customers.${f}, s.${f})`;
     const changed = fields.map((f) => `customers.${f} IS DISTINCT FROM ${value(f)}`).join(' OR ');
@@ -344,7 +433,7 @@ async function writeCustomers(
          created_at = LEAST(customers.created_at, to_timestamp(s.created_ms / 1000.0)), updated_at = $2
        FROM stage_customers s
        WHERE customers.shop_id = $1 AND customers.customer_id = s.customer_id AND s.authoritative = $3
-         AND s.customer_id NOT IN (SELECT customer_id FROM stage_new_customers)
+         AND NOT s.is_new
          AND (${changed} OR customers.created_at > to_timestamp(s.created_ms / 1000.0))`,
       [shopId, now, authoritative],
     );
@@ -425,7 +514,7 @@ async function writeMerges(
   shopId: string,
   merges: ReturnType<typeof resolveIdentities>['merges'],
   _records: number,
-  batch: ImportBatchInput,
+  batch: Batch,
   ctx: ImportContext,
 ): Promise<void> {
   for (const m of merges) {
@@ -451,7 +540,7 @@ async function writeMerges(
   }
 }
 
-function describeRecord(batch: ImportBatchInput, index: number): { source: string; ref: string } {
+function describeRecord(batch: Batch, index: number): { source: string; ref: string } {
   const nc = batch.customers.length;
   const no = batch.orders.length;
   if (index < nc) {
@@ -459,8 +548,9 @@ function describeRecord(batch: ImportBatchInput, index: number): { source: strin
     return { source: c.source, ref: `customer ${c.externalId ?? c.email ?? c.phone ?? ''}` };
   }
   if (index < nc + no) {
-    const o = batch.orders[index - nc]!;
-    return { source: o.source, ref: `order ${o.name ?? o.externalId}` };
+    const o = batch.orders;
+    const i = index - nc;
+    return { source: o.source[i]!, ref: `order ${o.name[i] ?? o.externalId[i]!}` };
   }
   const e = batch.events[index - nc - no]!;
   return { source: 'events', ref: `event ${e.messageId ?? e.event}` };
@@ -510,72 +600,131 @@ const ORDER_SELECT = ORDER_VALUES.map(([f, e]) => `${e} AS ${f}`).join(', ');
 async function writeOrders(
   db: SqlEngine,
   shopId: string,
-  orders: readonly OrderInput[],
+  orders: OrderColumns,
   customerOf: (i: number) => string,
   ctx: ImportContext,
 ): Promise<void> {
-  if (orders.length === 0) return;
+  const n = orders.length;
+  if (n === 0) return;
   const existing = ctx.session.storeHadOrders
     ? await existingOrderIds(db, shopId, orders)
     : new Map<string, string>();
-  const oc = columns(STAGE_ORDERS);
-  const lc = columns(STAGE_LINES);
-  orders.forEach((o, i) => {
-    const orderId = existing.get(orderKey(o.source, o.externalId)) ?? ctx.newOrderId();
-    push(oc, [
-      orderId,
-      o.source,
-      o.externalId,
-      o.name ?? null,
-      customerOf(i),
-      o.status,
-      o.financialStatus ?? null,
-      o.fulfillmentStatus ?? null,
-      o.paymentMethod ?? null,
-      o.currency,
-      o.subtotal,
-      o.shipping,
-      o.taxes,
-      o.discount,
-      o.total,
-      o.refunded,
-      o.couponCode ?? null,
-      o.tags.length ? o.tags.join(', ') : null,
-      o.createdAt.getTime(),
-      ms(o.paidAt),
-      ms(o.cancelledAt),
-      existing.has(orderKey(o.source, o.externalId)),
-    ]);
-    o.lines.forEach((l, n) => {
-      push(lc, [orderId, n + 1, l.sku ?? null, l.title, l.category ?? null, l.quantity, l.price]);
-    });
-  });
-  await stage(db, STAGE_ORDERS, oc);
-  await stage(db, STAGE_LINES, lc);
+  const orderIds: string[] = [];
+  const customerIds: string[] = [];
+  const known: boolean[] = [];
+  for (let i = 0; i < n; i++) {
+    const id =
+      existing.size > 0 ? existing.get(orderKey(orders.source[i]!, orders.externalId[i]!)) : undefined;
+    orderIds.push(id ?? ctx.newOrderId());
+    customerIds.push(customerOf(i));
+    known.push(id !== undefined);
+  }
+  // Column arrays go to staging as they are: no row objects.
+  await stage(db, STAGE_ORDERS, [
+    orderIds,
+    orders.source,
+    orders.externalId,
+    orders.name,
+    customerIds,
+    orders.status,
+    orders.financialStatus,
+    orders.fulfillmentStatus,
+    orders.paymentMethod,
+    orders.currency,
+    orders.subtotal,
+    orders.shipping,
+    orders.taxes,
+    orders.discount,
+    orders.total,
+    orders.refunded,
+    orders.couponCode,
+    orders.tags,
+    Array.from(orders.createdMs),
+    nullableNumbers(orders.paidMs),
+    nullableNumbers(orders.cancelledMs),
+    known,
+  ]);
+  await stage(db, STAGE_LINES, [
+    lineOrderIds(orders.lineStart, orderIds),
+    lineNumbers(orders.lineStart),
+    orders.lineSku,
+    orders.lineTitle,
+    orders.lineCategory,
+    Array.from(orders.lineQuantity),
+    orders.linePrice,
+  ]);
   // New orders: a plain insert, the fast path of a first import.
   await db.run(
     `INSERT INTO orders (shop_id, order_id, source, external_id, ${ORDER_FIELDS.join(', ')}, imported_at)
      SELECT $1, order_id, source, external_id, ${ORDER_SELECT}, $2 FROM stage_orders WHERE NOT known`,
     [shopId, ctx.now],
   );
-  await db.run('CREATE TEMPORARY TABLE IF NOT EXISTS stage_changed (order_id VARCHAR)');
-  await db.run('DELETE FROM stage_changed');
-  if (existing.size > 0) await updateKnownOrders(db, shopId, ctx.now);
-  await db.run(
-    `INSERT INTO order_lines (shop_id, order_id, line_no, sku, title, category, quantity, price)
+  const lines = `INSERT INTO order_lines (shop_id, order_id, line_no, sku, title, category, quantity, price)
      SELECT $1, l.order_id, l.line_no, l.sku, l.title, l.category, l.quantity, ${money('l.price')}
-     FROM stage_lines l JOIN stage_orders o ON o.order_id = l.order_id
-     WHERE NOT o.known OR o.order_id IN (SELECT order_id FROM stage_changed)`,
-    [shopId],
-  );
+     FROM stage_lines l`;
+  if (existing.size === 0) {
+    // Every order is new: all lines go in, without a join.
+    await db.run(lines, [shopId]);
+  } else {
+    await db.run('CREATE TEMPORARY TABLE IF NOT EXISTS stage_changed (order_id VARCHAR)');
+    await db.run('DELETE FROM stage_changed');
+    await updateKnownOrders(db, shopId, ctx.now);
+    await db.run(
+      `${lines} JOIN stage_orders o ON o.order_id = l.order_id
+       WHERE NOT o.known OR o.order_id IN (SELECT order_id FROM stage_changed)`,
+      [shopId],
+    );
+  }
+  await writeProducts(db, shopId, orders, ctx.session);
+}
+
+/**
+ * Adds the SKUs the catalog lacks, described by their first line in the import. Chosen here
+ * rather than with DISTINCT ON in SQL: the pick is the same on both engines, and a batch whose
+ * SKUs all came before (most batches of a big file) runs no statement.
+ */
+async function writeProducts(
+  db: SqlEngine,
+  shopId: string,
+  orders: OrderColumns,
+  session: ImportSession,
+): Promise<void> {
+  const cols = columns(STAGE_PRODUCTS);
+  for (let l = 0; l < orders.lineSku.length; l++) {
+    const sku = orders.lineSku[l];
+    if (sku === undefined || session.skus.has(sku)) continue;
+    session.skus.add(sku);
+    push(cols, [sku, orders.lineTitle[l]!, orders.lineCategory[l] ?? null, orders.linePrice[l]!]);
+  }
+  if (cols[0]!.length === 0) return;
+  await stage(db, STAGE_PRODUCTS, cols);
   await db.run(
     `INSERT INTO products (shop_id, sku, title, category, price, consumable)
-     SELECT DISTINCT ON (sku) $1, sku, title, category, ${money('price')}, FALSE
-     FROM stage_lines WHERE sku IS NOT NULL
-     ORDER BY sku
+     SELECT $1, sku, title, category, ${money('price')}, FALSE FROM stage_products
      ON CONFLICT (shop_id, sku) DO NOTHING`,
     [shopId],
   );
+}
+
+/** NaN (absent) as null. */
+function nullableNumbers(values: Float64Array): (number | null)[] {
+  return Array.from(values, (v) => (Number.isNaN(v) ? null : v));
+}
+
+/** The order id of every line. */
+function lineOrderIds(lineStart: Int32Array, orderIds: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < orderIds.length; i++)
+    for (let l = lineStart[i]!; l < lineStart[i + 1]!; l++) out.push(orderIds[i]!);
+  return out;
+}
+
+/** Line numbers, from 1 within each order. */
+function lineNumbers(lineStart: Int32Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i + 1 < lineStart.length; i++)
+    for (let l = lineStart[i]!; l < lineStart[i + 1]!; l++) out.push(l - lineStart[i]! + 1);
+  return out;
 }
 
 const orderKey = (source: string, externalId: string): string => `${source}\u0000${externalId}`;
@@ -583,9 +732,9 @@ const orderKey = (source: string, externalId: string): string => `${source}\u000
 async function existingOrderIds(
   db: SqlEngine,
   shopId: string,
-  orders: readonly OrderInput[],
+  orders: OrderColumns,
 ): Promise<Map<string, string>> {
-  await stage(db, STAGE_KEYS, [orders.map((o) => o.source), orders.map((o) => o.externalId)]);
+  await stage(db, STAGE_KEYS, [orders.source, orders.externalId]);
   const rows = await db.all<{ source: string; external_id: string; order_id: string }>(
     `SELECT o.source, o.external_id, o.order_id FROM orders o
      JOIN stage_keys k ON o.source = k.kind AND o.external_id = k.value WHERE o.shop_id = $1`,
@@ -633,7 +782,15 @@ export function eventIdentity(e: EventInput): { eventId: string; dedupeKey: stri
     e.messageId ??
     createHash('sha256')
       .update(
-        JSON.stringify([e.event, e.userId, e.anonymousId, e.phone, e.email, e.timestamp.toISOString(), e.properties]),
+        JSON.stringify([
+          e.event,
+          e.userId,
+          e.anonymousId,
+          e.phone,
+          e.email,
+          e.timestamp.toISOString(),
+          e.properties,
+        ]),
       )
       .digest('hex')
       .slice(0, 32);

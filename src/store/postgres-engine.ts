@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { NurtureError } from '../errors.js';
-import type { LoadColumn, Row, SqlEngine, SqlValue } from './engine.js';
+import type { LoadColumn, LoadData, Row, SqlEngine, SqlValue } from './engine.js';
 
 const { Pool, types } = pg;
 
@@ -35,6 +35,9 @@ export interface PostgresOptions {
   schema?: string;
   poolSize?: number;
 }
+
+const asInstant = (v: SqlValue | undefined): SqlValue | undefined =>
+  typeof v === 'number' ? new Date(v) : v;
 
 export class PostgresEngine implements SqlEngine {
   readonly dialect = 'postgres' as const;
@@ -74,7 +77,7 @@ export class PostgresEngine implements SqlEngine {
     await this.client.query(sql, params as unknown[]);
   }
 
-  async load(table: string, columns: readonly LoadColumn[], data: readonly (readonly SqlValue[])[]): Promise<void> {
+  async load(table: string, columns: readonly LoadColumn[], data: LoadData): Promise<void> {
     const rows = data[0]?.length ?? 0;
     const names = columns.map((c) => c.name).join(', ');
     const unnest = columns.map((c, i) => `$${i + 1}::${PG_TYPES[c.type]}`).join(', ');
@@ -83,7 +86,11 @@ export class PostgresEngine implements SqlEngine {
       const end = Math.min(rows, start + LOAD_CHUNK);
       await this.client.query(
         sql,
-        data.map((col) => col.slice(start, end)),
+        data.map((col, c) => {
+          const part = col.slice(start, end);
+          // Instants may come as epoch milliseconds; an array parameter needs Dates for timestamptz.
+          return columns[c]?.type === 'timestamp' ? part.map(asInstant) : part;
+        }),
       );
     }
   }

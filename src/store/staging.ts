@@ -1,4 +1,4 @@
-import type { LoadColumn, SqlEngine, SqlValue } from './engine.js';
+import type { LoadColumn, LoadData, SqlEngine } from './engine.js';
 
 /**
  * Staging tables for set-based imports: rows are bulk-loaded here, then merged into the real
@@ -36,11 +36,16 @@ export const STAGE_CUSTOMERS = t(
   ['attributes', 'text'],
   ['note', 'text'],
   ['created_ms', 'double'],
+  // Created by this batch (inserted) rather than found in the store (updated).
+  ['is_new', 'boolean'],
 );
 
-export const STAGE_NEW_CUSTOMERS = t('stage_new_customers', ['customer_id', 'text']);
-
-export const STAGE_IDENTITIES = t('stage_identities', ['kind', 'text'], ['value', 'text'], ['customer_id', 'text']);
+export const STAGE_IDENTITIES = t(
+  'stage_identities',
+  ['kind', 'text'],
+  ['value', 'text'],
+  ['customer_id', 'text'],
+);
 
 export const STAGE_TAGS = t('stage_tags', ['customer_id', 'text'], ['tag', 'text']);
 
@@ -83,6 +88,14 @@ export const STAGE_LINES = t(
   ['price', 'text'],
 );
 
+export const STAGE_PRODUCTS = t(
+  'stage_products',
+  ['sku', 'text'],
+  ['title', 'text'],
+  ['category', 'text'],
+  ['price', 'text'],
+);
+
 export const STAGE_EVENTS = t(
   'stage_events',
   ['event_id', 'text'],
@@ -94,7 +107,12 @@ export const STAGE_EVENTS = t(
   ['properties', 'text'],
 );
 
-export const STAGE_REFERRALS = t('stage_referrals', ['customer_id', 'text'], ['ref', 'text'], ['source', 'text']);
+export const STAGE_REFERRALS = t(
+  'stage_referrals',
+  ['customer_id', 'text'],
+  ['ref', 'text'],
+  ['source', 'text'],
+);
 
 const SQL_TYPES: Record<LoadColumn['type'], string> = {
   text: 'VARCHAR',
@@ -111,12 +129,15 @@ export async function prepareStage(engine: SqlEngine, table: StagingTable): Prom
   await engine.run(`DELETE FROM ${table.name}`);
 }
 
-/** Empties and fills a staging table. */
-export async function stage(
-  engine: SqlEngine,
-  table: StagingTable,
-  data: readonly (readonly SqlValue[])[],
-): Promise<void> {
+/**
+ * Replaces the rows of a staging relation. Read it in SQL, never write to it: on DuckDB it is a
+ * view (see duckdb-stage.ts), so a name filled here must not also be used with prepareStage.
+ */
+export async function stage(engine: SqlEngine, table: StagingTable, data: LoadData): Promise<void> {
+  if (engine.stage) {
+    await engine.stage(table.name, table.columns, data);
+    return;
+  }
   await prepareStage(engine, table);
   await engine.load(table.name, table.columns, data);
 }

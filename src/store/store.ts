@@ -188,6 +188,18 @@ export class Store {
   }
 
   /**
+   * After a bulk write in a transaction. PostgreSQL plans the statements that follow with the
+   * statistics from before it (a shop of a dozen rows), picks nested loops over what are now
+   * hundreds of thousands of rows, and a 20,000-row import then spent minutes in the customer
+   * stats refresh. ANALYZE samples the tables as this transaction sees them. DuckDB keeps its
+   * statistics current by itself.
+   */
+  async refreshPlannerStatistics(): Promise<void> {
+    if (this.dialect !== 'postgres') return;
+    await this.engine.run('ANALYZE customers, customer_identities, orders, order_lines');
+  }
+
+  /**
    * Resolves referral references (the referrer's external id in the same source, e-mail or
    * phone) to customer ids. Returns how many were resolved.
    */

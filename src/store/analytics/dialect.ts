@@ -1,4 +1,4 @@
-import type { Dialect } from '../engine.js';
+import type { Dialect, SqlEngine } from '../engine.js';
 
 /** SQL fragments whose best form differs between the engines. */
 export interface DialectSql {
@@ -25,4 +25,14 @@ export function dialectSql(dialect: Dialect): DialectSql {
     firstByTime: (value, time, id) => `(array_agg(${value} ORDER BY ${time}, ${id}))[1]`,
     sortedList: (value, separator) => `string_agg(${value}, ${separator} ORDER BY ${value} COLLATE "C")`,
   };
+}
+
+/**
+ * Session settings for a bulk recompute, for the rest of the current transaction only. PostgreSQL's
+ * default work_mem (4 MB) makes it sort and hash a million customers on disk, in batches; the
+ * recompute's few big aggregates and joins get 256 MB each instead (SET LOCAL ends with the
+ * transaction). DuckDB sizes its operators from its memory limit and needs nothing.
+ */
+export async function tuneForBulk(engine: SqlEngine): Promise<void> {
+  if (engine.dialect === 'postgres') await engine.run("SET LOCAL work_mem = '256MB'");
 }

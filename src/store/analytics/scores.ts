@@ -1,7 +1,7 @@
 import { localDay } from '../../domain/analytics/calendar.js';
 import type { AnalyticsConfig } from '../../domain/analytics/config.js';
 import { lifecycleCaseSql } from '../../domain/analytics/lifecycle.js';
-import { fmScoreSql, scoreSql } from '../../domain/analytics/rfm.js';
+import { fmScoreSql, scoreFromWorseSql, worseCountsSql } from '../../domain/analytics/rfm.js';
 import { rfmGroupCaseSql } from '../../domain/analytics/rfm-groups.js';
 import { sqlDate, sqlString } from '../../domain/analytics/sql.js';
 import { fitSampleSql, fitThresholds } from '../../domain/analytics/thresholds.js';
@@ -9,6 +9,7 @@ import type { Thresholds } from '../../domain/analytics/types.js';
 import { valueGroupCaseSql } from '../../domain/analytics/value-groups.js';
 import type { SqlEngine } from '../engine.js';
 import { shopTimeZone } from './common.js';
+import { tuneForBulk } from './dialect.js';
 
 /**
  * Population-wide scores for an as-of date, all in one set-based statement: recency, referrals
@@ -42,7 +43,7 @@ export function scoresSelectSql(o: ScoreSqlOptions): string {
   const { rfm, messages, lifecycle, valueGroups } = o.config;
   const positives = messages.positiveEvents.map(sqlString).join(', ');
   const asOfDay = sqlDate(localDay(o.asOf, o.timeZone));
-  const buyers = '(orders > 0)';
+  const buyers = '(base.orders > 0)';
   const rel = o.source.relation;
   return `WITH refs AS (
       SELECT COALESCE(p.merged_into, p.customer_id) AS customer_id, COUNT(*) AS n
@@ -80,12 +81,21 @@ export function scoresSelectSql(o: ScoreSqlOptions): string {
       LEFT JOIN streaks st ON st.customer_id = s.customer_id
       WHERE s.shop_id = $1
     ),
+    buyers AS (
+      SELECT COUNT(*) AS n FROM base WHERE ${buyers}
+    ),
+    r_worse AS (${worseCountsSql('recency_days', 'lower', 'base', buyers)}),
+    f_worse AS (${worseCountsSql('orders', 'higher', 'base', buyers)}),
+    m_worse AS (${worseCountsSql('revenue', 'higher', 'base', buyers)}),
     scored AS (
       SELECT base.*,
-        CASE WHEN ${buyers} THEN ${scoreSql('recency_days', 'lower', buyers)} END AS r,
-        CASE WHEN ${buyers} THEN ${scoreSql('orders', 'higher', buyers)} END AS f,
-        CASE WHEN ${buyers} THEN ${scoreSql('revenue', 'higher', buyers)} END AS m
-      FROM base
+        CASE WHEN ${buyers} THEN ${scoreFromWorseSql('rw.worse', 'b.n')} END AS r,
+        CASE WHEN ${buyers} THEN ${scoreFromWorseSql('fw.worse', 'b.n')} END AS f,
+        CASE WHEN ${buyers} THEN ${scoreFromWorseSql('mw.worse', 'b.n')} END AS m
+      FROM base CROSS JOIN buyers b
+      LEFT JOIN r_worse rw ON rw.v = base.recency_days
+      LEFT JOIN f_worse fw ON fw.v = base.orders
+      LEFT JOIN m_worse mw ON mw.v = base.revenue
     ),
     with_fm AS (
       SELECT scored.*, ${fmScoreSql('f', 'm', rfm.axis)} AS fm FROM scored
@@ -144,6 +154,7 @@ export async function recomputeScores(
 ): Promise<ScoresResult> {
   const timeZone = await shopTimeZone(engine, shopId);
   return engine.transaction(async (tx) => {
+    await tuneForBulk(tx);
     const thresholds = await fitShopThresholds(tx, shopId, config);
     const select = scoresSelectSql({
       source: { relation: 'customer_stats' },

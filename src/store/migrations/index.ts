@@ -3,6 +3,7 @@ import { coreSchema } from './001-core.js';
 import { analyticsSchema } from './002-analytics.js';
 import { predictionsSchema } from './003-predictions.js';
 import { segmentsSchema } from './004-segments.js';
+import { analyticsDuckDbKeys } from './005-analytics-duckdb-keys.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -14,7 +15,13 @@ export interface Migration {
 }
 
 /** Every migration, in order. Append only: a released migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [coreSchema, analyticsSchema, predictionsSchema, segmentsSchema];
+export const MIGRATIONS: readonly Migration[] = [
+  coreSchema,
+  analyticsSchema,
+  predictionsSchema,
+  segmentsSchema,
+  analyticsDuckDbKeys,
+];
 
 /** Applies the migrations this database has not seen yet, each in its own transaction. */
 export async function migrate(engine: SqlEngine, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {

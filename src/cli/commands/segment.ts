@@ -1,0 +1,383 @@
+/**
+ * `nurture segment …`: saved customer segments (create, update, delete, list, show, members,
+ * export, refresh, history) and ad-hoc queries (count, explain). Each subcommand validates its
+ * options (zod), calls one store function, and formats the result as text or, with --json, JSON.
+ */
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { localDay } from '../../domain/analytics/calendar.js';
+import { formatVnd } from '../../domain/money.js';
+import { describeQueryError, QueryError } from '../../domain/segments/index.js';
+import { EXPORT_FORMATS } from '../../domain/segments/input.js';
+import { startOfDay } from '../../domain/segments/resolve.js';
+import { parseDateTime } from '../../domain/time.js';
+import { NurtureError } from '../../errors.js';
+import { table } from '../../report/text.js';
+import { shopTimeZone } from '../../store/analytics/common.js';
+import {
+  countQuery,
+  createSegment,
+  deleteSegment,
+  explainQuery,
+  exportAudience,
+  getSegment,
+  listSegments,
+  membershipHistory,
+  type RefreshMembershipResult,
+  refreshMembership,
+  type Segment,
+  type SegmentMember,
+  segmentMembers,
+  updateSegment,
+} from '../../store/segments/index.js';
+import type { Store } from '../../store/store.js';
+import { type CliDeps, withStore } from '../context.js';
+
+const common = z.object({
+  db: z.string().min(1).optional(),
+  shop: z.string().min(1).optional(),
+  json: z.boolean().optional(),
+  asOf: z.string().min(1).optional(),
+});
+type Common = z.infer<typeof common>;
+
+const limitOption = z.coerce
+  .number({ error: '--limit must be a number' })
+  .int('--limit must be a whole number')
+  .min(0, '--limit must be 0 or more')
+  .max(10_000_000);
+
+const schemas = {
+  create: common.extend({
+    query: z.string({ error: '--query is required' }),
+    description: z.string().optional(),
+  }),
+  update: common.extend({
+    query: z.string().optional(),
+    description: z.string().optional(),
+    rename: z.string().optional(),
+  }),
+  plain: common,
+  query: common.extend({ query: z.string({ error: '--query is required' }) }),
+  members: common.extend({ limit: limitOption.default(50) }),
+  export: common.extend({
+    format: z.enum(EXPORT_FORMATS, { error: '--format is csv, json or ads' }),
+    out: z.string({ error: '--out FILE is required' }).min(1),
+    hash: z.boolean().optional(),
+    includeWithoutConsent: z.boolean().optional(),
+  }),
+  refresh: common.extend({ timeDependent: z.boolean().optional() }),
+  history: common.extend({ limit: limitOption.default(50) }),
+};
+
+function parse<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  throw new NurtureError('invalid_input', r.error.issues.map((i) => i.message).join('; '));
+}
+
+/** Runs a command body; a query error is shown with the query line and a caret under the place. */
+async function withQueryErrors<T>(query: string | undefined, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof QueryError && query !== undefined)
+      throw new NurtureError('invalid_input', describeQueryError(query, error), error.details);
+    throw error;
+  }
+}
+
+/** `--as-of 2026-03-15` is the last moment of that day in the shop's time zone; a timestamp is itself. */
+async function asOfOf(store: Store, shopId: string, text: string | undefined): Promise<Date> {
+  if (text === undefined) return new Date(store.ids.now());
+  const timeZone = await shopTimeZone(store.engine, shopId);
+  const day = text.trim();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(day)) {
+    const next = startOfDay(day, timeZone);
+    if (!Number.isNaN(next.getTime()) && localDay(next, timeZone) === day)
+      return new Date(next.getTime() + 86_400_000 - 1);
+  }
+  const parsed = parseDateTime(day, undefined, timeZone);
+  if (!parsed) throw new NurtureError('invalid_input', `--as-of: not a date: "${text}" (use YYYY-MM-DD)`);
+  return parsed;
+}
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+function segmentLines(s: Segment): string {
+  return [
+    `segment   ${s.name}${s.builtin ? ' (built-in)' : ''}`,
+    `query     ${s.query}`,
+    ...(s.description ? [`about     ${s.description}`] : []),
+    `members   ${s.members.toLocaleString('en-US')}`,
+    `refreshed ${s.refreshedAt ? s.refreshedAt.toISOString() : 'never'}`,
+  ].join('\n');
+}
+
+function changesLine(r: RefreshMembershipResult | null): string {
+  if (!r) return '';
+  return `membership: ${r.entered} entered, ${r.exited} left\n`;
+}
+
+function membersTable(members: readonly SegmentMember[]): string {
+  const name = (m: SegmentMember) => [m.lastName, m.firstName].filter(Boolean).join(' ');
+  return table(
+    ['customer', 'name', 'phone', 'email', 'orders', 'spent', 'last order', 'entered'],
+    members.map((m) => [
+      m.customerId,
+      name(m),
+      m.phone ?? '',
+      m.email ?? '',
+      String(m.orders),
+      formatVnd(m.amountSpent),
+      m.lastOrderDate ?? '',
+      m.enteredAt.toISOString().slice(0, 16).replace('T', ' '),
+    ]),
+    [false, false, false, false, true, true, false, false],
+  );
+}
+
+type Action = (store: Store, shopId: string, asOf: Date) => Promise<void>;
+
+/** Opens the store for a subcommand and hands it the shop and the as-of moment. */
+function run(deps: CliDeps, o: Common, query: string | undefined, action: Action): Promise<void> {
+  const config = deps.config({ db: o.db, shop: o.shop });
+  return withQueryErrors(query, () =>
+    withStore(deps, o.db, async (store) => {
+      await store.ensureShop({ shopId: config.shopId });
+      await action(store, config.shopId, await asOfOf(store, config.shopId, o.asOf));
+    }),
+  );
+}
+
+const withCommon = (cmd: Command): Command =>
+  cmd
+    .option(
+      '--db <path>',
+      'DuckDB file, :memory: or postgres:// URL (default: NURTURE_DB or ./nurture.duckdb)',
+    )
+    .option('--shop <id>', 'shop id (default: NURTURE_SHOP or "default")')
+    .option('--as-of <date>', 'evaluate as of this day (YYYY-MM-DD, the end of it) or instant (default: now)')
+    .option('--json', 'print JSON');
+
+/** Registers `nurture segment` and its subcommands. */
+export function registerSegmentCommands(program: Command, deps: CliDeps): void {
+  const segment = program
+    .command('segment')
+    .description('customer segments: a query language, saved segments with membership history, audiences');
+  registerEditing(segment, deps);
+  registerReading(segment, deps);
+  registerQueries(segment, deps);
+}
+
+function registerEditing(segment: Command, deps: CliDeps): void {
+  withCommon(segment.command('create').description('save a segment').argument('<name>'))
+    .requiredOption(
+      '--query <query>',
+      'the condition, e.g. "last_order_date < -90d AND number_of_orders >= 2"',
+    )
+    .option('--description <text>', 'what the segment is for')
+    .action(async (name: string, raw: unknown) => {
+      const o = parse(schemas.create, raw);
+      await run(deps, o, o.query, async (store, shopId, asOf) => {
+        const input = {
+          name,
+          query: o.query,
+          ...(o.description !== undefined ? { description: o.description } : {}),
+        };
+        const { segment: s, refresh } = await createSegment(store, shopId, input, { asOf });
+        deps.out(o.json ? json(s) : `created\n${segmentLines(s)}\n${changesLine(refresh)}`);
+      });
+    });
+
+  withCommon(
+    segment.command('update').description("change a segment's query, description or name").argument('<name>'),
+  )
+    .option('--query <query>', 'the new condition')
+    .option('--description <text>', 'the new description')
+    .option('--rename <name>', 'the new name')
+    .action(async (name: string, raw: unknown) => {
+      const o = parse(schemas.update, raw);
+      await run(deps, o, o.query, async (store, shopId, asOf) => {
+        const input = {
+          ...(o.query !== undefined ? { query: o.query } : {}),
+          ...(o.description !== undefined ? { description: o.description } : {}),
+          ...(o.rename !== undefined ? { rename: o.rename } : {}),
+        };
+        const { segment: s, refresh } = await updateSegment(store, shopId, name, input, { asOf });
+        deps.out(o.json ? json(s) : `updated\n${segmentLines(s)}\n${changesLine(refresh)}`);
+      });
+    });
+
+  withCommon(
+    segment.command('delete').description('delete a segment and its history').argument('<name>'),
+  ).action(async (name: string, raw: unknown) => {
+    const o = parse(schemas.plain, raw);
+    await run(deps, o, undefined, async (store, shopId) => {
+      const s = await deleteSegment(store, shopId, name);
+      deps.out(o.json ? json({ deleted: s.name, segmentId: s.segmentId }) : `deleted ${s.name}\n`);
+    });
+  });
+
+  withCommon(segment.command('refresh').description('refresh membership of all segments (or the named ones)'))
+    .argument('[names...]')
+    .option('--time-dependent', 'only segments whose answer drifts with time (relative dates)')
+    .action(async (names: string[], raw: unknown) => {
+      const o = parse(schemas.refresh, raw);
+      await run(deps, o, undefined, async (store, shopId, asOf) => {
+        await listSegments(store, shopId);
+        const ids = await Promise.all(names.map(async (n) => (await getSegment(store, shopId, n)).segmentId));
+        const which = names.length > 0 ? ids : o.timeDependent ? 'time-dependent' : 'all';
+        const r = await refreshMembership(store.engine, shopId, { asOf, segments: which });
+        if (o.json) deps.out(json(r));
+        else {
+          const rows = r.bySegment.map((b) => [b.name, String(b.entered), String(b.exited)]);
+          deps.out(`${table(['segment', 'entered', 'left'], rows, [false, true, true])}\n${changesLine(r)}`);
+          for (const s of r.skipped) deps.err(`skipped ${s.name}: ${s.reason}\n`);
+        }
+      });
+    });
+}
+
+function registerReading(segment: Command, deps: CliDeps): void {
+  withCommon(segment.command('list').description('saved segments with their sizes')).action(
+    async (raw: unknown) => {
+      const o = parse(schemas.plain, raw);
+      await run(deps, o, undefined, async (store, shopId) => {
+        const all = await listSegments(store, shopId);
+        if (o.json) deps.out(json(all));
+        else
+          deps.out(
+            `${table(
+              ['segment', 'members', 'query'],
+              all.map((s) => [s.name, s.members.toLocaleString('en-US'), s.query]),
+              [false, true, false],
+            )}\n`,
+          );
+      });
+    },
+  );
+
+  withCommon(
+    segment.command('show').description('one segment: its query, size and latest changes').argument('<name>'),
+  ).action(async (name: string, raw: unknown) => {
+    const o = parse(schemas.plain, raw);
+    await run(deps, o, undefined, async (store, shopId) => {
+      const s = await getSegment(store, shopId, name);
+      const recent = await membershipHistory(store.engine, shopId, { segmentId: s.segmentId, limit: 10 });
+      if (o.json) deps.out(json({ ...s, recentChanges: recent }));
+      else deps.out(`${segmentLines(s)}\n${historyTable(recent)}\n`);
+    });
+  });
+
+  withCommon(segment.command('members').description('current members (refreshed first)').argument('<name>'))
+    .option('--limit <n>', 'at most this many (default 50)')
+    .action(async (name: string, raw: unknown) => {
+      const o = parse(schemas.members, raw);
+      await run(deps, o, undefined, async (store, shopId, asOf) => {
+        const r = await segmentMembers(store, shopId, name, { asOf, limit: o.limit });
+        if (o.json) deps.out(json({ segment: r.segment, members: r.members }));
+        else deps.out(`${r.segment.name}: ${r.segment.members} members\n${membersTable(r.members)}\n`);
+      });
+    });
+
+  withCommon(segment.command('history').description('entries and exits, latest first').argument('<name>'))
+    .option('--limit <n>', 'at most this many (default 50)')
+    .action(async (name: string, raw: unknown) => {
+      const o = parse(schemas.history, raw);
+      await run(deps, o, undefined, async (store, shopId) => {
+        const s = await getSegment(store, shopId, name);
+        const rows = await membershipHistory(store.engine, shopId, {
+          segmentId: s.segmentId,
+          limit: o.limit,
+        });
+        deps.out(o.json ? json(rows) : `${historyTable(rows)}\n`);
+      });
+    });
+
+  withCommon(
+    segment.command('export').description('write an audience file of the members').argument('<name>'),
+  )
+    .requiredOption('--format <format>', 'csv | json | ads (Facebook/Zalo custom audience)')
+    .requiredOption('--out <file>', 'the file to write')
+    .option('--hash', 'SHA-256 the identifiers (ads format), as the ad platforms accept them')
+    .option('--include-without-consent', 'also export customers who gave no marketing consent')
+    .action(async (name: string, raw: unknown) => {
+      const o = parse(schemas.export, raw);
+      await run(deps, o, undefined, async (store, shopId, asOf) => {
+        const file = await exportAudience(store, shopId, name, {
+          format: o.format,
+          hash: o.hash ?? false,
+          includeWithoutConsent: o.includeWithoutConsent ?? false,
+          asOf,
+        });
+        await writeFile(o.out, file.text, 'utf8');
+        const summary = {
+          segment: file.segment.name,
+          file: o.out,
+          format: o.format,
+          rows: file.rows,
+          withoutConsent: file.withoutConsent,
+          withoutContact: file.withoutContact,
+        };
+        deps.out(
+          o.json
+            ? json(summary)
+            : `wrote ${o.out}: ${file.rows} rows (${o.format}); left out ${file.withoutConsent} without marketing consent` +
+                `${o.format === 'ads' ? `, ${file.withoutContact} without phone or e-mail` : ''}\n`,
+        );
+      });
+    });
+}
+
+function historyTable(rows: Awaited<ReturnType<typeof membershipHistory>>): string {
+  const t = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '');
+  return table(
+    ['customer', 'entered', 'left'],
+    rows.map((r) => [r.customerId, t(r.enteredAt), t(r.exitedAt)]),
+    [false, false, false],
+  );
+}
+
+function registerQueries(segment: Command, deps: CliDeps): void {
+  withCommon(segment.command('count').description('how many customers a query matches now'))
+    .requiredOption('--query <query>', 'the condition')
+    .action(async (raw: unknown) => {
+      const o = parse(schemas.query, raw);
+      await run(deps, o, o.query, async (store, shopId, asOf) => {
+        const n = await countQuery(store, shopId, o.query, { asOf });
+        deps.out(o.json ? json({ query: o.query, asOf, count: n }) : `${n}\n`);
+      });
+    });
+
+  withCommon(segment.command('explain').description('the parsed tree and the SQL of a query'))
+    .requiredOption('--query <query>', 'the condition')
+    .action(async (raw: unknown) => {
+      const o = parse(schemas.query, raw);
+      await run(deps, o, o.query, async (store, shopId, asOf) => {
+        const e = await explainQuery(store, shopId, o.query, { asOf });
+        if (o.json) deps.out(json(e));
+        else
+          deps.out(
+            [
+              `query: ${e.query}`,
+              `as of: ${e.asOf.toISOString()} (today ${e.today} in ${e.timeZone})`,
+              '',
+              'tree:',
+              e.tree,
+              '',
+              'resolved:',
+              e.resolvedTree,
+              '',
+              'sql:',
+              e.sql,
+              '',
+              'params:',
+              ...e.params.map((p, i) => `  $${i + 1} = ${JSON.stringify(p)}`),
+              '',
+            ].join('\n'),
+          );
+      });
+    });
+}

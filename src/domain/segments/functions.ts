@@ -1,0 +1,88 @@
+import type { Localized } from '../analytics/types.js';
+import type { EventFilterKey } from './ast.js';
+
+/**
+ * The functions of the query language: conditions on what a customer bought and did. Each counts
+ * matching orders or events, optionally in a time window, and compares the count (`count >= 1`
+ * when not given).
+ */
+export const FUNCTION_NAMES = ['products_purchased', 'performed', 'opened', 'clicked', 'declined'] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/** Arguments every function takes: the window (`since`, `until`, `within`) and `count`. */
+export const WINDOW_ARGS = ['since', 'until', 'within'] as const;
+
+export interface FunctionDoc {
+  name: FunctionName;
+  signature: string;
+  doc: Localized;
+  examples: readonly string[];
+}
+
+/** Event names of the message reactions. */
+export const MESSAGE_EVENTS: Record<'opened' | 'clicked' | 'declined', string> = {
+  opened: 'Message Opened',
+  clicked: 'Message Clicked',
+  declined: 'Message Declined',
+};
+
+/** The event-property arguments each event function accepts. */
+export const EVENT_FUNCTION_FILTERS: Record<
+  Exclude<FunctionName, 'products_purchased'>,
+  readonly EventFilterKey[]
+> = {
+  performed: ['product', 'category', 'campaign', 'channel'],
+  opened: ['campaign', 'channel', 'product', 'category'],
+  clicked: ['campaign', 'channel', 'product', 'category'],
+  declined: ['campaign', 'channel'],
+};
+
+/** Arguments of products_purchased besides the window and count. */
+export const PURCHASE_FILTERS = ['sku', 'product', 'category'] as const;
+
+const l = (vi: string, en: string): Localized => ({ vi, en });
+
+export const FUNCTIONS: readonly FunctionDoc[] = [
+  {
+    name: 'products_purchased',
+    signature:
+      "products_purchased([sku: 'SKU' | ('SKU', …)] [, category: 'c' | ('c', …)] [, since: D] [, until: D] [, within: N] [, count op n])",
+    doc: l(
+      'Đã mua sản phẩm (theo SKU hoặc danh mục) trong các đơn hợp lệ; count đếm số đơn.',
+      'Bought a product (by SKU or category) in valid orders; count counts the orders.',
+    ),
+    examples: [
+      "products_purchased(category: 'printer', since: -7d, until: -7d)",
+      "products_purchased(sku: 'PRN-01', since: -30d, count >= 2)",
+    ],
+  },
+  {
+    name: 'performed',
+    signature:
+      "performed('Event Name' [, product: 'SKU'] [, category: 'c'] [, campaign: 'x'] [, channel: 'x'] [, since/until/within] [, count op n])",
+    doc: l(
+      'Đã thực hiện một sự kiện (Product Viewed, Product Added, Checkout Started, …); count đếm số sự kiện.',
+      'Performed a storefront event (Product Viewed, Product Added, Checkout Started, …); count counts the events.',
+    ),
+    examples: ["performed('Product Viewed', category: 'printer', within: 7d, count >= 3)"],
+  },
+  {
+    name: 'opened',
+    signature:
+      "opened([campaign: 'x'] [, channel: 'email' | 'zalo' | 'sms' | …] [, since/until/within] [, count op n])",
+    doc: l('Đã mở tin nhắn marketing.', 'Opened a marketing message.'),
+    examples: ["opened(channel: 'zalo', within: 30d)"],
+  },
+  {
+    name: 'clicked',
+    signature: "clicked([campaign: 'x'] [, channel: 'x'] [, since/until/within] [, count op n])",
+    doc: l('Đã bấm vào tin nhắn marketing.', 'Clicked a marketing message.'),
+    examples: ['clicked(within: 90d, count >= 2)'],
+  },
+  {
+    name: 'declined',
+    signature: "declined([campaign: 'x'] [, channel: 'x'] [, since/until/within] [, count op n])",
+    doc: l('Đã từ chối / huỷ đăng ký tin nhắn.', 'Declined or unsubscribed from a message.'),
+    examples: ['declined(within: 180d, count >= 3)'],
+  },
+];

@@ -1,0 +1,189 @@
+import type { SqlEngine, SqlValue } from '../engine.js';
+
+/** A current member of a segment with what a seller needs to reach them. */
+export interface SegmentMember {
+  customerId: string;
+  firstName: string | null;
+  lastName: string | null;
+  phone: string | null;
+  email: string | null;
+  city: string | null;
+  country: string | null;
+  consent: { email: boolean | null; sms: boolean | null; zalo: boolean | null; messenger: boolean | null };
+  orders: number;
+  amountSpent: number;
+  lastOrderDate: string | null;
+  /** When the current stay in the segment began. */
+  enteredAt: Date;
+}
+
+type MemberRow = {
+  customer_id: string;
+  first_name: string | null;
+  last_name: string | null;
+  phone: string | null;
+  email: string | null;
+  city: string | null;
+  country: string | null;
+  accepts_email: boolean | null;
+  accepts_sms: boolean | null;
+  accepts_zalo: boolean | null;
+  accepts_messenger: boolean | null;
+  orders: number;
+  revenue: number;
+  last_order_date: string | null;
+  entered_at: Date;
+};
+
+/** Current members of a segment, in customer id order. */
+export async function listMembers(
+  engine: SqlEngine,
+  shopId: string,
+  segmentId: string,
+  options: { limit?: number; offset?: number } = {},
+): Promise<SegmentMember[]> {
+  const params: SqlValue[] = [shopId, segmentId];
+  let page = '';
+  if (options.limit !== undefined) {
+    params.push(Math.max(0, Math.floor(options.limit)), Math.max(0, Math.floor(options.offset ?? 0)));
+    page = ' LIMIT CAST($3 AS BIGINT) OFFSET CAST($4 AS BIGINT)';
+  }
+  const rows = await engine.all<MemberRow>(
+    `SELECT m.customer_id, c.first_name, c.last_name, c.phone, c.email, c.city, c.country,
+       c.accepts_email, c.accepts_sms, c.accepts_zalo, c.accepts_messenger,
+       COALESCE(s.orders, 0) AS orders, COALESCE(s.revenue, 0) AS revenue, s.last_order_date, m.entered_at
+     FROM segment_members m
+     JOIN customers c ON c.shop_id = m.shop_id AND c.customer_id = m.customer_id
+     LEFT JOIN customer_stats s ON s.shop_id = m.shop_id AND s.customer_id = m.customer_id
+     WHERE m.shop_id = $1 AND m.segment_id = $2
+     ORDER BY m.customer_id${page}`,
+    params,
+  );
+  return rows.map((r) => ({
+    customerId: r.customer_id,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    phone: r.phone,
+    email: r.email,
+    city: r.city,
+    country: r.country,
+    consent: {
+      email: r.accepts_email,
+      sms: r.accepts_sms,
+      zalo: r.accepts_zalo,
+      messenger: r.accepts_messenger,
+    },
+    orders: Number(r.orders),
+    amountSpent: Number(r.revenue),
+    lastOrderDate: r.last_order_date,
+    enteredAt: r.entered_at,
+  }));
+}
+
+/** Every stay, current (no exit yet) and ended. */
+const STAYS = `(SELECT shop_id, segment_id, customer_id, entered_at, NULL AS exited_at FROM segment_members
+    UNION ALL SELECT shop_id, segment_id, customer_id, entered_at, exited_at FROM segment_membership_history)`;
+
+/** One stay of a customer in a segment. */
+export interface MembershipStay {
+  segmentId: string;
+  segmentName: string;
+  customerId: string;
+  enteredAt: Date;
+  /** null while the customer is still a member. */
+  exitedAt: Date | null;
+}
+
+export interface HistoryFilter {
+  segmentId?: string;
+  customerId?: string;
+  /** Only stays that began or ended at or after this instant. */
+  since?: Date;
+  limit?: number;
+}
+
+/** Stays in segments, latest change first. */
+export async function membershipHistory(
+  engine: SqlEngine,
+  shopId: string,
+  filter: HistoryFilter = {},
+): Promise<MembershipStay[]> {
+  const params: SqlValue[] = [shopId];
+  const where: string[] = [];
+  const add = (v: SqlValue) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  if (filter.segmentId !== undefined) where.push(`m.segment_id = ${add(filter.segmentId)}`);
+  if (filter.customerId !== undefined) where.push(`m.customer_id = ${add(filter.customerId)}`);
+  if (filter.since !== undefined) {
+    const since = add(filter.since);
+    where.push(`(m.entered_at >= ${since} OR m.exited_at >= ${since})`);
+  }
+  const limit =
+    filter.limit === undefined ? '' : ` LIMIT CAST(${add(Math.max(0, Math.floor(filter.limit)))} AS BIGINT)`;
+  const rows = await engine.all<{
+    segment_id: string;
+    name: string;
+    customer_id: string;
+    entered_at: Date;
+    exited_at: Date | null;
+  }>(
+    `SELECT m.segment_id, g.name, m.customer_id, m.entered_at, m.exited_at
+     FROM ${STAYS} m JOIN segments g ON g.shop_id = m.shop_id AND g.segment_id = m.segment_id
+     WHERE m.shop_id = $1${where.map((w) => ` AND ${w}`).join('')}
+     ORDER BY COALESCE(m.exited_at, m.entered_at) DESC, m.customer_id, m.entered_at DESC${limit}`,
+    params,
+  );
+  return rows.map((r) => ({
+    segmentId: r.segment_id,
+    segmentName: r.name,
+    customerId: r.customer_id,
+    enteredAt: r.entered_at,
+    exitedAt: r.exited_at,
+  }));
+}
+
+/** An entry into or an exit from a segment: what campaigns trigger on. */
+export interface MembershipEvent {
+  kind: 'entered' | 'exited';
+  at: Date;
+  segmentId: string;
+  segmentName: string;
+  customerId: string;
+}
+
+/** Entries and exits in [from, to), oldest first (exits before entries at the same instant). */
+export async function membershipEvents(
+  engine: SqlEngine,
+  shopId: string,
+  window: { from: Date; to: Date; segmentId?: string },
+): Promise<MembershipEvent[]> {
+  const params: SqlValue[] = [shopId, window.from, window.to];
+  const segment = window.segmentId === undefined ? '' : ` AND m.segment_id = $4`;
+  if (window.segmentId !== undefined) params.push(window.segmentId);
+  const rows = await engine.all<{
+    kind: 'entered' | 'exited';
+    happened_at: Date;
+    segment_id: string;
+    name: string;
+    customer_id: string;
+  }>(
+    `SELECT 'entered' AS kind, m.entered_at AS happened_at, m.segment_id, g.name, m.customer_id
+       FROM ${STAYS} m JOIN segments g ON g.shop_id = m.shop_id AND g.segment_id = m.segment_id
+       WHERE m.shop_id = $1 AND m.entered_at >= $2 AND m.entered_at < $3${segment}
+     UNION ALL
+     SELECT 'exited' AS kind, m.exited_at AS happened_at, m.segment_id, g.name, m.customer_id
+       FROM segment_membership_history m JOIN segments g ON g.shop_id = m.shop_id AND g.segment_id = m.segment_id
+       WHERE m.shop_id = $1 AND m.exited_at >= $2 AND m.exited_at < $3${segment}
+     ORDER BY happened_at, kind DESC, segment_id, customer_id`,
+    params,
+  );
+  return rows.map((r) => ({
+    kind: r.kind,
+    at: r.happened_at,
+    segmentId: r.segment_id,
+    segmentName: r.name,
+    customerId: r.customer_id,
+  }));
+}

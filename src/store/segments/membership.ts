@@ -1,0 +1,406 @@
+import { assertTimeZone } from '../../domain/analytics/calendar.js';
+import {
+  type CompileScope,
+  compileCondition,
+  customersFrom,
+  isTimeDependent,
+  matches,
+  mergeNeeds,
+  needsOf,
+  parseSegmentQuery,
+  QueryError,
+  type ResolvedQuery,
+  resolveQuery,
+  type SegmentQuery,
+  SqlParams,
+} from '../../domain/segments/index.js';
+import { assertNever, NurtureError } from '../../errors.js';
+import type { SqlEngine, SqlValue } from '../engine.js';
+import { prepareStage, type StagingTable } from '../staging.js';
+import { loadSegmentCustomers } from './records.js';
+import { type IdScope, INLINE_IDS, makeScope, scopeSql } from './scope.js';
+
+/**
+ * Segment membership and its history. A customer's stay in a segment is a row of
+ * `segment_members` from the refresh that first found them matching (`entered_at`); when a later
+ * refresh finds them no longer matching, the row moves to `segment_membership_history` with its
+ * `exited_at`. Two ways keep it fresh, and they agree:
+ *
+ * - per customer, when a customer's data changed (an imported order or event): the customers'
+ *   records are loaded and every segment is evaluated in memory (few customers), or the compiled
+ *   SQL runs restricted to them (many customers);
+ * - a full pass over all customers, for conditions that drift with time (`last_order_date < -90d`
+ *   turns true one day without any new data) and after scores are recomputed.
+ *
+ * A stay never ends before it began: a refresh as of a moment before a stay's entry closes it at
+ * its entry.
+ */
+
+export interface RefreshMembershipOptions {
+  /** The moment of the refresh: relative dates count from it and history rows carry it. */
+  asOf: Date;
+  /** Refresh only these customers (their data changed); all customers without. */
+  customerIds?: readonly string[];
+  /** Which segments: all (default), those whose answer drifts with time, or these ids. */
+  segments?: 'all' | 'time-dependent' | readonly string[];
+  /**
+   * How: 'memory' loads the customers and evaluates in memory, 'sql' runs the compiled queries;
+   * 'auto' (default) takes memory for a few customers, SQL otherwise.
+   */
+  strategy?: 'auto' | 'memory' | 'sql';
+}
+
+export interface SegmentChanges {
+  segmentId: string;
+  name: string;
+  entered: number;
+  exited: number;
+}
+
+export interface RefreshMembershipResult {
+  mode: 'full' | 'customers';
+  strategy: 'memory' | 'sql';
+  segments: number;
+  entered: number;
+  exited: number;
+  bySegment: SegmentChanges[];
+  /** Saved segments whose query no longer parses (they are left as they were). */
+  skipped: { segmentId: string; name: string; reason: string }[];
+}
+
+/** A saved segment ready to evaluate. */
+export interface PreparedSegment {
+  segmentId: string;
+  name: string;
+  query: SegmentQuery;
+  resolved: ResolvedQuery;
+}
+
+const parsed = new Map<string, SegmentQuery | QueryError>();
+const PARSE_CACHE_SIZE = 2_000;
+
+/** Parses a saved query once per process (queries are immutable text). */
+export function parseCached(text: string): SegmentQuery {
+  let hit = parsed.get(text);
+  if (hit === undefined) {
+    try {
+      hit = parseSegmentQuery(text);
+    } catch (error) {
+      if (!(error instanceof QueryError)) throw error;
+      hit = error;
+    }
+    if (parsed.size >= PARSE_CACHE_SIZE) parsed.clear();
+    parsed.set(text, hit);
+  }
+  if (hit instanceof QueryError) throw hit;
+  return hit;
+}
+
+/**
+ * Brings segment membership up to date as of `asOf`, for all customers or some, and records who
+ * entered and who left. Runs in one transaction (inside the caller's, if any).
+ */
+export async function refreshMembership(
+  engine: SqlEngine,
+  shopId: string,
+  options: RefreshMembershipOptions,
+): Promise<RefreshMembershipResult> {
+  const ids = options.customerIds;
+  const mode = ids === undefined ? 'full' : 'customers';
+  const strategy = chooseStrategy(options.strategy ?? 'auto', ids);
+  const empty = { mode, strategy, segments: 0, entered: 0, exited: 0, bySegment: [], skipped: [] } as const;
+  if (ids !== undefined && ids.length === 0) return { ...empty, bySegment: [], skipped: [] };
+  return engine.transaction(async (tx) => {
+    const { prepared, skipped } = await prepareSegments(tx, shopId, options);
+    if (prepared.length === 0) return { ...empty, bySegment: [], skipped };
+    const scope = await makeScope(tx, ids);
+    const changes =
+      strategy === 'memory'
+        ? await refreshInMemory(tx, shopId, prepared, scope, options.asOf)
+        : await refreshWithSql(tx, shopId, prepared, scope, options.asOf);
+    if (mode === 'full')
+      await tx.run(
+        `UPDATE segments SET refreshed_at = $2 WHERE shop_id = $1 AND segment_id IN (${prepared.map((_, i) => `$${i + 3}`).join(', ')})`,
+        [shopId, options.asOf, ...prepared.map((p) => p.segmentId)],
+      );
+    const bySegment = prepared.map((p) => ({
+      segmentId: p.segmentId,
+      name: p.name,
+      entered: changes.entered.get(p.segmentId) ?? 0,
+      exited: changes.exited.get(p.segmentId) ?? 0,
+    }));
+    const sum = (k: 'entered' | 'exited') => bySegment.reduce((s, b) => s + b[k], 0);
+    return {
+      mode,
+      strategy,
+      segments: prepared.length,
+      entered: sum('entered'),
+      exited: sum('exited'),
+      bySegment,
+      skipped,
+    };
+  });
+}
+
+function chooseStrategy(
+  wanted: 'auto' | 'memory' | 'sql',
+  ids: readonly string[] | undefined,
+): 'memory' | 'sql' {
+  if (wanted !== 'auto') return wanted;
+  return ids !== undefined && new Set(ids).size <= INLINE_IDS ? 'memory' : 'sql';
+}
+
+/** The segments to refresh, parsed and resolved as of `asOf`. */
+export async function prepareSegments(
+  engine: SqlEngine,
+  shopId: string,
+  options: Pick<RefreshMembershipOptions, 'asOf' | 'segments'>,
+): Promise<{ prepared: PreparedSegment[]; skipped: RefreshMembershipResult['skipped'] }> {
+  const which = options.segments ?? 'all';
+  const params: SqlValue[] = [shopId];
+  let filter = '';
+  if (Array.isArray(which)) {
+    if (which.length === 0) return { prepared: [], skipped: [] };
+    const refs = which.map((id) => {
+      params.push(id);
+      return `$${params.length}`;
+    });
+    filter = ` AND g.segment_id IN (${refs.join(', ')})`;
+  }
+  // The shop's time zone and its segments in one round trip (this runs after every import).
+  const rows = await engine.all<{ timezone: string; segment_id: string | null; name: string; query: string }>(
+    `SELECT s.timezone, g.segment_id, g.name, g.query FROM shops s
+     LEFT JOIN segments g ON g.shop_id = s.shop_id${filter}
+     WHERE s.shop_id = $1 ORDER BY g.segment_id`,
+    params,
+  );
+  const first = rows[0];
+  if (!first) throw new NurtureError('not_found', `no shop '${shopId}' in this database`);
+  const timeZone = assertTimeZone(first.timezone);
+  const prepared: PreparedSegment[] = [];
+  const skipped: RefreshMembershipResult['skipped'] = [];
+  for (const r of rows) {
+    if (r.segment_id === null) continue;
+    try {
+      const query = parseCached(r.query);
+      if (which === 'time-dependent' && !isTimeDependent(query.condition)) continue;
+      const resolved = resolveQuery(query, { asOf: options.asOf, timeZone });
+      prepared.push({ segmentId: r.segment_id, name: r.name, query, resolved });
+    } catch (error) {
+      if (!(error instanceof QueryError)) throw error;
+      skipped.push({ segmentId: r.segment_id, name: r.name, reason: error.message });
+    }
+  }
+  return { prepared, skipped };
+}
+
+interface Changes {
+  entered: Map<string, number>;
+  exited: Map<string, number>;
+}
+
+const pair = (name: string): StagingTable => ({
+  name,
+  columns: [
+    { name: 'segment_id', type: 'text' },
+    { name: 'customer_id', type: 'text' },
+  ],
+});
+const MATCHES = pair('segment_refresh_matches');
+const CHANGES: StagingTable = {
+  name: 'segment_refresh_changes',
+  columns: [...pair('').columns, { name: 'entered', type: 'boolean' }],
+};
+const FLAGS = 'segment_refresh_flags';
+
+/** Segments evaluated by one statement (one flag column each). */
+const FLAGS_PER_STATEMENT = 32;
+
+function compileScope(scope: IdScope): CompileScope | undefined {
+  switch (scope.kind) {
+    case 'all':
+      return undefined;
+    case 'inline':
+      return { ids: scope.ids };
+    case 'table':
+      return { table: scope.table };
+    default:
+      return assertNever(scope, 'scope');
+  }
+}
+
+/**
+ * The set-based refresh. One pass over the customers evaluates every segment as a flag column
+ * (the customers and their stats are joined once, however many segments); the matches are
+ * compared with the current members in one full outer join; then the exits move to the history
+ * and the entries are added.
+ */
+async function refreshWithSql(
+  tx: SqlEngine,
+  shopId: string,
+  segments: readonly PreparedSegment[],
+  scope: IdScope,
+  asOf: Date,
+): Promise<Changes> {
+  await prepareStage(tx, MATCHES);
+  for (let start = 0; start < segments.length; start += FLAGS_PER_STATEMENT)
+    await stageMatches(tx, shopId, segments.slice(start, start + FLAGS_PER_STATEMENT), scope);
+  await prepareStage(tx, CHANGES);
+  const params: SqlValue[] = [shopId, ...segments.map((s) => s.segmentId)];
+  const segmentList = segments.map((_, i) => `$${i + 2}`).join(', ');
+  const inScope = scopeSql(scope, 'customer_id', params);
+  await tx.run(
+    `INSERT INTO ${CHANGES.name} (segment_id, customer_id, entered)
+     SELECT COALESCE(n.segment_id, m.segment_id), COALESCE(n.customer_id, m.customer_id), n.customer_id IS NOT NULL
+     FROM ${MATCHES.name} n
+     FULL OUTER JOIN (SELECT segment_id, customer_id FROM segment_members
+       WHERE shop_id = $1 AND segment_id IN (${segmentList})${inScope}) m
+       ON m.segment_id = n.segment_id AND m.customer_id = n.customer_id
+     WHERE n.customer_id IS NULL OR m.customer_id IS NULL`,
+    params,
+  );
+  const changes = await countChanges(tx);
+  if (changes.exited.size > 0) await moveStagedExits(tx, shopId, asOf);
+  if (changes.entered.size > 0)
+    await tx.run(
+      `INSERT INTO segment_members (shop_id, segment_id, customer_id, entered_at)
+       SELECT $1, segment_id, customer_id, $2 FROM ${CHANGES.name} WHERE entered`,
+      [shopId, asOf],
+    );
+  return changes;
+}
+
+/** Evaluates some segments in one pass and stages their (segment, customer) matches. */
+async function stageMatches(
+  tx: SqlEngine,
+  shopId: string,
+  segments: readonly PreparedSegment[],
+  scope: IdScope,
+): Promise<void> {
+  const params = new SqlParams(shopId);
+  const restrict = compileScope(scope);
+  const options = restrict ? { scope: restrict } : {};
+  const flags = segments.map((s) => compileCondition(s.resolved, params, options));
+  const sources = new Set(flags.flatMap((f) => [...f.sources]));
+  const from = customersFrom(sources, params, options);
+  await tx.run(`DROP TABLE IF EXISTS ${FLAGS}`);
+  await tx.run(
+    `CREATE TEMPORARY TABLE ${FLAGS} AS SELECT c.customer_id, ${flags.map((f, i) => `${f.sql} AS f${i}`).join(',\n  ')}\n${from}`,
+    params.values,
+  );
+  const ids: SqlValue[] = segments.map((s) => s.segmentId);
+  await tx.run(
+    `INSERT INTO ${MATCHES.name} (segment_id, customer_id)
+     ${segments.map((_, i) => `SELECT $${i + 1}, customer_id FROM ${FLAGS} WHERE f${i}`).join('\n     UNION ALL ')}`,
+    ids,
+  );
+  await tx.run(`DROP TABLE ${FLAGS}`);
+}
+
+async function countChanges(tx: SqlEngine): Promise<Changes> {
+  const rows = await tx.all<{ segment_id: string; entered: boolean; n: number }>(
+    `SELECT segment_id, entered, COUNT(*) AS n FROM ${CHANGES.name} GROUP BY segment_id, entered`,
+  );
+  const changes: Changes = { entered: new Map(), exited: new Map() };
+  for (const r of rows) (r.entered ? changes.entered : changes.exited).set(r.segment_id, Number(r.n));
+  return changes;
+}
+
+/** Moves the staged exits from the current members to the history, closed at `asOf`. */
+async function moveStagedExits(tx: SqlEngine, shopId: string, asOf: Date): Promise<void> {
+  const isExit = `EXISTS (SELECT 1 FROM ${CHANGES.name} x WHERE NOT x.entered
+    AND x.segment_id = segment_members.segment_id AND x.customer_id = segment_members.customer_id)`;
+  await tx.run(
+    `INSERT INTO segment_membership_history (shop_id, segment_id, customer_id, entered_at, exited_at)
+     SELECT shop_id, segment_id, customer_id, entered_at, GREATEST($2, entered_at) FROM segment_members
+     WHERE shop_id = $1 AND ${isExit}`,
+    [shopId, asOf],
+  );
+  await tx.run(`DELETE FROM segment_members WHERE shop_id = $1 AND ${isExit}`, [shopId]);
+}
+
+/** The per-customer refresh: load the customers, evaluate every segment in memory, diff. */
+async function refreshInMemory(
+  tx: SqlEngine,
+  shopId: string,
+  segments: readonly PreparedSegment[],
+  scope: IdScope,
+  asOf: Date,
+): Promise<Changes> {
+  const needs = mergeNeeds(segments.map((s) => needsOf(s.query.condition)));
+  const customers = await loadSegmentCustomers(tx, shopId, scope, needs);
+  const wanted = new Set<string>();
+  for (const c of customers)
+    for (const s of segments) if (matches(s.resolved, c)) wanted.add(pairKey(s.segmentId, c.customerId));
+  const current = await currentMembers(tx, shopId, segments, scope);
+  const entries = [...wanted].filter((k) => !current.has(k)).map(splitKey);
+  const exits = [...current].filter((k) => !wanted.has(k)).map(splitKey);
+  await writeExits(tx, shopId, exits, asOf);
+  await writeEntries(tx, shopId, entries, asOf);
+  return { entered: countBySegment(entries), exited: countBySegment(exits) };
+}
+
+const SEP = '\u0000';
+const pairKey = (segmentId: string, customerId: string) => `${segmentId}${SEP}${customerId}`;
+const splitKey = (key: string): [string, string] => key.split(SEP) as [string, string];
+
+function countBySegment(pairs: readonly [string, string][]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [s] of pairs) out.set(s, (out.get(s) ?? 0) + 1);
+  return out;
+}
+
+async function currentMembers(
+  tx: SqlEngine,
+  shopId: string,
+  segments: readonly PreparedSegment[],
+  scope: IdScope,
+): Promise<Set<string>> {
+  const params: SqlValue[] = [shopId];
+  const inScope = scopeSql(scope, 'customer_id', params);
+  const wanted = new Set(segments.map((s) => s.segmentId));
+  const rows = await tx.all<{ segment_id: string; customer_id: string }>(
+    `SELECT segment_id, customer_id FROM segment_members WHERE shop_id = $1${inScope}`,
+    params,
+  );
+  return new Set(
+    rows.filter((r) => wanted.has(r.segment_id)).map((r) => pairKey(r.segment_id, r.customer_id)),
+  );
+}
+
+/** Rows per multi-row INSERT (4 parameters each). */
+const INSERT_CHUNK = 500;
+
+async function writeEntries(tx: SqlEngine, shopId: string, pairs: readonly [string, string][], asOf: Date) {
+  for (let start = 0; start < pairs.length; start += INSERT_CHUNK) {
+    const chunk = pairs.slice(start, start + INSERT_CHUNK);
+    const params: SqlValue[] = [shopId, asOf];
+    const rows = chunk.map(([segmentId, customerId]) => {
+      params.push(segmentId, customerId);
+      return `($1, $${params.length - 1}, $${params.length}, $2)`;
+    });
+    await tx.run(
+      `INSERT INTO segment_members (shop_id, segment_id, customer_id, entered_at) VALUES ${rows.join(', ')}`,
+      params,
+    );
+  }
+}
+
+async function writeExits(tx: SqlEngine, shopId: string, pairs: readonly [string, string][], asOf: Date) {
+  const bySegment = new Map<string, string[]>();
+  for (const [s, c] of pairs) bySegment.set(s, [...(bySegment.get(s) ?? []), c]);
+  for (const [segmentId, customers] of bySegment)
+    for (let start = 0; start < customers.length; start += INSERT_CHUNK) {
+      const chunk = customers.slice(start, start + INSERT_CHUNK);
+      // $1 shop, $2 segment, $3… customers (and the exit time after them).
+      const where = `shop_id = $1 AND segment_id = $2 AND customer_id IN (${chunk.map((_, i) => `$${i + 3}`).join(', ')})`;
+      const keys: SqlValue[] = [shopId, segmentId, ...chunk];
+      await tx.run(
+        `INSERT INTO segment_membership_history (shop_id, segment_id, customer_id, entered_at, exited_at)
+         SELECT shop_id, segment_id, customer_id, entered_at, GREATEST($${keys.length + 1}, entered_at)
+         FROM segment_members WHERE ${where}`,
+        [...keys, asOf],
+      );
+      await tx.run(`DELETE FROM segment_members WHERE ${where}`, keys);
+    }
+}

@@ -1,0 +1,54 @@
+import { assertNever } from '../../errors.js';
+import type { SqlEngine, SqlValue } from '../engine.js';
+import { prepareStage, type StagingTable } from '../staging.js';
+
+/**
+ * A set of customer ids to restrict statements to. Up to `INLINE_IDS` ids travel as parameters
+ * (`IN ($2, $3, …)`, cheapest for one customer); more are loaded into a temporary table, which
+ * lives on one connection, so callers run inside `engine.transaction`.
+ */
+export type IdScope =
+  | { kind: 'all' }
+  | { kind: 'inline'; ids: readonly string[] }
+  | { kind: 'table'; table: string };
+
+/** Ids at most this many go inline as parameters. */
+export const INLINE_IDS = 200;
+
+export const SCOPE_TABLE: StagingTable = {
+  name: 'segment_scope_ids',
+  columns: [{ name: 'customer_id', type: 'text' }],
+};
+
+/** Builds the scope of a refresh (stages the ids when there are many). */
+export async function makeScope(engine: SqlEngine, ids: readonly string[] | undefined): Promise<IdScope> {
+  if (ids === undefined) return { kind: 'all' };
+  const unique = [...new Set(ids)];
+  if (unique.length <= INLINE_IDS) return { kind: 'inline', ids: unique };
+  await prepareStage(engine, SCOPE_TABLE);
+  await engine.load(SCOPE_TABLE.name, SCOPE_TABLE.columns, [unique]);
+  return { kind: 'table', table: SCOPE_TABLE.name };
+}
+
+/**
+ * ` AND column IN (…)` for a scope, adding inline ids to `params` (which already hold the
+ * statement's other parameters). Empty for the whole shop.
+ */
+export function scopeSql(scope: IdScope, column: string, params: SqlValue[]): string {
+  switch (scope.kind) {
+    case 'all':
+      return '';
+    case 'inline': {
+      if (scope.ids.length === 0) return ' AND FALSE';
+      const refs = scope.ids.map((id) => {
+        params.push(id);
+        return `$${params.length}`;
+      });
+      return ` AND ${column} IN (${refs.join(', ')})`;
+    }
+    case 'table':
+      return ` AND ${column} IN (SELECT customer_id FROM ${scope.table})`;
+    default:
+      return assertNever(scope, 'scope');
+  }
+}
