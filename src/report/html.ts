@@ -201,8 +201,12 @@ const CLIENT_SCRIPT = `
   function draw(id, option){
     var el = document.getElementById(id); if(!el) return;
     var c = echarts.init(el, null, {renderer:'canvas'});
-    c.on('finished', function(){ el.setAttribute('data-rendered','1'); });
-    c.setOption(option); charts.push(c);
+    // A static report: no animation, so every chart is drawn by the time setOption returns.
+    option.animation = false;
+    c.setOption(option);
+    c.getZr().flush();
+    if (el.querySelector('canvas')) el.setAttribute('data-rendered','1');
+    charts.push(c);
   }
   function heat(id, x, y, cells, max, fmt, names){
     names = names || {};
