@@ -101,7 +101,7 @@ describe('nurture analyze', () => {
         const charts = await page.locator('.chart').count();
         expect(charts).toBe(6);
         await page.waitForFunction(
-          `document.querySelectorAll('.chart[data-rendered="1"] canvas').length === ${charts}`,
+          `[...document.querySelectorAll('.chart')].filter((el) => el.dataset.rendered === '1' && el.querySelector('canvas')).length === ${charts}`,
           undefined,
           { timeout: 90_000 },
         );
