@@ -8,6 +8,9 @@ export const BENCH_SHOP = 'bench';
  * counts per customer are skewed (a few heavy buyers, many one-time or no buyers), statuses include
  * COD failures and returns, dates spread over two years.
  */
+/** The category of order i's one line (and so of the order's line_categories). */
+const CATEGORY = `CASE g.i % 5 WHEN 0 THEN 'printing' WHEN 1 THEN 'beauty' WHEN 2 THEN 'mother-baby' WHEN 3 THEN 'coffee' ELSE 'electronics' END`;
+
 export async function generateAnalyticsShop(db: SqlEngine, customers: number, orders: number): Promise<void> {
   await db.run(
     `INSERT INTO shops (shop_id, name, currency, timezone, created_at)
@@ -15,7 +18,8 @@ export async function generateAnalyticsShop(db: SqlEngine, customers: number, or
     [BENCH_SHOP],
   );
   const series = (n: number) => `generate_series(CAST(0 AS BIGINT), CAST(${n - 1} AS BIGINT)) AS g(i)`;
-  const id = (prefix: string, expr: string, width: number) => `'${prefix}' || lpad(CAST(${expr} AS VARCHAR), ${width}, '0')`;
+  const id = (prefix: string, expr: string, width: number) =>
+    `'${prefix}' || lpad(CAST(${expr} AS VARCHAR), ${width}, '0')`;
   await db.run(
     `INSERT INTO customers (shop_id, customer_id, source, created_at, updated_at, referred_by, city)
      SELECT $1, ${id('cus_', 'g.i', 8)}, 'shopify',
@@ -31,7 +35,7 @@ export async function generateAnalyticsShop(db: SqlEngine, customers: number, or
   const customer = `CAST(FLOOR(${customers} * ${draw} * ${draw}) AS BIGINT)`;
   await db.run(
     `INSERT INTO orders (shop_id, order_id, source, external_id, name, customer_id, status, currency,
-       subtotal, shipping, taxes, discount, total, refunded, created_at, imported_at, payment_method)
+       subtotal, shipping, taxes, discount, total, refunded, created_at, imported_at, payment_method, line_categories)
      SELECT $1, ${id('ord_', 'g.i', 9)}, 'shopify', CAST(g.i AS VARCHAR), NULL, ${id('cus_', customer, 8)},
        CASE WHEN g.i % 20 = 0 THEN 'failed_delivery' WHEN g.i % 50 = 1 THEN 'returned'
             WHEN g.i % 97 = 2 THEN 'cancelled' WHEN g.i % 3 = 0 THEN 'paid' ELSE 'delivered' END,
@@ -40,14 +44,15 @@ export async function generateAnalyticsShop(db: SqlEngine, customers: number, or
        CAST(CASE WHEN g.i % 40 = 5 THEN 20000 ELSE 0 END AS DECIMAL(18,2)),
        TIMESTAMPTZ '2024-01-01 00:00:00+00' + ((g.i * 104729) % 63072000) * INTERVAL '1 second',
        TIMESTAMPTZ '2026-01-01 00:00:00+00',
-       CASE WHEN g.i % 5 < 3 THEN 'cod' ELSE 'bank_transfer' END
+       CASE WHEN g.i % 5 < 3 THEN 'cod' ELSE 'bank_transfer' END,
+       '|' || ${CATEGORY} || '|'
      FROM ${series(orders)}`,
     [BENCH_SHOP],
   );
   await db.run(
     `INSERT INTO order_lines (shop_id, order_id, line_no, sku, title, category, quantity, price)
      SELECT $1, ${id('ord_', 'g.i', 9)}, 1, 'SKU-' || CAST(g.i % 40 AS VARCHAR), 'Sản phẩm',
-       CASE g.i % 5 WHEN 0 THEN 'printing' WHEN 1 THEN 'beauty' WHEN 2 THEN 'mother-baby' WHEN 3 THEN 'coffee' ELSE 'electronics' END,
+       ${CATEGORY},
        1, CAST(50000 + ((g.i * 7919) % 1950) * 1000 AS DECIMAL(18,2))
      FROM ${series(orders)}`,
     [BENCH_SHOP],

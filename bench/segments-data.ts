@@ -1,4 +1,5 @@
 import type { SqlEngine } from '../src/store/engine.js';
+import { lineCategoriesBackfillSql } from '../src/store/migrations/008-order-line-categories.js';
 
 export const SEGMENTS_SHOP = 'bench';
 
@@ -94,6 +95,8 @@ export async function generateSegmentsShop(db: SqlEngine, customers: number): Pr
        ON p.idx = CAST(hash(g.i * 7 + k.n) % ${PRODUCTS.length} AS BIGINT)`,
     [SEGMENTS_SHOP],
   );
+  // The import writer sets each order's line categories with its lines; here they follow the lines.
+  await db.run(lineCategoriesBackfillSql(db.dialect));
   const name = `CASE WHEN ${rnd(17, 100)} < 50 THEN 'Product Viewed' WHEN ${rnd(17, 100)} < 65 THEN 'Product Added'
     WHEN ${rnd(17, 100)} < 85 THEN 'Message Opened' WHEN ${rnd(17, 100)} < 96 THEN 'Message Clicked' ELSE 'Message Declined' END`;
   await db.run(

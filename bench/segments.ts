@@ -173,8 +173,8 @@ async function orderFor(store: Store, customerId: string, tag: string): Promise<
   const orderId = `${BENCH_ORDER_PREFIX}${customerId}_${tag}`;
   await store.engine.run(
     `INSERT INTO orders (shop_id, order_id, source, external_id, customer_id, status, currency, subtotal, shipping,
-       taxes, discount, total, refunded, created_at, imported_at)
-     VALUES ($1, $2, 'shopify', $2, $3, 'paid', 'VND', 2390000, 0, 0, 0, 2390000, 0, $4, $4)`,
+       taxes, discount, total, refunded, created_at, imported_at, line_categories)
+     VALUES ($1, $2, 'shopify', $2, $3, 'paid', 'VND', 2390000, 0, 0, 0, 2390000, 0, $4, $4, '|printing|')`,
     [SEGMENTS_SHOP, orderId, customerId, SEGMENTS_AS_OF],
   );
   await store.engine.run(

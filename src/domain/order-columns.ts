@@ -192,3 +192,25 @@ export function orderColumnsOf(orders: readonly OrderInput[]): OrderColumns {
 export function isOrderColumns(orders: readonly OrderInput[] | OrderColumns): orders is OrderColumns {
   return !Array.isArray(orders);
 }
+
+/** Byte order of UTF-8 text: how both engines sort text (PostgreSQL told so by COLLATE "C"). */
+export function compareUtf8(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/**
+ * Each order's `orders.line_categories` (migration 008): its lines' distinct categories in byte
+ * order, each between separators (`|beauty|coffee|`), or null when no line has one.
+ */
+export function orderLineCategories(orders: OrderColumns): (string | null)[] {
+  const out: (string | null)[] = [];
+  for (let i = 0; i < orders.length; i++) {
+    const set = new Set<string>();
+    for (let l = orders.lineStart[i]!; l < orders.lineStart[i + 1]!; l++) {
+      const category = orders.lineCategory[l];
+      if (category !== undefined) set.add(category);
+    }
+    out.push(set.size === 0 ? null : `|${[...set].sort(compareUtf8).join('|')}|`);
+  }
+  return out;
+}

@@ -494,3 +494,23 @@ export function zonedDayOf(date: Date, timeZone: string): string {
   const d = local.getUTCDate();
   return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
 }
+
+/** The offset is probed daily over the orders' time span (offset changes last months, not hours). */
+const OFFSET_PROBE_MS = 86_400_000;
+/** Spans needing more probes than this (a century) take the general path. */
+const MAX_OFFSET_PROBES = 36_600;
+
+/**
+ * The zone's UTC offset in seconds if it is the same throughout [fromMs, toMs] (Asia/Ho_Chi_Minh
+ * has been +07:00 since 1975), else null (a zone with daylight saving time).
+ */
+export function fixedOffsetSeconds(timeZone: string, fromMs: number, toMs: number): number | null {
+  const start = fromMs - 86_400_000;
+  const end = toMs + 86_400_000;
+  if ((end - start) / OFFSET_PROBE_MS > MAX_OFFSET_PROBES) return null;
+  const offset = zoneOffsetMs(start, timeZone);
+  for (let t = start + OFFSET_PROBE_MS; t < end + OFFSET_PROBE_MS; t += OFFSET_PROBE_MS) {
+    if (zoneOffsetMs(Math.min(t, end), timeZone) !== offset) return null;
+  }
+  return offset / 1000;
+}

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { type IdentityKey, identityKey, keyString, resolveIdentities } from '../domain/identity.js';
 import { encodeTime } from '../domain/ids.js';
 import type { CustomerInput, EventInput, OrderInput } from '../domain/model/index.js';
-import { isOrderColumns, type OrderColumns, orderColumnsOf } from '../domain/order-columns.js';
+import {
+  isOrderColumns,
+  type OrderColumns,
+  orderColumnsOf,
+  orderLineCategories,
+} from '../domain/order-columns.js';
 import type { SqlEngine, SqlValue } from './engine.js';
 import {
   STAGE_ABSORBED,
@@ -590,6 +595,7 @@ const ORDER_VALUES: readonly (readonly [string, string])[] = [
   ...['subtotal', 'shipping', 'taxes', 'discount', 'total', 'refunded'].map((c) => [c, money(c)] as const),
   ['coupon_code', 'coupon_code'],
   ['tags', 'tags'],
+  ['line_categories', 'line_categories'],
   ['created_at', ts('created_ms')],
   ['paid_at', ts('paid_ms')],
   ['cancelled_at', ts('cancelled_ms')],
@@ -639,6 +645,7 @@ async function writeOrders(
     orders.refunded,
     orders.couponCode,
     orders.tags,
+    orderLineCategories(orders),
     Array.from(orders.createdMs),
     nullableNumbers(orders.paidMs),
     nullableNumbers(orders.cancelledMs),

@@ -71,6 +71,7 @@ export const STAGE_ORDERS = t(
   ['refunded', 'text'],
   ['coupon_code', 'text'],
   ['tags', 'text'],
+  ['line_categories', 'text'],
   ['created_ms', 'double'],
   ['paid_ms', 'double'],
   ['cancelled_ms', 'double'],

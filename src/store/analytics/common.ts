@@ -1,5 +1,6 @@
 import { assertTimeZone } from '../../domain/analytics/calendar.js';
 import type { CustomerFeatures, RfmGroup } from '../../domain/analytics/types.js';
+import { fixedOffsetSeconds } from '../../domain/time.js';
 import { NurtureError } from '../../errors.js';
 import type { SqlEngine } from '../engine.js';
 import { type StagingTable, stage } from '../staging.js';
@@ -12,6 +13,25 @@ export async function shopTimeZone(engine: SqlEngine, shopId: string): Promise<s
   const tz = rows[0]?.timezone;
   if (tz === undefined) throw new NurtureError('not_found', `no shop '${shopId}' in this database`);
   return assertTimeZone(tz);
+}
+
+/**
+ * The UTC offset (seconds) the shop's zone kept over the whole span of its orders, or null when
+ * it changed (daylight saving time). With one offset, a local day is plain arithmetic on the
+ * epoch, several times cheaper on millions of rows than a time-zone conversion each. A shop
+ * without orders has no day to compute, and gets 0.
+ */
+export async function ordersFixedOffset(
+  engine: SqlEngine,
+  shopId: string,
+  timeZone: string,
+): Promise<number | null> {
+  const [span] = await engine.all<{ first: Date | null; last: Date | null }>(
+    'SELECT MIN(created_at) AS first, MAX(created_at) AS last FROM orders WHERE shop_id = $1',
+    [shopId],
+  );
+  if (!span?.first || !span.last) return 0;
+  return fixedOffsetSeconds(timeZone, span.first.getTime(), span.last.getTime());
 }
 
 /** Columns of customer_stats that `refreshCustomerStats` owns (the rest are scores). */

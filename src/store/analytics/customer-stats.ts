@@ -1,9 +1,11 @@
 import { type AnalyticsConfig, DEFAULT_ANALYTICS_CONFIG } from '../../domain/analytics/config.js';
-import { localDaySql, sqlString } from '../../domain/analytics/sql.js';
+import { localDaySql, sqlInteger, sqlString } from '../../domain/analytics/sql.js';
 import { orderValueSql, type ValidOrderRule, validOrderSql } from '../../domain/analytics/valid-orders.js';
+import { compareUtf8 } from '../../domain/order-columns.js';
 import type { Dialect, SqlEngine } from '../engine.js';
 import {
   CATEGORY_SEPARATOR,
+  ordersFixedOffset,
   SCORE_COLUMNS,
   STAT_COLUMNS,
   shopTimeZone,
@@ -30,6 +32,13 @@ export interface StatsQueryOptions {
   cutoffParam?: string;
   /** Name of a temporary table of customer ids to restrict to. */
   idsTable?: string;
+  /**
+   * The categories the orders in scope have, when they are few (`pivotCategories`): each becomes
+   * one conditional MIN of the customers' aggregation instead of a (customer, category) grouping.
+   */
+  categories?: readonly string[];
+  /** The zone's one UTC offset over the orders (`ordersFixedOffset`): days by epoch arithmetic. */
+  fixedOffset?: number | null;
 }
 
 /** The stats SELECT; `$1` is the shop id (plus `cutoffParam` if given). Columns: STAT_COLUMNS. */
@@ -39,22 +48,70 @@ export function customerStatsSelectSql(o: StatsQueryOptions): string {
   const cutoff = o.cutoffParam ? ` AND o.created_at <= ${o.cutoffParam}` : '';
   const onlyIds = (col: string) =>
     o.idsTable ? ` AND ${col} IN (SELECT customer_id FROM ${o.idsTable})` : '';
-  const day = (expr: string) => localDaySql(expr, o.timeZone);
+  const day = (expr: string) =>
+    o.fixedOffset === undefined || o.fixedOffset === null
+      ? localDaySql(expr, o.timeZone)
+      : epochDaySql(expr, o.fixedOffset);
   const sql = dialectSql(o.dialect);
   const customerExists = o.cutoffParam
     ? ` AND (c.created_at <= ${o.cutoffParam} OR a.customer_id IS NOT NULL)`
     : '';
-  // The valid orders are written out twice rather than shared as a CTE: a CTE used twice is
-  // materialised (9M rows at 10M orders) where two scans of the columns are cheaper and lighter.
   const validOrders = `o.shop_id = $1 AND ${valid}${cutoff}${onlyIds('o.customer_id')}`;
+  const categories =
+    o.categories === undefined ? joinedCategories(validOrders, o.dialect) : categoryPivot(o.categories);
   return `WITH agg AS (
       SELECT o.customer_id, COUNT(*) AS orders, SUM(${value}) AS revenue,
         MIN(o.created_at) AS first_order_at, MAX(o.created_at) AS last_order_at, MAX(${value}) AS max_order_value,
-        ${sql.firstByTime(value, 'o.created_at', 'o.order_id')} AS first_order_value
+        ${sql.firstByTime(value, 'o.created_at', 'o.order_id')} AS first_order_value${categories.aggregates}
       FROM orders o
       WHERE ${validOrders}
       GROUP BY o.customer_id
-    ),
+    )${categories.ctes}
+    SELECT c.shop_id, c.customer_id, c.referred_by IS NOT NULL AS referred,
+      COALESCE(a.orders, 0) AS orders, COALESCE(a.revenue, 0) AS revenue,
+      a.first_order_at, a.last_order_at,
+      ${day('a.first_order_at')} AS first_order_date, ${day('a.last_order_at')} AS last_order_date,
+      a.first_order_value, a.max_order_value,
+      CAST(a.revenue AS DOUBLE PRECISION) / a.orders AS aov,
+      CASE WHEN a.orders > 1
+        THEN CAST(${day('a.last_order_at')} - ${day('a.first_order_at')} AS DOUBLE PRECISION) / (a.orders - 1)
+      END AS avg_gap_days,
+      COALESCE(${categories.count}, 0) AS category_count, ${categories.list} AS categories,
+      (COALESCE(a.max_order_value > a.first_order_value, FALSE)
+        OR COALESCE(${categories.lastNewAt} > a.first_order_at, FALSE)) AS upsold
+    FROM customers c
+    LEFT JOIN agg a ON a.customer_id = c.customer_id${categories.join}
+    WHERE c.shop_id = $1 AND c.merged_into IS NULL${customerExists}${onlyIds('c.customer_id')}`;
+}
+
+/** The calendar day of a timestamp in a zone of one UTC offset, as a DATE, without a conversion. */
+function epochDaySql(expr: string, offsetSeconds: number): string {
+  return `CAST(DATE '1970-01-01' + CAST(FLOOR((EXTRACT(EPOCH FROM ${expr}) + ${sqlInteger(offsetSeconds)}) / 86400) AS INTEGER) AS DATE)`;
+}
+
+/**
+ * How the stats SELECT gets, per customer, the number of categories bought, their sorted list
+ * and when the last new one was first bought (for "upsold"): extra aggregates of `agg`, extra
+ * CTEs, a join, and the three expressions.
+ */
+interface CategoryParts {
+  aggregates: string;
+  ctes: string;
+  join: string;
+  count: string;
+  list: string;
+  lastNewAt: string;
+}
+
+/**
+ * The general form: the valid orders joined to their lines, grouped by (customer, category),
+ * then by customer. Works for any number of categories.
+ */
+function joinedCategories(validOrders: string, dialect: Dialect): CategoryParts {
+  const sql = dialectSql(dialect);
+  return {
+    aggregates: '',
+    ctes: `,
     cats AS (
       SELECT o.customer_id, l.category, MIN(o.created_at) AS first_at
       FROM orders o JOIN order_lines l ON l.shop_id = $1 AND l.order_id = o.order_id
@@ -66,23 +123,77 @@ export function customerStatsSelectSql(o: StatsQueryOptions): string {
         ${sql.sortedList('category', sqlString(CATEGORY_SEPARATOR))} AS categories,
         MAX(first_at) AS last_new_category_at
       FROM cats GROUP BY customer_id
+    )`,
+    join: '\n    LEFT JOIN cat_agg k ON k.customer_id = c.customer_id',
+    count: 'k.category_count',
+    list: 'k.categories',
+    lastNewAt: 'k.last_new_category_at',
+  };
+}
+
+/**
+ * The pivot, for shops with few categories: each category's first purchase is one conditional
+ * MIN over the orders' `line_categories` (migration 008) in the one grouping of orders by
+ * customer — no join to the lines, no second grouping. Same result as the general form.
+ */
+function categoryPivot(categories: readonly string[]): CategoryParts {
+  if (categories.length === 0)
+    return {
+      aggregates: '',
+      ctes: '',
+      join: '',
+      count: '0',
+      list: 'CAST(NULL AS VARCHAR)',
+      lastNewAt: 'CAST(NULL AS TIMESTAMPTZ)',
+    };
+  const sorted = [...categories].sort(compareUtf8);
+  const first = (i: number) => `a.cat${i}_first_at`;
+  const aggregates = sorted
+    .map(
+      (c, i) =>
+        `,\n        MIN(CASE WHEN strpos(o.line_categories, ${sqlString(`${CATEGORY_SEPARATOR}${c}${CATEGORY_SEPARATOR}`)}) > 0 THEN o.created_at END) AS cat${i}_first_at`,
     )
-    SELECT c.shop_id, c.customer_id, c.referred_by IS NOT NULL AS referred,
-      COALESCE(a.orders, 0) AS orders, COALESCE(a.revenue, 0) AS revenue,
-      a.first_order_at, a.last_order_at,
-      ${day('a.first_order_at')} AS first_order_date, ${day('a.last_order_at')} AS last_order_date,
-      a.first_order_value, a.max_order_value,
-      CAST(a.revenue AS DOUBLE PRECISION) / a.orders AS aov,
-      CASE WHEN a.orders > 1
-        THEN CAST(${day('a.last_order_at')} - ${day('a.first_order_at')} AS DOUBLE PRECISION) / (a.orders - 1)
-      END AS avg_gap_days,
-      COALESCE(k.category_count, 0) AS category_count, k.categories,
-      (COALESCE(a.max_order_value > a.first_order_value, FALSE)
-        OR COALESCE(k.last_new_category_at > a.first_order_at, FALSE)) AS upsold
-    FROM customers c
-    LEFT JOIN agg a ON a.customer_id = c.customer_id
-    LEFT JOIN cat_agg k ON k.customer_id = c.customer_id
-    WHERE c.shop_id = $1 AND c.merged_into IS NULL${customerExists}${onlyIds('c.customer_id')}`;
+    .join('');
+  const count = sorted.map((_, i) => `CASE WHEN ${first(i)} IS NOT NULL THEN 1 ELSE 0 END`).join(' + ');
+  const names = sorted.map((c, i) => `CASE WHEN ${first(i)} IS NOT NULL THEN ${sqlString(c)} END`).join(', ');
+  // GREATEST skips NULLs on both engines, as MAX over the grouped rows does.
+  const lastNewAt = sorted.length === 1 ? first(0) : `GREATEST(${sorted.map((_, i) => first(i)).join(', ')})`;
+  return {
+    aggregates,
+    ctes: '',
+    join: '',
+    count: `(${count})`,
+    // concat_ws skips NULLs; a customer without any category gets NULL, as in the general form.
+    list: `CASE WHEN (${count}) > 0 THEN concat_ws(${sqlString(CATEGORY_SEPARATOR)}, ${names}) END`,
+    lastNewAt,
+  };
+}
+
+/** Shops with at most this many categories (in scope) get the pivot form of the category stats. */
+export const MAX_PIVOT_CATEGORIES = 64;
+
+/**
+ * The distinct categories of the order lines in scope, or undefined when there are more than
+ * `MAX_PIVOT_CATEGORIES` or one of them could not be told apart in the joined list (empty, or
+ * holding the separator): then the general form is used.
+ */
+export async function pivotCategories(
+  engine: SqlEngine,
+  shopId: string,
+  idsTable?: string,
+): Promise<string[] | undefined> {
+  const scope = idsTable
+    ? ` AND l.order_id IN (SELECT order_id FROM orders WHERE shop_id = $1
+         AND customer_id IN (SELECT customer_id FROM ${idsTable}))`
+    : '';
+  const rows = await engine.all<{ category: string }>(
+    `SELECT DISTINCT l.category FROM order_lines l
+     WHERE l.shop_id = $1 AND l.category IS NOT NULL${scope} LIMIT ${MAX_PIVOT_CATEGORIES + 1}`,
+    [shopId],
+  );
+  const categories = rows.map((r) => r.category);
+  const usable = categories.every((c) => c !== '' && !c.includes(CATEGORY_SEPARATOR));
+  return categories.length <= MAX_PIVOT_CATEGORIES && usable ? categories : undefined;
 }
 
 const STAGE_TABLE = 'analytics_stats_stage';
@@ -104,6 +215,8 @@ export interface RefreshOptions {
   customerIds?: readonly string[];
   config?: Pick<AnalyticsConfig, 'validOrders'>;
   strategy?: MergeStrategy;
+  /** Whether a shop with few categories gets the pivot form (default true; false for tests). */
+  pivot?: boolean;
 }
 
 /** What a refresh did. */
@@ -136,11 +249,14 @@ export async function refreshCustomerStats(
   return engine.transaction(async (tx) => {
     if (mode === 'full') await tuneForBulk(tx);
     const idsTable = ids === undefined ? undefined : await stageCustomerIds(tx, ids);
+    const categories = options.pivot === false ? undefined : await pivotCategories(tx, shopId, idsTable);
     const select = customerStatsSelectSql({
       dialect: tx.dialect,
       timeZone,
       rule,
+      fixedOffset: await ordersFixedOffset(tx, shopId, timeZone),
       ...(idsTable ? { idsTable } : {}),
+      ...(categories ? { categories } : {}),
     });
     await stageStats(tx, shopId, select);
     const { customers, changed } = await countChanges(tx);

@@ -25,13 +25,14 @@ import type { SqlEngine } from '../engine.js';
 import type { Store } from '../store.js';
 import { bestCustomers } from './best-customers.js';
 import { cohortRetention } from './cohorts.js';
-import { refreshCustomerStats } from './customer-stats.js';
+import { recomputeShop } from './full-recompute.js';
 import { computeMetricsSets, emptyKpis, groupingOf } from './metrics.js';
 import { recomputeScores } from './scores.js';
 import { transitionsOfBothModels } from './transitions.js';
 
 export { bestCustomers, listCustomerRows } from './best-customers.js';
 export { refreshCustomerStats } from './customer-stats.js';
+export { type FullRecomputeResult, recomputeShop } from './full-recompute.js';
 export { cohortRetention, computeMetrics, transitions } from './metrics.js';
 export { recomputeScores } from './scores.js';
 
@@ -69,8 +70,12 @@ export async function analyzeShop(
   const config = resolveAnalyticsConfig(options.config);
   const period = periodOf(options, config);
   const engine = store.engine;
-  const statsRefresh = await ensureStats(engine, shopId, options.refreshStats ?? 'auto', config);
-  const { thresholds } = await recomputeScores(engine, shopId, options.asOf, config);
+  const statsRefresh = await statsRefreshNeeded(engine, shopId, options.refreshStats ?? 'auto', config);
+  // A full refresh recomputes stats and scores in one pass; otherwise only the scores.
+  const { thresholds } =
+    statsRefresh === 'full'
+      ? await recomputeShop(engine, shopId, options.asOf, config)
+      : await recomputeScores(engine, shopId, options.asOf, config);
   const [byRfm, byLifecycle, byValue, byReferred] = await computeMetricsSets(
     engine,
     shopId,
@@ -122,8 +127,8 @@ function periodOf(options: AnalyzeOptions, config: AnalyticsConfig): Period {
   return { from, to };
 }
 
-/** Refreshes customer_stats in full when asked, or when 'auto' finds them out of step. */
-async function ensureStats(
+/** Whether customer_stats need a full refresh: when asked, or when 'auto' finds them out of step. */
+async function statsRefreshNeeded(
   engine: SqlEngine,
   shopId: string,
   mode: 'auto' | 'full' | 'none',
@@ -131,7 +136,6 @@ async function ensureStats(
 ): Promise<'none' | 'full'> {
   if (mode === 'none') return 'none';
   if (mode === 'auto' && (await statsAreCurrent(engine, shopId, config))) return 'none';
-  await refreshCustomerStats(engine, shopId, { config });
   return 'full';
 }
 

@@ -8,7 +8,7 @@ import { fitSampleSql, fitThresholds } from '../../domain/analytics/thresholds.j
 import type { Thresholds } from '../../domain/analytics/types.js';
 import { valueGroupCaseSql } from '../../domain/analytics/value-groups.js';
 import type { SqlEngine } from '../engine.js';
-import { shopTimeZone } from './common.js';
+import { STAT_COLUMNS, shopTimeZone } from './common.js';
 import { tuneForBulk } from './dialect.js';
 
 /**
@@ -30,6 +30,8 @@ interface ScoreSqlOptions {
   asOf: Date;
   config: AnalyticsConfig;
   thresholds: Thresholds;
+  /** Also return every stats column of the source (for a write of whole rows). */
+  withStats?: boolean;
 }
 
 /** Parameters of the scores SELECT: $1 shop id, $2 as-of instant, $3 "ignored" cutoff instant. */
@@ -72,8 +74,7 @@ export function scoresSelectSql(o: ScoreSqlOptions): string {
       GROUP BY ev.customer_id
     ),
     base AS (
-      SELECT s.customer_id, s.orders, s.revenue, s.aov, s.avg_gap_days, s.first_order_value, s.max_order_value,
-        s.category_count, s.referred, s.upsold,
+      SELECT ${STAT_COLUMNS.map((c) => `s.${c}`).join(', ')},
         CASE WHEN s.orders > 0 THEN GREATEST(0, ${asOfDay} - s.last_order_date) END AS recency_days,
         COALESCE(rf.n, 0) AS referrals, COALESCE(st.n, 0) AS decline_streak
       FROM ${rel} s
@@ -103,7 +104,7 @@ export function scoresSelectSql(o: ScoreSqlOptions): string {
     grouped AS (
       SELECT with_fm.*, ${rfmGroupCaseSql(rfm.map, 'r', 'fm')} AS rfm_group FROM with_fm
     )
-    SELECT customer_id, recency_days, referrals, decline_streak, r, f, m, fm, rfm_group,
+    SELECT ${o.withStats ? STAT_COLUMNS.join(', ') : 'customer_id'}, recency_days, referrals, decline_streak, r, f, m, fm, rfm_group,
       ${lifecycleCaseSql(o.thresholds, lifecycle)} AS lifecycle,
       ${valueGroupCaseSql(o.thresholds, valueGroups)} AS value_group
     FROM grouped`;

@@ -34,7 +34,10 @@ import type {
   TransactionLog,
 } from '../../domain/clv/index.js';
 import { periodDays, periodOf, UNIT_DAYS } from '../../domain/clv/summary.js';
-import { zoneOffsetMs } from '../../domain/time.js';
+import { ordersFixedOffset } from '../analytics/common.js';
+
+export { fixedOffsetSeconds } from '../../domain/time.js';
+
 import { NurtureError } from '../../errors.js';
 import type { Dialect, SqlEngine } from '../engine.js';
 import { readNumberColumns } from './columns.js';
@@ -80,38 +83,13 @@ function resolve(o: StoreSummaryOptions, day: string): Resolved {
   };
 }
 
-/** The offset is probed daily over the orders' time span (offset changes last months, not hours). */
-const OFFSET_PROBE_MS = 86_400_000;
-/** Spans needing more probes than this (a century) take the general path. */
-const MAX_OFFSET_PROBES = 36_600;
-
-/**
- * The zone's UTC offset in seconds if it is the same throughout [fromMs, toMs] (Asia/Ho_Chi_Minh
- * has been +07:00 since 1975), else null (a zone with daylight saving time).
- */
-export function fixedOffsetSeconds(timeZone: string, fromMs: number, toMs: number): number | null {
-  const start = fromMs - 86_400_000;
-  const end = toMs + 86_400_000;
-  if ((end - start) / OFFSET_PROBE_MS > MAX_OFFSET_PROBES) return null;
-  const offset = zoneOffsetMs(start, timeZone);
-  for (let t = start + OFFSET_PROBE_MS; t < end + OFFSET_PROBE_MS; t += OFFSET_PROBE_MS) {
-    if (zoneOffsetMs(Math.min(t, end), timeZone) !== offset) return null;
-  }
-  return offset / 1000;
-}
-
 /**
  * SQL: days since 1970-01-01 of the order aliased `o`, in the shop's calendar. When the zone kept
  * one offset over the shop's orders the day is plain arithmetic on the epoch (several times faster
  * on millions of orders than a time-zone conversion per row); otherwise `AT TIME ZONE`.
  */
 export async function orderDaySql(engine: SqlEngine, shopId: string, timeZone: string): Promise<string> {
-  const [span] = await engine.all<{ first: Date | null; last: Date | null }>(
-    'SELECT MIN(created_at) AS first, MAX(created_at) AS last FROM orders WHERE shop_id = $1',
-    [shopId],
-  );
-  const offset =
-    span?.first && span.last ? fixedOffsetSeconds(timeZone, span.first.getTime(), span.last.getTime()) : 0;
+  const offset = await ordersFixedOffset(engine, shopId, timeZone);
   if (offset === null) return `(${localDaySql('o.created_at', timeZone)} - DATE '1970-01-01')`;
   return `CAST(FLOOR((EXTRACT(EPOCH FROM o.created_at) + ${sqlInteger(offset)}) / 86400) AS INTEGER)`;
 }
