@@ -79,7 +79,7 @@ export async function benchAnalyze(argv: string[]): Promise<void> {
       ratio(bare),
     ],
     [
-      'naive: `refreshCustomerStats` + `recomputeScores` (two writes), DuckDB',
+      'naive: `refreshCustomerStats` (lines joined) + `recomputeScores`, two writes, DuckDB',
       fmt(twoStep.seconds),
       '–',
       phases(twoStep),
