@@ -4,6 +4,7 @@ import { analyticsSchema } from './002-analytics.js';
 import { predictionsSchema } from './003-predictions.js';
 import { segmentsSchema } from './004-segments.js';
 import { analyticsDuckDbKeys } from './005-analytics-duckdb-keys.js';
+import { segmentsDuckDbLookups } from './006-segments-duckdb-lookups.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   predictionsSchema,
   segmentsSchema,
   analyticsDuckDbKeys,
+  segmentsDuckDbLookups,
 ];
 
 /** Applies the migrations this database has not seen yet, each in its own transaction. */
