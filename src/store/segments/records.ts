@@ -248,7 +248,14 @@ async function loadLines(
   const columns = 'shop_id, order_id, line_no, sku, category';
   const lines =
     orderIds.length <= LINES_BY_ORDER_ID
-      ? shopRowsSql(engine.dialect, 'order_lines', columns, 'order_id', { kind: 'inline', ids: orderIds }, params)
+      ? shopRowsSql(
+          engine.dialect,
+          'order_lines',
+          columns,
+          'order_id',
+          { kind: 'inline', ids: orderIds },
+          params,
+        )
       : `(SELECT ${columns} FROM order_lines WHERE shop_id = $1 AND order_id IN
           (SELECT o.order_id FROM orders o WHERE o.shop_id = $1${scopeSql(scope, 'o.customer_id', params)}))`;
   const rows = await engine.all<{ order_id: string; sku: string | null; category: string | null }>(
