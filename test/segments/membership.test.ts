@@ -234,6 +234,68 @@ for (const engine of ENGINES) {
           }
       }, 300_000);
 
+      it('the per-customer refresh agrees with the full pass for one and several customers, exits and no orders', async () => {
+        for (const strategy of ['memory', 'sql'] as const) {
+          const clock = new TestClock(vn('2026-03-01').getTime());
+          const store = await engine.open(clock);
+          await load(store, {
+            customers: [customer('+84900000003', { tags: ['vip'] })],
+            orders: [
+              order('p1', '+84900000001', vn('2026-02-01')),
+              order('p2', '+84900000002', vn('2026-02-02'), 2_000_000),
+            ],
+          });
+          const queries = [
+            'amount_spent >= 1000000',
+            'number_of_orders < 1',
+            "tags CONTAINS 'vip' AND number_of_orders < 1",
+            "products_purchased(sku: 'PAP-A4')",
+            'number_of_orders >= 1 AND last_order_date < -20d',
+          ];
+          for (const [i, query] of queries.entries())
+            await createSegment(store, SHOP, { name: `q${i}`, query }, { asOf: vn('2026-03-01') });
+          const [a, b, c] = await Promise.all(
+            ['+84900000001', '+84900000002', '+84900000003'].map((p) => idOf(store, p)),
+          );
+          const noOrders = (await getSegment(store, SHOP, 'q1')).segmentId;
+          expect(await openMembers(store, noOrders)).toEqual([c]);
+
+          // Several customers at once: A buys, C (who had no orders) buys and leaves two
+          // segments, D arrives without orders.
+          const several = await load(store, {
+            customers: [customer('+84900000004')],
+            orders: [
+              order('p3', '+84900000001', vn('2026-03-02'), 1_200_000, 'PAP-A4'),
+              order('p4', '+84900000003', vn('2026-03-02')),
+            ],
+          });
+          const at = vn('2026-03-03');
+          const r = await refreshMembership(store.engine, SHOP, { customerIds: several, asOf: at, strategy });
+          expect(r).toMatchObject({ mode: 'customers', strategy });
+          expect(r.exited).toBeGreaterThanOrEqual(2);
+          const d = await idOf(store, '+84900000004');
+          expect(await openMembers(store, noOrders)).toEqual([d]);
+          expect(await openMembers(store, (await getSegment(store, SHOP, 'q3')).segmentId)).toEqual([a]);
+          const stays = await membershipHistory(store.engine, SHOP, { segmentId: noOrders, customerId: c });
+          expect(stays.map((s) => [s.enteredAt, s.exitedAt])).toEqual([[vn('2026-03-01'), at]]);
+          expect(await refreshMembership(store.engine, SHOP, { asOf: at })).toMatchObject({
+            entered: 0,
+            exited: 0,
+          });
+
+          // One customer: B's second order.
+          const one = await load(store, { orders: [order('p5', '+84900000002', vn('2026-03-04'))] });
+          expect(one).toEqual([b]);
+          const later = vn('2026-03-05');
+          await refreshMembership(store.engine, SHOP, { customerIds: one, asOf: later, strategy });
+          expect(await refreshMembership(store.engine, SHOP, { asOf: later })).toMatchObject({
+            entered: 0,
+            exited: 0,
+          });
+          await store.close();
+        }
+      });
+
       it('saves a built-in segment for every group, matching the stored groups', async () => {
         const store = await engine.open(new TestClock(AS_OF.getTime()));
         const [shop] = fc.sample(shopArb, { numRuns: 1, seed: 7 });

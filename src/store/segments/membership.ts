@@ -18,7 +18,7 @@ import { assertNever, NurtureError } from '../../errors.js';
 import type { SqlEngine, SqlValue } from '../engine.js';
 import { prepareStage, type StagingTable } from '../staging.js';
 import { loadSegmentCustomers } from './records.js';
-import { type IdScope, INLINE_IDS, makeScope, scopeSql } from './scope.js';
+import { type IdScope, INLINE_IDS, makeScope, scopeSql, shopRowsSql } from './scope.js';
 
 /**
  * Segment membership and its history. A customer's stay in a segment is a row of
@@ -357,10 +357,10 @@ async function currentMembers(
   scope: IdScope,
 ): Promise<Set<string>> {
   const params: SqlValue[] = [shopId];
-  const inScope = scopeSql(scope, 'customer_id', params);
+  const members = shopRowsSql(tx.dialect, 'segment_members', '*', 'customer_id', scope, params);
   const wanted = new Set(segments.map((s) => s.segmentId));
   const rows = await tx.all<{ segment_id: string; customer_id: string }>(
-    `SELECT segment_id, customer_id FROM segment_members WHERE shop_id = $1${inScope}`,
+    `SELECT segment_id, customer_id FROM ${members} m`,
     params,
   );
   return new Set(
@@ -386,21 +386,39 @@ async function writeEntries(tx: SqlEngine, shopId: string, pairs: readonly [stri
   }
 }
 
+/**
+ * Moves stays to the history, closed at `asOf`: one INSERT and one DELETE per chunk of pairs,
+ * whatever the segments. Both find the chunk's customers by customer id alone (indexed, see
+ * `shopRowsSql`) and keep the exact stays with a semi-join on a VALUES list of keys, which DuckDB
+ * does not turn into a scan filter and PostgreSQL answers from segment_members_key.
+ */
 async function writeExits(tx: SqlEngine, shopId: string, pairs: readonly [string, string][], asOf: Date) {
-  const bySegment = new Map<string, string[]>();
-  for (const [s, c] of pairs) bySegment.set(s, [...(bySegment.get(s) ?? []), c]);
-  for (const [segmentId, customers] of bySegment)
-    for (let start = 0; start < customers.length; start += INSERT_CHUNK) {
-      const chunk = customers.slice(start, start + INSERT_CHUNK);
-      // $1 shop, $2 segment, $3… customers (and the exit time after them).
-      const where = `shop_id = $1 AND segment_id = $2 AND customer_id IN (${chunk.map((_, i) => `$${i + 3}`).join(', ')})`;
-      const keys: SqlValue[] = [shopId, segmentId, ...chunk];
-      await tx.run(
-        `INSERT INTO segment_membership_history (shop_id, segment_id, customer_id, entered_at, exited_at)
-         SELECT shop_id, segment_id, customer_id, entered_at, GREATEST($${keys.length + 1}, entered_at)
-         FROM segment_members WHERE ${where}`,
-        [...keys, asOf],
-      );
-      await tx.run(`DELETE FROM segment_members WHERE ${where}`, keys);
-    }
+  for (let start = 0; start < pairs.length; start += INSERT_CHUNK) {
+    const chunk = pairs.slice(start, start + INSERT_CHUNK);
+    const customers: IdScope = { kind: 'inline', ids: [...new Set(chunk.map(([, c]) => c))] };
+    const moveParams: SqlValue[] = [shopId, asOf];
+    const members = shopRowsSql(tx.dialect, 'segment_members', '*', 'customer_id', customers, moveParams);
+    await tx.run(
+      `INSERT INTO segment_membership_history (shop_id, segment_id, customer_id, entered_at, exited_at)
+       SELECT m.shop_id, m.segment_id, m.customer_id, m.entered_at, GREATEST($2, m.entered_at)
+       FROM ${members} m WHERE ${isStay(chunk, 'm', moveParams)}`,
+      moveParams,
+    );
+    const deleteParams: SqlValue[] = [shopId];
+    const inChunk = scopeSql(customers, 'customer_id', deleteParams);
+    await tx.run(
+      `DELETE FROM segment_members WHERE TRUE${inChunk} AND ${isStay(chunk, 'segment_members', deleteParams)}`,
+      deleteParams,
+    );
+  }
+}
+
+/** `EXISTS (…)`: the row of `alias` is the stay of one of `pairs` in the shop `$1`. */
+function isStay(pairs: readonly [string, string][], alias: string, params: SqlValue[]): string {
+  const keys = pairs.map(([segmentId, customerId]) => {
+    params.push(segmentId, customerId);
+    return `($1, $${params.length - 1}, $${params.length})`;
+  });
+  return `EXISTS (SELECT 1 FROM (VALUES ${keys.join(', ')}) x(shop_id, segment_id, customer_id)
+    WHERE x.shop_id = ${alias}.shop_id AND x.segment_id = ${alias}.segment_id AND x.customer_id = ${alias}.customer_id)`;
 }

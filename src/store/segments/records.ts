@@ -12,7 +12,7 @@ import type {
   SegmentOrderLine,
 } from '../../domain/segments/record.js';
 import type { SqlEngine, SqlValue } from '../engine.js';
-import { type IdScope, scopeSql } from './scope.js';
+import { type IdScope, scopeSql, shopRowsSql } from './scope.js';
 
 /**
  * Reads customers as the in-memory segment evaluator sees them: live customers with their stats,
@@ -98,22 +98,26 @@ async function loadBase(
   needs: RecordNeeds,
 ): Promise<Base[]> {
   const params: SqlValue[] = [shopId];
-  const where = scopeSql(scope, 'c.customer_id', params);
+  const rowsOf = (table: string, columns: string) =>
+    shopRowsSql(engine.dialect, table, columns, 'customer_id', scope, params);
+  const customers = rowsOf(
+    'customers',
+    `shop_id, customer_id, created_at, city, source, phone, email, accepts_email, accepts_sms, accepts_zalo,
+       accepts_messenger, referred_by, merged_into`,
+  );
   const joins = [
-    needs.stats
-      ? 'LEFT JOIN customer_stats s ON s.shop_id = c.shop_id AND s.customer_id = c.customer_id'
-      : '',
+    needs.stats ? `LEFT JOIN ${rowsOf('customer_stats', '*')} s ON s.customer_id = c.customer_id` : '',
     needs.predictions
-      ? 'LEFT JOIN customer_predictions p ON p.shop_id = c.shop_id AND p.customer_id = c.customer_id'
+      ? `LEFT JOIN ${rowsOf('customer_predictions', '*')} p ON p.customer_id = c.customer_id`
       : '',
   ].join('\n     ');
   const rows = await engine.all<BaseRow>(
     `SELECT c.customer_id, c.created_at, c.city, c.source, c.phone, c.email,
        c.accepts_email, c.accepts_sms, c.accepts_zalo, c.accepts_messenger, c.referred_by IS NOT NULL AS referred,
        ${needs.stats ? STATS_COLUMNS : NO_STATS_COLUMNS}, ${needs.predictions ? PREDICTION_COLUMNS : NO_PREDICTION_COLUMNS}
-     FROM customers c
+     FROM ${customers} c
      ${joins}
-     WHERE c.shop_id = $1 AND c.merged_into IS NULL${where}
+     WHERE c.merged_into IS NULL
      ORDER BY c.customer_id`,
     params,
   );
@@ -181,9 +185,9 @@ function group<R extends { customer_id: string }, T>(
 
 async function loadTags(engine: SqlEngine, shopId: string, scope: IdScope): Promise<Map<string, string[]>> {
   const params: SqlValue[] = [shopId];
-  const where = scopeSql(scope, 'customer_id', params);
+  const tags = shopRowsSql(engine.dialect, 'customer_tags', '*', 'customer_id', scope, params);
   const rows = await engine.all<{ customer_id: string; tag: string }>(
-    `SELECT customer_id, tag FROM customer_tags WHERE shop_id = $1${where} ORDER BY customer_id, tag`,
+    `SELECT customer_id, tag FROM ${tags} t ORDER BY customer_id, tag`,
     params,
   );
   return group(rows, (r) => r.tag);
@@ -196,7 +200,14 @@ async function loadOrders(
   withLines: boolean,
 ): Promise<Map<string, SegmentOrder[]>> {
   const params: SqlValue[] = [shopId];
-  const where = scopeSql(scope, 'o.customer_id', params);
+  const orders = shopRowsSql(
+    engine.dialect,
+    'orders',
+    'shop_id, customer_id, order_id, status, total, refunded, created_at',
+    'customer_id',
+    scope,
+    params,
+  );
   const rows = await engine.all<{
     customer_id: string;
     order_id: string;
@@ -205,8 +216,8 @@ async function loadOrders(
     refunded: number;
     created_at: Date;
   }>(
-    `SELECT o.customer_id, o.order_id, o.status, o.total, o.refunded, o.created_at FROM orders o
-     WHERE o.shop_id = $1${where} ORDER BY o.customer_id, o.created_at, o.order_id`,
+    `SELECT o.customer_id, o.order_id, o.status, o.total, o.refunded, o.created_at FROM ${orders} o
+     ORDER BY o.customer_id, o.created_at, o.order_id`,
     params,
   );
   const orderIds = rows.map((r) => r.order_id);
@@ -234,18 +245,21 @@ async function loadLines(
 ): Promise<Map<string, SegmentOrderLine[]>> {
   if (orderIds.length === 0) return new Map();
   const params: SqlValue[] = [shopId];
-  let where: string;
-  if (orderIds.length <= LINES_BY_ORDER_ID) {
-    const refs = orderIds.map((id) => {
-      params.push(id);
-      return `$${params.length}`;
-    });
-    where = `l.order_id IN (${refs.join(', ')})`;
-  } else
-    where = `l.order_id IN (SELECT o.order_id FROM orders o WHERE o.shop_id = $1${scopeSql(scope, 'o.customer_id', params)})`;
+  const columns = 'shop_id, order_id, line_no, sku, category';
+  const lines =
+    orderIds.length <= LINES_BY_ORDER_ID
+      ? shopRowsSql(
+          engine.dialect,
+          'order_lines',
+          columns,
+          'order_id',
+          { kind: 'inline', ids: orderIds },
+          params,
+        )
+      : `(SELECT ${columns} FROM order_lines WHERE shop_id = $1 AND order_id IN
+          (SELECT o.order_id FROM orders o WHERE o.shop_id = $1${scopeSql(scope, 'o.customer_id', params)}))`;
   const rows = await engine.all<{ order_id: string; sku: string | null; category: string | null }>(
-    `SELECT l.order_id, l.sku, l.category FROM order_lines l WHERE l.shop_id = $1 AND ${where}
-     ORDER BY l.order_id, l.line_no`,
+    `SELECT l.order_id, l.sku, l.category FROM ${lines} l ORDER BY l.order_id, l.line_no`,
     params,
   );
   const out = new Map<string, SegmentOrderLine[]>();
@@ -266,15 +280,22 @@ async function loadEvents(
   scope: IdScope,
 ): Promise<Map<string, SegmentEvent[]>> {
   const params: SqlValue[] = [shopId];
-  const where = scopeSql(scope, 'customer_id', params);
+  const events = shopRowsSql(
+    engine.dialect,
+    'events',
+    'shop_id, customer_id, event_id, name, occurred_at, properties',
+    'customer_id',
+    scope,
+    params,
+  );
   const rows = await engine.all<{
     customer_id: string;
     name: string;
     occurred_at: Date;
     properties: string | null;
   }>(
-    `SELECT customer_id, name, occurred_at, properties FROM events
-     WHERE shop_id = $1 AND customer_id IS NOT NULL${where} ORDER BY customer_id, occurred_at, event_id`,
+    `SELECT customer_id, name, occurred_at, properties FROM ${events} e
+     WHERE customer_id IS NOT NULL ORDER BY customer_id, occurred_at, event_id`,
     params,
   );
   return group(rows, (r) => ({
@@ -300,7 +321,14 @@ async function loadFeedback(
   scope: IdScope,
 ): Promise<Map<string, SegmentFeedback[]>> {
   const params: SqlValue[] = [shopId];
-  const where = scopeSql(scope, 'customer_id', params);
+  const feedback = shopRowsSql(
+    engine.dialect,
+    'feedback',
+    'shop_id, customer_id, feedback_id, kind, score, created_at',
+    'customer_id',
+    scope,
+    params,
+  );
   const rows = await engine.all<{
     customer_id: string;
     feedback_id: string;
@@ -308,7 +336,7 @@ async function loadFeedback(
     score: number | null;
     created_at: Date;
   }>(
-    `SELECT customer_id, feedback_id, kind, score, created_at FROM feedback WHERE shop_id = $1${where}
+    `SELECT customer_id, feedback_id, kind, score, created_at FROM ${feedback} f
      ORDER BY customer_id, created_at, feedback_id`,
     params,
   );
