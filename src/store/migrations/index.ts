@@ -4,6 +4,7 @@ import { analyticsSchema } from './002-analytics.js';
 import { predictionsSchema } from './003-predictions.js';
 import { segmentsSchema } from './004-segments.js';
 import { analyticsDuckDbKeys } from './005-analytics-duckdb-keys.js';
+import { importDuckDbKeys } from './006-import-duckdb-keys.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -21,10 +22,14 @@ export const MIGRATIONS: readonly Migration[] = [
   predictionsSchema,
   segmentsSchema,
   analyticsDuckDbKeys,
+  importDuckDbKeys,
 ];
 
 /** Applies the migrations this database has not seen yet, each in its own transaction. */
-export async function migrate(engine: SqlEngine, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+export async function migrate(
+  engine: SqlEngine,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number[]> {
   await engine.run(
     `CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER NOT NULL PRIMARY KEY,
