@@ -78,8 +78,10 @@ export class DuckDbEngine implements SqlEngine {
 
   stage(name: string, columns: readonly LoadColumn[], data: LoadData): Promise<void> {
     return this.serial(async () => {
-      const { path, previous } = await this.stageFiles.write(name, jsonOf(columns, data));
-      await this.conn.run(stageViewSql(name, columns, path));
+      const bytes = jsonOf(columns, data);
+      const { path, previous } = await this.stageFiles.write(name, bytes);
+      const size = bytes.reduce((n, b) => n + b.length, 0);
+      await this.conn.run(stageViewSql(name, columns, path, size));
       await this.stageFiles.remove(previous);
     });
   }

@@ -96,15 +96,24 @@ export function jsonOf(columns: readonly LoadColumn[], data: LoadData): Buffer[]
   });
 }
 
-/** The largest staging file DuckDB reads (its limit for one JSON object is 4 GiB). */
-const MAX_OBJECT_BYTES = 4_294_967_295;
+/**
+ * DuckDB's JSON reader sizes its buffer from `maximum_object_size` (twice it, allocated up front),
+ * so the bound is the file's own size, not a generous constant: 4 GiB asked for 8 GiB per read.
+ */
+const MIN_OBJECT_BYTES = 1 << 20;
 
-/** The view that reads a staging file back into rows, with an exact schema (no sniffing). */
-export function stageViewSql(name: string, columns: readonly LoadColumn[], path: string): string {
+/** The view that reads a staging file of `bytes` bytes back into rows, with an exact schema (no sniffing). */
+export function stageViewSql(
+  name: string,
+  columns: readonly LoadColumn[],
+  path: string,
+  bytes: number,
+): string {
   const schema = columns.map((c) => `'${c.name}': '${READ_TYPES[c.type]}[]'`).join(', ');
   const rows = columns.map((c) => `unnest(${c.name}) AS ${c.name}`).join(', ');
+  const maxBytes = Math.max(MIN_OBJECT_BYTES, bytes + 1);
   return `CREATE OR REPLACE TEMPORARY VIEW ${name} AS SELECT ${rows} FROM read_json('${path.replaceAll("'", "''")}',
-    format = 'unstructured', records = true, maximum_object_size = ${MAX_OBJECT_BYTES}, columns = {${schema}})`;
+    format = 'unstructured', records = true, maximum_object_size = ${maxBytes}, columns = {${schema}})`;
 }
 
 /** Staging files in a private directory, one current file per staging relation. */
