@@ -10,7 +10,10 @@ import { BARE_RFM_SQL, BENCH_SHOP, generateAnalyticsShop } from './analyze-data.
 import { peakRssMiB } from './util.js';
 
 const [, , engineName, db, step, customers = '1000000', orders = '10000000', schema] = process.argv;
-const store = await openStore({ db: db!, ...(engineName === 'postgres' && schema ? { pgSchema: schema } : {}) });
+const store = await openStore({
+  db: db!,
+  ...(engineName === 'postgres' && schema ? { pgSchema: schema } : {}),
+});
 const start = performance.now();
 const seconds = () => (performance.now() - start) / 1000;
 let result: Record<string, unknown>;
@@ -22,7 +25,13 @@ if (step === 'generate') {
   const refresh = await refreshCustomerStats(store.engine, BENCH_SHOP, { strategy: 'replace' });
   const statsSeconds = seconds();
   const scores = await recomputeScores(store.engine, BENCH_SHOP, asOf, DEFAULT_ANALYTICS_CONFIG);
-  result = { seconds: seconds(), statsSeconds, scoresSeconds: seconds() - statsSeconds, customers: refresh.customers, thresholds: scores.thresholds };
+  result = {
+    seconds: seconds(),
+    statsSeconds,
+    scoresSeconds: seconds() - statsSeconds,
+    customers: refresh.customers,
+    thresholds: scores.thresholds,
+  };
 } else {
   const [row] = await store.engine.all(BARE_RFM_SQL, [BENCH_SHOP]);
   result = { seconds: seconds(), row };

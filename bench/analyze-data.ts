@@ -15,7 +15,8 @@ export async function generateAnalyticsShop(db: SqlEngine, customers: number, or
     [BENCH_SHOP],
   );
   const series = (n: number) => `generate_series(CAST(0 AS BIGINT), CAST(${n - 1} AS BIGINT)) AS g(i)`;
-  const id = (prefix: string, expr: string, width: number) => `'${prefix}' || lpad(CAST(${expr} AS VARCHAR), ${width}, '0')`;
+  const id = (prefix: string, expr: string, width: number) =>
+    `'${prefix}' || lpad(CAST(${expr} AS VARCHAR), ${width}, '0')`;
   await db.run(
     `INSERT INTO customers (shop_id, customer_id, source, created_at, updated_at, referred_by, city)
      SELECT $1, ${id('cus_', 'g.i', 8)}, 'shopify',

@@ -24,29 +24,79 @@ export async function benchAnalyze(argv: string[]): Promise<void> {
   const db = join(dir, `analyze-${customers}-${orders}.duckdb`);
   if (!existsSync(db)) {
     process.stderr.write(`generating ${customers} customers / ${orders} orders into ${db}…\n`);
-    const g = runInChild<{ seconds: number }>(child, ['duckdb', db, 'generate', String(customers), String(orders)]);
+    const g = runInChild<{ seconds: number }>(child, [
+      'duckdb',
+      db,
+      'generate',
+      String(customers),
+      String(orders),
+    ]);
     process.stderr.write(`generated in ${fmt(g.seconds, 1)} s\n`);
   }
   type Run = { seconds: number; statsSeconds?: number; scoresSeconds?: number; peakRssMiB: number };
   const best = (step: string, engine = 'duckdb', target = db, extra: string[] = []) => {
-    const runs = [0, 1, 2].map(() => runInChild<Run>(child, [engine, target, step, String(customers), String(orders), ...extra]));
+    const runs = [0, 1, 2].map(() =>
+      runInChild<Run>(child, [engine, target, step, String(customers), String(orders), ...extra]),
+    );
     return runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
   };
   const full = best('recompute');
   const bare = best('bare');
   const rows: (string | number)[][] = [
-    ['full recompute (stats + RFM + both models), DuckDB', fmt(full.seconds), fmt(full.statsSeconds ?? 0), fmt(full.scoresSeconds ?? 0), Math.round(full.peakRssMiB), '1.00'],
-    ['bare GROUP BY customer + NTILE, DuckDB', fmt(bare.seconds), '', '', Math.round(bare.peakRssMiB), fmt(full.seconds / bare.seconds)],
+    [
+      'full recompute (stats + RFM + both models), DuckDB',
+      fmt(full.seconds),
+      fmt(full.statsSeconds ?? 0),
+      fmt(full.scoresSeconds ?? 0),
+      Math.round(full.peakRssMiB),
+      '1.00',
+    ],
+    [
+      'bare GROUP BY customer + NTILE, DuckDB',
+      fmt(bare.seconds),
+      '',
+      '',
+      Math.round(bare.peakRssMiB),
+      fmt(full.seconds / bare.seconds),
+    ],
   ];
   if (pgUrl) {
     const schema = `bench_analyze_${customers}_${orders}`;
     await dropSchema(pgUrl, schema);
     process.stderr.write(`PostgreSQL: generating into schema ${schema}…\n`);
     runInChild(child, ['postgres', pgUrl, 'generate', String(customers), String(orders), schema]);
-    const pg = runInChild<Run>(child, ['postgres', pgUrl, 'recompute', String(customers), String(orders), schema]);
-    const pgBare = runInChild<Run>(child, ['postgres', pgUrl, 'bare', String(customers), String(orders), schema]);
-    rows.push(['full recompute, PostgreSQL (same SQL)', fmt(pg.seconds), fmt(pg.statsSeconds ?? 0), fmt(pg.scoresSeconds ?? 0), '–', fmt(full.seconds / pg.seconds)]);
-    rows.push(['bare GROUP BY + NTILE, PostgreSQL', fmt(pgBare.seconds), '', '', '–', fmt(full.seconds / pgBare.seconds)]);
+    const pg = runInChild<Run>(child, [
+      'postgres',
+      pgUrl,
+      'recompute',
+      String(customers),
+      String(orders),
+      schema,
+    ]);
+    const pgBare = runInChild<Run>(child, [
+      'postgres',
+      pgUrl,
+      'bare',
+      String(customers),
+      String(orders),
+      schema,
+    ]);
+    rows.push([
+      'full recompute, PostgreSQL (same SQL)',
+      fmt(pg.seconds),
+      fmt(pg.statsSeconds ?? 0),
+      fmt(pg.scoresSeconds ?? 0),
+      '–',
+      fmt(full.seconds / pg.seconds),
+    ]);
+    rows.push([
+      'bare GROUP BY + NTILE, PostgreSQL',
+      fmt(pgBare.seconds),
+      '',
+      '',
+      '–',
+      fmt(full.seconds / pgBare.seconds),
+    ]);
     await dropSchema(pgUrl, schema);
   }
   process.stdout.write(

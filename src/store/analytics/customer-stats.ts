@@ -2,13 +2,7 @@ import { type AnalyticsConfig, DEFAULT_ANALYTICS_CONFIG } from '../../domain/ana
 import { localDaySql, sqlString } from '../../domain/analytics/sql.js';
 import { orderValueSql, type ValidOrderRule, validOrderSql } from '../../domain/analytics/valid-orders.js';
 import type { Dialect, SqlEngine } from '../engine.js';
-import {
-  CATEGORY_SEPARATOR,
-  SCORE_COLUMNS,
-  STAT_COLUMNS,
-  shopTimeZone,
-  stageCustomerIds,
-} from './common.js';
+import { CATEGORY_SEPARATOR, SCORE_COLUMNS, STAT_COLUMNS, shopTimeZone, stageCustomerIds } from './common.js';
 import { dialectSql, tuneForBulk } from './dialect.js';
 
 /*
