@@ -37,7 +37,9 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       deps.err(`nurture: ${error.message}\n`);
       return exitCodeOf(error);
     }
-    deps.err(`nurture: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    deps.err(
+      `nurture: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return exitCodeOf(error);
   }
 }

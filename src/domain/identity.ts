@@ -65,13 +65,19 @@ export function resolveIdentities(
       const owner = known.get(ks);
       // A known key is anchored by its customer, so re-importing a customer under its own
       // external id is recognition, not a merge.
-      const anchor = owner !== undefined ? `cus\u0000${owner}` : key.kind.startsWith('external:') ? ks : undefined;
+      const anchor =
+        owner !== undefined ? `cus\u0000${owner}` : key.kind.startsWith('external:') ? ks : undefined;
       const node = uf.node(ks, anchor, owner);
       if (owner !== undefined) uf.union(node, uf.node(`cus\u0000${owner}`, anchor, owner));
       if (root < 0) root = node;
       else if (uf.find(root) !== uf.find(node)) {
         if (uf.anchorsDiffer(root, node))
-          pending.push({ recordIndex: i, matchedKind: key.kind, matchedValue: key.value, reason: `same ${key.kind}` });
+          pending.push({
+            recordIndex: i,
+            matchedKind: key.kind,
+            matchedValue: key.value,
+            reason: `same ${key.kind}`,
+          });
         uf.union(root, node);
       }
     }

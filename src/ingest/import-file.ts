@@ -202,11 +202,17 @@ function rejectedError(path: string, rejects: readonly Reject[]): NurtureError {
     .slice(0, REJECTS_IN_MESSAGE)
     .map((r) => `  line ${r.line}${r.column ? `, column ${r.column}` : ''}: ${r.reason}`)
     .join('\n');
-  const more = rejects.length > REJECTS_IN_MESSAGE ? `\n  … and ${rejects.length - REJECTS_IN_MESSAGE} more` : '';
+  const more =
+    rejects.length > REJECTS_IN_MESSAGE ? `\n  … and ${rejects.length - REJECTS_IN_MESSAGE} more` : '';
   return new NurtureError(
     'invalid_file',
     `${path}: ${rejects.length} row(s) rejected; nothing was imported (use --skip-invalid --rejects FILE to import the valid rows)\n${shown}${more}`,
-    rejects.map((r) => ({ file: path, line: r.line, ...(r.column ? { column: r.column } : {}), reason: r.reason })),
+    rejects.map((r) => ({
+      file: path,
+      line: r.line,
+      ...(r.column ? { column: r.column } : {}),
+      reason: r.reason,
+    })),
   );
 }
 

@@ -2,10 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import type { AnalysisReport, CustomerRow } from '../domain/analytics/types.js';
 import { parseDateTime } from '../domain/time.js';
 import { NurtureError } from '../errors.js';
+import { csvLine } from '../ingest/csv.js';
 import { importFile } from '../ingest/import-file.js';
 import { analyzeShop, listCustomerRows } from '../store/analytics/index.js';
 import { openStore, type Store } from '../store/store.js';
-import { csvLine } from '../ingest/csv.js';
 import { renderHtmlReport } from './html.js';
 import type { Lang } from './labels.js';
 
@@ -37,7 +37,10 @@ export interface AnalysisOutcome {
  * `nurture analyze`: analyses a file (imported into an in-memory store that is thrown away) or
  * the store, and writes the HTML report and the customers CSV when asked.
  */
-export async function runAnalysis(source: AnalysisSource, request: AnalysisRequest): Promise<AnalysisOutcome> {
+export async function runAnalysis(
+  source: AnalysisSource,
+  request: AnalysisRequest,
+): Promise<AnalysisOutcome> {
   if (source.kind === 'store') return analyzeStore(source.store, request);
   const store = await openStore({ db: ':memory:' });
   try {
@@ -53,7 +56,11 @@ export async function runAnalysis(source: AnalysisSource, request: AnalysisReque
   }
 }
 
-async function analyzeStore(store: Store, request: AnalysisRequest, fromFile = false): Promise<AnalysisOutcome> {
+async function analyzeStore(
+  store: Store,
+  request: AnalysisRequest,
+  fromFile = false,
+): Promise<AnalysisOutcome> {
   const shop = await store.requireShop(request.shopId);
   const asOf = await resolveAsOf(store, request, shop.timezone, fromFile);
   const report = await analyzeShop(store, request.shopId, { asOf });
@@ -77,11 +84,17 @@ async function analyzeStore(store: Store, request: AnalysisRequest, fromFile = f
  * one, a store is analysed as of now and a file as of the end of its last order's day — an
  * export from last year should not make every customer look churned.
  */
-async function resolveAsOf(store: Store, request: AnalysisRequest, timeZone: string, fromFile: boolean): Promise<Date> {
+async function resolveAsOf(
+  store: Store,
+  request: AnalysisRequest,
+  timeZone: string,
+  fromFile: boolean,
+): Promise<Date> {
   if (request.asOf !== undefined) {
     const text = request.asOf.trim();
     const parsed = parseDateTime(text, undefined, timeZone);
-    if (!parsed) throw new NurtureError('invalid_input', `--as-of: not a date: "${request.asOf}" (use YYYY-MM-DD)`);
+    if (!parsed)
+      throw new NurtureError('invalid_input', `--as-of: not a date: "${request.asOf}" (use YYYY-MM-DD)`);
     return /^\d{4}-\d{2}-\d{2}$/.test(text) ? lastInstantOfDay(parsed) : parsed;
   }
   if (!fromFile) return request.now;
@@ -91,9 +104,12 @@ async function resolveAsOf(store: Store, request: AnalysisRequest, timeZone: str
 }
 
 function endOfShopDay(instant: Date, timeZone: string): Date {
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    instant,
-  );
+  const day = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(instant);
   return lastInstantOfDay(parseDateTime(day, undefined, timeZone) ?? instant);
 }
 

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { AnalysisReport, CustomerRow, GroupReport, TransitionMatrix } from '../domain/analytics/types.js';
+import type {
+  AnalysisReport,
+  CustomerRow,
+  GroupReport,
+  TransitionMatrix,
+} from '../domain/analytics/types.js';
 import { formatCurrency, formatDate, formatKpi, HEADLINE_KPIS, type Lang, t } from './labels.js';
 
 /**
@@ -16,7 +21,9 @@ export function renderHtmlReport(report: AnalysisReport, lang: Lang): string {
     section(
       'lifecycle',
       t('lifecycle', lang),
-      chart('chart-lifecycle', 320) + groupTable(report.lifecycle.groups, report, lang) + groupAdvice(report.lifecycle.groups, lang),
+      chart('chart-lifecycle', 320) +
+        groupTable(report.lifecycle.groups, report, lang) +
+        groupAdvice(report.lifecycle.groups, lang),
     ),
     section(
       'value',
@@ -26,7 +33,11 @@ export function renderHtmlReport(report: AnalysisReport, lang: Lang): string {
         groupTable(report.valueGroups.groups, report, lang) +
         groupAdvice(report.valueGroups.groups, lang),
     ),
-    section('cohorts', t('cohorts', lang), chart('chart-cohorts', Math.max(260, 40 + 26 * report.cohorts.rows.length))),
+    section(
+      'cohorts',
+      t('cohorts', lang),
+      chart('chart-cohorts', Math.max(260, 40 + 26 * report.cohorts.rows.length)),
+    ),
     section(
       'transitions',
       t('transitions', lang),
@@ -70,7 +81,10 @@ function jsonForScript(value: unknown): string {
 }
 
 const esc = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 const section = (id: string, title: string, content: string): string =>
   `<section id="${id}"><h2>${esc(title)}</h2>${content}</section>`;
@@ -93,7 +107,11 @@ function kpiCards(report: AnalysisReport, lang: Lang): string {
   return `<div class="cards">${cards.join('')}</div>`;
 }
 
-function groupTable<G extends string>(groups: readonly GroupReport<G>[], report: AnalysisReport, lang: Lang): string {
+function groupTable<G extends string>(
+  groups: readonly GroupReport<G>[],
+  report: AnalysisReport,
+  lang: Lang,
+): string {
   const pct = (x: number | null) => formatKpi(x, 'rate', report.shop.currency, lang);
   const rows = groups.map(
     (g) =>
@@ -118,11 +136,23 @@ function thresholdList(report: AnalysisReport, lang: Lang): string {
   const th = report.thresholds;
   const money = formatCurrency(th.highValue, report.shop.currency, lang);
   const rows: [string, string, string][] = [
-    [lang === 'vi' ? 'Còn hoạt động nếu mua trong' : 'Active if bought within', `${th.activeDays} d`, th.sources.activeDays],
+    [
+      lang === 'vi' ? 'Còn hoạt động nếu mua trong' : 'Active if bought within',
+      `${th.activeDays} d`,
+      th.sources.activeDays,
+    ],
     [lang === 'vi' ? 'Giá trị cao từ (AOV)' : 'High value from (AOV)', money, th.sources.highValue],
-    [lang === 'vi' ? 'Thường xuyên nếu cách nhau ≤' : 'Frequent if gap ≤', `${th.frequentGapDays} d`, th.sources.frequentGapDays],
+    [
+      lang === 'vi' ? 'Thường xuyên nếu cách nhau ≤' : 'Frequent if gap ≤',
+      `${th.frequentGapDays} d`,
+      th.sources.frequentGapDays,
+    ],
     [lang === 'vi' ? 'Bỏ qua sau' : 'Ignore after', `${th.ignoreAfterDays} d`, th.sources.ignoreAfterDays],
-    [lang === 'vi' ? 'Từ chối liên tiếp' : 'Declines in a row', String(th.declineLimit), th.sources.declineLimit],
+    [
+      lang === 'vi' ? 'Từ chối liên tiếp' : 'Declines in a row',
+      String(th.declineLimit),
+      th.sources.declineLimit,
+    ],
   ];
   return `<p class="thresholds"><b>${esc(t('thresholds', lang))}:</b> ${rows
     .map(([l, v, s]) => `${esc(l)} <b>${esc(v)}</b> <small>(${esc(s)})</small>`)
@@ -141,7 +171,6 @@ function bestCustomers(report: AnalysisReport, lang: Lang): string {
       .join('')}</tbody></table></div>`;
   return `<div class="two">${table(report.bestCustomers.byRevenue, t('byRevenue', lang))}${table(report.bestCustomers.byOrders, t('byOrders', lang))}</div>`;
 }
-
 
 /** What the client script needs to draw the charts: plain arrays, labels resolved. */
 function chartData(report: AnalysisReport, lang: Lang) {
@@ -173,7 +202,9 @@ function chartData(report: AnalysisReport, lang: Lang) {
     cohorts: {
       rows: report.cohorts.rows.map((r) => `${r.cohort} (${r.size})`),
       months: report.cohorts.months,
-      cells: report.cohorts.rows.flatMap((r, i) => r.rates.map((rate, k) => [k, i, Math.round(rate * 1000) / 10])),
+      cells: report.cohorts.rows.flatMap((r, i) =>
+        r.rates.map((rate, k) => [k, i, Math.round(rate * 1000) / 10]),
+      ),
     },
     transLifecycle: transitions(report.lifecycle.transitions, (g) => lifecycleLabel.get(g) ?? g),
     transValue: transitions(report.valueGroups.transitions, (g) => valueLabel.get(g) ?? g),

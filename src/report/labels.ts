@@ -22,12 +22,20 @@ export const HEADLINE_KPIS: readonly KpiFormat[] = [
     kind: 'rate',
   },
   { key: 'purchaseFrequency', label: { vi: 'Tần suất mua', en: 'Purchase frequency' }, kind: 'ratio' },
-  { key: 'avgDaysBetweenOrders', label: { vi: 'Số ngày giữa 2 đơn', en: 'Days between orders' }, kind: 'days' },
+  {
+    key: 'avgDaysBetweenOrders',
+    label: { vi: 'Số ngày giữa 2 đơn', en: 'Days between orders' },
+    kind: 'days',
+  },
   { key: 'retentionRate', label: { vi: 'Tỉ lệ giữ chân', en: 'Retention rate' }, kind: 'rate' },
   { key: 'churnRate', label: { vi: 'Tỉ lệ rời bỏ', en: 'Churn rate' }, kind: 'rate' },
   { key: 'historicalClv', label: { vi: 'CLV lịch sử', en: 'Historical CLV' }, kind: 'money' },
   { key: 'nps', label: { vi: 'NPS', en: 'NPS' }, kind: 'score' },
-  { key: 'visitorConversion', label: { vi: 'Chuyển đổi khách truy cập', en: 'Visitor conversion' }, kind: 'rate' },
+  {
+    key: 'visitorConversion',
+    label: { vi: 'Chuyển đổi khách truy cập', en: 'Visitor conversion' },
+    kind: 'rate',
+  },
   { key: 'cac', label: { vi: 'Chi phí có 1 khách (CAC)', en: 'Cost per acquired customer' }, kind: 'money' },
   { key: 'clvToCac', label: { vi: 'CLV : CAC', en: 'CLV : CAC' }, kind: 'ratio' },
   {
@@ -35,7 +43,11 @@ export const HEADLINE_KPIS: readonly KpiFormat[] = [
     label: { vi: 'Doanh thu / khách được giới thiệu', en: 'Revenue per referred customer' },
     kind: 'money',
   },
-  { key: 'upCrossSellRate', label: { vi: 'Tỉ lệ bán thêm / bán chéo', en: 'Up-/cross-sell rate' }, kind: 'rate' },
+  {
+    key: 'upCrossSellRate',
+    label: { vi: 'Tỉ lệ bán thêm / bán chéo', en: 'Up-/cross-sell rate' },
+    kind: 'rate',
+  },
   { key: 'reactivationRate', label: { vi: 'Tỉ lệ kích hoạt lại', en: 'Reactivation rate' }, kind: 'rate' },
   { key: 'reactivationCost', label: { vi: 'Chi phí kích hoạt lại', en: 'Reactivation cost' }, kind: 'money' },
   { key: 'codFailureRate', label: { vi: 'Tỉ lệ COD thất bại', en: 'COD failure rate' }, kind: 'rate' },
@@ -79,7 +91,12 @@ export function t(key: keyof typeof UI, lang: Lang): string {
 }
 
 /** Formats a number as its KPI kind, the Vietnamese way for `vi` (1.250.000 ₫, 36,0 %). */
-export function formatKpi(value: number | null, kind: KpiFormat['kind'], currency: string, lang: Lang): string {
+export function formatKpi(
+  value: number | null,
+  kind: KpiFormat['kind'],
+  currency: string,
+  lang: Lang,
+): string {
   if (value === null || !Number.isFinite(value)) return '–';
   const locale = lang === 'vi' ? 'vi-VN' : 'en-US';
   switch (kind) {
@@ -105,10 +122,17 @@ export function formatCurrency(value: number, currency: string, lang: Lang): str
       .toString()
       .replace(/\B(?=(\d{3})+(?!\d))/g, '.')} ₫`;
   }
-  return new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-US', { style: 'currency', currency }).format(value);
+  return new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-US', { style: 'currency', currency }).format(
+    value,
+  );
 }
 
 export function formatDate(d: Date | null, timeZone: string): string {
   if (!d) return '–';
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(d);
 }

@@ -13,7 +13,10 @@ export function renderTextReport(report: AnalysisReport, lang: Lang): string {
   out.push(
     table(
       ['', ''],
-      HEADLINE_KPIS.map((k) => [k.label[lang], formatKpi(report.kpis[k.key] as number | null, k.kind, report.shop.currency, lang)]),
+      HEADLINE_KPIS.map((k) => [
+        k.label[lang],
+        formatKpi(report.kpis[k.key] as number | null, k.kind, report.shop.currency, lang),
+      ]),
       [false, true],
     ),
   );
@@ -25,8 +28,16 @@ export function renderTextReport(report: AnalysisReport, lang: Lang): string {
     out.push('', heading(title), groupTable(groups as readonly GroupReport<string>[], report, lang));
     if (groups !== report.rfm.groups) out.push(groupAdvice(groups as readonly GroupReport<string>[], lang));
   }
-  out.push('', heading(`${t('best', lang)} — ${t('byRevenue', lang)}`), customerTable(report.bestCustomers.byRevenue, report, lang));
-  out.push('', heading(`${t('best', lang)} — ${t('byOrders', lang)}`), customerTable(report.bestCustomers.byOrders, report, lang));
+  out.push(
+    '',
+    heading(`${t('best', lang)} — ${t('byRevenue', lang)}`),
+    customerTable(report.bestCustomers.byRevenue, report, lang),
+  );
+  out.push(
+    '',
+    heading(`${t('best', lang)} — ${t('byOrders', lang)}`),
+    customerTable(report.bestCustomers.byOrders, report, lang),
+  );
   return `${out.join('\n')}\n`;
 }
 
@@ -71,16 +82,20 @@ function customerTable(rows: readonly CustomerRow[], report: AnalysisReport, lan
   );
 }
 
-
-
 /** A plain text table; `right` says which columns align right (numbers). */
-export function table(headers: readonly string[], rows: readonly (readonly string[])[], right: readonly boolean[]): string {
+export function table(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  right: readonly boolean[],
+): string {
   const width = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
       .map((c, i) => (right[i] ? c.padStart(width[i] ?? 0) : c.padEnd(width[i] ?? 0)))
       .join('  ')
       .trimEnd();
-  const head = headers.some((h) => h !== '') ? [line(headers), width.map((w) => '-'.repeat(w)).join('  ')] : [];
+  const head = headers.some((h) => h !== '')
+    ? [line(headers), width.map((w) => '-'.repeat(w)).join('  ')]
+    : [];
   return [...head, ...rows.map(line)].join('\n');
 }

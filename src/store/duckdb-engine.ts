@@ -1,15 +1,15 @@
 import { availableParallelism } from 'node:os';
 import {
+  type DuckDBConnection,
   DuckDBDateValue,
   DuckDBInstance,
-  type DuckDBConnection,
-  type DuckDBValue,
   DuckDBTimestampTZValue,
   DuckDBTypeId,
+  type DuckDBValue,
 } from '@duckdb/node-api';
 import { NurtureError } from '../errors.js';
 import { appendDoubleColumns, readDoubleColumns } from './duckdb-doubles.js';
-import { csvOf, StageFiles, stageViewSql } from './duckdb-stage.js';
+import { jsonOf, StageFiles, stageViewSql } from './duckdb-stage.js';
 import type { LoadColumn, LoadData, Row, SqlEngine, SqlValue } from './engine.js';
 
 /** DuckDB: one embedded connection; operations are serialised through a queue. */
@@ -78,8 +78,10 @@ export class DuckDbEngine implements SqlEngine {
 
   stage(name: string, columns: readonly LoadColumn[], data: LoadData): Promise<void> {
     return this.serial(async () => {
-      const { path, previous } = await this.stageFiles.write(name, csvOf(columns, data));
-      await this.conn.run(stageViewSql(name, columns, path));
+      const bytes = jsonOf(columns, data);
+      const { path, previous } = await this.stageFiles.write(name, bytes);
+      const size = bytes.reduce((n, b) => n + b.length, 0);
+      await this.conn.run(stageViewSql(name, columns, path, size));
       await this.stageFiles.remove(previous);
     });
   }

@@ -8,6 +8,7 @@ import {
   orderColumnsOf,
   orderLineCategories,
 } from '../domain/order-columns.js';
+import { NurtureError } from '../errors.js';
 import type { SqlEngine, SqlValue } from './engine.js';
 import {
   STAGE_ABSORBED,
@@ -50,6 +51,58 @@ export interface ImportSession {
   written: Map<string, string>;
   /** SKUs this import has already offered to the catalog: later batches skip them. */
   skus: Set<string>;
+  /**
+   * Hashes of the (source, external id) of every order this import wrote, while the store had
+   * none before it: a later batch looks up only the orders whose hash is here. Hashes rather than
+   * the keys themselves: at 700k orders the strings would hold tens of megabytes more.
+   */
+  orderHashes: Set<number>;
+  /** What the store holds of the customers this import created, to skip updates that change nothing. */
+  profiles: CustomerProfiles;
+}
+
+/**
+ * For each customer created by the current import: which profile fields the store holds a value
+ * for, and its creation time. A later order of that customer fills only empty fields (or moves
+ * the creation time back), so when it brings nothing new its row is not staged at all: in a big
+ * order export most buyers come back with the same details, and the update cost seconds.
+ */
+export class CustomerProfiles {
+  private readonly slots = new Map<string, number>();
+  private masks = new Uint16Array(1024);
+  private created = new Float64Array(1024);
+
+  /** Records what the store holds of `id` after a write (an insert, or an update that merges). */
+  wrote(id: string, mask: number, createdMs: number, inserted: boolean): void {
+    let slot = this.slots.get(id);
+    if (slot === undefined) {
+      if (!inserted) return;
+      slot = this.slots.size;
+      this.slots.set(id, slot);
+      this.grow(slot + 1);
+      this.masks[slot] = mask;
+      this.created[slot] = createdMs;
+      return;
+    }
+    this.masks[slot]! |= mask;
+    this.created[slot] = Math.min(this.created[slot]!, createdMs);
+  }
+
+  /** Whether gap-filling `id` with fields `mask` and creation time `createdMs` changes nothing. */
+  unchanged(id: string, mask: number, createdMs: number): boolean {
+    const slot = this.slots.get(id);
+    return slot !== undefined && (mask & ~this.masks[slot]!) === 0 && createdMs >= this.created[slot]!;
+  }
+
+  private grow(size: number): void {
+    if (size <= this.masks.length) return;
+    const masks = new Uint16Array(this.masks.length * 2);
+    masks.set(this.masks);
+    this.masks = masks;
+    const created = new Float64Array(this.created.length * 2);
+    created.set(this.created);
+    this.created = created;
+  }
 }
 
 export async function beginImportSession(db: SqlEngine, shopId: string): Promise<ImportSession> {
@@ -60,6 +113,8 @@ export async function beginImportSession(db: SqlEngine, shopId: string): Promise
     storeHadOrders: await any('orders'),
     written: new Map(),
     skus: new Set(),
+    orderHashes: new Set(),
+    profiles: new CustomerProfiles(),
   };
 }
 
@@ -141,7 +196,7 @@ export async function writeImportBatch(
   const eventCustomer = (i: number): string | null => resolution.customerOf[nc + no + i] ?? null;
 
   rememberKeys(ctx.session, identityRecords, resolution.customerOf, resolution.absorbed);
-  await writeCustomers(db, shopId, batch, resolution.newCustomers, customerOf, eventCustomer, ctx.now);
+  await writeCustomers(db, shopId, batch, resolution.newCustomers, customerOf, eventCustomer, ctx);
   await writeIdentities(db, shopId, identityRecords, known, customerOf, ctx.now);
   await absorbCustomers(db, shopId, resolution.absorbed, ctx.now);
   await writeMerges(db, shopId, resolution.merges, identityRecords.length, batch, ctx);
@@ -339,9 +394,59 @@ class StagedCustomers {
     for (let r = 0; r < isNew.length; r++) if (isNew[r] === false && auth[r] === authoritative) n++;
     return n;
   }
+
+  /**
+   * The columns to stage: every row but the gap-filling ones that would change nothing in the
+   * store (see CustomerProfiles), which learns what the kept rows write. Call once, last.
+   */
+  changes(profiles: CustomerProfiles): SqlValue[][] {
+    const cols = this.cols;
+    const keep: number[] = [];
+    for (let r = 0; r < this.size; r++) {
+      const id = cols[CUSTOMER_ID]![r] as string;
+      const mask = profileMask(cols, r);
+      const created = Number(cols[CREATED]![r]);
+      const isNew = cols[IS_NEW]![r] === true;
+      if (!isNew && cols[AUTHORITATIVE]![r] === false && profiles.unchanged(id, mask, created)) continue;
+      profiles.wrote(id, mask, created, isNew);
+      keep.push(r);
+    }
+    if (keep.length === this.size) return cols;
+    this.cols.splice(0, cols.length, ...cols.map((col) => keep.map((r) => col[r] ?? null)));
+    return this.cols;
+  }
 }
 
 const NO_CONSENT_OR_NOTES: readonly null[] = [null, null, null, null, null, null];
+
+/** The profile fields an import writes and an update fills. */
+const PROFILE_FIELD_NAMES = [
+  'first_name',
+  'last_name',
+  'phone',
+  'email',
+  'city',
+  'province',
+  'country',
+  'accepts_email',
+  'accepts_sms',
+  'accepts_zalo',
+  'accepts_messenger',
+  'attributes',
+  'note',
+];
+/** PROFILE_FIELD_NAMES as STAGE_CUSTOMERS column indexes. */
+const PROFILE_FIELDS = PROFILE_FIELD_NAMES.map((f) => columnIndex(STAGE_CUSTOMERS, f));
+
+/** Bit k set when staged row `r` has a value for PROFILE_FIELDS[k]. */
+function profileMask(cols: readonly SqlValue[][], r: number): number {
+  let mask = 0;
+  for (let k = 0; k < PROFILE_FIELDS.length; k++) {
+    const v = cols[PROFILE_FIELDS[k]!]![r];
+    if (v !== null && v !== undefined) mask |= 1 << k;
+  }
+  return mask;
+}
 
 async function writeCustomers(
   db: SqlEngine,
@@ -350,8 +455,9 @@ async function writeCustomers(
   created: ReadonlySet<string>,
   customerOf: (i: number) => string,
   eventCustomer: (i: number) => string | null,
-  now: Date,
+  ctx: ImportContext,
 ): Promise<void> {
+  const now = ctx.now;
   const staged = new StagedCustomers();
   batch.customers.forEach((c, i) => {
     const id = customerOf(i);
@@ -400,23 +506,10 @@ async function writeCustomers(
     const profile = [false, null, null, e.phone ?? null, e.email ?? null, null, null, null, 'web'];
     staged.put(id, true, e.timestamp.getTime(), profile);
   });
-  if (staged.size === 0) return;
-  await stage(db, STAGE_CUSTOMERS, staged.cols);
-  const fields = [
-    'first_name',
-    'last_name',
-    'phone',
-    'email',
-    'city',
-    'province',
-    'country',
-    'accepts_email',
-    'accepts_sms',
-    'accepts_zalo',
-    'accepts_messenger',
-    'attributes',
-    'note',
-  ];
+  const cols = staged.changes(ctx.session.profiles);
+  if (cols[0]!.length === 0) return;
+  await stage(db, STAGE_CUSTOMERS, cols);
+  const fields = PROFILE_FIELD_NAMES;
   const list = fields.join(', ');
   if (created.size > 0)
     await db.run(
@@ -612,9 +705,8 @@ async function writeOrders(
 ): Promise<void> {
   const n = orders.length;
   if (n === 0) return;
-  const existing = ctx.session.storeHadOrders
-    ? await existingOrderIds(db, shopId, orders)
-    : new Map<string, string>();
+  refuseRepeatedOrders(orders);
+  const existing = await existingOrderIds(db, shopId, orders, ctx.session);
   const orderIds: string[] = [];
   const customerIds: string[] = [];
   const known: boolean[] = [];
@@ -736,18 +828,67 @@ function lineNumbers(lineStart: Int32Array): number[] {
 
 const orderKey = (source: string, externalId: string): string => `${source}\u0000${externalId}`;
 
+/**
+ * Stored orders among the batch's, by (source, external id). A store that had orders before the
+ * import is asked about all of them; on a first import into an empty shop only an order whose key
+ * hash this import wrote before can exist (a repeat of an earlier batch's order, which then
+ * updates it as a re-import would), so most batches ask nothing.
+ */
 async function existingOrderIds(
   db: SqlEngine,
   shopId: string,
   orders: OrderColumns,
+  session: ImportSession,
 ): Promise<Map<string, string>> {
-  await stage(db, STAGE_KEYS, [orders.source, orders.externalId]);
+  const ask: number[] = [];
+  for (let i = 0; i < orders.length; i++) {
+    const hash = orderKeyHash(orders.source[i]!, orders.externalId[i]!);
+    if (session.storeHadOrders || session.orderHashes.has(hash)) ask.push(i);
+    if (!session.storeHadOrders) session.orderHashes.add(hash);
+  }
+  if (ask.length === 0) return new Map();
+  await stage(db, STAGE_KEYS, [ask.map((i) => orders.source[i]!), ask.map((i) => orders.externalId[i]!)]);
   const rows = await db.all<{ source: string; external_id: string; order_id: string }>(
     `SELECT o.source, o.external_id, o.order_id FROM orders o
      JOIN stage_keys k ON o.source = k.kind AND o.external_id = k.value WHERE o.shop_id = $1`,
     [shopId],
   );
   return new Map(rows.map((r) => [orderKey(r.source, r.external_id), r.order_id]));
+}
+
+/**
+ * One batch names each order once: two rows for one (source, external id) would both be new (or
+ * both update the same order), and which one should win is not the writer's to guess. The keys
+ * on PostgreSQL would refuse it too; DuckDB has none on orders (migration 006).
+ */
+function refuseRepeatedOrders(orders: OrderColumns): void {
+  const seen = new Set<string>();
+  for (let i = 0; i < orders.length; i++) {
+    const key = orderKey(orders.source[i]!, orders.externalId[i]!);
+    if (seen.has(key))
+      throw new NurtureError(
+        'invalid_input',
+        `order ${orders.externalId[i]!} (${orders.source[i]!}) appears twice in one import batch`,
+      );
+    seen.add(key);
+  }
+}
+
+/** A 52-bit hash of an order key (two 26-bit FNV-1a halves): collisions only cost a lookup. */
+function orderKeyHash(source: string, externalId: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  const mix = (s: string) => {
+    for (let k = 0; k < s.length; k++) {
+      const c = s.charCodeAt(k);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+    }
+  };
+  mix(source);
+  mix('\u0000');
+  mix(externalId);
+  return (a >>> 6) * 0x4000000 + (b >>> 6);
 }
 
 /**

@@ -1,6 +1,12 @@
+import { type IdSource, makeIdGenerator, systemIdSource } from '../domain/ids.js';
+import {
+  DEFAULT_SHOP_ID,
+  type MarketingCost,
+  type Product,
+  type Shop,
+  shopSchema,
+} from '../domain/model/index.js';
 import { NurtureError } from '../errors.js';
-import { makeIdGenerator, type IdSource, systemIdSource } from '../domain/ids.js';
-import { DEFAULT_SHOP_ID, type MarketingCost, type Product, type Shop, shopSchema } from '../domain/model/index.js';
 import { DuckDbEngine } from './duckdb-engine.js';
 import type { Row, SqlEngine } from './engine.js';
 import {
@@ -257,7 +263,15 @@ export class Store {
            ON CONFLICT (shop_id, sku) DO UPDATE SET title = excluded.title, category = excluded.category,
              price = excluded.price, consumable = excluded.consumable,
              reorder_cycle_days = excluded.reorder_cycle_days`,
-          [shopId, p.sku, p.title, p.category ?? null, p.price ?? null, p.consumable, p.reorderCycleDays ?? null],
+          [
+            shopId,
+            p.sku,
+            p.title,
+            p.category ?? null,
+            p.price ?? null,
+            p.consumable,
+            p.reorderCycleDays ?? null,
+          ],
         );
     });
   }
@@ -425,8 +439,11 @@ export class Store {
       [shopId],
     );
     const count = async (table: string) =>
-      (await this.engine.all<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE shop_id = $1`, [shopId]))[0]
-        ?.n ?? 0;
+      (
+        await this.engine.all<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE shop_id = $1`, [
+          shopId,
+        ])
+      )[0]?.n ?? 0;
     const statuses = await this.engine.all<{ status: string; n: number }>(
       'SELECT status, COUNT(*) AS n FROM orders WHERE shop_id = $1 GROUP BY status ORDER BY status',
       [shopId],
@@ -462,7 +479,9 @@ export class Store {
     };
     const out: Record<string, Row[]> = {};
     for (const [table, order] of Object.entries(tables))
-      out[table] = await this.engine.all(`SELECT * FROM ${table} WHERE shop_id = $1 ORDER BY ${order}`, [shopId]);
+      out[table] = await this.engine.all(`SELECT * FROM ${table} WHERE shop_id = $1 ORDER BY ${order}`, [
+        shopId,
+      ]);
     return out;
   }
 }
@@ -482,7 +501,12 @@ function toCustomerRecord(
     email: s('email'),
     city: s('city'),
     source: row['source'] as string,
-    consent: { email: b('accepts_email'), sms: b('accepts_sms'), zalo: b('accepts_zalo'), messenger: b('accepts_messenger') },
+    consent: {
+      email: b('accepts_email'),
+      sms: b('accepts_sms'),
+      zalo: b('accepts_zalo'),
+      messenger: b('accepts_messenger'),
+    },
     referredBy: s('referred_by'),
     mergedInto: s('merged_into'),
     tags,

@@ -14,7 +14,12 @@ const ext = (value: string, source = 'shopify') => ({ kind: `external:${source}`
 describe('resolveIdentities', () => {
   it('joins records transitively through shared keys', () => {
     const r = resolveIdentities(
-      [{ keys: [phone('+1')] }, { keys: [email('a@x')] }, { keys: [phone('+1'), email('a@x')] }, { keys: [phone('+2')] }],
+      [
+        { keys: [phone('+1')] },
+        { keys: [email('a@x')] },
+        { keys: [phone('+1'), email('a@x')] },
+        { keys: [phone('+2')] },
+      ],
       new Map(),
       idGen(),
     );
@@ -30,7 +35,13 @@ describe('resolveIdentities', () => {
       idGen(),
     );
     expect(r.merges).toEqual([
-      { recordIndex: 1, matchedKind: 'phone', matchedValue: '+1', reason: 'same phone', survivorId: 'cus_new001' },
+      {
+        recordIndex: 1,
+        matchedKind: 'phone',
+        matchedValue: '+1',
+        reason: 'same phone',
+        survivorId: 'cus_new001',
+      },
     ]);
   });
 
@@ -43,7 +54,11 @@ describe('resolveIdentities', () => {
     expect(r.customerOf).toEqual(['cus_A']);
     expect([...r.absorbed]).toEqual([['cus_B', 'cus_A']]);
     expect(r.merges).toHaveLength(1);
-    expect(r.merges[0]).toMatchObject({ survivorId: 'cus_A', mergedCustomerId: 'cus_B', matchedKind: 'email' });
+    expect(r.merges[0]).toMatchObject({
+      survivorId: 'cus_A',
+      mergedCustomerId: 'cus_B',
+      matchedKind: 'email',
+    });
     expect(r.newCustomers.size).toBe(0);
   });
 
@@ -58,31 +73,37 @@ describe('resolveIdentities', () => {
       fc.integer({ min: 0, max: 6 }).map((n) => email(`${n}@x`)),
     );
     fc.assert(
-      fc.property(fc.array(fc.array(keyArb, { minLength: 1, maxLength: 3 }), { maxLength: 20 }), (keyLists) => {
-        const records = keyLists.map((keys) => ({ keys }));
-        const r = resolveIdentities(records, new Map(), idGen());
-        const owner = new Map<string, string>();
-        records.forEach((rec, i) => {
-          for (const k of rec.keys) {
-            const ks = keyString(k);
-            const prev = owner.get(ks);
-            if (prev !== undefined) expect(r.customerOf[i]).toBe(prev);
-            owner.set(ks, r.customerOf[i]!);
-          }
-        });
-        // The partition into customers is the same whatever the order of the records.
-        const reversed = resolveIdentities([...records].reverse(), new Map(), idGen());
-        const groups = (ids: (string | undefined)[]) =>
-          new Set(
-            [...new Set(ids)].map((id) =>
-              JSON.stringify(
-                ids.flatMap((x, i) => (x === id ? [i] : [])).map((i) => JSON.stringify(records[i]!.keys)).sort(),
+      fc.property(
+        fc.array(fc.array(keyArb, { minLength: 1, maxLength: 3 }), { maxLength: 20 }),
+        (keyLists) => {
+          const records = keyLists.map((keys) => ({ keys }));
+          const r = resolveIdentities(records, new Map(), idGen());
+          const owner = new Map<string, string>();
+          records.forEach((rec, i) => {
+            for (const k of rec.keys) {
+              const ks = keyString(k);
+              const prev = owner.get(ks);
+              if (prev !== undefined) expect(r.customerOf[i]).toBe(prev);
+              owner.set(ks, r.customerOf[i]!);
+            }
+          });
+          // The partition into customers is the same whatever the order of the records.
+          const reversed = resolveIdentities([...records].reverse(), new Map(), idGen());
+          const groups = (ids: (string | undefined)[]) =>
+            new Set(
+              [...new Set(ids)].map((id) =>
+                JSON.stringify(
+                  ids
+                    .flatMap((x, i) => (x === id ? [i] : []))
+                    .map((i) => JSON.stringify(records[i]!.keys))
+                    .sort(),
+                ),
               ),
-            ),
-          );
-        const revIds = [...reversed.customerOf].reverse();
-        expect(groups(revIds)).toEqual(groups(r.customerOf));
-      }),
+            );
+          const revIds = [...reversed.customerOf].reverse();
+          expect(groups(revIds)).toEqual(groups(r.customerOf));
+        },
+      ),
     );
   });
 });

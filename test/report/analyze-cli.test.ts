@@ -34,7 +34,9 @@ describe('nurture analyze', () => {
     const fromFile = JSON.parse(file.out) as AnalysisReport;
 
     const storeDb = join(dir, 'orders-only.duckdb');
-    expect((await cli('import', 'shopify-orders', join(dir, 'files', 'orders.csv'), '--db', storeDb)).code).toBe(0);
+    expect(
+      (await cli('import', 'shopify-orders', join(dir, 'files', 'orders.csv'), '--db', storeDb)).code,
+    ).toBe(0);
     const stored = await cli('analyze', '--db', storeDb, '--as-of', '2026-10-31', '--json');
     expect(stored.code, stored.err).toBe(0);
     const fromStore = JSON.parse(stored.out) as AnalysisReport;
@@ -42,7 +44,14 @@ describe('nurture analyze', () => {
     expect(fromFile.kpis).toEqual(fromStore.kpis);
     expect(fromFile.kpis.orders).toBeGreaterThan(100);
     expect(fromFile.kpis.aov).toBeCloseTo(fromFile.kpis.revenue / fromFile.kpis.orders, 6);
-    for (const key of ['revenue', 'orders', 'customers', 'aov', 'repeatRate', 'returningRevenueShare'] as const)
+    for (const key of [
+      'revenue',
+      'orders',
+      'customers',
+      'aov',
+      'repeatRate',
+      'returningRevenueShare',
+    ] as const)
       expect(typeof fromFile.kpis[key]).toBe('number');
 
     const lines = readFileSync(csvOut, 'utf8').trim().split('\n');
@@ -55,7 +64,9 @@ describe('nurture analyze', () => {
     expect(lastDayBuyers.length).toBeGreaterThan(0);
     expect(lastDayBuyers.every((r) => recencyOf(r) === 0)).toBe(true);
     expect(rows.filter((r) => r[4]).every((r) => recencyOf(r) >= 0)).toBe(true);
-    expect(lines.length - 1).toBe(fromFile.lifecycle.groups.filter((g) => g.id !== 'referred').reduce((n, g) => n + g.customers, 0));
+    expect(lines.length - 1).toBe(
+      fromFile.lifecycle.groups.filter((g) => g.id !== 'referred').reduce((n, g) => n + g.customers, 0),
+    );
   });
 
   it('prints the KPI table, the groups with their actions and the best customers in Vietnamese and English', async () => {
@@ -76,43 +87,48 @@ describe('nurture analyze', () => {
     expect(r.err).toContain('--as-of');
   });
 
-  describe.skipIf(browserSkipped)(`HTML report in Chromium${browserSkipped ? ` — ${browserSkipped}` : ''}`, () => {
-    it('opens offline, renders every chart without console errors, and is saved as a screenshot', { timeout: 180_000 }, async () => {
-      const html = join(dir, 'report.html');
-      const r = await cli('analyze', '--db', db, '--as-of', '2026-10-31', '--html', html);
-      expect(r.code, r.err).toBe(0);
-      const source = readFileSync(html, 'utf8');
-      expect(source).not.toMatch(/<script[^>]+src=/);
-      expect(source).not.toMatch(/https?:\/\/(cdn|unpkg|jsdelivr)/);
+  describe.skipIf(browserSkipped)(
+    `HTML report in Chromium${browserSkipped ? ` — ${browserSkipped}` : ''}`,
+    () => {
+      it('opens offline, renders every chart without console errors, and is saved as a screenshot', {
+        timeout: 180_000,
+      }, async () => {
+        const html = join(dir, 'report.html');
+        const r = await cli('analyze', '--db', db, '--as-of', '2026-10-31', '--html', html);
+        expect(r.code, r.err).toBe(0);
+        const source = readFileSync(html, 'utf8');
+        expect(source).not.toMatch(/<script[^>]+src=/);
+        expect(source).not.toMatch(/https?:\/\/(cdn|unpkg|jsdelivr)/);
 
-      const browser = await launchChromium();
-      try {
-        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-        const problems: string[] = [];
-        page.on('console', (m) => {
-          if (m.type() === 'error') problems.push(m.text());
-        });
-        page.on('pageerror', (e) => problems.push(e.message));
-        // Offline: any network request is a defect of a self-contained report.
-        await page.route('**/*', (route) =>
-          route.request().url().startsWith('file:') ? route.continue() : route.abort(),
-        );
-        await page.goto(`file://${html}`);
-        const charts = await page.locator('.chart').count();
-        expect(charts).toBe(6);
-        await page.waitForFunction(
-          `[...document.querySelectorAll('.chart')].filter((el) => el.dataset.rendered === '1' && el.querySelector('canvas')).length === ${charts}`,
-          undefined,
-          { timeout: 90_000 },
-        );
-        expect(await page.locator('[data-kpi="revenue"] .v').textContent()).toMatch(/₫$/);
-        expect(problems).toEqual([]);
-        mkdirSync(ARTIFACTS, { recursive: true });
-        await page.screenshot({ path: join(ARTIFACTS, 'analyze-report.png'), fullPage: true });
-        writeFileSync(join(ARTIFACTS, 'analyze-report.html'), source);
-      } finally {
-        await browser.close();
-      }
-    });
-  });
+        const browser = await launchChromium();
+        try {
+          const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+          const problems: string[] = [];
+          page.on('console', (m) => {
+            if (m.type() === 'error') problems.push(m.text());
+          });
+          page.on('pageerror', (e) => problems.push(e.message));
+          // Offline: any network request is a defect of a self-contained report.
+          await page.route('**/*', (route) =>
+            route.request().url().startsWith('file:') ? route.continue() : route.abort(),
+          );
+          await page.goto(`file://${html}`);
+          const charts = await page.locator('.chart').count();
+          expect(charts).toBe(6);
+          await page.waitForFunction(
+            `[...document.querySelectorAll('.chart')].filter((el) => el.dataset.rendered === '1' && el.querySelector('canvas')).length === ${charts}`,
+            undefined,
+            { timeout: 90_000 },
+          );
+          expect(await page.locator('[data-kpi="revenue"] .v').textContent()).toMatch(/₫$/);
+          expect(problems).toEqual([]);
+          mkdirSync(ARTIFACTS, { recursive: true });
+          await page.screenshot({ path: join(ARTIFACTS, 'analyze-report.png'), fullPage: true });
+          writeFileSync(join(ARTIFACTS, 'analyze-report.html'), source);
+        } finally {
+          await browser.close();
+        }
+      });
+    },
+  );
 });

@@ -55,6 +55,29 @@ async function load(
   });
 }
 
+type Batch = { customers?: CustomerInput[]; orders?: OrderInput[]; events?: EventInput[] };
+
+/** Writes `batches` as the batches of one import (one session, one transaction). */
+async function importInBatches(store: Store, batches: readonly Batch[]) {
+  await store.ensureShop({ shopId: SHOP });
+  const now = new Date(store.ids.now());
+  return store.transaction(async (tx) => {
+    const session = await tx.beginImport(SHOP);
+    const results = [];
+    for (const b of batches)
+      results.push(
+        await tx.importBatch(
+          SHOP,
+          { customers: b.customers ?? [], orders: b.orders ?? [], events: b.events ?? [] },
+          'imp_batches',
+          now,
+          session,
+        ),
+      );
+    return results;
+  });
+}
+
 for (const engine of ENGINES) {
   describe.skipIf(engine.skipped)(
     `store conformance on ${engine.name}${engine.skipped ? ` — ${engine.skipped}` : ''}`,
@@ -308,6 +331,79 @@ for (const engine of ENGINES) {
         const events = (await store.snapshot(SHOP))['events']!;
         expect(events.filter((e) => e['customer_id'] === live[0])).toHaveLength(1);
         await store.close();
+      });
+
+      it('refuses an order named twice in one batch, and writes nothing', async () => {
+        const store = await open();
+        await expect(load(store, { orders: [order('D1'), order('D1', { total: '1' })] })).rejects.toThrow(
+          /order D1 \(shopify\) appears twice/,
+        );
+        await load(store, { orders: [order('D2')] });
+        // Into a shop that has orders, where the batch's keys are looked up, too.
+        await expect(load(store, { orders: [order('D2'), order('D2')] })).rejects.toThrow(/appears twice/);
+        expect((await store.listOrders(SHOP)).map((o) => o.externalId)).toEqual(['D2']);
+        expect((await store.snapshot(SHOP))['order_lines']).toHaveLength(1);
+        await store.close();
+      });
+
+      it('upserts an order repeated in a later batch of one import into an empty shop', async () => {
+        const store = await open();
+        const batches: Batch[] = [
+          { orders: [order('R1'), order('R2')] },
+          { orders: [order('R3')] },
+          {
+            orders: [
+              order('R1', {
+                total: '610000',
+                lines: [
+                  { sku: 'PAP-A4', title: 'Giấy A4 Double A', quantity: 2, price: '80000' },
+                  { sku: 'PRN-01', title: 'Máy in Canon LBP 2900', quantity: 1, price: '450000' },
+                ],
+              }),
+            ],
+          },
+        ];
+        const results = await importInBatches(store, batches);
+        expect(results.map((r) => r.orders)).toEqual([2, 1, 1]);
+        const orders = await store.listOrders(SHOP);
+        expect(orders.map((o) => [o.externalId, o.total, o.lines])).toEqual([
+          ['R1', 610000, 2],
+          ['R2', 530000, 1],
+          ['R3', 530000, 1],
+        ]);
+        expect((await store.snapshot(SHOP))['order_lines']).toHaveLength(4);
+        // The same file again changes nothing.
+        const before = await store.snapshot(SHOP);
+        await importInBatches(store, batches);
+        expect(await store.snapshot(SHOP)).toEqual(before);
+        await store.close();
+      });
+
+      it("fills a buyer's empty fields from later batches of one import as separate imports would", async () => {
+        const phone = '+84912000009';
+        const batches: Batch[] = [
+          { orders: [order('F1', { customer: { phone }, createdAt: new Date(T0 + 86_400_000) })] },
+          { orders: [order('F2', { customer: { phone, email: 'f@example.vn', city: 'Hà Nội' } })] },
+          // Nothing new: the buyer is written once more by neither path.
+          {
+            orders: [order('F3', { customer: { phone, city: 'Huế' }, createdAt: new Date(T0 + 3_600_000) })],
+          },
+          { orders: [order('F4', { customer: { phone, firstName: 'Lan' } })] },
+        ];
+        const inOne = await open();
+        await importInBatches(inOne, batches);
+        const separate = await open();
+        for (const b of batches) await load(separate, b);
+        const buyer = async (store: Store) => {
+          const c = await store.findCustomerByKey(SHOP, 'phone', phone);
+          return c && { ...c, customerId: undefined };
+        };
+        const got = await buyer(inOne);
+        expect(got).toMatchObject({ email: 'f@example.vn', city: 'Hà Nội', firstName: 'Lan' });
+        expect(got?.createdAt.getTime()).toBe(T0);
+        expect(got).toEqual(await buyer(separate));
+        await inOne.close();
+        await separate.close();
       });
 
       it('rolls a failed transaction back completely', async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll } from 'vitest';
-import { seededRandom, type IdSource } from '../../src/domain/ids.js';
+import { type IdSource, seededRandom } from '../../src/domain/ids.js';
 import { openStore, type Store } from '../../src/store/store.js';
 
 /** Set by CI (and by developers who want the PostgreSQL suites to run). */

@@ -43,7 +43,12 @@ export function registerAnalyzeCommand(program: Command, deps: CliDeps): void {
       };
       const run = (source: AnalysisSource) => runAnalysis(source, request);
       const outcome = file
-        ? await run({ kind: 'file', path: file, format: o.format, ...(o.mapping ? { mappingFile: o.mapping } : {}) })
+        ? await run({
+            kind: 'file',
+            path: file,
+            format: o.format,
+            ...(o.mapping ? { mappingFile: o.mapping } : {}),
+          })
         : await withStore(deps, o.db, (store) => run({ kind: 'store', store }));
       if (o.json) deps.out(`${JSON.stringify(outcome.report, null, 2)}\n`);
       else deps.out(renderTextReport(outcome.report, config.lang));

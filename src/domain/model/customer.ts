@@ -13,7 +13,10 @@ export const customerInputSchema = z.object({
   externalId: z.string().min(1).optional(),
   firstName: z.string().optional(),
   lastName: z.string().optional(),
-  phone: z.string().regex(/^\+\d{8,15}$/, 'E.164 phone').optional(),
+  phone: z
+    .string()
+    .regex(/^\+\d{8,15}$/, 'E.164 phone')
+    .optional(),
   email: z.email().optional(),
   city: z.string().optional(),
   province: z.string().optional(),

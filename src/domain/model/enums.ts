@@ -1,6 +1,16 @@
 import { z } from 'zod';
 
-export const SOURCES = ['shopify', 'haravan', 'shopee', 'lazada', 'tiktok', 'web', 'pos', 'manual', 'demo'] as const;
+export const SOURCES = [
+  'shopify',
+  'haravan',
+  'shopee',
+  'lazada',
+  'tiktok',
+  'web',
+  'pos',
+  'manual',
+  'demo',
+] as const;
 export const sourceSchema = z.enum(SOURCES);
 export type Source = z.infer<typeof sourceSchema>;
 

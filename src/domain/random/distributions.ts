@@ -29,7 +29,8 @@ export function sampleGamma(u: Uniform, shape: number, rate: number): number {
     } while (v <= 0);
     v = v * v * v;
     const w = u();
-    if (w < 1 - 0.0331 * x ** 4 || Math.log(w) < 0.5 * x * x + d * (1 - v + Math.log(v))) return (d * v) / rate;
+    if (w < 1 - 0.0331 * x ** 4 || Math.log(w) < 0.5 * x * x + d * (1 - v + Math.log(v)))
+      return (d * v) / rate;
   }
 }
 

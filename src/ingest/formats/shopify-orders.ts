@@ -128,14 +128,25 @@ export function shopifyOrderStatus(
  * Shopify has no status for a failed cash-on-delivery: the shop cancels the order after the
  * parcel comes back unpaid, and often tags it. Both signs are read.
  */
-const FAILED_DELIVERY_TAGS = new Set(['failed_delivery', 'failed delivery', 'giao thất bại', 'giao that bai', 'boom hàng']);
+const FAILED_DELIVERY_TAGS = new Set([
+  'failed_delivery',
+  'failed delivery',
+  'giao thất bại',
+  'giao that bai',
+  'boom hàng',
+]);
 
 function isFailedDeliveryTagged(tags: readonly string[]): boolean {
   return tags.some((t) => FAILED_DELIVERY_TAGS.has(t.toLowerCase()));
 }
 
 function isUnpaid(financial: FinancialStatus): boolean {
-  return financial === 'pending' || financial === 'authorized' || financial === 'unpaid' || financial === 'partially_paid';
+  return (
+    financial === 'pending' ||
+    financial === 'authorized' ||
+    financial === 'unpaid' ||
+    financial === 'partially_paid'
+  );
 }
 
 /** Column indexes, computed once from the header (-1: absent). */

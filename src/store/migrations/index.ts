@@ -4,6 +4,7 @@ import { analyticsSchema } from './002-analytics.js';
 import { predictionsSchema } from './003-predictions.js';
 import { segmentsSchema } from './004-segments.js';
 import { analyticsDuckDbKeys } from './005-analytics-duckdb-keys.js';
+import { importDuckDbKeys } from './006-import-duckdb-keys.js';
 import { segmentsDuckDbLookups } from './007-segments-duckdb-lookups.js';
 import { orderLineCategories } from './008-order-line-categories.js';
 
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   predictionsSchema,
   segmentsSchema,
   analyticsDuckDbKeys,
+  importDuckDbKeys,
   segmentsDuckDbLookups,
   orderLineCategories,
 ];
