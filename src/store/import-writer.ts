@@ -201,7 +201,7 @@ export async function writeImportBatch(
   await absorbCustomers(db, shopId, resolution.absorbed, ctx.now);
   await writeMerges(db, shopId, resolution.merges, identityRecords.length, batch, ctx);
   await writeTags(db, shopId, batch.customers, customerOf);
-  await writeOrders(db, shopId, batch.orders, (i) => customerOf(nc + i), ctx);
+  const previousOwners = await writeOrders(db, shopId, batch.orders, (i) => customerOf(nc + i), ctx);
   const events = await writeEvents(db, shopId, batch.events, eventCustomer);
 
   const referrals = batch.customers.flatMap((c, i) =>
@@ -213,15 +213,20 @@ export async function writeImportBatch(
     orders: batch.orders.length,
     events,
     referrals,
-    customerIds: touchedCustomers(resolution.customerOf, resolution.absorbed),
+    customerIds: touchedCustomers(resolution.customerOf, resolution.absorbed, previousOwners),
   };
 }
 
+/**
+ * The customers whose stats the batch may have changed: those its records resolved to, both sides
+ * of each merge, and the previous owners of re-imported orders that now belong to someone else.
+ */
 function touchedCustomers(
   customerOf: readonly (string | undefined)[],
   absorbed: ReadonlyMap<string, string>,
+  previousOwners: readonly string[],
 ): string[] {
-  const ids = new Set<string>();
+  const ids = new Set<string>(previousOwners);
   for (const id of customerOf) if (id !== undefined) ids.add(id);
   for (const [loser, survivor] of absorbed) ids.add(loser).add(survivor);
   return [...ids];
@@ -696,26 +701,29 @@ const ORDER_VALUES: readonly (readonly [string, string])[] = [
 const ORDER_FIELDS = ORDER_VALUES.map(([f]) => f);
 const ORDER_SELECT = ORDER_VALUES.map(([f, e]) => `${e} AS ${f}`).join(', ');
 
+/** Writes the batch's orders and lines; returns the previous owners of orders that changed hands. */
 async function writeOrders(
   db: SqlEngine,
   shopId: string,
   orders: OrderColumns,
   customerOf: (i: number) => string,
   ctx: ImportContext,
-): Promise<void> {
+): Promise<string[]> {
   const n = orders.length;
-  if (n === 0) return;
+  if (n === 0) return [];
   refuseRepeatedOrders(orders);
   const existing = await existingOrderIds(db, shopId, orders, ctx.session);
   const orderIds: string[] = [];
   const customerIds: string[] = [];
   const known: boolean[] = [];
+  const previousOwners: string[] = [];
   for (let i = 0; i < n; i++) {
-    const id =
+    const stored =
       existing.size > 0 ? existing.get(orderKey(orders.source[i]!, orders.externalId[i]!)) : undefined;
-    orderIds.push(id ?? ctx.newOrderId());
+    orderIds.push(stored?.orderId ?? ctx.newOrderId());
     customerIds.push(customerOf(i));
-    known.push(id !== undefined);
+    known.push(stored !== undefined);
+    if (stored !== undefined && stored.customerId !== customerOf(i)) previousOwners.push(stored.customerId);
   }
   // Column arrays go to staging as they are: no row objects.
   await stage(db, STAGE_ORDERS, [
@@ -775,6 +783,7 @@ async function writeOrders(
     );
   }
   await writeProducts(db, shopId, orders, ctx.session);
+  return previousOwners;
 }
 
 /**
@@ -839,7 +848,7 @@ async function existingOrderIds(
   shopId: string,
   orders: OrderColumns,
   session: ImportSession,
-): Promise<Map<string, string>> {
+): Promise<Map<string, { orderId: string; customerId: string }>> {
   const ask: number[] = [];
   for (let i = 0; i < orders.length; i++) {
     const hash = orderKeyHash(orders.source[i]!, orders.externalId[i]!);
@@ -848,12 +857,14 @@ async function existingOrderIds(
   }
   if (ask.length === 0) return new Map();
   await stage(db, STAGE_KEYS, [ask.map((i) => orders.source[i]!), ask.map((i) => orders.externalId[i]!)]);
-  const rows = await db.all<{ source: string; external_id: string; order_id: string }>(
-    `SELECT o.source, o.external_id, o.order_id FROM orders o
+  const rows = await db.all<{ source: string; external_id: string; order_id: string; customer_id: string }>(
+    `SELECT o.source, o.external_id, o.order_id, o.customer_id FROM orders o
      JOIN stage_keys k ON o.source = k.kind AND o.external_id = k.value WHERE o.shop_id = $1`,
     [shopId],
   );
-  return new Map(rows.map((r) => [orderKey(r.source, r.external_id), r.order_id]));
+  return new Map(
+    rows.map((r) => [orderKey(r.source, r.external_id), { orderId: r.order_id, customerId: r.customer_id }]),
+  );
 }
 
 /**

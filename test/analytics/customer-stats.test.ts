@@ -235,6 +235,22 @@ for (const engine of ENGINES) {
       await store.close();
     });
 
+    it('moves the stats of an order re-imported under another customer', async () => {
+      const store = await open();
+      await importBatches(store, [
+        { orders: [order({ id: 'X1', phone: A, at: vn('2026-01-10'), total: 300_000, categories: ['ao'] })] },
+      ]);
+      // The same order (same source and id) now names another buyer: A's stats must drop it.
+      const touched = await importBatches(store, [
+        { orders: [order({ id: 'X1', phone: B, at: vn('2026-01-10'), total: 300_000, categories: ['ao'] })] },
+      ]);
+      expect(touched).toContain(await idOf(store, A));
+      expect(await statsOf(store, A)).toMatchObject({ orders: 0, revenue: 0, category_count: 0 });
+      expect(await statsOf(store, B)).toMatchObject({ orders: 1, revenue: 300_000, categories: 'ao' });
+      expect(await refreshCustomerStats(store.engine, SHOP)).toMatchObject({ changed: 0 });
+      await store.close();
+    });
+
     it('marks referred customers', async () => {
       const store = await open();
       await importBatches(store, [
