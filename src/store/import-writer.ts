@@ -14,6 +14,7 @@ import {
   STAGE_ABSORBED,
   STAGE_CUSTOMERS,
   STAGE_EVENTS,
+  STAGE_FEEDBACK,
   STAGE_IDENTITIES,
   STAGE_KEYS,
   STAGE_LINES,
@@ -997,6 +998,8 @@ async function writeFeedbackFromEvents(
   events: readonly EventInput[],
   customerOf: (i: number) => string | null,
 ): Promise<void> {
+  const cols = columns(STAGE_FEEDBACK);
+  const seen = new Set<string>();
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     const customerId = customerOf(i);
@@ -1004,19 +1007,25 @@ async function writeFeedbackFromEvents(
     const kind = e.properties['kind'];
     const score = e.properties['score'];
     if (kind !== 'nps' && kind !== 'rating' && kind !== 'survey') continue;
-    const { eventId } = eventIdentity(e);
-    await db.run(
-      `INSERT INTO feedback (shop_id, feedback_id, customer_id, kind, score, answers, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (shop_id, feedback_id) DO NOTHING`,
-      [
-        shopId,
-        `fb_${eventId.slice(4)}`,
-        customerId,
-        kind,
-        typeof score === 'number' ? score : null,
-        JSON.stringify(e.properties['answers'] ?? {}),
-        e.timestamp,
-      ],
-    );
+    const feedbackId = `fb_${eventIdentity(e).eventId.slice(4)}`;
+    if (seen.has(feedbackId)) continue; // the same answer twice in a batch is one answer
+    seen.add(feedbackId);
+    push(cols, [
+      feedbackId,
+      customerId,
+      kind,
+      typeof score === 'number' ? score : null,
+      JSON.stringify(e.properties['answers'] ?? {}),
+      e.timestamp.getTime(),
+    ]);
   }
+  if (seen.size === 0) return;
+  // One statement per batch: a statement per answer cost 1.3 s of a 42k-event demo import.
+  await stage(db, STAGE_FEEDBACK, cols);
+  await db.run(
+    `INSERT INTO feedback (shop_id, feedback_id, customer_id, kind, score, answers, created_at)
+     SELECT $1, feedback_id, customer_id, kind, score, answers, to_timestamp(created_ms / 1000.0)
+     FROM stage_feedback ON CONFLICT (shop_id, feedback_id) DO NOTHING`,
+    [shopId],
+  );
 }

@@ -108,6 +108,16 @@ export const STAGE_EVENTS = t(
   ['properties', 'text'],
 );
 
+export const STAGE_FEEDBACK = t(
+  'stage_feedback',
+  ['feedback_id', 'text'],
+  ['customer_id', 'text'],
+  ['kind', 'text'],
+  ['score', 'integer'],
+  ['answers', 'text'],
+  ['created_ms', 'double'],
+);
+
 export const STAGE_REFERRALS = t(
   'stage_referrals',
   ['customer_id', 'text'],

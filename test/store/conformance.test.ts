@@ -283,6 +283,27 @@ for (const engine of ENGINES) {
         await store.close();
       });
 
+      it('writes each survey answer of a batch once, however often the batch repeats it', async () => {
+        const store = await open();
+        await load(store, { customers: [customer({ externalId: 'C9', email: 'thu@example.vn' })] });
+        const answer = (score: number, day: string) =>
+          event({
+            email: 'thu@example.vn',
+            event: 'Survey Answered',
+            timestamp: new Date(`${day}T09:00:00Z`),
+            properties: { kind: 'rating', score },
+          });
+        await load(store, {
+          events: [answer(4, '2026-03-01'), answer(4, '2026-03-01'), answer(5, '2026-03-02')],
+        });
+        await load(store, { events: [answer(5, '2026-03-02')] });
+        const snap = await store.snapshot(SHOP);
+        expect(snap['events']).toHaveLength(2);
+        const scores = snap['feedback']!.map((f) => Number(f['score'])).sort();
+        expect(scores).toEqual([4, 5]);
+        await store.close();
+      });
+
       it('resolves referrals to the referrer, also when the referrer comes later in the file', async () => {
         const store = await open();
         await load(store, {
