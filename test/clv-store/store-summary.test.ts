@@ -9,10 +9,10 @@ import {
   type TimeUnit,
   validationReport,
 } from '../../src/domain/clv/index.js';
+import { fixedOffsetSeconds } from '../../src/domain/time.js';
 import {
   buildSummaryTable,
   calibrationHoldoutFromStore,
-  fixedOffsetSeconds,
   orderDaySql,
   readSummaryCustomerIds,
   summarizeStore,

@@ -109,6 +109,8 @@ interface CategoryParts {
  */
 function joinedCategories(validOrders: string, dialect: Dialect): CategoryParts {
   const sql = dialectSql(dialect);
+  // The valid orders are written out again rather than shared with `agg` as a CTE: a CTE used
+  // twice is materialised (9M rows at 10M orders) where two scans of the columns are cheaper.
   return {
     aggregates: '',
     ctes: `,
@@ -163,8 +165,9 @@ function categoryPivot(categories: readonly string[]): CategoryParts {
     ctes: '',
     join: '',
     count: `(${count})`,
-    // concat_ws skips NULLs; a customer without any category gets NULL, as in the general form.
-    list: `CASE WHEN (${count}) > 0 THEN concat_ws(${sqlString(CATEGORY_SEPARATOR)}, ${names}) END`,
+    // concat_ws skips NULLs, so '' means no category (the pivot never has an empty one): NULL, as in
+    // the general form.
+    list: `NULLIF(concat_ws(${sqlString(CATEGORY_SEPARATOR)}, ${names}), '')`,
     lastNewAt,
   };
 }
@@ -194,6 +197,30 @@ export async function pivotCategories(
   const categories = rows.map((r) => r.category);
   const usable = categories.every((c) => c !== '' && !c.includes(CATEGORY_SEPARATOR));
   return categories.length <= MAX_PIVOT_CATEGORIES && usable ? categories : undefined;
+}
+
+/**
+ * The stats SELECT for the shop's orders as they are now: the fastest form the data allow (the
+ * category pivot when the orders in scope have few categories, epoch days when the zone kept one
+ * offset). `$1` is the shop id.
+ */
+export async function currentStatsSelectSql(
+  engine: SqlEngine,
+  shopId: string,
+  timeZone: string,
+  rule: ValidOrderRule,
+  scope: { idsTable?: string; pivot?: boolean } = {},
+): Promise<string> {
+  const categories =
+    scope.pivot === false ? undefined : await pivotCategories(engine, shopId, scope.idsTable);
+  return customerStatsSelectSql({
+    dialect: engine.dialect,
+    timeZone,
+    rule,
+    fixedOffset: await ordersFixedOffset(engine, shopId, timeZone),
+    ...(scope.idsTable ? { idsTable: scope.idsTable } : {}),
+    ...(categories ? { categories } : {}),
+  });
 }
 
 const STAGE_TABLE = 'analytics_stats_stage';
@@ -249,14 +276,9 @@ export async function refreshCustomerStats(
   return engine.transaction(async (tx) => {
     if (mode === 'full') await tuneForBulk(tx);
     const idsTable = ids === undefined ? undefined : await stageCustomerIds(tx, ids);
-    const categories = options.pivot === false ? undefined : await pivotCategories(tx, shopId, idsTable);
-    const select = customerStatsSelectSql({
-      dialect: tx.dialect,
-      timeZone,
-      rule,
-      fixedOffset: await ordersFixedOffset(tx, shopId, timeZone),
+    const select = await currentStatsSelectSql(tx, shopId, timeZone, rule, {
       ...(idsTable ? { idsTable } : {}),
-      ...(categories ? { categories } : {}),
+      pivot: options.pivot !== false,
     });
     await stageStats(tx, shopId, select);
     const { customers, changed } = await countChanges(tx);

@@ -1,8 +1,8 @@
 import type { AnalyticsConfig } from '../../domain/analytics/config.js';
 import type { Thresholds } from '../../domain/analytics/types.js';
 import type { SqlEngine } from '../engine.js';
-import { ordersFixedOffset, prepareStatsTable, SCORE_COLUMNS, STAT_COLUMNS, shopTimeZone } from './common.js';
-import { customerStatsSelectSql, pivotCategories } from './customer-stats.js';
+import { prepareStatsTable, SCORE_COLUMNS, STAT_COLUMNS, shopTimeZone } from './common.js';
+import { currentStatsSelectSql } from './customer-stats.js';
 import { tuneForBulk } from './dialect.js';
 import { fitShopThresholds, scoreParams, scoresSelectSql } from './scores.js';
 
@@ -35,14 +35,7 @@ export async function recomputeShop(
   return engine.transaction(async (tx) => {
     await tuneForBulk(tx);
     const clock = stopwatch();
-    const categories = await pivotCategories(tx, shopId);
-    const stats = customerStatsSelectSql({
-      dialect: tx.dialect,
-      timeZone,
-      rule: config.validOrders,
-      fixedOffset: await ordersFixedOffset(tx, shopId, timeZone),
-      ...(categories ? { categories } : {}),
-    });
+    const stats = await currentStatsSelectSql(tx, shopId, timeZone, config.validOrders);
     await prepareStatsTable(tx, STAGE);
     const statColumns = STAT_COLUMNS.join(', ');
     await tx.run(`INSERT INTO ${STAGE} (${statColumns}) SELECT ${statColumns} FROM (${stats}) n`, [shopId]);

@@ -34,11 +34,8 @@ import type {
   TransactionLog,
 } from '../../domain/clv/index.js';
 import { periodDays, periodOf, UNIT_DAYS } from '../../domain/clv/summary.js';
-import { ordersFixedOffset } from '../analytics/common.js';
-
-export { fixedOffsetSeconds } from '../../domain/time.js';
-
 import { NurtureError } from '../../errors.js';
+import { ordersFixedOffset } from '../analytics/common.js';
 import type { Dialect, SqlEngine } from '../engine.js';
 import { readNumberColumns } from './columns.js';
 
