@@ -3,6 +3,9 @@ import {
   type DuckDBConnection,
   DuckDBDateValue,
   DuckDBInstance,
+  type DuckDBMaterializedResult,
+  type DuckDBPreparedStatement,
+  DuckDBResultReader,
   DuckDBTimestampTZValue,
   DuckDBTypeId,
   type DuckDBValue,
@@ -18,6 +21,7 @@ export class DuckDbEngine implements SqlEngine {
   private queue: Promise<unknown> = Promise.resolve();
   private inTransaction = false;
   private readonly stageFiles = new StageFiles();
+  private readonly statements = new PreparedCache();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -43,7 +47,8 @@ export class DuckDbEngine implements SqlEngine {
 
   all<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     return this.serial(async () => {
-      const reader = await this.conn.runAndReadAll(sql, params.map(toDuckValue));
+      const reader = new DuckDBResultReader(await this.execute(sql, params));
+      await reader.readAll();
       const dateCols = reader
         .columnTypes()
         .map((t, i) => (t.typeId === DuckDBTypeId.DATE ? reader.columnNames()[i] : undefined))
@@ -54,8 +59,24 @@ export class DuckDbEngine implements SqlEngine {
 
   run(sql: string, params: readonly SqlValue[] = []): Promise<void> {
     return this.serial(async () => {
-      await this.conn.run(sql, params.length ? params.map(toDuckValue) : undefined);
+      await this.execute(sql, params);
     });
+  }
+
+  /**
+   * Runs one statement. With parameters, the statement is prepared once per connection and kept
+   * (see PreparedCache): DuckDB's parse and plan cost more than a keyed lookup itself (measured on
+   * 1M customers: 4–5 ms per lookup prepared each time, 1.2 ms reused), and the per-customer
+   * paths run the same few statements again and again.
+   */
+  private async execute(sql: string, params: readonly SqlValue[]): Promise<DuckDBMaterializedResult> {
+    if (params.length === 0) return this.conn.run(sql);
+    const values = params.map(toDuckValue);
+    const prepared = await this.statements.get(this.conn, sql);
+    if (!prepared) return this.conn.run(sql, values);
+    prepared.clearBindings();
+    prepared.bind(values);
+    return prepared.run();
   }
 
   load(table: string, columns: readonly LoadColumn[], data: LoadData): Promise<void> {
@@ -128,9 +149,49 @@ export class DuckDbEngine implements SqlEngine {
 
   async close(): Promise<void> {
     await this.queue;
+    this.statements.clear();
     this.conn.closeSync();
     this.instance.closeSync();
     this.stageFiles.close();
+  }
+}
+
+/**
+ * Prepared statements of one connection by SQL text, least recently used evicted. DuckDB rebinds a
+ * kept statement by itself when a table it reads was altered or re-created (temporary tables are).
+ * Text that cannot be prepared alone (several statements) runs the plain way.
+ */
+class PreparedCache {
+  private readonly byText = new Map<string, DuckDBPreparedStatement>();
+
+  constructor(private readonly capacity = 256) {}
+
+  async get(conn: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement | null> {
+    const hit = this.byText.get(sql);
+    if (hit !== undefined) {
+      this.byText.delete(sql);
+      this.byText.set(sql, hit);
+      return hit;
+    }
+    let prepared: DuckDBPreparedStatement;
+    try {
+      prepared = await conn.prepare(sql);
+    } catch {
+      // Several statements in one text, or an error that the plain path reports in its own words.
+      return null;
+    }
+    this.byText.set(sql, prepared);
+    if (this.byText.size > this.capacity) {
+      const [oldest, statement] = this.byText.entries().next().value as [string, DuckDBPreparedStatement];
+      statement.destroySync();
+      this.byText.delete(oldest);
+    }
+    return prepared;
+  }
+
+  clear(): void {
+    for (const statement of this.byText.values()) statement.destroySync();
+    this.byText.clear();
   }
 }
 
