@@ -334,10 +334,12 @@ async function refreshInMemory(
     for (const s of segments) if (matches(s.resolved, c)) wanted.add(pairKey(s.segmentId, c.customerId));
   const current = await currentMembers(tx, shopId, segments, scope);
   const entries = [...wanted].filter((k) => !current.has(k)).map(splitKey);
-  const exits = [...current].filter((k) => !wanted.has(k)).map(splitKey);
+  const exits = [...current]
+    .filter(([k]) => !wanted.has(k))
+    .map(([k, enteredAt]) => ({ key: splitKey(k), enteredAt }));
   await writeExits(tx, shopId, exits, asOf);
   await writeEntries(tx, shopId, entries, asOf);
-  return { entered: countBySegment(entries), exited: countBySegment(exits) };
+  return { entered: countBySegment(entries), exited: countBySegment(exits.map((e) => e.key)) };
 }
 
 const SEP = '\u0000';
@@ -350,25 +352,28 @@ function countBySegment(pairs: readonly [string, string][]): Map<string, number>
   return out;
 }
 
+/** The scope's current stays in the given segments, by pair key, with their entry instants. */
 async function currentMembers(
   tx: SqlEngine,
   shopId: string,
   segments: readonly PreparedSegment[],
   scope: IdScope,
-): Promise<Set<string>> {
+): Promise<Map<string, Date>> {
   const params: SqlValue[] = [shopId];
   const members = shopRowsSql(tx.dialect, 'segment_members', '*', 'customer_id', scope, params);
   const wanted = new Set(segments.map((s) => s.segmentId));
-  const rows = await tx.all<{ segment_id: string; customer_id: string }>(
-    `SELECT segment_id, customer_id FROM ${members} m`,
+  const rows = await tx.all<{ segment_id: string; customer_id: string; entered_at: Date }>(
+    `SELECT segment_id, customer_id, entered_at FROM ${members} m`,
     params,
   );
-  return new Set(
-    rows.filter((r) => wanted.has(r.segment_id)).map((r) => pairKey(r.segment_id, r.customer_id)),
+  return new Map(
+    rows
+      .filter((r) => wanted.has(r.segment_id))
+      .map((r) => [pairKey(r.segment_id, r.customer_id), r.entered_at]),
   );
 }
 
-/** Rows per multi-row INSERT (4 parameters each). */
+/** Rows per multi-row INSERT (4 or 5 parameters each). */
 const INSERT_CHUNK = 500;
 
 async function writeEntries(tx: SqlEngine, shopId: string, pairs: readonly [string, string][], asOf: Date) {
@@ -386,28 +391,40 @@ async function writeEntries(tx: SqlEngine, shopId: string, pairs: readonly [stri
   }
 }
 
+/** A stay that ends: its (segment, customer) and when it began. */
+interface Exit {
+  key: [string, string];
+  enteredAt: Date;
+}
+
 /**
- * Moves stays to the history, closed at `asOf`: one INSERT and one DELETE per chunk of pairs,
- * whatever the segments. Both find the chunk's customers by customer id alone (indexed, see
- * `shopRowsSql`) and keep the exact stays with a semi-join on a VALUES list of keys, which DuckDB
- * does not turn into a scan filter and PostgreSQL answers from segment_members_key.
+ * Moves stays to the history, closed at `asOf` (never before their entry): one INSERT of the
+ * stays as read (a VALUES list, no second read of segment_members) and one DELETE per chunk.
+ * The DELETE finds the chunk's customers by customer id alone (indexed, see `shopRowsSql`) and
+ * keeps the exact stays with a semi-join on a VALUES list of keys, which DuckDB does not turn into
+ * a scan filter and PostgreSQL answers from segment_members_key.
  */
-async function writeExits(tx: SqlEngine, shopId: string, pairs: readonly [string, string][], asOf: Date) {
-  for (let start = 0; start < pairs.length; start += INSERT_CHUNK) {
-    const chunk = pairs.slice(start, start + INSERT_CHUNK);
-    const customers: IdScope = { kind: 'inline', ids: [...new Set(chunk.map(([, c]) => c))] };
-    const moveParams: SqlValue[] = [shopId, asOf];
-    const members = shopRowsSql(tx.dialect, 'segment_members', '*', 'customer_id', customers, moveParams);
+async function writeExits(tx: SqlEngine, shopId: string, exits: readonly Exit[], asOf: Date) {
+  for (let start = 0; start < exits.length; start += INSERT_CHUNK) {
+    const chunk = exits.slice(start, start + INSERT_CHUNK);
+    const moveParams: SqlValue[] = [shopId];
+    const rows = chunk.map(({ key: [segmentId, customerId], enteredAt }) => {
+      const exitedAt = enteredAt.getTime() > asOf.getTime() ? enteredAt : asOf;
+      moveParams.push(segmentId, customerId, enteredAt, exitedAt);
+      const n = moveParams.length;
+      return `($1, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+    });
     await tx.run(
       `INSERT INTO segment_membership_history (shop_id, segment_id, customer_id, entered_at, exited_at)
-       SELECT m.shop_id, m.segment_id, m.customer_id, m.entered_at, GREATEST($2, m.entered_at)
-       FROM ${members} m WHERE ${isStay(chunk, 'm', moveParams)}`,
+       VALUES ${rows.join(', ')}`,
       moveParams,
     );
+    const pairs = chunk.map((e) => e.key);
+    const customers: IdScope = { kind: 'inline', ids: [...new Set(pairs.map(([, c]) => c))] };
     const deleteParams: SqlValue[] = [shopId];
     const inChunk = scopeSql(customers, 'customer_id', deleteParams);
     await tx.run(
-      `DELETE FROM segment_members WHERE TRUE${inChunk} AND ${isStay(chunk, 'segment_members', deleteParams)}`,
+      `DELETE FROM segment_members WHERE TRUE${inChunk} AND ${isStay(pairs, 'segment_members', deleteParams)}`,
       deleteParams,
     );
   }
