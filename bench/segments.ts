@@ -1,8 +1,9 @@
 /**
- * `npm run bench -- segments [--customers N] [--runs K] [--fresh] [--pg [URL]]`: the segment engine
+ * `npm run bench -- segments [--customers N] [--runs K] [--fresh] [--pg [URL]] [--pg-schema NAME]`: the segment engine
  * on a DuckDB shop of N customers (default 1,000,000; kept in bench-data/ for later runs) with 1.5
  * orders, 3 order lines and 3 events per customer, stats and scores computed by the analytics.
- * With --pg (URL or NURTURE_TEST_PG_URL) the same shop is copied into PostgreSQL and measured too.
+ * With --pg (URL or NURTURE_TEST_PG_URL) the same shop is copied into PostgreSQL and measured too
+ * (into a kept schema with --pg-schema, reused by the next run).
  *
  * Measured (median of K runs after a warm-up):
  * - counting a five-condition query (one products_purchased, one relative date), against the
@@ -41,6 +42,7 @@ interface Options {
   runs: number;
   fresh: boolean;
   pgUrl: string | undefined;
+  pgSchema: string | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -62,7 +64,10 @@ function parseArgs(argv: readonly string[]): Options {
         ? next
         : process.env['NURTURE_TEST_PG_URL'];
   if (pgFlag >= 0 && pgUrl === undefined) throw new Error('--pg needs a URL or NURTURE_TEST_PG_URL');
-  return { customers, runs, fresh: argv.includes('--fresh'), pgUrl };
+  const pgSchema = value('--pg-schema');
+  if (pgSchema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(pgSchema))
+    throw new Error('--pg-schema takes a lowercase schema name');
+  return { customers, runs, fresh: argv.includes('--fresh'), pgUrl, pgSchema };
 }
 
 const log = (text: string) => process.stderr.write(`${text}\n`);
@@ -253,18 +258,30 @@ async function measureAll(store: Store, o: Options): Promise<Figures> {
   return { count, segments: ids.length, refresh, perCustomer20, perCustomerAll };
 }
 
-/** The same shop in a fresh PostgreSQL schema, measured the same way, then dropped. */
+/**
+ * The same shop in PostgreSQL, measured the same way: copied into a fresh schema that is dropped
+ * afterwards, or with --pg-schema NAME into that schema, which is kept and reused by later runs
+ * (the copy takes minutes).
+ */
 async function measurePostgres(duck: Store, o: Options, url: string): Promise<Figures> {
-  const schema = `bench_segments_${process.pid}`;
+  const schema = o.pgSchema ?? `bench_segments_${process.pid}`;
   const store = await openStore({ db: url, pgSchema: schema });
   try {
-    const copy = await timed(() => copyShopToPostgres(duck.engine, store.engine, SEGMENTS_SHOP));
-    log(`copied ${copy.value} rows to PostgreSQL in ${fmt(copy.seconds, 1)} s`);
+    await removeBenchOrders(store); // left by a run that was cut short
+    const [copied] = await store.engine.all<{ n: number }>('SELECT COUNT(*) AS n FROM customer_stats');
+    if (o.pgSchema !== undefined && Number(copied?.n) === o.customers)
+      log(`reusing the shop in schema ${schema}`);
+    else {
+      if (Number(copied?.n) > 0) throw new Error(`schema ${schema} holds another shop; drop it first`);
+      const copy = await timed(() => copyShopToPostgres(duck.engine, store.engine, SEGMENTS_SHOP));
+      log(`copied ${copy.value} rows to PostgreSQL in ${fmt(copy.seconds, 1)} s`);
+    }
     log('PostgreSQL:');
     return await measureAll(store, o);
   } finally {
     const { PostgresEngine } = await import('../src/store/postgres-engine.js');
-    if (store.engine instanceof PostgresEngine) await store.engine.dropSchema(schema);
+    if (o.pgSchema === undefined && store.engine instanceof PostgresEngine)
+      await store.engine.dropSchema(schema);
     await store.close();
   }
 }

@@ -15,6 +15,7 @@ import {
   SqlParams,
 } from '../../domain/segments/index.js';
 import { assertNever, NurtureError } from '../../errors.js';
+import { tuneForBulk } from '../analytics/dialect.js';
 import type { SqlEngine, SqlValue } from '../engine.js';
 import { prepareStage, type StagingTable } from '../staging.js';
 import { loadSegmentCustomers } from './records.js';
@@ -111,6 +112,7 @@ export async function refreshMembership(
   const empty = { mode, strategy, segments: 0, entered: 0, exited: 0, bySegment: [], skipped: [] } as const;
   if (ids !== undefined && ids.length === 0) return { ...empty, bySegment: [], skipped: [] };
   return engine.transaction(async (tx) => {
+    if (strategy === 'sql') await tuneForBulk(tx);
     const { prepared, skipped } = await prepareSegments(tx, shopId, options);
     if (prepared.length === 0) return { ...empty, bySegment: [], skipped };
     const scope = await makeScope(tx, ids);
