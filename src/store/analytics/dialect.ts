@@ -1,3 +1,4 @@
+import { sqlString } from '../../domain/analytics/sql.js';
 import type { Dialect, SqlEngine } from '../engine.js';
 
 /** SQL fragments whose best form differs between the engines. */
@@ -57,4 +58,28 @@ function centsSql(value: string): string {
  */
 export async function tuneForBulk(engine: SqlEngine): Promise<void> {
   if (engine.dialect === 'postgres') await engine.run("SET LOCAL work_mem = '256MB'");
+}
+
+/**
+ * Runs `fn` with DuckDB's hash joins built on the side the SQL puts on the right (the build side
+ * optimizer off), then restores the setting; PostgreSQL runs `fn` as is. For statements that read
+ * a table written earlier in the same transaction: DuckDB estimates such a table at 0 rows, so the
+ * optimizer builds every hash join with it on it, rows and all — in the full recompute, the 1M
+ * staged rows with their 16 columns under the 100k referral counts (and under the event
+ * streaks, even with no events). The SQL such a statement runs must put the smaller input of
+ * each join on the right.
+ */
+export async function withJoinsAsWritten<T>(engine: SqlEngine, fn: () => Promise<T>): Promise<T> {
+  if (engine.dialect !== 'duckdb') return fn();
+  const [row] = await engine.all<{ value: string | null }>(
+    "SELECT current_setting('disabled_optimizers') AS value",
+  );
+  const before = row?.value ?? '';
+  const disabled = [...before.split(',').filter((o) => o.trim() !== ''), 'build_side_probe_side'];
+  await engine.run(`SET disabled_optimizers = ${sqlString(disabled.join(','))}`);
+  try {
+    return await fn();
+  } finally {
+    await engine.run(`SET disabled_optimizers = ${sqlString(before)}`);
+  }
 }

@@ -55,8 +55,8 @@ export function scoresSelectSql(o: ScoreSqlOptions): string {
   const recency = (alias: string) => `GREATEST(0, ${asOfDay} - ${alias}.last_order_date)`;
   return `WITH refs AS (
       SELECT COALESCE(p.merged_into, p.customer_id) AS customer_id, COUNT(*) AS n
-      FROM customers c JOIN customers p ON p.shop_id = c.shop_id AND p.customer_id = c.referred_by
-      WHERE c.shop_id = $1 AND c.merged_into IS NULL AND c.created_at <= $2
+      FROM customers p JOIN customers c ON c.shop_id = p.shop_id AND c.referred_by = p.customer_id
+      WHERE p.shop_id = $1 AND c.shop_id = $1 AND c.merged_into IS NULL AND c.created_at <= $2
       GROUP BY COALESCE(p.merged_into, p.customer_id)
     ),
     ev AS (
@@ -73,7 +73,10 @@ export function scoresSelectSql(o: ScoreSqlOptions): string {
           SUM(CASE WHEN ev.name = 'Message Sent' AND ev.occurred_at <= $3 THEN 1 ELSE 0 END)) AS n
       FROM ev
       LEFT JOIN last_positive lp ON lp.customer_id = ev.customer_id
-      LEFT JOIN ${rel} s ON s.shop_id = $1 AND s.customer_id = ev.customer_id
+      LEFT JOIN (
+        SELECT customer_id, last_order_at FROM ${rel}
+        WHERE shop_id = $1 AND customer_id IN (SELECT customer_id FROM ev)
+      ) s ON s.customer_id = ev.customer_id
       WHERE ev.name IN ('Message Sent', 'Message Declined')
         AND (lp.at IS NULL OR ev.occurred_at > lp.at)
         AND (s.last_order_at IS NULL OR ev.occurred_at > s.last_order_at)
