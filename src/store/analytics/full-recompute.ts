@@ -43,7 +43,7 @@ export async function recomputeShop(
     const thresholds = await fitShopThresholds(tx, shopId, config, STAGE);
     const fitSeconds = clock();
     const scored = scoresSelectSql({
-      source: { relation: STAGE },
+      source: { relation: STAGE, copy: true },
       timeZone,
       asOf,
       config,

@@ -22,6 +22,12 @@ import { tuneForBulk } from './dialect.js';
 export interface ScoreSource {
   /** A table with customer_stats' columns. */
   relation: string;
+  /**
+   * Read the relation once into a CTE that the rest reads (materialised by both engines, as it
+   * is read three times). For a table written in the same transaction: DuckDB reads such rows in
+   * one thread, a CTE in all of them.
+   */
+  copy?: boolean;
 }
 
 interface ScoreSqlOptions {
@@ -51,9 +57,15 @@ export function scoresSelectSql(o: ScoreSqlOptions): string {
   const positives = messages.positiveEvents.map(sqlString).join(', ');
   const asOfDay = sqlDate(localDay(o.asOf, o.timeZone));
   const buyers = '(base.orders > 0)';
-  const rel = o.source.relation;
+  const rel = o.source.copy ? 'staged' : o.source.relation;
+  const staged = o.source.copy
+    ? `staged AS (
+      SELECT ${STAT_COLUMNS.join(', ')} FROM ${o.source.relation} WHERE shop_id = $1
+    ),
+    `
+    : '';
   const recency = (alias: string) => `GREATEST(0, ${asOfDay} - ${alias}.last_order_date)`;
-  return `WITH refs AS (
+  return `WITH ${staged}refs AS (
       SELECT COALESCE(p.merged_into, p.customer_id) AS customer_id, COUNT(*) AS n
       FROM customers p JOIN customers c ON c.shop_id = p.shop_id AND c.referred_by = p.customer_id
       WHERE p.shop_id = $1 AND c.shop_id = $1 AND c.merged_into IS NULL AND c.created_at <= $2
