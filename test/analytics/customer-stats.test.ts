@@ -164,6 +164,27 @@ for (const engine of ENGINES) {
       await store.close();
     });
 
+    it('takes the largest of the orders at the first instant as the first order, in both forms', async () => {
+      const store = await open();
+      const F = '+84900000006';
+      const at = vn('2026-01-07');
+      await importBatches(store, [
+        {
+          orders: [
+            // Placed together: not an up-sell, whatever the order ids or import order.
+            order({ id: 'F1', phone: F, at, total: 100_000, categories: ['ao'] }),
+            order({ id: 'F2', phone: F, at, total: 250_000, categories: ['ao'] }),
+            order({ id: 'F3', phone: F, at: vn('2026-02-07'), total: 200_000, categories: ['ao'] }),
+          ],
+        },
+      ]);
+      const expected = { orders: 3, first_order_value: 250_000, max_order_value: 250_000, upsold: false };
+      expect(await statsOf(store, F)).toMatchObject(expected);
+      await refreshCustomerStats(store.engine, SHOP, { pivot: false, strategy: 'replace' });
+      expect(await statsOf(store, F)).toMatchObject(expected);
+      await store.close();
+    });
+
     it('updates only the customers an import touched, and a full refresh agrees', async () => {
       const store = await open();
       await importBatches(store, [FIXTURE]);

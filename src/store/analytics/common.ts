@@ -70,12 +70,14 @@ export const SCORE_COLUMNS = [
 ] as const;
 
 /**
- * Creates (once per connection) and empties a temporary table shaped like customer_stats.
- * Temporary tables live on one connection, so callers run inside `engine.transaction`.
+ * Creates (once per connection) and empties a temporary table with the stats columns of
+ * customer_stats (STAT_COLUMNS, not the scores). Temporary tables live on one connection, so
+ * callers run inside `engine.transaction`. Only the stats columns: DuckDB's append costs per
+ * column, NULL or not (at 1M rows, 1.7 CPU s into all 27 columns, 0.9 into 7 of them).
  */
 export async function prepareStatsTable(engine: SqlEngine, name: string): Promise<void> {
   await engine.run(
-    `CREATE TEMPORARY TABLE IF NOT EXISTS ${name} AS SELECT * FROM customer_stats WHERE 1 = 0`,
+    `CREATE TEMPORARY TABLE IF NOT EXISTS ${name} AS SELECT ${STAT_COLUMNS.join(', ')} FROM customer_stats WHERE 1 = 0`,
   );
   await engine.run(`DELETE FROM ${name}`);
 }

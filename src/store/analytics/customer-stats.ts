@@ -62,7 +62,7 @@ export function customerStatsSelectSql(o: StatsQueryOptions): string {
   return `WITH agg AS (
       SELECT o.customer_id, COUNT(*) AS orders, SUM(${value}) AS revenue,
         MIN(o.created_at) AS first_order_at, MAX(o.created_at) AS last_order_at, MAX(${value}) AS max_order_value,
-        ${sql.firstByTime(value, 'o.created_at', 'o.order_id')} AS first_order_value${categories.aggregates}
+        ${sql.firstByTime(value, 'o.created_at')} AS first_order_value${categories.aggregates}
       FROM orders o
       WHERE ${validOrders}
       GROUP BY o.customer_id

@@ -3,7 +3,7 @@ import type { Thresholds } from '../../domain/analytics/types.js';
 import type { SqlEngine } from '../engine.js';
 import { prepareStatsTable, SCORE_COLUMNS, STAT_COLUMNS, shopTimeZone } from './common.js';
 import { currentStatsSelectSql } from './customer-stats.js';
-import { tuneForBulk } from './dialect.js';
+import { tuneForBulk, withJoinsAsWritten } from './dialect.js';
 import { fitShopThresholds, scoreParams, scoresSelectSql } from './scores.js';
 
 /*
@@ -43,7 +43,7 @@ export async function recomputeShop(
     const thresholds = await fitShopThresholds(tx, shopId, config, STAGE);
     const fitSeconds = clock();
     const scored = scoresSelectSql({
-      source: { relation: STAGE },
+      source: { relation: STAGE, copy: true },
       timeZone,
       asOf,
       config,
@@ -53,9 +53,11 @@ export async function recomputeShop(
     const scoreColumns = SCORE_COLUMNS.filter((c) => c !== 'computed_as_of');
     const columns = [...STAT_COLUMNS, ...scoreColumns].join(', ');
     await tx.run('DELETE FROM customer_stats WHERE shop_id = $1', [shopId]);
-    await tx.run(
-      `INSERT INTO customer_stats (${columns}, computed_as_of) SELECT ${columns}, $2 FROM (${scored}) s`,
-      scoreParams(shopId, asOf, config),
+    await withJoinsAsWritten(tx, () =>
+      tx.run(
+        `INSERT INTO customer_stats (${columns}, computed_as_of) SELECT ${columns}, $2 FROM (${scored}) s`,
+        scoreParams(shopId, asOf, config),
+      ),
     );
     const writeSeconds = clock();
     const [row] = await tx.all<{ n: number }>(`SELECT COUNT(*) AS n FROM ${STAGE}`);

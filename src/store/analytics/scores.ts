@@ -22,6 +22,12 @@ import { tuneForBulk } from './dialect.js';
 export interface ScoreSource {
   /** A table with customer_stats' columns. */
   relation: string;
+  /**
+   * Read the relation once into a CTE that the rest reads (materialised by both engines, as it
+   * is read three times). For a table written in the same transaction: DuckDB reads such rows in
+   * one thread, a CTE in all of them.
+   */
+  copy?: boolean;
 }
 
 interface ScoreSqlOptions {
@@ -40,17 +46,29 @@ export function scoreParams(shopId: string, asOf: Date, config: AnalyticsConfig)
   return [shopId, asOf, ignoredBefore];
 }
 
-/** The SELECT that scores and classifies every customer of a stats relation. */
+/**
+ * The SELECT that scores and classifies every customer of a stats relation. Each CTE over a
+ * million rows is used once, so that neither engine materialises it: the quintiles' counts read
+ * the buyers' three values (a narrow CTE), and the customers' rows flow from the relation through
+ * the joins to the output (a `base` read five times was materialised: a copy of every row).
+ */
 export function scoresSelectSql(o: ScoreSqlOptions): string {
   const { rfm, messages, lifecycle, valueGroups } = o.config;
   const positives = messages.positiveEvents.map(sqlString).join(', ');
   const asOfDay = sqlDate(localDay(o.asOf, o.timeZone));
   const buyers = '(base.orders > 0)';
-  const rel = o.source.relation;
-  return `WITH refs AS (
+  const rel = o.source.copy ? 'staged' : o.source.relation;
+  const staged = o.source.copy
+    ? `staged AS (
+      SELECT ${STAT_COLUMNS.join(', ')} FROM ${o.source.relation} WHERE shop_id = $1
+    ),
+    `
+    : '';
+  const recency = (alias: string) => `GREATEST(0, ${asOfDay} - ${alias}.last_order_date)`;
+  return `WITH ${staged}refs AS (
       SELECT COALESCE(p.merged_into, p.customer_id) AS customer_id, COUNT(*) AS n
-      FROM customers c JOIN customers p ON p.shop_id = c.shop_id AND p.customer_id = c.referred_by
-      WHERE c.shop_id = $1 AND c.merged_into IS NULL AND c.created_at <= $2
+      FROM customers p JOIN customers c ON c.shop_id = p.shop_id AND c.referred_by = p.customer_id
+      WHERE p.shop_id = $1 AND c.shop_id = $1 AND c.merged_into IS NULL AND c.created_at <= $2
       GROUP BY COALESCE(p.merged_into, p.customer_id)
     ),
     ev AS (
@@ -67,27 +85,34 @@ export function scoresSelectSql(o: ScoreSqlOptions): string {
           SUM(CASE WHEN ev.name = 'Message Sent' AND ev.occurred_at <= $3 THEN 1 ELSE 0 END)) AS n
       FROM ev
       LEFT JOIN last_positive lp ON lp.customer_id = ev.customer_id
-      LEFT JOIN ${rel} s ON s.shop_id = $1 AND s.customer_id = ev.customer_id
+      LEFT JOIN (
+        SELECT customer_id, last_order_at FROM ${rel}
+        WHERE shop_id = $1 AND customer_id IN (SELECT customer_id FROM ev)
+      ) s ON s.customer_id = ev.customer_id
       WHERE ev.name IN ('Message Sent', 'Message Declined')
         AND (lp.at IS NULL OR ev.occurred_at > lp.at)
         AND (s.last_order_at IS NULL OR ev.occurred_at > s.last_order_at)
       GROUP BY ev.customer_id
     ),
+    buyer_values AS (
+      SELECT ${recency('s')} AS recency_days, s.orders, s.revenue
+      FROM ${rel} s WHERE s.shop_id = $1 AND s.orders > 0
+    ),
+    buyers AS (
+      SELECT COUNT(*) AS n FROM buyer_values
+    ),
+    r_worse AS (${worseCountsSql('recency_days', 'lower', 'buyer_values', 'TRUE')}),
+    f_worse AS (${worseCountsSql('orders', 'higher', 'buyer_values', 'TRUE')}),
+    m_worse AS (${worseCountsSql('revenue', 'higher', 'buyer_values', 'TRUE')}),
     base AS (
       SELECT ${STAT_COLUMNS.map((c) => `s.${c}`).join(', ')},
-        CASE WHEN s.orders > 0 THEN GREATEST(0, ${asOfDay} - s.last_order_date) END AS recency_days,
+        CASE WHEN s.orders > 0 THEN ${recency('s')} END AS recency_days,
         COALESCE(rf.n, 0) AS referrals, COALESCE(st.n, 0) AS decline_streak
       FROM ${rel} s
       LEFT JOIN refs rf ON rf.customer_id = s.customer_id
       LEFT JOIN streaks st ON st.customer_id = s.customer_id
       WHERE s.shop_id = $1
     ),
-    buyers AS (
-      SELECT COUNT(*) AS n FROM base WHERE ${buyers}
-    ),
-    r_worse AS (${worseCountsSql('recency_days', 'lower', 'base', buyers)}),
-    f_worse AS (${worseCountsSql('orders', 'higher', 'base', buyers)}),
-    m_worse AS (${worseCountsSql('revenue', 'higher', 'base', buyers)}),
     scored AS (
       SELECT base.*,
         CASE WHEN ${buyers} THEN ${scoreFromWorseSql('rw.worse', 'b.n')} END AS r,

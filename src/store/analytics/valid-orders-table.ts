@@ -8,7 +8,9 @@ import type { SqlEngine } from '../engine.js';
  * temporary table the period metrics read. The window functions and the time-zone conversion run
  * once per report instead of once per metric.
  *
- * seq: 1 for the customer's first valid order (by created_at, then order id), 2 for the next…
+ * seq: 1 for the customer's first valid order, 2 for the next… in time order; orders at one instant
+ * by value, largest first (so the first order is the one customer_stats.first_order_value is of),
+ * then by order id.
  * day / prev_day: the shop-calendar day of the order and of the customer's previous valid order.
  */
 export const VALID_ORDERS_TABLE = 'analytics_valid_orders';
@@ -26,7 +28,7 @@ export async function prepareValidOrders(
       discount DECIMAL(18,2), coupon_code VARCHAR, seq BIGINT, day DATE, prev_day DATE)`,
   );
   await engine.run(`DELETE FROM ${VALID_ORDERS_TABLE}`);
-  const window = 'OVER (PARTITION BY customer_id ORDER BY created_at, order_id)';
+  const window = 'OVER (PARTITION BY customer_id ORDER BY created_at, value DESC, order_id)';
   await engine.run(
     `INSERT INTO ${VALID_ORDERS_TABLE}
      SELECT customer_id, order_id, created_at, value, discount, coupon_code,
