@@ -308,10 +308,14 @@ async function countChanges(tx: SqlEngine): Promise<Changes> {
   return changes;
 }
 
-/** Moves the staged exits from the current members to the history, closed at `asOf`. */
+/**
+ * Moves the staged exits from the current members to the history, closed at `asOf`. The stays are
+ * found with a row-value `IN`, which both engines run as one hash semi-join; DuckDB plans the
+ * equivalent correlated `EXISTS` as a delim join that first groups every current stay (5.4M at
+ * 1M customers: 2.3 s for 5,000 exits, against 0.11 s).
+ */
 async function moveStagedExits(tx: SqlEngine, shopId: string, asOf: Date): Promise<void> {
-  const isExit = `EXISTS (SELECT 1 FROM ${CHANGES.name} x WHERE NOT x.entered
-    AND x.segment_id = segment_members.segment_id AND x.customer_id = segment_members.customer_id)`;
+  const isExit = `(segment_id, customer_id) IN (SELECT x.segment_id, x.customer_id FROM ${CHANGES.name} x WHERE NOT x.entered)`;
   await tx.run(
     `INSERT INTO segment_membership_history (shop_id, segment_id, customer_id, entered_at, exited_at)
      SELECT shop_id, segment_id, customer_id, entered_at, GREATEST($2, entered_at) FROM segment_members
@@ -432,7 +436,12 @@ async function writeExits(tx: SqlEngine, shopId: string, exits: readonly Exit[],
   }
 }
 
-/** `EXISTS (…)`: the row of `alias` is the stay of one of `pairs` in the shop `$1`. */
+/**
+ * `EXISTS (…)`: the row of `alias` is the stay of one of `pairs` in the shop `$1`. For the few
+ * customers of a per-customer refresh DuckDB keeps the index lookup by customer id under it (a
+ * row-value `IN` over the VALUES list measured 20 ms against 4–6 ms); the full refresh's exits use
+ * the `IN` form (`moveStagedExits`).
+ */
 function isStay(pairs: readonly [string, string][], alias: string, params: SqlValue[]): string {
   const keys = pairs.map(([segmentId, customerId]) => {
     params.push(segmentId, customerId);
