@@ -2,6 +2,7 @@ import { type AnalyticsConfig, DEFAULT_ANALYTICS_CONFIG } from '../../domain/ana
 import { localDaySql, sqlInteger, sqlString } from '../../domain/analytics/sql.js';
 import { orderValueSql, type ValidOrderRule, validOrderSql } from '../../domain/analytics/valid-orders.js';
 import { compareUtf8 } from '../../domain/order-columns.js';
+import { tuneForBulk } from '../bulk.js';
 import type { Dialect, SqlEngine } from '../engine.js';
 import {
   CATEGORY_SEPARATOR,
@@ -11,7 +12,7 @@ import {
   shopTimeZone,
   stageCustomerIds,
 } from './common.js';
-import { dialectSql, tuneForBulk } from './dialect.js';
+import { dialectSql } from './dialect.js';
 
 /*
  * Per-customer stats from the customer's own valid orders (see docs/analytics.md):

@@ -51,16 +51,6 @@ function centsSql(value: string): string {
 }
 
 /**
- * Session settings for a bulk recompute, for the rest of the current transaction only. PostgreSQL's
- * default work_mem (4 MB) makes it sort and hash a million customers on disk, in batches; the
- * recompute's few big aggregates and joins get 256 MB each instead (SET LOCAL ends with the
- * transaction). DuckDB sizes its operators from its memory limit and needs nothing.
- */
-export async function tuneForBulk(engine: SqlEngine): Promise<void> {
-  if (engine.dialect === 'postgres') await engine.run("SET LOCAL work_mem = '256MB'");
-}
-
-/**
  * Runs `fn` with DuckDB's hash joins built on the side the SQL puts on the right (the build side
  * optimizer off), then restores the setting; PostgreSQL runs `fn` as is. For statements that read
  * a table written earlier in the same transaction: DuckDB estimates such a table at 0 rows, so the

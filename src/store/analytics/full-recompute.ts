@@ -1,9 +1,10 @@
 import type { AnalyticsConfig } from '../../domain/analytics/config.js';
 import type { Thresholds } from '../../domain/analytics/types.js';
+import { tuneForBulk } from '../bulk.js';
 import type { SqlEngine } from '../engine.js';
 import { prepareStatsTable, SCORE_COLUMNS, STAT_COLUMNS, shopTimeZone } from './common.js';
 import { currentStatsSelectSql } from './customer-stats.js';
-import { tuneForBulk, withJoinsAsWritten } from './dialect.js';
+import { withJoinsAsWritten } from './dialect.js';
 import { fitShopThresholds, scoreParams, scoresSelectSql } from './scores.js';
 
 /*

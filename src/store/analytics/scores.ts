@@ -7,9 +7,9 @@ import { sqlDate, sqlString } from '../../domain/analytics/sql.js';
 import { fitSampleSql, fitThresholds } from '../../domain/analytics/thresholds.js';
 import type { Thresholds } from '../../domain/analytics/types.js';
 import { valueGroupCaseSql } from '../../domain/analytics/value-groups.js';
+import { tuneForBulk } from '../bulk.js';
 import type { SqlEngine } from '../engine.js';
 import { STAT_COLUMNS, shopTimeZone } from './common.js';
-import { tuneForBulk } from './dialect.js';
 
 /**
  * Population-wide scores for an as-of date, all in one set-based statement: recency, referrals

@@ -15,7 +15,7 @@ import {
   SqlParams,
 } from '../../domain/segments/index.js';
 import { assertNever, NurtureError } from '../../errors.js';
-import { tuneForBulk } from '../analytics/dialect.js';
+import { tuneForBulk } from '../bulk.js';
 import type { SqlEngine, SqlValue } from '../engine.js';
 import { prepareStage, type StagingTable } from '../staging.js';
 import { loadSegmentCustomers } from './records.js';

@@ -20,7 +20,7 @@ import {
 import { didYouMean } from '../../domain/segments/suggest.js';
 import { NurtureError } from '../../errors.js';
 import { shopTimeZone } from '../analytics/common.js';
-import { tuneForBulk } from '../analytics/dialect.js';
+import { tuneForBulk } from '../bulk.js';
 import type { Row, SqlEngine, SqlValue } from '../engine.js';
 import type { Store } from '../store.js';
 import { type RefreshMembershipResult, refreshMembership } from './membership.js';
