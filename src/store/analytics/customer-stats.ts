@@ -4,6 +4,7 @@ import { orderValueSql, type ValidOrderRule, validOrderSql } from '../../domain/
 import { compareUtf8 } from '../../domain/order-columns.js';
 import { tuneForBulk } from '../bulk.js';
 import type { Dialect, SqlEngine } from '../engine.js';
+import { lookupHashInsert } from '../lookup-hash.js';
 import {
   CATEGORY_SEPARATOR,
   ordersFixedOffset,
@@ -330,8 +331,9 @@ async function updateRows(engine: SqlEngine, shopId: string, idsTable: string | 
     [shopId],
   );
   const cols = STAT_COLUMNS.join(', ');
+  const hash = lookupHashInsert(engine.dialect, 's.customer_id');
   await engine.run(
-    `INSERT INTO customer_stats (${cols}) SELECT ${cols} FROM ${STAGE_TABLE} s
+    `INSERT INTO customer_stats (${cols}${hash.column}) SELECT ${cols}${hash.value} FROM ${STAGE_TABLE} s
      WHERE s.changed AND NOT EXISTS (SELECT 1 FROM customer_stats t WHERE t.shop_id = $1 AND t.customer_id = s.customer_id)`,
     [shopId],
   );
@@ -346,7 +348,10 @@ async function updateRows(engine: SqlEngine, shopId: string, idsTable: string | 
 async function replaceRows(engine: SqlEngine, shopId: string, idsTable: string | undefined): Promise<void> {
   await engine.run(`DELETE FROM customer_stats WHERE shop_id = $1${scopeOf(idsTable)}`, [shopId]);
   const all = ALL_COLUMNS.join(', ');
-  await engine.run(`INSERT INTO customer_stats (${all}) SELECT ${all} FROM ${STAGE_TABLE}`);
+  const hash = lookupHashInsert(engine.dialect, 's.customer_id');
+  await engine.run(
+    `INSERT INTO customer_stats (${all}${hash.column}) SELECT ${all}${hash.value} FROM ${STAGE_TABLE} s`,
+  );
 }
 
 function scopeOf(idsTable: string | undefined): string {

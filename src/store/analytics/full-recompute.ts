@@ -2,6 +2,7 @@ import type { AnalyticsConfig } from '../../domain/analytics/config.js';
 import type { Thresholds } from '../../domain/analytics/types.js';
 import { tuneForBulk } from '../bulk.js';
 import type { SqlEngine } from '../engine.js';
+import { lookupHashInsert } from '../lookup-hash.js';
 import { prepareStatsTable, SCORE_COLUMNS, STAT_COLUMNS, shopTimeZone } from './common.js';
 import { currentStatsSelectSql } from './customer-stats.js';
 import { withJoinsAsWritten } from './dialect.js';
@@ -53,10 +54,12 @@ export async function recomputeShop(
     });
     const scoreColumns = SCORE_COLUMNS.filter((c) => c !== 'computed_as_of');
     const columns = [...STAT_COLUMNS, ...scoreColumns].join(', ');
+    const hash = lookupHashInsert(tx.dialect, 's.customer_id');
     await tx.run('DELETE FROM customer_stats WHERE shop_id = $1', [shopId]);
     await withJoinsAsWritten(tx, () =>
       tx.run(
-        `INSERT INTO customer_stats (${columns}, computed_as_of) SELECT ${columns}, $2 FROM (${scored}) s`,
+        `INSERT INTO customer_stats (${columns}, computed_as_of${hash.column})
+         SELECT ${columns}, $2${hash.value} FROM (${scored}) s`,
         scoreParams(shopId, asOf, config),
       ),
     );

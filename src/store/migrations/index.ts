@@ -7,6 +7,7 @@ import { analyticsDuckDbKeys } from './005-analytics-duckdb-keys.js';
 import { importDuckDbKeys } from './006-import-duckdb-keys.js';
 import { segmentsDuckDbLookups } from './007-segments-duckdb-lookups.js';
 import { orderLineCategories } from './008-order-line-categories.js';
+import { customerStatsLookupHash } from './009-customer-stats-lookup-hash.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   importDuckDbKeys,
   segmentsDuckDbLookups,
   orderLineCategories,
+  customerStatsLookupHash,
 ];
 
 /** Applies the migrations this database has not seen yet, each in its own transaction. */

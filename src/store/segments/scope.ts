@@ -1,5 +1,6 @@
 import { assertNever } from '../../errors.js';
 import type { Dialect, SqlEngine, SqlValue } from '../engine.js';
+import { HASHED_LOOKUP_TABLES, lookupHashFilter } from '../lookup-hash.js';
 import { prepareStage, type StagingTable } from '../staging.js';
 
 /**
@@ -63,7 +64,9 @@ export function scopeSql(scope: IdScope, column: string, params: SqlValue[]): st
  * uses an ART index only when the key's condition is the scan's one filter: a second filter on
  * shop_id turns the lookup into a full scan. So the shop condition sits outside an `OFFSET 0`
  * fence, which DuckDB does not push filters through (PostgreSQL neither, which is why it is not
- * used there: its index would then be useless). Both forms return the same rows.
+ * used there: its index would then be useless). Tables without an index on DuckDB but with a
+ * lookup hash (customer_stats, see store/lookup-hash.ts) are scanned on the hash inside the fence
+ * and compared on the key outside. All forms return the same rows.
  */
 export function shopRowsSql(
   dialect: Dialect,
@@ -75,6 +78,14 @@ export function shopRowsSql(
 ): string {
   if (scope.kind !== 'inline' || dialect === 'postgres')
     return `(SELECT ${columns} FROM ${table} WHERE shop_id = $1${scopeSql(scope, key, params)})`;
+  if (key === 'customer_id' && HASHED_LOOKUP_TABLES.has(table) && scope.ids.length > 0) {
+    // No index here: the scan filters on the 64-bit hashes alone, and the ids are compared on the
+    // rows it finds.
+    const idsIn = scopeSql(scope, `fenced.${key}`, params);
+    const refs = scope.ids.map((_, i) => `$${params.length - scope.ids.length + i + 1}`);
+    const inner = `SELECT ${columns} FROM ${table} WHERE TRUE${lookupHashFilter(refs)} OFFSET 0`;
+    return `(SELECT * FROM (${inner}) fenced WHERE fenced.shop_id = $1${idsIn})`;
+  }
   const inner = `SELECT ${columns} FROM ${table} WHERE TRUE${scopeSql(scope, key, params)} OFFSET 0`;
   return `(SELECT * FROM (${inner}) fenced WHERE fenced.shop_id = $1)`;
 }
