@@ -18,8 +18,8 @@ import { assertNever, NurtureError } from '../../errors.js';
 import { tuneForBulk } from '../bulk.js';
 import type { SqlEngine, SqlValue } from '../engine.js';
 import { prepareStage, type StagingTable } from '../staging.js';
-import { loadSegmentCustomers } from './records.js';
-import { type IdScope, INLINE_IDS, makeScope, scopeSql, shopRowsSql } from './scope.js';
+import { loadRefreshInputs } from './records.js';
+import { type IdScope, INLINE_IDS, makeScope, scopeSql } from './scope.js';
 
 /**
  * Segment membership and its history. A customer's stay in a segment is a row of
@@ -111,7 +111,11 @@ export async function refreshMembership(
   const strategy = chooseStrategy(options.strategy ?? 'auto', ids);
   const empty = { mode, strategy, segments: 0, entered: 0, exited: 0, bySegment: [], skipped: [] } as const;
   if (ids !== undefined && ids.length === 0) return { ...empty, bySegment: [], skipped: [] };
-  return engine.transaction(async (tx) => {
+  // PostgreSQL runs the per-customer refresh without a transaction of its own: its reads need
+  // none and its writes are one statement per chunk of changes (see `writeChangesPostgres`), which
+  // saves the BEGIN and COMMIT round trips.
+  const inOwnTransaction = strategy === 'sql' || engine.dialect === 'duckdb';
+  const refresh = async (tx: SqlEngine): Promise<RefreshMembershipResult> => {
     if (strategy === 'sql') await tuneForBulk(tx);
     const { prepared, skipped } = await prepareSegments(tx, shopId, options);
     if (prepared.length === 0) return { ...empty, bySegment: [], skipped };
@@ -141,7 +145,8 @@ export async function refreshMembership(
       bySegment,
       skipped,
     };
-  });
+  };
+  return inOwnTransaction ? engine.transaction(refresh) : refresh(engine);
 }
 
 function chooseStrategy(
@@ -173,9 +178,11 @@ export async function prepareSegments(
   const rows = await engine.all<{ timezone: string; segment_id: string | null; name: string; query: string }>(
     `SELECT s.timezone, g.segment_id, g.name, g.query FROM shops s
      LEFT JOIN segments g ON g.shop_id = s.shop_id${filter}
-     WHERE s.shop_id = $1 ORDER BY g.segment_id`,
+     WHERE s.shop_id = $1`,
     params,
   );
+  // Sorted here: DuckDB's sort costs milliseconds even for a few rows (this runs after every import).
+  rows.sort((a, b) => ((a.segment_id ?? '') < (b.segment_id ?? '') ? -1 : 1));
   const first = rows[0];
   if (!first) throw new NurtureError('not_found', `no shop '${shopId}' in this database`);
   const timeZone = assertTimeZone(first.timezone);
@@ -325,7 +332,7 @@ async function moveStagedExits(tx: SqlEngine, shopId: string, asOf: Date): Promi
   await tx.run(`DELETE FROM segment_members WHERE shop_id = $1 AND ${isExit}`, [shopId]);
 }
 
-/** The per-customer refresh: load the customers, evaluate every segment in memory, diff. */
+/** The per-customer refresh: load the customers and their stays, evaluate every segment in memory, diff. */
 async function refreshInMemory(
   tx: SqlEngine,
   shopId: string,
@@ -334,17 +341,25 @@ async function refreshInMemory(
   asOf: Date,
 ): Promise<Changes> {
   const needs = mergeNeeds(segments.map((s) => needsOf(s.query.condition)));
-  const customers = await loadSegmentCustomers(tx, shopId, scope, needs);
+  const { customers, stays } = await loadRefreshInputs(tx, shopId, scope, needs);
   const wanted = new Set<string>();
   for (const c of customers)
     for (const s of segments) if (matches(s.resolved, c)) wanted.add(pairKey(s.segmentId, c.customerId));
-  const current = await currentMembers(tx, shopId, segments, scope);
+  const refreshed = new Set(segments.map((s) => s.segmentId));
+  const current = new Map(
+    stays
+      .filter((s) => refreshed.has(s.segmentId))
+      .map((s) => [pairKey(s.segmentId, s.customerId), s.enteredAt]),
+  );
   const entries = [...wanted].filter((k) => !current.has(k)).map(splitKey);
   const exits = [...current]
     .filter(([k]) => !wanted.has(k))
     .map(([k, enteredAt]) => ({ key: splitKey(k), enteredAt }));
-  await writeExits(tx, shopId, exits, asOf);
-  await writeEntries(tx, shopId, entries, asOf);
+  if (tx.dialect === 'postgres') await writeChangesPostgres(tx, shopId, exits, entries, asOf);
+  else {
+    await writeExits(tx, shopId, exits, asOf);
+    await writeEntries(tx, shopId, entries, asOf);
+  }
   return { entered: countBySegment(entries), exited: countBySegment(exits.map((e) => e.key)) };
 }
 
@@ -356,27 +371,6 @@ function countBySegment(pairs: readonly [string, string][]): Map<string, number>
   const out = new Map<string, number>();
   for (const [s] of pairs) out.set(s, (out.get(s) ?? 0) + 1);
   return out;
-}
-
-/** The scope's current stays in the given segments, by pair key, with their entry instants. */
-async function currentMembers(
-  tx: SqlEngine,
-  shopId: string,
-  segments: readonly PreparedSegment[],
-  scope: IdScope,
-): Promise<Map<string, Date>> {
-  const params: SqlValue[] = [shopId];
-  const members = shopRowsSql(tx.dialect, 'segment_members', '*', 'customer_id', scope, params);
-  const wanted = new Set(segments.map((s) => s.segmentId));
-  const rows = await tx.all<{ segment_id: string; customer_id: string; entered_at: Date }>(
-    `SELECT segment_id, customer_id, entered_at FROM ${members} m`,
-    params,
-  );
-  return new Map(
-    rows
-      .filter((r) => wanted.has(r.segment_id))
-      .map((r) => [pairKey(r.segment_id, r.customer_id), r.entered_at]),
-  );
 }
 
 /** Rows per multi-row INSERT (4 or 5 parameters each). */
@@ -395,6 +389,59 @@ async function writeEntries(tx: SqlEngine, shopId: string, pairs: readonly [stri
       params,
     );
   }
+}
+
+/**
+ * PostgreSQL: the exits and entries of a per-customer refresh as one statement per chunk, which is
+ * atomic by itself, so that the refresh needs no transaction of its own (several chunks get one).
+ * The exits are deleted with RETURNING and moved to the history closed at `asOf` (never before
+ * their entry), and entries that a concurrent refresh added first are skipped, not an error.
+ */
+async function writeChangesPostgres(
+  engine: SqlEngine,
+  shopId: string,
+  exits: readonly Exit[],
+  entries: readonly [string, string][],
+  asOf: Date,
+): Promise<void> {
+  const changes = [
+    ...exits.map((e) => ({ exit: true, key: e.key })),
+    ...entries.map((key) => ({ exit: false, key })),
+  ];
+  if (changes.length === 0) return;
+  const write = async (tx: SqlEngine) => {
+    for (let start = 0; start < changes.length; start += INSERT_CHUNK) {
+      const chunk = changes.slice(start, start + INSERT_CHUNK);
+      const params: SqlValue[] = [shopId, asOf];
+      const values = (exit: boolean) =>
+        chunk
+          .filter((c) => c.exit === exit)
+          .map(({ key: [segmentId, customerId] }) => {
+            params.push(segmentId, customerId);
+            return `($${params.length - 1}, $${params.length})`;
+          });
+      await tx.run(changesStatement(values(true), values(false)), params);
+    }
+  };
+  await (changes.length > INSERT_CHUNK ? engine.transaction(write) : write(engine));
+}
+
+/** The statement of `writeChangesPostgres` for VALUES rows of (segment, customer) pairs. */
+function changesStatement(exits: readonly string[], entries: readonly string[]): string {
+  const insertEntries = `INSERT INTO segment_members (shop_id, segment_id, customer_id, entered_at)
+    SELECT CAST($1 AS VARCHAR), x.segment_id, x.customer_id, CAST($2 AS TIMESTAMPTZ) FROM (VALUES ${entries.join(', ')}) x(segment_id, customer_id)
+    ON CONFLICT (shop_id, segment_id, customer_id) DO NOTHING`;
+  if (exits.length === 0) return insertEntries;
+  const moveExits = `WITH gone AS (
+      DELETE FROM segment_members m USING (VALUES ${exits.join(', ')}) x(segment_id, customer_id)
+      WHERE m.shop_id = $1 AND m.segment_id = x.segment_id AND m.customer_id = x.customer_id
+      RETURNING m.segment_id, m.customer_id, m.entered_at
+    )`;
+  const history = `INSERT INTO segment_membership_history (shop_id, segment_id, customer_id, entered_at, exited_at)
+    SELECT $1, segment_id, customer_id, entered_at, GREATEST($2, entered_at) FROM gone`;
+  return entries.length === 0
+    ? `${moveExits}\n${history}`
+    : `${moveExits}, moved AS (${history})\n${insertEntries}`;
 }
 
 /** A stay that ends: its (segment, customer) and when it began. */

@@ -11,8 +11,16 @@ import type {
   SegmentOrder,
   SegmentOrderLine,
 } from '../../domain/segments/record.js';
+import { assertNever } from '../../errors.js';
 import type { SqlEngine, SqlValue } from '../engine.js';
 import { type IdScope, scopeSql, shopRowsSql } from './scope.js';
+
+/** A customer's current stay in a segment, as read with the records (`loadRefreshInputs`). */
+export interface SegmentStay {
+  segmentId: string;
+  customerId: string;
+  enteredAt: Date;
+}
 
 /**
  * Reads customers as the in-memory segment evaluator sees them: live customers with their stats,
@@ -26,22 +34,70 @@ export async function loadSegmentCustomers(
   scope: IdScope,
   needs: RecordNeeds = ALL_NEEDS,
 ): Promise<SegmentCustomer[]> {
+  return (await loadRecords(engine, shopId, scope, needs, false)).customers;
+}
+
+/**
+ * What a per-customer refresh reads: the customers' records (as `loadSegmentCustomers`) and their
+ * current stays in every segment, in as few statements as the engines allow (each statement costs
+ * DuckDB milliseconds of planning, and PostgreSQL a round trip): one for the customers with their
+ * stats and predictions, one for everything kept as rows per customer, one for the order lines
+ * when a query reads them.
+ */
+export async function loadRefreshInputs(
+  engine: SqlEngine,
+  shopId: string,
+  scope: IdScope,
+  needs: RecordNeeds,
+): Promise<{ customers: SegmentCustomer[]; stays: SegmentStay[] }> {
+  return loadRecords(engine, shopId, scope, needs, true);
+}
+
+async function loadRecords(
+  engine: SqlEngine,
+  shopId: string,
+  scope: IdScope,
+  needs: RecordNeeds,
+  withStays: boolean,
+): Promise<{ customers: SegmentCustomer[]; stays: SegmentStay[] }> {
+  const withLines = needs.orders && needs.lines;
+  if (engine.dialect === 'postgres') {
+    // Three reads at once on pooled connections (queued on one inside a transaction): the wall
+    // time of the slowest instead of three round trips.
+    const [base, details, lines] = await Promise.all([
+      loadBase(engine, shopId, scope, needs),
+      loadDetails(engine, shopId, scope, needs, withStays),
+      withLines ? loadLines(engine, shopId, scope, 'of-customers') : noLines(),
+    ]);
+    return { customers: assemble(base, details, lines), stays: details.stays };
+  }
+  // DuckDB has one connection: the reads in turn, the lines by the ids of the orders just read.
   const base = await loadBase(engine, shopId, scope, needs);
-  if (base.length === 0) return [];
-  const tags = needs.tags ? await loadTags(engine, shopId, scope) : new Map<string, string[]>();
-  const orders = needs.orders
-    ? await loadOrders(engine, shopId, scope, needs.lines)
-    : new Map<string, SegmentOrder[]>();
-  const events = needs.events ? await loadEvents(engine, shopId, scope) : new Map<string, SegmentEvent[]>();
-  const feedback = needs.feedback
-    ? await loadFeedback(engine, shopId, scope)
-    : new Map<string, SegmentFeedback[]>();
+  if (base.length === 0 && !withStays) return { customers: [], stays: [] };
+  const details = await loadDetails(engine, shopId, scope, needs, withStays);
+  const lines =
+    withLines && details.orderIds.length > 0
+      ? await loadLines(engine, shopId, scope, details.orderIds)
+      : await noLines();
+  return { customers: assemble(base, details, lines), stays: details.stays };
+}
+
+const noLines = async () => new Map<string, SegmentOrderLine[]>();
+
+function assemble(
+  base: readonly Base[],
+  details: Details,
+  lines: ReadonlyMap<string, SegmentOrderLine[]>,
+): SegmentCustomer[] {
   return base.map((c) => ({
     ...c,
-    tags: tags.get(c.customerId) ?? [],
-    orders: orders.get(c.customerId) ?? [],
-    events: events.get(c.customerId) ?? [],
-    feedback: feedback.get(c.customerId) ?? [],
+    tags: details.tags.get(c.customerId) ?? [],
+    orders: (details.orders.get(c.customerId) ?? []).map((o) => ({
+      ...o,
+      lines: lines.get(o.orderId) ?? [],
+    })),
+    events: details.events.get(c.customerId) ?? [],
+    feedback: details.feedback.get(c.customerId) ?? [],
   }));
 }
 
@@ -117,10 +173,10 @@ async function loadBase(
        ${needs.stats ? STATS_COLUMNS : NO_STATS_COLUMNS}, ${needs.predictions ? PREDICTION_COLUMNS : NO_PREDICTION_COLUMNS}
      FROM ${customers} c
      ${joins}
-     WHERE c.merged_into IS NULL
-     ORDER BY c.customer_id`,
+     WHERE c.merged_into IS NULL`,
     params,
   );
+  rows.sort((a, b) => compareText(a.customer_id, b.customer_id));
   return rows.map((r) => ({
     customerId: r.customer_id,
     createdAt: r.created_at,
@@ -167,87 +223,192 @@ function predictionsOf(r: BaseRow): SegmentPredictions {
   };
 }
 
-function group<R extends { customer_id: string }, T>(
-  rows: readonly R[],
-  map: (row: R) => T,
-): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const row of rows) {
-    let list = out.get(row.customer_id);
-    if (!list) {
-      list = [];
-      out.set(row.customer_id, list);
-    }
-    list.push(map(row));
-  }
-  return out;
+type OrderHead = Omit<SegmentOrder, 'lines'>;
+
+/** Everything kept as rows per customer, read by `loadDetails`, grouped by customer. */
+interface Details {
+  tags: Map<string, string[]>;
+  orders: Map<string, OrderHead[]>;
+  /** The ids of the orders read, in order (their lines are read next when needed). */
+  orderIds: string[];
+  events: Map<string, SegmentEvent[]>;
+  feedback: Map<string, SegmentFeedback[]>;
+  stays: SegmentStay[];
 }
 
-async function loadTags(engine: SqlEngine, shopId: string, scope: IdScope): Promise<Map<string, string[]>> {
-  const params: SqlValue[] = [shopId];
-  const tags = shopRowsSql(engine.dialect, 'customer_tags', '*', 'customer_id', scope, params);
-  const rows = await engine.all<{ customer_id: string; tag: string }>(
-    `SELECT customer_id, tag FROM ${tags} t ORDER BY customer_id, tag`,
-    params,
-  );
-  return group(rows, (r) => r.tag);
-}
+/**
+ * One row of the details statement. `item_id` is the tag, order, event, feedback or segment id;
+ * `label` the order status, event name or feedback kind; `detail` the event properties;
+ * `amount` the order total or feedback score, `amount2` the refunded amount; `item_at` the instant.
+ */
+type DetailRow = {
+  kind: 'tag' | 'order' | 'event' | 'feedback' | 'stay';
+  customer_id: string;
+  item_id: string;
+  label: string | null;
+  detail: string | null;
+  amount: number | null;
+  amount2: number | null;
+  item_at: Date | null;
+};
 
-async function loadOrders(
+/**
+ * Tags, orders, events, feedback and (`withStays`) segment stays of the customers in scope, as one
+ * UNION ALL of keyed lookups, sorted the way each list is kept: tags by name, the rest by instant
+ * then id.
+ */
+async function loadDetails(
   engine: SqlEngine,
   shopId: string,
   scope: IdScope,
-  withLines: boolean,
-): Promise<Map<string, SegmentOrder[]>> {
+  needs: RecordNeeds,
+  withStays: boolean,
+): Promise<Details> {
   const params: SqlValue[] = [shopId];
-  const orders = shopRowsSql(
-    engine.dialect,
-    'orders',
-    'shop_id, customer_id, order_id, status, total, refunded, created_at',
-    'customer_id',
-    scope,
-    params,
+  const rowsOf = (table: string, columns: string) =>
+    shopRowsSql(engine.dialect, table, columns, 'customer_id', scope, params);
+  // Every branch names its columns: the first one names the union's, and any branch may be first.
+  const row = (kind: DetailRow['kind'], values: string[], from: string) => {
+    const columns = ['item_id', 'label', 'detail', 'amount', 'amount2', 'item_at'];
+    return `SELECT '${kind}' AS kind, customer_id, ${values.map((v, i) => `${v} AS ${columns[i]}`).join(', ')} FROM ${from}`;
+  };
+  const text = 'CAST(NULL AS VARCHAR)';
+  const number = 'CAST(NULL AS DOUBLE PRECISION)';
+  const asNumber = (column: string) => `CAST(${column} AS DOUBLE PRECISION)`;
+  const parts: string[] = [];
+  if (needs.tags)
+    parts.push(
+      row(
+        'tag',
+        ['tag', text, text, number, number, 'CAST(NULL AS TIMESTAMPTZ)'],
+        `${rowsOf('customer_tags', '*')} t`,
+      ),
+    );
+  if (needs.orders)
+    parts.push(
+      row(
+        'order',
+        ['order_id', 'status', text, asNumber('total'), asNumber('refunded'), 'created_at'],
+        `${rowsOf('orders', 'shop_id, customer_id, order_id, status, total, refunded, created_at')} o`,
+      ),
+    );
+  if (needs.events)
+    parts.push(
+      row(
+        'event',
+        ['event_id', 'name', 'properties', number, number, 'occurred_at'],
+        `${rowsOf('events', 'shop_id, customer_id, event_id, name, occurred_at, properties')} e WHERE customer_id IS NOT NULL`,
+      ),
+    );
+  if (needs.feedback)
+    parts.push(
+      row(
+        'feedback',
+        ['feedback_id', 'f.kind', text, asNumber('score'), number, 'created_at'],
+        `${rowsOf('feedback', 'shop_id, customer_id, feedback_id, kind, score, created_at')} f`,
+      ),
+    );
+  if (withStays)
+    parts.push(
+      row(
+        'stay',
+        ['segment_id', text, text, number, number, 'entered_at'],
+        `${rowsOf('segment_members', '*')} m`,
+      ),
+    );
+  const details: Details = {
+    tags: new Map(),
+    orders: new Map(),
+    orderIds: [],
+    events: new Map(),
+    feedback: new Map(),
+    stays: [],
+  };
+  if (parts.length === 0) return details;
+  const rows = await engine.all<DetailRow>(parts.join('\n     UNION ALL '), params);
+  for (const r of rows.sort(byDetailOrder)) addDetail(details, r);
+  return details;
+}
+
+/**
+ * The order each list is kept in: by customer, then instant, then id (tags: by name). Sorted here
+ * rather than by the statement: DuckDB's sort costs milliseconds even for a dozen rows, more than
+ * the lookups themselves.
+ */
+function byDetailOrder(a: DetailRow, b: DetailRow): number {
+  return (
+    compareText(a.kind, b.kind) ||
+    compareText(a.customer_id, b.customer_id) ||
+    (a.item_at?.getTime() ?? 0) - (b.item_at?.getTime() ?? 0) ||
+    compareText(a.item_id, b.item_id)
   );
-  const rows = await engine.all<{
-    customer_id: string;
-    order_id: string;
-    status: string;
-    total: number;
-    refunded: number;
-    created_at: Date;
-  }>(
-    `SELECT o.customer_id, o.order_id, o.status, o.total, o.refunded, o.created_at FROM ${orders} o
-     ORDER BY o.customer_id, o.created_at, o.order_id`,
-    params,
-  );
-  const orderIds = rows.map((r) => r.order_id);
-  const lines = withLines
-    ? await loadLines(engine, shopId, scope, orderIds)
-    : new Map<string, SegmentOrderLine[]>();
-  return group(rows, (r) => ({
-    orderId: r.order_id,
-    status: r.status,
-    total: Number(r.total),
-    refunded: Number(r.refunded),
-    createdAt: r.created_at,
-    lines: lines.get(r.order_id) ?? [],
-  }));
+}
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function addDetail(details: Details, r: DetailRow): void {
+  const at = r.item_at ?? new Date(Number.NaN);
+  switch (r.kind) {
+    case 'tag':
+      push(details.tags, r.customer_id, r.item_id);
+      return;
+    case 'order':
+      details.orderIds.push(r.item_id);
+      push(details.orders, r.customer_id, {
+        orderId: r.item_id,
+        status: r.label ?? '',
+        total: Number(r.amount),
+        refunded: Number(r.amount2),
+        createdAt: at,
+      });
+      return;
+    case 'event':
+      push(details.events, r.customer_id, {
+        name: r.label ?? '',
+        occurredAt: at,
+        properties: parseProperties(r.detail),
+      });
+      return;
+    case 'feedback':
+      push(details.feedback, r.customer_id, {
+        feedbackId: r.item_id,
+        kind: r.label ?? '',
+        score: num(r.amount),
+        createdAt: at,
+      });
+      return;
+    case 'stay':
+      details.stays.push({ segmentId: r.item_id, customerId: r.customer_id, enteredAt: at });
+      return;
+    default:
+      assertNever(r.kind, 'detail kind');
+  }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /** Orders at most this many have their lines read by order id (no join with orders). */
 const LINES_BY_ORDER_ID = 500;
 
+/**
+ * The lines of some orders, by order id (DuckDB's index on it), or of all orders of the customers
+ * in scope (`'of-customers'`, without reading the orders first), grouped by order.
+ */
 async function loadLines(
   engine: SqlEngine,
   shopId: string,
   scope: IdScope,
-  orderIds: readonly string[],
+  orderIds: readonly string[] | 'of-customers',
 ): Promise<Map<string, SegmentOrderLine[]>> {
   if (orderIds.length === 0) return new Map();
   const params: SqlValue[] = [shopId];
   const columns = 'shop_id, order_id, line_no, sku, category';
   const lines =
-    orderIds.length <= LINES_BY_ORDER_ID
+    orderIds !== 'of-customers' && orderIds.length <= LINES_BY_ORDER_ID
       ? shopRowsSql(
           engine.dialect,
           'order_lines',
@@ -258,51 +419,17 @@ async function loadLines(
         )
       : `(SELECT ${columns} FROM order_lines WHERE shop_id = $1 AND order_id IN
           (SELECT o.order_id FROM orders o WHERE o.shop_id = $1${scopeSql(scope, 'o.customer_id', params)}))`;
-  const rows = await engine.all<{ order_id: string; sku: string | null; category: string | null }>(
-    `SELECT l.order_id, l.sku, l.category FROM ${lines} l ORDER BY l.order_id, l.line_no`,
-    params,
-  );
-  const out = new Map<string, SegmentOrderLine[]>();
-  for (const r of rows) {
-    let list = out.get(r.order_id);
-    if (!list) {
-      list = [];
-      out.set(r.order_id, list);
-    }
-    list.push({ sku: r.sku, category: r.category });
-  }
-  return out;
-}
-
-async function loadEvents(
-  engine: SqlEngine,
-  shopId: string,
-  scope: IdScope,
-): Promise<Map<string, SegmentEvent[]>> {
-  const params: SqlValue[] = [shopId];
-  const events = shopRowsSql(
-    engine.dialect,
-    'events',
-    'shop_id, customer_id, event_id, name, occurred_at, properties',
-    'customer_id',
-    scope,
-    params,
-  );
   const rows = await engine.all<{
-    customer_id: string;
-    name: string;
-    occurred_at: Date;
-    properties: string | null;
-  }>(
-    `SELECT customer_id, name, occurred_at, properties FROM ${events} e
-     WHERE customer_id IS NOT NULL ORDER BY customer_id, occurred_at, event_id`,
-    params,
-  );
-  return group(rows, (r) => ({
-    name: r.name,
-    occurredAt: r.occurred_at,
-    properties: parseProperties(r.properties),
-  }));
+    order_id: string;
+    line_no: number;
+    sku: string | null;
+    category: string | null;
+  }>(`SELECT l.order_id, l.line_no, l.sku, l.category FROM ${lines} l`, params);
+  // Sorted here, not by the statement (see `byDetailOrder`).
+  rows.sort((a, b) => compareText(a.order_id, b.order_id) || Number(a.line_no) - Number(b.line_no));
+  const out = new Map<string, SegmentOrderLine[]>();
+  for (const r of rows) push(out, r.order_id, { sku: r.sku, category: r.category });
+  return out;
 }
 
 function parseProperties(text: string | null): Record<string, unknown> | null {
@@ -313,37 +440,4 @@ function parseProperties(text: string | null): Record<string, unknown> | null {
   } catch {
     return null;
   }
-}
-
-async function loadFeedback(
-  engine: SqlEngine,
-  shopId: string,
-  scope: IdScope,
-): Promise<Map<string, SegmentFeedback[]>> {
-  const params: SqlValue[] = [shopId];
-  const feedback = shopRowsSql(
-    engine.dialect,
-    'feedback',
-    'shop_id, customer_id, feedback_id, kind, score, created_at',
-    'customer_id',
-    scope,
-    params,
-  );
-  const rows = await engine.all<{
-    customer_id: string;
-    feedback_id: string;
-    kind: string;
-    score: number | null;
-    created_at: Date;
-  }>(
-    `SELECT customer_id, feedback_id, kind, score, created_at FROM ${feedback} f
-     ORDER BY customer_id, created_at, feedback_id`,
-    params,
-  );
-  return group(rows, (r) => ({
-    feedbackId: r.feedback_id,
-    kind: r.kind,
-    score: num(r.score),
-    createdAt: r.created_at,
-  }));
 }
