@@ -327,6 +327,36 @@ for (const engine of ENGINES) {
         await store.close();
       });
 
+      it('a per-customer refresh reads what a segment added since the last one needs', async () => {
+        // PostgreSQL starts reading with the parts the shop's segments read last time; a new
+        // segment that reads events must make it read them.
+        const store = await engine.open(new TestClock(vn('2026-02-01').getTime()));
+        await load(store, { orders: [order('o1', '+84900000001', vn('2026-01-20'))] });
+        const id = await idOf(store, '+84900000001');
+        await createSegment(store, SHOP, { name: 'Đã mua', query: 'number_of_orders >= 1' });
+        const refresh = () =>
+          refreshMembership(store.engine, SHOP, { customerIds: [id], asOf: vn('2026-02-03') });
+        expect(await refresh()).toMatchObject({ strategy: 'memory', entered: 0 });
+        const { segment } = await createSegment(store, SHOP, {
+          name: 'Xem máy in',
+          query: "performed('Product Viewed', within: 7d)",
+        });
+        expect(await openMembers(store, segment.segmentId)).toEqual([]);
+        await load(store, {
+          events: [
+            {
+              event: 'Product Viewed',
+              timestamp: vn('2026-02-02'),
+              properties: { sku: 'PRN-01' },
+              phone: '+84900000001',
+            },
+          ],
+        });
+        expect(await refresh()).toMatchObject({ entered: 1, exited: 0 });
+        expect(await openMembers(store, segment.segmentId)).toEqual([id]);
+        await store.close();
+      });
+
       it('re-evaluates on update, and forgets history on delete', async () => {
         const store = await engine.open(new TestClock(vn('2026-02-01').getTime()));
         await load(store, {

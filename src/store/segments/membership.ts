@@ -9,6 +9,7 @@ import {
   needsOf,
   parseSegmentQuery,
   QueryError,
+  type RecordNeeds,
   type ResolvedQuery,
   resolveQuery,
   type SegmentQuery,
@@ -99,7 +100,9 @@ export function parseCached(text: string): SegmentQuery {
 
 /**
  * Brings segment membership up to date as of `asOf`, for all customers or some, and records who
- * entered and who left. Runs in one transaction (inside the caller's, if any).
+ * entered and who left. Runs in one transaction (inside the caller's, if any), except the
+ * per-customer refresh on PostgreSQL outside a caller's transaction: its reads need none and its
+ * writes are atomic statements (`writeChangesPostgres`).
  */
 export async function refreshMembership(
   engine: SqlEngine,
@@ -117,12 +120,16 @@ export async function refreshMembership(
   const inOwnTransaction = strategy === 'sql' || engine.dialect === 'duckdb';
   const refresh = async (tx: SqlEngine): Promise<RefreshMembershipResult> => {
     if (strategy === 'sql') await tuneForBulk(tx);
-    const { prepared, skipped } = await prepareSegments(tx, shopId, options);
-    if (prepared.length === 0) return { ...empty, bySegment: [], skipped };
     const scope = await makeScope(tx, ids);
+    const prefetched = strategy === 'memory' && !inOwnTransaction ? prefetch(tx, shopId, scope) : undefined;
+    const { prepared, skipped } = await prepareSegments(tx, shopId, options);
+    if (prepared.length === 0) {
+      await prefetched?.inputs.catch(() => undefined);
+      return { ...empty, bySegment: [], skipped };
+    }
     const changes =
       strategy === 'memory'
-        ? await refreshInMemory(tx, shopId, prepared, scope, options.asOf)
+        ? await refreshInMemory(tx, shopId, prepared, scope, options.asOf, prefetched)
         : await refreshWithSql(tx, shopId, prepared, scope, options.asOf);
     if (mode === 'full')
       await tx.run(
@@ -332,6 +339,34 @@ async function moveStagedExits(tx: SqlEngine, shopId: string, asOf: Date): Promi
   await tx.run(`DELETE FROM segment_members WHERE shop_id = $1 AND ${isExit}`, [shopId]);
 }
 
+type RefreshInputs = Awaited<ReturnType<typeof loadRefreshInputs>>;
+
+/** Inputs read while the segments are, with the parts a shop's segments read last time. */
+interface Prefetch {
+  needs: RecordNeeds;
+  inputs: Promise<RefreshInputs>;
+}
+
+/** The parts of a record each shop's segments read at its last per-customer refresh. */
+const lastNeeds = new Map<string, RecordNeeds>();
+const LAST_NEEDS_SIZE = 1_000;
+
+/**
+ * PostgreSQL: starts reading the customers' inputs at once, on other pooled connections, with the
+ * parts the shop's segments read last time, so that the reads do not wait for the list of
+ * segments. `refreshInMemory` uses them if they cover what the segments read now (they do unless
+ * a segment changed), and reads again otherwise. None for a shop not seen yet.
+ */
+function prefetch(engine: SqlEngine, shopId: string, scope: IdScope): Prefetch | undefined {
+  const needs = lastNeeds.get(shopId);
+  if (needs === undefined) return undefined;
+  return { needs, inputs: loadRefreshInputs(engine, shopId, scope, needs) };
+}
+
+function covers(have: RecordNeeds, want: RecordNeeds): boolean {
+  return (Object.keys(want) as (keyof RecordNeeds)[]).every((k) => !want[k] || have[k]);
+}
+
 /** The per-customer refresh: load the customers and their stays, evaluate every segment in memory, diff. */
 async function refreshInMemory(
   tx: SqlEngine,
@@ -339,9 +374,16 @@ async function refreshInMemory(
   segments: readonly PreparedSegment[],
   scope: IdScope,
   asOf: Date,
+  prefetched?: Prefetch,
 ): Promise<Changes> {
   const needs = mergeNeeds(segments.map((s) => needsOf(s.query.condition)));
-  const { customers, stays } = await loadRefreshInputs(tx, shopId, scope, needs);
+  if (lastNeeds.size >= LAST_NEEDS_SIZE) lastNeeds.clear();
+  lastNeeds.set(shopId, needs);
+  const usable = prefetched !== undefined && covers(prefetched.needs, needs);
+  if (prefetched && !usable) await prefetched.inputs.catch(() => undefined);
+  const { customers, stays } = usable
+    ? await prefetched.inputs
+    : await loadRefreshInputs(tx, shopId, scope, needs);
   const wanted = new Set<string>();
   for (const c of customers)
     for (const s of segments) if (matches(s.resolved, c)) wanted.add(pairKey(s.segmentId, c.customerId));
