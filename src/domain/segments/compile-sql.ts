@@ -71,6 +71,8 @@ export type CompileScope = { ids: readonly string[] } | { table: string };
 
 export interface CompileOptions {
   scope?: CompileScope;
+  /** The stats are joined with an inner join (`needsStatsRow`): every customer has a stats row. */
+  innerStats?: boolean;
 }
 
 /** A compiled condition: a boolean SQL expression and the relations it reads. */
@@ -104,7 +106,7 @@ export function compileCondition(
 export function customersFrom(
   sources: ReadonlySet<FieldSource>,
   params: SqlParams,
-  options: CompileOptions & { innerStats?: boolean } = {},
+  options: CompileOptions = {},
 ): string {
   const joins = [
     sources.has('stats')
@@ -125,8 +127,9 @@ export function compileQuery(
   params: SqlParams,
   options: CompileOptions = {},
 ): { fromWhere: string } {
-  const { sql, sources } = compileCondition(query, params, options);
-  const from = customersFrom(sources, params, { ...options, innerStats: needsStatsRow(query) });
+  const withStatsRow = { ...options, innerStats: needsStatsRow(query) };
+  const { sql, sources } = compileCondition(query, params, withStatsRow);
+  const from = customersFrom(sources, params, withStatsRow);
   return { fromWhere: `${from}\n  AND ${sql}` };
 }
 
@@ -206,7 +209,7 @@ class Compiler {
       case 'substring':
         return twoValued(`strpos(${this.field(c.field)}, ${this.params.add(c.value, 'VARCHAR')}) > 0`);
       case 'has':
-        return this.has(c.field, c.value);
+        return this.has(c.field, c.value, negated);
       case 'empty':
         return this.empty(c.field);
       case 'purchased':
@@ -222,7 +225,8 @@ class Compiler {
     const f = scalarField(name);
     const query = this.query;
     this.sources.add(f.source);
-    return f.sql
+    const sql = this.options.innerStats && f.statsRowSql !== undefined ? f.statsRowSql : f.sql;
+    return sql
       .replace('{today}', () => this.params.once('today', () => this.params.add(query.today, 'DATE')))
       .replace('{tz}', () => this.params.once('tz', () => this.params.add(query.timeZone, 'VARCHAR')));
   }
@@ -246,12 +250,14 @@ class Compiler {
     return scopeClause(this.options.scope, this.params, column);
   }
 
-  private has(field: SetFieldName, value: string): string {
+  private has(field: SetFieldName, value: string, negated: boolean): string {
     switch (field) {
       case 'tags':
         return `c.customer_id IN (SELECT t.customer_id FROM customer_tags t WHERE t.shop_id = $1 AND t.tag = ${this.params.add(value, 'VARCHAR')}${this.scope('t.customer_id')})`;
-      case 'consent':
-        return `COALESCE(${CONSENT_COLUMNS[value as Channel]}, FALSE)`;
+      case 'consent': {
+        const column = CONSENT_COLUMNS[value as Channel];
+        return negated ? `COALESCE(${column}, FALSE)` : column;
+      }
       default:
         return assertNever(field, 'set field');
     }

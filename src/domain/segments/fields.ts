@@ -42,6 +42,11 @@ export interface ScalarField extends FieldDoc {
   kind: 'scalar';
   type: ScalarType;
   sql: string;
+  /**
+   * The same value when the customer is known to have a stats row (the stats joined with an inner
+   * join): the bare NOT NULL column, which the engines can filter on while scanning.
+   */
+  statsRowSql?: string;
   source: FieldSource;
   /** Can be empty (NULL): `IS NULL` finds those customers. */
   nullable: boolean;
@@ -88,6 +93,7 @@ export const FIELDS: readonly Field[] = [
     name: 'number_of_orders',
     type: 'integer',
     sql: 'COALESCE(s.orders, 0)',
+    statsRowSql: 's.orders',
     source: 'stats',
     nullable: false,
     section: 'orders',
@@ -101,6 +107,7 @@ export const FIELDS: readonly Field[] = [
     name: 'amount_spent',
     type: 'number',
     sql: 'COALESCE(s.revenue, 0)',
+    statsRowSql: 's.revenue',
     source: 'stats',
     nullable: false,
     section: 'orders',
