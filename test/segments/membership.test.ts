@@ -357,6 +357,26 @@ for (const engine of ENGINES) {
         await store.close();
       });
 
+      it('refreshes more customers than go inline in memory (their ids staged in a table)', async () => {
+        const store = await engine.open(new TestClock(vn('2026-02-01').getTime()));
+        await store.ensureShop({ shopId: SHOP, timezone: TZ });
+        const { segment } = await createSegment(store, SHOP, {
+          name: 'Đã mua',
+          query: 'number_of_orders >= 1',
+        });
+        const phones = Array.from({ length: 250 }, (_, i) => `+8490${String(i).padStart(7, '0')}`);
+        const ids = await load(store, { orders: phones.map((p, i) => order(`m${i}`, p, vn('2026-01-20'))) });
+        expect(ids).toHaveLength(250);
+        const r = await refreshMembership(store.engine, SHOP, {
+          customerIds: ids,
+          asOf: vn('2026-02-02'),
+          strategy: 'memory',
+        });
+        expect(r).toMatchObject({ strategy: 'memory', entered: 250, exited: 0 });
+        expect(await openMembers(store, segment.segmentId)).toHaveLength(250);
+        await store.close();
+      });
+
       it('re-evaluates on update, and forgets history on delete', async () => {
         const store = await engine.open(new TestClock(vn('2026-02-01').getTime()));
         await load(store, {

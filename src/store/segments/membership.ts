@@ -117,7 +117,11 @@ export async function refreshMembership(
   // PostgreSQL runs the per-customer refresh without a transaction of its own: its reads need
   // none and its writes are one statement per chunk of changes (see `writeChangesPostgres`), which
   // saves the BEGIN and COMMIT round trips.
-  const inOwnTransaction = strategy === 'sql' || engine.dialect === 'duckdb';
+  // (Many ids are staged in a temporary table, which lives on one connection: a transaction.)
+  const inOwnTransaction =
+    strategy === 'sql' ||
+    engine.dialect === 'duckdb' ||
+    (ids !== undefined && new Set(ids).size > INLINE_IDS);
   const refresh = async (tx: SqlEngine): Promise<RefreshMembershipResult> => {
     if (strategy === 'sql') await tuneForBulk(tx);
     const scope = await makeScope(tx, ids);
