@@ -20,7 +20,7 @@ import { tuneForBulk } from '../bulk.js';
 import type { SqlEngine, SqlValue } from '../engine.js';
 import { prepareStage, type StagingTable } from '../staging.js';
 import { loadRefreshInputs } from './records.js';
-import { type IdScope, INLINE_IDS, makeScope, scopeSql } from './scope.js';
+import { fitsInline, type IdScope, makeScope, scopeSql } from './scope.js';
 
 /**
  * Segment membership and its history. A customer's stay in a segment is a row of
@@ -119,9 +119,7 @@ export async function refreshMembership(
   // saves the BEGIN and COMMIT round trips.
   // (Many ids are staged in a temporary table, which lives on one connection: a transaction.)
   const inOwnTransaction =
-    strategy === 'sql' ||
-    engine.dialect === 'duckdb' ||
-    (ids !== undefined && new Set(ids).size > INLINE_IDS);
+    strategy === 'sql' || engine.dialect === 'duckdb' || (ids !== undefined && !fitsInline(ids));
   const refresh = async (tx: SqlEngine): Promise<RefreshMembershipResult> => {
     if (strategy === 'sql') await tuneForBulk(tx);
     const scope = await makeScope(tx, ids);
@@ -165,7 +163,7 @@ function chooseStrategy(
   ids: readonly string[] | undefined,
 ): 'memory' | 'sql' {
   if (wanted !== 'auto') return wanted;
-  return ids !== undefined && new Set(ids).size <= INLINE_IDS ? 'memory' : 'sql';
+  return ids !== undefined && fitsInline(ids) ? 'memory' : 'sql';
 }
 
 /** The segments to refresh, parsed and resolved as of `asOf`. */
@@ -193,7 +191,10 @@ export async function prepareSegments(
     params,
   );
   // Sorted here: DuckDB's sort costs milliseconds even for a few rows (this runs after every import).
-  rows.sort((a, b) => ((a.segment_id ?? '') < (b.segment_id ?? '') ? -1 : 1));
+  rows.sort((a, b) => {
+    const [x, y] = [a.segment_id ?? '', b.segment_id ?? ''];
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
   const first = rows[0];
   if (!first) throw new NurtureError('not_found', `no shop '${shopId}' in this database`);
   const timeZone = assertTimeZone(first.timezone);

@@ -404,7 +404,7 @@ async function loadLines(
   scope: IdScope,
   orderIds: readonly string[] | 'of-customers',
 ): Promise<Map<string, SegmentOrderLine[]>> {
-  if (orderIds.length === 0) return new Map();
+  if (orderIds !== 'of-customers' && orderIds.length === 0) return new Map();
   const params: SqlValue[] = [shopId];
   const columns = 'shop_id, order_id, line_no, sku, category';
   const lines =

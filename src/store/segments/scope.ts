@@ -21,11 +21,16 @@ export const SCOPE_TABLE: StagingTable = {
   columns: [{ name: 'customer_id', type: 'text' }],
 };
 
+/** Whether these ids (counted once each) travel inline as parameters rather than in a table. */
+export function fitsInline(ids: readonly string[]): boolean {
+  return new Set(ids).size <= INLINE_IDS;
+}
+
 /** Builds the scope of a refresh (stages the ids when there are many). */
 export async function makeScope(engine: SqlEngine, ids: readonly string[] | undefined): Promise<IdScope> {
   if (ids === undefined) return { kind: 'all' };
   const unique = [...new Set(ids)];
-  if (unique.length <= INLINE_IDS) return { kind: 'inline', ids: unique };
+  if (fitsInline(unique)) return { kind: 'inline', ids: unique };
   await prepareStage(engine, SCOPE_TABLE);
   await engine.load(SCOPE_TABLE.name, SCOPE_TABLE.columns, [unique]);
   return { kind: 'table', table: SCOPE_TABLE.name };
@@ -81,10 +86,12 @@ export function shopRowsSql(
   if (key === 'customer_id' && HASHED_LOOKUP_TABLES.has(table) && scope.ids.length > 0) {
     // No index here: the scan filters on the 64-bit hashes alone, and the ids are compared on the
     // rows it finds.
-    const idsIn = scopeSql(scope, `fenced.${key}`, params);
-    const refs = scope.ids.map((_, i) => `$${params.length - scope.ids.length + i + 1}`);
+    const refs = scope.ids.map((id) => {
+      params.push(id);
+      return `$${params.length}`;
+    });
     const inner = `SELECT ${columns} FROM ${table} WHERE TRUE${lookupHashFilter(refs)} OFFSET 0`;
-    return `(SELECT * FROM (${inner}) fenced WHERE fenced.shop_id = $1${idsIn})`;
+    return `(SELECT * FROM (${inner}) fenced WHERE fenced.shop_id = $1 AND fenced.${key} IN (${refs.join(', ')}))`;
   }
   const inner = `SELECT ${columns} FROM ${table} WHERE TRUE${scopeSql(scope, key, params)} OFFSET 0`;
   return `(SELECT * FROM (${inner}) fenced WHERE fenced.shop_id = $1)`;
