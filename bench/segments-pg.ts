@@ -41,7 +41,16 @@ export async function copyShopToPostgres(src: SqlEngine, dst: SqlEngine, shopId:
     [shopId, shop.name, shop.currency, shop.timezone, shop.created_at],
   );
   for (const table of TABLES) {
-    const columns = await columnsOf(src, table);
+    // The columns both stores have: DuckDB has some of its own (customer_stats.lookup_hash).
+    const target = new Set(
+      (
+        await dst.all<{ column_name: string }>(
+          'SELECT column_name FROM information_schema.columns WHERE table_name = $1 AND table_schema = current_schema()',
+          [table],
+        )
+      ).map((r) => r.column_name),
+    );
+    const columns = (await columnsOf(src, table)).filter((c) => target.has(c.name));
     const [range] = await src.all<{ lo: number | null; hi: number | null }>(
       `SELECT MIN(rowid) AS lo, MAX(rowid) AS hi FROM ${table}`,
     );
