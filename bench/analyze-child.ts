@@ -1,6 +1,6 @@
 /**
  * One measured step of the analytics benchmark, in its own process so that its peak RSS is its own.
- * argv: <engine: duckdb|postgres> <db path or url> <step: generate|recompute|two-step|bare> [customers] [orders] [schema]
+ * argv: <engine: duckdb|postgres> <db path or url> <step: generate|recompute|two-step|bare|bare-write> [customers] [orders] [schema]
  * Prints one JSON line.
  */
 import { DEFAULT_ANALYTICS_CONFIG } from '../src/domain/analytics/config.js';
@@ -38,6 +38,17 @@ if (step === 'generate') {
     customers: refresh.customers,
     thresholds: scores.thresholds,
   };
+} else if (step === 'bare-write') {
+  // The write's limit: the shop's customer_stats rows (as the recompute left them) appended to an
+  // empty table of the same columns, in one transaction; the copy is dropped again.
+  await store.engine.run('DROP TABLE IF EXISTS bench_stats_copy');
+  await store.engine.run('CREATE TABLE bench_stats_copy AS SELECT * FROM customer_stats WHERE FALSE');
+  const copyStart = performance.now();
+  await store.engine.transaction((tx) =>
+    tx.run('INSERT INTO bench_stats_copy SELECT * FROM customer_stats WHERE shop_id = $1', [BENCH_SHOP]),
+  );
+  result = { seconds: (performance.now() - copyStart) / 1000 };
+  await store.engine.run('DROP TABLE bench_stats_copy');
 } else {
   const [row] = await store.engine.all(BARE_RFM_SQL, [BENCH_SHOP]);
   result = { seconds: seconds(), row };

@@ -8,8 +8,9 @@ import { fmt, machine, markdownTable, runInChild } from './util.js';
 /**
  * `npm run bench -- analyze [--customers N] [--orders N] [--pg URL]`: a full recompute of the
  * per-customer stats, RFM and both group models on a generated shop (default 1M customers,
- * 10M orders), against the bare DuckDB aggregation (the engine's limit) and the same SQL on
- * PostgreSQL (with --pg, or NURTURE_TEST_PG_URL).
+ * 10M orders), against the bare DuckDB aggregation and the bare append of the rows it writes (the
+ * engine's limits for the reading and the writing half) and the same SQL on PostgreSQL (with --pg,
+ * or NURTURE_TEST_PG_URL).
  */
 export async function benchAnalyze(argv: string[]): Promise<void> {
   const arg = (name: string) => {
@@ -56,8 +57,14 @@ export async function benchAnalyze(argv: string[]): Promise<void> {
     `${fmt(Math.min(...all.map((r) => r.seconds)))}–${fmt(Math.max(...all.map((r) => r.seconds)))}`;
   const fullRuns = runs(3, 'recompute');
   const bareRuns = runs(3, 'bare');
+  const bareWriteRuns = runs(3, 'bare-write');
   const twoStepRuns = runs(1, 'two-step');
-  const [full, bare, twoStep] = [best(fullRuns), best(bareRuns), best(twoStepRuns)];
+  const [full, bare, bareWrite, twoStep] = [
+    best(fullRuns),
+    best(bareRuns),
+    best(bareWriteRuns),
+    best(twoStepRuns),
+  ];
   const phases = (r: Run) =>
     r.writeSeconds === undefined
       ? `stats ${fmt(r.statsSeconds ?? 0)} s, scores ${fmt(r.scoresSeconds ?? 0)} s`
@@ -81,6 +88,24 @@ export async function benchAnalyze(argv: string[]): Promise<void> {
       fmt(bare.cpuSeconds),
       Math.round(bare.peakRssMiB),
       ratio(bare),
+    ],
+    [
+      "bare write: the 1M customer_stats rows appended to an empty copy, DuckDB (the write's limit)",
+      fmt(bareWrite.seconds),
+      spread(bareWriteRuns),
+      '',
+      '–',
+      Math.round(bareWrite.peakRssMiB),
+      ratio(bareWrite),
+    ],
+    [
+      'bare GROUP BY + NTILE, then bare write (the sum of both limits)',
+      fmt(bare.seconds + bareWrite.seconds),
+      '–',
+      '',
+      '–',
+      '–',
+      fmt(full.seconds / (bare.seconds + bareWrite.seconds)),
     ],
     [
       'naive: `refreshCustomerStats` (lines joined) + `recomputeScores`, two writes, DuckDB',
