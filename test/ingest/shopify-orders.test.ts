@@ -156,4 +156,29 @@ describe('shopify-orders', () => {
       details: [{ line: 3, reason: expect.stringContaining('invalid UTF-8') }],
     });
   });
+  it('refuses a file whose header row cannot be read (a JSON Lines file), naming line 1, not "empty"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nurture-orders-'));
+    const path = join(dir, 'events.jsonl');
+    const event =
+      '{"messageId":"m1","event":"Product Viewed","userId":"u1","properties":{"sku":"A","price":1}}';
+    writeFileSync(path, `${event}\n${event.replace('m1', 'm2')}\n`);
+    for (const format of ['shopify-orders', 'shopify-customers'] as const)
+      await expect(readAll(format, path)).rejects.toMatchObject({
+        code: 'invalid_file',
+        message: expect.stringMatching(/line 1: the header row cannot be read: .*; is this a CSV file\?$/),
+        details: [{ line: 1 }],
+      });
+    // The first record is the header: a readable second line does not take its place.
+    const broken = join(dir, 'broken-header.csv');
+    const columns =
+      'Name,Email,Financial Status,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price';
+    writeFileSync(broken, `Na"me,Email\n${columns}\n#1,a@b.vn,paid,1,2024-03-05 14:03:11 +0700,1,Ao,1\n`);
+    await expect(readAll('shopify-orders', broken)).rejects.toMatchObject({
+      code: 'invalid_file',
+      details: [{ line: 1 }],
+    });
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, '');
+    await expect(readAll('shopify-orders', empty)).rejects.toThrow(/the file is empty \(no header row\)/);
+  });
 });
