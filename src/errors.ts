@@ -38,6 +38,29 @@ export class NurtureError extends Error {
   }
 }
 
+const FILE_SYSTEM_REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+};
+
+/**
+ * A file-system failure on a path (an output file in a missing directory, a read-only place, a
+ * directory given for a file) as invalid input naming the path; undefined for any other error.
+ */
+export function fileSystemError(error: unknown): NurtureError | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code, path, syscall } = error as NodeJS.ErrnoException;
+  const reason = code === undefined ? undefined : FILE_SYSTEM_REASONS[code];
+  if (reason === undefined || path === undefined) return undefined;
+  return new NurtureError('invalid_input', `cannot ${syscall ?? 'open'} ${path}: ${reason}`, [
+    { file: path, reason },
+  ]);
+}
+
 export function httpStatusOf(error: unknown): number {
   return error instanceof NurtureError ? ERROR_CODES[error.code].http : ERROR_CODES.internal.http;
 }

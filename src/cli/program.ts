@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { exitCodeOf, NurtureError } from '../errors.js';
+import { exitCodeOf, fileSystemError, NurtureError } from '../errors.js';
 import { registerAnalyzeCommand } from './commands/analyze.js';
 import { registerClvCommand } from './commands/clv.js';
 import { registerDemoCommands } from './commands/demo.js';
@@ -31,8 +31,9 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return 0;
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) return thrown.exitCode === 0 ? 0 : 2;
+    const error = fileSystemError(thrown) ?? thrown;
     if (error instanceof NurtureError) {
       deps.err(`nurture: ${error.message}\n`);
       return exitCodeOf(error);

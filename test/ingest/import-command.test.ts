@@ -30,6 +30,17 @@ describe('nurture import', () => {
     await expect(program.parseAsync(['import', 'xml', 'f.xml'], { from: 'user' })).rejects.toThrow(
       /unknown import format "xml"/,
     );
+    await expect(
+      program.parseAsync(
+        ['import', 'shopify-orders', `${FIXTURES}shopify-orders.csv`, '--mapping', 'haravan'],
+        {
+          from: 'user',
+        },
+      ),
+    ).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: '--mapping is for orders-csv, not shopify-orders',
+    });
   });
 
   it('draws a progress line on a TTY and nothing elsewhere', () => {

@@ -87,6 +87,32 @@ describe('nurture analyze', () => {
     expect(r.err).toContain('--as-of');
   });
 
+  it('refuses bad options and unwritable outputs with the option or path named, exit code 2', async () => {
+    const orders = join(dir, 'files', 'orders.csv');
+    const refused = async (args: string[], message: RegExp) => {
+      const r = await cli('analyze', ...args);
+      expect(r.err).toMatch(message);
+      expect(r.err).not.toContain('unexpected error');
+      expect(r.code).toBe(2);
+    };
+    await refused(['--db', db, '--lang', 'fr'], /^nurture: --lang: .*"vi"\|"en"/);
+    await refused([orders, '--format', 'xlsx'], /^nurture: --format: /);
+    await refused(
+      [orders, '--format', 'shopify-orders', '--mapping', 'haravan'],
+      /--mapping is for --format orders-csv/,
+    );
+    await refused(['--db', db, '--mapping', 'haravan'], /describe an orders FILE/);
+    await refused(
+      [orders, '--html', join(dir, 'no-such-dir', 'report.html')],
+      /^nurture: cannot open .*no-such-dir.*report\.html: no such file or directory/,
+    );
+    await refused([orders, '--customers-out', dir], /cannot open .*: it is a directory/);
+    // A mapping alone reads the file as orders-csv: a Shopify export fails Haravan's date format.
+    const asHaravan = await cli('analyze', orders, '--mapping', 'haravan');
+    expect(asHaravan.code).toBe(3);
+    expect(asHaravan.err).toMatch(/expected dd\/MM\/yyyy/);
+  });
+
   describe.skipIf(browserSkipped)(
     `HTML report in Chromium${browserSkipped ? ` — ${browserSkipped}` : ''}`,
     () => {

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { NurtureError } from '../../errors.js';
 import { type AnalysisSource, runAnalysis } from '../../report/analyze.js';
 import { renderTextReport } from '../../report/text.js';
 import { type CliDeps, withStore } from '../context.js';
+import { parseOptions } from '../options.js';
 
 const optionsSchema = z.object({
-  format: z.enum(['shopify-orders', 'orders-csv']).default('shopify-orders'),
+  format: z.enum(['shopify-orders', 'orders-csv']).optional(),
   mapping: z.string().min(1).optional(),
   db: z.string().min(1).optional(),
   shop: z.string().min(1).optional(),
@@ -16,13 +18,27 @@ const optionsSchema = z.object({
   lang: z.enum(['vi', 'en']).optional(),
 });
 
+/** The file's format: as given, orders-csv when only a mapping is, Shopify's orders export otherwise. */
+function fileFormat(
+  format: 'shopify-orders' | 'orders-csv' | undefined,
+  mapping: string | undefined,
+): 'shopify-orders' | 'orders-csv' {
+  if (mapping === undefined) return format ?? 'shopify-orders';
+  if (format === 'shopify-orders')
+    throw new NurtureError('invalid_input', '--mapping is for --format orders-csv, not shopify-orders');
+  return 'orders-csv';
+}
+
 export function registerAnalyzeCommand(program: Command, deps: CliDeps): void {
   program
     .command('analyze')
     .description('KPIs, RFM, lifecycle and value groups, cohorts, transitions and best customers')
     .argument('[file]', 'an orders file to analyse without a lasting database (default: analyse the store)')
-    .option('--format <format>', 'shopify-orders | orders-csv (file mode)', 'shopify-orders')
-    .option('--mapping <mapping>', 'orders-csv mapping: haravan | shopee | lazada | tiktok | FILE')
+    .option('--format <format>', 'shopify-orders | orders-csv (file mode; default shopify-orders)')
+    .option(
+      '--mapping <mapping>',
+      'orders-csv mapping: haravan | shopee | lazada | tiktok | FILE (implies orders-csv)',
+    )
     .option('--db <path>', 'DuckDB file, :memory: or postgres:// URL (store mode)')
     .option('--shop <id>', 'shop id')
     .option('--as-of <date>', 'analyse as of this date (YYYY-MM-DD counts the whole day)')
@@ -31,7 +47,12 @@ export function registerAnalyzeCommand(program: Command, deps: CliDeps): void {
     .option('--customers-out <file>', 'write one CSV row per customer')
     .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)')
     .action(async (file: string | undefined, raw: unknown) => {
-      const o = optionsSchema.parse(raw);
+      const o = parseOptions(optionsSchema, raw);
+      if (file === undefined && (o.format !== undefined || o.mapping !== undefined))
+        throw new NurtureError(
+          'invalid_input',
+          '--format and --mapping describe an orders FILE; without one, analyze reads the store',
+        );
       const config = deps.config({ db: o.db, shop: o.shop, lang: o.lang });
       const request = {
         shopId: config.shopId,
@@ -46,7 +67,7 @@ export function registerAnalyzeCommand(program: Command, deps: CliDeps): void {
         ? await run({
             kind: 'file',
             path: file,
-            format: o.format,
+            format: fileFormat(o.format, o.mapping),
             ...(o.mapping ? { mappingFile: o.mapping } : {}),
           })
         : await withStore(deps, o.db, (store) => run({ kind: 'store', store }));

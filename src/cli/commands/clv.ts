@@ -30,6 +30,7 @@ import {
   readTransactionsFile,
   type TransactionsFile,
 } from '../../ingest/transactions-file.js';
+import { parseOptions } from '../options.js';
 
 const DELIMITERS: Record<string, Delimiter | 'auto'> = {
   auto: 'auto',
@@ -143,18 +144,11 @@ function parseCliDate(text: string, what: string, format: string | undefined): n
 }
 
 function validate(input: ClvFitInput): ClvFitOptions {
-  const parsed = clvFitOptionsSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.join('.') ?? '';
-    throw new NurtureError('invalid_input', issue?.message ?? 'invalid options', [
-      { path: where, reason: issue?.message ?? 'invalid' },
-    ]);
-  }
-  if (parsed.data.model === 'gg' && parsed.data.amount === undefined) {
+  const options = parseOptions(clvFitOptionsSchema, input);
+  if (options.model === 'gg' && options.amount === undefined) {
     throw new NurtureError('invalid_input', '--model gg needs --amount (the spend column)');
   }
-  return parsed.data;
+  return options;
 }
 
 /**
@@ -296,14 +290,22 @@ async function writePredictions(
   scores: CustomerScores | null,
 ): Promise<void> {
   const out = createWriteStream(path, { encoding: 'utf8' });
+  // A path that cannot be opened fails here, as the file-system error the CLI reports by path.
+  await new Promise<void>((resolve, reject) => {
+    out.once('open', () => resolve());
+    out.once('error', reject);
+  });
   const done = new Promise<void>((resolve, reject) => {
     out.on('finish', resolve);
     out.on('error', (e: NodeJS.ErrnoException) =>
       reject(new NurtureError('invalid_file', `${path}: cannot write predictions (${e.code ?? e.message})`)),
     );
   });
+  // Awaited at the end or by a write; a failure in between must not go unhandled meanwhile.
+  done.catch(() => undefined);
   const write = async (text: string): Promise<void> => {
-    if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    if (!out.write(text))
+      await Promise.race([new Promise<void>((resolve) => out.once('drain', resolve)), done]);
   };
   await write(`${PREDICTION_COLUMNS.join(',')}\n`);
   const spendOnly = models.transaction === null && models.spend !== null ? models.spend : null;

@@ -20,6 +20,7 @@ import { importFile } from '../../ingest/import-file.js';
 import type { ImportFormat } from '../../ingest/records.js';
 import type { StoreSummary } from '../../store/store.js';
 import { type CliDeps, withStore } from '../context.js';
+import { parseOptions } from '../options.js';
 import { summaryLine } from './import.js';
 
 const DAY_MS = 86_400_000;
@@ -47,13 +48,6 @@ const demoSchema = shopOptionsSchema.extend({
   db: z.string().min(1).optional(),
   shop: z.string().min(1).optional(),
 });
-
-/** Parses CLI options with zod; a bad value becomes an invalid_input error naming the option. */
-function parseOptions<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  throw new NurtureError('invalid_input', parsed.error.issues.map((i) => i.message).join('; '));
-}
 
 /** `--until 2026-10-31` means "history up to the end of 31 October 2026 in Vietnam". */
 export function untilFromOption(day: string | undefined): Date {

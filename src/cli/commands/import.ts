@@ -5,6 +5,7 @@ import { type ImportSummary, importFile } from '../../ingest/import-file.js';
 import { IMPORT_FORMATS, type ImportFormat } from '../../ingest/records.js';
 import type { CliDeps } from '../context.js';
 import { withStore } from '../context.js';
+import { parseOptions } from '../options.js';
 import { progressBar } from '../progress.js';
 
 const optionsSchema = z.object({
@@ -60,12 +61,14 @@ export function registerImportCommand(program: Command, deps: CliDeps): void {
     .option('--rejects <file>', 'write rejected rows to this CSV file (line,column,reason)')
     .action(async (formatArg: string, file: string, raw: unknown) => {
       const format = formatOf(formatArg);
-      const opts = optionsSchema.parse(raw);
+      const opts = parseOptions(optionsSchema, raw);
       if (format === 'orders-csv' && opts.mapping === undefined)
         throw new NurtureError(
           'invalid_input',
           'orders-csv needs --mapping (haravan, shopee, lazada, tiktok or a file)',
         );
+      if (format !== 'orders-csv' && opts.mapping !== undefined)
+        throw new NurtureError('invalid_input', `--mapping is for orders-csv, not ${format}`);
       const config = deps.config({ db: opts.db, shop: opts.shop });
       const bar = progressBar(process.stderr);
       const summary = await withStore(deps, opts.db, (store) =>

@@ -7,11 +7,11 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { NurtureError } from '../../errors.js';
 import { renderClvValidationHtml } from '../../report/clv-html.js';
 import { formatCurrency, type Lang } from '../../report/labels.js';
 import { type PredictRequest, type PredictResult, predictShop } from '../../store/clv/predict-shop.js';
 import { type CliDeps, withStore } from '../context.js';
+import { parseOptions } from '../options.js';
 
 const day = (name: string) => z.string().regex(/^\d{4}-\d{2}-\d{2}$/, `${name} must be a date YYYY-MM-DD`);
 
@@ -58,15 +58,6 @@ export const predictOptionsSchema = z
   });
 
 export type PredictOptions = z.output<typeof predictOptionsSchema>;
-
-function parseOptions(raw: unknown): PredictOptions {
-  const parsed = predictOptionsSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new NurtureError('invalid_input', issue?.message ?? 'invalid options', [
-    { path: issue?.path.join('.') ?? '', reason: issue?.message ?? 'invalid' },
-  ]);
-}
 
 function requestOf(o: PredictOptions, shopId: string, newRunId: () => string): PredictRequest {
   return {
@@ -163,7 +154,7 @@ export function registerPredictCommand(program: Command, deps: CliDeps): void {
     .option('--json', 'print the result as JSON')
     .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)')
     .action(async (raw: unknown) => {
-      const o = parseOptions(raw);
+      const o = parseOptions(predictOptionsSchema, raw);
       const config = deps.config({ db: o.db, shop: o.shop, lang: o.lang });
       const { result, shop } = await withStore(deps, o.db, async (store) => {
         const shopRecord = await store.requireShop(config.shopId);

@@ -33,6 +33,7 @@ import {
 } from '../../store/segments/index.js';
 import type { Store } from '../../store/store.js';
 import { type CliDeps, withStore } from '../context.js';
+import { parseOptions } from '../options.js';
 
 const common = z.object({
   db: z.string().min(1).optional(),
@@ -70,12 +71,6 @@ const schemas = {
   refresh: common.extend({ timeDependent: z.boolean().optional() }),
   history: common.extend({ limit: limitOption.default(50) }),
 };
-
-function parse<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
-  const r = schema.safeParse(raw);
-  if (r.success) return r.data;
-  throw new NurtureError('invalid_input', r.error.issues.map((i) => i.message).join('; '));
-}
 
 /** Runs a command body; a query error is shown with the query line and a caret under the place. */
 async function withQueryErrors<T>(query: string | undefined, fn: () => Promise<T>): Promise<T> {
@@ -179,7 +174,7 @@ function registerEditing(segment: Command, deps: CliDeps): void {
     )
     .option('--description <text>', 'what the segment is for')
     .action(async (name: string, raw: unknown) => {
-      const o = parse(schemas.create, raw);
+      const o = parseOptions(schemas.create, raw);
       await run(deps, o, o.query, async (store, shopId, asOf) => {
         const input = {
           name,
@@ -198,7 +193,7 @@ function registerEditing(segment: Command, deps: CliDeps): void {
     .option('--description <text>', 'the new description')
     .option('--rename <name>', 'the new name')
     .action(async (name: string, raw: unknown) => {
-      const o = parse(schemas.update, raw);
+      const o = parseOptions(schemas.update, raw);
       await run(deps, o, o.query, async (store, shopId, asOf) => {
         const input = {
           ...(o.query !== undefined ? { query: o.query } : {}),
@@ -213,7 +208,7 @@ function registerEditing(segment: Command, deps: CliDeps): void {
   withCommon(
     segment.command('delete').description('delete a segment and its history').argument('<name>'),
   ).action(async (name: string, raw: unknown) => {
-    const o = parse(schemas.plain, raw);
+    const o = parseOptions(schemas.plain, raw);
     await run(deps, o, undefined, async (store, shopId) => {
       const s = await deleteSegment(store, shopId, name);
       deps.out(o.json ? json({ deleted: s.name, segmentId: s.segmentId }) : `deleted ${s.name}\n`);
@@ -224,7 +219,7 @@ function registerEditing(segment: Command, deps: CliDeps): void {
     .argument('[names...]')
     .option('--time-dependent', 'only segments whose answer drifts with time (relative dates)')
     .action(async (names: string[], raw: unknown) => {
-      const o = parse(schemas.refresh, raw);
+      const o = parseOptions(schemas.refresh, raw);
       await run(deps, o, undefined, async (store, shopId, asOf) => {
         await listSegments(store, shopId);
         const ids = await Promise.all(names.map(async (n) => (await getSegment(store, shopId, n)).segmentId));
@@ -243,7 +238,7 @@ function registerEditing(segment: Command, deps: CliDeps): void {
 function registerReading(segment: Command, deps: CliDeps): void {
   withCommon(segment.command('list').description('saved segments with their sizes')).action(
     async (raw: unknown) => {
-      const o = parse(schemas.plain, raw);
+      const o = parseOptions(schemas.plain, raw);
       await run(deps, o, undefined, async (store, shopId) => {
         const all = await listSegments(store, shopId);
         if (o.json) deps.out(json(all));
@@ -262,7 +257,7 @@ function registerReading(segment: Command, deps: CliDeps): void {
   withCommon(
     segment.command('show').description('one segment: its query, size and latest changes').argument('<name>'),
   ).action(async (name: string, raw: unknown) => {
-    const o = parse(schemas.plain, raw);
+    const o = parseOptions(schemas.plain, raw);
     await run(deps, o, undefined, async (store, shopId) => {
       const s = await getSegment(store, shopId, name);
       const recent = await membershipHistory(store.engine, shopId, { segmentId: s.segmentId, limit: 10 });
@@ -274,7 +269,7 @@ function registerReading(segment: Command, deps: CliDeps): void {
   withCommon(segment.command('members').description('current members (refreshed first)').argument('<name>'))
     .option('--limit <n>', 'at most this many (default 50)')
     .action(async (name: string, raw: unknown) => {
-      const o = parse(schemas.members, raw);
+      const o = parseOptions(schemas.members, raw);
       await run(deps, o, undefined, async (store, shopId, asOf) => {
         const r = await segmentMembers(store, shopId, name, { asOf, limit: o.limit });
         if (o.json) deps.out(json({ segment: r.segment, members: r.members }));
@@ -285,7 +280,7 @@ function registerReading(segment: Command, deps: CliDeps): void {
   withCommon(segment.command('history').description('entries and exits, latest first').argument('<name>'))
     .option('--limit <n>', 'at most this many (default 50)')
     .action(async (name: string, raw: unknown) => {
-      const o = parse(schemas.history, raw);
+      const o = parseOptions(schemas.history, raw);
       await run(deps, o, undefined, async (store, shopId) => {
         const s = await getSegment(store, shopId, name);
         const rows = await membershipHistory(store.engine, shopId, {
@@ -304,7 +299,7 @@ function registerReading(segment: Command, deps: CliDeps): void {
     .option('--hash', 'SHA-256 the identifiers (ads format), as the ad platforms accept them')
     .option('--include-without-consent', 'also export customers who gave no marketing consent')
     .action(async (name: string, raw: unknown) => {
-      const o = parse(schemas.export, raw);
+      const o = parseOptions(schemas.export, raw);
       await run(deps, o, undefined, async (store, shopId, asOf) => {
         const file = await exportAudience(store, shopId, name, {
           format: o.format,
@@ -344,7 +339,7 @@ function registerQueries(segment: Command, deps: CliDeps): void {
   withCommon(segment.command('count').description('how many customers a query matches now'))
     .requiredOption('--query <query>', 'the condition')
     .action(async (raw: unknown) => {
-      const o = parse(schemas.query, raw);
+      const o = parseOptions(schemas.query, raw);
       await run(deps, o, o.query, async (store, shopId, asOf) => {
         const n = await countQuery(store, shopId, o.query, { asOf });
         deps.out(o.json ? json({ query: o.query, asOf, count: n }) : `${n}\n`);
@@ -354,7 +349,7 @@ function registerQueries(segment: Command, deps: CliDeps): void {
   withCommon(segment.command('explain').description('the parsed tree and the SQL of a query'))
     .requiredOption('--query <query>', 'the condition')
     .action(async (raw: unknown) => {
-      const o = parse(schemas.query, raw);
+      const o = parseOptions(schemas.query, raw);
       await run(deps, o, o.query, async (store, shopId, asOf) => {
         const e = await explainQuery(store, shopId, o.query, { asOf });
         if (o.json) deps.out(json(e));

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { registerClvCommand, runClvFit } from '../../../src/cli/commands/clv.js';
 import { bgnbdConditionalExpected, bgnbdExpectedNew, bgnbdPAlive } from '../../../src/domain/clv/index.js';
 import { NurtureError } from '../../../src/errors.js';
+import { cli } from '../../support/cli.js';
 import { elogPath, samplePath } from './cdnow-data.js';
 
 const rel = (actual: number, expected: number): number => Math.abs(actual - expected) / Math.abs(expected);
@@ -176,6 +177,27 @@ describe('nurture clv fit: files, predictions, validation, refusals', () => {
     expect((await bad({ penalizer: '-1' })).message).toMatch(/--penalizer must be >= 0/);
     expect((await bad({ model: 'gg' })).message).toMatch(/--model gg needs --amount/);
     expect((await bad({ customer: 'nope' })).code).toBe('invalid_file');
+  });
+
+  it('reports a prediction file that cannot be opened as invalid input naming it (no crash)', async () => {
+    const missing = join(dir, 'no-such-dir', 'pred.csv');
+    const r = await cli(
+      'clv',
+      'fit',
+      elogPath(),
+      '--customer',
+      'sampleid',
+      '--date',
+      'date',
+      '--date-format',
+      'yyyyMMdd',
+      '--until',
+      '1997-09-30',
+      '--predict-out',
+      missing,
+    );
+    expect(r.err).toBe(`nurture: cannot open ${missing}: no such file or directory\n`);
+    expect(r.code).toBe(2);
   });
 
   it('prints JSON through the registered command', async () => {

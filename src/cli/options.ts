@@ -1,0 +1,24 @@
+import type { z } from 'zod';
+import { type ErrorDetail, NurtureError } from '../errors.js';
+
+/**
+ * Parses a command's options (commander's camelCase object) with their schema. A bad value is
+ * invalid input that names the option as it was typed (`--lang: …`), never a stack trace.
+ */
+export function parseOptions<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const details: ErrorDetail[] = parsed.error.issues.map((issue) => {
+    const key = issue.path[0];
+    const option = typeof key === 'string' ? optionName(key) : undefined;
+    const reason =
+      option === undefined || issue.message.startsWith('--') ? issue.message : `${option}: ${issue.message}`;
+    return { ...(option === undefined ? {} : { path: option }), reason };
+  });
+  throw new NurtureError('invalid_input', details.map((d) => d.reason).join('; '), details);
+}
+
+/** `customersOut` → `--customers-out`. */
+function optionName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
