@@ -34,6 +34,17 @@ describe('nurture segment (CLI)', () => {
       expect.arrayContaining(['rfm:champions', 'lifecycle:loyal', 'lifecycle:referred', 'value:focus']),
     );
     expect(list.find((s) => s.name === 'lifecycle:churned')?.query).toBe("lifecycle = 'churned'");
+    // Built-ins are not filled until a refresh: the table says so instead of showing 0 members.
+    const text = await seg('list');
+    const loyal = text.out.split('\n').find((l) => l.startsWith('lifecycle:loyal '));
+    expect(loyal).toMatch(/^lifecycle:loyal\s+–\s+never\s+lifecycle = 'loyal'$/);
+    expect(text.out).toContain('`nurture segment refresh` fills them');
+    expect((await seg('refresh', ...AS_OF)).code).toBe(0);
+    const after = await seg('list');
+    expect(after.out.split('\n').find((l) => l.startsWith('lifecycle:loyal '))).toMatch(
+      /^lifecycle:loyal\s+[1-9][\d,]*\s+\d{4}-\d\d-\d\d \d\d:\d\d UTC\s+lifecycle = 'loyal'$/,
+    );
+    expect(after.out).not.toContain('fills them');
   });
 
   it('counts a query, and agrees with the built-in segment it spells out', async () => {

@@ -241,15 +241,27 @@ function registerReading(segment: Command, deps: CliDeps): void {
       const o = parseOptions(schemas.plain, raw);
       await run(deps, o, undefined, async (store, shopId) => {
         const all = await listSegments(store, shopId);
-        if (o.json) deps.out(json(all));
-        else
-          deps.out(
-            `${table(
-              ['segment', 'members', 'query'],
-              all.map((s) => [s.name, s.members.toLocaleString('en-US'), s.query]),
-              [false, true, false],
-            )}\n`,
-          );
+        if (o.json) {
+          deps.out(json(all));
+          return;
+        }
+        // A segment never refreshed has no members yet: its size is unknown, not 0.
+        const refreshed = (at: Date | null) =>
+          at === null ? 'never' : `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+        deps.out(
+          `${table(
+            ['segment', 'members', 'refreshed', 'query'],
+            all.map((s) => [
+              s.name,
+              s.refreshedAt === null ? '–' : s.members.toLocaleString('en-US'),
+              refreshed(s.refreshedAt),
+              s.query,
+            ]),
+            [false, true, false, false],
+          )}\n`,
+        );
+        if (all.some((s) => s.refreshedAt === null))
+          deps.out('Segments never refreshed have no members yet: `nurture segment refresh` fills them.\n');
       });
     },
   );
