@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/store.js';
 import { cli } from '../support/cli.js';
 
 /** `nurture segment …` end to end over the demo shop (300 customers, analysed as of 31 Oct 2026). */
@@ -45,6 +46,28 @@ describe('nurture segment (CLI)', () => {
       /^lifecycle:loyal\s+[1-9][\d,]*\s+\d{4}-\d\d-\d\d \d\d:\d\d UTC\s+lifecycle = 'loyal'$/,
     );
     expect(after.out).not.toContain('fills them');
+  });
+
+  it('refuses a shop that does not exist and creates nothing (a mistyped --shop)', async () => {
+    for (const args of [
+      ['list'],
+      ['count', '--query', 'number_of_orders >= 1'],
+      ['create', 'X', '--query', 'referred = true'],
+    ]) {
+      const r = await seg(...args, '--shop', 'defualt');
+      expect(r.err).toBe("nurture: no shop 'defualt' in this database\n");
+      expect(r.code).toBe(4);
+    }
+    const store = await openStore({ db });
+    try {
+      expect(await store.getShop('defualt')).toBeUndefined();
+      const [row] = await store.engine.all<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM segments WHERE shop_id = 'defualt'",
+      );
+      expect(Number(row?.n)).toBe(0);
+    } finally {
+      await store.close();
+    }
   });
 
   it('counts a query, and agrees with the built-in segment it spells out', async () => {

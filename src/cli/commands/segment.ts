@@ -140,7 +140,6 @@ function run(deps: CliDeps, o: Common, query: string | undefined, action: Action
   const config = deps.config({ db: o.db, shop: o.shop });
   return withQueryErrors(query, () =>
     withStore(deps, o.db, async (store) => {
-      await store.ensureShop({ shopId: config.shopId });
       await action(store, config.shopId, await asOfOf(store, config.shopId, o.asOf));
     }),
   );

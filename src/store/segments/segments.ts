@@ -100,9 +100,11 @@ export async function getSegment(store: Store, shopId: string, name: string): Pr
 /**
  * Saves the built-in segments of a shop that are missing (and brings changed definitions of
  * existing ones up to date). Called by every segment operation, so a shop has them from its first.
+ * A shop that does not exist is not_found (a mistyped --shop creates nothing).
  */
 export async function ensureBuiltinSegments(store: Store, shopId: string): Promise<number> {
-  await store.ensureShop({ shopId });
+  if ((await store.getShop(shopId)) === undefined)
+    throw new NurtureError('not_found', `no shop '${shopId}' in this database`);
   const existing = await store.engine.all<{ name: string; query: string; description: string | null }>(
     'SELECT name, query, description FROM segments WHERE shop_id = $1 AND builtin',
     [shopId],
