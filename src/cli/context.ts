@@ -1,21 +1,37 @@
+import { existsSync } from 'node:fs';
 import { type AppConfig, type ConfigFlags, loadConfig } from '../config.js';
-import { openStore, type Store } from '../store/store.js';
+import { NurtureError } from '../errors.js';
+import { isPostgresUrl, openStore, type Store } from '../store/store.js';
 
 /** What commands get from the CLI edge: configuration and a way to open the store. */
 export interface CliDeps {
   config(flags: ConfigFlags): AppConfig;
-  /** Opens the store named by --db (or NURTURE_DB, or ./nurture.duckdb). */
-  openStore(dbOption: string | undefined): Promise<Store>;
+  /**
+   * Opens the store named by --db (or NURTURE_DB, or ./nurture.duckdb). 'existing' refuses a DuckDB
+   * file that is not there instead of creating an empty one (commands that only read a shop).
+   */
+  openStore(dbOption: string | undefined, mode?: StoreMode): Promise<Store>;
   /** Output streams, so tests can capture them. */
   out: (text: string) => void;
   err: (text: string) => void;
 }
 
+/** Whether a command may create the store ('create': import, demo) or needs one ('existing'). */
+export type StoreMode = 'create' | 'existing';
+
 export function defaultDeps(env: Record<string, string | undefined>): CliDeps {
   const config = (flags: ConfigFlags) => loadConfig(env, flags);
   return {
     config,
-    openStore: (db) => openStore({ db: config({ db }).db }),
+    openStore: async (db, mode = 'create') => {
+      const path = config({ db }).db;
+      if (mode === 'existing' && !isPostgresUrl(path) && path !== ':memory:' && !existsSync(path))
+        throw new NurtureError(
+          'not_found',
+          `no database at ${path}: import a file or run \`nurture demo\` first, or name one with --db`,
+        );
+      return openStore({ db: path });
+    },
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
   };
@@ -26,8 +42,9 @@ export async function withStore<T>(
   deps: CliDeps,
   dbOption: string | undefined,
   fn: (store: Store) => Promise<T>,
+  mode: StoreMode = 'create',
 ): Promise<T> {
-  const store = await deps.openStore(dbOption);
+  const store = await deps.openStore(dbOption, mode);
   try {
     return await fn(store);
   } finally {

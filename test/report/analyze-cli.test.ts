@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,18 @@ describe('nurture analyze', () => {
     const r = await cli('analyze', '--db', db, '--as-of', '31/31/2026');
     expect(r.code).toBe(2);
     expect(r.err).toContain('--as-of');
+  });
+
+  it('refuses a database that is not there instead of creating an empty one', async () => {
+    const typo = join(dir, 'shpo.duckdb');
+    for (const args of [['analyze'], ['segment', 'list'], ['predict']]) {
+      const r = await cli(...args, '--db', typo);
+      expect(r.err).toBe(
+        `nurture: no database at ${typo}: import a file or run \`nurture demo\` first, or name one with --db\n`,
+      );
+      expect(r.code).toBe(4);
+    }
+    expect(existsSync(typo)).toBe(false);
   });
 
   it('refuses bad options and unwritable outputs with the option or path named, exit code 2', async () => {

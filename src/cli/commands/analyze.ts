@@ -70,7 +70,7 @@ export function registerAnalyzeCommand(program: Command, deps: CliDeps): void {
             format: fileFormat(o.format, o.mapping),
             ...(o.mapping ? { mappingFile: o.mapping } : {}),
           })
-        : await withStore(deps, o.db, (store) => run({ kind: 'store', store }));
+        : await withStore(deps, o.db, (store) => run({ kind: 'store', store }), 'existing');
       if (o.json) deps.out(`${JSON.stringify(outcome.report, null, 2)}\n`);
       else deps.out(renderTextReport(outcome.report, config.lang));
       for (const f of outcome.files) deps.err(`wrote ${f}\n`);

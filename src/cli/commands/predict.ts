@@ -156,14 +156,19 @@ export function registerPredictCommand(program: Command, deps: CliDeps): void {
     .action(async (raw: unknown) => {
       const o = parseOptions(predictOptionsSchema, raw);
       const config = deps.config({ db: o.db, shop: o.shop, lang: o.lang });
-      const { result, shop } = await withStore(deps, o.db, async (store) => {
-        const shopRecord = await store.requireShop(config.shopId);
-        const r = await predictShop(
-          store,
-          requestOf(o, config.shopId, () => store.newId('pred')),
-        );
-        return { result: r, shop: shopRecord };
-      });
+      const { result, shop } = await withStore(
+        deps,
+        o.db,
+        async (store) => {
+          const shopRecord = await store.requireShop(config.shopId);
+          const r = await predictShop(
+            store,
+            requestOf(o, config.shopId, () => store.newId('pred')),
+          );
+          return { result: r, shop: shopRecord };
+        },
+        'existing',
+      );
       if (o.html !== undefined && result.validation !== undefined) {
         await writeFile(
           o.html,

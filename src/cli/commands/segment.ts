@@ -139,9 +139,14 @@ type Action = (store: Store, shopId: string, asOf: Date) => Promise<void>;
 function run(deps: CliDeps, o: Common, query: string | undefined, action: Action): Promise<void> {
   const config = deps.config({ db: o.db, shop: o.shop });
   return withQueryErrors(query, () =>
-    withStore(deps, o.db, async (store) => {
-      await action(store, config.shopId, await asOfOf(store, config.shopId, o.asOf));
-    }),
+    withStore(
+      deps,
+      o.db,
+      async (store) => {
+        await action(store, config.shopId, await asOfOf(store, config.shopId, o.asOf));
+      },
+      'existing',
+    ),
   );
 }
 
