@@ -12,6 +12,18 @@ import { cli } from '../support/cli.js';
  */
 const builtCli = resolve('dist/src/cli/main.js');
 
+/** Runs the built CLI with its stdout closed before it writes anything; its exit code and stderr. */
+async function runWithClosedStdout(...args: string[]): Promise<{ code: number | null; err: string }> {
+  const child = spawn(process.execPath, [builtCli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy();
+  let err = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  return { code, err };
+}
+
 describe.runIf(existsSync(builtCli))('the built CLI writing into a closed pipe', () => {
   const dir = mkdtempSync(join(tmpdir(), 'nurture-pipe-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,30 +31,14 @@ describe.runIf(existsSync(builtCli))('the built CLI writing into a closed pipe',
   it('stops quietly with its exit code, without an EPIPE crash', async () => {
     const generated = await cli('generate', '--out', dir, '--customers', '60', '--seed', '7');
     expect(generated.code).toBe(0);
-    const child = spawn(process.execPath, [builtCli, 'analyze', join(dir, 'orders.csv'), '--json'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.destroy();
-    let err = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-    });
-    const code = await new Promise<number | null>((done) => child.on('close', done));
+    const { code, err } = await runWithClosedStdout('analyze', join(dir, 'orders.csv'), '--json');
     expect(err).not.toContain('EPIPE');
     expect(err).toBe('');
     expect(code).toBe(0);
   });
 
   it('keeps the exit code of a failure', async () => {
-    const child = spawn(process.execPath, [builtCli, 'analyze', join(dir, 'missing.csv'), '--json'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.destroy();
-    let err = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-    });
-    const code = await new Promise<number | null>((done) => child.on('close', done));
+    const { code, err } = await runWithClosedStdout('analyze', join(dir, 'missing.csv'), '--json');
     expect(err).toContain('file not found');
     expect(code).toBe(2);
   });

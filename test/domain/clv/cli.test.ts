@@ -19,6 +19,21 @@ const cdnowWeeks = {
   unit: 'week' as const,
 };
 
+/** `nurture clv fit` of the CDNOW event log as the README gives it, without the unit and output flags. */
+const cdnowFitArgs = (): string[] => [
+  'clv',
+  'fit',
+  elogPath(),
+  '--customer',
+  'sampleid',
+  '--date',
+  'date',
+  '--date-format',
+  'yyyyMMdd',
+  '--until',
+  '1997-09-30',
+];
+
 describe('nurture clv fit on the raw CDNOW transaction file', () => {
   it('reproduces the published BG/NBD estimates and log-likelihood (Fader, Hardie & Lee 2005)', async () => {
     const r = await runClvFit({ file: elogPath(), ...cdnowWeeks, model: 'bgnbd' });
@@ -181,21 +196,7 @@ describe('nurture clv fit: files, predictions, validation, refusals', () => {
 
   it('reports a prediction file that cannot be opened as invalid input naming it (no crash)', async () => {
     const missing = join(dir, 'no-such-dir', 'pred.csv');
-    const r = await cli(
-      'clv',
-      'fit',
-      elogPath(),
-      '--customer',
-      'sampleid',
-      '--date',
-      'date',
-      '--date-format',
-      'yyyyMMdd',
-      '--until',
-      '1997-09-30',
-      '--predict-out',
-      missing,
-    );
+    const r = await cli(...cdnowFitArgs(), '--predict-out', missing);
     expect(r.err).toBe(`nurture: cannot open ${missing}: no such file or directory\n`);
     expect(r.code).toBe(2);
   });
@@ -205,25 +206,7 @@ describe('nurture clv fit: files, predictions, validation, refusals', () => {
     let printed = '';
     program.configureOutput({ writeOut: (s) => (printed += s), writeErr: () => {} });
     registerClvCommand(program);
-    await program.parseAsync(
-      [
-        'clv',
-        'fit',
-        elogPath(),
-        '--customer',
-        'sampleid',
-        '--date',
-        'date',
-        '--date-format',
-        'yyyyMMdd',
-        '--until',
-        '1997-09-30',
-        '--unit',
-        'week',
-        '--json',
-      ],
-      { from: 'user' },
-    );
+    await program.parseAsync([...cdnowFitArgs(), '--unit', 'week', '--json'], { from: 'user' });
     const json = JSON.parse(printed);
     expect(Object.keys(json)).toEqual(
       expect.arrayContaining(['model', 'params', 'standardErrors', 'logLikelihood', 'customers', 'seconds']),
@@ -238,25 +221,7 @@ describe('nurture clv fit: files, predictions, validation, refusals', () => {
     () => {
       const r = spawnSync(
         process.execPath,
-        [
-          builtCli,
-          'clv',
-          'fit',
-          elogPath(),
-          '--customer',
-          'sampleid',
-          '--date',
-          'date',
-          '--date-format',
-          'yyyyMMdd',
-          '--amount',
-          'sales',
-          '--until',
-          '1997-09-30',
-          '--unit',
-          'week',
-          '--json',
-        ],
+        [builtCli, ...cdnowFitArgs(), '--amount', 'sales', '--unit', 'week', '--json'],
         { encoding: 'utf8' },
       );
       expect(r.status).toBe(0);
