@@ -249,7 +249,8 @@ function registerReading(segment: Command, deps: CliDeps): void {
           deps.out(json(all));
           return;
         }
-        // A segment never refreshed has no members yet: its size is unknown, not 0.
+        // A segment never refreshed in full (built-ins until the first `segment refresh`) holds at most
+        // the customers refreshed one by one since: its size is unknown, not that count.
         const refreshed = (at: Date | null) =>
           at === null ? 'never' : `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
         deps.out(
@@ -265,7 +266,7 @@ function registerReading(segment: Command, deps: CliDeps): void {
           )}\n`,
         );
         if (all.some((s) => s.refreshedAt === null))
-          deps.out('Segments never refreshed have no members yet: `nurture segment refresh` fills them.\n');
+          deps.out('Segments never refreshed in full show –: `nurture segment refresh` fills them.\n');
       });
     },
   );
