@@ -1,15 +1,29 @@
 import { writeFile } from 'node:fs/promises';
-import type { AnalysisReport, CustomerRow } from '../domain/analytics/types.js';
+import { resolveAnalyticsConfig } from '../domain/analytics/config.js';
+import type { AnalysisReport, CustomerRow, SegmentKpis } from '../domain/analytics/types.js';
 import { parseDateTime } from '../domain/time.js';
 import { NurtureError } from '../errors.js';
 import { csvLine } from '../ingest/csv.js';
 import { importFile } from '../ingest/import-file.js';
-import { analyzeShop, listCustomerRows } from '../store/analytics/index.js';
+import { analyzeShop, listCustomerRows, segmentKpis } from '../store/analytics/index.js';
+import { ensureBuiltinSegments, refreshMembership } from '../store/segments/index.js';
 import { openStore, type Store } from '../store/store.js';
 import { renderHtmlReport } from './html.js';
 import type { Lang } from './labels.js';
 
 const DAY_MS = 86_400_000;
+
+/** Refreshes every segment as of the report and reads their KPIs for the report's period. */
+async function segmentsOf(store: Store, shopId: string, report: AnalysisReport): Promise<SegmentKpis[]> {
+  await ensureBuiltinSegments(store, shopId);
+  await refreshMembership(store.engine, shopId, { asOf: report.asOf });
+  return segmentKpis(
+    store.engine,
+    shopId,
+    { ...report.period, asOf: report.asOf, thresholds: report.thresholds },
+    resolveAnalyticsConfig(),
+  );
+}
 
 /** Where the data to analyse comes from: a file analysed in a throw-away store, or a store. */
 export type AnalysisSource =
@@ -23,6 +37,11 @@ export interface AnalysisRequest {
   lang: Lang;
   htmlPath?: string;
   customersOutPath?: string;
+  /**
+   * Also the KPIs per saved segment: every segment is refreshed in full as of the analysis first
+   * (the built-in ones follow the groups just recomputed).
+   */
+  segments?: boolean;
   /** The machine clock, read at the edge (the domain never reads it). */
   now: Date;
 }
@@ -64,6 +83,7 @@ async function analyzeStore(
   const shop = await store.requireShop(request.shopId);
   const asOf = await resolveAsOf(store, request, shop.timezone, fromFile);
   const report = await analyzeShop(store, request.shopId, { asOf });
+  if (request.segments) report.segments = await segmentsOf(store, request.shopId, report);
   const files: string[] = [];
   let customers = 0;
   if (request.htmlPath) {

@@ -84,6 +84,9 @@ export const UI: Record<string, Localized> = {
   month: { vi: 'Tháng', en: 'Month' },
   from: { vi: 'Từ', en: 'From' },
   to: { vi: 'Đến', en: 'To' },
+  segments: { vi: 'Chỉ số theo phân khúc', en: 'Key figures by segment' },
+  segment: { vi: 'Phân khúc', en: 'Segment' },
+  members: { vi: 'Thành viên', en: 'Members' },
 };
 
 export function t(key: keyof typeof UI, lang: Lang): string {

@@ -1,4 +1,4 @@
-import type { AnalysisReport, CustomerRow, GroupReport } from '../domain/analytics/types.js';
+import type { AnalysisReport, CustomerRow, GroupReport, SegmentKpis } from '../domain/analytics/types.js';
 import { formatCurrency, formatDate, formatKpi, HEADLINE_KPIS, type Lang, t } from './labels.js';
 
 /** The analysis as terminal text: KPI table, each model's groups with advice, best customers. */
@@ -28,6 +28,8 @@ export function renderTextReport(report: AnalysisReport, lang: Lang): string {
     out.push('', heading(title), groupTable(groups as readonly GroupReport<string>[], report, lang));
     if (groups !== report.rfm.groups) out.push(groupAdvice(groups as readonly GroupReport<string>[], lang));
   }
+  if (report.segments)
+    out.push('', heading(t('segments', lang)), segmentTable(report.segments, report, lang));
   out.push(
     '',
     heading(`${t('best', lang)} — ${t('byRevenue', lang)}`),
@@ -55,6 +57,23 @@ function groupTable(groups: readonly GroupReport<string>[], report: AnalysisRepo
       pct(g.revenueShare),
     ]),
     [false, true, true, true, true],
+  );
+}
+
+/** Each segment's members and the headline KPIs of their period (buyers, revenue, orders, AOV, repeat rate). */
+function segmentTable(segments: readonly SegmentKpis[], report: AnalysisReport, lang: Lang): string {
+  const headline = HEADLINE_KPIS.filter((k) =>
+    (['customers', 'revenue', 'orders', 'aov', 'repeatRate'] as const).some((key) => key === k.key),
+  );
+  const currency = report.shop.currency;
+  return table(
+    [t('segment', lang), t('members', lang), ...headline.map((k) => k.label[lang])],
+    segments.map((s) => [
+      s.segment,
+      formatKpi(s.members, 'count', currency, lang),
+      ...headline.map((k) => formatKpi(s.kpis[k.key] as number | null, k.kind, currency, lang)),
+    ]),
+    [false, true, ...headline.map(() => true)],
   );
 }
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { resolveAnalyticsConfig } from '../../src/domain/analytics/config.js';
 import type { Kpis } from '../../src/domain/analytics/types.js';
-import { cohortRetention, computeMetrics } from '../../src/store/analytics/metrics.js';
+import { cohortRetention, computeMetrics, segmentKpis } from '../../src/store/analytics/metrics.js';
 import { recomputeScores } from '../../src/store/analytics/scores.js';
+import { createSegment } from '../../src/store/segments/index.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES, TestClock } from '../support/engines.js';
 import { type Batch, customer, event, importBatches, order, SHOP, vn } from './fixtures.js';
@@ -193,6 +194,41 @@ for (const engine of ENGINES) {
         group: 'referred',
         kpis: { revenue: 80_000, orders: 1, customers: 1 },
       });
+      await store.close();
+    });
+
+    it('gives each saved segment the KPIs of its current members, overlapping segments each in full', async () => {
+      const store = await open();
+      await setUp(store);
+      await recomputeScores(store.engine, SHOP, TO, CONFIG);
+      for (const [name, query] of [
+        ['Mua lại', 'number_of_orders >= 2'],
+        ['Mọi khách', 'number_of_orders >= 0'],
+        ['Không ai', 'number_of_orders >= 100'],
+      ] as const)
+        await createSegment(store, SHOP, { name, query }, { asOf: TO });
+      const options = { from: FROM, to: TO, asOf: TO };
+      const all = await segmentKpis(store.engine, SHOP, options, CONFIG);
+      const byName = new Map(all.map((s) => [s.segment, s]));
+      // Valid orders to date: P 4, Q 2, R 2, the others at most 1. In February P bought 150k + 200k,
+      // Q 300k + 100k, R 120k: two of the three bought twice.
+      expect(byName.get('Mua lại')).toMatchObject({
+        builtin: false,
+        members: 3,
+        kpis: { revenue: 870_000, orders: 5, customers: 3, aov: 174_000, repeatRate: 2 / 3 },
+      });
+      const overall = await computeMetrics(store.engine, SHOP, options, CONFIG);
+      const everyone = byName.get('Mọi khách');
+      expect(everyone?.members).toBe(9);
+      for (const k of ['revenue', 'orders', 'customers', 'repeatRate', 'codOrders', 'npsResponses'] as const)
+        expect(everyone?.kpis[k]).toBe(overall.kpis[k]);
+      expect(byName.get('Không ai')).toMatchObject({
+        members: 0,
+        kpis: { revenue: 0, orders: 0, aov: null },
+      });
+      // The shop's own segments first, then the built-ins (never refreshed here: no members).
+      expect(all.slice(0, 3).map((s) => s.segment)).toEqual(['Không ai', 'Mua lại', 'Mọi khách']);
+      expect(all.slice(3).every((s) => s.builtin)).toBe(true);
       await store.close();
     });
 

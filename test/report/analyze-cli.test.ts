@@ -81,6 +81,39 @@ describe('nurture analyze', () => {
     expect(en.out).toContain('Win back');
   });
 
+  it('adds every segment with the key figures of its members (--segments), agreeing with the groups', async () => {
+    const created = await cli(
+      'segment',
+      'create',
+      'Mua lại 2+',
+      '--query',
+      'number_of_orders >= 2',
+      '--db',
+      db,
+    );
+    expect(created.code, created.err).toBe(0);
+    const r = await cli('analyze', '--db', db, '--as-of', '2026-10-31', '--segments', '--json');
+    expect(r.code, r.err).toBe(0);
+    const report = JSON.parse(r.out) as AnalysisReport;
+    const segments = new Map((report.segments ?? []).map((s) => [s.segment, s]));
+    expect(report.segments?.[0]?.segment).toBe('Mua lại 2+');
+    // The built-ins were refreshed as of the analysis: each matches the group it spells out.
+    for (const group of report.lifecycle.groups.filter((g) => g.id !== 'referred')) {
+      const segment = segments.get(`lifecycle:${group.id}`);
+      expect(segment?.members, group.id).toBe(group.customers);
+      expect(segment?.kpis.revenue, group.id).toBe(group.revenue);
+    }
+    const repeat = segments.get('Mua lại 2+');
+    expect(repeat?.members).toBeGreaterThan(0);
+    expect(repeat?.kpis.repeatRate).toBeGreaterThan(report.kpis.repeatRate ?? 1);
+    const text = await cli('analyze', '--db', db, '--as-of', '2026-10-31', '--segments', '--lang', 'en');
+    expect(text.out).toContain('== Key figures by segment');
+    expect(text.out).toMatch(/\nMua lại 2\+\s+\d/);
+    expect((await cli('analyze', '--db', db, '--as-of', '2026-10-31', '--json')).out).not.toContain(
+      '"segments"',
+    );
+  });
+
   it('refuses a bad --as-of with a clear message and exit code 2', async () => {
     const r = await cli('analyze', '--db', db, '--as-of', '31/31/2026');
     expect(r.code).toBe(2);

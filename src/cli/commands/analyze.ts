@@ -16,6 +16,7 @@ const optionsSchema = z.object({
   html: z.string().min(1).optional(),
   customersOut: z.string().min(1).optional(),
   lang: z.enum(['vi', 'en']).optional(),
+  segments: z.boolean().optional(),
 });
 
 /** The file's format: as given, orders-csv when only a mapping is, Shopify's orders export otherwise. */
@@ -46,6 +47,7 @@ export function registerAnalyzeCommand(program: Command, deps: CliDeps): void {
     .option('--html <file>', 'write a self-contained HTML report (opens offline)')
     .option('--customers-out <file>', 'write one CSV row per customer')
     .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)')
+    .option('--segments', 'also the key figures of every saved segment (refreshed first)')
     .action(async (file: string | undefined, raw: unknown) => {
       const o = parseOptions(optionsSchema, raw);
       if (file === undefined && (o.format !== undefined || o.mapping !== undefined))
@@ -61,6 +63,7 @@ export function registerAnalyzeCommand(program: Command, deps: CliDeps): void {
         ...(o.asOf ? { asOf: o.asOf } : {}),
         ...(o.html ? { htmlPath: o.html } : {}),
         ...(o.customersOut ? { customersOutPath: o.customersOut } : {}),
+        ...(o.segments ? { segments: true } : {}),
       };
       const run = (source: AnalysisSource) => runAnalysis(source, request);
       const outcome = file

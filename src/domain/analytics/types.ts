@@ -211,6 +211,14 @@ export interface GroupKpis {
   kpis: Kpis;
 }
 
+/** A saved segment's KPIs for a period: those of its current members, and how many they are. */
+export interface SegmentKpis {
+  segment: string;
+  builtin: boolean;
+  members: number;
+  kpis: Kpis;
+}
+
 /** KPIs of a period, overall and per group. */
 export interface MetricsResult {
   period: Period;
@@ -329,4 +337,6 @@ export interface AnalysisReport {
   bestCustomers: BestCustomers;
   /** The customer_stats refresh analyzeShop did before scoring ('none' when stats were current). */
   statsRefresh: 'none' | 'full';
+  /** KPIs per saved segment, when asked for (`nurture analyze --segments`). */
+  segments?: SegmentKpis[];
 }

@@ -33,7 +33,7 @@ import { transitionsOfBothModels } from './transitions.js';
 export { bestCustomers, listCustomerRows } from './best-customers.js';
 export { refreshCustomerStats } from './customer-stats.js';
 export { type FullRecomputeResult, recomputeShop } from './full-recompute.js';
-export { cohortRetention, computeMetrics, transitions } from './metrics.js';
+export { cohortRetention, computeMetrics, segmentKpis, transitions } from './metrics.js';
 export { recomputeScores } from './scores.js';
 
 const MS_PER_DAY = 86_400_000;

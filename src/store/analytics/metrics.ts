@@ -7,9 +7,11 @@ import type {
   Kpis,
   MetricsResult,
   Period,
+  SegmentKpis,
   Thresholds,
 } from '../../domain/analytics/types.js';
 import { COD_FAILED_STATUSES, COD_OUTCOME_STATUSES } from '../../domain/analytics/valid-orders.js';
+import { compareUtf8 } from '../../domain/order-columns.js';
 import { assertNever } from '../../errors.js';
 import type { SqlEngine } from '../engine.js';
 import { shopTimeZone } from './common.js';
@@ -31,8 +33,11 @@ export { transitions } from './transitions.js';
  * the sums. So the groups of a model add up to the shop by construction.
  */
 
-/** Group a breakdown by a model's group column, or by the Referred overlay. */
-export type MetricsGroupBy = GroupColumn | 'referred';
+/**
+ * Group a breakdown by a model's group column, by the Referred overlay, or by saved segment (the
+ * segments' current members; a customer in several segments counts in each).
+ */
+export type MetricsGroupBy = GroupColumn | 'referred' | 'segment';
 
 /** The period of the KPIs, and optionally the breakdown. */
 export interface MetricsOptions {
@@ -45,8 +50,15 @@ export interface MetricsOptions {
   thresholds?: Thresholds;
 }
 
-/** One breakdown: every customer in group 'all', per group column, or the referred customers. */
-export type Grouping = { kind: 'all' } | { kind: 'column'; column: GroupColumn } | { kind: 'referred' };
+/**
+ * One breakdown: every customer in group 'all', per group column, the referred customers, or per
+ * saved segment (by name).
+ */
+export type Grouping =
+  | { kind: 'all' }
+  | { kind: 'column'; column: GroupColumn }
+  | { kind: 'referred' }
+  | { kind: 'segment' };
 
 const FACTS = 'analytics_customer_period';
 
@@ -98,8 +110,38 @@ export async function computeMetricsSets(
   });
 }
 
+/**
+ * The KPIs of a period for every saved segment of the shop, from its current members (as of the
+ * segment's last refresh), with their number: the shop's own segments first, then the built-ins,
+ * each by name; a segment without members has empty KPIs.
+ */
+export async function segmentKpis(
+  engine: SqlEngine,
+  shopId: string,
+  options: Omit<MetricsOptions, 'groupBy'>,
+  config: AnalyticsConfig,
+): Promise<SegmentKpis[]> {
+  const [bySegment] = await computeMetricsSets(engine, shopId, options, config, [{ kind: 'segment' }]);
+  const kpis = new Map((bySegment?.groups ?? []).map((g) => [g.group, g.kpis]));
+  const segments = await engine.all<{ name: string; builtin: boolean; members: number }>(
+    `SELECT s.name, s.builtin, COUNT(m.customer_id) AS members FROM segments s
+     LEFT JOIN segment_members m ON m.shop_id = s.shop_id AND m.segment_id = s.segment_id
+     WHERE s.shop_id = $1 GROUP BY s.name, s.builtin`,
+    [shopId],
+  );
+  segments.sort((a, b) => Number(a.builtin) - Number(b.builtin) || compareUtf8(a.name, b.name));
+  return segments.map((r) => ({
+    segment: r.name,
+    builtin: Boolean(r.builtin),
+    members: Number(r.members),
+    kpis: kpis.get(r.name) ?? emptyKpis(),
+  }));
+}
+
 export function groupingOf(groupBy: MetricsGroupBy): Grouping {
-  return groupBy === 'referred' ? { kind: 'referred' } : { kind: 'column', column: groupBy };
+  if (groupBy === 'referred') return { kind: 'referred' };
+  if (groupBy === 'segment') return { kind: 'segment' };
+  return { kind: 'column', column: groupBy };
 }
 
 interface FactsInput {
@@ -214,6 +256,13 @@ function grp(g: Grouping): { join: string; expr: string } {
       };
     case 'referred':
       return { join: '', expr: `CAST('referred' AS VARCHAR)` };
+    case 'segment':
+      // The segments' members as of their last refresh: groups overlap and need not add up.
+      return {
+        join: `JOIN segment_members m ON m.shop_id = $1 AND m.customer_id = f.customer_id
+          JOIN segments s ON s.shop_id = $1 AND s.segment_id = m.segment_id`,
+        expr: 's.name',
+      };
     default:
       return assertNever(g, 'grouping');
   }
