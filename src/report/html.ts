@@ -4,9 +4,18 @@ import type {
   AnalysisReport,
   CustomerRow,
   GroupReport,
+  SegmentKpis,
   TransitionMatrix,
 } from '../domain/analytics/types.js';
-import { formatCurrency, formatDate, formatKpi, HEADLINE_KPIS, type Lang, t } from './labels.js';
+import {
+  formatCurrency,
+  formatDate,
+  formatKpi,
+  HEADLINE_KPIS,
+  type Lang,
+  SEGMENT_KPIS,
+  t,
+} from './labels.js';
 
 /**
  * The analysis as one self-contained HTML file: styles, data and ECharts are inlined, so the
@@ -43,8 +52,13 @@ export function renderHtmlReport(report: AnalysisReport, lang: Lang): string {
       t('transitions', lang),
       `<h3>${esc(t('lifecycle', lang))}</h3>${chart('chart-trans-lifecycle', 460)}<h3>${esc(t('valueGroups', lang))}</h3>${chart('chart-trans-value', 520)}`,
     ),
+    report.segments
+      ? section('segments', t('segments', lang), segmentTable(report.segments, report, lang))
+      : '',
     section('best', t('best', lang), bestCustomers(report, lang)),
-  ].join('\n');
+  ]
+    .filter((part) => part !== '')
+    .join('\n');
   return `<!doctype html>
 <html lang="${lang}">
 <head>
@@ -157,6 +171,21 @@ function thresholdList(report: AnalysisReport, lang: Lang): string {
   return `<p class="thresholds"><b>${esc(t('thresholds', lang))}:</b> ${rows
     .map(([l, v, s]) => `${esc(l)} <b>${esc(v)}</b> <small>(${esc(s)})</small>`)
     .join(' · ')}</p>`;
+}
+
+function segmentTable(segments: readonly SegmentKpis[], report: AnalysisReport, lang: Lang): string {
+  const currency = report.shop.currency;
+  const head = [t('segment', lang), t('members', lang), ...SEGMENT_KPIS.map((k) => k.label[lang])]
+    .map((h) => `<th>${esc(h)}</th>`)
+    .join('');
+  const rows = segments.map((s) => {
+    const cells = [
+      formatKpi(s.members, 'count', currency, lang),
+      ...SEGMENT_KPIS.map((k) => formatKpi(s.kpis[k.key] as number | null, k.kind, currency, lang)),
+    ];
+    return `<tr><td>${esc(s.segment)}</td>${cells.map((c) => `<td class="n">${esc(c)}</td>`).join('')}</tr>`;
+  });
+  return `<table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function bestCustomers(report: AnalysisReport, lang: Lang): string {

@@ -53,6 +53,11 @@ export const HEADLINE_KPIS: readonly KpiFormat[] = [
   { key: 'codFailureRate', label: { vi: 'Tỉ lệ COD thất bại', en: 'COD failure rate' }, kind: 'rate' },
 ];
 
+/** The KPIs shown per segment (`nurture analyze --segments`), in the headline order. */
+export const SEGMENT_KPIS: readonly KpiFormat[] = HEADLINE_KPIS.filter((k) =>
+  (['revenue', 'orders', 'customers', 'aov', 'repeatRate'] as const).some((key) => key === k.key),
+);
+
 export const UI: Record<string, Localized> = {
   title: { vi: 'Báo cáo khách hàng', en: 'Customer report' },
   asOf: { vi: 'Tính đến', en: 'As of' },

@@ -1,5 +1,13 @@
 import type { AnalysisReport, CustomerRow, GroupReport, SegmentKpis } from '../domain/analytics/types.js';
-import { formatCurrency, formatDate, formatKpi, HEADLINE_KPIS, type Lang, t } from './labels.js';
+import {
+  formatCurrency,
+  formatDate,
+  formatKpi,
+  HEADLINE_KPIS,
+  type Lang,
+  SEGMENT_KPIS,
+  t,
+} from './labels.js';
 
 /** The analysis as terminal text: KPI table, each model's groups with advice, best customers. */
 export function renderTextReport(report: AnalysisReport, lang: Lang): string {
@@ -62,18 +70,15 @@ function groupTable(groups: readonly GroupReport<string>[], report: AnalysisRepo
 
 /** Each segment's members and the headline KPIs of their period (buyers, revenue, orders, AOV, repeat rate). */
 function segmentTable(segments: readonly SegmentKpis[], report: AnalysisReport, lang: Lang): string {
-  const headline = HEADLINE_KPIS.filter((k) =>
-    (['customers', 'revenue', 'orders', 'aov', 'repeatRate'] as const).some((key) => key === k.key),
-  );
   const currency = report.shop.currency;
   return table(
-    [t('segment', lang), t('members', lang), ...headline.map((k) => k.label[lang])],
+    [t('segment', lang), t('members', lang), ...SEGMENT_KPIS.map((k) => k.label[lang])],
     segments.map((s) => [
       s.segment,
       formatKpi(s.members, 'count', currency, lang),
-      ...headline.map((k) => formatKpi(s.kpis[k.key] as number | null, k.kind, currency, lang)),
+      ...SEGMENT_KPIS.map((k) => formatKpi(s.kpis[k.key] as number | null, k.kind, currency, lang)),
     ]),
-    [false, true, ...headline.map(() => true)],
+    [false, true, ...SEGMENT_KPIS.map(() => true)],
   );
 }
 

@@ -165,7 +165,7 @@ describe('nurture analyze', () => {
         timeout: 180_000,
       }, async () => {
         const html = join(dir, 'report.html');
-        const r = await cli('analyze', '--db', db, '--as-of', '2026-10-31', '--html', html);
+        const r = await cli('analyze', '--db', db, '--as-of', '2026-10-31', '--html', html, '--segments');
         expect(r.code, r.err).toBe(0);
         const source = readFileSync(html, 'utf8');
         expect(source).not.toMatch(/<script[^>]+src=/);
@@ -192,6 +192,9 @@ describe('nurture analyze', () => {
             { timeout: 90_000 },
           );
           expect(await page.locator('[data-kpi="revenue"] .v').textContent()).toMatch(/₫$/);
+          // --segments: a row per segment, the built-ins included.
+          expect(await page.locator('#segments tbody tr').count()).toBeGreaterThanOrEqual(26);
+          expect(await page.locator('#segments td', { hasText: 'lifecycle:loyal' }).count()).toBe(1);
           expect(problems).toEqual([]);
           mkdirSync(ARTIFACTS, { recursive: true });
           await page.screenshot({ path: join(ARTIFACTS, 'analyze-report.png'), fullPage: true });
