@@ -100,13 +100,16 @@ async function asOfOf(store: Store, shopId: string, text: string | undefined): P
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
+/** An instant as the tables show it: to the minute, in UTC. */
+const minuteUtc = (at: Date): string => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
 function segmentLines(s: Segment): string {
   return [
     `segment   ${s.name}${s.builtin ? ' (built-in)' : ''}`,
     `query     ${s.query}`,
     ...(s.description ? [`about     ${s.description}`] : []),
     `members   ${s.members.toLocaleString('en-US')}`,
-    `refreshed ${s.refreshedAt ? s.refreshedAt.toISOString() : 'never'}`,
+    `refreshed ${s.refreshedAt ? minuteUtc(s.refreshedAt) : 'never'}`,
   ].join('\n');
 }
 
@@ -251,8 +254,7 @@ function registerReading(segment: Command, deps: CliDeps): void {
         }
         // A segment never refreshed in full (built-ins until the first `segment refresh`) holds at most
         // the customers refreshed one by one since: its size is unknown, not that count.
-        const refreshed = (at: Date | null) =>
-          at === null ? 'never' : `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+        const refreshed = (at: Date | null) => (at === null ? 'never' : minuteUtc(at));
         deps.out(
           `${table(
             ['segment', 'members', 'refreshed', 'query'],
