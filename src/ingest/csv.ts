@@ -447,18 +447,27 @@ export interface CsvRowChunk {
  * Streams a CSV file as UTF-8 (BOM optional), one scanned chunk (about 1 MB) at a time. Input
  * that is not valid UTF-8 is rejected with the line where it fails: a Windows-1258 or UTF-16
  * export would otherwise garble Vietnamese names silently. The bytes are checked with `isUtf8`
- * and scanned as latin1 text, which is several times faster than a TextDecoder.
+ * and scanned as latin1 text, which is several times faster than a TextDecoder. With `header`, a
+ * first record that cannot be read is an error of the whole file (`unreadableHeader`): no later
+ * line may take the header's place.
  */
 export async function* readCsvRows(
   path: string,
-  options: { delimiter?: string } = {},
+  options: { delimiter?: string; header?: boolean } = {},
 ): AsyncGenerator<CsvRowChunk> {
   const scanner = new CsvScanner({ delimiter: options.delimiter ?? ',' });
   let bytesRead = 0;
   let carry: Buffer | undefined;
+  let headerRead = options.header !== true;
   const take = (rows: CsvRowBatch): CsvRowChunk => {
     const problems = scanner.problems;
     scanner.problems = [];
+    if (!headerRead) {
+      const first = problems[0];
+      if (first !== undefined && (rows.length === 0 || first.line < rows.line(0)))
+        throw unreadableHeader(path, first);
+      headerRead = rows.length > 0;
+    }
     return { rows, problems, bytesRead };
   };
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
@@ -478,6 +487,18 @@ export async function* readCsvRows(
   }
   const rest = carry === undefined ? new Uint8Array(0) : checkedUtf8(carry, path, scanner.currentLine);
   yield take(scanner.scan(rest, true));
+}
+
+/**
+ * A file whose first record, the header row, cannot be read (broken quoting, or not a CSV file at
+ * all: a JSON Lines file reads as one record with an open quote).
+ */
+export function unreadableHeader(path: string, problem: CsvProblem): NurtureError {
+  return new NurtureError(
+    'invalid_file',
+    `${path}: line ${problem.line}: the header row cannot be read: ${problem.reason}; is this a CSV file?`,
+    [{ file: path, line: problem.line, column: problem.column, reason: problem.reason }],
+  );
 }
 
 export interface CsvBatch {

@@ -14,6 +14,7 @@ import {
   HEADLINE_KPIS,
   type Lang,
   SEGMENT_KPIS,
+  segmentCells,
   t,
 } from './labels.js';
 
@@ -178,13 +179,12 @@ function segmentTable(segments: readonly SegmentKpis[], report: AnalysisReport, 
   const head = [t('segment', lang), t('members', lang), ...SEGMENT_KPIS.map((k) => k.label[lang])]
     .map((h) => `<th>${esc(h)}</th>`)
     .join('');
-  const rows = segments.map((s) => {
-    const cells = [
-      formatKpi(s.members, 'count', currency, lang),
-      ...SEGMENT_KPIS.map((k) => formatKpi(s.kpis[k.key] as number | null, k.kind, currency, lang)),
-    ];
-    return `<tr><td>${esc(s.segment)}</td>${cells.map((c) => `<td class="n">${esc(c)}</td>`).join('')}</tr>`;
-  });
+  const rows = segments.map(
+    (s) =>
+      `<tr><td>${esc(s.segment)}</td>${segmentCells(s, currency, lang)
+        .map((c) => `<td class="n">${esc(c)}</td>`)
+        .join('')}</tr>`,
+  );
   return `<table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 

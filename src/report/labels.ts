@@ -1,4 +1,4 @@
-import type { Kpis, Localized } from '../domain/analytics/types.js';
+import type { Kpis, Localized, SegmentKpis } from '../domain/analytics/types.js';
 
 export type Lang = 'vi' | 'en';
 
@@ -57,6 +57,14 @@ export const HEADLINE_KPIS: readonly KpiFormat[] = [
 export const SEGMENT_KPIS: readonly KpiFormat[] = HEADLINE_KPIS.filter((k) =>
   (['revenue', 'orders', 'customers', 'aov', 'repeatRate'] as const).some((key) => key === k.key),
 );
+
+/** A segment's cells after its name: members, then SEGMENT_KPIS, formatted. */
+export function segmentCells(s: SegmentKpis, currency: string, lang: Lang): string[] {
+  return [
+    formatKpi(s.members, 'count', currency, lang),
+    ...SEGMENT_KPIS.map((k) => formatKpi(s.kpis[k.key] as number | null, k.kind, currency, lang)),
+  ];
+}
 
 export const UI: Record<string, Localized> = {
   title: { vi: 'Báo cáo khách hàng', en: 'Customer report' },

@@ -6,6 +6,7 @@ import {
   HEADLINE_KPIS,
   type Lang,
   SEGMENT_KPIS,
+  segmentCells,
   t,
 } from './labels.js';
 
@@ -73,11 +74,7 @@ function segmentTable(segments: readonly SegmentKpis[], report: AnalysisReport, 
   const currency = report.shop.currency;
   return table(
     [t('segment', lang), t('members', lang), ...SEGMENT_KPIS.map((k) => k.label[lang])],
-    segments.map((s) => [
-      s.segment,
-      formatKpi(s.members, 'count', currency, lang),
-      ...SEGMENT_KPIS.map((k) => formatKpi(s.kpis[k.key] as number | null, k.kind, currency, lang)),
-    ]),
+    segments.map((s) => [s.segment, ...segmentCells(s, currency, lang)]),
     [false, true, ...SEGMENT_KPIS.map(() => true)],
   );
 }

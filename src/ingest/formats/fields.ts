@@ -303,18 +303,6 @@ export function emptyFile(path: string): NurtureError {
   ]);
 }
 
-/**
- * A file whose first record, the header row, cannot be read (broken quoting, or not a CSV file at
- * all: a JSON Lines file reads as one record with an open quote).
- */
-export function unreadableHeader(path: string, problem: CsvProblem): NurtureError {
-  return new NurtureError(
-    'invalid_file',
-    `${path}: line ${problem.line}: the header row cannot be read: ${problem.reason}; is this a CSV file?`,
-    [{ file: path, line: problem.line, column: problem.column, reason: problem.reason }],
-  );
-}
-
 /** Required columns that the header lacks: a file-level error naming them all. */
 export function requireColumns(
   path: string,

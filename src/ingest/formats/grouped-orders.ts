@@ -6,7 +6,7 @@
 import type { OrderInput } from '../../domain/model/index.js';
 import { type CsvProblem, type CsvRowBatch, readCsvRows } from '../csv.js';
 import { emptyBatch, type ParsedBatch, type Reject } from '../records.js';
-import { csvReject, emptyFile, Header, Row, rejectOf, unreadableHeader, widthProblem } from './fields.js';
+import { csvReject, emptyFile, Header, Row, rejectOf, widthProblem } from './fields.js';
 
 /** What a format supplies once it has seen the header. */
 export interface OrderRowsFormat {
@@ -42,8 +42,6 @@ class Grouper {
   private readonly seen = new Map<string, number>();
   /** Line of an unreadable record just read: it dooms the current order if the next row continues it. */
   private brokenLine: number | undefined;
-  /** The problem of the first record when it could not be read: there is no header then. */
-  headerProblem: CsvProblem | undefined;
   rowsRead = 0;
   batch: ParsedBatch = emptyBatch();
 
@@ -95,11 +93,7 @@ class Grouper {
   }
 
   problem(p: CsvProblem): void {
-    if (this.header === undefined) {
-      this.headerProblem ??= p;
-      return;
-    }
-    this.rowsRead++;
+    if (this.header !== undefined) this.rowsRead++;
     this.batch.rejects.push(csvReject(p, this.header));
     this.brokenLine ??= p.line;
   }
@@ -172,11 +166,13 @@ export async function* readGroupedOrders(
   const grouper = new Grouper(setup);
   const batchSize = options.batchSize ?? 4096;
   let bytesRead = 0;
-  const csvOptions = options.delimiter === undefined ? {} : { delimiter: options.delimiter };
+  const csvOptions = {
+    header: true,
+    ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
+  };
   for await (const chunk of readCsvRows(path, csvOptions)) {
     bytesRead = chunk.bytesRead;
     grouper.feed(chunk.rows, chunk.problems);
-    if (grouper.headerProblem !== undefined) throw unreadableHeader(path, grouper.headerProblem);
     if (grouper.batch.orders.length >= batchSize || grouper.batch.rejects.length > 0)
       yield grouper.take(bytesRead);
   }

@@ -22,7 +22,6 @@ import {
   shown,
   tagsOf,
   text,
-  unreadableHeader,
   widthProblem,
 } from './fields.js';
 
@@ -147,11 +146,8 @@ export async function* readShopifyCustomers(path: string, options: ReadOptions):
   let reader: CustomerReader | undefined;
   let header: Header | undefined;
   let batch = emptyBatch();
-  for await (const chunk of readCsvRows(path)) {
+  for await (const chunk of readCsvRows(path, { header: true })) {
     const { rows, problems } = chunk;
-    const first = problems[0];
-    if (header === undefined && first !== undefined && (rows.length === 0 || first.line < rows.line(0)))
-      throw unreadableHeader(path, first);
     for (const p of problems) batch.rejects.push(csvReject(p, header));
     batch.rowsRead += problems.filter((p) => p.line > 1).length;
     for (let r = 0; r < rows.length; r++) {

@@ -12,7 +12,7 @@ import type { Migration } from './index.js';
  * hashes for one value costs 2–3 ms; the id is compared only on the rows it finds
  * (docs/benchmarks.md, Segments).
  *
- * Every writer of customer_stats sets the column on DuckDB (`LOOKUP_HASH`); PostgreSQL finds the
+ * Every writer of customer_stats sets the column on DuckDB (`lookupHashInsert`, store/lookup-hash.ts); PostgreSQL finds the
  * row by its primary key and has no such column.
  */
 export const customerStatsLookupHash: Migration = {

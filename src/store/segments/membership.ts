@@ -19,7 +19,7 @@ import { assertNever, NurtureError } from '../../errors.js';
 import { tuneForBulk } from '../bulk.js';
 import type { SqlEngine, SqlValue } from '../engine.js';
 import { prepareStage, type StagingTable } from '../staging.js';
-import { loadRefreshInputs } from './records.js';
+import { compareText, loadRefreshInputs } from './records.js';
 import { fitsInline, type IdScope, makeScope, scopeSql } from './scope.js';
 
 /**
@@ -191,10 +191,7 @@ export async function prepareSegments(
     params,
   );
   // Sorted here: DuckDB's sort costs milliseconds even for a few rows (this runs after every import).
-  rows.sort((a, b) => {
-    const [x, y] = [a.segment_id ?? '', b.segment_id ?? ''];
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
+  rows.sort((a, b) => compareText(a.segment_id ?? '', b.segment_id ?? ''));
   const first = rows[0];
   if (!first) throw new NurtureError('not_found', `no shop '${shopId}' in this database`);
   const timeZone = assertTimeZone(first.timezone);

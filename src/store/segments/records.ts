@@ -355,7 +355,8 @@ function byDetailOrder(a: DetailRow, b: DetailRow): number {
   );
 }
 
-const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** Text order by code unit: cheap, and the same for every list this store sorts in memory. */
+export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function addDetail(details: Details, r: DetailRow): void {
   const at = r.item_at ?? new Date(Number.NaN);

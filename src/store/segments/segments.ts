@@ -103,8 +103,7 @@ export async function getSegment(store: Store, shopId: string, name: string): Pr
  * A shop that does not exist is not_found (a mistyped --shop creates nothing).
  */
 export async function ensureBuiltinSegments(store: Store, shopId: string): Promise<number> {
-  if ((await store.getShop(shopId)) === undefined)
-    throw new NurtureError('not_found', `no shop '${shopId}' in this database`);
+  await store.requireShop(shopId);
   const existing = await store.engine.all<{ name: string; query: string; description: string | null }>(
     'SELECT name, query, description FROM segments WHERE shop_id = $1 AND builtin',
     [shopId],
