@@ -1,17 +1,23 @@
 import type { Dialect } from './engine.js';
 
 /*
- * `customer_stats.lookup_hash` (DuckDB only, migration 009): the customer id's `hash()`, so that
- * the per-customer reads find a row by scanning 64-bit integers instead of comparing a million ids
- * with a common prefix. Writers add it to their INSERTs; readers filter on it before the id.
+ * `lookup_hash` (DuckDB only): the customer id's `hash()`, on the tables that per-customer reads
+ * find rows in by customer and that an ART index on the id does not suit.
+ *
+ * - customer_stats (migration 009) has no index at all (its full rewrites would be minutes long
+ *   with one), and a scan of 64-bit hashes is much cheaper than a scan comparing a million ids.
+ * - segment_members (migration 010) has its ART index on the hash: text keys made deleting many
+ *   stays minutes long at commit.
+ *
+ * Writers add the column to their INSERTs; readers filter on it before the id (hashes collide).
  */
 
 /** The tables that carry a lookup hash on DuckDB. */
-export const HASHED_LOOKUP_TABLES: ReadonlySet<string> = new Set(['customer_stats']);
+export const HASHED_LOOKUP_TABLES: ReadonlySet<string> = new Set(['customer_stats', 'segment_members']);
 
 /**
- * For an INSERT into customer_stats: the column to append to the column list and its value,
- * computed from `customerIdExpr`; empty strings on PostgreSQL, which has no such column.
+ * For an INSERT into a table with a lookup hash: the column to append to the column list and its
+ * value, computed from `customerIdExpr`; empty strings on PostgreSQL, which has no such column.
  */
 export function lookupHashInsert(
   dialect: Dialect,

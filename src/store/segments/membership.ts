@@ -17,7 +17,8 @@ import {
 } from '../../domain/segments/index.js';
 import { assertNever, NurtureError } from '../../errors.js';
 import { tuneForBulk } from '../bulk.js';
-import type { SqlEngine, SqlValue } from '../engine.js';
+import type { Dialect, SqlEngine, SqlValue } from '../engine.js';
+import { lookupHashFilter, lookupHashInsert } from '../lookup-hash.js';
 import { prepareStage, type StagingTable } from '../staging.js';
 import { compareText, loadRefreshInputs } from './records.js';
 import { fitsInline, type IdScope, makeScope, scopeSql } from './scope.js';
@@ -279,12 +280,14 @@ async function refreshWithSql(
   );
   const changes = await countChanges(tx);
   if (changes.exited.size > 0) await moveStagedExits(tx, shopId, asOf);
-  if (changes.entered.size > 0)
+  if (changes.entered.size > 0) {
+    const hash = lookupHashInsert(tx.dialect, 'customer_id');
     await tx.run(
-      `INSERT INTO segment_members (shop_id, segment_id, customer_id, entered_at)
-       SELECT $1, segment_id, customer_id, $2 FROM ${CHANGES.name} WHERE entered`,
+      `INSERT INTO segment_members (shop_id, segment_id, customer_id, entered_at${hash.column})
+       SELECT $1, segment_id, customer_id, $2${hash.value} FROM ${CHANGES.name} WHERE entered`,
       [shopId, asOf],
     );
+  }
   return changes;
 }
 
@@ -426,10 +429,11 @@ async function writeEntries(tx: SqlEngine, shopId: string, pairs: readonly [stri
     const params: SqlValue[] = [shopId, asOf];
     const rows = chunk.map(([segmentId, customerId]) => {
       params.push(segmentId, customerId);
-      return `($1, $${params.length - 1}, $${params.length}, $2)`;
+      return `($1, $${params.length - 1}, $${params.length}, $2${lookupHashInsert(tx.dialect, `$${params.length}`).value})`;
     });
+    const hash = lookupHashInsert(tx.dialect, 'customer_id');
     await tx.run(
-      `INSERT INTO segment_members (shop_id, segment_id, customer_id, entered_at) VALUES ${rows.join(', ')}`,
+      `INSERT INTO segment_members (shop_id, segment_id, customer_id, entered_at${hash.column}) VALUES ${rows.join(', ')}`,
       params,
     );
   }
@@ -497,7 +501,7 @@ interface Exit {
 /**
  * Moves stays to the history, closed at `asOf` (never before their entry): one INSERT of the
  * stays as read (a VALUES list, no second read of segment_members) and one DELETE per chunk.
- * The DELETE finds the chunk's customers by customer id alone (indexed, see `shopRowsSql`) and
+ * The DELETE finds the chunk's customers by their lookup hash alone (indexed, see `shopRowsSql`) and
  * keeps the exact stays with a semi-join on a VALUES list of keys, which DuckDB does not turn into
  * a scan filter and PostgreSQL answers from segment_members_key.
  */
@@ -517,9 +521,8 @@ async function writeExits(tx: SqlEngine, shopId: string, exits: readonly Exit[],
       moveParams,
     );
     const pairs = chunk.map((e) => e.key);
-    const customers: IdScope = { kind: 'inline', ids: [...new Set(pairs.map(([, c]) => c))] };
     const deleteParams: SqlValue[] = [shopId];
-    const inChunk = scopeSql(customers, 'customer_id', deleteParams);
+    const inChunk = customersFilter(tx.dialect, [...new Set(pairs.map(([, c]) => c))], deleteParams);
     await tx.run(
       `DELETE FROM segment_members WHERE TRUE${inChunk} AND ${isStay(pairs, 'segment_members', deleteParams)}`,
       deleteParams,
@@ -528,8 +531,21 @@ async function writeExits(tx: SqlEngine, shopId: string, exits: readonly Exit[],
 }
 
 /**
+ * ` AND …`: a segment_members row of one of these customers, by the index on the lookup hash on
+ * DuckDB (the exact stays are then kept by `isStay`, which also compares the ids).
+ */
+function customersFilter(dialect: Dialect, customerIds: readonly string[], params: SqlValue[]): string {
+  if (dialect === 'postgres') return scopeSql({ kind: 'inline', ids: customerIds }, 'customer_id', params);
+  const refs = customerIds.map((id) => {
+    params.push(id);
+    return `$${params.length}`;
+  });
+  return lookupHashFilter(refs);
+}
+
+/**
  * `EXISTS (…)`: the row of `alias` is the stay of one of `pairs` in the shop `$1`. For the few
- * customers of a per-customer refresh DuckDB keeps the index lookup by customer id under it (a
+ * customers of a per-customer refresh DuckDB keeps the index lookup by lookup hash under it (a
  * row-value `IN` over the VALUES list measured 20 ms against 4–6 ms); the full refresh's exits use
  * the `IN` form (`moveStagedExits`).
  */

@@ -69,9 +69,10 @@ export function scopeSql(scope: IdScope, column: string, params: SqlValue[]): st
  * uses an ART index only when the key's condition is the scan's one filter: a second filter on
  * shop_id turns the lookup into a full scan. So the shop condition sits outside an `OFFSET 0`
  * fence, which DuckDB does not push filters through (PostgreSQL neither, which is why it is not
- * used there: its index would then be useless). Tables without an index on DuckDB but with a
- * lookup hash (customer_stats, see store/lookup-hash.ts) are scanned on the hash inside the fence
- * and compared on the key outside. All forms return the same rows.
+ * used there: its index would then be useless). Tables with a lookup hash on DuckDB
+ * (customer_stats, segment_members, see store/lookup-hash.ts) are filtered on the hash inside the
+ * fence (a scan of integers, or segment_members' index) and compared on the key outside. All
+ * forms return the same rows.
  */
 export function shopRowsSql(
   dialect: Dialect,
@@ -84,8 +85,8 @@ export function shopRowsSql(
   if (scope.kind !== 'inline' || dialect === 'postgres')
     return `(SELECT ${columns} FROM ${table} WHERE shop_id = $1${scopeSql(scope, key, params)})`;
   if (key === 'customer_id' && HASHED_LOOKUP_TABLES.has(table) && scope.ids.length > 0) {
-    // No index here: the scan filters on the 64-bit hashes alone, and the ids are compared on the
-    // rows it finds.
+    // The hashes alone inside the fence (the index's one condition, or the scan's one filter);
+    // the ids are compared on the rows found, since hashes collide.
     const refs = scope.ids.map((id) => {
       params.push(id);
       return `$${params.length}`;
