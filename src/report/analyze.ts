@@ -6,17 +6,15 @@ import { NurtureError } from '../errors.js';
 import { csvLine } from '../ingest/csv.js';
 import { importFile } from '../ingest/import-file.js';
 import { analyzeShop, listCustomerRows, segmentKpis } from '../store/analytics/index.js';
-import { ensureBuiltinSegments, refreshMembership } from '../store/segments/index.js';
+import { type RefreshMembershipResult, refreshAllSegments } from '../store/segments/index.js';
 import { openStore, type Store } from '../store/store.js';
 import { renderHtmlReport } from './html.js';
 import type { Lang } from './labels.js';
 
 const DAY_MS = 86_400_000;
 
-/** Refreshes every segment as of the report and reads their KPIs for the report's period. */
-async function segmentsOf(store: Store, shopId: string, report: AnalysisReport): Promise<SegmentKpis[]> {
-  await ensureBuiltinSegments(store, shopId);
-  await refreshMembership(store.engine, shopId, { asOf: report.asOf });
+/** The KPIs of every segment (refreshed as of the report) for the report's period. */
+function segmentsOf(store: Store, shopId: string, report: AnalysisReport): Promise<SegmentKpis[]> {
   return segmentKpis(
     store.engine,
     shopId,
@@ -38,8 +36,8 @@ export interface AnalysisRequest {
   htmlPath?: string;
   customersOutPath?: string;
   /**
-   * Also the KPIs per saved segment: every segment is refreshed in full as of the analysis first
-   * (the built-in ones follow the groups just recomputed).
+   * Also the KPIs per saved segment, refreshed in full as of the analysis (a store's segments are
+   * refreshed anyway; a file's throw-away store gets its built-ins for this).
    */
   segments?: boolean;
   /** The machine clock, read at the edge (the domain never reads it). */
@@ -50,6 +48,11 @@ export interface AnalysisOutcome {
   report: AnalysisReport;
   customers: number;
   files: string[];
+  /**
+   * The full refresh of the shop's segments that followed the new scores (a store always; a file
+   * only with `segments`, in its throw-away store).
+   */
+  membership?: RefreshMembershipResult;
 }
 
 /**
@@ -83,6 +86,10 @@ async function analyzeStore(
   const shop = await store.requireShop(request.shopId);
   const asOf = await resolveAsOf(store, request, shop.timezone, fromFile);
   const report = await analyzeShop(store, request.shopId, { asOf });
+  // The scores just moved customers between groups: a store's segments follow them at once, so
+  // that the built-ins and their entries and exits (campaign triggers) agree with the report.
+  const membership =
+    !fromFile || request.segments ? await refreshAllSegments(store, request.shopId, asOf) : undefined;
   if (request.segments) report.segments = await segmentsOf(store, request.shopId, report);
   const files: string[] = [];
   let customers = 0;
@@ -96,7 +103,7 @@ async function analyzeStore(
     customers = rows.length;
     files.push(request.customersOutPath);
   }
-  return { report, customers, files };
+  return { report, customers, files, ...(membership ? { membership } : {}) };
 }
 
 /**

@@ -197,6 +197,33 @@ describe('nurture predict on the demo shop', () => {
     }
   });
 
+  it('brings the segments on predictions up to date with the new ones', async () => {
+    const created = await cli('segment', 'create', 'p-alive-low', '--query', 'p_alive < 0.5', '--db', db);
+    expect(created.code, created.err).toBe(0);
+    const lowCount = () =>
+      withDemo(async (store) => {
+        const [row] = await store.engine.all<{ n: number }>(
+          'SELECT COUNT(*) AS n FROM customer_predictions WHERE p_alive < 0.5',
+        );
+        return Number(row?.n);
+      });
+    const membersOf = async () => {
+      const list = await cli('segment', 'list', '--db', db, '--json');
+      return (JSON.parse(list.out) as { name: string; members: number }[]).find(
+        (x) => x.name === 'p-alive-low',
+      )?.members;
+    };
+    const before = await lowCount();
+    expect(await membersOf()).toBe(before);
+    // Predictions as of another day (and with the default model): other customers have gone quiet.
+    const r = await cli('predict', '--db', db, '--as-of', '2026-08-31', '--json');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/^segments: 27 refreshed, \d+ entered, \d+ left$/m);
+    const after = await lowCount();
+    expect(after).not.toBe(before);
+    expect(await membersOf()).toBe(after);
+  });
+
   describe.skipIf(browserSkipped)(
     `validation report in Chromium${browserSkipped ? ` — ${browserSkipped}` : ''}`,
     () => {

@@ -580,10 +580,29 @@ describe('end to end', () => {
     expect(output).toContain('orders.csv');
     expect(read(out, 'customers').split('\n')).toHaveLength(122);
     output = '';
-    expect(await runCli(['demo', '--db', ':memory:', '--customers', '120', '--seed', '3'], deps)).toBe(0);
+    const db = join(tmp('db'), 'demo.duckdb');
+    expect(await runCli(['demo', '--db', db, '--customers', '120', '--seed', '3'], deps)).toBe(0);
     expect(output).toMatch(/customers\s+120/);
     expect(output).toMatch(/merges\s+0/);
     expect(output).toContain('0 rejected');
+    // Scored and segmented: each lifecycle:* built-in segment holds the customers of its group.
+    expect(output).toMatch(/segments: 26 refreshed, \d+ entered, 0 left/);
+    const store = await openStore({ db });
+    try {
+      const groups = await store.engine.all<{ name: string; n: number }>(
+        `SELECT 'lifecycle:' || lifecycle AS name, COUNT(*) AS n FROM customer_stats
+         WHERE lifecycle IS NOT NULL GROUP BY 1 ORDER BY 1`,
+      );
+      const segments = await store.engine.all<{ name: string; n: number }>(
+        `SELECT g.name, COUNT(*) AS n FROM segment_members m
+         JOIN segments g ON g.shop_id = m.shop_id AND g.segment_id = m.segment_id
+         WHERE g.name LIKE 'lifecycle:%' AND g.name <> 'lifecycle:referred' GROUP BY 1 ORDER BY 1`,
+      );
+      expect(groups.length).toBeGreaterThan(2);
+      expect(segments).toEqual(groups);
+    } finally {
+      await store.close();
+    }
     output = '';
     expect(await runCli(['generate', '--customers', 'lots', '--out', out], deps)).toBe(2);
     expect(output).toContain('--customers must be a number');

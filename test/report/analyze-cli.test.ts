@@ -81,6 +81,26 @@ describe('nurture analyze', () => {
     expect(en.out).toContain('Win back');
   });
 
+  it("brings a store's segments up to date with the new scores, also without --segments", async () => {
+    // The demo scored the shop as of now; an analysis as of 31 October moves customers between groups.
+    const r = await cli('analyze', '--db', db, '--as-of', '2026-10-31', '--json');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/^segments: 26 refreshed, \d+ entered, \d+ left$/m);
+    const report = JSON.parse(r.out) as AnalysisReport;
+    const list = await cli('segment', 'list', '--db', db, '--json');
+    expect(list.code, list.err).toBe(0);
+    const members = new Map(
+      (JSON.parse(list.out) as { name: string; members: number; refreshedAt: string }[]).map((s) => [
+        s.name,
+        s,
+      ]),
+    );
+    for (const group of report.lifecycle.groups.filter((g) => g.id !== 'referred')) {
+      expect(members.get(`lifecycle:${group.id}`)?.members, group.id).toBe(group.customers);
+      expect(members.get(`lifecycle:${group.id}`)?.refreshedAt).toBe(report.asOf);
+    }
+  });
+
   it('adds every segment with the key figures of its members (--segments), agreeing with the groups', async () => {
     const created = await cli(
       'segment',

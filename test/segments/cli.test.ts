@@ -35,15 +35,28 @@ describe('nurture segment (CLI)', () => {
       expect.arrayContaining(['rfm:champions', 'lifecycle:loyal', 'lifecycle:referred', 'value:focus']),
     );
     expect(list.find((s) => s.name === 'lifecycle:churned')?.query).toBe("lifecycle = 'churned'");
-    // Built-ins are not filled until a refresh: the table says so instead of showing 0 members.
-    const text = await seg('list');
+    // The demo and the analysis filled them.
+    const filled = await seg('list');
+    expect(filled.out.split('\n').find((l) => l.startsWith('lifecycle:loyal '))).toMatch(
+      /^lifecycle:loyal\s+[1-9][\d,]*\s+\d{4}-\d\d-\d\d \d\d:\d\d UTC\s+lifecycle = 'loyal'$/,
+    );
+    expect(filled.out).not.toContain('fills them');
+  });
+
+  it('says which built-ins were never filled (a shop only imported) until a refresh', async () => {
+    const files = join(dir, 'files');
+    expect((await cli('generate', '--customers', '50', '--out', files)).code).toBe(0);
+    const imported = join(dir, 'imported.duckdb');
+    expect((await cli('import', 'shopify-orders', join(files, 'orders.csv'), '--db', imported)).code).toBe(0);
+    const list = () => cli('segment', 'list', '--db', imported);
+    const text = await list();
     const loyal = text.out.split('\n').find((l) => l.startsWith('lifecycle:loyal '));
     expect(loyal).toMatch(/^lifecycle:loyal\s+–\s+never\s+lifecycle = 'loyal'$/);
     expect(text.out).toContain('`nurture segment refresh` fills them');
-    expect((await seg('refresh', ...AS_OF)).code).toBe(0);
-    const after = await seg('list');
-    expect(after.out.split('\n').find((l) => l.startsWith('lifecycle:loyal '))).toMatch(
-      /^lifecycle:loyal\s+[1-9][\d,]*\s+\d{4}-\d\d-\d\d \d\d:\d\d UTC\s+lifecycle = 'loyal'$/,
+    expect((await cli('segment', 'refresh', '--db', imported)).code).toBe(0);
+    const after = await list();
+    expect(after.out.split('\n').find((l) => l.startsWith('lifecycle:referred '))).toMatch(
+      /^lifecycle:referred\s+[\d,]+\s+\d{4}-\d\d-\d\d \d\d:\d\d UTC\s+referred = true$/,
     );
     expect(after.out).not.toContain('fills them');
   });

@@ -5,6 +5,7 @@ import { type AnalysisSource, runAnalysis } from '../../report/analyze.js';
 import { renderTextReport } from '../../report/text.js';
 import { type CliDeps, withStore } from '../context.js';
 import { parseOptions } from '../options.js';
+import { segmentsRefreshedText } from './segment.js';
 
 const optionsSchema = z.object({
   format: z.enum(['shopify-orders', 'orders-csv']).optional(),
@@ -76,6 +77,7 @@ export function registerAnalyzeCommand(program: Command, deps: CliDeps): void {
         : await withStore(deps, o.db, (store) => run({ kind: 'store', store }), 'existing');
       if (o.json) deps.out(`${JSON.stringify(outcome.report, null, 2)}\n`);
       else deps.out(renderTextReport(outcome.report, config.lang));
+      if (outcome.membership) deps.err(segmentsRefreshedText(outcome.membership));
       for (const f of outcome.files) deps.err(`wrote ${f}\n`);
     });
 }

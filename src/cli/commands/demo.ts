@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { resolveAnalyticsConfig } from '../../domain/analytics/config.js';
 import {
   DEFAULT_SHOP_ID,
   type MarketingCost,
@@ -18,10 +19,13 @@ import type { DemoShop } from '../../ingest/demo/types.js';
 import { DEMO_FILES, type WrittenFile, writeDemoShop } from '../../ingest/demo/write.js';
 import { importFile } from '../../ingest/import-file.js';
 import type { ImportFormat } from '../../ingest/records.js';
+import { recomputeScores } from '../../store/analytics/index.js';
+import { refreshAllSegments } from '../../store/segments/index.js';
 import type { StoreSummary } from '../../store/store.js';
 import { type CliDeps, withStore } from '../context.js';
 import { parseOptions } from '../options.js';
 import { summaryLine } from './import.js';
+import { segmentsRefreshedText } from './segment.js';
 
 const DAY_MS = 86_400_000;
 /** More customers than this is a benchmark, not a demo (`npm run bench -- import`). */
@@ -116,6 +120,12 @@ async function loadDemo(deps: CliDeps, dir: string, opts: z.infer<typeof demoSch
     await store.upsertProducts(shopId, catalog);
     await store.upsertMarketingCosts(shopId, await readCosts(join(dir, DEMO_FILES.marketingCosts)));
     deps.out(summaryTable(shopId, await store.summary(shopId)));
+    // Scored and segmented as `nurture analyze` would leave it, so that every command of the
+    // README (groups, built-in segments, queries on lifecycle) has its answer at once.
+    const asOf = new Date();
+    await recomputeScores(store.engine, shopId, asOf, resolveAnalyticsConfig());
+    const segments = await refreshAllSegments(store, shopId, asOf);
+    deps.out(`scores and groups as of now (the report: nurture analyze)\n${segmentsRefreshedText(segments)}`);
   });
 }
 

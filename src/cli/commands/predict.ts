@@ -10,8 +10,10 @@ import { z } from 'zod';
 import { renderClvValidationHtml } from '../../report/clv-html.js';
 import { formatCurrency, type Lang } from '../../report/labels.js';
 import { type PredictRequest, type PredictResult, predictShop } from '../../store/clv/predict-shop.js';
+import { refreshAllSegments } from '../../store/segments/index.js';
 import { type CliDeps, withStore } from '../context.js';
 import { parseOptions } from '../options.js';
+import { segmentsRefreshedText } from './segment.js';
 
 const day = (name: string) => z.string().regex(/^\d{4}-\d{2}-\d{2}$/, `${name} must be a date YYYY-MM-DD`);
 
@@ -156,7 +158,7 @@ export function registerPredictCommand(program: Command, deps: CliDeps): void {
     .action(async (raw: unknown) => {
       const o = parseOptions(predictOptionsSchema, raw);
       const config = deps.config({ db: o.db, shop: o.shop, lang: o.lang });
-      const { result, shop } = await withStore(
+      const { result, shop, membership } = await withStore(
         deps,
         o.db,
         async (store) => {
@@ -165,10 +167,15 @@ export function registerPredictCommand(program: Command, deps: CliDeps): void {
             store,
             requestOf(o, config.shopId, () => store.newId('pred')),
           );
-          return { result: r, shop: shopRecord };
+          // Segments on p_alive, predicted_clv… follow the new predictions, as of their day's end
+          // or now, whichever is earlier (no stay begins in the future).
+          const asOf = new Date(Math.min(Date.now(), Date.parse(r.predictedAsOf)));
+          const membership = await refreshAllSegments(store, config.shopId, asOf);
+          return { result: r, shop: shopRecord, membership };
         },
         'existing',
       );
+      deps.err(segmentsRefreshedText(membership));
       if (o.html !== undefined && result.validation !== undefined) {
         await writeFile(
           o.html,

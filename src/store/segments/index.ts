@@ -38,6 +38,7 @@ export {
   getSegment,
   listSegments,
   queryCustomerIds,
+  refreshAllSegments,
   resolveForShop,
   type Segment,
   updateSegment,

@@ -132,6 +132,20 @@ export async function ensureBuiltinSegments(store: Store, shopId: string): Promi
   return added;
 }
 
+/**
+ * Brings every segment of a shop, built-ins included, up to date as of `asOf` in one full pass:
+ * what follows a recompute of the scores, which moves customers between the groups that the
+ * built-in segments (and any query on rfm_group, lifecycle or value_group) read.
+ */
+export async function refreshAllSegments(
+  store: Store,
+  shopId: string,
+  asOf: Date,
+): Promise<RefreshMembershipResult> {
+  await ensureBuiltinSegments(store, shopId);
+  return refreshMembership(store.engine, shopId, { asOf });
+}
+
 /** Options of the operations that evaluate a query: the as-of moment (default: the store's now). */
 export interface AsOfOptions {
   asOf?: Date;
