@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveAnalyticsConfig } from '../../src/domain/analytics/config.js';
-import { ALL_NEEDS } from '../../src/domain/segments/index.js';
+import { ALL_NEEDS, NO_NEEDS } from '../../src/domain/segments/index.js';
 import { refreshCustomerStats } from '../../src/store/analytics/customer-stats.js';
 import { recomputeShop } from '../../src/store/analytics/full-recompute.js';
 import { DuckDbEngine } from '../../src/store/duckdb-engine.js';
@@ -112,15 +112,7 @@ async function staysOf(store: Store, customerId: string): Promise<string[]> {
     store.engine,
     SHOP,
     { kind: 'inline', ids: [customerId] },
-    {
-      stats: false,
-      predictions: false,
-      tags: false,
-      orders: false,
-      lines: false,
-      events: false,
-      feedback: false,
-    },
+    NO_NEEDS,
   );
   return stays.map((s) => s.segmentId).sort();
 }
