@@ -11,7 +11,8 @@
  * - a full membership refresh of 20 segments, the first (everyone enters) and a steady one;
  * - a per-customer refresh right after one imported order (stats refreshed first, not counted),
  *   over the 20 segments and over all the shop's segments (with the 26 built-ins), against the
- *   bare reads of one customer's rows (the baseline, same run: `bareReads`);
+ *   bare reads of one customer's rows and a one-row write transaction (the baselines, same run:
+ *   `bareReads`, `measureWriteFloor`);
  * - deleting the bench segment with the most members.
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
@@ -20,7 +21,7 @@ import { join } from 'node:path';
 import { resolveAnalyticsConfig } from '../src/domain/analytics/config.js';
 import { recomputeScores, refreshCustomerStats } from '../src/store/analytics/index.js';
 import type { Dialect } from '../src/store/engine.js';
-import { HASHED_LOOKUP_TABLES } from '../src/store/lookup-hash.js';
+import { HASHED_LOOKUP_TABLES, lookupHashInsert } from '../src/store/lookup-hash.js';
 import {
   countQuery,
   createSegment,
@@ -308,6 +309,7 @@ interface Figures {
   refresh: Awaited<ReturnType<typeof measureRefresh>>;
   perCustomer20: Awaited<ReturnType<typeof measurePerCustomer>>;
   perCustomerAll: Awaited<ReturnType<typeof measurePerCustomer>>;
+  writeFloor: number;
   deletion: Awaited<ReturnType<typeof measureDelete>>;
 }
 
@@ -318,8 +320,39 @@ async function measureAll(store: Store, o: Options): Promise<Figures> {
   const perCustomer20 = await measurePerCustomer(store, o.runs, o.customers, ids);
   const perCustomerAll = await measurePerCustomer(store, o.runs, o.customers, undefined);
   await removeBenchOrders(store);
+  const writeFloor = await measureWriteFloor(store);
   const deletion = await measureDelete(store);
-  return { count, segments: ids.length, refresh, perCustomer20, perCustomerAll, deletion };
+  return { count, segments: ids.length, refresh, perCustomer20, perCustomerAll, writeFloor, deletion };
+}
+
+/**
+ * The other floor of a per-customer refresh that changes a membership: one transaction that
+ * inserts one stay (BEGIN, INSERT, COMMIT, which makes the engine write its log), p50 of 20 after
+ * a warm-up. The rows are removed afterwards.
+ */
+async function measureWriteFloor(store: Store): Promise<number> {
+  const segmentId = 'seg_bench_write_floor';
+  const hash = lookupHashInsert(store.engine.dialect, '$3');
+  const times: number[] = [];
+  for (let k = 0; k <= 20; k++) {
+    const r = await timed(() =>
+      store.engine.transaction((tx) =>
+        tx.run(
+          `INSERT INTO segment_members (shop_id, segment_id, customer_id, entered_at${hash.column})
+           VALUES ($1, $2, $3, $4${hash.value})`,
+          [SEGMENTS_SHOP, segmentId, `cus_write_floor_${k}`, SEGMENTS_AS_OF],
+        ),
+      ),
+    );
+    if (k > 0) times.push(r.seconds);
+  }
+  await store.engine.run('DELETE FROM segment_members WHERE shop_id = $1 AND segment_id = $2', [
+    SEGMENTS_SHOP,
+    segmentId,
+  ]);
+  const p50 = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+  log(`one-row write transaction: p50 ${ms(p50)} ms`);
+  return p50;
 }
 
 /**
@@ -413,6 +446,12 @@ function rowsOf(f: Figures, pg: Figures | undefined): (string | number)[][] {
       ...both(perCustomer(f.perCustomerAll), (x) => perCustomer(x.perCustomerAll)),
       '',
       floor(f.perCustomerAll, pg?.perCustomerAll),
+    ],
+    [
+      'one-row write transaction (BEGIN, INSERT a stay, COMMIT), p50',
+      ...both(`${ms(f.writeFloor)} ms`, (x) => `${ms(x.writeFloor)} ms`),
+      '',
+      'the floor of a per-customer refresh that changes a membership, with the bare reads',
     ],
     [
       `delete the largest bench segment (${int(f.deletion.members)} members)`,

@@ -118,7 +118,7 @@ function changesLine(r: RefreshMembershipResult | null): string {
   return `membership: ${r.entered} entered, ${r.exited} left\n`;
 }
 
-/** The report of a full refresh that another command ran (analyze, demo), for stderr. */
+/** The report of a full refresh that another command ran (analyze, predict, demo), for stderr. */
 export function segmentsRefreshedText(r: RefreshMembershipResult): string {
   const skipped = r.skipped.map((s) => `skipped ${s.name}: ${s.reason}\n`).join('');
   return `segments: ${r.segments} refreshed, ${r.entered} entered, ${r.exited} left\n${skipped}`;
