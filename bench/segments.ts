@@ -104,6 +104,10 @@ async function ensureDatabase(customers: number, fresh: boolean): Promise<string
   return path;
 }
 
+/** The `q` quantile of some timings (the value at that rank once sorted). */
+const at = (list: readonly number[], q: number): number =>
+  [...list].sort((a, b) => a - b)[Math.floor(list.length * q)]!;
+
 /** Median seconds of `runs` timed calls after one warm-up. */
 async function median<T>(
   runs: number,
@@ -116,11 +120,11 @@ async function median<T>(
     all.push(r.seconds);
     value = r.value;
   }
-  const sorted = [...all].sort((a, b) => a - b);
-  return { seconds: sorted[Math.floor(sorted.length / 2)]!, value, all };
+  return { seconds: at(all, 0.5), value, all };
 }
 
 const ms = (s: number) => fmt(s * 1000, 1);
+
 
 async function measureCount(store: Store, runs: number) {
   const compiled = await median(runs, () =>
@@ -293,7 +297,6 @@ async function measurePerCustomer(
     const read = await timed(() => store.engine.all(bare.sql, bare.params(otherId)));
     if (k > 0) floor.push(read.seconds);
   }
-  const at = (list: number[], q: number) => [...list].sort((a, b) => a - b)[Math.floor(list.length * q)]!;
   const p50 = at(times, 0.5);
   const p90 = at(times, 0.9);
   const floorP50 = at(floor, 0.5);
@@ -350,7 +353,7 @@ async function measureWriteFloor(store: Store): Promise<number> {
     SEGMENTS_SHOP,
     segmentId,
   ]);
-  const p50 = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+  const p50 = at(times, 0.5);
   log(`one-row write transaction: p50 ${ms(p50)} ms`);
   return p50;
 }

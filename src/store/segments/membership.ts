@@ -21,7 +21,7 @@ import type { Dialect, SqlEngine, SqlValue } from '../engine.js';
 import { lookupHashFilter, lookupHashInsert } from '../lookup-hash.js';
 import { prepareStage, type StagingTable } from '../staging.js';
 import { compareText, loadRefreshInputs } from './records.js';
-import { fitsInline, type IdScope, makeScope, scopeSql } from './scope.js';
+import { fitsInline, type IdScope, makeScope, paramRefs, scopeSql } from './scope.js';
 
 /**
  * Segment membership and its history. A customer's stay in a segment is a row of
@@ -178,11 +178,7 @@ export async function prepareSegments(
   let filter = '';
   if (Array.isArray(which)) {
     if (which.length === 0) return { prepared: [], skipped: [] };
-    const refs = which.map((id) => {
-      params.push(id);
-      return `$${params.length}`;
-    });
-    filter = ` AND g.segment_id IN (${refs.join(', ')})`;
+    filter = ` AND g.segment_id IN (${paramRefs(which, params).join(', ')})`;
   }
   // The shop's time zone and its segments in one round trip (this runs after every import).
   const rows = await engine.all<{ timezone: string; segment_id: string | null; name: string; query: string }>(
@@ -429,11 +425,12 @@ async function writeEntries(tx: SqlEngine, shopId: string, pairs: readonly [stri
     const params: SqlValue[] = [shopId, asOf];
     const rows = chunk.map(([segmentId, customerId]) => {
       params.push(segmentId, customerId);
-      return `($1, $${params.length - 1}, $${params.length}, $2${lookupHashInsert(tx.dialect, `$${params.length}`).value})`;
+      const customer = `$${params.length}`;
+      return `($1, $${params.length - 1}, ${customer}, $2${lookupHashInsert(tx.dialect, customer).value})`;
     });
-    const hash = lookupHashInsert(tx.dialect, 'customer_id');
+    const { column } = lookupHashInsert(tx.dialect, 'customer_id');
     await tx.run(
-      `INSERT INTO segment_members (shop_id, segment_id, customer_id, entered_at${hash.column}) VALUES ${rows.join(', ')}`,
+      `INSERT INTO segment_members (shop_id, segment_id, customer_id, entered_at${column}) VALUES ${rows.join(', ')}`,
       params,
     );
   }
@@ -536,11 +533,7 @@ async function writeExits(tx: SqlEngine, shopId: string, exits: readonly Exit[],
  */
 function customersFilter(dialect: Dialect, customerIds: readonly string[], params: SqlValue[]): string {
   if (dialect === 'postgres') return scopeSql({ kind: 'inline', ids: customerIds }, 'customer_id', params);
-  const refs = customerIds.map((id) => {
-    params.push(id);
-    return `$${params.length}`;
-  });
-  return lookupHashFilter(refs);
+  return lookupHashFilter(paramRefs(customerIds, params));
 }
 
 /**

@@ -36,6 +36,14 @@ export async function makeScope(engine: SqlEngine, ids: readonly string[] | unde
   return { kind: 'table', table: SCOPE_TABLE.name };
 }
 
+/** Appends `values` to a statement's `params` and returns their references (`$n`), in order. */
+export function paramRefs(values: readonly SqlValue[], params: SqlValue[]): string[] {
+  return values.map((value) => {
+    params.push(value);
+    return `$${params.length}`;
+  });
+}
+
 /**
  * ` AND column IN (…)` for a scope, adding inline ids to `params` (which already hold the
  * statement's other parameters). Empty for the whole shop.
@@ -46,11 +54,7 @@ export function scopeSql(scope: IdScope, column: string, params: SqlValue[]): st
       return '';
     case 'inline': {
       if (scope.ids.length === 0) return ' AND FALSE';
-      const refs = scope.ids.map((id) => {
-        params.push(id);
-        return `$${params.length}`;
-      });
-      return ` AND ${column} IN (${refs.join(', ')})`;
+      return ` AND ${column} IN (${paramRefs(scope.ids, params).join(', ')})`;
     }
     case 'table':
       return ` AND ${column} IN (SELECT customer_id FROM ${scope.table})`;
@@ -87,10 +91,7 @@ export function shopRowsSql(
   if (key === 'customer_id' && HASHED_LOOKUP_TABLES.has(table) && scope.ids.length > 0) {
     // The hashes alone inside the fence (the index's one condition, or the scan's one filter);
     // the ids are compared on the rows found, since hashes collide.
-    const refs = scope.ids.map((id) => {
-      params.push(id);
-      return `$${params.length}`;
-    });
+    const refs = paramRefs(scope.ids, params);
     const inner = `SELECT ${columns} FROM ${table} WHERE TRUE${lookupHashFilter(refs)} OFFSET 0`;
     return `(SELECT * FROM (${inner}) fenced WHERE fenced.shop_id = $1 AND fenced.${key} IN (${refs.join(', ')}))`;
   }
