@@ -9,8 +9,10 @@
  */
 import { rmSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { makeContext } from '../src/app/context.js';
+import { importFile } from '../src/app/imports.js';
 import { readFormat } from '../src/ingest/formats/index.js';
-import { type ImportSummary, importFile } from '../src/ingest/import-file.js';
+import type { ImportSummary } from '../src/ingest/import-file.js';
 import { PostgresEngine } from '../src/store/postgres-engine.js';
 import { openStore } from '../src/store/store.js';
 import { peakRssMiB, timed } from './util.js';
@@ -63,7 +65,7 @@ async function importDuckDb(csv: string, db: string, floor: boolean): Promise<Ch
   let result: ChildResult;
   try {
     const { value, seconds, cpuSeconds } = await measured(() =>
-      importFile(store, { shopId: SHOP, format: 'shopify-orders', path: csv }),
+      importFile(makeContext(store), { shopId: SHOP, format: 'shopify-orders', path: csv }),
     );
     result = resultOf(value, seconds, cpuSeconds);
   } finally {
@@ -107,7 +109,7 @@ async function importPostgres(csv: string, url: string): Promise<ChildResult> {
   const store = await openStore({ db: url, pgSchema: schema });
   try {
     const { value, seconds, cpuSeconds } = await measured(() =>
-      importFile(store, { shopId: SHOP, format: 'shopify-orders', path: csv }),
+      importFile(makeContext(store), { shopId: SHOP, format: 'shopify-orders', path: csv }),
     );
     return resultOf(value, seconds, cpuSeconds);
   } finally {

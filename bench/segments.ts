@@ -125,7 +125,6 @@ async function median<T>(
 
 const ms = (s: number) => fmt(s * 1000, 1);
 
-
 async function measureCount(store: Store, runs: number) {
   const compiled = await median(runs, () =>
     countQuery(store, SEGMENTS_SHOP, COUNT_QUERY, { asOf: SEGMENTS_AS_OF }),

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { type AppContext, makeContext } from '../app/context.js';
 import { type AppConfig, type ConfigFlags, loadConfig } from '../config.js';
 import { NurtureError } from '../errors.js';
 import { isPostgresUrl, openStore, type Store } from '../store/store.js';
@@ -50,4 +51,15 @@ export async function withStore<T>(
   } finally {
     await store.close();
   }
+}
+
+/** Opens the store, runs a use case with a context over it (config from the same flags), closes it. */
+export function withContext<T>(
+  deps: CliDeps,
+  flags: ConfigFlags,
+  fn: (ctx: AppContext) => Promise<T>,
+  mode: StoreMode = 'create',
+): Promise<T> {
+  const config = deps.config(flags);
+  return withStore(deps, flags.db, (store) => fn(makeContext(store, { config })), mode);
 }

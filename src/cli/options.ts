@@ -22,3 +22,18 @@ export function parseOptions<T extends z.ZodType>(schema: T, raw: unknown): z.ou
 function optionName(key: string): string {
   return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
+
+/**
+ * An application error as the CLI says it: the input fields its details name (`asOf`,
+ * `mapping`) become the options a user typed (`--as-of`, `--mapping`).
+ */
+export function inCliTerms(error: NurtureError): NurtureError {
+  let message = error.message;
+  const details = error.details.map((d) => {
+    if (d.path === undefined || !/^[a-z][A-Za-z]*$/.test(d.path)) return d;
+    const option = optionName(d.path);
+    message = message.split(`${d.path}: `).join(`${option}: `);
+    return { ...d, path: option };
+  });
+  return message === error.message ? error : new NurtureError(error.code, message, details);
+}

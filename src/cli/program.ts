@@ -7,6 +7,7 @@ import { registerImportCommand } from './commands/import.js';
 import { registerPredictCommand } from './commands/predict.js';
 import { registerSegmentCommands } from './commands/segment.js';
 import type { CliDeps } from './context.js';
+import { inCliTerms } from './options.js';
 
 /** Builds the `nurture` command; every subcommand calls the same functions as the API. */
 export function buildProgram(deps: CliDeps): Command {
@@ -35,7 +36,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     if (thrown instanceof CommanderError) return thrown.exitCode === 0 ? 0 : 2;
     const error = fileSystemError(thrown) ?? thrown;
     if (error instanceof NurtureError) {
-      deps.err(`nurture: ${error.message}\n`);
+      deps.err(`nurture: ${inCliTerms(error).message}\n`);
       return exitCodeOf(error);
     }
     deps.err(

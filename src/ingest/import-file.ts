@@ -1,7 +1,5 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { NurtureError } from '../errors.js';
-import { refreshCustomerStats } from '../store/analytics/customer-stats.js';
-import { refreshMembership } from '../store/segments/membership.js';
 import type { Store } from '../store/store.js';
 import { csvLine } from './csv.js';
 import { readFormat } from './formats/index.js';
@@ -31,6 +29,11 @@ export interface ImportFileOptions {
    * least WORKER_MIN_BYTES. Only where the compiled worker exists (not from TypeScript sources).
    */
   parseInWorker?: boolean;
+  /**
+   * What follows the written orders, in the import's transaction: the application's one
+   * after-orders pipeline (src/app/after-orders.ts), given the customers the import touched.
+   */
+  afterOrders: (tx: Store, customerIds: string[]) => Promise<unknown>;
 }
 
 /** Where an import spent its time, in seconds (reading overlaps writing when a worker parses). */
@@ -78,7 +81,7 @@ const REJECTS_IN_MESSAGE = 20;
  * changes nothing: orders upsert by (source, external id), customers by their identity keys,
  * events by message id.
  */
-export async function importFile(store: Store, options: ImportFileOptions): Promise<ImportSummary> {
+export async function runFileImport(store: Store, options: ImportFileOptions): Promise<ImportSummary> {
   const started = performance.now();
   const startedAt = new Date(store.ids.now());
   const shop = await store.ensureShop({ shopId: options.shopId });
@@ -122,13 +125,8 @@ export async function importFile(store: Store, options: ImportFileOptions): Prom
     const finishStart = performance.now();
     if (totals.orders + totals.customers >= PLANNER_STATISTICS_MIN_ROWS) await tx.refreshPlannerStatistics();
     await tx.resolveReferrals(options.shopId, referrals);
-    // Per-customer stats follow the import in the same transaction (see store/analytics).
-    await refreshCustomerStats(tx.engine, options.shopId, { customerIds: [...touched] });
-    // So does their segment membership: who entered or left a segment (see store/segments).
-    await refreshMembership(tx.engine, options.shopId, {
-      customerIds: [...touched],
-      asOf: new Date(store.ids.now()),
-    });
+    // Stats and segment membership of the touched customers follow in the same transaction.
+    await options.afterOrders(tx, [...touched]);
     await tx.recordImportRun(options.shopId, {
       importId,
       format: options.format,

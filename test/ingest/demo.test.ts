@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { makeContext } from '../../src/app/context.js';
+import { importFile } from '../../src/app/imports.js';
 import { defaultDeps } from '../../src/cli/context.js';
 import { runCli } from '../../src/cli/program.js';
 import { normalizePhone } from '../../src/domain/identity-keys.js';
@@ -30,7 +32,6 @@ import {
   writeDemoShop,
   writeShopifyOrdersCsv,
 } from '../../src/ingest/demo/write.js';
-import { importFile } from '../../src/ingest/import-file.js';
 import { openStore } from '../../src/store/store.js';
 
 const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), `nurture-demo-${prefix}-`));
@@ -541,7 +542,9 @@ describe('end to end', () => {
         ['shopify-orders', 'orders'],
         ['events-jsonl', 'events'],
       ] as const)
-        results.push(await importFile(store, { shopId, format, path: join(out, DEMO_FILES[file]) }));
+        results.push(
+          await importFile(makeContext(store), { shopId, format, path: join(out, DEMO_FILES[file]) }),
+        );
       expect(results.map((r) => r.rejected)).toEqual([0, 0, 0]);
       await store.upsertProducts(shopId, JSON.parse(read(out, 'catalog')));
       await store.upsertMarketingCosts(

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importFile } from '../../src/ingest/import-file.js';
+import { makeContext } from '../../src/app/context.js';
+import { importFile } from '../../src/app/imports.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { FIXTURES } from './read-all.js';
 
@@ -24,7 +25,12 @@ describe('import pipeline', () => {
   it('is all-or-nothing by default: a bad row imports nothing and every reject is reported', async () => {
     const rejectsPath = join(dir, 'rejects.csv');
     await expect(
-      importFile(store, { shopId: SHOP, format: 'shopify-orders', path: ordersFile, rejectsPath }),
+      importFile(makeContext(store), {
+        shopId: SHOP,
+        format: 'shopify-orders',
+        path: ordersFile,
+        rejectsPath,
+      }),
     ).rejects.toMatchObject({
       code: 'invalid_file',
       details: expect.arrayContaining([expect.objectContaining({ line: 9, column: 'Lineitem quantity' })]),
@@ -39,7 +45,7 @@ describe('import pipeline', () => {
 
   it('with skipInvalid imports the good orders and writes the rejects file', async () => {
     const rejectsPath = join(dir, 'rejects.csv');
-    const s = await importFile(store, {
+    const s = await importFile(makeContext(store), {
       shopId: SHOP,
       format: 'shopify-orders',
       path: ordersFile,
@@ -60,26 +66,26 @@ describe('import pipeline', () => {
 
   it('changes nothing when the same files are imported again', async () => {
     const run = async () => {
-      await importFile(store, {
+      await importFile(makeContext(store), {
         shopId: SHOP,
         format: 'shopify-customers',
         path: `${FIXTURES}shopify-customers.csv`,
         skipInvalid: true,
       });
-      await importFile(store, {
+      await importFile(makeContext(store), {
         shopId: SHOP,
         format: 'shopify-orders',
         path: ordersFile,
         skipInvalid: true,
       });
-      await importFile(store, {
+      await importFile(makeContext(store), {
         shopId: SHOP,
         format: 'orders-csv',
         path: `${FIXTURES}shopee.csv`,
-        mappingFile: 'shopee',
+        mapping: 'shopee',
         skipInvalid: true,
       });
-      await importFile(store, {
+      await importFile(makeContext(store), {
         shopId: SHOP,
         format: 'events-jsonl',
         path: `${FIXTURES}events.jsonl`,
@@ -95,7 +101,7 @@ describe('import pipeline', () => {
   });
 
   it('joins an order to the customer imported before it, and merges two customers an order links', async () => {
-    await importFile(store, {
+    await importFile(makeContext(store), {
       shopId: SHOP,
       format: 'shopify-customers',
       path: `${FIXTURES}shopify-customers.csv`,
@@ -107,11 +113,11 @@ describe('import pipeline', () => {
     expect(hong?.lastName).toBe('Nguyễn Thị');
     expect(lan).toBeDefined();
 
-    const s1 = await importFile(store, {
+    const s1 = await importFile(makeContext(store), {
       shopId: SHOP,
       format: 'orders-csv',
       path: `${FIXTURES}pos.csv`,
-      mappingFile: `${FIXTURES}pos-mapping.yaml`,
+      mapping: `${FIXTURES}pos-mapping.yaml`,
       skipInvalid: true,
     });
     expect(s1).toMatchObject({ orders: 2, merged: 0 });
@@ -125,7 +131,11 @@ describe('import pipeline', () => {
       'Name,Email,Phone,Financial Status,Fulfillment Status,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price\n' +
         '#2001,lan@example.vn,0912 345 678,paid,fulfilled,100000,2024-04-01 10:00:00 +0700,1,Bút bi,100000\n',
     );
-    const s2 = await importFile(store, { shopId: SHOP, format: 'shopify-orders', path: linking });
+    const s2 = await importFile(makeContext(store), {
+      shopId: SHOP,
+      format: 'shopify-orders',
+      path: linking,
+    });
     expect(s2.merged).toBe(1);
     const merges = await store.listMerges(SHOP);
     expect(merges).toHaveLength(1);

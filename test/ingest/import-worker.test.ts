@@ -21,14 +21,15 @@ function importBothWays(file: string, skipInvalid: boolean, times = 1): { worker
   const url = (p: string) => pathToFileURL(`${DIST}/${p}`).href;
   const script = `
     const { openStore } = await import(${JSON.stringify(url('store/store.js'))});
-    const { importFile } = await import(${JSON.stringify(url('ingest/import-file.js'))});
+    const { importFile } = await import(${JSON.stringify(url('app/imports.js'))});
+    const { makeContext } = await import(${JSON.stringify(url('app/context.js'))});
     const { seededRandom } = await import(${JSON.stringify(url('domain/ids.js'))});
     const run = async (parseInWorker) => {
       const store = await openStore({ db: ':memory:', ids: { now: () => 1767225600000, random: seededRandom(5) } });
       try {
         let s;
         for (let i = 0; i < ${times}; i++)
-          s = await importFile(store, {
+          s = await importFile(makeContext(store), {
             shopId: 'w', format: 'shopify-orders', path: ${JSON.stringify(file)},
             skipInvalid: ${skipInvalid}, parseInWorker,
           });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisReport } from '../../src/domain/analytics/types.js';
-import { CUSTOMER_CSV_COLUMNS } from '../../src/report/analyze.js';
+import { CUSTOMER_CSV_COLUMNS } from '../../src/report/customers-csv.js';
 import { browserSkipped, launchChromium } from '../support/browser.js';
 import { cli } from '../support/cli.js';
 

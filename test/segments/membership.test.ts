@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { makeContext } from '../../src/app/context.js';
+import { importFile } from '../../src/app/imports.js';
 import { resolveAnalyticsConfig } from '../../src/domain/analytics/config.js';
 import type { CustomerInput, EventInput, OrderInput } from '../../src/domain/model/index.js';
 import { BUILTIN_SEGMENTS } from '../../src/domain/segments/index.js';
-import { importFile } from '../../src/ingest/import-file.js';
 import { recomputeScores, refreshCustomerStats } from '../../src/store/analytics/index.js';
 import {
   createSegment,
@@ -170,7 +171,7 @@ for (const engine of ENGINES) {
         });
         expect(segment.members).toBe(0);
         clock.advance(60_000);
-        await importFile(store, {
+        await importFile(makeContext(store), {
           shopId: SHOP,
           format: 'shopify-orders',
           path: 'test/fixtures/import/shopify-orders.csv',

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { type AnalysisSource, runAnalysis } from '../../app/analyze.js';
 import { NurtureError } from '../../errors.js';
-import { type AnalysisSource, runAnalysis } from '../../report/analyze.js';
 import { renderTextReport } from '../../report/text.js';
-import { type CliDeps, withStore } from '../context.js';
+import { type CliDeps, withContext } from '../context.js';
 import { parseOptions } from '../options.js';
 import { segmentsRefreshedText } from './segment.js';
 
@@ -60,7 +60,6 @@ export function registerAnalyzeCommand(program: Command, deps: CliDeps): void {
       const request = {
         shopId: config.shopId,
         lang: config.lang,
-        now: new Date(),
         ...(o.asOf ? { asOf: o.asOf } : {}),
         ...(o.html ? { htmlPath: o.html } : {}),
         ...(o.customersOut ? { customersOutPath: o.customersOut } : {}),
@@ -72,9 +71,14 @@ export function registerAnalyzeCommand(program: Command, deps: CliDeps): void {
             kind: 'file',
             path: file,
             format: fileFormat(o.format, o.mapping),
-            ...(o.mapping ? { mappingFile: o.mapping } : {}),
+            ...(o.mapping ? { mapping: o.mapping } : {}),
           })
-        : await withStore(deps, o.db, (store) => run({ kind: 'store', store }), 'existing');
+        : await withContext(
+            deps,
+            { db: o.db, shop: o.shop, lang: o.lang },
+            (ctx) => run({ kind: 'store', ctx }),
+            'existing',
+          );
       if (o.json) deps.out(`${JSON.stringify(outcome.report, null, 2)}\n`);
       else deps.out(renderTextReport(outcome.report, config.lang));
       if (outcome.membership) deps.err(segmentsRefreshedText(outcome.membership));

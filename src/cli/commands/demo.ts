@@ -1,28 +1,15 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { resolveAnalyticsConfig } from '../../domain/analytics/config.js';
-import {
-  DEFAULT_SHOP_ID,
-  type MarketingCost,
-  marketingCostSchema,
-  productSchema,
-} from '../../domain/model/index.js';
+import { runDemo } from '../../app/demo.js';
+import { DEFAULT_SHOP_ID } from '../../domain/model/index.js';
 import { formatVnd } from '../../domain/money.js';
 import { NurtureError } from '../../errors.js';
-import { parseCsvText } from '../../ingest/csv.js';
 import { generateShop } from '../../ingest/demo/generate.js';
 import { DEMO_DEFAULT_CUSTOMERS, DEMO_DEFAULT_SEED, DEMO_UNTIL } from '../../ingest/demo/params.js';
 import type { DemoShop } from '../../ingest/demo/types.js';
-import { DEMO_FILES, type WrittenFile, writeDemoShop } from '../../ingest/demo/write.js';
-import { importFile } from '../../ingest/import-file.js';
-import type { ImportFormat } from '../../ingest/records.js';
-import { recomputeScores } from '../../store/analytics/index.js';
-import { refreshAllSegments } from '../../store/segments/index.js';
+import { type WrittenFile, writeDemoShop } from '../../ingest/demo/write.js';
 import type { StoreSummary } from '../../store/store.js';
-import { type CliDeps, withStore } from '../context.js';
+import { type CliDeps, withContext } from '../context.js';
 import { parseOptions } from '../options.js';
 import { summaryLine } from './import.js';
 import { segmentsRefreshedText } from './segment.js';
@@ -81,12 +68,6 @@ function fileLine(f: WrittenFile): string {
   return `  ${f.path}  ${group(f.rows)} ${unit}, ${(f.bytes / 1024).toFixed(0)} KB\n`;
 }
 
-const IMPORTS: readonly { file: keyof typeof DEMO_FILES; format: ImportFormat }[] = [
-  { file: 'customers', format: 'shopify-customers' },
-  { file: 'orders', format: 'shopify-orders' },
-  { file: 'events', format: 'events-jsonl' },
-];
-
 /** The store's summary as a short two-column table. */
 export function summaryTable(shopId: string, s: StoreSummary): string {
   const statuses = Object.entries(s.ordersByStatus)
@@ -105,36 +86,6 @@ export function summaryTable(shopId: string, s: StoreSummary): string {
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return `shop "${shopId}"\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}\n`).join('')}`;
-}
-
-async function loadDemo(deps: CliDeps, dir: string, opts: z.infer<typeof demoSchema>): Promise<void> {
-  const shopId = deps.config({ db: opts.db, shop: opts.shop }).shopId;
-  await withStore(deps, opts.db, async (store) => {
-    for (const { file, format } of IMPORTS) {
-      const path = join(dir, DEMO_FILES[file]);
-      deps.out(summaryLine(format, DEMO_FILES[file], await importFile(store, { shopId, format, path })));
-    }
-    const catalog = z
-      .array(productSchema)
-      .parse(JSON.parse(await readFile(join(dir, DEMO_FILES.catalog), 'utf8')));
-    await store.upsertProducts(shopId, catalog);
-    await store.upsertMarketingCosts(shopId, await readCosts(join(dir, DEMO_FILES.marketingCosts)));
-    deps.out(summaryTable(shopId, await store.summary(shopId)));
-    // Scored and segmented as `nurture analyze` would leave it, so that every command of the
-    // README (groups, built-in segments, queries on lifecycle) has its answer at once.
-    const asOf = new Date();
-    await recomputeScores(store.engine, shopId, asOf, resolveAnalyticsConfig());
-    const segments = await refreshAllSegments(store, shopId, asOf);
-    deps.out(`scores and groups as of now (the report: nurture analyze)\n${segmentsRefreshedText(segments)}`);
-  });
-}
-
-/** marketing_costs.csv back into validated records. */
-async function readCosts(path: string): Promise<MarketingCost[]> {
-  const { records } = parseCsvText(await readFile(path, 'utf8'));
-  return records
-    .slice(1)
-    .map(({ fields: [channel, month, amount] }) => marketingCostSchema.parse({ channel, month, amount }));
 }
 
 /**
@@ -178,18 +129,20 @@ export function registerDemoCommands(program: Command, deps: CliDeps): void {
       .option('--shop <id>', `shop id (default: NURTURE_SHOP or "${DEFAULT_SHOP_ID}")`),
   ).action(async (raw: unknown) => {
     const opts = parseOptions(demoSchema, raw);
-    const shop = generateShop({
+    const flags = { db: opts.db, shop: opts.shop };
+    const input = {
+      shopId: deps.config(flags).shopId,
       customers: opts.customers,
       seed: opts.seed,
       until: untilFromOption(opts.until),
-    });
-    const dir = await mkdtemp(join(tmpdir(), 'nurture-demo-'));
-    try {
-      await writeDemoShop(shop, dir);
-      deps.out(`${describeShop(shop)}\n`);
-      await loadDemo(deps, dir, opts);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    };
+    const outcome = await withContext(deps, flags, (ctx) =>
+      runDemo(ctx, input, (shop) => deps.out(`${describeShop(shop)}\n`)),
+    );
+    for (const { format, file, summary } of outcome.imports) deps.out(summaryLine(format, file, summary));
+    deps.out(summaryTable(input.shopId, outcome.summary));
+    deps.out(
+      `scores and groups as of now (the report: nurture analyze)\n${segmentsRefreshedText(outcome.segments)}`,
+    );
   });
 }

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { NurtureError } from '../../errors.js';
-import { type ImportSummary, importFile } from '../../ingest/import-file.js';
+import { importFile, importInputSchema } from '../../app/imports.js';
+import { parseInput } from '../../app/input.js';
+import type { ImportSummary } from '../../ingest/import-file.js';
 import { IMPORT_FORMATS, type ImportFormat } from '../../ingest/records.js';
 import type { CliDeps } from '../context.js';
-import { withStore } from '../context.js';
+import { withContext } from '../context.js';
 import { parseOptions } from '../options.js';
 import { progressBar } from '../progress.js';
 
@@ -15,15 +16,6 @@ const optionsSchema = z.object({
   skipInvalid: z.boolean().optional(),
   rejects: z.string().min(1).optional(),
 });
-
-function formatOf(value: string): ImportFormat {
-  const parsed = z.enum(IMPORT_FORMATS).safeParse(value);
-  if (parsed.success) return parsed.data;
-  throw new NurtureError(
-    'invalid_input',
-    `unknown import format "${value}"; use one of: ${IMPORT_FORMATS.join(', ')}`,
-  );
-}
 
 /** The one-line summary printed at the end of an import. */
 export function summaryLine(
@@ -60,28 +52,22 @@ export function registerImportCommand(program: Command, deps: CliDeps): void {
     .option('--skip-invalid', 'import the valid rows and report the rejected ones (default: all or nothing)')
     .option('--rejects <file>', 'write rejected rows to this CSV file (line,column,reason)')
     .action(async (formatArg: string, file: string, raw: unknown) => {
-      const format = formatOf(formatArg);
       const opts = parseOptions(optionsSchema, raw);
-      if (format === 'orders-csv' && opts.mapping === undefined)
-        throw new NurtureError(
-          'invalid_input',
-          'orders-csv needs --mapping (haravan, shopee, lazada, tiktok or a file)',
-        );
-      if (format !== 'orders-csv' && opts.mapping !== undefined)
-        throw new NurtureError('invalid_input', `--mapping is for orders-csv, not ${format}`);
-      const config = deps.config({ db: opts.db, shop: opts.shop });
+      const input = parseInput(importInputSchema, {
+        shopId: deps.config({ shop: opts.shop }).shopId,
+        format: formatArg,
+        mapping: opts.mapping,
+        skipInvalid: opts.skipInvalid,
+      });
       const bar = progressBar(process.stderr);
-      const summary = await withStore(deps, opts.db, (store) =>
-        importFile(store, {
-          shopId: config.shopId,
-          format,
+      const summary = await withContext(deps, { db: opts.db, shop: opts.shop }, (ctx) =>
+        importFile(ctx, {
+          ...input,
           path: file,
-          ...(opts.mapping ? { mappingFile: opts.mapping } : {}),
-          skipInvalid: opts.skipInvalid ?? false,
           ...(opts.rejects ? { rejectsPath: opts.rejects } : {}),
           onProgress: (p) => bar.update(p),
         }),
       ).finally(() => bar.done());
-      deps.out(summaryLine(format, file, summary, opts.rejects));
+      deps.out(summaryLine(input.format, file, summary, opts.rejects));
     });
 }

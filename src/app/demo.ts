@@ -1,0 +1,102 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { resolveAnalyticsConfig } from '../domain/analytics/config.js';
+import { type MarketingCost, marketingCostSchema, productSchema } from '../domain/model/index.js';
+import { parseCsvText } from '../ingest/csv.js';
+import { generateShop } from '../ingest/demo/generate.js';
+import type { DemoShop } from '../ingest/demo/types.js';
+import { DEMO_FILES, writeDemoShop } from '../ingest/demo/write.js';
+import type { ImportSummary } from '../ingest/import-file.js';
+import type { ImportFormat } from '../ingest/records.js';
+import { recomputeScores } from '../store/analytics/index.js';
+import { type RefreshMembershipResult, refreshAllSegments } from '../store/segments/index.js';
+import type { StoreSummary } from '../store/store.js';
+import type { AppContext } from './context.js';
+import { importFile } from './imports.js';
+
+const IMPORTS: readonly { file: keyof typeof DEMO_FILES; format: ImportFormat }[] = [
+  { file: 'customers', format: 'shopify-customers' },
+  { file: 'orders', format: 'shopify-orders' },
+  { file: 'events', format: 'events-jsonl' },
+];
+
+export interface DemoImport {
+  format: ImportFormat;
+  file: string;
+  summary: ImportSummary;
+}
+
+export interface DemoOutcome {
+  shop: DemoShop;
+  imports: DemoImport[];
+  summary: StoreSummary;
+  asOf: Date;
+  segments: RefreshMembershipResult;
+}
+
+export interface DemoInput {
+  shopId: string;
+  customers: number;
+  seed: number;
+  /** The end of the history (exclusive). */
+  until: Date;
+}
+
+/**
+ * `nurture demo`: generates a demo shop into a temporary folder and loads it through the same
+ * importers as a seller's files, then scores and segments it as of now, as `analyze` would, so
+ * that every command has its answer at once. `onGenerated` hears of the shop before the imports.
+ */
+export async function runDemo(
+  ctx: AppContext,
+  input: DemoInput,
+  onGenerated: (shop: DemoShop) => void = () => {},
+): Promise<DemoOutcome> {
+  const shop = generateShop({ customers: input.customers, seed: input.seed, until: input.until });
+  const dir = await mkdtemp(join(tmpdir(), 'nurture-demo-'));
+  try {
+    await writeDemoShop(shop, dir);
+    onGenerated(shop);
+    return { shop, ...(await loadDemoFiles(ctx, input.shopId, dir)) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Loads a generated demo shop's files (the folder `nurture generate` writes) into a shop. */
+export async function loadDemoFiles(
+  ctx: AppContext,
+  shopId: string,
+  dir: string,
+): Promise<Omit<DemoOutcome, 'shop'>> {
+  const imports: DemoImport[] = [];
+  for (const { file, format } of IMPORTS) {
+    const path = join(dir, DEMO_FILES[file]);
+    imports.push({
+      format,
+      file: DEMO_FILES[file],
+      summary: await importFile(ctx, { shopId, format, path }),
+    });
+  }
+  const store = ctx.store;
+  const catalog = z
+    .array(productSchema)
+    .parse(JSON.parse(await readFile(join(dir, DEMO_FILES.catalog), 'utf8')));
+  await store.upsertProducts(shopId, catalog);
+  await store.upsertMarketingCosts(shopId, await readCosts(join(dir, DEMO_FILES.marketingCosts)));
+  const summary = await store.summary(shopId);
+  const asOf = ctx.clock.now();
+  await recomputeScores(store.engine, shopId, asOf, resolveAnalyticsConfig());
+  const segments = await refreshAllSegments(store, shopId, asOf);
+  return { imports, summary, asOf, segments };
+}
+
+/** marketing_costs.csv back into validated records. */
+async function readCosts(path: string): Promise<MarketingCost[]> {
+  const { records } = parseCsvText(await readFile(path, 'utf8'));
+  return records
+    .slice(1)
+    .map(({ fields: [channel, month, amount] }) => marketingCostSchema.parse({ channel, month, amount }));
+}

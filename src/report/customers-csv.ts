@@ -1,0 +1,39 @@
+import type { CustomerRow } from '../domain/analytics/types.js';
+import { csvLine } from '../ingest/csv.js';
+
+/** The columns of `analyze --customers-out`, one row per customer. */
+export const CUSTOMER_CSV_COLUMNS = [
+  'customer_id',
+  'orders',
+  'revenue',
+  'first_order_at',
+  'last_order_at',
+  'recency_days',
+  'r',
+  'f',
+  'm',
+  'rfm_group',
+  'lifecycle',
+  'value_group',
+] as const;
+
+export function customersCsv(rows: readonly CustomerRow[]): string {
+  const iso = (d: Date | null) => (d ? d.toISOString() : '');
+  const lines = rows.map((c) =>
+    csvLine([
+      c.customerId,
+      c.orders,
+      c.revenue,
+      iso(c.firstOrderAt),
+      iso(c.lastOrderAt),
+      c.recencyDays,
+      c.r,
+      c.f,
+      c.m,
+      c.rfmGroup,
+      c.lifecycle,
+      c.valueGroup,
+    ]),
+  );
+  return csvLine([...CUSTOMER_CSV_COLUMNS]) + lines.join('');
+}
