@@ -7,11 +7,11 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { type PredictInput, predict } from '../../app/predict.js';
 import { renderClvValidationHtml } from '../../report/clv-html.js';
 import { formatCurrency, type Lang } from '../../report/labels.js';
-import { type PredictRequest, type PredictResult, predictShop } from '../../store/clv/predict-shop.js';
-import { refreshAllSegments } from '../../store/segments/index.js';
-import { type CliDeps, withStore } from '../context.js';
+import type { PredictResult } from '../../store/clv/predict-shop.js';
+import { type CliDeps, withContext } from '../context.js';
 import { parseOptions } from '../options.js';
 import { segmentsRefreshedText } from './segment.js';
 
@@ -61,7 +61,8 @@ export const predictOptionsSchema = z
 
 export type PredictOptions = z.output<typeof predictOptionsSchema>;
 
-function requestOf(o: PredictOptions, shopId: string, newRunId: () => string): PredictRequest {
+/** The use case's input from the command's options. */
+function inputOf(o: PredictOptions, shopId: string): PredictInput {
   return {
     shopId,
     model: o.model,
@@ -71,8 +72,6 @@ function requestOf(o: PredictOptions, shopId: string, newRunId: () => string): P
     clvMonths: o.clvMonths,
     discountRate: o.discountRate,
     margin: o.margin,
-    now: new Date(),
-    newRunId,
     ...(o.asOf ? { asOf: o.asOf } : {}),
     ...(o.validate && o.holdoutFrom ? { holdoutFrom: o.holdoutFrom } : {}),
   };
@@ -158,21 +157,10 @@ export function registerPredictCommand(program: Command, deps: CliDeps): void {
     .action(async (raw: unknown) => {
       const o = parseOptions(predictOptionsSchema, raw);
       const config = deps.config({ db: o.db, shop: o.shop, lang: o.lang });
-      const { result, shop, membership } = await withStore(
+      const { result, shop, membership } = await withContext(
         deps,
-        o.db,
-        async (store) => {
-          const shopRecord = await store.requireShop(config.shopId);
-          const r = await predictShop(
-            store,
-            requestOf(o, config.shopId, () => store.newId('pred')),
-          );
-          // Segments on p_alive, predicted_clv… follow the new predictions, as of their day's end
-          // or now, whichever is earlier (no stay begins in the future).
-          const asOf = new Date(Math.min(Date.now(), Date.parse(r.predictedAsOf)));
-          const membership = await refreshAllSegments(store, config.shopId, asOf);
-          return { result: r, shop: shopRecord, membership };
-        },
+        { db: o.db, shop: o.shop, lang: o.lang },
+        (ctx) => predict(ctx, inputOf(o, config.shopId)),
         'existing',
       );
       deps.err(segmentsRefreshedText(membership));

@@ -6,33 +6,31 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { localDay } from '../../domain/analytics/calendar.js';
-import { formatVnd } from '../../domain/money.js';
-import { describeQueryError, QueryError } from '../../domain/segments/index.js';
-import { EXPORT_FORMATS } from '../../domain/segments/input.js';
-import { startOfDay } from '../../domain/segments/resolve.js';
-import { parseDateTime } from '../../domain/time.js';
-import { NurtureError } from '../../errors.js';
-import { table } from '../../report/text.js';
-import { shopTimeZone } from '../../store/analytics/common.js';
+import type { AppContext } from '../../app/context.js';
 import {
-  countQuery,
-  createSegment,
-  deleteSegment,
-  explainQuery,
-  exportAudience,
-  getSegment,
-  listSegments,
-  membershipHistory,
-  type RefreshMembershipResult,
-  refreshMembership,
-  type Segment,
-  type SegmentMember,
-  segmentMembers,
-  updateSegment,
+  countSegmentQuery,
+  createShopSegment,
+  deleteShopSegment,
+  explainSegmentQuery,
+  exportSegment,
+  listShopSegments,
+  refreshShopSegments,
+  type SegmentScope,
+  segmentHistory,
+  shopSegmentMembers,
+  showSegment,
+  updateShopSegment,
+} from '../../app/segments.js';
+import { formatVnd } from '../../domain/money.js';
+import { EXPORT_FORMATS } from '../../domain/segments/input.js';
+import { table } from '../../report/text.js';
+import type {
+  MembershipStay,
+  RefreshMembershipResult,
+  Segment,
+  SegmentMember,
 } from '../../store/segments/index.js';
-import type { Store } from '../../store/store.js';
-import { type CliDeps, withStore } from '../context.js';
+import { type CliDeps, withContext } from '../context.js';
 import { parseOptions } from '../options.js';
 
 const common = z.object({
@@ -71,32 +69,6 @@ const schemas = {
   refresh: common.extend({ timeDependent: z.boolean().optional() }),
   history: common.extend({ limit: limitOption.default(50) }),
 };
-
-/** Runs a command body; a query error is shown with the query line and a caret under the place. */
-async function withQueryErrors<T>(query: string | undefined, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof QueryError && query !== undefined)
-      throw new NurtureError('invalid_input', describeQueryError(query, error), error.details);
-    throw error;
-  }
-}
-
-/** `--as-of 2026-03-15` is the last moment of that day in the shop's time zone; a timestamp is itself. */
-async function asOfOf(store: Store, shopId: string, text: string | undefined): Promise<Date> {
-  if (text === undefined) return new Date(store.ids.now());
-  const timeZone = await shopTimeZone(store.engine, shopId);
-  const day = text.trim();
-  if (/^\d{4}-\d{2}-\d{2}$/.test(day)) {
-    const next = startOfDay(day, timeZone);
-    if (!Number.isNaN(next.getTime()) && localDay(next, timeZone) === day)
-      return new Date(next.getTime() + 86_400_000 - 1);
-  }
-  const parsed = parseDateTime(day, undefined, timeZone);
-  if (!parsed) throw new NurtureError('invalid_input', `--as-of: not a date: "${text}" (use YYYY-MM-DD)`);
-  return parsed;
-}
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
@@ -142,21 +114,13 @@ function membersTable(members: readonly SegmentMember[]): string {
   );
 }
 
-type Action = (store: Store, shopId: string, asOf: Date) => Promise<void>;
+type Action = (ctx: AppContext, scope: SegmentScope) => Promise<void>;
 
-/** Opens the store for a subcommand and hands it the shop and the as-of moment. */
-function run(deps: CliDeps, o: Common, query: string | undefined, action: Action): Promise<void> {
-  const config = deps.config({ db: o.db, shop: o.shop });
-  return withQueryErrors(query, () =>
-    withStore(
-      deps,
-      o.db,
-      async (store) => {
-        await action(store, config.shopId, await asOfOf(store, config.shopId, o.asOf));
-      },
-      'existing',
-    ),
-  );
+/** Opens the store for a subcommand and hands it a context and the scope (shop, as-of). */
+function run(deps: CliDeps, o: Common, action: Action): Promise<void> {
+  const flags = { db: o.db, shop: o.shop };
+  const shopId = deps.config(flags).shopId;
+  return withContext(deps, flags, (ctx) => action(ctx, { shopId, asOf: o.asOf }), 'existing');
 }
 
 const withCommon = (cmd: Command): Command =>
@@ -188,13 +152,14 @@ function registerEditing(segment: Command, deps: CliDeps): void {
     .option('--description <text>', 'what the segment is for')
     .action(async (name: string, raw: unknown) => {
       const o = parseOptions(schemas.create, raw);
-      await run(deps, o, o.query, async (store, shopId, asOf) => {
+      await run(deps, o, async (ctx, scope) => {
         const input = {
+          ...scope,
           name,
           query: o.query,
           ...(o.description !== undefined ? { description: o.description } : {}),
         };
-        const { segment: s, refresh } = await createSegment(store, shopId, input, { asOf });
+        const { segment: s, refresh } = await createShopSegment(ctx, input);
         deps.out(o.json ? json(s) : `created\n${segmentLines(s)}\n${changesLine(refresh)}`);
       });
     });
@@ -207,13 +172,15 @@ function registerEditing(segment: Command, deps: CliDeps): void {
     .option('--rename <name>', 'the new name')
     .action(async (name: string, raw: unknown) => {
       const o = parseOptions(schemas.update, raw);
-      await run(deps, o, o.query, async (store, shopId, asOf) => {
+      await run(deps, o, async (ctx, scope) => {
         const input = {
+          ...scope,
+          name,
           ...(o.query !== undefined ? { query: o.query } : {}),
           ...(o.description !== undefined ? { description: o.description } : {}),
           ...(o.rename !== undefined ? { rename: o.rename } : {}),
         };
-        const { segment: s, refresh } = await updateSegment(store, shopId, name, input, { asOf });
+        const { segment: s, refresh } = await updateShopSegment(ctx, input);
         deps.out(o.json ? json(s) : `updated\n${segmentLines(s)}\n${changesLine(refresh)}`);
       });
     });
@@ -222,8 +189,8 @@ function registerEditing(segment: Command, deps: CliDeps): void {
     segment.command('delete').description('delete a segment and its history').argument('<name>'),
   ).action(async (name: string, raw: unknown) => {
     const o = parseOptions(schemas.plain, raw);
-    await run(deps, o, undefined, async (store, shopId) => {
-      const s = await deleteSegment(store, shopId, name);
+    await run(deps, o, async (ctx, scope) => {
+      const s = await deleteShopSegment(ctx, { ...scope, name });
       deps.out(o.json ? json({ deleted: s.name, segmentId: s.segmentId }) : `deleted ${s.name}\n`);
     });
   });
@@ -233,11 +200,8 @@ function registerEditing(segment: Command, deps: CliDeps): void {
     .option('--time-dependent', 'only segments whose answer drifts with time (relative dates)')
     .action(async (names: string[], raw: unknown) => {
       const o = parseOptions(schemas.refresh, raw);
-      await run(deps, o, undefined, async (store, shopId, asOf) => {
-        await listSegments(store, shopId);
-        const ids = await Promise.all(names.map(async (n) => (await getSegment(store, shopId, n)).segmentId));
-        const which = names.length > 0 ? ids : o.timeDependent ? 'time-dependent' : 'all';
-        const r = await refreshMembership(store.engine, shopId, { asOf, segments: which });
+      await run(deps, o, async (ctx, scope) => {
+        const r = await refreshShopSegments(ctx, { ...scope, names, timeDependent: o.timeDependent });
         if (o.json) deps.out(json(r));
         else {
           const rows = r.bySegment.map((b) => [b.name, String(b.entered), String(b.exited)]);
@@ -252,8 +216,8 @@ function registerReading(segment: Command, deps: CliDeps): void {
   withCommon(segment.command('list').description('saved segments with their sizes')).action(
     async (raw: unknown) => {
       const o = parseOptions(schemas.plain, raw);
-      await run(deps, o, undefined, async (store, shopId) => {
-        const all = await listSegments(store, shopId);
+      await run(deps, o, async (ctx, scope) => {
+        const all = await listShopSegments(ctx, scope);
         if (o.json) {
           deps.out(json(all));
           return;
@@ -283,11 +247,10 @@ function registerReading(segment: Command, deps: CliDeps): void {
     segment.command('show').description('one segment: its query, size and latest changes').argument('<name>'),
   ).action(async (name: string, raw: unknown) => {
     const o = parseOptions(schemas.plain, raw);
-    await run(deps, o, undefined, async (store, shopId) => {
-      const s = await getSegment(store, shopId, name);
-      const recent = await membershipHistory(store.engine, shopId, { segmentId: s.segmentId, limit: 10 });
-      if (o.json) deps.out(json({ ...s, recentChanges: recent }));
-      else deps.out(`${segmentLines(s)}\n${historyTable(recent)}\n`);
+    await run(deps, o, async (ctx, scope) => {
+      const s = await showSegment(ctx, { ...scope, name });
+      if (o.json) deps.out(json(s));
+      else deps.out(`${segmentLines(s)}\n${historyTable(s.recentChanges)}\n`);
     });
   });
 
@@ -295,8 +258,8 @@ function registerReading(segment: Command, deps: CliDeps): void {
     .option('--limit <n>', 'at most this many (default 50)')
     .action(async (name: string, raw: unknown) => {
       const o = parseOptions(schemas.members, raw);
-      await run(deps, o, undefined, async (store, shopId, asOf) => {
-        const r = await segmentMembers(store, shopId, name, { asOf, limit: o.limit });
+      await run(deps, o, async (ctx, scope) => {
+        const r = await shopSegmentMembers(ctx, { ...scope, name, limit: o.limit });
         if (o.json) deps.out(json({ segment: r.segment, members: r.members }));
         else deps.out(`${r.segment.name}: ${r.segment.members} members\n${membersTable(r.members)}\n`);
       });
@@ -306,12 +269,8 @@ function registerReading(segment: Command, deps: CliDeps): void {
     .option('--limit <n>', 'at most this many (default 50)')
     .action(async (name: string, raw: unknown) => {
       const o = parseOptions(schemas.history, raw);
-      await run(deps, o, undefined, async (store, shopId) => {
-        const s = await getSegment(store, shopId, name);
-        const rows = await membershipHistory(store.engine, shopId, {
-          segmentId: s.segmentId,
-          limit: o.limit,
-        });
+      await run(deps, o, async (ctx, scope) => {
+        const rows = await segmentHistory(ctx, { ...scope, name, limit: o.limit });
         deps.out(o.json ? json(rows) : `${historyTable(rows)}\n`);
       });
     });
@@ -325,12 +284,13 @@ function registerReading(segment: Command, deps: CliDeps): void {
     .option('--include-without-consent', 'also export customers who gave no marketing consent')
     .action(async (name: string, raw: unknown) => {
       const o = parseOptions(schemas.export, raw);
-      await run(deps, o, undefined, async (store, shopId, asOf) => {
-        const file = await exportAudience(store, shopId, name, {
+      await run(deps, o, async (ctx, scope) => {
+        const file = await exportSegment(ctx, {
+          ...scope,
+          name,
           format: o.format,
-          hash: o.hash ?? false,
-          includeWithoutConsent: o.includeWithoutConsent ?? false,
-          asOf,
+          hash: o.hash,
+          includeWithoutConsent: o.includeWithoutConsent,
         });
         await writeFile(o.out, file.text, 'utf8');
         const summary = {
@@ -351,7 +311,7 @@ function registerReading(segment: Command, deps: CliDeps): void {
     });
 }
 
-function historyTable(rows: Awaited<ReturnType<typeof membershipHistory>>): string {
+function historyTable(rows: readonly MembershipStay[]): string {
   const t = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '');
   return table(
     ['customer', 'entered', 'left'],
@@ -365,9 +325,9 @@ function registerQueries(segment: Command, deps: CliDeps): void {
     .requiredOption('--query <query>', 'the condition')
     .action(async (raw: unknown) => {
       const o = parseOptions(schemas.query, raw);
-      await run(deps, o, o.query, async (store, shopId, asOf) => {
-        const n = await countQuery(store, shopId, o.query, { asOf });
-        deps.out(o.json ? json({ query: o.query, asOf, count: n }) : `${n}\n`);
+      await run(deps, o, async (ctx, scope) => {
+        const r = await countSegmentQuery(ctx, { ...scope, query: o.query });
+        deps.out(o.json ? json(r) : `${r.count}\n`);
       });
     });
 
@@ -375,8 +335,8 @@ function registerQueries(segment: Command, deps: CliDeps): void {
     .requiredOption('--query <query>', 'the condition')
     .action(async (raw: unknown) => {
       const o = parseOptions(schemas.query, raw);
-      await run(deps, o, o.query, async (store, shopId, asOf) => {
-        const e = await explainQuery(store, shopId, o.query, { asOf });
+      await run(deps, o, async (ctx, scope) => {
+        const e = await explainSegmentQuery(ctx, { ...scope, query: o.query });
         if (o.json) deps.out(json(e));
         else
           deps.out(
