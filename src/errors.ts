@@ -9,6 +9,9 @@ export const ERROR_CODES = {
   conflict: { http: 409, exit: 5 },
   not_enough_data: { http: 422, exit: 6 },
   store_unavailable: { http: 503, exit: 7 },
+  unauthorized: { http: 401, exit: 8 },
+  forbidden: { http: 403, exit: 8 },
+  rate_limited: { http: 429, exit: 9 },
   internal: { http: 500, exit: 1 },
 } as const;
 

@@ -1,11 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeOf, fileSystemError, NurtureError } from '../errors.js';
+import { registerAdminCommands } from './commands/admin.js';
 import { registerAnalyzeCommand } from './commands/analyze.js';
 import { registerClvCommand } from './commands/clv.js';
 import { registerDemoCommands } from './commands/demo.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerPredictCommand } from './commands/predict.js';
 import { registerSegmentCommands } from './commands/segment.js';
+import { registerServeCommand } from './commands/serve.js';
 import type { CliDeps } from './context.js';
 import { inCliTerms } from './options.js';
 
@@ -23,6 +25,8 @@ export function buildProgram(deps: CliDeps): Command {
   registerClvCommand(program);
   registerPredictCommand(program, deps);
   registerSegmentCommands(program, deps);
+  registerServeCommand(program, deps);
+  registerAdminCommands(program, deps);
   return program;
 }
 

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { availableParallelism } from 'node:os';
 import {
   type DuckDBConnection,
@@ -15,11 +16,16 @@ import { appendDoubleColumns, readDoubleColumns } from './duckdb-doubles.js';
 import { jsonOf, StageFiles, stageViewSql } from './duckdb-stage.js';
 import type { LoadColumn, LoadData, Row, SqlEngine, SqlValue } from './engine.js';
 
-/** DuckDB: one embedded connection; operations are serialised through a queue. */
+/**
+ * DuckDB: one embedded connection; operations are serialised through a queue. A transaction holds
+ * the queue until it ends: what runs inside it (its async context, tracked with
+ * AsyncLocalStorage) goes straight to the connection, and everything else, such as another HTTP
+ * request of the same server, waits its turn instead of slipping into the open transaction.
+ */
 export class DuckDbEngine implements SqlEngine {
   readonly dialect = 'duckdb' as const;
   private queue: Promise<unknown> = Promise.resolve();
-  private inTransaction = false;
+  private readonly inTransaction = new AsyncLocalStorage<true>();
   private readonly stageFiles = new StageFiles();
   private readonly statements = new PreparedCache();
 
@@ -39,7 +45,7 @@ export class DuckDbEngine implements SqlEngine {
   }
 
   private serial<T>(op: () => Promise<T>): Promise<T> {
-    if (this.inTransaction) return op();
+    if (this.inTransaction.getStore()) return op();
     const next = this.queue.then(op, op);
     this.queue = next.catch(() => undefined);
     return next;
@@ -130,19 +136,16 @@ export class DuckDbEngine implements SqlEngine {
   }
 
   transaction<T>(fn: (engine: SqlEngine) => Promise<T>): Promise<T> {
-    if (this.inTransaction) return fn(this);
+    if (this.inTransaction.getStore()) return fn(this);
     return this.serial(async () => {
       await this.conn.run('BEGIN TRANSACTION');
-      this.inTransaction = true;
       try {
-        const result = await fn(this);
+        const result = await this.inTransaction.run(true, () => fn(this));
         await this.conn.run('COMMIT');
         return result;
       } catch (error) {
         await this.conn.run('ROLLBACK');
         throw error;
-      } finally {
-        this.inTransaction = false;
       }
     });
   }

@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { shopSchema } from '../domain/model/shop.js';
+import { NurtureError } from '../errors.js';
+import { readShopSettings, updateShopColumn, writeShopSetting } from '../store/settings/index.js';
+import type { AppContext } from './context.js';
+
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not an IANA time zone (e.g. Asia/Ho_Chi_Minh)');
+
+/** `https://shop.example.vn, http://localhost:3000`: origins only (scheme, host, port). */
+const origins = z.string().transform((text, issue) => {
+  const list = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const o of list) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(o);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== o.replace(/\/$/, '') || !/^https?:$/.test(parsed.protocol)) {
+      issue.addIssue({ code: 'custom', message: `not an origin: "${o}" (like https://shop.example.vn)` });
+      return z.NEVER;
+    }
+  }
+  return list.map((o) => o.replace(/\/$/, '')).join(',');
+});
+
+interface SettingSpec {
+  schema: z.ZodType<string, string>;
+  /** Never printed back, in any output or log. */
+  secret: boolean;
+  /** Lives in the shops table rather than shop_settings. */
+  column?: 'name' | 'currency' | 'timezone';
+  about: string;
+}
+
+/** Every setting a shop has, with its validation. `nurture shop set` and the API take these keys. */
+export const SHOP_SETTINGS = {
+  name: {
+    schema: z.string().trim().min(1).max(200),
+    secret: false,
+    column: 'name',
+    about: "the shop's name",
+  },
+  timezone: {
+    schema: timeZone,
+    secret: false,
+    column: 'timezone',
+    about: 'IANA time zone of dates and schedules',
+  },
+  currency: {
+    schema: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code like VND'),
+    secret: false,
+    column: 'currency',
+    about: 'ISO 4217 currency',
+  },
+  'shopify.webhook_secret': {
+    schema: z.string().min(8, 'at least 8 characters'),
+    secret: true,
+    about: "the app's client secret that signs Shopify webhooks",
+  },
+  'haravan.webhook_secret': {
+    schema: z.string().min(8, 'at least 8 characters'),
+    secret: true,
+    about: 'the secret that signs Haravan webhooks',
+  },
+  'haravan.verify_token': {
+    schema: z.string().min(8, 'at least 8 characters'),
+    secret: true,
+    about: "the token Haravan's subscription check sends (hub.verify_token)",
+  },
+  'tracking.allowed_origins': {
+    schema: origins,
+    secret: false,
+    about: 'comma-separated origins whose pages may send storefront events',
+  },
+  'jobs.nightly_hour': {
+    schema: z.string().regex(/^([01]?\d|2[0-3])$/, 'an hour 0–23'),
+    secret: false,
+    about: 'hour (shop time) of the nightly analyze + predict + segment refresh; default 3',
+  },
+} as const satisfies Record<string, SettingSpec>;
+
+export type ShopSettingKey = keyof typeof SHOP_SETTINGS;
+export const SHOP_SETTING_KEYS = Object.keys(SHOP_SETTINGS) as ShopSettingKey[];
+
+function specOf(key: string): { key: ShopSettingKey; spec: SettingSpec } {
+  if (key in SHOP_SETTINGS) return { key: key as ShopSettingKey, spec: SHOP_SETTINGS[key as ShopSettingKey] };
+  throw new NurtureError(
+    'invalid_input',
+    `unknown setting "${key}"; settings: ${SHOP_SETTING_KEYS.join(', ')}`,
+    [{ path: 'key', reason: 'unknown setting' }],
+  );
+}
+
+export const setShopSettingInputSchema = z.object({
+  shopId: shopSchema.shape.shopId,
+  key: z.string().min(1),
+  value: z.string(),
+});
+
+/** A shop's settings, typed, secrets included: for the server's own use, never to print. */
+export interface ShopSettings {
+  name: string;
+  timezone: string;
+  currency: string;
+  shopifyWebhookSecret: string | undefined;
+  haravanWebhookSecret: string | undefined;
+  haravanVerifyToken: string | undefined;
+  trackingAllowedOrigins: string[];
+  nightlyHour: number;
+}
+
+export async function loadShopSettings(ctx: AppContext, shopId: string): Promise<ShopSettings> {
+  const shop = await ctx.store.requireShop(shopId);
+  const stored = await readShopSettings(ctx.store, shopId);
+  return {
+    name: shop.name,
+    timezone: shop.timezone,
+    currency: shop.currency,
+    shopifyWebhookSecret: stored.get('shopify.webhook_secret'),
+    haravanWebhookSecret: stored.get('haravan.webhook_secret'),
+    haravanVerifyToken: stored.get('haravan.verify_token'),
+    trackingAllowedOrigins: (stored.get('tracking.allowed_origins') ?? '').split(',').filter(Boolean),
+    nightlyHour: Number(stored.get('jobs.nightly_hour') ?? 3),
+  };
+}
+
+/** One setting as shown: a secret says only whether it is set. */
+export interface SettingView {
+  key: ShopSettingKey;
+  value: string | null;
+  secret: boolean;
+  set: boolean;
+  about: string;
+}
+
+/** Sets one setting after validating it; the answer never holds a secret's value. */
+export async function setShopSetting(
+  ctx: AppContext,
+  input: z.input<typeof setShopSettingInputSchema>,
+): Promise<SettingView> {
+  const { key, spec } = specOf(input.key);
+  const parsed = spec.schema.safeParse(input.value);
+  if (!parsed.success) {
+    const reason = parsed.error.issues.map((i) => i.message).join('; ');
+    throw new NurtureError('invalid_input', `${key}: ${reason}`, [{ path: 'value', reason }]);
+  }
+  await ctx.store.requireShop(input.shopId);
+  if (spec.column) await updateShopColumn(ctx.store, input.shopId, spec.column, parsed.data);
+  else await writeShopSetting(ctx.store, input.shopId, key, parsed.data, ctx.clock.now());
+  ctx.log.info({ shopId: input.shopId, key }, 'shop setting changed');
+  return viewOf(key, parsed.data);
+}
+
+export async function showShopSettings(ctx: AppContext, input: { shopId: string }): Promise<SettingView[]> {
+  const shop = await ctx.store.requireShop(input.shopId);
+  const stored = await readShopSettings(ctx.store, input.shopId);
+  return SHOP_SETTING_KEYS.map((key) => {
+    const spec: SettingSpec = SHOP_SETTINGS[key];
+    const value = spec.column ? shop[spec.column] : stored.get(key);
+    return viewOf(key, value);
+  });
+}
+
+function viewOf(key: ShopSettingKey, value: string | undefined): SettingView {
+  const spec: SettingSpec = SHOP_SETTINGS[key];
+  return {
+    key,
+    value: spec.secret || value === undefined ? null : value,
+    secret: spec.secret,
+    set: value !== undefined,
+    about: spec.about,
+  };
+}

@@ -1,0 +1,178 @@
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
+import type { z } from 'zod';
+import type { AppContext } from '../app/context.js';
+import { NurtureError } from '../errors.js';
+import { renderApiHtml } from './api-reference.js';
+import { authenticate, bearerKey, KeyCache } from './auth.js';
+import { handleError } from './http-errors.js';
+import { openApiDocument } from './openapi.js';
+import type { RouteSpec } from './route.js';
+import { analyticsRoutes } from './routes/analytics.js';
+import { customerRoutes } from './routes/customers.js';
+import { healthRoutes } from './routes/health.js';
+import { segmentRoutes } from './routes/segments.js';
+import { shopRoutes } from './routes/shop.js';
+
+export const API_VERSION = '0.1.0';
+
+/** JSON bodies up to this size (uploads to /api/v1/imports stream and are not limited by it). */
+const JSON_BODY_LIMIT = 1 << 20;
+const UPLOAD_LIMIT = 8 * 1024 ** 3;
+
+export interface ServerOptions {
+  ctx: AppContext;
+  /** The pino logger requests are logged to (none: nothing is logged, as in tests). */
+  logger?: PinoLogger;
+  /** More routes (webhooks, tracking) from the server's other parts. */
+  extraRoutes?: readonly RouteSpec[];
+  /** Whether the server is shutting down, for /readyz. */
+  stopping?: () => boolean;
+}
+
+export interface NurtureServer {
+  app: FastifyInstance;
+  routes: readonly RouteSpec[];
+  keys: KeyCache;
+}
+
+/** The JSON API's routes (without health and docs), for the documentation and the tenancy test. */
+export function apiRoutes(): RouteSpec[] {
+  return [...customerRoutes, ...segmentRoutes, ...analyticsRoutes, ...shopRoutes];
+}
+
+/**
+ * Builds the HTTP server: every route from its spec (auth, zod validation of params, query and
+ * body, one app/ call), one error body for every failure, the OpenAPI document and its page.
+ */
+export async function buildServer(options: ServerOptions): Promise<NurtureServer> {
+  const { ctx } = options;
+  const app: FastifyInstance = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: false }),
+    bodyLimit: JSON_BODY_LIMIT,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const keys = new KeyCache(ctx);
+  registerBodyParsers(app);
+  app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
+  app.setNotFoundHandler((_request, reply) =>
+    reply.status(404).send({ error: { code: 'not_found', message: 'no such route', details: [] } }),
+  );
+
+  let docCache: object | undefined;
+  const routes: RouteSpec[] = [];
+  const documents = {
+    openApi: () => {
+      docCache ??= openApiDocument(routes, { version: API_VERSION });
+      return docCache;
+    },
+    html: () => renderApiHtml(documents.openApi() as Record<string, unknown>),
+  };
+  const probe = {
+    stopping: options.stopping ?? (() => false),
+    storeAnswers: async () => {
+      try {
+        await ctx.store.engine.all('SELECT 1 AS ok');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+  routes.push(...healthRoutes(probe, documents), ...apiRoutes(), ...(options.extraRoutes ?? []));
+  for (const spec of routes) registerRoute(app, spec, ctx, keys);
+  return { app, routes, keys };
+}
+
+function registerRoute(app: FastifyInstance, spec: RouteSpec, ctx: AppContext, keys: KeyCache): void {
+  app.route({
+    method: spec.method,
+    url: spec.url,
+    ...(spec.url === '/api/v1/imports' ? { bodyLimit: UPLOAD_LIMIT } : {}),
+    handler: async (request: FastifyRequest, reply: FastifyReply) => {
+      const key = await authenticate(spec.auth, bearerKey(request), keys);
+      const params = validate(spec.params, request.params, 'params');
+      const query = validate(spec.query, request.query, 'query');
+      const body = spec.url === '/api/v1/imports' ? undefined : validate(spec.body, request.body, 'body');
+      const result = await spec.handler({
+        ctx,
+        shopId: key?.shopId ?? '',
+        key,
+        params,
+        query,
+        body,
+        request,
+        reply,
+      });
+      if (reply.sent || result === reply) return reply;
+      return reply.status(spec.status ?? 200).send(result);
+    },
+  });
+}
+
+/** Validates one part of a request; a bad value is invalid input naming `query.limit`, `body.name`… */
+function validate(schema: z.ZodType | undefined, value: unknown, part: string): unknown {
+  if (!schema) return {};
+  const parsed = schema.safeParse(value ?? undefined);
+  if (parsed.success) return parsed.data;
+  const details = parsed.error.issues.map((issue) => ({
+    path: [part, ...issue.path.map(String)].join('.'),
+    reason: issue.message,
+  }));
+  throw new NurtureError('invalid_input', details.map((d) => `${d.path}: ${d.reason}`).join('; '), details);
+}
+
+/**
+ * JSON (and `text/plain` holding JSON, as `navigator.sendBeacon` sends it) parsed by us so that
+ * the raw bytes stay available (webhook signatures are over them) and a syntax error says where.
+ * Files for /api/v1/imports arrive as a stream.
+ */
+function registerBodyParsers(app: FastifyInstance): void {
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser(
+    ['application/json', 'text/plain'],
+    { parseAs: 'buffer' },
+    (request, body, done) => {
+      const raw = body as Buffer;
+      (request as FastifyRequest & { rawBody?: Buffer }).rawBody = raw;
+      if (raw.length === 0) return done(null, undefined);
+      try {
+        done(null, JSON.parse(raw.toString('utf8')));
+      } catch (error) {
+        done(jsonSyntaxError(raw, error), undefined);
+      }
+    },
+  );
+  app.addContentTypeParser(
+    ['text/csv', 'application/octet-stream', 'application/x-ndjson', 'application/jsonl'],
+    (_request, payload, done) => done(null, payload),
+  );
+}
+
+/** A JSON syntax error with its line and column. */
+export function jsonSyntaxError(raw: Buffer, error: unknown): NurtureError {
+  const message = error instanceof Error ? error.message : String(error);
+  const position = Number(/position (\d+)/.exec(message)?.[1]);
+  const text = raw.toString('utf8');
+  const before = Number.isFinite(position) ? text.slice(0, position) : '';
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return new NurtureError(
+    'invalid_input',
+    `the body is not valid JSON: ${message}`,
+    Number.isFinite(position)
+      ? [{ line, column, path: '$', reason: message }]
+      : [{ path: '$', reason: message }],
+  );
+}
+
+/** The raw body bytes of a JSON request (for signatures). */
+export function rawBodyOf(request: FastifyRequest): Buffer {
+  return (request as FastifyRequest & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
+}

@@ -1,0 +1,243 @@
+/**
+ * Reads of customers for the API and the dashboard: search with cursor paging, and what one
+ * customer's page shows (stats, groups, predictions, segment stays, a timeline).
+ */
+import { stageCustomerIds } from '../analytics/common.js';
+import type { SqlValue } from '../engine.js';
+import type { Store } from '../store.js';
+
+export interface CustomerListItem {
+  customerId: string;
+  firstName: string | null;
+  lastName: string | null;
+  phone: string | null;
+  email: string | null;
+  city: string | null;
+  orders: number;
+  revenue: number;
+  lastOrderAt: Date | null;
+  lifecycle: string | null;
+  valueGroup: string | null;
+  rfmGroup: string | null;
+}
+
+export interface CustomerSearch {
+  /** Part of a name, a phone (any form, digits compared) or an e-mail. */
+  text?: string | undefined;
+  /** Only these customers (a segment query's answer), when given. */
+  onlyIds?: readonly string[] | undefined;
+  /** The last customer id of the previous page. */
+  after?: string | undefined;
+  limit: number;
+}
+
+type ListRow = {
+  customer_id: string;
+  first_name: string | null;
+  last_name: string | null;
+  phone: string | null;
+  email: string | null;
+  city: string | null;
+  orders: number | null;
+  revenue: number | null;
+  last_order_at: Date | null;
+  lifecycle: string | null;
+  value_group: string | null;
+  rfm_group: string | null;
+};
+
+/** Live customers in id order (ids sort by creation), a page at a time. */
+export function searchCustomers(
+  store: Store,
+  shopId: string,
+  search: CustomerSearch,
+): Promise<CustomerListItem[]> {
+  return store.transaction(async (tx) => {
+    const params: SqlValue[] = [shopId, search.after ?? '', search.limit];
+    const where = ['c.shop_id = $1', 'c.merged_into IS NULL', 'c.customer_id > $2'];
+    let from = 'customers c';
+    if (search.onlyIds !== undefined) {
+      const staged = await stageCustomerIds(tx.engine, search.onlyIds);
+      from = `${staged} s JOIN customers c ON c.customer_id = s.customer_id`;
+    }
+    const text = search.text?.trim().normalize('NFC').toLowerCase();
+    if (text) {
+      params.push(`%${text}%`);
+      const n = `$${params.length}`;
+      const clauses = [
+        `lower(coalesce(c.last_name, '') || ' ' || coalesce(c.first_name, '')) LIKE ${n}`,
+        `lower(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) LIKE ${n}`,
+        `lower(coalesce(c.email, '')) LIKE ${n}`,
+      ];
+      const digits = text.replace(/\D/g, '').replace(/^(84|0)/, '');
+      if (digits.length >= 3) {
+        params.push(`%${digits}%`);
+        clauses.push(`coalesce(c.phone, '') LIKE $${params.length}`);
+      }
+      where.push(`(${clauses.join(' OR ')})`);
+    }
+    const rows = await tx.engine.all<ListRow>(
+      `SELECT c.customer_id, c.first_name, c.last_name, c.phone, c.email, c.city,
+         st.orders, st.revenue, st.last_order_at, st.lifecycle, st.value_group, st.rfm_group
+       FROM ${from}
+       LEFT JOIN customer_stats st ON st.shop_id = c.shop_id AND st.customer_id = c.customer_id
+       WHERE ${where.join(' AND ')}
+       ORDER BY c.customer_id LIMIT $3`,
+      params,
+    );
+    return rows.map((r) => ({
+      customerId: r.customer_id,
+      firstName: r.first_name,
+      lastName: r.last_name,
+      phone: r.phone,
+      email: r.email,
+      city: r.city,
+      orders: Number(r.orders ?? 0),
+      revenue: Number(r.revenue ?? 0),
+      lastOrderAt: r.last_order_at,
+      lifecycle: r.lifecycle,
+      valueGroup: r.value_group,
+      rfmGroup: r.rfm_group,
+    }));
+  });
+}
+
+/** The customer's stats row with groups, or undefined before any analysis. */
+export async function customerStats(
+  store: Store,
+  shopId: string,
+  customerId: string,
+): Promise<Record<string, unknown> | undefined> {
+  const rows = await store.engine.all(
+    `SELECT orders, revenue, first_order_at, last_order_at, aov, avg_gap_days, recency_days, referrals,
+       r, f, m, rfm_group, lifecycle, value_group, computed_as_of
+     FROM customer_stats WHERE shop_id = $1 AND customer_id = $2`,
+    [shopId, customerId],
+  );
+  return rows[0];
+}
+
+/** The customer's latest predictions, or undefined before `predict`. */
+export async function customerPrediction(
+  store: Store,
+  shopId: string,
+  customerId: string,
+): Promise<Record<string, unknown> | undefined> {
+  const rows = await store.engine.all(
+    `SELECT model, predicted_as_of, p_alive, churn_probability, expected_purchases_30, expected_purchases_90,
+       expected_purchases_365, expected_next_order_date, expected_avg_value, predicted_clv,
+       predicted_clv_low, predicted_clv_high
+     FROM customer_predictions WHERE shop_id = $1 AND customer_id = $2`,
+    [shopId, customerId],
+  );
+  return rows[0];
+}
+
+export interface TimelineEntry {
+  at: Date;
+  kind: 'order' | 'event';
+  id: string;
+  name: string;
+  status: string | null;
+  total: number | null;
+}
+
+/** Orders and storefront events, latest first. */
+export async function customerTimeline(
+  store: Store,
+  shopId: string,
+  customerId: string,
+  limit: number,
+): Promise<TimelineEntry[]> {
+  const rows = await store.engine.all<{
+    at: Date;
+    kind: 'order' | 'event';
+    id: string;
+    name: string;
+    status: string | null;
+    total: number | null;
+  }>(
+    `SELECT at, kind, id, name, status, total FROM (
+       SELECT created_at AS at, 'order' AS kind, order_id AS id, coalesce(name, external_id) AS name,
+         status, CAST(total AS DOUBLE PRECISION) AS total
+       FROM orders WHERE shop_id = $1 AND customer_id = $2
+       UNION ALL
+       SELECT occurred_at AS at, 'event' AS kind, event_id AS id, name, NULL AS status, NULL AS total
+       FROM events WHERE shop_id = $1 AND customer_id = $2
+     ) t ORDER BY at DESC, id DESC LIMIT $3`,
+    [shopId, customerId, limit],
+  );
+  return rows.map((r) => ({ ...r, total: r.total === null ? null : Number(r.total) }));
+}
+
+/** A shop's orders (optionally one customer's), latest first, a page at a time. */
+export async function listShopOrders(
+  store: Store,
+  shopId: string,
+  filter: { customerId?: string | undefined; before?: string | undefined; limit: number },
+): Promise<
+  {
+    orderId: string;
+    source: string;
+    externalId: string;
+    name: string | null;
+    customerId: string;
+    status: string;
+    total: number;
+    refunded: number;
+    createdAt: Date;
+  }[]
+> {
+  const rows = await store.engine.all<{
+    order_id: string;
+    source: string;
+    external_id: string;
+    name: string | null;
+    customer_id: string;
+    status: string;
+    total: number;
+    refunded: number;
+    created_at: Date;
+  }>(
+    `SELECT order_id, source, external_id, name, customer_id, status, total, refunded, created_at
+     FROM orders WHERE shop_id = $1 AND ($2 = '' OR customer_id = $2) AND ($3 = '' OR order_id < $3)
+     ORDER BY order_id DESC LIMIT $4`,
+    [shopId, filter.customerId ?? '', filter.before ?? '', filter.limit],
+  );
+  return rows.map((r) => ({
+    orderId: r.order_id,
+    source: r.source,
+    externalId: r.external_id,
+    name: r.name,
+    customerId: r.customer_id,
+    status: r.status,
+    total: Number(r.total),
+    refunded: Number(r.refunded),
+    createdAt: r.created_at,
+  }));
+}
+
+/** One order with its lines. */
+export async function getOrder(
+  store: Store,
+  shopId: string,
+  orderId: string,
+): Promise<{ order: Record<string, unknown>; lines: Record<string, unknown>[] } | undefined> {
+  const orders = await store.engine.all(
+    `SELECT order_id, source, external_id, name, customer_id, status, financial_status, fulfillment_status,
+       payment_method, currency, CAST(subtotal AS DOUBLE PRECISION) AS subtotal,
+       CAST(shipping AS DOUBLE PRECISION) AS shipping, CAST(discount AS DOUBLE PRECISION) AS discount,
+       CAST(total AS DOUBLE PRECISION) AS total, CAST(refunded AS DOUBLE PRECISION) AS refunded,
+       coupon_code, created_at, paid_at, cancelled_at
+     FROM orders WHERE shop_id = $1 AND order_id = $2`,
+    [shopId, orderId],
+  );
+  const order = orders[0];
+  if (!order) return undefined;
+  const lines = await store.engine.all(
+    `SELECT line_no, sku, title, category, quantity, CAST(price AS DOUBLE PRECISION) AS price
+     FROM order_lines WHERE shop_id = $1 AND order_id = $2 ORDER BY line_no`,
+    [shopId, orderId],
+  );
+  return { order, lines };
+}
