@@ -38,7 +38,7 @@ import {
 } from './fields.js';
 import { type OrderRowsFormat, readGroupedOrders } from './grouped-orders.js';
 
-const FINANCIAL_STATUSES = [
+export const FINANCIAL_STATUSES = [
   'pending',
   'authorized',
   'partially_paid',
@@ -49,10 +49,10 @@ const FINANCIAL_STATUSES = [
   'expired',
   'unpaid',
 ] as const;
-type FinancialStatus = (typeof FINANCIAL_STATUSES)[number];
+export type FinancialStatus = (typeof FINANCIAL_STATUSES)[number];
 
 /** Fulfilment states; the last four are Shopify's newer fulfilment-order states, read as unfulfilled. */
-const FULFILLMENT_STATUSES = [
+export const FULFILLMENT_STATUSES = [
   'fulfilled',
   'partial',
   'unfulfilled',
@@ -63,13 +63,13 @@ const FULFILLMENT_STATUSES = [
   'on_hold',
   'in_progress',
 ] as const;
-type FulfillmentStatus = (typeof FULFILLMENT_STATUSES)[number];
+export type FulfillmentStatus = (typeof FULFILLMENT_STATUSES)[number];
 
-function isFinancial(s: string): s is FinancialStatus {
+export function isFinancial(s: string): s is FinancialStatus {
   return (FINANCIAL_STATUSES as readonly string[]).includes(s);
 }
 
-function isFulfillment(s: string): s is FulfillmentStatus {
+export function isFulfillment(s: string): s is FulfillmentStatus {
   return (FULFILLMENT_STATUSES as readonly string[]).includes(s);
 }
 
