@@ -7,14 +7,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importFile } from '../../src/ingest/import-file.js';
-import {
-  applyRefund,
-  type ParsedWebhook,
-  parseWebhook,
-  parseWebhookBody,
-} from '../../src/ingest/webhooks/index.js';
-import { refreshCustomerStats } from '../../src/store/analytics/customer-stats.js';
+import { makeContext } from '../../src/app/context.js';
+import { importFile } from '../../src/app/imports.js';
+import { applyParsedWebhook } from '../../src/app/webhooks.js';
+import { type ParsedWebhook, parseWebhook, parseWebhookBody } from '../../src/ingest/webhooks/index.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES, TestClock } from '../support/engines.js';
 
@@ -364,42 +360,20 @@ let files = 0;
 async function importCsv(store: Store, format: 'shopify-orders' | 'orders-csv', body: string): Promise<void> {
   const path = join(dir, `orders-${files++}.csv`);
   writeFileSync(path, body);
-  await importFile(store, {
+  await importFile(makeContext(store), {
     shopId: SHOP,
     format,
     path,
-    ...(format === 'orders-csv' ? { mappingFile: 'haravan' } : {}),
+    ...(format === 'orders-csv' ? { mapping: 'haravan' } : {}),
   });
 }
 
-/** What a webhook route does: the batch as importFile writes one, then the customers' stats. */
+/** What a webhook job does: the app's one path (records, then the after-orders pipeline). */
 async function applyWebhook(store: Store, parsed: ParsedWebhook): Promise<unknown> {
   await store.ensureShop({ shopId: SHOP });
   if (parsed.kind === 'ignored') return parsed;
-  if (parsed.kind === 'refund') {
-    return store.transaction(async (tx) => {
-      const outcome = await applyRefund(tx, SHOP, parsed.refund);
-      if (outcome.applied) await refreshCustomerStats(tx.engine, SHOP, { customerIds: [outcome.customerId] });
-      return outcome;
-    });
-  }
-  const b = parsed.batch;
-  return store.transaction(async (tx) => {
-    const session = await tx.beginImport(SHOP);
-    const result = await tx.importBatch(
-      SHOP,
-      {
-        customers: b.customers.map((c) => c.value),
-        orders: b.orders.map((o) => o.value),
-        events: b.events.map((e) => e.value),
-      },
-      tx.newId('imp'),
-      new Date(tx.ids.now()),
-      session,
-    );
-    await refreshCustomerStats(tx.engine, SHOP, { customerIds: result.customerIds });
-    return result;
-  });
+  const r = await applyParsedWebhook(makeContext(store), SHOP, parsed);
+  return parsed.kind === 'refund' ? r.refund : r;
 }
 
 const shopify = (topic: string, v: Variant) =>

@@ -1,0 +1,157 @@
+/**
+ * Store webhooks (Shopify, Haravan): received, checked and kept durably before the answer, then
+ * processed as a job through the same order normalisation as the CSV importers and the one
+ * after-orders pipeline. A re-delivery is recognised and changes nothing.
+ */
+import { createHash } from 'node:crypto';
+import { NurtureError } from '../errors.js';
+import {
+  applyRefund,
+  type ParsedWebhook,
+  parseWebhook,
+  parseWebhookBody,
+  type RefundOutcome,
+  verifyHaravanHmac,
+  verifyShopifyHmac,
+  type WebhookSource,
+} from '../ingest/webhooks/index.js';
+import { getDelivery, storeDelivery } from '../store/webhooks/deliveries.js';
+import { afterOrders } from './after-orders.js';
+import type { AppContext } from './context.js';
+import { loadShopSettings } from './shop-settings.js';
+
+/** The job kind that processes a kept delivery. */
+export const WEBHOOK_JOB = 'webhook.process';
+
+export interface WebhookReceipt {
+  /** Whether the delivery was kept to be processed (false: ignored topic). */
+  accepted: boolean;
+  deliveryId?: string;
+  /** A re-delivery of one already kept. */
+  duplicate?: boolean;
+  ignored?: string;
+}
+
+export interface IncomingWebhook {
+  source: WebhookSource;
+  shopId: string;
+  topic: string | undefined;
+  /** The platform's delivery id (X-Shopify-Webhook-Id); without one, the body's hash. */
+  webhookId: string | undefined;
+  signature: string | undefined;
+  rawBody: Buffer;
+}
+
+/** What a receiver hands the processing to (the job queue: enqueue is idempotent per delivery). */
+export type EnqueueDelivery = (ctx: AppContext, shopId: string, deliveryId: string) => Promise<void>;
+
+/**
+ * Checks the signature (401 without the shop's secret or with a bad one, nothing kept), reads and
+ * validates the body (400 naming the JSON path), keeps it and enqueues its processing. An unknown
+ * topic is accepted and ignored.
+ */
+export async function receiveWebhook(
+  ctx: AppContext,
+  incoming: IncomingWebhook,
+  enqueue: EnqueueDelivery,
+): Promise<WebhookReceipt> {
+  const shop = await ctx.store.getShop(incoming.shopId);
+  if (!shop) throw new NurtureError('not_found', `no shop ${incoming.shopId}`);
+  const settings = await loadShopSettings(ctx, incoming.shopId);
+  const secret =
+    incoming.source === 'shopify' ? settings.shopifyWebhookSecret : settings.haravanWebhookSecret;
+  if (secret === undefined)
+    throw new NurtureError(
+      'unauthorized',
+      `shop ${incoming.shopId} has no ${incoming.source}.webhook_secret: set it with nurture shop set`,
+    );
+  const verify = incoming.source === 'shopify' ? verifyShopifyHmac : verifyHaravanHmac;
+  const check = verify(incoming.rawBody, incoming.signature, secret);
+  if (!check.ok)
+    throw new NurtureError(
+      'unauthorized',
+      check.reason === 'missing' ? 'the signature header is missing' : 'bad signature',
+    );
+  if (!incoming.topic)
+    throw new NurtureError('invalid_input', 'the topic header is missing', [
+      { path: 'topic', reason: 'missing' },
+    ]);
+  const body = parseWebhookBody(incoming.rawBody);
+  const parsed = parseWebhook(incoming.source, incoming.topic, body, {
+    currency: shop.currency,
+    timezone: shop.timezone,
+  });
+  if (parsed.kind === 'ignored') {
+    ctx.log.info(
+      { shopId: incoming.shopId, source: incoming.source, topic: incoming.topic },
+      `webhook ignored: ${parsed.reason}`,
+    );
+    return { accepted: false, ignored: parsed.reason };
+  }
+  const webhookId =
+    incoming.webhookId ??
+    createHash('sha256').update(incoming.topic).update('\0').update(incoming.rawBody).digest('hex');
+  const kept = await storeDelivery(ctx.store, {
+    shopId: incoming.shopId,
+    deliveryId: ctx.newId('whk'),
+    source: incoming.source,
+    topic: incoming.topic,
+    webhookId,
+    body: incoming.rawBody.toString('utf8'),
+    receivedAt: ctx.clock.now(),
+  });
+  // Enqueued even for a re-delivery: the job's dedupe key makes it a no-op when the first one is
+  // queued, and it repairs a crash between keeping the delivery and enqueuing it.
+  await enqueue(ctx, incoming.shopId, kept.deliveryId);
+  return { accepted: true, deliveryId: kept.deliveryId, duplicate: !kept.inserted };
+}
+
+/** Processes one kept delivery: writes its records, then the after-orders pipeline, in one transaction. */
+export async function processWebhookDelivery(
+  ctx: AppContext,
+  input: { shopId: string; deliveryId: string },
+): Promise<{ kind: ParsedWebhook['kind']; customers: number }> {
+  const delivery = await getDelivery(ctx.store, input.shopId, input.deliveryId);
+  if (!delivery) throw new NurtureError('not_found', `no webhook delivery ${input.deliveryId}`);
+  const shop = await ctx.store.requireShop(input.shopId);
+  const parsed = parseWebhook(delivery.source, delivery.topic, parseWebhookBody(delivery.body), {
+    currency: shop.currency,
+    timezone: shop.timezone,
+  });
+  return { kind: parsed.kind, customers: (await applyParsedWebhook(ctx, input.shopId, parsed)).customers };
+}
+
+/**
+ * Writes a parsed webhook as an import writes a batch, then the after-orders pipeline, in one
+ * transaction; says how many customers it touched (and, for a refund, what became of it).
+ */
+export function applyParsedWebhook(
+  ctx: AppContext,
+  shopId: string,
+  parsed: ParsedWebhook,
+): Promise<{ customers: number; refund?: RefundOutcome }> {
+  if (parsed.kind === 'ignored') return Promise.resolve({ customers: 0 });
+  return ctx.store.transaction(async (tx) => {
+    let customerIds: string[] = [];
+    let refund: RefundOutcome | undefined;
+    if (parsed.kind === 'refund') {
+      refund = await applyRefund(tx, shopId, parsed.refund);
+      if (refund.applied) customerIds = [refund.customerId];
+    } else {
+      const b = parsed.batch;
+      const result = await tx.importBatch(
+        shopId,
+        {
+          customers: b.customers.map((c) => c.value),
+          orders: b.orders.map((o) => o.value),
+          events: b.events.map((e) => e.value),
+        },
+        ctx.newId('imp'),
+        ctx.clock.now(),
+      );
+      customerIds = result.customerIds;
+    }
+    await afterOrders(ctx, shopId, customerIds, tx);
+    return { customers: customerIds.length, ...(refund ? { refund } : {}) };
+  });
+}
