@@ -122,12 +122,11 @@ export async function getCustomerProfile(
   const { store } = ctx;
   const customer = await store.getCustomer(shopId, customerId);
   if (!customer) throw new NurtureError('not_found', `no customer ${customerId}`);
-  const [stats, prediction, segments, timeline] = await Promise.all([
-    customerStats(store, shopId, customerId),
-    customerPrediction(store, shopId, customerId),
-    membershipHistory(store.engine, shopId, { customerId, limit: 200 }),
-    customerTimeline(store, shopId, customerId, 100),
-  ]);
+  // One after another: DuckDB serialises them anyway, and a PostgreSQL pool is shared with other requests.
+  const stats = await customerStats(store, shopId, customerId);
+  const prediction = await customerPrediction(store, shopId, customerId);
+  const segments = await membershipHistory(store.engine, shopId, { customerId, limit: 200 });
+  const timeline = await customerTimeline(store, shopId, customerId, 100);
   return { customer, stats: stats ?? null, prediction: prediction ?? null, segments, timeline };
 }
 

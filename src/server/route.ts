@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import type { ApiKeyRecord } from '../store/api-keys/index.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
 /**
  * Who may call a route: a shop's secret key (the JSON API), its publishable key (storefront
@@ -47,6 +47,10 @@ export interface RouteSpec<
   status?: number;
   /** The answer's schema, for the documentation. */
   response?: z.ZodType;
+  /** The largest body accepted, in bytes (default: the server's JSON limit, 1 MiB). */
+  bodyLimit?: number;
+  /** The body arrives as raw bytes (a Buffer), for signatures over it (store webhooks). */
+  rawBody?: boolean;
   /** Left out of the OpenAPI document (the documentation pages themselves). */
   hidden?: boolean;
   handler(call: RouteCall<z.output<P>, z.output<Q>, z.output<B>>): Promise<unknown>;

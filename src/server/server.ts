@@ -86,7 +86,13 @@ export async function buildServer(options: ServerOptions): Promise<NurtureServer
     },
   };
   routes.push(...healthRoutes(probe, documents), ...apiRoutes(), ...(options.extraRoutes ?? []));
-  for (const spec of routes) registerRoute(app, spec, ctx, keys);
+  for (const spec of routes.filter((r) => !r.rawBody)) registerRoute(app, spec, ctx, keys);
+  // Routes that need the exact bytes (signed webhooks) get them whatever the content type says.
+  await app.register(async (raw) => {
+    raw.removeAllContentTypeParsers();
+    raw.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    for (const spec of routes.filter((r) => r.rawBody)) registerRoute(raw, spec, ctx, keys);
+  });
   return { app, routes, keys };
 }
 
@@ -95,11 +101,14 @@ function registerRoute(app: FastifyInstance, spec: RouteSpec, ctx: AppContext, k
     method: spec.method,
     url: spec.url,
     ...(spec.url === '/api/v1/imports' ? { bodyLimit: UPLOAD_LIMIT } : {}),
+    ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
-      const key = await authenticate(spec.auth, bearerKey(request), keys);
+      const presented = bearerKey(request) ?? (spec.auth === 'publishable' ? writeKeyOf(request.body) : undefined);
+      const key = await authenticate(spec.auth, presented, keys);
       const params = validate(spec.params, request.params, 'params');
       const query = validate(spec.query, request.query, 'query');
-      const body = spec.url === '/api/v1/imports' ? undefined : validate(spec.body, request.body, 'body');
+      const body =
+        spec.url === '/api/v1/imports' || spec.rawBody ? request.body : validate(spec.body, request.body, 'body');
       const result = await spec.handler({
         ctx,
         shopId: key?.shopId ?? '',
@@ -114,6 +123,12 @@ function registerRoute(app: FastifyInstance, spec: RouteSpec, ctx: AppContext, k
       return reply.status(spec.status ?? 200).send(result);
     },
   });
+}
+
+/** The `writeKey` of a storefront body (sendBeacon cannot send an Authorization header). */
+function writeKeyOf(body: unknown): string | undefined {
+  const key = typeof body === 'object' && body !== null ? (body as { writeKey?: unknown }).writeKey : undefined;
+  return typeof key === 'string' ? key : undefined;
 }
 
 /** Validates one part of a request; a bad value is invalid input naming `query.limit`, `body.name`… */

@@ -150,24 +150,24 @@ export async function customerTimeline(
   limit: number,
 ): Promise<TimelineEntry[]> {
   const rows = await store.engine.all<{
-    at: Date;
+    happened_at: Date;
     kind: 'order' | 'event';
     id: string;
     name: string;
     status: string | null;
     total: number | null;
   }>(
-    `SELECT at, kind, id, name, status, total FROM (
-       SELECT created_at AS at, 'order' AS kind, order_id AS id, coalesce(name, external_id) AS name,
+    `SELECT happened_at, kind, id, name, status, total FROM (
+       SELECT created_at AS happened_at, 'order' AS kind, order_id AS id, coalesce(name, external_id) AS name,
          status, CAST(total AS DOUBLE PRECISION) AS total
        FROM orders WHERE shop_id = $1 AND customer_id = $2
        UNION ALL
-       SELECT occurred_at AS at, 'event' AS kind, event_id AS id, name, NULL AS status, NULL AS total
+       SELECT occurred_at AS happened_at, 'event' AS kind, event_id AS id, name, NULL AS status, NULL AS total
        FROM events WHERE shop_id = $1 AND customer_id = $2
-     ) t ORDER BY at DESC, id DESC LIMIT $3`,
+     ) t ORDER BY happened_at DESC, id DESC LIMIT $3`,
     [shopId, customerId, limit],
   );
-  return rows.map((r) => ({ ...r, total: r.total === null ? null : Number(r.total) }));
+  return rows.map(({ happened_at, ...r }) => ({ at: happened_at, ...r, total: r.total === null ? null : Number(r.total) }));
 }
 
 /** A shop's orders (optionally one customer's), latest first, a page at a time. */

@@ -1,0 +1,193 @@
+/**
+ * Storefront tracking: Segment-style `track`, `page` and `identify` calls from the shop's pages
+ * (`POST /t/v1/batch`). Each call is checked on its own (good ones kept, bad ones answered with
+ * their index and reason); the kept ones are written by a `TrackingWriter` that gathers the
+ * calls of many requests into one transaction.
+ */
+import { z } from 'zod';
+import { normalizeEmail, normalizePhone } from '../domain/identity-keys.js';
+import type { CustomerInput, EventInput } from '../domain/model/index.js';
+import { NurtureError } from '../errors.js';
+import { eventOf } from '../ingest/formats/events-jsonl.js';
+import { RowProblem } from '../ingest/formats/fields.js';
+import { linkAnonymousIds } from '../store/tracking/anonymous.js';
+import type { AppContext } from './context.js';
+
+/** Segment's limits: 32 KB a call, 500 KB a batch. */
+export const MAX_CALL_BYTES = 32 * 1024;
+export const MAX_BATCH_CALLS = 500;
+
+export const trackingBatchSchema = z.object({
+  /** The publishable key, for `navigator.sendBeacon`, which cannot send headers. */
+  writeKey: z.string().max(100).optional(),
+  batch: z.array(z.unknown()).min(1, 'an empty batch').max(MAX_BATCH_CALLS, `at most ${MAX_BATCH_CALLS} calls a batch`),
+  sentAt: z.string().max(40).optional(),
+});
+
+/** One identify call: who an anonymous visitor is. */
+export interface Identify {
+  anonymousId: string | undefined;
+  customer: CustomerInput;
+}
+
+export interface CheckedBatch {
+  events: EventInput[];
+  identifies: Identify[];
+  rejected: { index: number; reason: string }[];
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Checks every call of a batch; a bad call is rejected with its index, the others are kept. */
+export function checkTrackingBatch(calls: readonly unknown[], timeZone: string, receivedAt: Date): CheckedBatch {
+  const out: CheckedBatch = { events: [], identifies: [], rejected: [] };
+  calls.forEach((call, index) => {
+    try {
+      const size = JSON.stringify(call)?.length ?? 0;
+      if (size > MAX_CALL_BYTES) throw new RowProblem(undefined, `a call is at most ${MAX_CALL_BYTES} bytes (${size})`);
+      if (!isObject(call)) throw new RowProblem(undefined, 'a call must be an object');
+      const type = call['type'] ?? 'track';
+      if (type === 'identify') out.identifies.push(identifyOf(call));
+      else if (type === 'track' || type === 'page') out.events.push(eventOfCall(call, type, timeZone, receivedAt));
+      else throw new RowProblem('type', `type must be track, page or identify, not ${JSON.stringify(type)}`);
+    } catch (error) {
+      if (error instanceof RowProblem)
+        out.rejected.push({ index, reason: error.column ? `${error.column}: ${error.reason}` : error.reason });
+      else if (error instanceof RangeError) out.rejected.push({ index, reason: 'nested too deeply' });
+      else throw error;
+    }
+  });
+  return out;
+}
+
+function eventOfCall(call: Json, type: 'track' | 'page', timeZone: string, receivedAt: Date): EventInput {
+  const traits = isObject(call['context']) && isObject(call['context']['traits']) ? call['context']['traits'] : {};
+  const properties = isObject(call['properties']) ? { ...call['properties'] } : {};
+  if (type === 'page' && typeof call['name'] === 'string') properties['name'] = call['name'];
+  return eventOf(
+    JSON.stringify({
+      ...call,
+      event: type === 'page' ? 'Page Viewed' : call['event'],
+      timestamp: call['timestamp'] ?? receivedAt.toISOString(),
+      properties,
+      context: { traits },
+    }),
+    timeZone,
+  );
+}
+
+function identifyOf(call: Json): Identify {
+  const traits = isObject(call['traits']) ? call['traits'] : {};
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+  const phone = normalizePhone(text(traits['phone']));
+  const email = normalizeEmail(text(traits['email']));
+  if (!phone && !email) throw new RowProblem('traits', 'identify needs a valid traits.phone or traits.email');
+  const anonymousId = text(call['anonymousId']);
+  const firstName = text(traits['firstName']) ?? text(traits['first_name']);
+  const lastName = text(traits['lastName']) ?? text(traits['last_name']);
+  return {
+    anonymousId,
+    customer: {
+      source: 'web',
+      consent: {},
+      tags: [],
+      attributes: {},
+      ...(phone ? { phone } : {}),
+      ...(email ? { email } : {}),
+      ...(firstName ? { firstName } : {}),
+      ...(lastName ? { lastName } : {}),
+    },
+  };
+}
+
+interface Pending {
+  shopId: string;
+  batch: CheckedBatch;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Gathers checked calls from many requests and writes them together: one transaction for up to
+ * `maxCalls` calls or `maxWaitMs` of waiting, never one per event. A request is answered once
+ * its calls are committed, so an acknowledged event is stored.
+ */
+export class TrackingWriter {
+  private pending: Pending[] = [];
+  private size = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly maxCalls = 5000,
+    private readonly maxWaitMs = 20,
+  ) {}
+
+  /** Resolves when the batch's calls are committed. */
+  write(shopId: string, batch: CheckedBatch): Promise<void> {
+    if (batch.events.length + batch.identifies.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ shopId, batch, resolve, reject });
+      this.size += batch.events.length + batch.identifies.length;
+      if (this.size >= this.maxCalls) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.maxWaitMs);
+    });
+  }
+
+  /** Writes what is pending now; resolves when everything handed over so far is written. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const taken = this.pending;
+    this.pending = [];
+    this.size = 0;
+    if (taken.length > 0) this.writing = this.writing.then(() => this.writeAll(taken));
+    return this.writing;
+  }
+
+  private async writeAll(taken: readonly Pending[]): Promise<void> {
+    const byShop = new Map<string, Pending[]>();
+    for (const p of taken) byShop.set(p.shopId, [...(byShop.get(p.shopId) ?? []), p]);
+    for (const [shopId, group] of byShop) {
+      try {
+        await writeCalls(
+          this.ctx,
+          shopId,
+          group.flatMap((p) => p.batch.events),
+          group.flatMap((p) => p.batch.identifies),
+        );
+        for (const p of group) p.resolve();
+      } catch (error) {
+        this.ctx.log.error({ shopId, err: error }, 'tracking write failed');
+        for (const p of group) p.reject(new NurtureError('store_unavailable', 'the events could not be stored; send them again'));
+      }
+    }
+  }
+}
+
+/**
+ * Writes events and identifies in one transaction through the import writer (identity
+ * resolution, dedupe by message id), then joins anonymous visitors to the customers they
+ * identified as: their earlier events, and later ones through an `anonymous` identity.
+ */
+export async function writeCalls(
+  ctx: AppContext,
+  shopId: string,
+  events: readonly EventInput[],
+  identifies: readonly Identify[],
+): Promise<void> {
+  await ctx.store.transaction(async (tx) => {
+    const now = ctx.clock.now();
+    const session = await tx.beginImport(shopId);
+    await tx.importBatch(shopId, { customers: identifies.map((i) => i.customer), orders: [], events }, ctx.newId('imp'), now, session);
+    await linkAnonymousIds(tx, shopId, {
+      identified: identifies.flatMap((i) =>
+        i.anonymousId ? [{ anonymousId: i.anonymousId, phone: i.customer.phone, email: i.customer.email }] : [],
+      ),
+      seen: [...new Set(events.flatMap((e) => (e.anonymousId ? [e.anonymousId] : [])))],
+      now,
+    });
+  });
+}

@@ -1,0 +1,223 @@
+/**
+ * Tenancy and authentication over every registered route, on both engines: a key of shop A never
+ * reaches shop B. The table below must name every route; a new route without a case fails.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createShopSegment } from '../../src/app/segments.js';
+import { listShopApiKeys } from '../../src/app/api-keys.js';
+import { openApiPath } from '../../src/server/openapi.js';
+import { trackingRoutes } from '../../src/server/routes/tracking.js';
+import { webhookRoutes } from '../../src/server/routes/webhooks.js';
+import { RateLimiter } from '../../src/server/rate-limit.js';
+import { TrackingWriter } from '../../src/app/tracking.js';
+import type { Store } from '../../src/store/store.js';
+import { ENGINES } from '../support/engines.js';
+import { type Answer, call, seedShop, startTestServer, type TestServer } from './support.js';
+
+interface ShopFixture {
+  secret: string;
+  publishable: string;
+  customerId: string;
+  orderId: string;
+  keyId: string;
+}
+
+/** How a route is called with shop A's key on shop B's things, and what must hold. */
+type Case = (a: ShopFixture, b: ShopFixture) => {
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  expect: (answer: Answer) => void;
+};
+
+const notFound = (answer: Answer) => {
+  expect(answer.status).toBe(404);
+  expect((answer.body as { error: { code: string } }).error.code).toBe('not_found');
+};
+/** A list of A's things: none of B's ids appear in it. */
+const withoutB = (b: ShopFixture) => (answer: Answer) => {
+  expect(answer.status).toBeLessThan(300);
+  for (const id of [b.customerId, b.orderId, b.keyId]) expect(answer.text).not.toContain(id);
+};
+
+const CASES: Record<string, Case> = {
+  'GET /api/v1/customers': (_a, b) => ({ path: '/api/v1/customers?limit=500', expect: withoutB(b) }),
+  'GET /api/v1/customers/lookup': () => ({ path: '/api/v1/customers/lookup?phone=0988000111', expect: notFound }),
+  'GET /api/v1/customers/{id}': (_a, b) => ({ path: `/api/v1/customers/${b.customerId}`, expect: notFound }),
+  'GET /api/v1/customers/{id}/orders': (_a, b) => ({ path: `/api/v1/customers/${b.customerId}/orders`, expect: notFound }),
+  'GET /api/v1/orders': (_a, b) => ({ path: '/api/v1/orders?limit=500', expect: withoutB(b) }),
+  'GET /api/v1/orders/{id}': (_a, b) => ({ path: `/api/v1/orders/${b.orderId}`, expect: notFound }),
+  'GET /api/v1/products': (_a, b) => ({ path: '/api/v1/products', expect: withoutB(b) }),
+  'GET /api/v1/segments': () => ({
+    path: '/api/v1/segments',
+    expect: (r) => {
+      expect(r.status).toBe(200);
+      expect(r.text).not.toContain('only-in-b');
+    },
+  }),
+  'POST /api/v1/segments': () => ({
+    path: '/api/v1/segments',
+    body: { name: 'only-in-b', query: 'number_of_orders >= 1' },
+    // Creating a segment of the same name in A is A's own segment, and B's stays as it was.
+    expect: (r) => expect(r.status).toBe(201),
+  }),
+  'GET /api/v1/segments/{name}': () => ({ path: '/api/v1/segments/b-private', expect: notFound }),
+  'PATCH /api/v1/segments/{name}': () => ({ path: '/api/v1/segments/b-private', body: { query: 'number_of_orders >= 5' }, expect: notFound }),
+  'DELETE /api/v1/segments/{name}': () => ({ path: '/api/v1/segments/b-private', expect: notFound }),
+  'GET /api/v1/segments/{name}/members': () => ({ path: '/api/v1/segments/b-private/members', expect: notFound }),
+  'GET /api/v1/segments/{name}/history': () => ({ path: '/api/v1/segments/b-private/history', expect: notFound }),
+  'GET /api/v1/segments/{name}/export': () => ({ path: '/api/v1/segments/b-private/export?format=csv', expect: notFound }),
+  'POST /api/v1/segments/count': () => ({
+    path: '/api/v1/segments/count',
+    body: { query: "phone = '+84988000111'" },
+    expect: (r) => expect((r.body as { count: number }).count).toBe(0),
+  }),
+  'POST /api/v1/segments/explain': () => ({
+    path: '/api/v1/segments/explain',
+    body: { query: 'number_of_orders >= 1' },
+    expect: (r) => {
+      expect(r.status).toBe(200);
+      expect(r.text).toContain('"shop-a"');
+      expect(r.text).not.toContain('"shop-b"');
+    },
+  }),
+  'POST /api/v1/segments/refresh': (_a, b) => ({ path: '/api/v1/segments/refresh', body: {}, expect: withoutB(b) }),
+  'POST /api/v1/analyze': (_a, b) => ({ path: '/api/v1/analyze', body: { lang: 'en' }, expect: withoutB(b) }),
+  'POST /api/v1/predictions': () => ({
+    path: '/api/v1/predictions',
+    body: {},
+    // Shop A alone is too small to fit: the answer is about A, never B's data.
+    expect: (r) => expect([200, 422]).toContain(r.status),
+  }),
+  'POST /api/v1/imports': () => ({
+    path: '/api/v1/imports?format=shopify-customers',
+    body: 'Customer ID,Email,Phone\n77,a77@shop-a.vn,\n',
+    headers: { 'content-type': 'text/csv' },
+    expect: (r) => expect(r.status).toBe(200),
+  }),
+  'GET /api/v1/shop': () => ({
+    path: '/api/v1/shop',
+    expect: (r) => {
+      expect((r.body as { shopId: string }).shopId).toBe('shop-a');
+      expect(r.text).not.toContain('b-webhook-secret');
+    },
+  }),
+  'PUT /api/v1/shop/settings/{key}': () => ({
+    path: '/api/v1/shop/settings/name',
+    body: { value: 'Shop A renamed' },
+    expect: (r) => expect(r.status).toBe(200),
+  }),
+  'GET /api/v1/api-keys': (_a, b) => ({ path: '/api/v1/api-keys', expect: withoutB(b) }),
+  'POST /api/v1/api-keys': () => ({ path: '/api/v1/api-keys', body: { kind: 'publishable' }, expect: (r) => expect(r.status).toBe(201) }),
+  'DELETE /api/v1/api-keys/{id}': (_a, b) => ({ path: `/api/v1/api-keys/${b.keyId}`, expect: notFound }),
+  'POST /t/v1/batch': () => ({
+    path: '/t/v1/batch',
+    body: { batch: [{ type: 'track', event: 'Product Viewed', anonymousId: 'anon-a', properties: { sku: 'X' } }] },
+    expect: (r) => expect(r.status).toBe(200),
+  }),
+};
+
+/** Routes that take no key: they are checked by their own tests (signatures, health). */
+const UNAUTHENTICATED = new Set([
+  'GET /healthz',
+  'GET /readyz',
+  'GET /api/openapi.json',
+  'GET /api/docs',
+  'POST /webhooks/shopify/{shop}',
+  'POST /webhooks/haravan/{shop}',
+  'GET /webhooks/haravan/{shop}',
+  'OPTIONS /t/v1/batch',
+]);
+
+for (const engine of ENGINES) {
+  describe.skipIf(engine.skipped)(`tenancy and auth over every route (${engine.name})`, () => {
+    let store: Store;
+    let server: TestServer;
+    let a: ShopFixture;
+    let b: ShopFixture;
+
+    async function fixtureOf(shopId: string): Promise<ShopFixture> {
+      const seeded = await seedShop(store, shopId);
+      const customers = await store.listCustomerIds(shopId);
+      const orders = await store.listOrders(shopId);
+      const keys = await listShopApiKeys(seeded.ctx, { shopId });
+      return {
+        secret: seeded.secret,
+        publishable: seeded.publishable,
+        customerId: customers[0]!,
+        orderId: orders[0]!.orderId,
+        keyId: keys[0]!.keyId,
+      };
+    }
+
+    beforeAll(async () => {
+      store = await engine.open();
+      a = await fixtureOf('shop-a');
+      b = await fixtureOf('shop-b');
+      const ctx = (await import('../../src/app/context.js')).makeContext(store);
+      await createShopSegment(ctx, { shopId: 'shop-b', name: 'b-private', query: 'number_of_orders >= 1' });
+      await (await import('../../src/app/shop-settings.js')).setShopSetting(ctx, {
+        shopId: 'shop-b',
+        key: 'shopify.webhook_secret',
+        value: 'b-webhook-secret',
+      });
+      server = await startTestServer(store, (c) => [
+        ...webhookRoutes(async () => {}),
+        ...trackingRoutes(c, new TrackingWriter(c), {
+          perKey: new RateLimiter({ perSecond: 1000, burst: 1000 }),
+          perIp: new RateLimiter({ perSecond: 1000, burst: 1000 }),
+        }),
+      ]);
+    });
+    afterAll(async () => {
+      await server?.close();
+      await store?.close();
+    });
+
+    it('has a tenancy case for every route that takes a key, and no stale case', () => {
+      const keyed = server.server.routes
+        .map((r) => `${r.method} ${openApiPath(r.url)}`)
+        .filter((name) => !UNAUTHENTICATED.has(name));
+      expect(keyed.filter((name) => !(name in CASES))).toEqual([]);
+      expect(Object.keys(CASES).filter((name) => !keyed.includes(name))).toEqual([]);
+    });
+
+    it("answers shop A's key with nothing of shop B on every route", async () => {
+      for (const [name, make] of Object.entries(CASES)) {
+        const method = name.split(' ')[0]!;
+        const c = make(a, b);
+        const answer = await call(server.url, method, c.path, {
+          key: a.secret,
+          ...(c.body !== undefined ? { body: c.body } : {}),
+          ...(c.headers ? { headers: c.headers } : {}),
+        });
+        try {
+          c.expect(answer);
+        } catch (error) {
+          throw new Error(`${name}: ${(error as Error).message}\n${answer.status} ${answer.text.slice(0, 500)}`);
+        }
+      }
+      // B's own segment and settings are as they were.
+      const own = await call(server.url, 'GET', '/api/v1/segments/b-private', { key: b.secret });
+      expect(own.status).toBe(200);
+      const bCustomer = await call(server.url, 'GET', `/api/v1/customers/${b.customerId}`, { key: b.secret });
+      expect(bCustomer.status).toBe(200);
+    });
+
+    it('refuses every keyed route without a key (401), with an unknown key (401), and a publishable key on the API (403)', async () => {
+      for (const [name, make] of Object.entries(CASES)) {
+        const method = name.split(' ')[0]!;
+        const c = make(a, b);
+        const opts = { ...(c.body !== undefined ? { body: c.body } : {}), ...(c.headers ? { headers: c.headers } : {}) };
+        const none = await call(server.url, method, c.path, opts);
+        expect(none.status, name).toBe(401);
+        const unknown = await call(server.url, method, c.path, { ...opts, key: 'sk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
+        expect(unknown.status, name).toBe(401);
+        if (name !== 'POST /t/v1/batch') {
+          const publishable = await call(server.url, method, c.path, { ...opts, key: a.publishable });
+          expect(publishable.status, name).toBe(403);
+        }
+      }
+    });
+  });
+}
