@@ -20,7 +20,10 @@ export const MAX_BATCH_CALLS = 500;
 export const trackingBatchSchema = z.object({
   /** The publishable key, for `navigator.sendBeacon`, which cannot send headers. */
   writeKey: z.string().max(100).optional(),
-  batch: z.array(z.unknown()).min(1, 'an empty batch').max(MAX_BATCH_CALLS, `at most ${MAX_BATCH_CALLS} calls a batch`),
+  batch: z
+    .array(z.unknown())
+    .min(1, 'an empty batch')
+    .max(MAX_BATCH_CALLS, `at most ${MAX_BATCH_CALLS} calls a batch`),
   sentAt: z.string().max(40).optional(),
 });
 
@@ -40,20 +43,29 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Checks every call of a batch; a bad call is rejected with its index, the others are kept. */
-export function checkTrackingBatch(calls: readonly unknown[], timeZone: string, receivedAt: Date): CheckedBatch {
+export function checkTrackingBatch(
+  calls: readonly unknown[],
+  timeZone: string,
+  receivedAt: Date,
+): CheckedBatch {
   const out: CheckedBatch = { events: [], identifies: [], rejected: [] };
   calls.forEach((call, index) => {
     try {
       const size = JSON.stringify(call)?.length ?? 0;
-      if (size > MAX_CALL_BYTES) throw new RowProblem(undefined, `a call is at most ${MAX_CALL_BYTES} bytes (${size})`);
+      if (size > MAX_CALL_BYTES)
+        throw new RowProblem(undefined, `a call is at most ${MAX_CALL_BYTES} bytes (${size})`);
       if (!isObject(call)) throw new RowProblem(undefined, 'a call must be an object');
       const type = call['type'] ?? 'track';
       if (type === 'identify') out.identifies.push(identifyOf(call));
-      else if (type === 'track' || type === 'page') out.events.push(eventOfCall(call, type, timeZone, receivedAt));
+      else if (type === 'track' || type === 'page')
+        out.events.push(eventOfCall(call, type, timeZone, receivedAt));
       else throw new RowProblem('type', `type must be track, page or identify, not ${JSON.stringify(type)}`);
     } catch (error) {
       if (error instanceof RowProblem)
-        out.rejected.push({ index, reason: error.column ? `${error.column}: ${error.reason}` : error.reason });
+        out.rejected.push({
+          index,
+          reason: error.column ? `${error.column}: ${error.reason}` : error.reason,
+        });
       else if (error instanceof RangeError) out.rejected.push({ index, reason: 'nested too deeply' });
       else throw error;
     }
@@ -62,7 +74,8 @@ export function checkTrackingBatch(calls: readonly unknown[], timeZone: string, 
 }
 
 function eventOfCall(call: Json, type: 'track' | 'page', timeZone: string, receivedAt: Date): EventInput {
-  const traits = isObject(call['context']) && isObject(call['context']['traits']) ? call['context']['traits'] : {};
+  const traits =
+    isObject(call['context']) && isObject(call['context']['traits']) ? call['context']['traits'] : {};
   const properties = isObject(call['properties']) ? { ...call['properties'] } : {};
   if (type === 'page' && typeof call['name'] === 'string') properties['name'] = call['name'];
   return eventOf(
@@ -161,7 +174,8 @@ export class TrackingWriter {
         for (const p of group) p.resolve();
       } catch (error) {
         this.ctx.log.error({ shopId, err: error }, 'tracking write failed');
-        for (const p of group) p.reject(new NurtureError('store_unavailable', 'the events could not be stored; send them again'));
+        for (const p of group)
+          p.reject(new NurtureError('store_unavailable', 'the events could not be stored; send them again'));
       }
     }
   }
@@ -181,10 +195,18 @@ export async function writeCalls(
   await ctx.store.transaction(async (tx) => {
     const now = ctx.clock.now();
     const session = await tx.beginImport(shopId);
-    await tx.importBatch(shopId, { customers: identifies.map((i) => i.customer), orders: [], events }, ctx.newId('imp'), now, session);
+    await tx.importBatch(
+      shopId,
+      { customers: identifies.map((i) => i.customer), orders: [], events },
+      ctx.newId('imp'),
+      now,
+      session,
+    );
     await linkAnonymousIds(tx, shopId, {
       identified: identifies.flatMap((i) =>
-        i.anonymousId ? [{ anonymousId: i.anonymousId, phone: i.customer.phone, email: i.customer.email }] : [],
+        i.anonymousId
+          ? [{ anonymousId: i.anonymousId, phone: i.customer.phone, email: i.customer.email }]
+          : [],
       ),
       seen: [...new Set(events.flatMap((e) => (e.anonymousId ? [e.anonymousId] : [])))],
       now,

@@ -103,12 +103,15 @@ function registerRoute(app: FastifyInstance, spec: RouteSpec, ctx: AppContext, k
     ...(spec.url === '/api/v1/imports' ? { bodyLimit: UPLOAD_LIMIT } : {}),
     ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
-      const presented = bearerKey(request) ?? (spec.auth === 'publishable' ? writeKeyOf(request.body) : undefined);
+      const presented =
+        bearerKey(request) ?? (spec.auth === 'publishable' ? writeKeyOf(request.body) : undefined);
       const key = await authenticate(spec.auth, presented, keys);
       const params = validate(spec.params, request.params, 'params');
       const query = validate(spec.query, request.query, 'query');
       const body =
-        spec.url === '/api/v1/imports' || spec.rawBody ? request.body : validate(spec.body, request.body, 'body');
+        spec.url === '/api/v1/imports' || spec.rawBody
+          ? request.body
+          : validate(spec.body, request.body, 'body');
       const result = await spec.handler({
         ctx,
         shopId: key?.shopId ?? '',
@@ -127,7 +130,8 @@ function registerRoute(app: FastifyInstance, spec: RouteSpec, ctx: AppContext, k
 
 /** The `writeKey` of a storefront body (sendBeacon cannot send an Authorization header). */
 function writeKeyOf(body: unknown): string | undefined {
-  const key = typeof body === 'object' && body !== null ? (body as { writeKey?: unknown }).writeKey : undefined;
+  const key =
+    typeof body === 'object' && body !== null ? (body as { writeKey?: unknown }).writeKey : undefined;
   return typeof key === 'string' ? key : undefined;
 }
 

@@ -1,8 +1,8 @@
-import { makeContext, type AppContext } from '../../src/app/context.js';
 import { createApiKey } from '../../src/app/api-keys.js';
+import { type AppContext, makeContext } from '../../src/app/context.js';
 import { importFile } from '../../src/app/imports.js';
-import { buildServer, type NurtureServer } from '../../src/server/server.js';
 import type { RouteSpec } from '../../src/server/route.js';
+import { buildServer, type NurtureServer } from '../../src/server/server.js';
 import type { Store } from '../../src/store/store.js';
 
 export const FIXTURES = new URL('../fixtures/import/', import.meta.url).pathname;
@@ -33,8 +33,18 @@ export async function seedShop(
   shopId: string,
 ): Promise<{ secret: string; publishable: string; ctx: AppContext }> {
   const ctx = makeContext(store);
-  await importFile(ctx, { shopId, format: 'shopify-customers', path: `${FIXTURES}shopify-customers.csv`, skipInvalid: true });
-  await importFile(ctx, { shopId, format: 'shopify-orders', path: `${FIXTURES}shopify-orders.csv`, skipInvalid: true });
+  await importFile(ctx, {
+    shopId,
+    format: 'shopify-customers',
+    path: `${FIXTURES}shopify-customers.csv`,
+    skipInvalid: true,
+  });
+  await importFile(ctx, {
+    shopId,
+    format: 'shopify-orders',
+    path: `${FIXTURES}shopify-orders.csv`,
+    skipInvalid: true,
+  });
   const secret = (await createApiKey(ctx, { shopId, kind: 'secret' })).key;
   const publishable = (await createApiKey(ctx, { shopId, kind: 'publishable' })).key;
   return { secret, publishable, ctx };

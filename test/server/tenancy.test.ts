@@ -3,13 +3,13 @@
  * reaches shop B. The table below must name every route; a new route without a case fails.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createShopSegment } from '../../src/app/segments.js';
 import { listShopApiKeys } from '../../src/app/api-keys.js';
+import { createShopSegment } from '../../src/app/segments.js';
+import { TrackingWriter } from '../../src/app/tracking.js';
 import { openApiPath } from '../../src/server/openapi.js';
+import { RateLimiter } from '../../src/server/rate-limit.js';
 import { trackingRoutes } from '../../src/server/routes/tracking.js';
 import { webhookRoutes } from '../../src/server/routes/webhooks.js';
-import { RateLimiter } from '../../src/server/rate-limit.js';
-import { TrackingWriter } from '../../src/app/tracking.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES } from '../support/engines.js';
 import { type Answer, call, seedShop, startTestServer, type TestServer } from './support.js';
@@ -23,7 +23,10 @@ interface ShopFixture {
 }
 
 /** How a route is called with shop A's key on shop B's things, and what must hold. */
-type Case = (a: ShopFixture, b: ShopFixture) => {
+type Case = (
+  a: ShopFixture,
+  b: ShopFixture,
+) => {
   path: string;
   body?: unknown;
   headers?: Record<string, string>;
@@ -42,9 +45,15 @@ const withoutB = (b: ShopFixture) => (answer: Answer) => {
 
 const CASES: Record<string, Case> = {
   'GET /api/v1/customers': (_a, b) => ({ path: '/api/v1/customers?limit=500', expect: withoutB(b) }),
-  'GET /api/v1/customers/lookup': () => ({ path: '/api/v1/customers/lookup?phone=0988000111', expect: notFound }),
+  'GET /api/v1/customers/lookup': () => ({
+    path: '/api/v1/customers/lookup?phone=0988000111',
+    expect: notFound,
+  }),
   'GET /api/v1/customers/{id}': (_a, b) => ({ path: `/api/v1/customers/${b.customerId}`, expect: notFound }),
-  'GET /api/v1/customers/{id}/orders': (_a, b) => ({ path: `/api/v1/customers/${b.customerId}/orders`, expect: notFound }),
+  'GET /api/v1/customers/{id}/orders': (_a, b) => ({
+    path: `/api/v1/customers/${b.customerId}/orders`,
+    expect: notFound,
+  }),
   'GET /api/v1/orders': (_a, b) => ({ path: '/api/v1/orders?limit=500', expect: withoutB(b) }),
   'GET /api/v1/orders/{id}': (_a, b) => ({ path: `/api/v1/orders/${b.orderId}`, expect: notFound }),
   'GET /api/v1/products': (_a, b) => ({ path: '/api/v1/products', expect: withoutB(b) }),
@@ -62,11 +71,24 @@ const CASES: Record<string, Case> = {
     expect: (r) => expect(r.status).toBe(201),
   }),
   'GET /api/v1/segments/{name}': () => ({ path: '/api/v1/segments/b-private', expect: notFound }),
-  'PATCH /api/v1/segments/{name}': () => ({ path: '/api/v1/segments/b-private', body: { query: 'number_of_orders >= 5' }, expect: notFound }),
+  'PATCH /api/v1/segments/{name}': () => ({
+    path: '/api/v1/segments/b-private',
+    body: { query: 'number_of_orders >= 5' },
+    expect: notFound,
+  }),
   'DELETE /api/v1/segments/{name}': () => ({ path: '/api/v1/segments/b-private', expect: notFound }),
-  'GET /api/v1/segments/{name}/members': () => ({ path: '/api/v1/segments/b-private/members', expect: notFound }),
-  'GET /api/v1/segments/{name}/history': () => ({ path: '/api/v1/segments/b-private/history', expect: notFound }),
-  'GET /api/v1/segments/{name}/export': () => ({ path: '/api/v1/segments/b-private/export?format=csv', expect: notFound }),
+  'GET /api/v1/segments/{name}/members': () => ({
+    path: '/api/v1/segments/b-private/members',
+    expect: notFound,
+  }),
+  'GET /api/v1/segments/{name}/history': () => ({
+    path: '/api/v1/segments/b-private/history',
+    expect: notFound,
+  }),
+  'GET /api/v1/segments/{name}/export': () => ({
+    path: '/api/v1/segments/b-private/export?format=csv',
+    expect: notFound,
+  }),
   'POST /api/v1/segments/count': () => ({
     path: '/api/v1/segments/count',
     body: { query: "phone = '+84988000111'" },
@@ -81,7 +103,11 @@ const CASES: Record<string, Case> = {
       expect(r.text).not.toContain('"shop-b"');
     },
   }),
-  'POST /api/v1/segments/refresh': (_a, b) => ({ path: '/api/v1/segments/refresh', body: {}, expect: withoutB(b) }),
+  'POST /api/v1/segments/refresh': (_a, b) => ({
+    path: '/api/v1/segments/refresh',
+    body: {},
+    expect: withoutB(b),
+  }),
   'POST /api/v1/analyze': (_a, b) => ({ path: '/api/v1/analyze', body: { lang: 'en' }, expect: withoutB(b) }),
   'POST /api/v1/predictions': () => ({
     path: '/api/v1/predictions',
@@ -108,11 +134,17 @@ const CASES: Record<string, Case> = {
     expect: (r) => expect(r.status).toBe(200),
   }),
   'GET /api/v1/api-keys': (_a, b) => ({ path: '/api/v1/api-keys', expect: withoutB(b) }),
-  'POST /api/v1/api-keys': () => ({ path: '/api/v1/api-keys', body: { kind: 'publishable' }, expect: (r) => expect(r.status).toBe(201) }),
+  'POST /api/v1/api-keys': () => ({
+    path: '/api/v1/api-keys',
+    body: { kind: 'publishable' },
+    expect: (r) => expect(r.status).toBe(201),
+  }),
   'DELETE /api/v1/api-keys/{id}': (_a, b) => ({ path: `/api/v1/api-keys/${b.keyId}`, expect: notFound }),
   'POST /t/v1/batch': () => ({
     path: '/t/v1/batch',
-    body: { batch: [{ type: 'track', event: 'Product Viewed', anonymousId: 'anon-a', properties: { sku: 'X' } }] },
+    body: {
+      batch: [{ type: 'track', event: 'Product Viewed', anonymousId: 'anon-a', properties: { sku: 'X' } }],
+    },
     expect: (r) => expect(r.status).toBe(200),
   }),
 };
@@ -194,7 +226,9 @@ for (const engine of ENGINES) {
         try {
           c.expect(answer);
         } catch (error) {
-          throw new Error(`${name}: ${(error as Error).message}\n${answer.status} ${answer.text.slice(0, 500)}`);
+          throw new Error(
+            `${name}: ${(error as Error).message}\n${answer.status} ${answer.text.slice(0, 500)}`,
+          );
         }
       }
       // B's own segment and settings are as they were.
@@ -208,10 +242,16 @@ for (const engine of ENGINES) {
       for (const [name, make] of Object.entries(CASES)) {
         const method = name.split(' ')[0]!;
         const c = make(a, b);
-        const opts = { ...(c.body !== undefined ? { body: c.body } : {}), ...(c.headers ? { headers: c.headers } : {}) };
+        const opts = {
+          ...(c.body !== undefined ? { body: c.body } : {}),
+          ...(c.headers ? { headers: c.headers } : {}),
+        };
         const none = await call(server.url, method, c.path, opts);
         expect(none.status, name).toBe(401);
-        const unknown = await call(server.url, method, c.path, { ...opts, key: 'sk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
+        const unknown = await call(server.url, method, c.path, {
+          ...opts,
+          key: 'sk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+        });
         expect(unknown.status, name).toBe(401);
         if (name !== 'POST /t/v1/batch') {
           const publishable = await call(server.url, method, c.path, { ...opts, key: a.publishable });

@@ -58,7 +58,10 @@ export function trackingRoutes(ctx: AppContext, writer: TrackingWriter, limits: 
         const origin = request.headers.origin;
         if (origin !== undefined) {
           if (!(await origins.of(shopId)).includes(origin))
-            throw new NurtureError('forbidden', `origin ${origin} may not send events for this shop (tracking.allowed_origins)`);
+            throw new NurtureError(
+              'forbidden',
+              `origin ${origin} may not send events for this shop (tracking.allowed_origins)`,
+            );
           allowOrigin(reply, origin);
         }
         const shop = await c.store.requireShop(shopId);

@@ -7,7 +7,10 @@ import { type RouteSpec, route } from '../route.js';
 
 const shopParams = z.object({ shop: z.string().min(1).max(64) });
 
-function header(headers: Record<string, string | string[] | undefined>, names: readonly string[]): string | undefined {
+function header(
+  headers: Record<string, string | string[] | undefined>,
+  names: readonly string[],
+): string | undefined {
   for (const name of names) {
     const v = headers[name];
     if (typeof v === 'string') return v;
@@ -84,8 +87,11 @@ export function webhookRoutes(enqueue: EnqueueDelivery): RouteSpec[] {
       }),
       handler: async ({ ctx, params, query, reply }) => {
         const settings = await loadShopSettings(ctx, params.shop);
-        if (settings.haravanVerifyToken === undefined || settings.haravanVerifyToken !== query['hub.verify_token'])
-          throw new NurtureError('unauthorized', 'hub.verify_token is not this shop\'s haravan.verify_token');
+        if (
+          settings.haravanVerifyToken === undefined ||
+          settings.haravanVerifyToken !== query['hub.verify_token']
+        )
+          throw new NurtureError('unauthorized', "hub.verify_token is not this shop's haravan.verify_token");
         return reply.header('content-type', 'text/plain; charset=utf-8').send(query['hub.challenge']);
       },
     }),

@@ -167,7 +167,11 @@ export async function customerTimeline(
      ) t ORDER BY happened_at DESC, id DESC LIMIT $3`,
     [shopId, customerId, limit],
   );
-  return rows.map(({ happened_at, ...r }) => ({ at: happened_at, ...r, total: r.total === null ? null : Number(r.total) }));
+  return rows.map(({ happened_at, ...r }) => ({
+    at: happened_at,
+    ...r,
+    total: r.total === null ? null : Number(r.total),
+  }));
 }
 
 /** A shop's orders (optionally one customer's), latest first, a page at a time. */

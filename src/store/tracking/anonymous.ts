@@ -24,14 +24,19 @@ export interface AnonymousLinks {
  */
 export async function linkAnonymousIds(tx: Store, shopId: string, links: AnonymousLinks): Promise<number> {
   const db = tx.engine;
+  // DuckDB keeps customer_identities without its key (migration 006): every writer checks first.
   for (const who of links.identified) {
-    const key = who.phone ? { kind: 'phone', value: who.phone } : who.email ? { kind: 'email', value: who.email } : undefined;
+    const key = who.phone
+      ? { kind: 'phone', value: who.phone }
+      : who.email
+        ? { kind: 'email', value: who.email }
+        : undefined;
     if (!key) continue;
     await db.run(
       `INSERT INTO customer_identities (shop_id, kind, value, customer_id, created_at)
-       SELECT shop_id, 'anonymous', $4, customer_id, $5 FROM customer_identities
+       SELECT shop_id, 'anonymous', CAST($4 AS VARCHAR), customer_id, CAST($5 AS TIMESTAMPTZ) FROM customer_identities
        WHERE shop_id = $1 AND kind = $2 AND value = $3
-       ON CONFLICT (shop_id, kind, value) DO NOTHING`,
+         AND NOT EXISTS (SELECT 1 FROM customer_identities a WHERE a.shop_id = $1 AND a.kind = 'anonymous' AND a.value = $4)`,
       [shopId, key.kind, key.value, who.anonymousId, links.now],
     );
   }
