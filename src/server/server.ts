@@ -60,6 +60,10 @@ export async function buildServer(options: ServerOptions): Promise<NurtureServer
   });
   const keys = new KeyCache(ctx);
   registerBodyParsers(app);
+  // While shutting down, answers end their connection: no new request rides a kept-alive socket.
+  app.addHook('onSend', async (_request, reply) => {
+    if (options.stopping?.()) reply.header('connection', 'close');
+  });
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
   app.setNotFoundHandler((_request, reply) =>
     reply.status(404).send({ error: { code: 'not_found', message: 'no such route', details: [] } }),
