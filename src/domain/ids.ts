@@ -3,7 +3,7 @@
  * 16 random chars, so IDs sort by creation time. Clock and randomness are injected so that
  * generated shops and tests are deterministic.
  */
-export type IdPrefix = 'shop' | 'cus' | 'ord' | 'prd' | 'evt' | 'fb' | 'mrg' | 'imp' | 'pred' | 'seg';
+export type IdPrefix = 'shop' | 'cus' | 'ord' | 'prd' | 'evt' | 'fb' | 'mrg' | 'imp' | 'pred' | 'seg' | 'job';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 

@@ -9,6 +9,7 @@ import { segmentsDuckDbLookups } from './007-segments-duckdb-lookups.js';
 import { orderLineCategories } from './008-order-line-categories.js';
 import { customerStatsLookupHash } from './009-customer-stats-lookup-hash.js';
 import { segmentMembersLookupHash } from './010-segment-members-lookup-hash.js';
+import { jobsSchema } from './011-jobs.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
   orderLineCategories,
   customerStatsLookupHash,
   segmentMembersLookupHash,
+  jobsSchema,
 ];
 
 /** Applies the migrations this database has not seen yet, each in its own transaction. */
