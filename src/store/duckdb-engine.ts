@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { availableParallelism } from 'node:os';
 import {
   type DuckDBConnection,
@@ -15,11 +16,20 @@ import { appendDoubleColumns, readDoubleColumns } from './duckdb-doubles.js';
 import { jsonOf, StageFiles, stageViewSql } from './duckdb-stage.js';
 import type { LoadColumn, LoadData, Row, SqlEngine, SqlValue } from './engine.js';
 
-/** DuckDB: one embedded connection; operations are serialised through a queue. */
+/**
+ * DuckDB: one embedded connection; operations are serialised through a queue.
+ *
+ * A transaction holds the queue until it ends. The statements of the transaction's own callback
+ * (anything called from it, awaited or not) run at once, inside it; statements from elsewhere in
+ * the process (the job dispatcher claiming while a handler's transaction is open, another
+ * handler) wait their turn instead of slipping into a transaction that is not theirs and that
+ * may roll back. The callback is told apart by an AsyncLocalStorage token.
+ */
 export class DuckDbEngine implements SqlEngine {
   readonly dialect = 'duckdb' as const;
   private queue: Promise<unknown> = Promise.resolve();
-  private inTransaction = false;
+  private readonly transactionContext = new AsyncLocalStorage<object>();
+  private openTransaction: object | null = null;
   private readonly stageFiles = new StageFiles();
   private readonly statements = new PreparedCache();
 
@@ -36,6 +46,11 @@ export class DuckDbEngine implements SqlEngine {
     } catch (error) {
       throw new NurtureError('store_unavailable', `cannot open DuckDB database ${path}: ${messageOf(error)}`);
     }
+  }
+
+  /** Whether the caller runs inside the open transaction's callback. */
+  private get inTransaction(): boolean {
+    return this.openTransaction !== null && this.transactionContext.getStore() === this.openTransaction;
   }
 
   private serial<T>(op: () => Promise<T>): Promise<T> {
@@ -133,16 +148,17 @@ export class DuckDbEngine implements SqlEngine {
     if (this.inTransaction) return fn(this);
     return this.serial(async () => {
       await this.conn.run('BEGIN TRANSACTION');
-      this.inTransaction = true;
+      const token = {};
+      this.openTransaction = token;
       try {
-        const result = await fn(this);
+        const result = await this.transactionContext.run(token, () => fn(this));
         await this.conn.run('COMMIT');
         return result;
       } catch (error) {
         await this.conn.run('ROLLBACK');
         throw error;
       } finally {
-        this.inTransaction = false;
+        this.openTransaction = null;
       }
     });
   }
