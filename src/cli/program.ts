@@ -4,6 +4,7 @@ import { registerAnalyzeCommand } from './commands/analyze.js';
 import { registerClvCommand } from './commands/clv.js';
 import { registerDemoCommands } from './commands/demo.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerJobsCommands } from './commands/jobs.js';
 import { registerPredictCommand } from './commands/predict.js';
 import { registerSegmentCommands } from './commands/segment.js';
 import type { CliDeps } from './context.js';
@@ -22,6 +23,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerClvCommand(program);
   registerPredictCommand(program, deps);
   registerSegmentCommands(program, deps);
+  registerJobsCommands(program, deps);
   return program;
 }
 
