@@ -93,7 +93,7 @@ export async function enqueueJobs(
     if (inserted.has(first.jobId)) return { jobId: first.jobId, inserted: false };
     const id = existing.get(name);
     if (id === undefined)
-      // The holder of the key vanished between the insert and the look-up (pruned): a rare race.
+      // The holder of the key was deleted between the insert and the look-up: a rare race.
       throw new NurtureError('conflict', `job with dedupe key '${input.dedupeKey}' changed while enqueueing`);
     return { jobId: id, inserted: false };
   });
