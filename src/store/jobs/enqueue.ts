@@ -13,7 +13,7 @@ export interface EnqueueInput {
   runAt?: Date;
   /**
    * Makes the enqueue idempotent: a second job with the same key in the same shop is not
-   * inserted, whatever the state of the first (done jobs included, until they are pruned).
+   * inserted, whatever the state of the first (done jobs included: the key holds while the row exists).
    */
   dedupeKey?: string;
   maxAttempts?: number;
