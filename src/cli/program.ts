@@ -5,6 +5,7 @@ import { registerAnalyzeCommand } from './commands/analyze.js';
 import { registerClvCommand } from './commands/clv.js';
 import { registerDemoCommands } from './commands/demo.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerJobsCommands } from './commands/jobs.js';
 import { registerPredictCommand } from './commands/predict.js';
 import { registerSegmentCommands } from './commands/segment.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -27,6 +28,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerSegmentCommands(program, deps);
   registerServeCommand(program, deps);
   registerAdminCommands(program, deps);
+  registerJobsCommands(program, deps);
   return program;
 }
 

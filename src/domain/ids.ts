@@ -15,7 +15,8 @@ export type IdPrefix =
   | 'pred'
   | 'seg'
   | 'key'
-  | 'whk';
+  | 'whk'
+  | 'job';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 

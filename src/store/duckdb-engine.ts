@@ -17,15 +17,19 @@ import { jsonOf, StageFiles, stageViewSql } from './duckdb-stage.js';
 import type { LoadColumn, LoadData, Row, SqlEngine, SqlValue } from './engine.js';
 
 /**
- * DuckDB: one embedded connection; operations are serialised through a queue. A transaction holds
- * the queue until it ends: what runs inside it (its async context, tracked with
- * AsyncLocalStorage) goes straight to the connection, and everything else, such as another HTTP
- * request of the same server, waits its turn instead of slipping into the open transaction.
+ * DuckDB: one embedded connection; operations are serialised through a queue.
+ *
+ * A transaction holds the queue until it ends. The statements of the transaction's own callback
+ * (anything called from it, awaited or not) run at once, inside it; statements from elsewhere in
+ * the process (the job dispatcher claiming while a handler's transaction is open, another
+ * handler) wait their turn instead of slipping into a transaction that is not theirs and that
+ * may roll back. The callback is told apart by an AsyncLocalStorage token.
  */
 export class DuckDbEngine implements SqlEngine {
   readonly dialect = 'duckdb' as const;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly inTransaction = new AsyncLocalStorage<true>();
+  private readonly transactionContext = new AsyncLocalStorage<object>();
+  private openTransaction: object | null = null;
   private readonly stageFiles = new StageFiles();
   private readonly statements = new PreparedCache();
 
@@ -44,8 +48,13 @@ export class DuckDbEngine implements SqlEngine {
     }
   }
 
+  /** Whether the caller runs inside the open transaction's callback. */
+  private get inTransaction(): boolean {
+    return this.openTransaction !== null && this.transactionContext.getStore() === this.openTransaction;
+  }
+
   private serial<T>(op: () => Promise<T>): Promise<T> {
-    if (this.inTransaction.getStore()) return op();
+    if (this.inTransaction) return op();
     const next = this.queue.then(op, op);
     this.queue = next.catch(() => undefined);
     return next;
@@ -136,16 +145,20 @@ export class DuckDbEngine implements SqlEngine {
   }
 
   transaction<T>(fn: (engine: SqlEngine) => Promise<T>): Promise<T> {
-    if (this.inTransaction.getStore()) return fn(this);
+    if (this.inTransaction) return fn(this);
     return this.serial(async () => {
       await this.conn.run('BEGIN TRANSACTION');
+      const token = {};
+      this.openTransaction = token;
       try {
-        const result = await this.inTransaction.run(true, () => fn(this));
+        const result = await this.transactionContext.run(token, () => fn(this));
         await this.conn.run('COMMIT');
         return result;
       } catch (error) {
         await this.conn.run('ROLLBACK');
         throw error;
+      } finally {
+        this.openTransaction = null;
       }
     });
   }

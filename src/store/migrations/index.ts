@@ -9,6 +9,7 @@ import { segmentsDuckDbLookups } from './007-segments-duckdb-lookups.js';
 import { orderLineCategories } from './008-order-line-categories.js';
 import { customerStatsLookupHash } from './009-customer-stats-lookup-hash.js';
 import { segmentMembersLookupHash } from './010-segment-members-lookup-hash.js';
+import { jobsSchema } from './011-jobs.js';
 import { serverSchema } from './012-server.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   orderLineCategories,
   customerStatsLookupHash,
   segmentMembersLookupHash,
+  jobsSchema,
   serverSchema,
 ];
 

@@ -1,0 +1,12 @@
+/** The worker: job dispatch (docs/jobs.md). */
+export { type Clock, systemClock } from './clock.js';
+export { Dispatcher, type DispatcherOptions, type DispatcherStats, defaultOwner } from './dispatcher.js';
+export {
+  applicationHandlers,
+  type JobContext,
+  type JobHandler,
+  JobRegistry,
+  type Log,
+  type LogLevel,
+  silentLog,
+} from './handlers.js';
