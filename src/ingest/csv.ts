@@ -34,8 +34,19 @@ const STOP = 1;
 const QUOTE_BYTE = 2;
 const HIGH_BYTE = 3;
 
-/** An unterminated quote is given up (and reported) once its record is this long. */
+/**
+ * A record still open at this length (a quoted field not closed yet) is given up: it is reported
+ * as too large and skipped up to its end, so that memory stays bounded.
+ */
 const MAX_RECORD_BYTES = 8 << 20;
+
+/** A record being skipped because it is too large (see MAX_RECORD_BYTES). */
+interface Skipping {
+  line: number;
+  column: number;
+  /** Inside a quoted field: a doubled quote toggles out and in again, which keeps this exact. */
+  quoted: boolean;
+}
 
 /**
  * The rows of one scanned chunk, kept as offsets into the chunk text: a field becomes a string
@@ -207,6 +218,7 @@ export class CsvScanner {
   private carry: Buffer | undefined;
   private line = 1;
   private fieldsPerByte = 0.25;
+  private skipping: Skipping | undefined;
   problems: CsvProblem[] = [];
 
   constructor(options: CsvScannerOptions = {}) {
@@ -238,7 +250,7 @@ export class CsvScanner {
         : Buffer.concat([this.carry, bytes]);
     this.carry = undefined;
     const out = new RowBuilder(b.length, this.fieldsPerByte);
-    let pos = 0;
+    let pos = this.skipping === undefined ? 0 : this.skip(b, 0, final);
     while (pos < b.length) {
       const next = this.record(b, pos, final, out);
       if (next < 0) {
@@ -281,8 +293,12 @@ export class CsvScanner {
           } else close = q;
         }
         if (close < 0) {
-          if (!final && n - pos < MAX_RECORD_BYTES) return this.incomplete(out, firstField);
-          return this.unterminated(b, pos, i, out, firstField);
+          if (final) return this.unterminated(b, pos, i, out, firstField);
+          if (n - pos < MAX_RECORD_BYTES) return this.incomplete(out, firstField);
+          this.skipping = { line: recordLine, column: out.fieldCount - firstField + 1, quoted: true };
+          out.fieldCount = firstField;
+          this.line += newlines;
+          return this.skip(b, i + 1, final);
         }
         for (let k = i + 1; k < close; k++) {
           const d = b[k]!;
@@ -348,6 +364,41 @@ export class CsvScanner {
       this.complete(out, firstField, recordLine, broken, brokenColumn);
       return i + 1;
     }
+  }
+
+  /**
+   * Skips the rest of a record that is too large, from `from`: returns where the next record
+   * starts, or the end of `b` when the record goes on (it is then skipped in the next piece).
+   * The record is reported when its end is found: too large, or never closed at end of input.
+   */
+  private skip(b: Uint8Array, from: number, final: boolean): number {
+    const s = this.skipping!;
+    const n = b.length;
+    for (let i = from; i < n; i++) {
+      const c = b[i]!;
+      if (c === QUOTE) s.quoted = !s.quoted;
+      else if (c === LF || c === CR) {
+        // The line end itself is left to `record`, which reads it as a blank line.
+        if (!s.quoted) return this.skipped(i, 'field too large');
+        if (c === LF) this.line++;
+      }
+    }
+    if (final) return this.skipped(n, s.quoted ? 'never closed' : 'field too large');
+    return n;
+  }
+
+  private skipped(next: number, kind: 'field too large' | 'never closed'): number {
+    const s = this.skipping!;
+    this.skipping = undefined;
+    this.problems.push({
+      line: s.line,
+      column: s.column,
+      reason:
+        kind === 'never closed'
+          ? 'unterminated quoted field (a quote opened here is never closed)'
+          : `field too large (a record over ${MAX_RECORD_BYTES >> 20} MiB); the row is skipped`,
+    });
+    return next;
   }
 
   private incomplete(out: RowBuilder, firstField: number): number {

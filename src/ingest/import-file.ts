@@ -102,7 +102,8 @@ export async function importFile(store: Store, options: ImportFileOptions): Prom
       batchSize: options.batchSize ?? IMPORT_BATCH_SIZE,
     });
     for await (const batch of timedBatches(batches, phases)) {
-      rejects.push(...batch.rejects);
+      // One by one: spreading a batch of 100,000 rejects into push's arguments overflows the stack.
+      for (const r of batch.rejects) rejects.push(r);
       totals.rowsRead = batch.rowsRead;
       // Once a row is bad and the import is all-or-nothing, the rest is only validated.
       if (rejects.length === 0 || options.skipInvalid) {
@@ -113,7 +114,7 @@ export async function importFile(store: Store, options: ImportFileOptions): Prom
         totals.orders += result.orders;
         totals.events += result.events;
         totals.merged += result.merged;
-        referrals.push(...result.referrals);
+        for (const r of result.referrals) referrals.push(r);
         for (const id of result.customerIds) touched.add(id);
       }
       options.onProgress?.({ bytesRead: batch.bytesRead, totalBytes, rowsRead: batch.rowsRead });
