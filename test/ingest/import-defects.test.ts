@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readCsvFile } from '../../src/ingest/csv.js';
 import { importFile } from '../../src/ingest/import-file.js';
 import { openStore, type Store } from '../../src/store/store.js';
+import { ENGINES } from '../support/engines.js';
+import { readAll } from './read-all.js';
 
 const SHOP = 'defects';
 let store: Store;
@@ -56,4 +58,44 @@ describe('many rejected rows and huge fields', () => {
       [4_000_005, ['7', 'x"y']],
     ]);
   });
+});
+
+const ORDERS_HEADER =
+  'Name,Email,Financial Status,Created at,Subtotal,Total,Lineitem quantity,Lineitem name,Lineitem price\n';
+
+describe('amounts beyond DECIMAL(18,2)', () => {
+  it('rejects an amount of 1e16 or more in the parser, with line and column', async () => {
+    const path = file(
+      'b.csv',
+      `${ORDERS_HEADER}#1,a@b.vn,paid,2024-03-05 10:00:00 +0700,,10000000000000000,1,X,1\n` +
+        `#2,a@b.vn,paid,2024-03-05 10:00:00 +0700,,9999999999999999.99,1,X,1\n` +
+        `#3,a@b.vn,paid,2024-03-05 10:00:00 +0700,,1,1,X,"12.345.678.901.234.567"\n` +
+        `#4,a@b.vn,paid,2024-03-05 10:00:00 +0700,,1,2,X,9000000000000000\n`,
+    );
+    const r = await readAll('shopify-orders', path);
+    expect(r.orders.map((o) => o.value.name)).toEqual(['#2']);
+    expect(r.rejects).toEqual([
+      { line: 2, column: 'Total', reason: expect.stringMatching(/^amount too large: "10000000000000000"/) },
+      { line: 4, column: 'Lineitem price', reason: expect.stringMatching(/^amount too large/) },
+      { line: 5, column: 'Subtotal', reason: expect.stringMatching(/^the lines add up to more than/) },
+    ]);
+  });
+
+  for (const engine of ENGINES)
+    it.skipIf(engine.skipped)(`imports the valid orders with --skip-invalid on ${engine.name}`, async () => {
+      const db = await engine.open();
+      try {
+        const path = file(
+          'b.csv',
+          `${ORDERS_HEADER}#1,a@b.vn,paid,2024-03-05 10:00:00 +0700,,10000000000000000,1,X,1\n` +
+            `#2,a@b.vn,paid,2024-03-05 10:00:00 +0700,,9999999999999999.99,1,X,9999999999999999.99\n`,
+        );
+        const s = await importFile(db, { shopId: SHOP, format: 'shopify-orders', path, skipInvalid: true });
+        expect(s).toMatchObject({ orders: 1, rejected: 1 });
+        const rows = await db.engine.all<{ t: string }>('SELECT CAST(total AS VARCHAR) AS t FROM orders');
+        expect(rows.map((r) => r.t)).toEqual(['9999999999999999.99']);
+      } finally {
+        await db.close();
+      }
+    });
 });

@@ -8,6 +8,7 @@ import { compileDateFormat, type DateParser } from '../../domain/time.js';
 import { NurtureError } from '../../errors.js';
 import type { ParsedBatch, ReadOptions } from '../records.js';
 import {
+  computedMoney,
   emailOf,
   type Header,
   money,
@@ -107,13 +108,19 @@ class MappedOrderBuilder implements OrderRowsFormat {
   build(rows: readonly Row[]): OrderInput {
     const first = rows[0]!;
     const lines = this.linesOf(rows);
-    const subtotal = this.amount(first, 'order.subtotal') ?? sumLineAmounts(lines);
+    const subtotal =
+      this.amount(first, 'order.subtotal') ??
+      computedMoney(sumLineAmounts(lines), this.columnName('order.subtotal'), 'the lines');
     const shipping = this.amount(first, 'order.shipping') ?? '0';
     const taxes = this.amount(first, 'order.taxes') ?? '0';
     const discount = this.amount(first, 'order.discount') ?? '0';
     const total =
       this.amount(first, 'order.total') ??
-      fromCents(toCents(subtotal) + toCents(shipping) + toCents(taxes) - toCents(discount));
+      computedMoney(
+        fromCents(toCents(subtotal) + toCents(shipping) + toCents(taxes) - toCents(discount)),
+        this.columnName('order.total'),
+        'subtotal, shipping and taxes',
+      );
     const status = this.statusOf(first);
     const refunded = this.amount(first, 'order.refunded') ?? (status === 'refunded' ? total : '0');
     return {

@@ -20,6 +20,7 @@ import { compileDateFormat } from '../../domain/time.js';
 import type { ParsedBatch, ReadOptions } from '../records.js';
 import {
   amountOf,
+  computedMoney,
   emailOf,
   type Header,
   money,
@@ -277,7 +278,10 @@ class ShopifyOrderBuilder implements OrderRowsFormat {
       fulfillmentStatus: fulfillment,
       paymentMethod: method,
       currency: this.currencyOf(f),
-      subtotal: f.get(c.subtotal) === '' ? sumLines(lines) : money(f.get(c.subtotal), 'Subtotal'),
+      subtotal:
+        f.get(c.subtotal) === ''
+          ? computedMoney(sumLines(lines), 'Subtotal', 'the lines')
+          : money(f.get(c.subtotal), 'Subtotal'),
       shipping: moneyOr(f.get(c.shipping), 'Shipping', '0'),
       taxes: moneyOr(f.get(c.taxes), 'Taxes', '0'),
       discount: moneyOr(f.get(c.discountAmount), 'Discount Amount', '0'),
