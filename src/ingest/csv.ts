@@ -242,6 +242,14 @@ export class CsvScanner {
     return this.line;
   }
 
+  /** The line the next bytes start on: the line reached plus the line breaks of a carried record. */
+  get lineAfterCarry(): number {
+    let line = this.line;
+    const carry = this.carry;
+    if (carry !== undefined) for (let k = carry.indexOf(LF); k >= 0; k = carry.indexOf(LF, k + 1)) line++;
+    return line;
+  }
+
   /** Scans the next bytes; with `final`, their end is the end of input. */
   scan(bytes: Uint8Array, final: boolean): CsvRowBatch {
     const b =
@@ -529,14 +537,14 @@ export async function* readCsvRows(
       bytesRead += raw.length;
       const cut = completeUtf8Prefix(chunk);
       carry = cut < chunk.length ? chunk.subarray(cut) : undefined;
-      yield take(scanner.scan(checkedUtf8(chunk.subarray(0, cut), path, scanner.currentLine), false));
+      yield take(scanner.scan(checkedUtf8(chunk.subarray(0, cut), path, scanner.lineAfterCarry), false));
     }
   } catch (error) {
     if (error instanceof Error && 'code' in error && error.code === 'ENOENT')
       throw new NurtureError('invalid_input', `file not found: ${path}`);
     throw error;
   }
-  const rest = carry === undefined ? new Uint8Array(0) : checkedUtf8(carry, path, scanner.currentLine);
+  const rest = carry === undefined ? new Uint8Array(0) : checkedUtf8(carry, path, scanner.lineAfterCarry);
   yield take(scanner.scan(rest, true));
 }
 
@@ -579,25 +587,20 @@ export async function* readCsvFile(path: string, options: CsvOptions = {}): Asyn
   yield { records, problems, bytesRead };
 }
 
-/** Drops a UTF-8 BOM; refuses UTF-16 (by its BOM, or by NUL bytes in the first chunk). */
+/**
+ * Drops a UTF-8 BOM; refuses UTF-16 by its BOM (UTF-16 without one has NUL bytes, which
+ * checkedUtf8 refuses wherever they are).
+ */
 export function skipBom(chunk: Buffer, path: string): Buffer {
   if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf)
     return chunk.subarray(3);
   const bom =
     chunk.length >= 2 &&
     ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff));
-  if (bom || chunk.subarray(0, 4096).includes(0))
-    throw new NurtureError(
-      'invalid_file',
-      `${path}: the file is UTF-16 or binary; save it as UTF-8 (CSV UTF-8)`,
-      [
-        {
-          file: path,
-          line: 1,
-          reason: bom ? 'UTF-16 byte order mark' : 'NUL bytes: UTF-16 or a binary file',
-        },
-      ],
-    );
+  if (bom)
+    throw new NurtureError('invalid_file', `${path}: the file is UTF-16; save it as UTF-8 (CSV UTF-8)`, [
+      { file: path, line: 1, reason: 'UTF-16 byte order mark' },
+    ]);
   return chunk;
 }
 
@@ -615,12 +618,29 @@ export function completeUtf8Prefix(chunk: Buffer): number {
   return n;
 }
 
-/** The bytes, after checking they are UTF-8; the error names the line. */
+/** Line of the byte at `at` in `bytes`, which start on line `lineBefore`. */
+function lineAt(bytes: Buffer, at: number, lineBefore: number): number {
+  let line = lineBefore;
+  for (let k = bytes.indexOf(LF); k >= 0 && k < at; k = bytes.indexOf(LF, k + 1)) line++;
+  return line;
+}
+
+/**
+ * The bytes, after checking they are UTF-8 without NUL bytes (which PostgreSQL cannot store in
+ * text, and which mean UTF-16 or binary data); the error names the line.
+ */
 export function checkedUtf8(bytes: Buffer, path: string, lineBefore: number): Buffer {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    const line = lineAt(bytes, nul, lineBefore);
+    throw new NurtureError(
+      'invalid_file',
+      `${path}: line ${line}: a NUL byte (a UTF-16 or binary file?); save the file as UTF-8 text`,
+      [{ file: path, line, reason: 'NUL byte: UTF-16, or binary data in a text file' }],
+    );
+  }
   if (!isUtf8(bytes)) {
-    const bad = firstInvalidUtf8(bytes);
-    let line = lineBefore;
-    for (let k = bytes.indexOf(LF); k >= 0 && k < bad; k = bytes.indexOf(LF, k + 1)) line++;
+    const line = lineAt(bytes, firstInvalidUtf8(bytes), lineBefore);
     throw new NurtureError(
       'invalid_file',
       `${path}: not valid UTF-8 at line ${line}; save the file as UTF-8 (Excel: "CSV UTF-8")`,

@@ -99,3 +99,40 @@ describe('amounts beyond DECIMAL(18,2)', () => {
       }
     });
 });
+
+describe('NUL bytes', () => {
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => `${i},c${i}@example.vn\n`).join('');
+
+  it('refuses a NUL byte anywhere in a CSV file, naming its line', async () => {
+    const late = file('late.csv', `Customer ID,Email\n${rows(4998)}9999,x\0y@example.vn\n${rows(3)}`);
+    await expect(readAll('shopify-customers', late)).rejects.toMatchObject({
+      code: 'invalid_file',
+      message: expect.stringContaining('line 5000'),
+      details: [{ file: late, line: 5000, reason: expect.stringContaining('NUL') }],
+    });
+    const early = file('early.csv', `Customer ID,Email\n1,a@b.vn\n2,a\0@b.vn\n`);
+    await expect(readAll('shopify-customers', early)).rejects.toMatchObject({
+      code: 'invalid_file',
+      message: expect.stringContaining('line 3'),
+      details: [{ line: 3 }],
+    });
+    // Inside a quoted field that spans the 1 MB pieces the file is read in.
+    const spanning = file(
+      'spanning.csv',
+      `Customer ID,Email,Note\n1,a@b.vn,"${'x\n'.repeat(700_000)}"\n2,b@b.vn,\0\n`,
+    );
+    await expect(readAll('shopify-customers', spanning)).rejects.toMatchObject({
+      details: [{ line: 700_003 }],
+    });
+  });
+
+  it('refuses a NUL byte in an events file, naming its line', async () => {
+    const ev = (i: number) =>
+      `{"event":"Product Viewed","userId":"u${i}","timestamp":"2024-03-05T10:00:00+07:00"}\n`;
+    const path = file('e.jsonl', `${ev(1)}${ev(2)}${ev(3).replace('u3', 'u\0')}`);
+    await expect(readAll('events-jsonl', path)).rejects.toMatchObject({
+      code: 'invalid_file',
+      details: [{ line: 3 }],
+    });
+  });
+});
