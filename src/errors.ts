@@ -69,11 +69,19 @@ export function exitCodeOf(error: unknown): number {
   return error instanceof NurtureError ? ERROR_CODES[error.code].exit : ERROR_CODES.internal.exit;
 }
 
+/**
+ * "column Email", "column 3": a column's header name or number, and a label that already says
+ * "column 3" (a cell beyond the header, a row read before its header) as it is.
+ */
+export function columnPhrase(column: string | number): string {
+  return typeof column === 'string' && /^column \d+$/.test(column) ? column : `column ${column}`;
+}
+
 export function formatLocation(loc: ErrorLocation): string {
   const parts: string[] = [];
   if (loc.file) parts.push(loc.file);
   if (loc.line !== undefined) parts.push(`line ${loc.line}`);
-  if (loc.column !== undefined) parts.push(`column ${loc.column}`);
+  if (loc.column !== undefined) parts.push(columnPhrase(loc.column));
   if (loc.path) parts.push(loc.path);
   return parts.join(', ');
 }

@@ -1,5 +1,5 @@
 import { stat, writeFile } from 'node:fs/promises';
-import { NurtureError } from '../errors.js';
+import { columnPhrase, NurtureError } from '../errors.js';
 import { refreshCustomerStats } from '../store/analytics/customer-stats.js';
 import { refreshMembership } from '../store/segments/membership.js';
 import type { Store } from '../store/store.js';
@@ -202,7 +202,7 @@ function valuesOf(batch: ParsedBatch) {
 function rejectedError(path: string, rejects: readonly Reject[]): NurtureError {
   const shown = rejects
     .slice(0, REJECTS_IN_MESSAGE)
-    .map((r) => `  line ${r.line}${r.column ? `, column ${r.column}` : ''}: ${r.reason}`)
+    .map((r) => `  line ${r.line}${r.column ? `, ${columnPhrase(r.column)}` : ''}: ${r.reason}`)
     .join('\n');
   const more =
     rejects.length > REJECTS_IN_MESSAGE ? `\n  … and ${rejects.length - REJECTS_IN_MESSAGE} more` : '';

@@ -136,3 +136,17 @@ describe('NUL bytes', () => {
     });
   });
 });
+
+describe('column labels in messages', () => {
+  it('names a broken row of the first chunk by its header, and says "column 3" once', async () => {
+    const path = file('q.csv', 'Customer ID,Email\n1,a"b@x.vn\n2,b@x.vn,extra\n');
+    const error = await importFile(store, { shopId: SHOP, format: 'shopify-customers', path }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'invalid_file' });
+    const message = (error as Error).message;
+    expect(message).toContain('line 2, column Email: a quote inside an unquoted field');
+    expect(message).toContain('line 3, column 3: row has 3 fields, the header has 2');
+    expect(message).not.toContain('column column');
+  });
+});
