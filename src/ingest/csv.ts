@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
-import { NurtureError } from '../errors.js';
+import { inputFileError, NurtureError } from '../errors.js';
 
 /** One CSV record with the physical line on which it starts (1-based; header is line 1). */
 export interface CsvRecord {
@@ -540,9 +540,7 @@ export async function* readCsvRows(
       yield take(scanner.scan(checkedUtf8(chunk.subarray(0, cut), path, scanner.lineAfterCarry), false));
     }
   } catch (error) {
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT')
-      throw new NurtureError('invalid_input', `file not found: ${path}`);
-    throw error;
+    throw inputFileError(error, path) ?? error;
   }
   const rest = carry === undefined ? new Uint8Array(0) : checkedUtf8(carry, path, scanner.lineAfterCarry);
   yield take(scanner.scan(rest, true));

@@ -1,5 +1,5 @@
 import { stat, writeFile } from 'node:fs/promises';
-import { columnPhrase, NurtureError } from '../errors.js';
+import { columnPhrase, directoryGivenError, inputFileError, NurtureError } from '../errors.js';
 import { refreshCustomerStats } from '../store/analytics/customer-stats.js';
 import { refreshMembership } from '../store/segments/membership.js';
 import type { Store } from '../store/store.js';
@@ -224,9 +224,9 @@ async function writeRejects(path: string, rejects: readonly Reject[]): Promise<v
 }
 
 async function fileSize(path: string): Promise<number> {
-  try {
-    return (await stat(path)).size;
-  } catch {
-    throw new NurtureError('invalid_input', `file not found: ${path}`);
-  }
+  const info = await stat(path).catch((error: unknown) => {
+    throw inputFileError(error, path) ?? error;
+  });
+  if (info.isDirectory()) throw directoryGivenError(path);
+  return info.size;
 }

@@ -134,6 +134,13 @@ describe('NUL bytes', () => {
       code: 'invalid_file',
       details: [{ line: 3 }],
     });
+    // Written as the JSON escape \u0000: the line is rejected, naming the key.
+    const escaped = file('escaped.jsonl', `${ev(1)}${ev(2).replace('u2', 'u\\u0000')}`);
+    const r = await readAll('events-jsonl', escaped);
+    expect(r.events).toHaveLength(1);
+    expect(r.rejects).toEqual([
+      { line: 2, column: 'userId', reason: 'a NUL character (\\u0000) in a string' },
+    ]);
   });
 });
 
