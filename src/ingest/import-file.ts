@@ -81,7 +81,6 @@ const REJECTS_IN_MESSAGE = 20;
 export async function importFile(store: Store, options: ImportFileOptions): Promise<ImportSummary> {
   const started = performance.now();
   const startedAt = new Date(store.ids.now());
-  const shop = await store.ensureShop({ shopId: options.shopId });
   const totalBytes = await fileSize(options.path);
   const importId = store.newId('imp');
   const rejects: Reject[] = [];
@@ -92,6 +91,8 @@ export async function importFile(store: Store, options: ImportFileOptions): Prom
   // The parse worker takes a core: DuckDB runs faster with one thread fewer than contending for it.
   const untune = inWorker ? await store.engine.tuneForBulkWrite?.() : undefined;
   const run = store.transaction(async (tx) => {
+    // In the transaction: an import that fails creates no shop either.
+    const shop = await tx.ensureShop({ shopId: options.shopId });
     const referrals = [];
     const touched = new Set<string>();
     const session = await tx.beginImport(options.shopId);

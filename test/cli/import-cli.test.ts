@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -61,5 +61,43 @@ describe('nurture import: options and paths', () => {
     const all = await cli('import', 'events-jsonl', events, '--db', join(dir, 'deep2.duckdb'));
     expect(all.err).toContain('line 2, column properties: nested more than 32 levels deep');
     expect(all.code).toBe(3);
+  });
+});
+
+describe('a failed import creates nothing', () => {
+  const BAD = `${ORDERS}#2,a@b.vn,paid,2024-03-05 10:00:00 +0700,100,-1,X,100\n`;
+
+  it('leaves no new database file behind (nor its .wal)', async () => {
+    const db = join(dir, 'fresh.duckdb');
+    const missing = await cli('import', 'shopify-orders', join(dir, 'nope.csv'), '--db', db);
+    expect(missing.code).toBe(2);
+    const bad = await cli('import', 'shopify-orders', file('bad.csv', BAD), '--db', db);
+    expect(bad.code).toBe(3);
+    const folder = await cli('import', 'shopify-orders', dir, '--db', db);
+    expect(folder.code).toBe(2);
+    expect(existsSync(db)).toBe(false);
+    expect(existsSync(`${db}.wal`)).toBe(false);
+    expect((await cli('analyze', '--db', db)).code).toBe(4);
+  });
+
+  it('does not create the shop in an existing database', async () => {
+    const db = join(dir, 'existing.duckdb');
+    expect((await cli('import', 'shopify-orders', file('good.csv', ORDERS), '--db', db)).code).toBe(0);
+    const bad = await cli('import', 'shopify-orders', file('bad.csv', BAD), '--db', db, '--shop', 'other');
+    expect(bad.code).toBe(3);
+    const missing = await cli(
+      'import',
+      'shopify-orders',
+      join(dir, 'nope.csv'),
+      '--db',
+      db,
+      '--shop',
+      'other',
+    );
+    expect(missing.code).toBe(2);
+    expect(existsSync(db)).toBe(true);
+    expect((await cli('analyze', '--db', db, '--shop', 'other')).code).toBe(4);
+    expect((await cli('segment', 'count', '--query', 'aov > 1', '--db', db, '--shop', 'other')).code).toBe(4);
+    expect((await cli('segment', 'count', '--query', 'aov > 1', '--db', db)).code).toBe(0);
   });
 });

@@ -157,3 +157,25 @@ describe('column labels in messages', () => {
     expect(message).not.toContain('column column');
   });
 });
+
+describe('a failed import does not create the shop', () => {
+  for (const engine of ENGINES)
+    it.skipIf(engine.skipped)(`on ${engine.name}`, async () => {
+      const db = await engine.open();
+      try {
+        const bad = file(
+          'bad.csv',
+          `${ORDERS_HEADER}#1,a@b.vn,paid,2024-03-05 10:00:00 +0700,,100,-1,X,100\n`,
+        );
+        await expect(
+          importFile(db, { shopId: 'bad', format: 'shopify-orders', path: bad }),
+        ).rejects.toMatchObject({ code: 'invalid_file' });
+        await expect(
+          importFile(db, { shopId: 'bad', format: 'shopify-orders', path: join(dir, 'nope.csv') }),
+        ).rejects.toMatchObject({ code: 'invalid_input' });
+        expect(await db.getShop('bad')).toBeUndefined();
+      } finally {
+        await db.close();
+      }
+    });
+});
