@@ -179,3 +179,43 @@ describe('a failed import does not create the shop', () => {
       }
     });
 });
+
+describe('events-jsonl edge cases', () => {
+  const ev = (fields: string) =>
+    `{"event":"Product Viewed","userId":"u1","timestamp":"2024-03-05T10:00:00+07:00",${fields}}\n`;
+
+  it('checks the date range of epoch-millisecond timestamps too', async () => {
+    const path = file(
+      'epoch.jsonl',
+      `${ev('"messageId":"m1"').replace('"2024-03-05T10:00:00+07:00"', '1709607600000')}` +
+        `${ev('"messageId":"m2"').replace('"2024-03-05T10:00:00+07:00"', '-99999999999999')}` +
+        `${ev('"messageId":"m3"').replace('"2024-03-05T10:00:00+07:00"', '1e300')}`,
+    );
+    const r = await readAll('events-jsonl', path);
+    expect(r.events.map((e) => e.value.timestamp.toISOString())).toEqual(['2024-03-05T03:00:00.000Z']);
+    expect(r.rejects.map((x) => [x.line, x.column])).toEqual([
+      [2, 'timestamp'],
+      [3, 'timestamp'],
+    ]);
+    expect(r.rejects[0]!.reason).toMatch(/1900/);
+  });
+
+  it('refuses an empty file', async () => {
+    for (const content of ['', '\n\n  \n'])
+      await expect(
+        importFile(store, { shopId: SHOP, format: 'events-jsonl', path: file('empty.jsonl', content) }),
+      ).rejects.toMatchObject({ code: 'invalid_file', message: expect.stringContaining('empty') });
+    expect(await store.getShop(SHOP)).toBeUndefined();
+  });
+
+  it('imports and counts a messageId repeated within the file once', async () => {
+    const path = file(
+      'repeat.jsonl',
+      `${ev('"messageId":"m1"')}${ev('"messageId":"m2"')}${ev('"messageId":"m1"')}`,
+    );
+    const s = await importFile(store, { shopId: SHOP, format: 'events-jsonl', path, batchSize: 1 });
+    expect(s).toMatchObject({ rowsRead: 3, events: 2, rejected: 0 });
+    const [row] = await store.engine.all<{ n: number }>('SELECT COUNT(*) AS n FROM events');
+    expect(Number(row?.n)).toBe(2);
+  });
+});
