@@ -12,6 +12,11 @@ export interface CsvProblem {
   line: number;
   column: number;
   reason: string;
+  /**
+   * The fields before `column`, which could be read (absent when there are none): they tell,
+   * for instance, which order an unreadable row belongs to.
+   */
+  fields?: string[];
 }
 
 export interface CsvOptions {
@@ -44,6 +49,7 @@ const MAX_RECORD_BYTES = 8 << 20;
 interface Skipping {
   line: number;
   column: number;
+  fields: string[];
   /** Inside a quoted field: a doubled quote toggles out and in again, which keeps this exact. */
   quoted: boolean;
 }
@@ -303,7 +309,9 @@ export class CsvScanner {
         if (close < 0) {
           if (final) return this.unterminated(b, pos, i, out, firstField);
           if (n - pos < MAX_RECORD_BYTES) return this.incomplete(out, firstField);
-          this.skipping = { line: recordLine, column: out.fieldCount - firstField + 1, quoted: true };
+          const column = out.fieldCount - firstField + 1;
+          const fields = leadingFields(b, out, firstField, column - 1);
+          this.skipping = { line: recordLine, column, fields, quoted: true };
           out.fieldCount = firstField;
           this.line += newlines;
           return this.skip(b, i + 1, final);
@@ -350,7 +358,7 @@ export class CsvScanner {
       if (c === -1) {
         if (!final) return this.incomplete(out, firstField);
         this.line += newlines;
-        this.complete(out, firstField, recordLine, broken, brokenColumn);
+        this.complete(b, out, firstField, recordLine, broken, brokenColumn);
         return n;
       }
       if (c === delim) {
@@ -359,7 +367,7 @@ export class CsvScanner {
           if (!final) return this.incomplete(out, firstField);
           out.addField(n, n, 0);
           this.line += newlines;
-          this.complete(out, firstField, recordLine, broken, brokenColumn);
+          this.complete(b, out, firstField, recordLine, broken, brokenColumn);
           return n;
         }
         continue;
@@ -369,7 +377,7 @@ export class CsvScanner {
         if (b[i + 1] === LF) i++;
       }
       this.line += newlines + 1;
-      this.complete(out, firstField, recordLine, broken, brokenColumn);
+      this.complete(b, out, firstField, recordLine, broken, brokenColumn);
       return i + 1;
     }
   }
@@ -398,14 +406,19 @@ export class CsvScanner {
   private skipped(next: number, kind: 'field too large' | 'never closed'): number {
     const s = this.skipping!;
     this.skipping = undefined;
-    this.problems.push({
-      line: s.line,
-      column: s.column,
-      reason:
-        kind === 'never closed'
-          ? 'unterminated quoted field (a quote opened here is never closed)'
-          : `field too large (a record over ${MAX_RECORD_BYTES >> 20} MiB); the row is skipped`,
-    });
+    this.problems.push(
+      withFields(
+        {
+          line: s.line,
+          column: s.column,
+          reason:
+            kind === 'never closed'
+              ? 'unterminated quoted field (a quote opened here is never closed)'
+              : `field too large (a record over ${MAX_RECORD_BYTES >> 20} MiB); the row is skipped`,
+        },
+        s.fields,
+      ),
+    );
     return next;
   }
 
@@ -415,6 +428,7 @@ export class CsvScanner {
   }
 
   private complete(
+    b: Uint8Array,
     out: RowBuilder,
     firstField: number,
     line: number,
@@ -422,8 +436,9 @@ export class CsvScanner {
     brokenColumn: number,
   ): void {
     if (broken !== undefined) {
+      const fields = leadingFields(b, out, firstField, brokenColumn - 1);
       out.fieldCount = firstField;
-      this.problems.push({ line, column: brokenColumn, reason: broken });
+      this.problems.push(withFields({ line, column: brokenColumn, reason: broken }, fields));
       return;
     }
     // A blank line is no record.
@@ -446,17 +461,38 @@ export class CsvScanner {
     firstField: number,
   ): number {
     const column = out.fieldCount - firstField + 1;
+    const fields = leadingFields(b, out, firstField, column - 1);
     out.fieldCount = firstField;
-    this.problems.push({
-      line: this.line,
-      column,
-      reason: 'unterminated quoted field (a quote opened here is never closed)',
-    });
+    this.problems.push(
+      withFields(
+        {
+          line: this.line,
+          column,
+          reason: 'unterminated quoted field (a quote opened here is never closed)',
+        },
+        fields,
+      ),
+    );
     const lf = b.indexOf(LF, quoteAt);
     const next = lf < 0 ? b.length : lf + 1;
     for (let k = b.indexOf(LF, pos); k >= 0 && k < next; k = b.indexOf(LF, k + 1)) this.line++;
     return next;
   }
+}
+
+/** The first `count` fields of the record being scanned (those before a broken one), decoded. */
+function leadingFields(b: Uint8Array, out: RowBuilder, firstField: number, count: number): string[] {
+  const bytes = Buffer.from(b.buffer, b.byteOffset, b.length);
+  const fields: string[] = [];
+  for (let f = firstField; f < firstField + count && f < out.fieldCount; f++) {
+    const v = bytes.toString('utf8', out.starts[f]!, out.ends[f]!);
+    fields.push((out.flags[f]! & ESCAPED) !== 0 ? v.replaceAll('""', '"') : v);
+  }
+  return fields;
+}
+
+function withFields(problem: CsvProblem, fields: string[]): CsvProblem {
+  return fields.length > 0 ? { ...problem, fields } : problem;
 }
 
 /**

@@ -50,7 +50,9 @@ describe('many rejected rows and huge fields', () => {
       records.push(...b.records);
       problems.push(...b.problems);
     }
-    expect(problems).toEqual([{ line: 3, column: 2, reason: expect.stringMatching(/^field too large/) }]);
+    expect(problems).toEqual([
+      { line: 3, column: 2, reason: expect.stringMatching(/^field too large/), fields: ['3'] },
+    ]);
     expect(records.map((r) => [r.line, r.fields])).toEqual([
       [1, ['a', 'b']],
       [2, ['1', '2']],
@@ -217,5 +219,43 @@ describe('events-jsonl edge cases', () => {
     expect(s).toMatchObject({ rowsRead: 3, events: 2, rejected: 0 });
     const [row] = await store.engine.all<{ n: number }>('SELECT COUNT(*) AS n FROM events');
     expect(Number(row?.n)).toBe(2);
+  });
+});
+
+describe('an unreadable row inside an order', () => {
+  const row = (name: string, first: boolean, item: string) =>
+    first
+      ? `${name},a@b.vn,paid,2024-03-05 10:00:00 +0700,,300,1,${item},100\n`
+      : `${name},,,,,,1,${item},100\n`;
+
+  it('rejects the whole order when its last row cannot be read, and only that order', async () => {
+    const path = file(
+      'last.csv',
+      ORDERS_HEADER +
+        row('#1', true, 'A') + // 2
+        row('#1', false, 'B') + // 3
+        row('#1', false, '"C"x') + // 4: broken, the last row of #1
+        row('#2', true, 'D') + // 5
+        row('#3', true, 'E') + // 6
+        row('#4', true, '"F"x') + // 7: broken, the first row of #4
+        row('#4', false, 'G') + // 8
+        row('#5', true, 'H') + // 9
+        row('"#5"x', false, 'I') + // 10: broken in the Name itself: #5 or #6?
+        row('#6', true, 'J'), // 11
+    );
+    const r = await readAll('shopify-orders', path);
+    expect(r.orders.map((o) => o.value.name)).toEqual(['#2', '#3']);
+    expect(r.rejects.map((x) => [x.line, x.reason])).toEqual([
+      [2, 'a row of this order (line 4) could not be read'],
+      [3, 'a row of this order (line 4) could not be read'],
+      [4, 'text after a closing quote'],
+      [7, 'text after a closing quote'],
+      [8, 'a row of this order (line 7) could not be read'],
+      [9, 'line 10, next to this order, could not be read: it may be one of its rows'],
+      [10, 'text after a closing quote'],
+      [11, 'line 10, next to this order, could not be read: it may be one of its rows'],
+    ]);
+    const s = await importFile(store, { shopId: SHOP, format: 'shopify-orders', path, skipInvalid: true });
+    expect(s).toMatchObject({ orders: 2, rejected: 8 });
   });
 });

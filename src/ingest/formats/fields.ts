@@ -277,8 +277,14 @@ export function cell(fields: readonly string[], index: number): string {
   return index < 0 ? '' : (fields[index] ?? '');
 }
 
+/** What reads the cells of a row: a Row, or the readable fields of an unreadable record. */
+export interface Cells {
+  /** Column `col` ('' when absent). */
+  get(col: number): string;
+}
+
 /** One CSV row, read field by field (see CsvRowBatch). */
-export class Row {
+export class Row implements Cells {
   constructor(
     private readonly batch: CsvRowBatch,
     private readonly index: number,

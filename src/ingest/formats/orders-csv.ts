@@ -8,6 +8,7 @@ import { compileDateFormat, type DateParser } from '../../domain/time.js';
 import { NurtureError } from '../../errors.js';
 import type { ParsedBatch, ReadOptions } from '../records.js';
 import {
+  type Cells,
   computedMoney,
   emailOf,
   type Header,
@@ -101,7 +102,11 @@ class MappedOrderBuilder implements OrderRowsFormat {
     this.currency = mapping.currency ?? options.currency;
   }
 
-  keyOf(row: Row): string {
+  get keyColumns(): readonly number[] {
+    return this.cols['order.id'];
+  }
+
+  keyOf(row: Cells): string {
     return this.value(row, 'order.id')?.trim() ?? '';
   }
 
@@ -153,7 +158,7 @@ class MappedOrderBuilder implements OrderRowsFormat {
   }
 
   /** The first non-empty cell of the field's columns, or undefined. */
-  private value(row: Row, field: MappingField): string | undefined {
+  private value(row: Cells, field: MappingField): string | undefined {
     for (const index of this.cols[field]) {
       const v = row.get(index);
       if (v !== '' && v.trim() !== '') return v;

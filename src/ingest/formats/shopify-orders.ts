@@ -20,6 +20,7 @@ import { compileDateFormat } from '../../domain/time.js';
 import type { ParsedBatch, ReadOptions } from '../records.js';
 import {
   amountOf,
+  type Cells,
   computedMoney,
   emailOf,
   type Header,
@@ -250,7 +251,11 @@ class ShopifyOrderBuilder implements OrderRowsFormat {
     this.c = columnsOf(header);
   }
 
-  keyOf(f: Row): string {
+  get keyColumns(): readonly number[] {
+    return [this.c.name];
+  }
+
+  keyOf(f: Cells): string {
     const v = f.get(this.c.name);
     return v.length > 0 && v.charCodeAt(0) !== 32 && v.charCodeAt(v.length - 1) !== 32 ? v : v.trim();
   }
