@@ -191,18 +191,30 @@ export class StageFiles {
   }
 
   close(): void {
-    if (this.dir !== undefined) rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir !== undefined) {
+      rmSync(this.dir, { recursive: true, force: true });
+      liveStages.delete(this.dir);
+    }
     this.dir = undefined;
     this.current.clear();
   }
 }
 
+/** This process's staging directories not yet removed, for the exit hook. */
+const liveStages = new Set<string>();
+
 function makeStageDir(): string {
   if (!staleStagesCleaned) {
     staleStagesCleaned = true;
     removeStaleStages();
+    // A process that exits without closing its engine (process.exit, which the CLI also calls on
+    // SIGINT and SIGTERM) removes its stages on the way out.
+    process.once('exit', () => {
+      for (const dir of liveStages) rmSync(dir, { recursive: true, force: true });
+    });
   }
   const dir = mkdtempSync(join(tmpdir(), `${STAGE_PREFIX}${process.pid}-`));
   chmodSync(dir, 0o700);
+  liveStages.add(dir);
   return dir;
 }

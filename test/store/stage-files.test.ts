@@ -1,7 +1,16 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeStaleStages, StageFiles } from '../../src/store/duckdb-stage.js';
 
@@ -59,4 +68,30 @@ describe('DuckDB staging files', () => {
     files.close();
     expect(existsSync(dir)).toBe(false);
   });
+});
+
+const builtCli = resolve('dist/src/cli/main.js');
+
+describe.runIf(existsSync(builtCli))('the built CLI interrupted during an import', () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    it(`removes its stages on ${signal}`, async () => {
+      const tmp = mkdtempSync(join(tmpdir(), 'nurture-interrupt-'));
+      made.push(tmp);
+      const csv = join(tmp, 'c.csv');
+      const rows = Array.from({ length: 300_000 }, (_, i) => `${i},c${i}@example.vn,Khách ${i}\n`);
+      writeFileSync(csv, `Customer ID,Email,First Name\n${rows.join('')}`);
+      const child = spawn(
+        process.execPath,
+        [builtCli, 'import', 'shopify-customers', csv, '--db', join(tmp, 'x.duckdb')],
+        { env: { ...process.env, TMPDIR: tmp }, stdio: 'ignore' },
+      );
+      const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+      const stages = () => readdirSync(tmp).filter((n) => n.startsWith('nurture-stage-'));
+      const deadline = Date.now() + 60_000;
+      while (stages().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(stages()).toHaveLength(1);
+      child.kill(signal);
+      expect(await exited).toBe(signal === 'SIGINT' ? 130 : 143);
+      expect(stages()).toEqual([]);
+    }, 90_000);
 });
