@@ -64,6 +64,31 @@ export function fileSystemError(error: unknown): NurtureError | undefined {
   ]);
 }
 
+/**
+ * A file-system failure on an input file (see fileSystemError) as invalid input naming `path`,
+ * which a failed read of an open file does not carry: a missing file, a directory given as the
+ * file. Undefined for any other error.
+ */
+export function inputFileError(error: unknown, path: string): NurtureError | undefined {
+  if (error instanceof NurtureError) return error;
+  const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
+  if (code === 'ENOENT')
+    return new NurtureError('invalid_input', `file not found: ${path}`, [
+      { file: path, reason: 'no such file' },
+    ]);
+  if (code === 'EISDIR') return directoryGivenError(path);
+  if (error instanceof Error && (error as NodeJS.ErrnoException).path === undefined)
+    Object.assign(error, { path });
+  return fileSystemError(error);
+}
+
+/** A directory given where a file is expected. */
+export function directoryGivenError(path: string): NurtureError {
+  return new NurtureError('invalid_input', `${path} is a directory, not a file`, [
+    { file: path, reason: 'a directory, not a file' },
+  ]);
+}
+
 export function httpStatusOf(error: unknown): number {
   return error instanceof NurtureError ? ERROR_CODES[error.code].http : ERROR_CODES.internal.http;
 }
@@ -72,11 +97,19 @@ export function exitCodeOf(error: unknown): number {
   return error instanceof NurtureError ? ERROR_CODES[error.code].exit : ERROR_CODES.internal.exit;
 }
 
+/**
+ * "column Email", "column 3": a column's header name or number, and a label that already says
+ * "column 3" (a cell beyond the header, a row read before its header) as it is.
+ */
+export function columnPhrase(column: string | number): string {
+  return typeof column === 'string' && /^column \d+$/.test(column) ? column : `column ${column}`;
+}
+
 export function formatLocation(loc: ErrorLocation): string {
   const parts: string[] = [];
   if (loc.file) parts.push(loc.file);
   if (loc.line !== undefined) parts.push(`line ${loc.line}`);
-  if (loc.column !== undefined) parts.push(`column ${loc.column}`);
+  if (loc.column !== undefined) parts.push(columnPhrase(loc.column));
   if (loc.path) parts.push(loc.path);
   return parts.join(', ');
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { type AppContext, makeContext } from '../app/context.js';
 import { type AppConfig, type ConfigFlags, loadConfig } from '../config.js';
 import { NurtureError } from '../errors.js';
@@ -38,18 +38,30 @@ export function defaultDeps(env: Record<string, string | undefined>): CliDeps {
   };
 }
 
-/** Opens the store, runs `fn`, and always closes it. */
+/**
+ * Opens the store, runs `fn`, and always closes it. A command that fails leaves no new database
+ * behind: a DuckDB file it created (with its write-ahead log) is removed again.
+ */
 export async function withStore<T>(
   deps: CliDeps,
   dbOption: string | undefined,
   fn: (store: Store) => Promise<T>,
   mode: StoreMode = 'create',
 ): Promise<T> {
-  const store = await deps.openStore(dbOption, mode);
+  const path = deps.config({ db: dbOption }).db;
+  const created = mode === 'create' && !isPostgresUrl(path) && path !== ':memory:' && !existsSync(path);
+  let failed = true;
   try {
-    return await fn(store);
+    const store = await deps.openStore(dbOption, mode);
+    try {
+      const result = await fn(store);
+      failed = false;
+      return result;
+    } finally {
+      await store.close();
+    }
   } finally {
-    await store.close();
+    if (failed && created) for (const file of [path, `${path}.wal`]) rmSync(file, { force: true });
   }
 }
 

@@ -9,5 +9,13 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(process.exitCode ?? 0);
 });
 
+// Ctrl-C and SIGTERM end the process through exit, so that its 'exit' hooks run (they remove the
+// import's staging files, which hold customers' contacts); an open transaction is not committed.
+for (const [signal, number] of [
+  ['SIGINT', 2],
+  ['SIGTERM', 15],
+] as const)
+  process.once(signal, () => process.exit(128 + number));
+
 const code = await runCli(process.argv.slice(2), defaultDeps(process.env));
 process.exitCode = code;

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
-import { NurtureError } from '../errors.js';
+import { inputFileError, NurtureError } from '../errors.js';
 
 /** One CSV record with the physical line on which it starts (1-based; header is line 1). */
 export interface CsvRecord {
@@ -12,6 +12,11 @@ export interface CsvProblem {
   line: number;
   column: number;
   reason: string;
+  /**
+   * The fields before `column`, which could be read (absent when there are none): they tell,
+   * for instance, which order an unreadable row belongs to.
+   */
+  fields?: string[];
 }
 
 export interface CsvOptions {
@@ -34,8 +39,20 @@ const STOP = 1;
 const QUOTE_BYTE = 2;
 const HIGH_BYTE = 3;
 
-/** An unterminated quote is given up (and reported) once its record is this long. */
+/**
+ * A record still open at this length (a quoted field not closed yet) is given up: it is reported
+ * as too large and skipped up to its end, so that memory stays bounded.
+ */
 const MAX_RECORD_BYTES = 8 << 20;
+
+/** A record being skipped because it is too large (see MAX_RECORD_BYTES). */
+interface Skipping {
+  line: number;
+  column: number;
+  fields: string[];
+  /** Inside a quoted field: a doubled quote toggles out and in again, which keeps this exact. */
+  quoted: boolean;
+}
 
 /**
  * The rows of one scanned chunk, kept as offsets into the chunk text: a field becomes a string
@@ -207,6 +224,7 @@ export class CsvScanner {
   private carry: Buffer | undefined;
   private line = 1;
   private fieldsPerByte = 0.25;
+  private skipping: Skipping | undefined;
   problems: CsvProblem[] = [];
 
   constructor(options: CsvScannerOptions = {}) {
@@ -230,6 +248,14 @@ export class CsvScanner {
     return this.line;
   }
 
+  /** The line the next bytes start on: the line reached plus the line breaks of a carried record. */
+  get lineAfterCarry(): number {
+    let line = this.line;
+    const carry = this.carry;
+    if (carry !== undefined) for (let k = carry.indexOf(LF); k >= 0; k = carry.indexOf(LF, k + 1)) line++;
+    return line;
+  }
+
   /** Scans the next bytes; with `final`, their end is the end of input. */
   scan(bytes: Uint8Array, final: boolean): CsvRowBatch {
     const b =
@@ -238,7 +264,7 @@ export class CsvScanner {
         : Buffer.concat([this.carry, bytes]);
     this.carry = undefined;
     const out = new RowBuilder(b.length, this.fieldsPerByte);
-    let pos = 0;
+    let pos = this.skipping === undefined ? 0 : this.skip(b, 0, final);
     while (pos < b.length) {
       const next = this.record(b, pos, final, out);
       if (next < 0) {
@@ -281,8 +307,14 @@ export class CsvScanner {
           } else close = q;
         }
         if (close < 0) {
-          if (!final && n - pos < MAX_RECORD_BYTES) return this.incomplete(out, firstField);
-          return this.unterminated(b, pos, i, out, firstField);
+          if (final) return this.unterminated(b, pos, i, out, firstField);
+          if (n - pos < MAX_RECORD_BYTES) return this.incomplete(out, firstField);
+          const column = out.fieldCount - firstField + 1;
+          const fields = leadingFields(b, out, firstField, column - 1);
+          this.skipping = { line: recordLine, column, fields, quoted: true };
+          out.fieldCount = firstField;
+          this.line += newlines;
+          return this.skip(b, i + 1, final);
         }
         for (let k = i + 1; k < close; k++) {
           const d = b[k]!;
@@ -326,7 +358,7 @@ export class CsvScanner {
       if (c === -1) {
         if (!final) return this.incomplete(out, firstField);
         this.line += newlines;
-        this.complete(out, firstField, recordLine, broken, brokenColumn);
+        this.complete(b, out, firstField, recordLine, broken, brokenColumn);
         return n;
       }
       if (c === delim) {
@@ -335,7 +367,7 @@ export class CsvScanner {
           if (!final) return this.incomplete(out, firstField);
           out.addField(n, n, 0);
           this.line += newlines;
-          this.complete(out, firstField, recordLine, broken, brokenColumn);
+          this.complete(b, out, firstField, recordLine, broken, brokenColumn);
           return n;
         }
         continue;
@@ -345,9 +377,49 @@ export class CsvScanner {
         if (b[i + 1] === LF) i++;
       }
       this.line += newlines + 1;
-      this.complete(out, firstField, recordLine, broken, brokenColumn);
+      this.complete(b, out, firstField, recordLine, broken, brokenColumn);
       return i + 1;
     }
+  }
+
+  /**
+   * Skips the rest of a record that is too large, from `from`: returns where the next record
+   * starts, or the end of `b` when the record goes on (it is then skipped in the next piece).
+   * The record is reported when its end is found: too large, or never closed at end of input.
+   */
+  private skip(b: Uint8Array, from: number, final: boolean): number {
+    const s = this.skipping!;
+    const n = b.length;
+    for (let i = from; i < n; i++) {
+      const c = b[i]!;
+      if (c === QUOTE) s.quoted = !s.quoted;
+      else if (c === LF || c === CR) {
+        // The line end itself is left to `record`, which reads it as a blank line.
+        if (!s.quoted) return this.skipped(i, 'field too large');
+        if (c === LF) this.line++;
+      }
+    }
+    if (final) return this.skipped(n, s.quoted ? 'never closed' : 'field too large');
+    return n;
+  }
+
+  private skipped(next: number, kind: 'field too large' | 'never closed'): number {
+    const s = this.skipping!;
+    this.skipping = undefined;
+    this.problems.push(
+      withFields(
+        {
+          line: s.line,
+          column: s.column,
+          reason:
+            kind === 'never closed'
+              ? 'unterminated quoted field (a quote opened here is never closed)'
+              : `field too large (a record over ${MAX_RECORD_BYTES >> 20} MiB); the row is skipped`,
+        },
+        s.fields,
+      ),
+    );
+    return next;
   }
 
   private incomplete(out: RowBuilder, firstField: number): number {
@@ -356,6 +428,7 @@ export class CsvScanner {
   }
 
   private complete(
+    b: Uint8Array,
     out: RowBuilder,
     firstField: number,
     line: number,
@@ -363,8 +436,9 @@ export class CsvScanner {
     brokenColumn: number,
   ): void {
     if (broken !== undefined) {
+      const fields = leadingFields(b, out, firstField, brokenColumn - 1);
       out.fieldCount = firstField;
-      this.problems.push({ line, column: brokenColumn, reason: broken });
+      this.problems.push(withFields({ line, column: brokenColumn, reason: broken }, fields));
       return;
     }
     // A blank line is no record.
@@ -387,17 +461,38 @@ export class CsvScanner {
     firstField: number,
   ): number {
     const column = out.fieldCount - firstField + 1;
+    const fields = leadingFields(b, out, firstField, column - 1);
     out.fieldCount = firstField;
-    this.problems.push({
-      line: this.line,
-      column,
-      reason: 'unterminated quoted field (a quote opened here is never closed)',
-    });
+    this.problems.push(
+      withFields(
+        {
+          line: this.line,
+          column,
+          reason: 'unterminated quoted field (a quote opened here is never closed)',
+        },
+        fields,
+      ),
+    );
     const lf = b.indexOf(LF, quoteAt);
     const next = lf < 0 ? b.length : lf + 1;
     for (let k = b.indexOf(LF, pos); k >= 0 && k < next; k = b.indexOf(LF, k + 1)) this.line++;
     return next;
   }
+}
+
+/** The first `count` fields of the record being scanned (those before a broken one), decoded. */
+function leadingFields(b: Uint8Array, out: RowBuilder, firstField: number, count: number): string[] {
+  const bytes = Buffer.from(b.buffer, b.byteOffset, b.length);
+  const fields: string[] = [];
+  for (let f = firstField; f < firstField + count && f < out.fieldCount; f++) {
+    const v = bytes.toString('utf8', out.starts[f]!, out.ends[f]!);
+    fields.push((out.flags[f]! & ESCAPED) !== 0 ? v.replaceAll('""', '"') : v);
+  }
+  return fields;
+}
+
+function withFields(problem: CsvProblem, fields: string[]): CsvProblem {
+  return fields.length > 0 ? { ...problem, fields } : problem;
 }
 
 /**
@@ -478,14 +573,12 @@ export async function* readCsvRows(
       bytesRead += raw.length;
       const cut = completeUtf8Prefix(chunk);
       carry = cut < chunk.length ? chunk.subarray(cut) : undefined;
-      yield take(scanner.scan(checkedUtf8(chunk.subarray(0, cut), path, scanner.currentLine), false));
+      yield take(scanner.scan(checkedUtf8(chunk.subarray(0, cut), path, scanner.lineAfterCarry), false));
     }
   } catch (error) {
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT')
-      throw new NurtureError('invalid_input', `file not found: ${path}`);
-    throw error;
+    throw inputFileError(error, path) ?? error;
   }
-  const rest = carry === undefined ? new Uint8Array(0) : checkedUtf8(carry, path, scanner.currentLine);
+  const rest = carry === undefined ? new Uint8Array(0) : checkedUtf8(carry, path, scanner.lineAfterCarry);
   yield take(scanner.scan(rest, true));
 }
 
@@ -528,25 +621,20 @@ export async function* readCsvFile(path: string, options: CsvOptions = {}): Asyn
   yield { records, problems, bytesRead };
 }
 
-/** Drops a UTF-8 BOM; refuses UTF-16 (by its BOM, or by NUL bytes in the first chunk). */
+/**
+ * Drops a UTF-8 BOM; refuses UTF-16 by its BOM (UTF-16 without one has NUL bytes, which
+ * checkedUtf8 refuses wherever they are).
+ */
 export function skipBom(chunk: Buffer, path: string): Buffer {
   if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf)
     return chunk.subarray(3);
   const bom =
     chunk.length >= 2 &&
     ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff));
-  if (bom || chunk.subarray(0, 4096).includes(0))
-    throw new NurtureError(
-      'invalid_file',
-      `${path}: the file is UTF-16 or binary; save it as UTF-8 (CSV UTF-8)`,
-      [
-        {
-          file: path,
-          line: 1,
-          reason: bom ? 'UTF-16 byte order mark' : 'NUL bytes: UTF-16 or a binary file',
-        },
-      ],
-    );
+  if (bom)
+    throw new NurtureError('invalid_file', `${path}: the file is UTF-16; save it as UTF-8 (CSV UTF-8)`, [
+      { file: path, line: 1, reason: 'UTF-16 byte order mark' },
+    ]);
   return chunk;
 }
 
@@ -564,12 +652,29 @@ export function completeUtf8Prefix(chunk: Buffer): number {
   return n;
 }
 
-/** The bytes, after checking they are UTF-8; the error names the line. */
+/** Line of the byte at `at` in `bytes`, which start on line `lineBefore`. */
+function lineAt(bytes: Buffer, at: number, lineBefore: number): number {
+  let line = lineBefore;
+  for (let k = bytes.indexOf(LF); k >= 0 && k < at; k = bytes.indexOf(LF, k + 1)) line++;
+  return line;
+}
+
+/**
+ * The bytes, after checking they are UTF-8 without NUL bytes (which PostgreSQL cannot store in
+ * text, and which mean UTF-16 or binary data); the error names the line.
+ */
 export function checkedUtf8(bytes: Buffer, path: string, lineBefore: number): Buffer {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    const line = lineAt(bytes, nul, lineBefore);
+    throw new NurtureError(
+      'invalid_file',
+      `${path}: line ${line}: a NUL byte (a UTF-16 or binary file?); save the file as UTF-8 text`,
+      [{ file: path, line, reason: 'NUL byte: UTF-16, or binary data in a text file' }],
+    );
+  }
   if (!isUtf8(bytes)) {
-    const bad = firstInvalidUtf8(bytes);
-    let line = lineBefore;
-    for (let k = bytes.indexOf(LF); k >= 0 && k < bad; k = bytes.indexOf(LF, k + 1)) line++;
+    const line = lineAt(bytes, firstInvalidUtf8(bytes), lineBefore);
     throw new NurtureError(
       'invalid_file',
       `${path}: not valid UTF-8 at line ${line}; save the file as UTF-8 (Excel: "CSV UTF-8")`,

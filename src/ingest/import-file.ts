@@ -1,5 +1,5 @@
 import { stat, writeFile } from 'node:fs/promises';
-import { NurtureError } from '../errors.js';
+import { columnPhrase, directoryGivenError, inputFileError, NurtureError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { csvLine } from './csv.js';
 import { readFormat } from './formats/index.js';
@@ -84,7 +84,6 @@ const REJECTS_IN_MESSAGE = 20;
 export async function runFileImport(store: Store, options: ImportFileOptions): Promise<ImportSummary> {
   const started = performance.now();
   const startedAt = new Date(store.ids.now());
-  const shop = await store.ensureShop({ shopId: options.shopId });
   const totalBytes = await fileSize(options.path);
   const importId = store.newId('imp');
   const rejects: Reject[] = [];
@@ -95,6 +94,8 @@ export async function runFileImport(store: Store, options: ImportFileOptions): P
   // The parse worker takes a core: DuckDB runs faster with one thread fewer than contending for it.
   const untune = inWorker ? await store.engine.tuneForBulkWrite?.() : undefined;
   const run = store.transaction(async (tx) => {
+    // In the transaction: an import that fails creates no shop either.
+    const shop = await tx.ensureShop({ shopId: options.shopId });
     const referrals = [];
     const touched = new Set<string>();
     const session = await tx.beginImport(options.shopId);
@@ -105,7 +106,8 @@ export async function runFileImport(store: Store, options: ImportFileOptions): P
       batchSize: options.batchSize ?? IMPORT_BATCH_SIZE,
     });
     for await (const batch of timedBatches(batches, phases)) {
-      rejects.push(...batch.rejects);
+      // One by one: spreading a batch of 100,000 rejects into push's arguments overflows the stack.
+      for (const r of batch.rejects) rejects.push(r);
       totals.rowsRead = batch.rowsRead;
       // Once a row is bad and the import is all-or-nothing, the rest is only validated.
       if (rejects.length === 0 || options.skipInvalid) {
@@ -116,7 +118,7 @@ export async function runFileImport(store: Store, options: ImportFileOptions): P
         totals.orders += result.orders;
         totals.events += result.events;
         totals.merged += result.merged;
-        referrals.push(...result.referrals);
+        for (const r of result.referrals) referrals.push(r);
         for (const id of result.customerIds) touched.add(id);
       }
       options.onProgress?.({ bytesRead: batch.bytesRead, totalBytes, rowsRead: batch.rowsRead });
@@ -199,7 +201,7 @@ function valuesOf(batch: ParsedBatch) {
 function rejectedError(path: string, rejects: readonly Reject[]): NurtureError {
   const shown = rejects
     .slice(0, REJECTS_IN_MESSAGE)
-    .map((r) => `  line ${r.line}${r.column ? `, column ${r.column}` : ''}: ${r.reason}`)
+    .map((r) => `  line ${r.line}${r.column ? `, ${columnPhrase(r.column)}` : ''}: ${r.reason}`)
     .join('\n');
   const more =
     rejects.length > REJECTS_IN_MESSAGE ? `\n  … and ${rejects.length - REJECTS_IN_MESSAGE} more` : '';
@@ -221,9 +223,9 @@ async function writeRejects(path: string, rejects: readonly Reject[]): Promise<v
 }
 
 async function fileSize(path: string): Promise<number> {
-  try {
-    return (await stat(path)).size;
-  } catch {
-    throw new NurtureError('invalid_input', `file not found: ${path}`);
-  }
+  const info = await stat(path).catch((error: unknown) => {
+    throw inputFileError(error, path) ?? error;
+  });
+  if (info.isDirectory()) throw directoryGivenError(path);
+  return info.size;
 }

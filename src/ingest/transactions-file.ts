@@ -10,7 +10,7 @@
 import { createReadStream } from 'node:fs';
 import type { TransactionLog } from '../domain/clv/summary.js';
 import { parseAmount } from '../domain/money.js';
-import { NurtureError } from '../errors.js';
+import { directoryGivenError, NurtureError } from '../errors.js';
 
 export type Delimiter = ',' | ';' | '\t' | 'whitespace';
 
@@ -431,6 +431,7 @@ export async function readTransactionsFile(options: TransactionsFileOptions): Pr
   } catch (error) {
     if (error instanceof NurtureError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw directoryGivenError(file);
     throw new NurtureError('invalid_file', `${file}: cannot read the file (${code ?? String(error)})`, [
       { file, reason: code ?? 'unreadable' },
     ]);

@@ -11,7 +11,7 @@
  * text natively: on the 1M-row import benchmark it took 5.3 s where building CSV cell by cell
  * (escaping each value in JavaScript) took 11.4 s, with DuckDB reading either about as fast.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,7 +116,57 @@ export function stageViewSql(
     format = 'unstructured', records = true, maximum_object_size = ${maxBytes}, columns = {${schema}})`;
 }
 
-/** Staging files in a private directory, one current file per staging relation. */
+/** Staging directories are named `nurture-stage-<pid>-<random>`, after the process that made them. */
+const STAGE_PREFIX = 'nurture-stage-';
+const STAGE_NAME = /^nurture-stage-(\d+)-[A-Za-z0-9]{6}$/;
+/** Directories of the older naming (no pid) are left to their process for this long. */
+const UNNAMED_STAGE_MS = 24 * 3600_000;
+
+let staleStagesCleaned = false;
+
+/** Whether a process with this id is running (one of another user counts: EPERM). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the staging directories that an import killed before its end (Ctrl-C, SIGTERM, kill
+ * -9) left in the temporary directory: they hold customers' names, phones and e-mails. A
+ * directory is stale when the process named in it is no longer running; one of the older naming,
+ * without a pid, when it was last written a day ago. Once per process, before its first stage.
+ */
+export function removeStaleStages(root = tmpdir(), now = Date.now()): void {
+  let names: string[];
+  try {
+    names = readdirSync(root).filter((n) => n.startsWith(STAGE_PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const path = join(root, name);
+    try {
+      const pid = STAGE_NAME.exec(name)?.[1];
+      const stale =
+        pid === undefined
+          ? now - statSync(path).mtimeMs > UNNAMED_STAGE_MS
+          : Number(pid) !== process.pid && !isRunning(Number(pid));
+      if (stale) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Another user's directory, or one removed meanwhile: not ours to clean.
+    }
+  }
+}
+
+/**
+ * Staging files in a private directory (0700, files 0600), one current file per staging
+ * relation. The directory is removed on close; one left by a killed process is removed by the
+ * next one (removeStaleStages).
+ */
 export class StageFiles {
   private dir: string | undefined;
   private count = 0;
@@ -127,9 +177,9 @@ export class StageFiles {
     name: string,
     bytes: readonly Buffer[],
   ): Promise<{ path: string; previous: string | undefined }> {
-    this.dir ??= mkdtempSync(join(tmpdir(), 'nurture-stage-'));
+    this.dir ??= makeStageDir();
     const path = join(this.dir, `${name}-${++this.count}.json`);
-    await writeFile(path, bytes);
+    await writeFile(path, bytes, { mode: 0o600 });
     const previous = this.current.get(name);
     this.current.set(name, path);
     return { path, previous };
@@ -141,8 +191,30 @@ export class StageFiles {
   }
 
   close(): void {
-    if (this.dir !== undefined) rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir !== undefined) {
+      rmSync(this.dir, { recursive: true, force: true });
+      liveStages.delete(this.dir);
+    }
     this.dir = undefined;
     this.current.clear();
   }
+}
+
+/** This process's staging directories not yet removed, for the exit hook. */
+const liveStages = new Set<string>();
+
+function makeStageDir(): string {
+  if (!staleStagesCleaned) {
+    staleStagesCleaned = true;
+    removeStaleStages();
+    // A process that exits without closing its engine (process.exit, which the CLI also calls on
+    // SIGINT and SIGTERM) removes its stages on the way out.
+    process.once('exit', () => {
+      for (const dir of liveStages) rmSync(dir, { recursive: true, force: true });
+    });
+  }
+  const dir = mkdtempSync(join(tmpdir(), `${STAGE_PREFIX}${process.pid}-`));
+  chmodSync(dir, 0o700);
+  liveStages.add(dir);
+  return dir;
 }

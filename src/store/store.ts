@@ -139,12 +139,20 @@ export class Store {
   }
 
   async ensureShop(input: Partial<Shop> & { shopId?: string } = {}): Promise<Shop> {
-    const shop = shopSchema.parse({
+    const parsed = shopSchema.safeParse({
       shopId: input.shopId ?? DEFAULT_SHOP_ID,
       name: input.name ?? input.shopId ?? 'My shop',
       ...(input.currency ? { currency: input.currency } : {}),
       ...(input.timezone ? { timezone: input.timezone } : {}),
     });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const field = issue.path.map(String).join('.');
+      throw new NurtureError('invalid_input', `shop ${field}: ${issue.message}`, [
+        { path: field, reason: issue.message },
+      ]);
+    }
+    const shop = parsed.data;
     const existing = await this.getShop(shop.shopId);
     if (existing) return existing;
     await this.engine.run(

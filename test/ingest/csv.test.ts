@@ -94,9 +94,15 @@ describe('csv', () => {
         line: 2,
         column: 2,
         reason: 'a quote inside an unquoted field (quote the field and double the quote)',
+        fields: ['1'],
       },
-      { line: 3, column: 2, reason: 'text after a closing quote' },
-      { line: 5, column: 2, reason: 'unterminated quoted field (a quote opened here is never closed)' },
+      { line: 3, column: 2, reason: 'text after a closing quote', fields: ['2'] },
+      {
+        line: 5,
+        column: 2,
+        reason: 'unterminated quoted field (a quote opened here is never closed)',
+        fields: ['7'],
+      },
     ]);
     expect(records.map((r) => r.line)).toEqual([1, 4, 6]);
     expect(records[2]!.fields).toEqual(['9', '9', '9']);

@@ -264,6 +264,20 @@ describe('segment query errors', () => {
     const long = `city = '${'x'.repeat(200_001)}'`;
     expect(errorOf(long).reason).toBe('the query is longer than 200000 characters');
   });
+
+  it('shows only the part of a long query line around the error, with the caret under the place', () => {
+    const deep = `${'('.repeat(10_000)}aov > 1${')'.repeat(10_000)}`;
+    const text = describeQueryError(deep, errorOf(deep));
+    const [message, shownLine, caret] = text.split('\n');
+    expect(message).toBe('line 1, column 65: the query is nested more than 64 levels deep');
+    expect(text.length).toBeLessThan(300);
+    expect(shownLine).toBe(`  …${'('.repeat(80)}…`);
+    expect(caret!.indexOf('^')).toBe(shownLine!.length - 41);
+    const tail = `${'aov > 1 AND '.repeat(20)}aov >`;
+    const [, endLine, endCaret] = describeQueryError(tail, errorOf(tail)).split('\n');
+    expect(endLine).toBe(`  …${tail.slice(-80)}`);
+    expect(endCaret).toBe(`${' '.repeat(83)}^`);
+  });
 });
 
 describe('relative dates', () => {

@@ -8,8 +8,8 @@
 import { createReadStream } from 'node:fs';
 import { normalizeEmail, normalizePhone } from '../../domain/identity-keys.js';
 import { EVENT_NAMES, type EventInput, type EventName, eventInputSchema } from '../../domain/model/index.js';
-import { parseDateTime } from '../../domain/time.js';
-import { NurtureError } from '../../errors.js';
+import { compileDateFormat, parseDateTime } from '../../domain/time.js';
+import { inputFileError, NurtureError } from '../../errors.js';
 import { checkedUtf8, completeUtf8Prefix, skipBom } from '../csv.js';
 import { emptyBatch, type ParsedBatch, type ReadOptions } from '../records.js';
 import { problem, RowProblem, rejectOf, shown } from './fields.js';
@@ -32,10 +32,17 @@ function optionalString(o: Json, key: string): string | undefined {
   return problem(key, `${key} must be a string`);
 }
 
+const epochMs = compileDateFormat('unix-ms');
+
 function timestampOf(o: Json, timezone: string): Date {
   const v = o['timestamp'];
   if (v === undefined || v === null || v === '') return problem('timestamp', 'timestamp is missing');
-  if (typeof v === 'number' && Number.isFinite(v)) return new Date(v);
+  // Epoch milliseconds get the same range check (years 1900-2199) as a written date.
+  if (typeof v === 'number')
+    return (
+      (Number.isFinite(v) ? epochMs(String(v), timezone) : undefined) ??
+      problem('timestamp', `bad date ${v}: epoch milliseconds must fall in the years 1900-2199`)
+    );
   if (typeof v === 'string')
     return parseDateTime(v, undefined, timezone) ?? problem('timestamp', `bad date ${shown(v)}`);
   return problem('timestamp', 'timestamp must be an ISO 8601 string or epoch milliseconds');
@@ -64,15 +71,44 @@ function checkSurvey(properties: Json): void {
     );
 }
 
+/** Deepest nesting of objects and arrays accepted in an event (the event itself is level 1). */
+export const MAX_EVENT_DEPTH = 32;
+
+/**
+ * Checks what the store could not keep, without recursion (a value nested 100,000 deep would
+ * overflow the stack of JSON.stringify): nesting deeper than MAX_EVENT_DEPTH, and NUL characters
+ * (`\u0000`), which PostgreSQL cannot store. The problem names the top-level key.
+ */
+function checkJson(event: Json): void {
+  for (const [key, top] of Object.entries(event)) {
+    const stack: [unknown, number][] = [[top, 2]];
+    while (stack.length > 0) {
+      const [value, depth] = stack.pop()!;
+      if (typeof value === 'string') {
+        if (value.includes('\0')) problem(key, 'a NUL character (\\u0000) in a string');
+        continue;
+      }
+      if (typeof value !== 'object' || value === null) continue;
+      if (depth > MAX_EVENT_DEPTH) problem(key, `nested more than ${MAX_EVENT_DEPTH} levels deep`);
+      for (const [k, v] of Object.entries(value)) {
+        if (k.includes('\0')) problem(key, 'a NUL character (\\u0000) in a key');
+        stack.push([v, depth + 1]);
+      }
+    }
+  }
+}
+
 /** One line of the file → an event, or a RowProblem naming the JSON path. */
 export function eventOf(lineText: string, timezone: string): EventInput {
   let value: unknown;
   try {
     value = JSON.parse(lineText);
   } catch (error) {
+    if (error instanceof RangeError) return problem(undefined, 'nested too deeply to read');
     return problem(undefined, `not valid JSON: ${(error as Error).message}`);
   }
   if (!isObject(value)) return problem(undefined, 'a line must hold one JSON object');
+  checkJson(value);
   const name = value['event'];
   if (name === undefined) return problem('event', 'event name is missing');
   if (!isEventName(name)) return problem('event', `unknown event ${shown(String(name))}`);
@@ -123,9 +159,7 @@ async function* linesOf(
       line += lines.length;
     }
   } catch (error) {
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT')
-      throw new NurtureError('invalid_input', `file not found: ${path}`);
-    throw error;
+    throw inputFileError(error, path) ?? error;
   }
   const tail = rest + (carry === undefined ? '' : checkedUtf8(carry, path, line).toString('utf8'));
   yield { lines: tail === '' ? [] : [tail], firstLine: line, bytesRead };
@@ -134,6 +168,9 @@ async function* linesOf(
 export async function* readEventsJsonl(path: string, options: ReadOptions): AsyncGenerator<ParsedBatch> {
   const batchSize = options.batchSize ?? 4096;
   let batch = emptyBatch();
+  // A messageId seen again in the file is the same event (a retried delivery): it is imported,
+  // and counted, once; the first one wins.
+  const messageIds = new Set<string>();
   for await (const part of linesOf(path)) {
     part.lines.forEach((raw, k) => {
       const lineText = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
@@ -141,7 +178,12 @@ export async function* readEventsJsonl(path: string, options: ReadOptions): Asyn
       const line = part.firstLine + k;
       batch.rowsRead++;
       try {
-        batch.events.push({ line, value: eventOf(lineText, options.timezone) });
+        const event = eventOf(lineText, options.timezone);
+        if (event.messageId !== undefined) {
+          if (messageIds.has(event.messageId)) return;
+          messageIds.add(event.messageId);
+        }
+        batch.events.push({ line, value: event });
       } catch (error) {
         if (!(error instanceof RowProblem)) throw error;
         batch.rejects.push(rejectOf(error, line));
@@ -153,5 +195,9 @@ export async function* readEventsJsonl(path: string, options: ReadOptions): Asyn
       batch = emptyBatch(batch.rowsRead, part.bytesRead);
     }
   }
+  if (batch.rowsRead === 0)
+    throw new NurtureError('invalid_file', `${path}: the file is empty (no events)`, [
+      { file: path, line: 1, reason: 'no events' },
+    ]);
   yield batch;
 }

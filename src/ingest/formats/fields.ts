@@ -91,12 +91,29 @@ function canonical(raw: string, intStart: number, intEnd: number, fracEnd: numbe
   return negative ? `-${body}` : body;
 }
 
-/** A required non-negative amount. */
+/** Money is DECIMAL(18,2): at most 16 digits before the point. */
+const MAX_INTEGER_DIGITS = 16;
+export const MAX_AMOUNT = '9999999999999999.99';
+
+/** Whether a canonical amount (see amountOf) fits DECIMAL(18,2). */
+export function amountFits(canonical: string): boolean {
+  const start = canonical.charCodeAt(0) === MINUS ? 1 : 0;
+  const dot = canonical.indexOf('.');
+  return (dot < 0 ? canonical.length : dot) - start <= MAX_INTEGER_DIGITS;
+}
+
+/** A required non-negative amount that fits DECIMAL(18,2). */
 export function money(raw: string, column: string): string {
   const v = amountOf(raw);
   if (v === undefined) return problem(column, `not an amount: ${shown(raw)}`);
   if (v.charCodeAt(0) === MINUS) return problem(column, `negative amount: ${shown(raw)}`);
+  if (!amountFits(v)) return problem(column, `amount too large: ${shown(raw)} (at most ${MAX_AMOUNT})`);
   return v;
+}
+
+/** An amount computed from others (a sum of lines, a total), checked against DECIMAL(18,2). */
+export function computedMoney(value: string, column: string, what: string): string {
+  return amountFits(value) ? value : problem(column, `${what} add up to more than ${MAX_AMOUNT}`);
 }
 
 /** An optional non-negative amount: empty gives `fallback`. */
@@ -260,8 +277,14 @@ export function cell(fields: readonly string[], index: number): string {
   return index < 0 ? '' : (fields[index] ?? '');
 }
 
+/** What reads the cells of a row: a Row, or the readable fields of an unreadable record. */
+export interface Cells {
+  /** Column `col` ('' when absent). */
+  get(col: number): string;
+}
+
 /** One CSV row, read field by field (see CsvRowBatch). */
-export class Row {
+export class Row implements Cells {
   constructor(
     private readonly batch: CsvRowBatch,
     private readonly index: number,

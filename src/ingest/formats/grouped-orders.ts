@@ -6,14 +6,16 @@
 import type { OrderInput } from '../../domain/model/index.js';
 import { type CsvProblem, type CsvRowBatch, readCsvRows } from '../csv.js';
 import { emptyBatch, type ParsedBatch, type Reject } from '../records.js';
-import { csvReject, emptyFile, Header, Row, rejectOf, widthProblem } from './fields.js';
+import { type Cells, csvReject, emptyFile, Header, Row, rejectOf, widthProblem } from './fields.js';
 
 /** What a format supplies once it has seen the header. */
 export interface OrderRowsFormat {
   /** Header name of the order key column, for rejects. */
   keyColumn: string;
+  /** The columns the order key is read from. */
+  readonly keyColumns: readonly number[];
   /** The order key of a row ('' when missing). */
-  keyOf(row: Row): string;
+  keyOf(row: Cells): string;
   /**
    * Builds the order from its rows (the first row carries the order-level fields). Throws a
    * RowProblem, with `line` set when the bad cell is not on the first row.
@@ -40,8 +42,11 @@ class Grouper {
   private current: Group | undefined;
   /** Order key → line of its first row, for orders already complete. */
   private readonly seen = new Map<string, number>();
-  /** Line of an unreadable record just read: it dooms the current order if the next row continues it. */
-  private brokenLine: number | undefined;
+  /**
+   * An unreadable record just read, and its order key when that could be read: the order that
+   * the next row starts is doomed if the record may have been its first row.
+   */
+  private broken: { line: number; key: string | undefined } | undefined;
   rowsRead = 0;
   batch: ParsedBatch = emptyBatch();
 
@@ -62,11 +67,8 @@ class Grouper {
     this.rowsRead++;
     const format = this.format;
     const key = format.keyOf(row);
-    if (this.brokenLine !== undefined) {
-      if (this.current !== undefined && key === this.current.key)
-        this.doom(`a row inside this order (line ${this.brokenLine}) could not be read`);
-      this.brokenLine = undefined;
-    }
+    const broken = this.broken;
+    this.broken = undefined;
     const width = widthProblem(row.width, this.header);
     if (width !== undefined) {
       this.batch.rejects.push(rejectOf(width, row.line));
@@ -86,16 +88,42 @@ class Grouper {
     this.finish();
     const firstLine = this.seen.get(key);
     const doom =
-      firstLine === undefined
-        ? undefined
-        : `order ${key} already appeared at line ${firstLine}; the rows of one order must be next to each other (sort the file by ${format.keyColumn})`;
+      firstLine !== undefined
+        ? `order ${key} already appeared at line ${firstLine}; the rows of one order must be next to each other (sort the file by ${format.keyColumn})`
+        : broken === undefined
+          ? undefined
+          : broken.key === undefined
+            ? nextToBroken(broken.line)
+            : broken.key === key
+              ? brokenRow(broken.line)
+              : undefined;
     this.current = { key, rows: [row], doom };
   }
 
+  /**
+   * An unreadable record: rejected, and so is the order it belongs to, never imported without
+   * one of its rows. Its order is told by its key when the key's cells could be read; otherwise
+   * both orders next to it are rejected, as it may be a row of either.
+   */
   problem(p: CsvProblem): void {
     if (this.header !== undefined) this.rowsRead++;
     this.batch.rejects.push(csvReject(p, this.header));
-    this.brokenLine ??= p.line;
+    if (this.format === undefined) return;
+    const key = this.keyOfProblem(p, this.format);
+    if (key === undefined) this.doom(nextToBroken(p.line));
+    else if (key === this.current?.key) this.doom(brokenRow(p.line));
+    // Of several in a row, one whose order is unknown decides: both neighbours may be its order.
+    if (this.broken?.key !== undefined || this.broken === undefined) this.broken = { line: p.line, key };
+  }
+
+  /** The order key of an unreadable record, when the cells it is read from come before the break. */
+  private keyOfProblem(p: CsvProblem, format: OrderRowsFormat): string | undefined {
+    const fields = p.fields ?? [];
+    if (format.keyColumns.length === 0 || format.keyColumns.some((i) => i < 0 || i >= fields.length))
+      return undefined;
+    const cells: Cells = { get: (col) => fields[col] ?? '' };
+    const key = format.keyOf(cells);
+    return key === '' ? undefined : key;
   }
 
   private doom(reason: string): void {
@@ -150,11 +178,21 @@ class Grouper {
 
   take(bytesRead: number): ParsedBatch {
     const out = this.batch;
+    // In file order: a doomed order's rows are rejected when it ends, after a later broken row.
+    out.rejects.sort((a, b) => a.line - b.line);
     out.rowsRead = this.rowsRead;
     out.bytesRead = bytesRead;
     this.batch = emptyBatch();
     return out;
   }
+}
+
+function brokenRow(line: number): string {
+  return `a row of this order (line ${line}) could not be read`;
+}
+
+function nextToBroken(line: number): string {
+  return `line ${line}, next to this order, could not be read: it may be one of its rows`;
 }
 
 /** Reads an order CSV in batches of complete orders. */

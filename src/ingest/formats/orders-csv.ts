@@ -8,6 +8,8 @@ import { compileDateFormat, type DateParser } from '../../domain/time.js';
 import { NurtureError } from '../../errors.js';
 import type { ParsedBatch, ReadOptions } from '../records.js';
 import {
+  type Cells,
+  computedMoney,
   emailOf,
   type Header,
   money,
@@ -100,20 +102,30 @@ class MappedOrderBuilder implements OrderRowsFormat {
     this.currency = mapping.currency ?? options.currency;
   }
 
-  keyOf(row: Row): string {
+  get keyColumns(): readonly number[] {
+    return this.cols['order.id'];
+  }
+
+  keyOf(row: Cells): string {
     return this.value(row, 'order.id')?.trim() ?? '';
   }
 
   build(rows: readonly Row[]): OrderInput {
     const first = rows[0]!;
     const lines = this.linesOf(rows);
-    const subtotal = this.amount(first, 'order.subtotal') ?? sumLineAmounts(lines);
+    const subtotal =
+      this.amount(first, 'order.subtotal') ??
+      computedMoney(sumLineAmounts(lines), this.columnName('order.subtotal'), 'the lines');
     const shipping = this.amount(first, 'order.shipping') ?? '0';
     const taxes = this.amount(first, 'order.taxes') ?? '0';
     const discount = this.amount(first, 'order.discount') ?? '0';
     const total =
       this.amount(first, 'order.total') ??
-      fromCents(toCents(subtotal) + toCents(shipping) + toCents(taxes) - toCents(discount));
+      computedMoney(
+        fromCents(toCents(subtotal) + toCents(shipping) + toCents(taxes) - toCents(discount)),
+        this.columnName('order.total'),
+        'subtotal, shipping and taxes',
+      );
     const status = this.statusOf(first);
     const refunded = this.amount(first, 'order.refunded') ?? (status === 'refunded' ? total : '0');
     return {
@@ -146,7 +158,7 @@ class MappedOrderBuilder implements OrderRowsFormat {
   }
 
   /** The first non-empty cell of the field's columns, or undefined. */
-  private value(row: Row, field: MappingField): string | undefined {
+  private value(row: Cells, field: MappingField): string | undefined {
     for (const index of this.cols[field]) {
       const v = row.get(index);
       if (v !== '' && v.trim() !== '') return v;

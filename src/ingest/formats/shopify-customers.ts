@@ -148,9 +148,17 @@ export async function* readShopifyCustomers(path: string, options: ReadOptions):
   let batch = emptyBatch();
   for await (const chunk of readCsvRows(path, { header: true })) {
     const { rows, problems } = chunk;
-    for (const p of problems) batch.rejects.push(csvReject(p, header));
-    batch.rowsRead += problems.filter((p) => p.line > 1).length;
+    // Unreadable records in file order with the rows, so that those of the first chunk are
+    // named by the header read just before them.
+    let p = 0;
+    const unreadable = (before: number) => {
+      for (; p < problems.length && problems[p]!.line < before; p++) {
+        batch.rejects.push(csvReject(problems[p]!, header));
+        batch.rowsRead++;
+      }
+    };
     for (let r = 0; r < rows.length; r++) {
+      unreadable(rows.line(r));
       const row = new Row(rows, r, rows.line(r));
       if (header === undefined || reader === undefined) {
         header = new Header(rows.fields(r));
@@ -166,6 +174,7 @@ export async function* readShopifyCustomers(path: string, options: ReadOptions):
         batch.rejects.push(rejectOf(error, row.line));
       }
     }
+    unreadable(Number.POSITIVE_INFINITY);
     batch.bytesRead = chunk.bytesRead;
     if (batch.customers.length >= batchSize || batch.rejects.length > 0) {
       const rowsRead = batch.rowsRead;

@@ -20,6 +20,8 @@ import { compileDateFormat } from '../../domain/time.js';
 import type { ParsedBatch, ReadOptions } from '../records.js';
 import {
   amountOf,
+  type Cells,
+  computedMoney,
   emailOf,
   type Header,
   money,
@@ -249,7 +251,11 @@ class ShopifyOrderBuilder implements OrderRowsFormat {
     this.c = columnsOf(header);
   }
 
-  keyOf(f: Row): string {
+  get keyColumns(): readonly number[] {
+    return [this.c.name];
+  }
+
+  keyOf(f: Cells): string {
     const v = f.get(this.c.name);
     return v.length > 0 && v.charCodeAt(0) !== 32 && v.charCodeAt(v.length - 1) !== 32 ? v : v.trim();
   }
@@ -277,7 +283,10 @@ class ShopifyOrderBuilder implements OrderRowsFormat {
       fulfillmentStatus: fulfillment,
       paymentMethod: method,
       currency: this.currencyOf(f),
-      subtotal: f.get(c.subtotal) === '' ? sumLines(lines) : money(f.get(c.subtotal), 'Subtotal'),
+      subtotal:
+        f.get(c.subtotal) === ''
+          ? computedMoney(sumLines(lines), 'Subtotal', 'the lines')
+          : money(f.get(c.subtotal), 'Subtotal'),
       shipping: moneyOr(f.get(c.shipping), 'Shipping', '0'),
       taxes: moneyOr(f.get(c.taxes), 'Taxes', '0'),
       discount: moneyOr(f.get(c.discountAmount), 'Discount Amount', '0'),

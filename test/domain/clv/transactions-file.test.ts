@@ -135,6 +135,13 @@ describe('readTransactionsFile', () => {
     expect(err).toBeInstanceOf(NurtureError);
     expect((err as NurtureError).message).toMatch(/ENOENT/);
   });
+
+  it('reports a directory given as the file as invalid input naming it', async () => {
+    const err = await readTransactionsFile({ path: dir, customerColumn: 'c', dateColumn: 'd' }).catch(
+      (e) => e,
+    );
+    expect(err).toMatchObject({ code: 'invalid_input', message: `${dir} is a directory, not a file` });
+  });
 });
 
 describe('dates and numbers', () => {
