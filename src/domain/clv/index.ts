@@ -1,5 +1,5 @@
 /**
- * Predictive CLV: RFM summaries, BG/NBD, Pareto/NBD and Gamma-Gamma fitted by maximum
+ * Predictive CLV: RFM summaries, BG/NBD, MBG/NBD, Pareto/NBD, BG/BB, NBD and Gamma-Gamma fitted by maximum
  * likelihood, per-customer predictions with intervals, small-shop policy and validation.
  * Pure domain code: time comes in as `until` (days since 1970-01-01), nothing is read or written.
  */
@@ -36,6 +36,20 @@ export {
   type SpendInput,
   spendFrequencyCorrelation,
 } from './gamma-gamma.js';
+export {
+  fitMbgNbd,
+  MBGNBD_PARAM_NAMES,
+  type MbgNbdFit,
+  type MbgNbdParams,
+  mbgnbdConditionalExpected,
+  mbgnbdConditionalProbabilityOfPurchases,
+  mbgnbdExpectedAlive,
+  mbgnbdExpectedNew,
+  mbgnbdLikelihoodCore,
+  mbgnbdLogLikelihood,
+  mbgnbdPAlive,
+  mbgnbdProbabilityOfPurchases,
+} from './mbgnbd.js';
 export {
   type ClvFitOptions,
   type ClvModels,
