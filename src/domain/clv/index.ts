@@ -59,6 +59,18 @@ export {
   type PriorMode,
 } from './models.js';
 export {
+  fitNbd,
+  NBD_PARAM_NAMES,
+  type NbdFit,
+  type NbdParams,
+  nbdConditionalExpected,
+  nbdConditionalProbabilityOfPurchases,
+  nbdExpectedNew,
+  nbdLikelihoodCore,
+  nbdLogLikelihood,
+  nbdProbabilityOfPurchases,
+} from './nbd.js';
+export {
   fitParetoNbd,
   type ParetoNbdFit,
   type ParetoNbdParams,
