@@ -3,6 +3,19 @@
  * likelihood, per-customer predictions with intervals, small-shop policy and validation.
  * Pure domain code: time comes in as `until` (days since 1970-01-01), nothing is read or written.
  */
+
+export {
+  BGBB_PARAM_NAMES,
+  type BgBbFit,
+  type BgBbInput,
+  type BgBbParams,
+  bgbbConditionalExpected,
+  bgbbExpectedNew,
+  bgbbLogLikelihood,
+  bgbbPAlive,
+  fitBgBb,
+  validateBgBb,
+} from './bgbb.js';
 export {
   BGNBD_PARAM_NAMES,
   type BgNbdFit,
