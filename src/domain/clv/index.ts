@@ -133,6 +133,13 @@ export {
   UNIT_DAYS,
 } from './summary.js';
 export {
+  type AnyModelFit,
+  fitSummaryModel,
+  type SummaryFitOptions,
+  type SummaryModels,
+  type SummaryStatistics,
+} from './summary-models.js';
+export {
   type FrequencyGroup,
   type TrackingWeek,
   type ValidationOptions,
