@@ -9,9 +9,9 @@ import { NurtureError } from '../../errors.js';
 import { type BgBbFit, fitBgBb } from './bgbb.js';
 import { type BgNbdFit, fitBgNbd } from './bgnbd.js';
 import type { ModelName } from './fit.js';
-import { fitGammaGamma, type GammaGammaFit } from './gamma-gamma.js';
+import { fitGammaGamma, type GammaGammaFit, spendFrequencyCorrelation } from './gamma-gamma.js';
 import { fitMbgNbd, type MbgNbdFit } from './mbgnbd.js';
-import { type ClvModels, fitClvModels, type PriorMode } from './models.js';
+import { type ClvModels, CORRELATION_WARNING, fitClvModels, type PriorMode } from './models.js';
 import { fitNbd, type NbdFit } from './nbd.js';
 import { fitParetoNbd, type ParetoNbdFit } from './pareto-nbd.js';
 import {
@@ -154,6 +154,7 @@ export function fitSummaryModel(stats: SummaryStatistics, options: SummaryFitOpt
     );
   }
   let spend: GammaGammaFit | null = null;
+  let correlation: number | null = null;
   if (model === 'gg' || options.withSpend) {
     if (c.spenders < MINIMUM_SPEND_CUSTOMERS) {
       throw new NurtureError(
@@ -166,6 +167,15 @@ export function fitSummaryModel(stats: SummaryStatistics, options: SummaryFitOpt
       opts,
     );
     warnAbout(spend, warnings);
+    // Over customers, so only on one row per customer (a weighted correlation is not what is reported elsewhere).
+    if (stats.weight === undefined) {
+      correlation = spendFrequencyCorrelation(stats.frequency, stats.monetaryValue as ArrayLike<number>);
+      if (Math.abs(correlation) >= CORRELATION_WARNING) {
+        warnings.push(
+          `frequency and spend are correlated (r = ${correlation.toFixed(2)}); Gamma-Gamma assumes they are not, so CLV may be biased`,
+        );
+      }
+    }
   }
   if (fit !== null) warnAbout(fit, warnings);
   if (c.customers < SHRINKAGE_BELOW_CUSTOMERS && penalizer === 0) {
@@ -177,7 +187,7 @@ export function fitSummaryModel(stats: SummaryStatistics, options: SummaryFitOpt
     fit: fit ?? (spend as GammaGammaFit),
     transaction: null,
     spend,
-    spendFrequencyCorrelation: null,
+    spendFrequencyCorrelation: correlation,
     shrinkage: false,
     warnings,
   };

@@ -40,6 +40,14 @@ describe('nurture clv fit --summary', () => {
     expect(Math.abs(j.logLikelihood - -9582.136)).toBeLessThan(1e-3);
   });
 
+  it('fits Gamma-Gamma next to MBG/NBD from the mean repeat value column', async () => {
+    const j = json((await cli(...cbsArgs(), '--model', 'mbgnbd', '--amount', 'm.x')).out);
+    expect(rel(j.params['r'] as number, 0.52484)).toBeLessThan(1e-3);
+    expect(j.spend?.customers).toBe(946);
+    expect(j.spend?.params['p']).toBeCloseTo(6.25, 2);
+    expect(j.spend?.frequencySpendCorrelation).toBeCloseTo(0.114, 3);
+  });
+
   it('fits MBG/NBD from the raw transaction file to the same estimates', async () => {
     const r = await runClvFit({
       file: elogPath(),
