@@ -2,7 +2,8 @@
  * Reads a per-customer summary table (one row per customer, or per group of identical customers
  * with a weight column) as lifetimes and BTYD take it: frequency, recency, and either the
  * observation length T (continuous-time models) or the number of transaction opportunities
- * (the discrete BG/BB), optionally a monetary value and a weight.
+ * (the discrete BG/BB), optionally a monetary value and a weight. A spend-only fit needs neither
+ * recency nor T: frequency and the monetary value suffice.
  *
  * Same text formats as the transaction reader (delimiter detection, quoting, header or given
  * column names). The statistics are plain numbers with a dot decimal (`30.4285714`, `1e3`):
@@ -15,8 +16,8 @@ import { type Delimiter, findColumn, type RawRecord, streamRecords } from './tra
 export interface SummaryFileOptions {
   path: string;
   frequencyColumn: string;
-  recencyColumn: string;
-  /** Exactly one of `tColumn` and `periodsColumn`. */
+  /** With exactly one of `tColumn` and `periodsColumn`, or none of the three (spend only). */
+  recencyColumn?: string;
   tColumn?: string;
   periodsColumn?: string;
   monetaryColumn?: string;
@@ -28,7 +29,8 @@ export interface SummaryFileOptions {
 
 export interface SummaryFile {
   frequency: Float64Array;
-  recency: Float64Array;
+  /** Absent for a spend-only table. */
+  recency?: Float64Array;
   /** T or periods, whichever was read. */
   T?: Float64Array;
   periods?: Float64Array;
@@ -64,15 +66,21 @@ class Column {
  */
 export async function readSummaryFile(options: SummaryFileOptions): Promise<SummaryFile> {
   const file = options.path;
-  if ((options.tColumn === undefined) === (options.periodsColumn === undefined)) {
-    throw new NurtureError('invalid_input', 'give exactly one of --t (observation length) and --periods');
+  const timing = options.recencyColumn !== undefined;
+  const lengths = (options.tColumn === undefined ? 0 : 1) + (options.periodsColumn === undefined ? 0 : 1);
+  if (timing ? lengths !== 1 : lengths !== 0) {
+    throw new NurtureError(
+      'invalid_input',
+      'give --recency with exactly one of --t (observation length) and --periods, or none of them (spend only)',
+    );
   }
   const discrete = options.periodsColumn !== undefined;
-  const spec: [string, string][] = [
-    ['--frequency', options.frequencyColumn],
-    ['--recency', options.recencyColumn],
-    discrete ? ['--periods', options.periodsColumn as string] : ['--t', options.tColumn as string],
-  ];
+  // Slots: frequency, then recency and T/periods (timing), then monetary value, then weights.
+  const spec: [string, string][] = [['--frequency', options.frequencyColumn]];
+  if (timing) {
+    spec.push(['--recency', options.recencyColumn as string]);
+    spec.push(discrete ? ['--periods', options.periodsColumn as string] : ['--t', options.tColumn as string]);
+  }
   if (options.monetaryColumn !== undefined) spec.push(['--amount', options.monetaryColumn]);
   if (options.weightsColumn !== undefined) spec.push(['--weights', options.weightsColumn]);
   const values = spec.map(() => new Column());
@@ -107,9 +115,11 @@ export async function readSummaryFile(options: SummaryFileOptions): Promise<Summ
       if (v < 0) fail(r.line, name, `${raw} is negative`);
       return v;
     });
-    const [x, tx, T] = row as [number, number, number];
+    const x = row[0] as number;
     const col = (j: number): string => (spec[j] as [string, string])[1];
     if (!Number.isInteger(x)) fail(r.line, col(0), `frequency ${x} is not a whole number`);
+    const tx = timing ? (row[1] as number) : 0;
+    const T = timing ? (row[2] as number) : 0;
     if (tx > T) fail(r.line, col(1), `recency ${tx} is after the end of observation (${T})`);
     if (x === 0 && tx !== 0) fail(r.line, col(1), `recency must be 0 when frequency is 0 (found ${tx})`);
     if (discrete) {
@@ -123,13 +133,13 @@ export async function readSummaryFile(options: SummaryFileOptions): Promise<Summ
   if (names === null)
     throw new NurtureError('invalid_file', `${file}: the file is empty`, [{ file, reason: 'empty' }]);
   const out = values.map((c) => c.trimmed());
-  let k = 3;
+  let k = timing ? 3 : 1;
   const monetaryValue = options.monetaryColumn !== undefined ? out[k++] : undefined;
   const weight = options.weightsColumn !== undefined ? out[k++] : undefined;
   return {
     frequency: out[0] as Float64Array,
-    recency: out[1] as Float64Array,
-    ...(discrete ? { periods: out[2] as Float64Array } : { T: out[2] as Float64Array }),
+    ...(timing ? { recency: out[1] as Float64Array } : {}),
+    ...(!timing ? {} : discrete ? { periods: out[2] as Float64Array } : { T: out[2] as Float64Array }),
     ...(monetaryValue ? { monetaryValue } : {}),
     ...(weight ? { weight } : {}),
     rows: (out[0] as Float64Array).length,

@@ -180,12 +180,15 @@ function validate(input: ClvFitInput): ClvFitOptions {
   if (options.model === 'bgbb' && options.amount !== undefined)
     bad('--model bgbb is a purchase model only: fit --model gg for spend');
   if (options.summary) {
-    if (options.frequency === undefined || options.recency === undefined)
-      bad('--summary needs --frequency and --recency (column names)');
-    if ((options.t === undefined) === (options.periods === undefined))
+    if (options.frequency === undefined) bad('--summary needs --frequency (a column name)');
+    const spendOnly = options.model === 'gg' && options.recency === undefined;
+    if (!spendOnly && options.recency === undefined) bad('--summary needs --recency (a column name)');
+    if (!spendOnly && (options.t === undefined) === (options.periods === undefined))
       bad(
         '--summary needs exactly one of --t (observation length) and --periods (transaction opportunities)',
       );
+    if (spendOnly && (options.t ?? options.periods) !== undefined)
+      bad('--t and --periods go with --recency (a spend-only fit needs neither)');
     if (options.model === 'bgbb' && options.periods === undefined) bad('--model bgbb needs --periods');
     if (options.model !== 'bgbb' && options.periods !== undefined)
       bad(`--periods is for --model bgbb; ${options.model} needs --t`);
@@ -326,7 +329,7 @@ async function runSummaryFit(o: ClvFitOptions): Promise<ClvFitResult> {
   const table = await readSummaryFile({
     path: o.file,
     frequencyColumn: o.frequency as string,
-    recencyColumn: o.recency as string,
+    ...(o.recency !== undefined ? { recencyColumn: o.recency } : {}),
     ...(o.t !== undefined ? { tColumn: o.t } : {}),
     ...(o.periods !== undefined ? { periodsColumn: o.periods } : {}),
     ...(o.amount !== undefined ? { monetaryColumn: o.amount } : {}),
@@ -553,7 +556,7 @@ export function registerClvCommand(program: Command): void {
     .option('--recency <column>', 'summary: time of the last repeat purchase t_x (0 without one)')
     .option(
       '--t <column>',
-      'summary: observation length T since the first purchase (bgnbd, mbgnbd, pnbd, nbd, gg)',
+      'summary: observation length T since the first purchase (bgnbd, mbgnbd, pnbd, nbd)',
     )
     .option('--periods <column>', 'summary: transaction opportunities n (bgbb)')
     .option('--weights <column>', 'summary: number of identical customers the row stands for')

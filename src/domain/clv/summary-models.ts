@@ -27,7 +27,8 @@ export type AnyModelFit = BgNbdFit | MbgNbdFit | ParetoNbdFit | BgBbFit | NbdFit
 /** Per-customer (or weighted per-row) statistics. */
 export interface SummaryStatistics {
   frequency: ArrayLike<number>;
-  recency: ArrayLike<number>;
+  /** Needed by every purchase model (gg alone does without). */
+  recency?: ArrayLike<number>;
   /** Observation length of the continuous-time models (bgnbd, mbgnbd, pnbd, nbd). */
   T?: ArrayLike<number>;
   /** Transaction opportunities of the discrete-time model (bgbb). */
@@ -93,6 +94,7 @@ function warnAbout(fit: AnyModelFit, warnings: string[]): void {
 export function fitSummaryModel(stats: SummaryStatistics, options: SummaryFitOptions): SummaryModels {
   const penalizer = options.penalizer ?? 0;
   const { model } = options;
+  if (model !== 'gg') need(stats.recency, `${model} needs the recency of every customer`);
   if (model === 'bgbb') need(stats.periods, 'bgbb needs the number of transaction opportunities (periods)');
   else if (model !== 'gg') need(stats.T, `${model} needs the observation length T of every customer`);
   if ((model === 'gg' || options.withSpend) && model !== 'bgbb')
@@ -105,7 +107,7 @@ export function fitSummaryModel(stats: SummaryStatistics, options: SummaryFitOpt
     const m = fitClvModels(
       {
         frequency: stats.frequency,
-        recency: stats.recency,
+        recency: stats.recency ?? zero,
         T: stats.T ?? zero,
         monetaryValue: stats.monetaryValue ?? zero,
       },
@@ -135,7 +137,7 @@ export function fitSummaryModel(stats: SummaryStatistics, options: SummaryFitOpt
   }
   const warnings: string[] = [];
   const weight = stats.weight ? { weight: stats.weight } : {};
-  const rfm = { frequency: stats.frequency, recency: stats.recency, T: stats.T ?? [], ...weight };
+  const rfm = { frequency: stats.frequency, recency: stats.recency ?? [], T: stats.T ?? [], ...weight };
   const opts = { penalizer };
   let fit: AnyModelFit | null = null;
   if (model === 'bgnbd') fit = fitBgNbd(rfm, opts);
@@ -146,7 +148,7 @@ export function fitSummaryModel(stats: SummaryStatistics, options: SummaryFitOpt
     fit = fitBgBb(
       {
         frequency: stats.frequency,
-        recency: stats.recency,
+        recency: stats.recency as ArrayLike<number>,
         periods: stats.periods as ArrayLike<number>,
         ...weight,
       },

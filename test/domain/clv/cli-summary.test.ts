@@ -48,6 +48,28 @@ describe('nurture clv fit --summary', () => {
     expect(j.spend?.frequencySpendCorrelation).toBeCloseTo(0.114, 3);
   });
 
+  it('fits Gamma-Gamma alone from frequency and the mean repeat value', async () => {
+    const r = await cli(
+      'clv',
+      'fit',
+      cbsPath(),
+      '--summary',
+      '--frequency',
+      'x',
+      '--amount',
+      'm.x',
+      '--model',
+      'gg',
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    const j = json(r.out);
+    expect(j.model).toBe('gg');
+    expect(j.customers).toBe(946);
+    expect(j.params['q']).toBeCloseTo(3.74, 2);
+    expect(j.frequencySpendCorrelation).toBeCloseTo(0.114, 3);
+  });
+
   it('fits MBG/NBD from the raw transaction file to the same estimates', async () => {
     const r = await runClvFit({
       file: elogPath(),
