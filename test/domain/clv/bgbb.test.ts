@@ -10,6 +10,8 @@ import {
   fitBgBb,
 } from '../../../src/domain/clv/index.js';
 import { logBeta, logGamma } from '../../../src/domain/clv/special.js';
+import { seededRandom } from '../../../src/domain/ids.js';
+import { sampleBeta } from '../../../src/domain/random/distributions.js';
 import { NurtureError } from '../../../src/errors.js';
 
 /** Fader, Hardie & Shang (2010), table 2: the 1995 donor cohort. */
@@ -177,5 +179,39 @@ describe('BG/BB likelihood and predictions', () => {
     expect(() => fitBgBb(bad)).toThrow(NurtureError);
     expect(() => fitBgBb(bad)).toThrow(/row 2: frequency must be a whole number between 0 and recency/);
     expect(() => fitBgBb({ frequency: [1], recency: [7], periods: [6] })).toThrow(/row 1: recency/);
+  });
+});
+
+describe('BG/BB on generated donors', () => {
+  it('recovers the parameters it was generated with, within three standard errors', () => {
+    const u = seededRandom(2010);
+    const truth: BgBbParams = { alpha: 1.2, beta: 0.75, gamma: 0.66, delta: 2.8 };
+    const frequency: number[] = [];
+    const recency: number[] = [];
+    const periods: number[] = [];
+    for (let i = 0; i < 30_000; i++) {
+      // Cohorts observed for 4 … 11 opportunities; at each one the donor may first leave, then give.
+      const n = 4 + (i % 8);
+      const p = sampleBeta(u, truth.alpha, truth.beta);
+      const theta = sampleBeta(u, truth.gamma, truth.delta);
+      let x = 0;
+      let tx = 0;
+      for (let t = 1; t <= n; t++) {
+        if (u() < theta) break;
+        if (u() < p) {
+          x++;
+          tx = t;
+        }
+      }
+      frequency.push(x);
+      recency.push(tx);
+      periods.push(n);
+    }
+    const fit = fitBgBb({ frequency, recency, periods });
+    expect(fit.converged).toBe(true);
+    for (const k of ['alpha', 'beta', 'gamma', 'delta'] as const) {
+      const se = fit.standardErrors[k] as number;
+      expect(Math.abs(fit.params[k] - truth[k])).toBeLessThan(3 * se);
+    }
   });
 });

@@ -11,6 +11,8 @@ import {
   mbgnbdProbabilityOfPurchases,
 } from '../../../src/domain/clv/index.js';
 import { hyp2f1 } from '../../../src/domain/clv/special.js';
+import { seededRandom } from '../../../src/domain/ids.js';
+import { sampleBeta, sampleExponential, sampleGamma } from '../../../src/domain/random/distributions.js';
 import { loadCbs } from './cdnow-data.js';
 
 /** lifetimes 0.11 ModifiedBetaGeoFitter on the CDNOW calibration cbs (weeks, to 1997-09-30). */
@@ -157,6 +159,45 @@ describe('MBG/NBD predictions', () => {
           expect(p0).toBeLessThanOrEqual(1);
         }
       }
+    }
+  });
+});
+
+describe('MBG/NBD on generated customers', () => {
+  /** The MBG/NBD story: a coin flip right after the first purchase, then after each repeat purchase. */
+  function simulate(truth: MbgNbdParams, customers: number, seed: number) {
+    const u = seededRandom(seed);
+    const frequency: number[] = [];
+    const recency: number[] = [];
+    const T: number[] = [];
+    for (let i = 0; i < customers; i++) {
+      const horizon = 26 + 52 * u();
+      const lambda = sampleGamma(u, truth.r, truth.alpha);
+      const p = sampleBeta(u, truth.a, truth.b);
+      let x = 0;
+      let last = 0;
+      let t = 0;
+      while (u() >= p) {
+        t += sampleExponential(u, lambda);
+        if (t > horizon) break;
+        x++;
+        last = t;
+      }
+      frequency.push(x);
+      recency.push(last);
+      T.push(horizon);
+    }
+    return { frequency, recency, T };
+  }
+
+  it('recovers the parameters it was generated with, within three standard errors', () => {
+    const truth: MbgNbdParams = { r: 0.5, alpha: 6, a: 0.9, b: 1.6 };
+    const fit = fitMbgNbd(simulate(truth, 30_000, 2007));
+    expect(fit.converged).toBe(true);
+    for (const k of ['r', 'alpha', 'a', 'b'] as const) {
+      const se = fit.standardErrors[k] as number;
+      expect(Math.abs(fit.params[k] - truth[k])).toBeLessThan(3 * se);
+      expect(rel(fit.params[k], truth[k])).toBeLessThan(0.2);
     }
   });
 });
