@@ -7,6 +7,9 @@
  * shop as rows of a DuckDB orders table through `nurture predict`'s pipeline (clv-store.ts).
  * `npm run bench -- clv store [customers]` runs that store pipeline alone.
  *
+ * `npm run bench -- clv models [customers]`: MBG/NBD, NBD and BG/BB fits on a million customers
+ * with the BG/NBD fit as baseline (clv-models.ts).
+ *
  * `npm run bench -- clv recovery [reps]`: the small-shop recovery study of docs/clv.md —
  * generated shops of 50 … 5,000 customers with known parameters, fitted with and without the
  * empirical-Bayes prior, errors against the truth.
@@ -36,6 +39,7 @@ import { digamma, logAddExp, logGamma } from '../src/domain/clv/special.js';
 import { compressColumns } from '../src/domain/clv/tuples.js';
 import { NurtureError } from '../src/errors.js';
 import { readTransactionsFile } from '../src/ingest/transactions-file.js';
+import { benchClvModels } from './clv-models.js';
 import { benchClvStore } from './clv-store.js';
 import { fmt, machine, markdownTable } from './util.js';
 
@@ -52,11 +56,16 @@ export async function benchClv(argv: string[]): Promise<void> {
     recovery(Number(argv[1] ?? 40));
     return;
   }
+  if (argv[0] === 'models') {
+    benchClvModels(Number(argv[1] ?? 1_000_000), { bgnbd: TRUE_BGNBD, gg: TRUE_GG, start: START });
+    return;
+  }
   const customers = Number(argv.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
   const fullBaseline = argv.includes('--full-baseline');
   process.stdout.write(`## CLV benchmark — ${machine()}\n\n`);
   if (argv[0] !== 'store') await cdnow();
   const shop = argv[0] === 'store' ? generated(customers) : scale(customers, fullBaseline);
+  if (argv[0] !== 'store') benchClvModels(customers, { bgnbd: TRUE_BGNBD, gg: TRUE_GG, start: START });
   await benchClvStore(shop.log, shop.until, { bgnbd: TRUE_BGNBD, gg: TRUE_GG });
 }
 

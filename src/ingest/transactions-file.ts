@@ -37,7 +37,7 @@ export interface TransactionsFile {
 }
 
 /** A record with the physical line it starts on (1-based). */
-interface RawRecord {
+export interface RawRecord {
   line: number;
   fields: string[];
 }
@@ -328,8 +328,8 @@ class GrowableFloat64 {
   }
 }
 
-/** Finds a column by exact name, then case-insensitively. */
-function findColumn(names: readonly string[], wanted: string, file: string, option: string): number {
+/** Finds a column by exact name, then case-insensitively; a missing one is named with its option. */
+export function findColumn(names: readonly string[], wanted: string, file: string, option: string): number {
   let i = names.indexOf(wanted);
   if (i < 0) i = names.findIndex((n) => n.toLowerCase() === wanted.toLowerCase());
   if (i < 0) {
@@ -411,32 +411,7 @@ export async function readTransactionsFile(options: TransactionsFileOptions): Pr
     if ((d as number) > lastDay) lastDay = d as number;
   };
 
-  let splitter: RecordSplitter | null = null;
-  let first = true;
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  try {
-    for await (const chunk of stream) {
-      let text = chunk as string;
-      if (first) {
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        const delimiter =
-          options.delimiter && options.delimiter !== 'auto'
-            ? options.delimiter
-            : detectDelimiter(text.split(/\r?\n/, 1)[0] ?? '');
-        splitter = new RecordSplitter(delimiter, onRecord, file);
-        first = false;
-      }
-      splitter?.push(text);
-    }
-  } catch (error) {
-    if (error instanceof NurtureError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EISDIR') throw directoryGivenError(file);
-    throw new NurtureError('invalid_file', `${file}: cannot read the file (${code ?? String(error)})`, [
-      { file, reason: code ?? 'unreadable' },
-    ]);
-  }
-  splitter?.end();
+  await streamRecords(file, options.delimiter, onRecord);
   if (names === null)
     throw new NurtureError('invalid_file', `${file}: the file is empty`, [{ file, reason: 'empty' }]);
   const log: TransactionLog = {
@@ -453,4 +428,40 @@ export async function readTransactionsFile(options: TransactionsFileOptions): Pr
     firstDay: empty ? Number.NaN : firstDay,
     lastDay: empty ? Number.NaN : lastDay,
   };
+}
+
+/**
+ * Streams the records of a delimited text file (delimiter detected from the first line unless
+ * given, UTF-8 byte-order mark skipped). Errors thrown by `onRecord` pass through; a file that
+ * cannot be read is invalid_file naming it.
+ */
+export async function streamRecords(
+  file: string,
+  delimiter: Delimiter | 'auto' | undefined,
+  onRecord: (r: RawRecord) => void,
+): Promise<void> {
+  let splitter: RecordSplitter | null = null;
+  let first = true;
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of stream) {
+      let text = chunk as string;
+      if (first) {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        const d =
+          delimiter && delimiter !== 'auto' ? delimiter : detectDelimiter(text.split(/\r?\n/, 1)[0] ?? '');
+        splitter = new RecordSplitter(d, onRecord, file);
+        first = false;
+      }
+      splitter?.push(text);
+    }
+  } catch (error) {
+    if (error instanceof NurtureError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw directoryGivenError(file);
+    throw new NurtureError('invalid_file', `${file}: cannot read the file (${code ?? String(error)})`, [
+      { file, reason: code ?? 'unreadable' },
+    ]);
+  }
+  splitter?.end();
 }

@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeContext } from '../../src/app/context.js';
+import { importFile } from '../../src/app/imports.js';
 import { readCsvFile } from '../../src/ingest/csv.js';
-import { importFile } from '../../src/ingest/import-file.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { ENGINES } from '../support/engines.js';
 import { readAll } from './read-all.js';
@@ -31,7 +32,7 @@ describe('many rejected rows and huge fields', () => {
     const path = file('m.csv', `Customer ID,Email\n${'x\n'.repeat(130_000)}`);
     const rejectsPath = join(dir, 'rejects.csv');
     await expect(
-      importFile(store, { shopId: SHOP, format: 'shopify-customers', path, rejectsPath }),
+      importFile(makeContext(store), { shopId: SHOP, format: 'shopify-customers', path, rejectsPath }),
     ).rejects.toMatchObject({
       code: 'invalid_file',
       message: expect.stringContaining('130000 row(s) rejected'),
@@ -92,7 +93,12 @@ describe('amounts beyond DECIMAL(18,2)', () => {
           `${ORDERS_HEADER}#1,a@b.vn,paid,2024-03-05 10:00:00 +0700,,10000000000000000,1,X,1\n` +
             `#2,a@b.vn,paid,2024-03-05 10:00:00 +0700,,9999999999999999.99,1,X,9999999999999999.99\n`,
         );
-        const s = await importFile(db, { shopId: SHOP, format: 'shopify-orders', path, skipInvalid: true });
+        const s = await importFile(makeContext(db), {
+          shopId: SHOP,
+          format: 'shopify-orders',
+          path,
+          skipInvalid: true,
+        });
         expect(s).toMatchObject({ orders: 1, rejected: 1 });
         const rows = await db.engine.all<{ t: string }>('SELECT CAST(total AS VARCHAR) AS t FROM orders');
         expect(rows.map((r) => r.t)).toEqual(['9999999999999999.99']);
@@ -149,9 +155,11 @@ describe('NUL bytes', () => {
 describe('column labels in messages', () => {
   it('names a broken row of the first chunk by its header, and says "column 3" once', async () => {
     const path = file('q.csv', 'Customer ID,Email\n1,a"b@x.vn\n2,b@x.vn,extra\n');
-    const error = await importFile(store, { shopId: SHOP, format: 'shopify-customers', path }).catch(
-      (e: unknown) => e,
-    );
+    const error = await importFile(makeContext(store), {
+      shopId: SHOP,
+      format: 'shopify-customers',
+      path,
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'invalid_file' });
     const message = (error as Error).message;
     expect(message).toContain('line 2, column Email: a quote inside an unquoted field');
@@ -170,10 +178,14 @@ describe('a failed import does not create the shop', () => {
           `${ORDERS_HEADER}#1,a@b.vn,paid,2024-03-05 10:00:00 +0700,,100,-1,X,100\n`,
         );
         await expect(
-          importFile(db, { shopId: 'bad', format: 'shopify-orders', path: bad }),
+          importFile(makeContext(db), { shopId: 'bad', format: 'shopify-orders', path: bad }),
         ).rejects.toMatchObject({ code: 'invalid_file' });
         await expect(
-          importFile(db, { shopId: 'bad', format: 'shopify-orders', path: join(dir, 'nope.csv') }),
+          importFile(makeContext(db), {
+            shopId: 'bad',
+            format: 'shopify-orders',
+            path: join(dir, 'nope.csv'),
+          }),
         ).rejects.toMatchObject({ code: 'invalid_input' });
         expect(await db.getShop('bad')).toBeUndefined();
       } finally {
@@ -205,7 +217,11 @@ describe('events-jsonl edge cases', () => {
   it('refuses an empty file', async () => {
     for (const content of ['', '\n\n  \n'])
       await expect(
-        importFile(store, { shopId: SHOP, format: 'events-jsonl', path: file('empty.jsonl', content) }),
+        importFile(makeContext(store), {
+          shopId: SHOP,
+          format: 'events-jsonl',
+          path: file('empty.jsonl', content),
+        }),
       ).rejects.toMatchObject({ code: 'invalid_file', message: expect.stringContaining('empty') });
     expect(await store.getShop(SHOP)).toBeUndefined();
   });
@@ -215,7 +231,12 @@ describe('events-jsonl edge cases', () => {
       'repeat.jsonl',
       `${ev('"messageId":"m1"')}${ev('"messageId":"m2"')}${ev('"messageId":"m1"')}`,
     );
-    const s = await importFile(store, { shopId: SHOP, format: 'events-jsonl', path, batchSize: 1 });
+    const s = await importFile(makeContext(store), {
+      shopId: SHOP,
+      format: 'events-jsonl',
+      path,
+      batchSize: 1,
+    });
     expect(s).toMatchObject({ rowsRead: 3, events: 2, rejected: 0 });
     const [row] = await store.engine.all<{ n: number }>('SELECT COUNT(*) AS n FROM events');
     expect(Number(row?.n)).toBe(2);
@@ -255,7 +276,12 @@ describe('an unreadable row inside an order', () => {
       [10, 'text after a closing quote'],
       [11, 'line 10, next to this order, could not be read: it may be one of its rows'],
     ]);
-    const s = await importFile(store, { shopId: SHOP, format: 'shopify-orders', path, skipInvalid: true });
+    const s = await importFile(makeContext(store), {
+      shopId: SHOP,
+      format: 'shopify-orders',
+      path,
+      skipInvalid: true,
+    });
     expect(s).toMatchObject({ orders: 2, rejected: 8 });
   });
 });

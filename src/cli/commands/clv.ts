@@ -1,6 +1,8 @@
 /**
- * `nurture clv fit <transactions>`: fits BG/NBD, Pareto/NBD or Gamma-Gamma on any transaction
- * file, without a store, and optionally scores every customer into a CSV file.
+ * `nurture clv fit <file>`: fits BG/NBD, MBG/NBD, Pareto/NBD, NBD or Gamma-Gamma on any
+ * transaction file, without a store, and optionally scores every customer into a CSV file; with
+ * --summary it reads a per-customer summary table instead (as lifetimes and BTYD take it), which
+ * also serves the discrete-time BG/BB.
  * The command validates its options (zod), calls `runClvFit`, and formats the result.
  */
 import { createWriteStream } from 'node:fs';
@@ -11,7 +13,7 @@ import {
   type ClvModels,
   type CustomerScores,
   calibrationHoldoutSplit,
-  fitClvModels,
+  fitSummaryModel,
   formatEpochDay,
   type GammaGammaFit,
   type ModelFit,
@@ -23,6 +25,7 @@ import {
   validationReport,
 } from '../../domain/clv/index.js';
 import { NurtureError } from '../../errors.js';
+import { readSummaryFile } from '../../ingest/summary-file.js';
 import {
   compileDateFormat,
   type Delimiter,
@@ -53,14 +56,25 @@ const positiveNumber = (what: string) =>
 /** The command's options after validation. */
 export const clvFitOptionsSchema = z.object({
   file: z.string().min(1),
-  customer: z.string().min(1, '--customer names the customer id column'),
-  date: z.string().min(1, '--date names the date column'),
+  customer: z.string().min(1, '--customer names the customer id column').optional(),
+  date: z.string().min(1, '--date names the date column').optional(),
   amount: z.string().min(1).optional(),
   dateFormat: z.string().min(1).optional(),
-  until: z.string().min(1, '--until is required'),
+  until: z.string().min(1, '--until is required').optional(),
+  /** The file is a per-customer summary table (see readSummaryFile), not transactions. */
+  summary: z.boolean().default(false),
+  frequency: z.string().min(1, '--frequency names a column').optional(),
+  recency: z.string().min(1, '--recency names a column').optional(),
+  t: z.string().min(1, '--t names a column').optional(),
+  periods: z.string().min(1, '--periods names a column').optional(),
+  weights: z.string().min(1, '--weights names a column').optional(),
   unit: z.enum(['day', 'week'], { error: '--unit must be day or week' }).default('day'),
   period: z.enum(['day', 'week'], { error: '--period must be day or week' }).default('day'),
-  model: z.enum(['bgnbd', 'pnbd', 'gg'], { error: '--model must be bgnbd, pnbd or gg' }).default('bgnbd'),
+  model: z
+    .enum(['bgnbd', 'mbgnbd', 'pnbd', 'bgbb', 'nbd', 'gg'], {
+      error: '--model must be bgnbd, mbgnbd, pnbd, bgbb, nbd or gg',
+    })
+    .default('bgnbd'),
   penalizer: z.coerce
     .number({ error: '--penalizer must be a number' })
     .refine((v) => Number.isFinite(v) && v >= 0, '--penalizer must be >= 0')
@@ -107,11 +121,14 @@ export interface FittedModelSummary {
 
 /** What `clv fit` reports; `--json` prints exactly this. */
 export interface ClvFitResult extends FittedModelSummary {
-  model: 'bgnbd' | 'pnbd' | 'gg';
+  model: ModelName;
+  /** What the file held: transactions, or a per-customer summary table (--summary). */
+  input: 'transactions' | 'summary';
   /** Seconds spent summarising and fitting (file reading and scoring excluded, see timings). */
   seconds: number;
-  unit: 'day' | 'week';
-  until: string;
+  /** Time unit and cut-off of the summary made from transactions (absent with --summary). */
+  unit?: 'day' | 'week';
+  until?: string;
   penalizer: number;
   /** Whether the small-shop empirical-Bayes prior was applied. */
   shrinkage: boolean;
@@ -126,7 +143,13 @@ export interface ClvFitResult extends FittedModelSummary {
   validation?: ValidationReport;
 }
 
-function summaryOf<P extends object, M extends ModelName>(fit: ModelFit<P, M>): FittedModelSummary {
+/** Any model's fit: the fields every ModelFit has, whatever its parameters. */
+type AnyFit = Pick<ModelFit<object>, 'logLikelihood' | 'customers' | 'tuples' | 'converged'> & {
+  params: object;
+  standardErrors: object;
+};
+
+function summaryOf(fit: AnyFit): FittedModelSummary {
   return {
     params: { ...(fit.params as Record<string, number>) },
     standardErrors: { ...(fit.standardErrors as Record<string, number | null>) },
@@ -143,11 +166,60 @@ function parseCliDate(text: string, what: string, format: string | undefined): n
   return d;
 }
 
+/** Models that can score customers and validate on a holdout (the others only fit, for now). */
+const SCORING_MODELS: readonly ModelName[] = ['bgnbd', 'pnbd', 'gg'];
+
 function validate(input: ClvFitInput): ClvFitOptions {
   const options = parseOptions(clvFitOptionsSchema, input);
+  const bad = (message: string): never => {
+    throw new NurtureError('invalid_input', message);
+  };
   if (options.model === 'gg' && options.amount === undefined) {
-    throw new NurtureError('invalid_input', '--model gg needs --amount (the spend column)');
+    bad('--model gg needs --amount (the spend column)');
   }
+  if (options.model === 'bgbb' && options.amount !== undefined)
+    bad('--model bgbb is a purchase model only: fit --model gg for spend');
+  if (options.summary) {
+    if (options.frequency === undefined) bad('--summary needs --frequency (a column name)');
+    const spendOnly = options.model === 'gg' && options.recency === undefined;
+    if (!spendOnly && options.recency === undefined) bad('--summary needs --recency (a column name)');
+    if (!spendOnly && (options.t === undefined) === (options.periods === undefined))
+      bad(
+        '--summary needs exactly one of --t (observation length) and --periods (transaction opportunities)',
+      );
+    if (spendOnly && (options.t ?? options.periods) !== undefined)
+      bad('--t and --periods go with --recency (a spend-only fit needs neither)');
+    if (options.model === 'bgbb' && options.periods === undefined) bad('--model bgbb needs --periods');
+    if (options.model !== 'bgbb' && options.periods !== undefined)
+      bad(`--periods is for --model bgbb; ${options.model} needs --t`);
+    for (const [given, name] of [
+      [options.customer, '--customer'],
+      [options.date, '--date'],
+      [options.until, '--until'],
+      [options.holdoutUntil, '--holdout-until'],
+      [options.predictOut, '--predict-out'],
+    ] as const) {
+      if (given !== undefined) bad(`${name} is for transaction files, not for --summary`);
+    }
+    return options;
+  }
+  if (options.customer === undefined)
+    bad('--customer is required (the customer id column), or give --summary');
+  if (options.date === undefined) bad('--date is required (the purchase date column)');
+  if (options.until === undefined) bad('--until is required');
+  if (options.model === 'bgbb')
+    bad('--model bgbb is for discrete opportunities: give a summary table with --summary and --periods');
+  for (const [given, name] of [
+    [options.frequency, '--frequency'],
+    [options.recency, '--recency'],
+    [options.t, '--t'],
+    [options.periods, '--periods'],
+    [options.weights, '--weights'],
+  ] as const) {
+    if (given !== undefined) bad(`${name} is for --summary tables`);
+  }
+  if (!SCORING_MODELS.includes(options.model) && (options.predictOut ?? options.holdoutUntil) !== undefined)
+    bad(`--predict-out and --holdout-until are not available for ${options.model} yet (bgnbd, pnbd)`);
   return options;
 }
 
@@ -158,7 +230,8 @@ function validate(input: ClvFitInput): ClvFitOptions {
  */
 export async function runClvFit(input: ClvFitInput): Promise<ClvFitResult> {
   const o = validate(input);
-  const until = parseCliDate(o.until, '--until', o.dateFormat);
+  if (o.summary) return runSummaryFit(o);
+  const until = parseCliDate(o.until as string, '--until', o.dateFormat);
   const holdoutEnd =
     o.holdoutUntil === undefined ? null : parseCliDate(o.holdoutUntil, '--holdout-until', o.dateFormat);
   if (holdoutEnd !== null && holdoutEnd <= until) {
@@ -167,8 +240,8 @@ export async function runClvFit(input: ClvFitInput): Promise<ClvFitResult> {
   const t0 = performance.now();
   const file = await readTransactionsFile({
     path: o.file,
-    customerColumn: o.customer,
-    dateColumn: o.date,
+    customerColumn: o.customer as string,
+    dateColumn: o.date as string,
     ...(o.amount ? { amountColumn: o.amount } : {}),
     ...(o.dateFormat ? { dateFormat: o.dateFormat } : {}),
     delimiter: DELIMITERS[o.delimiter ?? 'auto'] ?? 'auto',
@@ -186,7 +259,7 @@ export async function runClvFit(input: ClvFitInput): Promise<ClvFitResult> {
         });
   const summary =
     split?.calibration ?? summarizeTransactions(file.log, { until, unit: o.unit, period: o.period });
-  const models = fitClvModels(summary, {
+  const models = fitSummaryModel(summary, {
     model: o.model,
     withSpend: o.amount !== undefined,
     penalizer: o.penalizer,
@@ -211,12 +284,10 @@ export async function runClvFit(input: ClvFitInput): Promise<ClvFitResult> {
     predictions = { file: o.predictOut, rows: summary.customer.length, horizonDays: o.horizon, clvMonths };
   }
   const t3 = performance.now();
-  const t = models.transaction;
-  const main =
-    t === null ? summaryOf(models.spend as GammaGammaFit) : t.model === 'bgnbd' ? summaryOf(t) : summaryOf(t);
   const result: ClvFitResult = {
     model: o.model,
-    ...main,
+    input: 'transactions',
+    ...summaryOf(models.fit),
     seconds: (t2 - t1) / 1000,
     unit: o.unit,
     until: formatEpochDay(until),
@@ -245,6 +316,52 @@ export async function runClvFit(input: ClvFitInput): Promise<ClvFitResult> {
       unit: o.unit,
       period: o.period,
     });
+  }
+  return result;
+}
+
+/**
+ * --summary: reads the per-customer table and fits the model on it (weights count identical
+ * rows). --amount names the mean repeat order value column, as lifetimes' monetary_value.
+ */
+async function runSummaryFit(o: ClvFitOptions): Promise<ClvFitResult> {
+  const t0 = performance.now();
+  const table = await readSummaryFile({
+    path: o.file,
+    frequencyColumn: o.frequency as string,
+    ...(o.recency !== undefined ? { recencyColumn: o.recency } : {}),
+    ...(o.t !== undefined ? { tColumn: o.t } : {}),
+    ...(o.periods !== undefined ? { periodsColumn: o.periods } : {}),
+    ...(o.amount !== undefined ? { monetaryColumn: o.amount } : {}),
+    ...(o.weights !== undefined ? { weightsColumn: o.weights } : {}),
+    delimiter: DELIMITERS[o.delimiter ?? 'auto'] ?? 'auto',
+    ...(o.columns ? { columns: o.columns } : {}),
+  });
+  const t1 = performance.now();
+  const models = fitSummaryModel(table, {
+    model: o.model,
+    withSpend: o.amount !== undefined && o.model !== 'gg' && o.model !== 'bgbb',
+    penalizer: o.penalizer,
+    prior: o.prior,
+  });
+  const t2 = performance.now();
+  const result: ClvFitResult = {
+    model: o.model,
+    input: 'summary',
+    ...summaryOf(models.fit),
+    seconds: (t2 - t1) / 1000,
+    penalizer: o.penalizer,
+    shrinkage: models.shrinkage,
+    warnings: models.warnings,
+    rowsRead: table.rows,
+    timings: { readSeconds: (t1 - t0) / 1000, fitSeconds: (t2 - t1) / 1000, predictSeconds: 0 },
+  };
+  if (o.model === 'gg') result.frequencySpendCorrelation = models.spendFrequencyCorrelation;
+  else if (models.spend !== null) {
+    result.spend = {
+      ...summaryOf(models.spend),
+      frequencySpendCorrelation: models.spendFrequencyCorrelation,
+    };
   }
   return result;
 }
@@ -362,7 +479,14 @@ function fmtNumber(v: number, digits = 4): string {
 
 /** Human-readable report of a fit. */
 export function formatClvFitResult(r: ClvFitResult): string {
-  const names = { bgnbd: 'BG/NBD', pnbd: 'Pareto/NBD', gg: 'Gamma-Gamma' } as const;
+  const names = {
+    bgnbd: 'BG/NBD',
+    mbgnbd: 'MBG/NBD',
+    pnbd: 'Pareto/NBD',
+    bgbb: 'BG/BB',
+    nbd: 'NBD',
+    gg: 'Gamma-Gamma',
+  } as const;
   const lines: string[] = [];
   const block = (title: string, s: FittedModelSummary): void => {
     lines.push(
@@ -381,7 +505,8 @@ export function formatClvFitResult(r: ClvFitResult): string {
   block(names[r.model], r);
   if (r.spend) block('Gamma-Gamma spend', r.spend);
   lines.push(
-    `unit ${r.unit}, until ${r.until}, ${r.rowsRead.toLocaleString('en-US')} rows read, fitted in ${r.seconds.toFixed(3)} s` +
+    (r.input === 'summary' ? 'summary table, ' : `unit ${r.unit}, until ${r.until}, `) +
+      `${r.rowsRead.toLocaleString('en-US')} rows read, fitted in ${r.seconds.toFixed(3)} s` +
       (r.shrinkage ? ', small-shop shrinkage applied' : '') +
       (r.penalizer > 0 ? `, penalizer ${r.penalizer}` : ''),
   );
@@ -407,21 +532,37 @@ function collect(value: string, previous: string[] | undefined): string[] {
 export function registerClvCommand(program: Command): void {
   const clv = program
     .command('clv')
-    .description('predictive customer lifetime value (BG/NBD, Pareto/NBD, Gamma-Gamma)');
+    .description('predictive customer lifetime value (BG/NBD, MBG/NBD, Pareto/NBD, BG/BB, NBD, Gamma-Gamma)');
   clv
     .command('fit')
     .description(
-      'fit a CLV model on a transaction file (one row per purchase) and optionally score every customer',
+      'fit a CLV model on a transaction file (one row per purchase) and optionally score every customer, ' +
+        'or on a per-customer summary table (--summary)',
     )
-    .argument('<transactions>', 'CSV/TSV/whitespace file with one purchase per row')
-    .requiredOption('--customer <column>', 'customer id column')
-    .requiredOption('--date <column>', 'purchase date column')
-    .option('--amount <column>', 'order value column (enables Gamma-Gamma and CLV)')
+    .argument(
+      '<file>',
+      'CSV/TSV/whitespace file: one purchase per row, or one customer per row with --summary',
+    )
+    .option('--customer <column>', 'customer id column (transaction files)')
+    .option('--date <column>', 'purchase date column (transaction files)')
+    .option(
+      '--amount <column>',
+      'order value column (enables Gamma-Gamma and CLV); with --summary the mean repeat order value',
+    )
     .option('--date-format <pattern>', 'date pattern, e.g. yyyyMMdd, dd/MM/yyyy (default: ISO yyyy-MM-dd)')
-    .requiredOption('--until <date>', 'end of the observation period, YYYY-MM-DD (inclusive)')
+    .option('--until <date>', 'end of the observation period, YYYY-MM-DD (inclusive; transaction files)')
+    .option('--summary', 'the file is a summary table: one row per customer (or per group, see --weights)')
+    .option('--frequency <column>', 'summary: repeat purchases x')
+    .option('--recency <column>', 'summary: time of the last repeat purchase t_x (0 without one)')
+    .option(
+      '--t <column>',
+      'summary: observation length T since the first purchase (bgnbd, mbgnbd, pnbd, nbd)',
+    )
+    .option('--periods <column>', 'summary: transaction opportunities n (bgbb)')
+    .option('--weights <column>', 'summary: number of identical customers the row stands for')
     .option('--unit <unit>', 'time unit of the model: day or week', 'day')
     .option('--period <period>', 'purchases are counted once per day or week', 'day')
-    .option('--model <model>', 'bgnbd, pnbd or gg', 'bgnbd')
+    .option('--model <model>', 'bgnbd, mbgnbd, pnbd, bgbb, nbd or gg', 'bgnbd')
     .option('--penalizer <x>', 'L2 penalizer on the parameters (lifetimes semantics)')
     .option('--prior <mode>', 'small-shop shrinkage: auto, on or off', 'auto')
     .option('--json', 'print the result as JSON')
@@ -433,8 +574,8 @@ export function registerClvCommand(program: Command): void {
     .option('--delimiter <d>', 'auto, comma, semicolon, tab or whitespace', 'auto')
     .option('--columns <names>', 'column names of a file without a header (comma separated)', collect)
     .option('--holdout-until <date>', 'also report calibration/holdout validation up to this date')
-    .action(async (transactions: string, opts: Record<string, unknown>, command: Command) => {
-      const result = await runClvFit({ ...opts, file: transactions } as ClvFitInput);
+    .action(async (file: string, opts: Record<string, unknown>, command: Command) => {
+      const result = await runClvFit({ ...opts, file } as ClvFitInput);
       const write = command.configureOutput().writeOut ?? ((s: string) => process.stdout.write(s));
       write(opts['json'] === true ? `${JSON.stringify(result, null, 2)}\n` : formatClvFitResult(result));
     });

@@ -43,8 +43,8 @@ export interface FitOptions<P> extends RegularizationOptions {
   initial?: P;
 }
 
-/** Model identifiers: BG/NBD, Pareto/NBD, Gamma-Gamma spend. */
-export type ModelName = 'bgnbd' | 'pnbd' | 'gg';
+/** Model identifiers: BG/NBD, MBG/NBD, Pareto/NBD, BG/BB, NBD, Gamma-Gamma spend. */
+export type ModelName = 'bgnbd' | 'mbgnbd' | 'pnbd' | 'bgbb' | 'nbd' | 'gg';
 
 /** A fitted model. Parameter names are those of the published papers. */
 export interface ModelFit<P extends object, M extends ModelName = ModelName> {

@@ -1,8 +1,21 @@
 /**
- * Predictive CLV: RFM summaries, BG/NBD, Pareto/NBD and Gamma-Gamma fitted by maximum
+ * Predictive CLV: RFM summaries, BG/NBD, MBG/NBD, Pareto/NBD, BG/BB, NBD and Gamma-Gamma fitted by maximum
  * likelihood, per-customer predictions with intervals, small-shop policy and validation.
  * Pure domain code: time comes in as `until` (days since 1970-01-01), nothing is read or written.
  */
+
+export {
+  BGBB_PARAM_NAMES,
+  type BgBbFit,
+  type BgBbInput,
+  type BgBbParams,
+  bgbbConditionalExpected,
+  bgbbExpectedNew,
+  bgbbLogLikelihood,
+  bgbbPAlive,
+  fitBgBb,
+  validateBgBb,
+} from './bgbb.js';
 export {
   BGNBD_PARAM_NAMES,
   type BgNbdFit,
@@ -37,6 +50,20 @@ export {
   spendFrequencyCorrelation,
 } from './gamma-gamma.js';
 export {
+  fitMbgNbd,
+  MBGNBD_PARAM_NAMES,
+  type MbgNbdFit,
+  type MbgNbdParams,
+  mbgnbdConditionalExpected,
+  mbgnbdConditionalProbabilityOfPurchases,
+  mbgnbdExpectedAlive,
+  mbgnbdExpectedNew,
+  mbgnbdLikelihoodCore,
+  mbgnbdLogLikelihood,
+  mbgnbdPAlive,
+  mbgnbdProbabilityOfPurchases,
+} from './mbgnbd.js';
+export {
   type ClvFitOptions,
   type ClvModels,
   type ClvStatistics,
@@ -44,6 +71,18 @@ export {
   fitClvModels,
   type PriorMode,
 } from './models.js';
+export {
+  fitNbd,
+  NBD_PARAM_NAMES,
+  type NbdFit,
+  type NbdParams,
+  nbdConditionalExpected,
+  nbdConditionalProbabilityOfPurchases,
+  nbdExpectedNew,
+  nbdLikelihoodCore,
+  nbdLogLikelihood,
+  nbdProbabilityOfPurchases,
+} from './nbd.js';
 export {
   fitParetoNbd,
   type ParetoNbdFit,
@@ -93,6 +132,13 @@ export {
   type TransactionLog,
   UNIT_DAYS,
 } from './summary.js';
+export {
+  type AnyModelFit,
+  fitSummaryModel,
+  type SummaryFitOptions,
+  type SummaryModels,
+  type SummaryStatistics,
+} from './summary-models.js';
 export {
   type FrequencyGroup,
   type TrackingWeek,

@@ -3,7 +3,6 @@
  * shrink, and the warnings a seller should see next to the numbers.
  */
 import { fitBgNbd } from './bgnbd.js';
-import type { ModelName } from './fit.js';
 import { fitGammaGamma, type GammaGammaFit, spendFrequencyCorrelation } from './gamma-gamma.js';
 import { fitParetoNbd } from './pareto-nbd.js';
 import type { TransactionFit } from './predict.js';
@@ -20,7 +19,7 @@ export type PriorMode = 'auto' | 'on' | 'off';
 
 export interface ClvFitOptions {
   /** bgnbd or pnbd fit a purchase model (plus spend when `withSpend`); gg fits spend only. */
-  model: ModelName;
+  model: 'bgnbd' | 'pnbd' | 'gg';
   /** Also fit Gamma-Gamma (needs monetary values). Implied by model gg. */
   withSpend: boolean;
   /** lifetimes-style L2 penalizer (see fit.ts). Default 0. */
