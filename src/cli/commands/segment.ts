@@ -25,7 +25,7 @@ import {
   listSegments,
   membershipHistory,
   type RefreshMembershipResult,
-  refreshMembership,
+  refreshSegmentsApart,
   type Segment,
   type SegmentMember,
   segmentMembers,
@@ -120,8 +120,15 @@ function changesLine(r: RefreshMembershipResult | null): string {
 
 /** The report of a full refresh that another command ran (analyze, predict, demo), for stderr. */
 export function segmentsRefreshedText(r: RefreshMembershipResult): string {
-  const skipped = r.skipped.map((s) => `skipped ${s.name}: ${s.reason}\n`).join('');
-  return `segments: ${r.segments} refreshed, ${r.entered} entered, ${r.exited} left\n${skipped}`;
+  return `segments: ${r.segments} refreshed, ${r.entered} entered, ${r.exited} left\n${problemLines(r)}`;
+}
+
+/** Segments a refresh left as they were: queries that no longer parse, queries the database failed to run. */
+function problemLines(r: RefreshMembershipResult): string {
+  return [
+    ...r.skipped.map((s) => `skipped ${s.name}: ${s.reason}\n`),
+    ...r.failed.map((s) => `failed ${s.name}: ${s.reason}\n`),
+  ].join('');
 }
 
 function membersTable(members: readonly SegmentMember[]): string {
@@ -237,13 +244,21 @@ function registerEditing(segment: Command, deps: CliDeps): void {
         await listSegments(store, shopId);
         const ids = await Promise.all(names.map(async (n) => (await getSegment(store, shopId, n)).segmentId));
         const which = names.length > 0 ? ids : o.timeDependent ? 'time-dependent' : 'all';
-        const r = await refreshMembership(store.engine, shopId, { asOf, segments: which });
+        const r = await refreshSegmentsApart(store.engine, shopId, { asOf, segments: which });
         if (o.json) deps.out(json(r));
         else {
           const rows = r.bySegment.map((b) => [b.name, String(b.entered), String(b.exited)]);
           deps.out(`${table(['segment', 'entered', 'left'], rows, [false, true, true])}\n${changesLine(r)}`);
-          for (const s of r.skipped) deps.err(`skipped ${s.name}: ${s.reason}\n`);
+          deps.err(problemLines(r));
         }
+        // The others are refreshed and committed; a segment the database failed to run is still an
+        // error of this command (a scheduled refresh must notice it).
+        if (r.failed.length > 0)
+          throw new NurtureError(
+            'invalid_input',
+            `${r.failed.length} segment${r.failed.length === 1 ? '' : 's'} could not be refreshed (${r.failed.map((f) => f.name).join(', ')}); ` +
+              `the other ${r.segments} were. Change the query (nurture segment update NAME --query …) or delete the segment`,
+          );
       });
     });
 }
