@@ -1,5 +1,6 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { NurtureError } from '../errors.js';
+import { writeOutputFile } from '../output-file.js';
 import { refreshCustomerStats } from '../store/analytics/customer-stats.js';
 import { refreshMembership } from '../store/segments/membership.js';
 import type { Store } from '../store/store.js';
@@ -219,7 +220,7 @@ function rejectedError(path: string, rejects: readonly Reject[]): NurtureError {
 
 async function writeRejects(path: string, rejects: readonly Reject[]): Promise<void> {
   const body = rejects.map((r) => csvLine([r.line, r.column ?? '', r.reason])).join('');
-  await writeFile(path, csvLine(['line', 'column', 'reason']) + body, 'utf8');
+  await writeOutputFile(path, csvLine(['line', 'column', 'reason']) + body);
 }
 
 async function fileSize(path: string): Promise<number> {

@@ -1,10 +1,10 @@
-import { writeFile } from 'node:fs/promises';
 import { resolveAnalyticsConfig } from '../domain/analytics/config.js';
 import type { AnalysisReport, CustomerRow, SegmentKpis } from '../domain/analytics/types.js';
 import { parseDateTime } from '../domain/time.js';
 import { NurtureError } from '../errors.js';
 import { csvLine } from '../ingest/csv.js';
 import { importFile } from '../ingest/import-file.js';
+import { writeOutputFile } from '../output-file.js';
 import { analyzeShop, listCustomerRows, segmentKpis } from '../store/analytics/index.js';
 import { type RefreshMembershipResult, refreshAllSegments } from '../store/segments/index.js';
 import { openStore, type Store } from '../store/store.js';
@@ -94,12 +94,12 @@ async function analyzeStore(
   const files: string[] = [];
   let customers = 0;
   if (request.htmlPath) {
-    await writeFile(request.htmlPath, renderHtmlReport(report, request.lang), 'utf8');
+    await writeOutputFile(request.htmlPath, renderHtmlReport(report, request.lang));
     files.push(request.htmlPath);
   }
   if (request.customersOutPath) {
     const rows = await listCustomerRows(store.engine, request.shopId, { orderBy: 'customer' });
-    await writeFile(request.customersOutPath, customersCsv(rows), 'utf8');
+    await writeOutputFile(request.customersOutPath, customersCsv(rows));
     customers = rows.length;
     files.push(request.customersOutPath);
   }

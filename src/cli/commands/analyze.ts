@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { NurtureError } from '../../errors.js';
+import { checkOutputPaths, databaseFiles } from '../../output-file.js';
 import { type AnalysisSource, runAnalysis } from '../../report/analyze.js';
 import { renderTextReport } from '../../report/text.js';
 import { type CliDeps, withStore } from '../context.js';
@@ -57,6 +58,18 @@ export function registerAnalyzeCommand(program: Command, deps: CliDeps): void {
           '--format and --mapping describe an orders FILE; without one, analyze reads the store',
         );
       const config = deps.config({ db: o.db, shop: o.shop, lang: o.lang });
+      await checkOutputPaths(
+        [
+          o.html ? { option: '--html', path: o.html } : undefined,
+          o.customersOut ? { option: '--customers-out', path: o.customersOut } : undefined,
+        ],
+        file
+          ? [
+              { what: 'the input file', path: file },
+              ...(o.mapping ? [{ what: 'the mapping file', path: o.mapping }] : []),
+            ]
+          : databaseFiles(config.db),
+      );
       const request = {
         shopId: config.shopId,
         lang: config.lang,

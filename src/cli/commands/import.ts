@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { NurtureError } from '../../errors.js';
 import { type ImportSummary, importFile } from '../../ingest/import-file.js';
 import { IMPORT_FORMATS, type ImportFormat } from '../../ingest/records.js';
+import { checkOutputPaths, databaseFiles } from '../../output-file.js';
 import type { CliDeps } from '../context.js';
 import { withStore } from '../context.js';
 import { parseOptions } from '../options.js';
@@ -70,6 +71,14 @@ export function registerImportCommand(program: Command, deps: CliDeps): void {
       if (format !== 'orders-csv' && opts.mapping !== undefined)
         throw new NurtureError('invalid_input', `--mapping is for orders-csv, not ${format}`);
       const config = deps.config({ db: opts.db, shop: opts.shop });
+      await checkOutputPaths(
+        [opts.rejects ? { option: '--rejects', path: opts.rejects } : undefined],
+        [
+          { what: 'the input file', path: file },
+          ...(opts.mapping ? [{ what: 'the mapping file', path: opts.mapping }] : []),
+          ...databaseFiles(config.db),
+        ],
+      );
       const bar = progressBar(process.stderr);
       const summary = await withStore(deps, opts.db, (store) =>
         importFile(store, {

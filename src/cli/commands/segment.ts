@@ -3,7 +3,6 @@
  * export, refresh, history) and ad-hoc queries (count, explain). Each subcommand validates its
  * options (zod), calls one store function, and formats the result as text or, with --json, JSON.
  */
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { localDay } from '../../domain/analytics/calendar.js';
@@ -13,6 +12,7 @@ import { EXPORT_FORMATS } from '../../domain/segments/input.js';
 import { startOfDay } from '../../domain/segments/resolve.js';
 import { parseDateTime } from '../../domain/time.js';
 import { NurtureError } from '../../errors.js';
+import { checkOutputPaths, databaseFiles, writeOutputFile } from '../../output-file.js';
 import { table } from '../../report/text.js';
 import { shopTimeZone } from '../../store/analytics/common.js';
 import {
@@ -340,6 +340,7 @@ function registerReading(segment: Command, deps: CliDeps): void {
     .option('--include-without-consent', 'also export customers who gave no marketing consent')
     .action(async (name: string, raw: unknown) => {
       const o = parseOptions(schemas.export, raw);
+      await checkOutputPaths([{ option: '--out', path: o.out }], databaseFiles(deps.config({ db: o.db }).db));
       await run(deps, o, undefined, async (store, shopId, asOf) => {
         const file = await exportAudience(store, shopId, name, {
           format: o.format,
@@ -347,7 +348,7 @@ function registerReading(segment: Command, deps: CliDeps): void {
           includeWithoutConsent: o.includeWithoutConsent ?? false,
           asOf,
         });
-        await writeFile(o.out, file.text, 'utf8');
+        await writeOutputFile(o.out, file.text);
         const summary = {
           segment: file.segment.name,
           file: o.out,
