@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { spreadsheetText } from '../domain/spreadsheet.js';
 import { NurtureError } from '../errors.js';
 import { writeOutputFile } from '../output-file.js';
 import { refreshCustomerStats } from '../store/analytics/customer-stats.js';
@@ -219,7 +220,10 @@ function rejectedError(path: string, rejects: readonly Reject[]): NurtureError {
 }
 
 async function writeRejects(path: string, rejects: readonly Reject[]): Promise<void> {
-  const body = rejects.map((r) => csvLine([r.line, r.column ?? '', r.reason])).join('');
+  // Read by people in a spreadsheet: a column or value from the file cannot become a formula.
+  const body = rejects
+    .map((r) => csvLine([r.line, spreadsheetText(r.column ?? ''), spreadsheetText(r.reason)]))
+    .join('');
   await writeOutputFile(path, csvLine(['line', 'column', 'reason']) + body);
 }
 
