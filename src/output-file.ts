@@ -98,10 +98,16 @@ function temporaryPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
-/** A file-system error on the temporary file, told about the output path instead. */
+/**
+ * A file-system error on the temporary file or its rename, told as the user sees it: the output
+ * path could not be opened for writing (a missing folder, a directory given for a file).
+ */
 function aboutOutput(error: unknown, tmp: string, path: string): unknown {
-  if (error instanceof Error && (error as NodeJS.ErrnoException).path === tmp)
-    (error as NodeJS.ErrnoException).path = path;
+  const e = error as NodeJS.ErrnoException;
+  if (error instanceof Error && e.path === tmp) {
+    e.path = path;
+    e.syscall = 'open';
+  }
   return error;
 }
 
