@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
 import { resolveAnalyticsConfig } from '../domain/analytics/config.js';
 import type { AnalysisReport, SegmentKpis } from '../domain/analytics/types.js';
 import { NurtureError } from '../errors.js';
+import { writeOutputFile } from '../output-file.js';
 import { customersCsv } from '../report/customers-csv.js';
 import { renderHtmlReport } from '../report/html.js';
 import type { Lang } from '../report/labels.js';
@@ -92,12 +92,12 @@ async function analyzeStore(
   const files: string[] = [];
   let customers = 0;
   if (request.htmlPath) {
-    await writeFile(request.htmlPath, renderHtmlReport(report, request.lang), 'utf8');
+    await writeOutputFile(request.htmlPath, renderHtmlReport(report, request.lang));
     files.push(request.htmlPath);
   }
   if (request.customersOutPath) {
     const rows = await listCustomerRows(store.engine, request.shopId, { orderBy: 'customer' });
-    await writeFile(request.customersOutPath, customersCsv(rows), 'utf8');
+    await writeOutputFile(request.customersOutPath, customersCsv(rows));
     customers = rows.length;
     files.push(request.customersOutPath);
   }

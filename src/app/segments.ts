@@ -19,7 +19,7 @@ import {
   type MembershipStay,
   membershipHistory,
   type RefreshMembershipResult,
-  refreshMembership,
+  refreshSegmentsApart,
   type Segment,
   type SegmentMember,
   segmentMembers,
@@ -125,7 +125,7 @@ export async function refreshShopSegments(
     names.map(async (n) => (await getSegment(ctx.store, input.shopId, n)).segmentId),
   );
   const which = names.length > 0 ? ids : input.timeDependent ? 'time-dependent' : 'all';
-  return refreshMembership(ctx.store.engine, input.shopId, { asOf, segments: which });
+  return refreshSegmentsApart(ctx.store.engine, input.shopId, { asOf, segments: which });
 }
 
 export async function shopSegmentMembers(

@@ -1,5 +1,7 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { spreadsheetText } from '../domain/spreadsheet.js';
 import { columnPhrase, directoryGivenError, inputFileError, NurtureError } from '../errors.js';
+import { writeOutputFile } from '../output-file.js';
 import type { Store } from '../store/store.js';
 import { csvLine } from './csv.js';
 import { readFormat } from './formats/index.js';
@@ -218,8 +220,11 @@ function rejectedError(path: string, rejects: readonly Reject[]): NurtureError {
 }
 
 async function writeRejects(path: string, rejects: readonly Reject[]): Promise<void> {
-  const body = rejects.map((r) => csvLine([r.line, r.column ?? '', r.reason])).join('');
-  await writeFile(path, csvLine(['line', 'column', 'reason']) + body, 'utf8');
+  // Read by people in a spreadsheet: a column or value from the file cannot become a formula.
+  const body = rejects
+    .map((r) => csvLine([r.line, spreadsheetText(r.column ?? ''), spreadsheetText(r.reason)]))
+    .join('');
+  await writeOutputFile(path, csvLine(['line', 'column', 'reason']) + body);
 }
 
 async function fileSize(path: string): Promise<number> {

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { NurtureError } from '../errors.js';
 import type { LoadColumn, LoadData, Row, SqlEngine, SqlValue } from './engine.js';
+import { PG_LOCK_CLASS } from './postgres-locks.js';
 
 const { Pool, types } = pg;
 
@@ -59,7 +60,7 @@ export class PostgresEngine implements SqlEngine {
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     try {
-      if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      if (schema) await createSchema(pool, schema);
       else await pool.query('SELECT 1');
     } catch (error) {
       await pool.end();
@@ -105,7 +106,7 @@ export class PostgresEngine implements SqlEngine {
       return result;
     } catch (error) {
       await client.query('ROLLBACK');
-      throw error;
+      throw writeConflict(error) ?? error;
     } finally {
       client.release();
     }
@@ -119,4 +120,50 @@ export class PostgresEngine implements SqlEngine {
   async dropSchema(schema: string): Promise<void> {
     await this.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   }
+}
+
+/**
+ * `CREATE SCHEMA IF NOT EXISTS` under an advisory lock on the schema's name: two processes opening
+ * a new database at once would otherwise both create it, and one fail on a unique index of the
+ * catalog (`pg_namespace_nspname_index`).
+ */
+async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [PG_LOCK_CLASS, schema]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** SQLSTATEs of a transaction that lost a race with a concurrent one. */
+const CONFLICT_STATES: Readonly<Record<string, string>> = {
+  '23505': 'unique_violation',
+  '40001': 'serialization_failure',
+  '40P01': 'deadlock_detected',
+};
+
+/**
+ * A transaction that lost a race with another one writing the same rows (two imports sharing
+ * customers both add the same identity: the second fails on `customer_identities_pkey`) as a
+ * `conflict` error that says what to do. The transaction was rolled back: nothing of it is saved,
+ * and running the command again (after the other one committed) finds the rows and updates them.
+ * The store checks or upserts every key it writes, so a unique violation that ends a transaction
+ * comes from such a race.
+ */
+export function writeConflict(error: unknown): NurtureError | undefined {
+  if (!(error instanceof Error) || error instanceof NurtureError) return undefined;
+  const { code, constraint } = error as Error & { code?: unknown; constraint?: unknown };
+  if (typeof code !== 'string' || CONFLICT_STATES[code] === undefined) return undefined;
+  const what = typeof constraint === 'string' ? ` (${constraint})` : ` (${CONFLICT_STATES[code]})`;
+  return new NurtureError(
+    'conflict',
+    `another command wrote the same rows at the same time${what}; nothing of this one was saved: run it again`,
+  );
 }

@@ -107,3 +107,42 @@ describe('orders-csv', () => {
     );
   });
 });
+
+describe('orders-csv: line amounts without line names', () => {
+  const mapping = (columns: Record<string, string>) => ({
+    source: 'web',
+    columns: {
+      Id: 'order.id',
+      Date: 'order.createdAt',
+      Status: 'order.status',
+      Phone: 'customer.phone',
+      ...columns,
+    },
+    status: { values: { paid: 'paid' } },
+  });
+
+  it('refuses a mapping with line.price but neither line.title nor line.sku, naming them', () => {
+    expect(() => parseMapping(mapping({ Price: 'line.price', Qty: 'line.quantity' }), 'm.json')).toThrow(
+      /line\.price, line\.quantity are mapped but neither line\.title nor line\.sku/,
+    );
+    expect(() => parseMapping(mapping({ Price: 'line.price', Sku: 'line.sku' }), 'm.json')).not.toThrow();
+    expect(() => parseMapping(mapping({ Total: 'order.total' }), 'm.json')).not.toThrow();
+  });
+
+  it('refuses a file whose lines hold the amounts but lack the name and SKU columns (no silent total 0)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nurture-map-'));
+    const map = join(dir, 'm.json');
+    writeFileSync(map, JSON.stringify(mapping({ Price: 'line.price', Name: 'line.title' })));
+    const path = join(dir, 'x.csv');
+    writeFileSync(path, 'Id,Date,Status,Phone,Price\n1,2026-03-01,paid,0912345678,150000\n');
+    await expect(readAll('orders-csv', path, { mappingFile: map })).rejects.toMatchObject({
+      code: 'invalid_file',
+      message: expect.stringMatching(
+        /no column for line\.title or line\.sku \(expected "Name"; not mapped\)/,
+      ),
+    });
+    writeFileSync(path, 'Id,Date,Status,Phone,Price,Name\n1,2026-03-01,paid,0912345678,150000,Giấy A4\n');
+    const r = await readAll('orders-csv', path, { mappingFile: map });
+    expect(r.orders.map((o) => o.value.total)).toEqual(['150000']);
+  });
+});

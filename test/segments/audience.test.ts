@@ -6,9 +6,11 @@ import {
   normaliseCity,
   normaliseCountry,
   normaliseEmail,
+  normaliseName,
   normalisePhone,
   sha256,
 } from '../../src/domain/segments/audience.js';
+import { spreadsheetText } from '../../src/domain/spreadsheet.js';
 
 const row = (over: Partial<AudienceRow> = {}): AudienceRow => ({
   customerId: 'cus_1',
@@ -101,5 +103,39 @@ describe('audience export', () => {
         entered_at: '2026-03-01T00:00:00.000Z',
       },
     ]);
+  });
+
+  it('prefixes text cells a spreadsheet would run as formulas in the CSV, not in JSON or the ads upload', () => {
+    expect(spreadsheetText('-5')).toBe('-5');
+    expect(spreadsheetText('=1+1')).toBe("'=1+1");
+    expect(spreadsheetText('-1+A1')).toBe("'-1+A1");
+    expect(spreadsheetText('\t=1')).toBe("'\t=1");
+    const evil = row({
+      firstName: '=HYPERLINK("http://x.example","click")',
+      lastName: '@SUM(1+1)',
+      city: '-2+3',
+      email: '+lan@example.vn',
+    });
+    const csv = audienceFile([evil], { format: 'csv', hash: false, includeWithoutConsent: false }).text;
+    const line = csv.split('\r\n')[1]!;
+    expect(line).toBe(
+      `cus_1,"'=HYPERLINK(""http://x.example"",""click"")",'@SUM(1+1),+84912345678,'+lan@example.vn,'-2+3,true,,,,3,1250000,2026-02-01,2026-03-01T00:00:00.000Z`,
+    );
+    const json = audienceFile([evil], { format: 'json', hash: false, includeWithoutConsent: false }).text;
+    expect(JSON.parse(json)[0].first_name).toBe('=HYPERLINK("http://x.example","click")');
+    // The ads file is for upload: the phone stays E.164, names lose their punctuation.
+    const ads = adsRow(evil, false)!;
+    expect(ads).toEqual(['+lan@example.vn', '+84912345678', 'hyperlinkhttpxexampleclick', 'sum', '23', 'vn']);
+    for (const v of ads.slice(2)) expect(v).not.toMatch(/^[=+\-@]/);
+  });
+
+  it('normalises names as Meta does before hashing: lower case, no punctuation, letters kept', () => {
+    expect(normaliseName(' Nguyễn Thị-Hồng. ')).toBe('nguyễn thịhồng');
+    expect(normaliseName("O'Brien")).toBe('obrien');
+    expect(normaliseName('Mary-Jane  Smith')).toBe('maryjane smith');
+    expect(normaliseName('Hồng'.normalize('NFD'))).toBe('hồng');
+    const hashed = adsRow(row({ firstName: 'Thị-Hồng.', lastName: "N'guyễn" }), true)!;
+    expect(hashed[2]).toBe(sha256('thịhồng'));
+    expect(hashed[3]).toBe(sha256('nguyễn'));
   });
 });

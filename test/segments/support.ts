@@ -418,7 +418,63 @@ const messageCondition = fc
   )
   .map(([f, ch, k, w, n]) => `${f}(${[ch, k, ...w, ...n].filter(Boolean).join(', ')})`);
 
+/**
+ * OR-lists of one function with the same other arguments and different values, which the SQL
+ * compiler folds into one set test (merge.ts): SKUs or categories of products_purchased, products or
+ * campaigns of performed, values of one field; sometimes with a count that must not be folded.
+ */
+const orListCondition = fc.oneof(
+  fc
+    .tuple(
+      fc.constantFrom('sku', 'category'),
+      fc.option(
+        strings(CATEGORIES).map((v) => `category: ${v}`),
+        { nil: undefined },
+      ),
+      windowArgs,
+      fc.oneof(fc.constant([] as string[]), countArg),
+      fc.integer({ min: 2, max: 5 }),
+    )
+    .chain(([dim, cat, w, n, k]) =>
+      fc
+        .array(strings(dim === 'sku' ? SKUS : CATEGORIES), { minLength: k, maxLength: k })
+        .map((values) =>
+          values
+            .map(
+              (v) =>
+                `products_purchased(${[`${dim}: ${v}`, dim === 'sku' ? cat : undefined, ...w, ...n].filter(Boolean).join(', ')})`,
+            )
+            .join(' OR '),
+        ),
+    ),
+  fc
+    .tuple(
+      fc.constantFrom(...EVENT_KINDS),
+      fc.constantFrom('product', 'campaign'),
+      fc.option(
+        strings(CHANNELS).map((v) => `channel: ${v}`),
+        { nil: undefined },
+      ),
+      windowArgs,
+      fc.oneof(fc.constant([] as string[]), countArg),
+      fc.integer({ min: 2, max: 4 }),
+    )
+    .chain(([e, dim, ch, w, n, k]) =>
+      fc
+        .array(strings(dim === 'product' ? SKUS : CAMPAIGNS), { minLength: k, maxLength: k })
+        .map((values) =>
+          values
+            .map((v) => `performed(${[quote(e), `${dim}: ${v}`, ch, ...w, ...n].filter(Boolean).join(', ')})`)
+            .join(' OR '),
+        ),
+    ),
+  fc
+    .array(fc.constantFrom(...CITIES), { minLength: 2, maxLength: 4 })
+    .map((vs) => vs.map((v, i) => (i % 2 ? `city IN (${quote(v)})` : `city = ${quote(v)}`)).join(' OR ')),
+);
+
 const leaf = fc.oneof(
+  orListCondition,
   numberCondition,
   dateCondition,
   groupCondition,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { type AnalysisSource, runAnalysis } from '../../app/analyze.js';
 import { NurtureError } from '../../errors.js';
+import { checkOutputPaths, databaseFiles } from '../../output-file.js';
 import { renderTextReport } from '../../report/text.js';
 import { type CliDeps, withContext } from '../context.js';
 import { parseOptions } from '../options.js';
@@ -57,6 +58,18 @@ export function registerAnalyzeCommand(program: Command, deps: CliDeps): void {
           '--format and --mapping describe an orders FILE; without one, analyze reads the store',
         );
       const config = deps.config({ db: o.db, shop: o.shop, lang: o.lang });
+      await checkOutputPaths(
+        [
+          o.html ? { option: '--html', path: o.html } : undefined,
+          o.customersOut ? { option: '--customers-out', path: o.customersOut } : undefined,
+        ],
+        file
+          ? [
+              { what: 'the input file', path: file },
+              ...(o.mapping ? [{ what: 'the mapping file', path: o.mapping }] : []),
+            ]
+          : databaseFiles(config.db),
+      );
       const request = {
         shopId: config.shopId,
         lang: config.lang,

@@ -5,7 +5,7 @@
  * also serves the discrete-time BG/BB.
  * The command validates its options (zod), calls `runClvFit`, and formats the result.
  */
-import { createWriteStream } from 'node:fs';
+import type { WriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import {
@@ -33,6 +33,7 @@ import {
   readTransactionsFile,
   type TransactionsFile,
 } from '../../ingest/transactions-file.js';
+import { checkOutputPaths, openOutputStream } from '../../output-file.js';
 import { parseOptions } from '../options.js';
 
 const DELIMITERS: Record<string, Delimiter | 'auto'> = {
@@ -237,6 +238,10 @@ export async function runClvFit(input: ClvFitInput): Promise<ClvFitResult> {
   if (holdoutEnd !== null && holdoutEnd <= until) {
     throw new NurtureError('invalid_input', '--holdout-until must be after --until');
   }
+  await checkOutputPaths(
+    [o.predictOut === undefined ? undefined : { option: '--predict-out', path: o.predictOut }],
+    [{ what: 'the input file', path: o.file }],
+  );
   const t0 = performance.now();
   const file = await readTransactionsFile({
     path: o.file,
@@ -406,12 +411,26 @@ async function writePredictions(
   models: ClvModels,
   scores: CustomerScores | null,
 ): Promise<void> {
-  const out = createWriteStream(path, { encoding: 'utf8' });
   // A path that cannot be opened fails here, as the file-system error the CLI reports by path.
-  await new Promise<void>((resolve, reject) => {
-    out.once('open', () => resolve());
-    out.once('error', reject);
-  });
+  // The rows go to a temporary file beside it, renamed over it when complete (output-file.ts).
+  const output = await openOutputStream(path);
+  try {
+    await writePredictionRows(output.stream, path, file, summary, models, scores);
+    await output.commit();
+  } catch (error) {
+    await output.abort();
+    throw error;
+  }
+}
+
+async function writePredictionRows(
+  out: WriteStream,
+  path: string,
+  file: TransactionsFile,
+  summary: RfmSummary,
+  models: ClvModels,
+  scores: CustomerScores | null,
+): Promise<void> {
   const done = new Promise<void>((resolve, reject) => {
     out.on('finish', resolve);
     out.on('error', (e: NodeJS.ErrnoException) =>

@@ -4,6 +4,7 @@ import { importFile, importInputSchema } from '../../app/imports.js';
 import { parseInput } from '../../app/input.js';
 import type { ImportSummary } from '../../ingest/import-file.js';
 import { IMPORT_FORMATS, type ImportFormat } from '../../ingest/records.js';
+import { checkOutputPaths, databaseFiles } from '../../output-file.js';
 import type { CliDeps } from '../context.js';
 import { withContext } from '../context.js';
 import { parseOptions } from '../options.js';
@@ -59,6 +60,15 @@ export function registerImportCommand(program: Command, deps: CliDeps): void {
         mapping: opts.mapping,
         skipInvalid: opts.skipInvalid,
       });
+      const config = deps.config({ db: opts.db, shop: opts.shop });
+      await checkOutputPaths(
+        [opts.rejects ? { option: '--rejects', path: opts.rejects } : undefined],
+        [
+          { what: 'the input file', path: file },
+          ...(opts.mapping ? [{ what: 'the mapping file', path: opts.mapping }] : []),
+          ...databaseFiles(config.db),
+        ],
+      );
       const bar = progressBar(process.stderr);
       const summary = await withContext(deps, { db: opts.db, shop: opts.shop }, (ctx) =>
         importFile(ctx, {

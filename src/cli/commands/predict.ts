@@ -4,10 +4,10 @@
  * the calibration/holdout report, `--html FILE` draws it. Validates options (zod), calls
  * `predictShop`, formats the result.
  */
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { type PredictInput, predict } from '../../app/predict.js';
+import { checkOutputPaths, databaseFiles, writeOutputFile } from '../../output-file.js';
 import { renderClvValidationHtml } from '../../report/clv-html.js';
 import { formatCurrency, type Lang } from '../../report/labels.js';
 import type { PredictResult } from '../../store/clv/predict-shop.js';
@@ -157,6 +157,10 @@ export function registerPredictCommand(program: Command, deps: CliDeps): void {
     .action(async (raw: unknown) => {
       const o = parseOptions(predictOptionsSchema, raw);
       const config = deps.config({ db: o.db, shop: o.shop, lang: o.lang });
+      await checkOutputPaths(
+        [o.html === undefined ? undefined : { option: '--html', path: o.html }],
+        databaseFiles(config.db),
+      );
       const { result, shop, membership } = await withContext(
         deps,
         { db: o.db, shop: o.shop, lang: o.lang },
@@ -165,10 +169,9 @@ export function registerPredictCommand(program: Command, deps: CliDeps): void {
       );
       deps.err(segmentsRefreshedText(membership));
       if (o.html !== undefined && result.validation !== undefined) {
-        await writeFile(
+        await writeOutputFile(
           o.html,
           renderClvValidationHtml(result.validation, { shopName: shop.name, lang: config.lang }),
-          'utf8',
         );
         deps.err(`wrote ${o.html}\n`);
       }

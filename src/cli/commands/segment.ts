@@ -3,7 +3,6 @@
  * export, refresh, history) and ad-hoc queries (count, explain). Each subcommand validates its
  * options (zod), calls one store function, and formats the result as text or, with --json, JSON.
  */
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.js';
@@ -23,6 +22,8 @@ import {
 } from '../../app/segments.js';
 import { formatVnd } from '../../domain/money.js';
 import { EXPORT_FORMATS } from '../../domain/segments/input.js';
+import { NurtureError } from '../../errors.js';
+import { checkOutputPaths, databaseFiles, writeOutputFile } from '../../output-file.js';
 import { table } from '../../report/text.js';
 import type {
   MembershipStay,
@@ -92,8 +93,15 @@ function changesLine(r: RefreshMembershipResult | null): string {
 
 /** The report of a full refresh that another command ran (analyze, predict, demo), for stderr. */
 export function segmentsRefreshedText(r: RefreshMembershipResult): string {
-  const skipped = r.skipped.map((s) => `skipped ${s.name}: ${s.reason}\n`).join('');
-  return `segments: ${r.segments} refreshed, ${r.entered} entered, ${r.exited} left\n${skipped}`;
+  return `segments: ${r.segments} refreshed, ${r.entered} entered, ${r.exited} left\n${problemLines(r)}`;
+}
+
+/** Segments a refresh left as they were: queries that no longer parse, queries the database failed to run. */
+function problemLines(r: RefreshMembershipResult): string {
+  return [
+    ...r.skipped.map((s) => `skipped ${s.name}: ${s.reason}\n`),
+    ...r.failed.map((s) => `failed ${s.name}: ${s.reason}\n`),
+  ].join('');
 }
 
 function membersTable(members: readonly SegmentMember[]): string {
@@ -206,8 +214,16 @@ function registerEditing(segment: Command, deps: CliDeps): void {
         else {
           const rows = r.bySegment.map((b) => [b.name, String(b.entered), String(b.exited)]);
           deps.out(`${table(['segment', 'entered', 'left'], rows, [false, true, true])}\n${changesLine(r)}`);
-          for (const s of r.skipped) deps.err(`skipped ${s.name}: ${s.reason}\n`);
+          deps.err(problemLines(r));
         }
+        // The others are refreshed and committed; a segment the database failed to run is still an
+        // error of this command (a scheduled refresh must notice it).
+        if (r.failed.length > 0)
+          throw new NurtureError(
+            'invalid_input',
+            `${r.failed.length} segment${r.failed.length === 1 ? '' : 's'} could not be refreshed (${r.failed.map((f) => f.name).join(', ')}); ` +
+              `the other ${r.segments} were. Change the query (nurture segment update NAME --query …) or delete the segment`,
+          );
       });
     });
 }
@@ -284,6 +300,7 @@ function registerReading(segment: Command, deps: CliDeps): void {
     .option('--include-without-consent', 'also export customers who gave no marketing consent')
     .action(async (name: string, raw: unknown) => {
       const o = parseOptions(schemas.export, raw);
+      await checkOutputPaths([{ option: '--out', path: o.out }], databaseFiles(deps.config({ db: o.db }).db));
       await run(deps, o, async (ctx, scope) => {
         const file = await exportSegment(ctx, {
           ...scope,
@@ -292,7 +309,7 @@ function registerReading(segment: Command, deps: CliDeps): void {
           hash: o.hash,
           includeWithoutConsent: o.includeWithoutConsent,
         });
-        await writeFile(o.out, file.text, 'utf8');
+        await writeOutputFile(o.out, file.text);
         const summary = {
           segment: file.segment.name,
           file: o.out,

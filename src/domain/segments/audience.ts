@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { assertNever } from '../../errors.js';
+import { spreadsheetCell } from '../spreadsheet.js';
 import type { ExportFormat } from './input.js';
 
 /**
@@ -9,10 +10,18 @@ import type { ExportFormat } from './input.js';
  *
  * The ads format follows Meta's customer-list identifiers — `email, phone, fn, ln, ct, country`
  * — normalised as the platforms match them: e-mail trimmed and lower-cased; phone in E.164
- * (`+84912345678`); names lower-cased; city lower-cased without spaces, punctuation or
- * diacritics; country as a two-letter code. With `hash`, each value is the SHA-256 (hex) of its
- * normalised form, the phone hashed as digits with the country code and without '+'
+ * (`+84912345678`); names lower-cased without punctuation; city lower-cased without spaces,
+ * punctuation or diacritics; country as a two-letter code. With `hash`, each value is the SHA-256
+ * (hex) of its normalised form, the phone hashed as digits with the country code and without '+'
  * (`84912345678`), which is what Meta and Zalo Ads expect of hashed lists.
+ *
+ * CSV injection: the `csv` format, meant to be opened in a spreadsheet, prefixes text cells that
+ * begin with = + - @ with a quote (spreadsheet.ts), the phone `+84…` included (shown as text, as it
+ * should be). The `ads` format is uploaded to the ad platforms, which match its values exactly, so
+ * none is escaped: a quote would break the phone (`+84912345678` must stay as it is) and the
+ * e-mail. Its fn, ln, ct and country cannot begin with a formula character once normalised
+ * (letters and digits only), the phone is `+` and digits (no formula can be built from it), and
+ * hashed values are hex; an e-mail is kept as the store validated it.
  */
 export interface AudienceRow {
   customerId: string;
@@ -45,8 +54,19 @@ export function normalisePhone(phone: string): string | null {
   return /^\+\d{8,15}$/.test(digits) ? digits : null;
 }
 
+/**
+ * A first or last name as Meta matches it before hashing (fn, ln: lower case, no punctuation,
+ * UTF-8 letters allowed) and Google (lower case, trimmed): NFC, lower-cased, every character that
+ * is not a letter (or a combining mark) or a space dropped, spaces collapsed. 'Nguyễn Thị-Hồng.' →
+ * 'nguyễn thịhồng', "O'Brien" → 'obrien'; a name of punctuation only is empty.
+ */
 export function normaliseName(name: string): string {
-  return name.trim().toLowerCase();
+  return name
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\s]/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** 'TP. Hồ Chí Minh' → 'tphochiminh'. */
@@ -166,8 +186,10 @@ export function audienceFile(
   const withoutConsent = rows.length - consenting.length;
   switch (options.format) {
     case 'csv':
+      // For people: text cells that a spreadsheet would run as a formula get a leading quote.
       return {
-        text: csvLine(CSV_COLUMNS) + consenting.map((r) => csvLine(csvValues(r))).join(''),
+        text:
+          csvLine(CSV_COLUMNS) + consenting.map((r) => csvLine(csvValues(r).map(spreadsheetCell))).join(''),
         rows: consenting.length,
         withoutConsent,
         withoutContact: 0,

@@ -14,6 +14,7 @@ import {
 import { compare } from './evaluate.js';
 import { type FieldSource, scalarField } from './fields.js';
 import { needsStatsRow } from './inspect.js';
+import { atLeastOne, flattenOr, mergeOrItems } from './merge.js';
 
 /**
  * The SQL compiler: a resolved query becomes a `FROM … WHERE …` over customers (`c`) and, when
@@ -196,8 +197,11 @@ class Compiler {
     switch (c.kind) {
       case 'and':
         return `(${c.items.map((i) => this.condition(i, negated)).join(' AND ')})`;
-      case 'or':
-        return `(${c.items.map((i) => this.condition(i, negated)).join(' OR ')})`;
+      case 'or': {
+        // Long OR-lists of one test with different values become one set test (see merge.ts).
+        const items = mergeOrItems(flattenOr(c.items));
+        return `(${items.map((i) => this.condition(i, negated)).join(' OR ')})`;
+      }
       case 'not':
         return `(NOT ${this.condition(c.operand, !negated)})`;
       case 'compare':
@@ -333,9 +337,4 @@ function scopeClause(scope: CompileScope | undefined, params: SqlParams, column:
   if (scope.ids.length === 0) return ' AND FALSE';
   const list = params.once('scope', () => scope.ids.map((id) => params.add(id, 'VARCHAR')).join(', '));
   return ` AND ${column} IN (${list})`;
-}
-
-/** `count >= 1`, `count > 0`: any one match will do. */
-function atLeastOne(count: CountTest): boolean {
-  return (count.op === '>=' && count.value === 1) || (count.op === '>' && count.value === 0);
 }

@@ -148,7 +148,9 @@ class Lexer {
           throw new QueryError(at, `unterminated string: add the closing ${quote}`);
         value += this.advance();
       } else if (ch === quote) {
-        if (this.peek() !== quote) return { kind: 'string', value, at };
+        // Text is compared in NFC, the form the importers store: 'Hà Nội' typed with combining
+        // accents (NFD, as some keyboards and macOS file names give it) matches the stored city.
+        if (this.peek() !== quote) return { kind: 'string', value: value.normalize('NFC'), at };
         value += this.advance();
       } else value += ch;
     }

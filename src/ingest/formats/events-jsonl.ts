@@ -102,7 +102,9 @@ function checkJson(event: Json): void {
 export function eventOf(lineText: string, timezone: string): EventInput {
   let value: unknown;
   try {
-    value = JSON.parse(lineText);
+    // Every text of the event (its name, its properties) in NFC, as the CSV importers store text
+    // (fields.ts `text`), so that a segment's `category: 'Máy in'` matches however it was typed.
+    value = JSON.parse(lineText.normalize('NFC'));
   } catch (error) {
     if (error instanceof RangeError) return problem(undefined, 'nested too deeply to read');
     return problem(undefined, `not valid JSON: ${(error as Error).message}`);

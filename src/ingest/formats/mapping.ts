@@ -53,6 +53,9 @@ export const MAPPING_FIELDS = [
 ] as const;
 export type MappingField = (typeof MAPPING_FIELDS)[number];
 
+/** `line.*` fields that describe a line named by line.title or line.sku. */
+export const LINE_DETAIL_FIELDS = ['line.price', 'line.total', 'line.quantity', 'line.category'] as const;
+
 const orderStatusSchema = z.enum(ORDER_STATUSES);
 
 export const mappingSchema = z
@@ -104,6 +107,17 @@ export const mappingSchema = z
         path: ['columns'],
         message: 'map order.total, line.price or line.total',
       });
+    // A line is read only when it has a product name or SKU: line.price without either would be
+    // dropped on every row, and an order without order.total would come out at 0.
+    if (!fields.has('line.title') && !fields.has('line.sku')) {
+      const orphans = LINE_DETAIL_FIELDS.filter((f) => fields.has(f));
+      if (orphans.length > 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['columns'],
+          message: `${orphans.join(', ')} ${orphans.length === 1 ? 'is' : 'are'} mapped but neither line.title nor line.sku: map the product name or SKU column too (lines are read only with one), or map order.total instead`,
+        });
+    }
     if (!fields.has('customer.id') && !fields.has('customer.phone') && !fields.has('customer.email'))
       ctx.addIssue({
         code: 'custom',

@@ -57,9 +57,15 @@ function checkColumns(path: string, mapping: Mapping, cols: FieldColumns): void 
   const missing = need.filter((f) => cols[f].length === 0);
   const identity = cols['customer.id'].length + cols['customer.phone'].length + cols['customer.email'].length;
   const amounts = cols['order.total'].length + cols['line.price'].length + cols['line.total'].length;
+  const lines = cols['line.title'].length + cols['line.sku'].length;
   const reasons = missing.map((f) => `no column for ${f} (${columnsOf(mapping, f)})`);
   if (identity === 0) reasons.push('no column for customer.id, customer.phone or customer.email');
   if (amounts === 0) reasons.push('no column for order.total, line.price or line.total');
+  // The amounts are in the lines only, and no line can be read: every order would total 0.
+  else if (cols['order.total'].length === 0 && lines === 0)
+    reasons.push(
+      `no column for line.title or line.sku (${columnsOf(mapping, 'line.title')}; ${columnsOf(mapping, 'line.sku')}): the lines, which hold the amounts, cannot be read`,
+    );
   if (reasons.length > 0)
     throw new NurtureError(
       'invalid_file',

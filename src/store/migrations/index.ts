@@ -1,4 +1,5 @@
 import type { Dialect, SqlEngine } from '../engine.js';
+import { PG_LOCK_CLASS } from '../postgres-locks.js';
 import { coreSchema } from './001-core.js';
 import { analyticsSchema } from './002-analytics.js';
 import { predictionsSchema } from './003-predictions.js';
@@ -37,11 +38,27 @@ export const MIGRATIONS: readonly Migration[] = [
   serverSchema,
 ];
 
-/** Applies the migrations this database has not seen yet, each in its own transaction. */
+/**
+ * Applies the migrations this database has not seen yet, each in its own transaction. On
+ * PostgreSQL, where several processes may open a new database at once, they are applied in one
+ * transaction that first takes an advisory lock on the schema (`pg_advisory_xact_lock`): the other
+ * processes wait for it, then find the migrations done. (A DuckDB file has one writer process.)
+ */
 export async function migrate(
   engine: SqlEngine,
   migrations: readonly Migration[] = MIGRATIONS,
 ): Promise<number[]> {
+  if (engine.dialect !== 'postgres') return applyMigrations(engine, migrations);
+  return engine.transaction(async (tx) => {
+    await tx.run(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_SQL})`);
+    return applyMigrations(tx, migrations);
+  });
+}
+
+/** The advisory lock key of the migrations of the current schema (two keys: class, schema). */
+export const MIGRATION_LOCK_SQL = `${PG_LOCK_CLASS}, hashtext(current_schema())`;
+
+async function applyMigrations(engine: SqlEngine, migrations: readonly Migration[]): Promise<number[]> {
   await engine.run(
     `CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER NOT NULL PRIMARY KEY,

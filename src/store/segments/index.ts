@@ -20,6 +20,7 @@ export {
   type RefreshMembershipOptions,
   type RefreshMembershipResult,
   refreshMembership,
+  refreshSegmentsApart,
 } from './membership.js';
 /**
  * Saved segments over the store: CRUD, counts and previews, membership with history, audience

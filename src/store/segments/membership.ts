@@ -69,6 +69,11 @@ export interface RefreshMembershipResult {
   bySegment: SegmentChanges[];
   /** Saved segments whose query no longer parses (they are left as they were). */
   skipped: { segmentId: string; name: string; reason: string }[];
+  /**
+   * Saved segments whose query the database failed to run (`refreshSegmentsApart`): left as they
+   * were, with the database's error; the others were refreshed.
+   */
+  failed: { segmentId: string; name: string; reason: string }[];
 }
 
 /** A saved segment ready to evaluate. */
@@ -113,8 +118,17 @@ export async function refreshMembership(
   const ids = options.customerIds;
   const mode = ids === undefined ? 'full' : 'customers';
   const strategy = chooseStrategy(options.strategy ?? 'auto', ids);
-  const empty = { mode, strategy, segments: 0, entered: 0, exited: 0, bySegment: [], skipped: [] } as const;
-  if (ids !== undefined && ids.length === 0) return { ...empty, bySegment: [], skipped: [] };
+  const empty = {
+    mode,
+    strategy,
+    segments: 0,
+    entered: 0,
+    exited: 0,
+    bySegment: [],
+    skipped: [],
+    failed: [],
+  } as const;
+  if (ids !== undefined && ids.length === 0) return { ...empty, bySegment: [], skipped: [], failed: [] };
   // PostgreSQL runs the per-customer refresh without a transaction of its own: its reads need
   // none and its writes are one statement per chunk of changes (see `writeChangesPostgres`), which
   // saves the BEGIN and COMMIT round trips.
@@ -128,7 +142,7 @@ export async function refreshMembership(
     const { prepared, skipped } = await prepareSegments(tx, shopId, options);
     if (prepared.length === 0) {
       await prefetched?.inputs.catch(() => undefined);
-      return { ...empty, bySegment: [], skipped };
+      return { ...empty, bySegment: [], skipped, failed: [] };
     }
     const changes =
       strategy === 'memory'
@@ -154,9 +168,59 @@ export async function refreshMembership(
       exited: sum('exited'),
       bySegment,
       skipped,
+      failed: [],
     };
   };
   return inOwnTransaction ? engine.transaction(refresh) : refresh(engine);
+}
+
+/**
+ * A full refresh in which one segment that the database fails to run (a saved query too deep for
+ * DuckDB, too many parameters for PostgreSQL) does not stop the others: the segments are refreshed
+ * together in one transaction as `refreshMembership` does; if that fails, each is refreshed in a
+ * transaction of its own, and the ones that fail again are reported in `failed` with the
+ * database's error and left as they were. Call it outside any transaction (a failed statement
+ * aborts a PostgreSQL transaction). A NurtureError (no such shop) is thrown as it is.
+ */
+export async function refreshSegmentsApart(
+  engine: SqlEngine,
+  shopId: string,
+  options: Omit<RefreshMembershipOptions, 'customerIds'>,
+): Promise<RefreshMembershipResult> {
+  try {
+    return await refreshMembership(engine, shopId, options);
+  } catch (error) {
+    if (error instanceof NurtureError) throw error;
+  }
+  const { prepared, skipped } = await prepareSegments(engine, shopId, options);
+  const results: RefreshMembershipResult[] = [];
+  const failed: RefreshMembershipResult['failed'] = [];
+  for (const p of prepared) {
+    try {
+      results.push(await refreshMembership(engine, shopId, { ...options, segments: [p.segmentId] }));
+    } catch (error) {
+      if (error instanceof NurtureError) throw error;
+      failed.push({ segmentId: p.segmentId, name: p.name, reason: databaseMessage(error) });
+    }
+  }
+  const bySegment = results.flatMap((r) => r.bySegment);
+  return {
+    mode: 'full',
+    strategy: options.strategy === 'memory' ? 'memory' : 'sql',
+    segments: bySegment.length,
+    entered: bySegment.reduce((n, b) => n + b.entered, 0),
+    exited: bySegment.reduce((n, b) => n + b.exited, 0),
+    bySegment,
+    skipped,
+    failed,
+  };
+}
+
+/** The first line of a database error (DuckDB appends hints about settings a user cannot change here). */
+export function databaseMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const line = text.split('\n')[0] ?? text;
+  return line.replace(/ Use "SET [^"]*" to .*$/, '');
 }
 
 function chooseStrategy(

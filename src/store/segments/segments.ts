@@ -23,7 +23,12 @@ import { shopTimeZone } from '../analytics/common.js';
 import { tuneForBulk } from '../bulk.js';
 import type { Row, SqlEngine, SqlValue } from '../engine.js';
 import type { Store } from '../store.js';
-import { type RefreshMembershipResult, refreshMembership } from './membership.js';
+import {
+  databaseMessage,
+  type RefreshMembershipResult,
+  refreshMembership,
+  refreshSegmentsApart,
+} from './membership.js';
 
 /** A saved segment and its current size. */
 export interface Segment {
@@ -135,7 +140,8 @@ export async function ensureBuiltinSegments(store: Store, shopId: string): Promi
 /**
  * Brings every segment of a shop, built-ins included, up to date as of `asOf` in one full pass:
  * what follows a recompute of the scores, which moves customers between the groups that the
- * built-in segments (and any query on rfm_group, lifecycle or value_group) read.
+ * built-in segments (and any query on rfm_group, lifecycle or value_group) read. A segment that
+ * the database fails to run is reported in `failed` and does not stop the others.
  */
 export async function refreshAllSegments(
   store: Store,
@@ -143,7 +149,31 @@ export async function refreshAllSegments(
   asOf: Date,
 ): Promise<RefreshMembershipResult> {
   await ensureBuiltinSegments(store, shopId);
-  return refreshMembership(store.engine, shopId, { asOf });
+  return refreshSegmentsApart(store.engine, shopId, { asOf });
+}
+
+/**
+ * Fills a segment just written in the caller's transaction, which proves that the database runs
+ * its query before the row is committed: a query it cannot run (too deep for DuckDB, too many
+ * values for PostgreSQL) is invalid input and the transaction rolls back, so no saved segment can
+ * block the full refreshes that follow.
+ */
+async function fillOrRefuse(
+  tx: Store,
+  shopId: string,
+  segmentId: string,
+  asOf: Date,
+): Promise<RefreshMembershipResult> {
+  try {
+    return await refreshMembership(tx.engine, shopId, { asOf, segments: [segmentId] });
+  } catch (error) {
+    if (error instanceof NurtureError) throw error;
+    throw new NurtureError(
+      'invalid_input',
+      `the database cannot run this query (${databaseMessage(error)}); nothing was saved. ` +
+        "Write alternatives of one function as one list (products_purchased(sku: ('A', 'B'))) or split the segment",
+    );
+  }
 }
 
 /** Options of the operations that evaluate a query: the as-of moment (default: the store's now). */
@@ -167,7 +197,7 @@ export async function createSegment(
   await ensureBuiltinSegments(store, shopId);
   const asOf = asOfOf(store, options);
   const segmentId = store.newId('seg');
-  await store.transaction(async (tx) => {
+  const refresh = await store.transaction(async (tx) => {
     await assertNameFree(tx.engine, shopId, valid.name);
     const now = new Date(store.ids.now());
     await tx.engine.run(
@@ -175,8 +205,8 @@ export async function createSegment(
        VALUES ($1, $2, $3, $4, $5, FALSE, $6, $6)`,
       [shopId, segmentId, valid.name, valid.query, valid.description ?? null, now],
     );
+    return fillOrRefuse(tx, shopId, segmentId, asOf);
   });
-  const refresh = await refreshMembership(store.engine, shopId, { asOf, segments: [segmentId] });
   return { segment: await getSegment(store, shopId, valid.name), refresh };
 }
 
@@ -206,7 +236,7 @@ export async function updateSegment(
   if (valid.query !== undefined) parseSegmentQuery(valid.query);
   const segment = await getSegment(store, shopId, name);
   assertEditable(segment, 'changed');
-  await store.transaction(async (tx) => {
+  const refresh = await store.transaction(async (tx) => {
     if (valid.rename !== undefined && valid.rename.toLowerCase() !== segment.name.toLowerCase())
       await assertNameFree(tx.engine, shopId, valid.rename);
     await tx.engine.run(
@@ -221,14 +251,11 @@ export async function updateSegment(
         new Date(store.ids.now()),
       ],
     );
-  });
-  const refresh =
-    valid.query !== undefined && valid.query !== segment.query
-      ? await refreshMembership(store.engine, shopId, {
-          asOf: asOfOf(store, options),
-          segments: [segment.segmentId],
-        })
+    // A new query is applied at once, in the same transaction: one the database cannot run is refused.
+    return valid.query !== undefined && valid.query !== segment.query
+      ? fillOrRefuse(tx, shopId, segment.segmentId, asOfOf(store, options))
       : null;
+  });
   return { segment: await getSegment(store, shopId, valid.rename ?? segment.name), refresh };
 }
 
