@@ -15,6 +15,7 @@ import {
   verifyShopifyHmac,
   type WebhookSource,
 } from '../ingest/webhooks/index.js';
+import { enqueueJob } from '../store/jobs/index.js';
 import { getDelivery, storeDelivery } from '../store/webhooks/deliveries.js';
 import { afterOrders } from './after-orders.js';
 import type { AppContext } from './context.js';
@@ -155,3 +156,12 @@ export function applyParsedWebhook(
     return { customers: customerIds.length, ...(refund ? { refund } : {}) };
   });
 }
+
+/** The receiver's hand-over to the job queue: one job per kept delivery, whatever the retries. */
+export const enqueueWebhookJob: EnqueueDelivery = async (ctx, shopId, deliveryId) => {
+  await enqueueJob(
+    ctx.store,
+    { shopId, kind: WEBHOOK_JOB, payload: { deliveryId }, dedupeKey: `${WEBHOOK_JOB}:${deliveryId}` },
+    ctx.clock.now(),
+  );
+};

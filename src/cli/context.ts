@@ -12,6 +12,11 @@ export interface CliDeps {
    * file that is not there instead of creating an empty one (commands that only read a shop).
    */
   openStore(dbOption: string | undefined, mode?: StoreMode): Promise<Store>;
+  /**
+   * Set in the server that carries out forwarded commands: this process owns the database, so a
+   * command is never handed over again (see cli/forward.ts).
+   */
+  ownsDatabase?: boolean;
   /** Output streams, so tests can capture them. */
   out: (text: string) => void;
   err: (text: string) => void;

@@ -11,11 +11,15 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 // Ctrl-C and SIGTERM end the process through exit, so that its 'exit' hooks run (they remove the
 // import's staging files, which hold customers' contacts); an open transaction is not committed.
+// Commands that stop gracefully themselves (serve, worker) listen for the signal too: then they
+// handle it.
 for (const [signal, number] of [
   ['SIGINT', 2],
   ['SIGTERM', 15],
 ] as const)
-  process.once(signal, () => process.exit(128 + number));
+  process.on(signal, () => {
+    if (process.listenerCount(signal) === 1) process.exit(128 + number);
+  });
 
 const code = await runCli(process.argv.slice(2), defaultDeps(process.env));
 process.exitCode = code;

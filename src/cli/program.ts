@@ -10,6 +10,7 @@ import { registerPredictCommand } from './commands/predict.js';
 import { registerSegmentCommands } from './commands/segment.js';
 import { registerServeCommand } from './commands/serve.js';
 import type { CliDeps } from './context.js';
+import { databaseOf, type ForwardedRun, forwardToOwner } from './forward.js';
 import { inCliTerms } from './options.js';
 
 /** Builds the `nurture` command; every subcommand calls the same functions as the API. */
@@ -36,6 +37,12 @@ export function buildProgram(deps: CliDeps): Command {
 export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
   const program = buildProgram(deps);
   try {
+    const forwarded = deps.ownsDatabase ? undefined : await forwardIfServed(argv, deps);
+    if (forwarded) {
+      deps.out(forwarded.out);
+      deps.err(forwarded.err);
+      return forwarded.code;
+    }
     await program.parseAsync(argv as string[], { from: 'user' });
     return 0;
   } catch (thrown) {
@@ -50,4 +57,15 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     );
     return exitCodeOf(error);
   }
+}
+
+/** The run of this command by the server that owns its DuckDB file, if one does. */
+async function forwardIfServed(argv: readonly string[], deps: CliDeps): Promise<ForwardedRun | undefined> {
+  let config: ReturnType<CliDeps['config']>;
+  try {
+    config = deps.config({});
+  } catch {
+    return undefined; // a bad setting is reported by the command itself
+  }
+  return forwardToOwner(argv, databaseOf(argv, config.db), { shop: config.shopId, lang: config.lang });
 }

@@ -49,11 +49,3 @@ export class JobRegistry<C extends JobContext = JobContext> {
     return [...this.byKind.keys()].sort();
   }
 }
-
-/**
- * The job kinds of the application. None yet: features add theirs here (flows, messages,
- * scheduled recomputes) as they land. Test-only kinds never do; tests register their own.
- */
-export function applicationHandlers(): JobRegistry {
-  return new JobRegistry();
-}

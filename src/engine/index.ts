@@ -1,8 +1,9 @@
 /** The worker: job dispatch (docs/jobs.md). */
+
+export { type AppJobContext, appJobContext, applicationJobs } from './app-jobs.js';
 export { type Clock, systemClock } from './clock.js';
 export { Dispatcher, type DispatcherOptions, type DispatcherStats, defaultOwner } from './dispatcher.js';
 export {
-  applicationHandlers,
   type JobContext,
   type JobHandler,
   JobRegistry,

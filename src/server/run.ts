@@ -1,8 +1,16 @@
 import { type Logger as PinoLogger, pino } from 'pino';
 import { type AppContext, makeContext } from '../app/context.js';
+import { scheduleNightly } from '../app/nightly.js';
+import { TrackingWriter } from '../app/tracking.js';
+import { enqueueWebhookJob } from '../app/webhooks.js';
 import type { AppConfig } from '../config.js';
+import { type AppJobContext, appJobContext, applicationJobs, Dispatcher, type Log } from '../engine/index.js';
 import { openStore } from '../store/store.js';
-import type { RouteSpec } from './route.js';
+import { isDuckDbFile, type OwnerRecord, removeOwnerFile, writeOwnerFile } from './owner-file.js';
+import { RateLimiter } from './rate-limit.js';
+import { type CliRunner, cliRoutes } from './routes/cli.js';
+import { trackingRoutes } from './routes/tracking.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { buildServer, type NurtureServer } from './server.js';
 
 export interface ServeOptions {
@@ -11,9 +19,15 @@ export interface ServeOptions {
   port: number;
   /** The log (default: pino, JSON lines on stderr at info). */
   log?: PinoLogger;
-  extraRoutes?: (ctx: AppContext) => readonly RouteSpec[];
-  /** Work that runs beside the HTTP server (the job dispatcher); stopped after HTTP on shutdown. */
-  background?: (ctx: AppContext) => { stop(): Promise<void> };
+  /** Jobs: how many at once and how often to look for due ones (default 4, 500 ms). */
+  jobs?: { concurrency?: number; pollMs?: number; enabled?: boolean };
+  /**
+   * Runs CLI commands handed over by `nurture` while this server owns a DuckDB file (the owner
+   * file beside it says where the server is). Without it, no owner file is written.
+   */
+  cli?: CliRunner;
+  /** Storefront limits per publishable key and per address (requests per second, burst). */
+  tracking?: { perKey?: { perSecond: number; burst: number }; perIp?: { perSecond: number; burst: number } };
 }
 
 export interface RunningServer {
@@ -21,39 +35,67 @@ export interface RunningServer {
   ctx: AppContext;
   /** The address it listens on, e.g. http://127.0.0.1:8787. */
   url: string;
+  dispatcher: Dispatcher<AppJobContext> | undefined;
   /** Graceful shutdown: stop accepting, finish in-flight requests and jobs, release the database. */
   stop(): Promise<void>;
 }
 
+/** The engine's function-shaped log onto pino. */
+function engineLog(log: PinoLogger): Log {
+  return (level, message, fields) => log[level](fields ?? {}, message);
+}
+
 /**
- * `nurture serve`: opens the store (the server owns a DuckDB file from now on), builds the HTTP
- * server and its background work, listens. `stop` is what SIGTERM/SIGINT call.
+ * `nurture serve`: opens the store (the server owns a DuckDB file from now on) and runs, in one
+ * process, the JSON API, the store webhooks, storefront tracking and the job dispatcher (webhook
+ * processing, the nightly recompute). `stop` is what SIGTERM/SIGINT call.
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const store = await openStore({ db: options.config.db });
   let stopping = false;
   const log = options.log ?? pino({ level: 'info' }, pino.destination(2));
   const ctx = makeContext(store, { config: options.config, log });
-  const server = await buildServer({
-    ctx,
-    logger: log,
-    stopping: () => stopping,
-    extraRoutes: options.extraRoutes?.(ctx) ?? [],
-  }).catch(async (error: unknown) => {
-    await store.close();
-    throw error;
-  });
-  const background = options.background?.(ctx);
+  const writer = new TrackingWriter(ctx);
+  const limits = {
+    perKey: new RateLimiter(options.tracking?.perKey ?? { perSecond: 200, burst: 400 }),
+    perIp: new RateLimiter(options.tracking?.perIp ?? { perSecond: 50, burst: 100 }),
+  };
+  const dispatcher =
+    options.jobs?.enabled === false
+      ? undefined
+      : new Dispatcher<AppJobContext>({
+          store,
+          registry: applicationJobs(),
+          context: appJobContext(options.config, log),
+          log: engineLog(log),
+          concurrency: options.jobs?.concurrency ?? 4,
+          pollMs: options.jobs?.pollMs ?? 500,
+        });
+  let server: NurtureServer;
+  let owner: OwnerRecord | undefined;
   try {
+    server = await buildServer({
+      ctx,
+      logger: log,
+      stopping: () => stopping,
+      extraRoutes: [
+        ...webhookRoutes(enqueueWebhookJob),
+        ...trackingRoutes(ctx, writer, limits),
+        ...(options.cli ? cliRoutes(() => owner?.token, options.cli) : []),
+      ],
+    });
+    await scheduleNightly(ctx);
+    dispatcher?.start();
     await server.app.listen({ host: options.host, port: options.port });
   } catch (error) {
-    await background?.stop();
+    await dispatcher?.stop();
     await store.close();
     throw error;
   }
   const address = server.app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  if (options.cli && isDuckDbFile(options.config.db)) owner = writeOwnerFile(options.config.db, url);
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
@@ -67,11 +109,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       } finally {
         clearInterval(sweep);
       }
-      await background?.stop();
+      await writer.flush();
+      await dispatcher?.stop();
+      if (owner) removeOwnerFile(options.config.db, owner);
       await store.close();
       log.info({}, 'stopped; the database is released');
     })();
     return stopped;
   };
-  return { server, ctx, url, stop };
+  return { server, ctx, url, dispatcher, stop };
 }

@@ -44,7 +44,7 @@ export class DuckDbEngine implements SqlEngine {
       const conn = await instance.connect();
       return new DuckDbEngine(instance, conn);
     } catch (error) {
-      throw new NurtureError('store_unavailable', `cannot open DuckDB database ${path}: ${messageOf(error)}`);
+      throw openError(path, messageOf(error));
     }
   }
 
@@ -259,4 +259,22 @@ function normaliseRow(row: Record<string, unknown>, dateCols: readonly string[])
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Why a DuckDB file could not be opened, in words a user can act on. DuckDB lets one process
+ * open a file while it is written (not even read-only), so the usual cause is another process:
+ * its pid is named, never the raw lock trace.
+ */
+function openError(path: string, message: string): NurtureError {
+  const lock = /Conflicting lock is held in (.*?) \(PID (\d+)\)/.exec(message);
+  if (lock)
+    return new NurtureError(
+      'store_unavailable',
+      `${path} is in use by another process (pid ${lock[2]}, ${lock[1]}): DuckDB lets one process use a database file at a time. ` +
+        `If that process is \`nurture serve\`, commands are handed to it by themselves while it runs (through ${path}.serve.json); ` +
+        `otherwise stop it (kill ${lock[2]}) and run the command again`,
+      [{ file: path, reason: `locked by pid ${lock[2]}` }],
+    );
+  return new NurtureError('store_unavailable', `cannot open DuckDB database ${path}: ${message}`);
 }

@@ -8,7 +8,14 @@ import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { JOB_STATES } from '../../domain/jobs/index.js';
-import { applicationHandlers, Dispatcher, type JobRegistry, type Log } from '../../engine/index.js';
+import {
+  type AppJobContext,
+  appJobContext,
+  applicationJobs,
+  Dispatcher,
+  type JobRegistry,
+  type Log,
+} from '../../engine/index.js';
 import { NurtureError } from '../../errors.js';
 import { table } from '../../report/text.js';
 import { countJobs, type Job, listJobs, retryJob } from '../../store/jobs/index.js';
@@ -157,7 +164,7 @@ function registerWorkerCommand(program: Command, deps: CliDeps): void {
     .option('--drain', 'stop once no job is due and none is running')
     .action(async (raw: unknown) => {
       const o = parseOptions(schemas.worker, raw);
-      const registry = applicationHandlers();
+      const registry = applicationJobs();
       if (o.handlers) await addHandlers(registry, o.handlers);
       await withStore(
         deps,
@@ -166,6 +173,7 @@ function registerWorkerCommand(program: Command, deps: CliDeps): void {
           const dispatcher = new Dispatcher({
             store,
             registry,
+            context: appJobContext(deps.config({ db: o.db })),
             log: lineLog(deps.err),
             concurrency: o.concurrency,
             pollMs: o.pollMs,
@@ -188,7 +196,7 @@ function registerWorkerCommand(program: Command, deps: CliDeps): void {
 }
 
 /** Starts the dispatcher and stops it gracefully on the first SIGTERM or SIGINT. */
-async function runUntilSignalled(dispatcher: Dispatcher, deps: CliDeps): Promise<void> {
+async function runUntilSignalled(dispatcher: Dispatcher<AppJobContext>, deps: CliDeps): Promise<void> {
   const signals = ['SIGTERM', 'SIGINT'] as const;
   let onSignal: (signal: NodeJS.Signals) => void = () => {};
   const signalled = new Promise<void>((done) => {
@@ -208,7 +216,7 @@ async function runUntilSignalled(dispatcher: Dispatcher, deps: CliDeps): Promise
 }
 
 /** Adds the handlers a module exports as `handlers` (an object of kind → function). */
-async function addHandlers(registry: JobRegistry, file: string): Promise<void> {
+async function addHandlers(registry: JobRegistry<AppJobContext>, file: string): Promise<void> {
   let module: { handlers?: unknown };
   try {
     module = (await import(pathToFileURL(resolve(file)).href)) as { handlers?: unknown };

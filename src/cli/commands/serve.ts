@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { type AppConfig, loadConfig } from '../../config.js';
+import { NurtureError } from '../../errors.js';
+import type { ForwardedCommand } from '../../server/routes/cli.js';
 import { startServer } from '../../server/run.js';
+import type { Store } from '../../store/store.js';
 import type { CliDeps } from '../context.js';
 import { parseOptions } from '../options.js';
 
@@ -29,7 +33,14 @@ export function registerServeCommand(program: Command, deps: CliDeps): void {
     .action(async (raw: unknown) => {
       const o = parseOptions(optionsSchema, raw);
       const config = deps.config({ db: o.db });
-      const running = await startServer({ config, host: o.host, port: o.port });
+      let store: Store | undefined;
+      const running = await startServer({
+        config,
+        host: o.host,
+        port: o.port,
+        cli: (command) => runForwarded(command, config, () => store),
+      });
+      store = running.ctx.store;
       deps.err(`nurture: serving on ${running.url} (API docs: ${running.url}/api/docs); Ctrl-C stops\n`);
       await new Promise<void>((resolve) => {
         const onSignal = () => {
@@ -41,4 +52,42 @@ export function registerServeCommand(program: Command, deps: CliDeps): void {
         process.on('SIGINT', onSignal);
       });
     });
+}
+
+/**
+ * Carries out a command that `nurture` handed over: the same program, with this server's store
+ * (not closed after the command), the caller's working directory for relative paths, and its
+ * output captured. Commands run one at a time (the route queues them), so changing directory
+ * for the duration of one is safe: nothing else in the server reads relative paths.
+ */
+async function runForwarded(
+  command: ForwardedCommand,
+  config: AppConfig,
+  store: () => Store | undefined,
+): Promise<{ code: number; out: string; err: string }> {
+  const { runCli } = await import('../program.js');
+  const owned = store();
+  if (!owned) throw new NurtureError('store_unavailable', 'the server is starting');
+  let out = '';
+  let err = '';
+  const env = { NURTURE_DB: config.db, NURTURE_SHOP: command.shop, NURTURE_LANG: command.lang };
+  const deps: CliDeps = {
+    config: (flags) => loadConfig(env, { ...flags, db: config.db }),
+    // The server's own store, lent: the command's `close` does not close it.
+    openStore: async () => Object.create(owned, { close: { value: async () => {} } }) as Store,
+    ownsDatabase: true,
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+  };
+  const previous = process.cwd();
+  process.chdir(command.cwd);
+  try {
+    return { code: await runCli(command.argv, deps), out, err };
+  } finally {
+    process.chdir(previous);
+  }
 }

@@ -36,3 +36,11 @@ export async function updateShopColumn(
 ): Promise<void> {
   await store.engine.run(`UPDATE shops SET ${column} = $2 WHERE shop_id = $1`, [shopId, value]);
 }
+
+/** Every shop of the database, with its time zone (for schedules in shop time). */
+export async function listShops(store: Store): Promise<{ shopId: string; timezone: string }[]> {
+  const rows = await store.engine.all<{ shop_id: string; timezone: string }>(
+    'SELECT shop_id, timezone FROM shops ORDER BY shop_id',
+  );
+  return rows.map((r) => ({ shopId: r.shop_id, timezone: r.timezone }));
+}
