@@ -17,6 +17,7 @@ const optionsSchema = z.object({
     .min(0, '--port must be 0–65535')
     .max(65_535, '--port must be 0–65535')
     .default(8787),
+  worker: z.boolean().default(true),
 });
 
 /**
@@ -30,6 +31,7 @@ export function registerServeCommand(program: Command, deps: CliDeps): void {
     .option('--db <path>', 'DuckDB file or postgres:// URL (default: NURTURE_DB or ./nurture.duckdb)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', '8787')
+    .option('--no-worker', 'run no jobs in this process (PostgreSQL: leave them to `nurture worker` processes)')
     .action(async (raw: unknown) => {
       const o = parseOptions(optionsSchema, raw);
       const config = deps.config({ db: o.db });
@@ -38,6 +40,7 @@ export function registerServeCommand(program: Command, deps: CliDeps): void {
         config,
         host: o.host,
         port: o.port,
+        jobs: { enabled: o.worker },
         cli: (command) => runForwarded(command, config, () => store),
       });
       store = running.ctx.store;
