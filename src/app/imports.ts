@@ -17,7 +17,8 @@ export const importInputSchema = z
   .object({
     shopId: shopSchema.shape.shopId,
     format: z.enum(IMPORT_FORMATS, {
-      error: `unknown import format; use one of: ${IMPORT_FORMATS.join(', ')}`,
+      error: (issue) =>
+        `unknown import format ${JSON.stringify(issue.input)}; use one of: ${IMPORT_FORMATS.join(', ')}`,
     }),
     /** orders-csv: haravan | shopee | lazada | tiktok, or a .json/.yaml mapping file. */
     mapping: z.string().min(1).optional(),

@@ -5,6 +5,7 @@ import type { CliDeps } from '../../src/cli/context.js';
 import { progressBar, progressLine } from '../../src/cli/progress.js';
 import { loadConfig } from '../../src/config.js';
 import { openStore } from '../../src/store/store.js';
+import { cli } from '../support/cli.js';
 import { FIXTURES } from './read-all.js';
 
 describe('nurture import', () => {
@@ -38,8 +39,10 @@ describe('nurture import', () => {
         },
       ),
     ).rejects.toMatchObject({
+      // The use case names its input field; the CLI says it as the option (runCli, inCliTerms).
       code: 'invalid_input',
-      message: '--mapping is for orders-csv, not shopify-orders',
+      message: 'mapping: a mapping is for orders-csv, not shopify-orders',
+      details: [{ path: 'mapping' }],
     });
   });
 
@@ -60,5 +63,19 @@ describe('nurture import', () => {
     bar.done();
     expect(written[0]).toContain(' 50%');
     expect(written.at(-1)).toBe('\r\x1b[K');
+  });
+
+  it("says a use case error in the CLI's terms: the field becomes the option", async () => {
+    const r = await cli(
+      'import',
+      'shopify-orders',
+      `${FIXTURES}shopify-orders.csv`,
+      '--mapping',
+      'haravan',
+      '--db',
+      ':memory:',
+    );
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('nurture: --mapping: a mapping is for orders-csv, not shopify-orders\n');
   });
 });

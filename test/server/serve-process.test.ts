@@ -18,7 +18,11 @@ const db = join(dir, 'shop.duckdb');
 const children: ChildProcess[] = [];
 
 function cli(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [main, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NURTURE_DB: '' } });
+  const r = spawnSync(process.execPath, [main, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, NURTURE_DB: '' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -73,7 +77,13 @@ const order = JSON.stringify({
   total_tax: '0',
   total_discounts: '0',
   total_shipping_price_set: { shop_money: { amount: '30000', currency_code: 'VND' } },
-  customer: { id: 77, email: 'lan@example.vn', phone: '+84912345678', first_name: 'Lan', last_name: 'Nguyễn' },
+  customer: {
+    id: 77,
+    email: 'lan@example.vn',
+    phone: '+84912345678',
+    first_name: 'Lan',
+    last_name: 'Nguyễn',
+  },
   line_items: [{ id: 1, title: 'Giấy in A4', sku: 'PAPER-A4', quantity: 2, price: '250000' }],
   refunds: [],
 });
@@ -105,7 +115,9 @@ describe('nurture serve as a process (DuckDB file)', () => {
       expect(badThrough).toEqual(bad);
       expect(badThrough.code).toBe(2);
       // A relative path is the caller's: the server reads it from the caller's folder.
-      expect(cli('segment', 'export', 'lifecycle:new', '--format', 'csv', '--out', 'new.csv', '--db', db).code).toBe(0);
+      expect(
+        cli('segment', 'export', 'lifecycle:new', '--format', 'csv', '--out', 'new.csv', '--db', db).code,
+      ).toBe(0);
       expect(existsSync(join(dir, 'new.csv'))).toBe(true);
     } finally {
       served.child.kill('SIGTERM');
@@ -136,7 +148,9 @@ describe('nurture serve as a process (DuckDB file)', () => {
     const second = await serve();
     try {
       const orders = async () => {
-        const r = await fetch(`${second.url}/api/v1/orders?limit=500`, { headers: { authorization: `Bearer ${key}` } });
+        const r = await fetch(`${second.url}/api/v1/orders?limit=500`, {
+          headers: { authorization: `Bearer ${key}` },
+        });
         const body = (await r.json()) as { orders: { externalId: string }[] };
         return body.orders.filter((o) => o.externalId === '9001').length;
       };

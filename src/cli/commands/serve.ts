@@ -31,7 +31,10 @@ export function registerServeCommand(program: Command, deps: CliDeps): void {
     .option('--db <path>', 'DuckDB file or postgres:// URL (default: NURTURE_DB or ./nurture.duckdb)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', '8787')
-    .option('--no-worker', 'run no jobs in this process (PostgreSQL: leave them to `nurture worker` processes)')
+    .option(
+      '--no-worker',
+      'run no jobs in this process (PostgreSQL: leave them to `nurture worker` processes)',
+    )
     .action(async (raw: unknown) => {
       const o = parseOptions(optionsSchema, raw);
       const config = deps.config({ db: o.db });
