@@ -26,7 +26,7 @@ const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).
 export const customerListQuerySchema = z.object({
   q: z.string().max(200).optional().describe('part of a name, a phone number or an e-mail'),
   segment_query: z.string().max(20_000).optional().describe('only customers matching this segment query'),
-  cursor: z.string().max(100).optional().describe('next_cursor of the previous page'),
+  cursor: z.string().max(100).optional().describe('nextCursor of the previous page'),
   limit: limit(500, 50),
 });
 

@@ -16,6 +16,7 @@ import type { RouteSpec } from './route.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { customerRoutes } from './routes/customers.js';
 import { healthRoutes } from './routes/health.js';
+import { jobRoutes } from './routes/jobs.js';
 import { segmentRoutes } from './routes/segments.js';
 import { shopRoutes } from './routes/shop.js';
 
@@ -43,7 +44,7 @@ export interface NurtureServer {
 
 /** The JSON API's routes (without health and docs), for the documentation and the tenancy test. */
 export function apiRoutes(): RouteSpec[] {
-  return [...customerRoutes, ...segmentRoutes, ...analyticsRoutes, ...shopRoutes];
+  return [...customerRoutes, ...segmentRoutes, ...analyticsRoutes, ...shopRoutes, ...jobRoutes];
 }
 
 /**

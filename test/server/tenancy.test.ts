@@ -10,6 +10,7 @@ import { openApiPath } from '../../src/server/openapi.js';
 import { RateLimiter } from '../../src/server/rate-limit.js';
 import { trackingRoutes } from '../../src/server/routes/tracking.js';
 import { webhookRoutes } from '../../src/server/routes/webhooks.js';
+import { enqueueJob } from '../../src/store/jobs/index.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES } from '../support/engines.js';
 import { type Answer, call, seedShop, startTestServer, type TestServer } from './support.js';
@@ -20,6 +21,7 @@ interface ShopFixture {
   customerId: string;
   orderId: string;
   keyId: string;
+  jobId: string;
 }
 
 /** How a route is called with shop A's key on shop B's things, and what must hold. */
@@ -40,7 +42,7 @@ const notFound = (answer: Answer) => {
 /** A list of A's things: none of B's ids appear in it. */
 const withoutB = (b: ShopFixture) => (answer: Answer) => {
   expect(answer.status).toBeLessThan(300);
-  for (const id of [b.customerId, b.orderId, b.keyId]) expect(answer.text).not.toContain(id);
+  for (const id of [b.customerId, b.orderId, b.keyId, b.jobId]) expect(answer.text).not.toContain(id);
 };
 
 const CASES: Record<string, Case> = {
@@ -140,6 +142,15 @@ const CASES: Record<string, Case> = {
     expect: (r) => expect(r.status).toBe(201),
   }),
   'DELETE /api/v1/api-keys/{id}': (_a, b) => ({ path: `/api/v1/api-keys/${b.keyId}`, expect: notFound }),
+  'GET /api/v1/jobs': () => ({
+    path: '/api/v1/jobs?limit=1000',
+    expect: (r) => {
+      expect(r.status).toBe(200);
+      expect(r.text).not.toContain('"shop-b"');
+    },
+  }),
+  'GET /api/v1/jobs/{id}': (_a, b) => ({ path: `/api/v1/jobs/${b.jobId}`, expect: notFound }),
+  'POST /api/v1/jobs/{id}/retry': (_a, b) => ({ path: `/api/v1/jobs/${b.jobId}/retry`, expect: notFound }),
   'POST /t/v1/batch': () => ({
     path: '/t/v1/batch',
     body: {
@@ -173,12 +184,14 @@ for (const engine of ENGINES) {
       const customers = await store.listCustomerIds(shopId);
       const orders = await store.listOrders(shopId);
       const keys = await listShopApiKeys(seeded.ctx, { shopId });
+      const job = await enqueueJob(store, { shopId, kind: 'test.tenancy', dedupeKey: `t-${shopId}` }, new Date());
       return {
         secret: seeded.secret,
         publishable: seeded.publishable,
         customerId: customers[0]!,
         orderId: orders[0]!.orderId,
         keyId: keys[0]!.keyId,
+        jobId: job.jobId,
       };
     }
 
