@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<(argv: string[]) => Promise<void>>> 
   clv: async () => (await import('./clv.js')).benchClv,
   analyze: async () => (await import('./analyze.js')).benchAnalyze,
   segments: async () => (await import('./segments.js')).benchSegments,
+  serve: async () => (await import('./serve.js')).benchServe,
 };
 
 const [name, ...rest] = process.argv.slice(2);

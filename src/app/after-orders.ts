@@ -1,4 +1,6 @@
 import { refreshCustomerStats } from '../store/analytics/customer-stats.js';
+import { noteStaleCustomers, takeStaleCustomers } from '../store/customers/stale.js';
+import { enqueueJob } from '../store/jobs/index.js';
 import { type RefreshMembershipResult, refreshMembership } from '../store/segments/index.js';
 import type { Store } from '../store/store.js';
 import type { AppContext } from './context.js';
@@ -33,4 +35,44 @@ export async function afterOrders(
     'after orders',
   );
   return { customers: ids.length, statsChanged: stats.changed, membership };
+}
+
+/** The job kind that brings noted customers' stats and segments up to date (see `deferAfterOrders`). */
+export const AFTER_ORDERS_JOB = 'after-orders';
+
+/** How long noted customers wait at most for their after-orders job: one job per shop and window. */
+const AFTER_ORDERS_WINDOW_MS = 1000;
+
+/**
+ * The after-orders pipeline for later, for paths that write one order at a time (store webhooks):
+ * the customers are noted and one job per shop and second takes all of them at once, which costs
+ * about what one customer alone would. Call in the transaction that wrote the orders.
+ */
+export async function deferAfterOrders(
+  ctx: AppContext,
+  shopId: string,
+  customerIds: readonly string[],
+  store: Store = ctx.store,
+): Promise<void> {
+  if (customerIds.length === 0) return;
+  const now = ctx.clock.now();
+  await noteStaleCustomers(store, shopId, customerIds, now);
+  const window = Math.floor(now.getTime() / AFTER_ORDERS_WINDOW_MS) + 1;
+  await enqueueJob(
+    store,
+    {
+      shopId,
+      kind: AFTER_ORDERS_JOB,
+      runAt: new Date(window * AFTER_ORDERS_WINDOW_MS),
+      dedupeKey: `${AFTER_ORDERS_JOB}:${window}`,
+    },
+    now,
+  );
+}
+
+/** The `after-orders` job: every noted customer of the shop, in one transaction. */
+export function runDeferredAfterOrders(ctx: AppContext, shopId: string): Promise<AfterOrdersResult> {
+  return ctx.store.transaction(async (tx) =>
+    afterOrders(ctx, shopId, await takeStaleCustomers(tx, shopId), tx),
+  );
 }

@@ -7,7 +7,13 @@ import type { AppContext } from './context.js';
 /** One job (with `jobId`), or the latest ones with the shop's counts by state. */
 export async function listShopJobs(
   ctx: AppContext,
-  input: { shopId: string; jobId?: string; state?: JobState | undefined; kind?: string | undefined; limit?: number },
+  input: {
+    shopId: string;
+    jobId?: string;
+    state?: JobState | undefined;
+    kind?: string | undefined;
+    limit?: number;
+  },
 ): Promise<Job | { jobs: Job[]; counts: Record<JobState, number> }> {
   if (input.jobId !== undefined) {
     const job = await getJob(ctx.store, input.shopId, input.jobId);

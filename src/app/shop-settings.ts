@@ -120,6 +120,27 @@ export interface ShopSettings {
   nightlyHour: number;
 }
 
+/** Settings read in the last few seconds, per store: every webhook and storefront call needs them. */
+const recent = new WeakMap<object, Map<string, { settings: ShopSettings; until: number }>>();
+const RECENT_MS = 5000;
+
+/**
+ * A shop's settings as `loadShopSettings` reads them, kept for a few seconds. A change through
+ * this process is seen at once; one through another process within five seconds.
+ */
+export async function cachedShopSettings(ctx: AppContext, shopId: string): Promise<ShopSettings> {
+  let byShop = recent.get(ctx.store.engine);
+  if (!byShop) {
+    byShop = new Map();
+    recent.set(ctx.store.engine, byShop);
+  }
+  const hit = byShop.get(shopId);
+  if (hit && hit.until > Date.now()) return hit.settings;
+  const settings = await loadShopSettings(ctx, shopId);
+  byShop.set(shopId, { settings, until: Date.now() + RECENT_MS });
+  return settings;
+}
+
 export async function loadShopSettings(ctx: AppContext, shopId: string): Promise<ShopSettings> {
   const shop = await ctx.store.requireShop(shopId);
   const stored = await readShopSettings(ctx.store, shopId);
@@ -156,6 +177,7 @@ export async function setShopSetting(
     throw new NurtureError('invalid_input', `${key}: ${reason}`, [{ path: 'value', reason }]);
   }
   await ctx.store.requireShop(input.shopId);
+  recent.get(ctx.store.engine)?.delete(input.shopId);
   if (spec.column) await updateShopColumn(ctx.store, input.shopId, spec.column, parsed.data);
   else await writeShopSetting(ctx.store, input.shopId, key, parsed.data, ctx.clock.now());
   ctx.log.info({ shopId: input.shopId, key }, 'shop setting changed');

@@ -17,9 +17,9 @@ import {
 } from '../ingest/webhooks/index.js';
 import { enqueueJob } from '../store/jobs/index.js';
 import { getDelivery, storeDelivery } from '../store/webhooks/deliveries.js';
-import { afterOrders } from './after-orders.js';
+import { afterOrders, deferAfterOrders } from './after-orders.js';
 import type { AppContext } from './context.js';
-import { loadShopSettings } from './shop-settings.js';
+import { cachedShopSettings } from './shop-settings.js';
 
 /** The job kind that processes a kept delivery. */
 export const WEBHOOK_JOB = 'webhook.process';
@@ -56,9 +56,7 @@ export async function receiveWebhook(
   incoming: IncomingWebhook,
   enqueue: EnqueueDelivery,
 ): Promise<WebhookReceipt> {
-  const shop = await ctx.store.getShop(incoming.shopId);
-  if (!shop) throw new NurtureError('not_found', `no shop ${incoming.shopId}`);
-  const settings = await loadShopSettings(ctx, incoming.shopId);
+  const settings = await cachedShopSettings(ctx, incoming.shopId);
   const secret =
     incoming.source === 'shopify' ? settings.shopifyWebhookSecret : settings.haravanWebhookSecret;
   if (secret === undefined)
@@ -79,8 +77,8 @@ export async function receiveWebhook(
     ]);
   const body = parseWebhookBody(incoming.rawBody);
   const parsed = parseWebhook(incoming.source, incoming.topic, body, {
-    currency: shop.currency,
-    timezone: shop.timezone,
+    currency: settings.currency,
+    timezone: settings.timezone,
   });
   if (parsed.kind === 'ignored') {
     ctx.log.info(
@@ -111,6 +109,7 @@ export async function receiveWebhook(
 export async function processWebhookDelivery(
   ctx: AppContext,
   input: { shopId: string; deliveryId: string },
+  options: { deferAfterOrders?: boolean } = {},
 ): Promise<{ kind: ParsedWebhook['kind']; customers: number }> {
   const delivery = await getDelivery(ctx.store, input.shopId, input.deliveryId);
   if (!delivery) throw new NurtureError('not_found', `no webhook delivery ${input.deliveryId}`);
@@ -119,7 +118,10 @@ export async function processWebhookDelivery(
     currency: shop.currency,
     timezone: shop.timezone,
   });
-  return { kind: parsed.kind, customers: (await applyParsedWebhook(ctx, input.shopId, parsed)).customers };
+  return {
+    kind: parsed.kind,
+    customers: (await applyParsedWebhook(ctx, input.shopId, parsed, options)).customers,
+  };
 }
 
 /**
@@ -130,6 +132,7 @@ export function applyParsedWebhook(
   ctx: AppContext,
   shopId: string,
   parsed: ParsedWebhook,
+  options: { deferAfterOrders?: boolean } = {},
 ): Promise<{ customers: number; refund?: RefundOutcome }> {
   if (parsed.kind === 'ignored') return Promise.resolve({ customers: 0 });
   return ctx.store.transaction(async (tx) => {
@@ -152,7 +155,9 @@ export function applyParsedWebhook(
       );
       customerIds = result.customerIds;
     }
-    await afterOrders(ctx, shopId, customerIds, tx);
+    // The jobs defer the pipeline so that one run serves every order of the last second.
+    if (options.deferAfterOrders) await deferAfterOrders(ctx, shopId, customerIds, tx);
+    else await afterOrders(ctx, shopId, customerIds, tx);
     return { customers: customerIds.length, ...(refund ? { refund } : {}) };
   });
 }

@@ -1,3 +1,4 @@
+import { AFTER_ORDERS_JOB, runDeferredAfterOrders } from '../app/after-orders.js';
 import type { AppContext } from '../app/context.js';
 import { makeContext } from '../app/context.js';
 import type { Logger } from '../app/logger.js';
@@ -34,7 +35,14 @@ function deliveryIdOf(payload: unknown): string {
 export function applicationJobs(): JobRegistry<AppJobContext> {
   return new JobRegistry<AppJobContext>()
     .register(WEBHOOK_JOB, async (ctx, job) => {
-      await processWebhookDelivery(ctx.app, { shopId: job.shopId, deliveryId: deliveryIdOf(job.payload) });
+      await processWebhookDelivery(
+        ctx.app,
+        { shopId: job.shopId, deliveryId: deliveryIdOf(job.payload) },
+        { deferAfterOrders: true },
+      );
+    })
+    .register(AFTER_ORDERS_JOB, async (ctx, job) => {
+      await runDeferredAfterOrders(ctx.app, job.shopId);
     })
     .register(NIGHTLY_JOB, async (ctx, job) => {
       await runNightly(ctx.app, job.shopId);

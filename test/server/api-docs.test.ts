@@ -38,11 +38,14 @@ describe('the API reference', () => {
     expect(doc.status).toBe(200);
     const body = doc.body as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(body.openapi).toBe('3.1.0');
-    const documented = Object.entries(body.paths).flatMap(([p, ms]) => Object.keys(ms).map((m) => `${m.toUpperCase()} ${p}`));
+    const documented = Object.entries(body.paths).flatMap(([p, ms]) =>
+      Object.keys(ms).map((m) => `${m.toUpperCase()} ${p}`),
+    );
     expect(documented).toContain('GET /api/v1/customers/{id}');
     expect(documented).toContain('POST /webhooks/shopify/{shop}');
     expect(documented).toContain('POST /t/v1/batch');
-    const listParams = (body.paths['/api/v1/customers']!['get'] as { parameters: { name: string }[] }).parameters;
+    const listParams = (body.paths['/api/v1/customers']!['get'] as { parameters: { name: string }[] })
+      .parameters;
     expect(listParams.map((p) => p.name)).toEqual(['q', 'segment_query', 'cursor', 'limit']);
     const page = await call(server.url, 'GET', '/api/docs');
     expect(page.headers.get('content-type')).toContain('text/html');

@@ -184,7 +184,11 @@ for (const engine of ENGINES) {
       const customers = await store.listCustomerIds(shopId);
       const orders = await store.listOrders(shopId);
       const keys = await listShopApiKeys(seeded.ctx, { shopId });
-      const job = await enqueueJob(store, { shopId, kind: 'test.tenancy', dedupeKey: `t-${shopId}` }, new Date());
+      const job = await enqueueJob(
+        store,
+        { shopId, kind: 'test.tenancy', dedupeKey: `t-${shopId}` },
+        new Date(),
+      );
       return {
         secret: seeded.secret,
         publishable: seeded.publishable,

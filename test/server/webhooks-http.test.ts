@@ -6,9 +6,11 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDeferredAfterOrders } from '../../src/app/after-orders.js';
 import { setShopSetting } from '../../src/app/shop-settings.js';
 import { processWebhookDelivery } from '../../src/app/webhooks.js';
 import { webhookRoutes } from '../../src/server/routes/webhooks.js';
+import { listJobs } from '../../src/store/jobs/index.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES } from '../support/engines.js';
 import { call, startTestServer, type TestServer } from './support.js';
@@ -129,7 +131,32 @@ for (const engine of ENGINES) {
       expect(stats[0]?.orders).toBeDefined();
     });
 
+    it('defers the after-orders pipeline of a webhook job to one job a second for all its customers', async () => {
+      const body = codOrder(5010)
+        .replace('+84912345678', '+84912999888')
+        .replace('0912 345 678', '0912 999 888');
+      const r = await shopify(body, {
+        'x-shopify-hmac-sha256': sign(body),
+        'x-shopify-webhook-id': 'wh-defer',
+      });
+      const { deliveryId } = r.body as { deliveryId: string };
+      await processWebhookDelivery(server.ctx, { shopId: SHOP, deliveryId }, { deferAfterOrders: true });
+      const customer = await store.findCustomerByKey(SHOP, 'phone', '+84912999888');
+      const statsOf = () =>
+        store.engine.all('SELECT orders FROM customer_stats WHERE shop_id = $1 AND customer_id = $2', [
+          SHOP,
+          customer!.customerId,
+        ]);
+      expect(await statsOf()).toEqual([]);
+      const queued = await listJobs(store, SHOP, { kind: 'after-orders' });
+      expect(queued).toHaveLength(1);
+      await runDeferredAfterOrders(server.ctx, SHOP);
+      expect((await statsOf()).length).toBe(1);
+      expect(await count('stale_customers')).toBe(0);
+    });
+
     it('answers a malformed body with 400 and where, an unknown topic with 202', async () => {
+      const kept = await count('webhook_deliveries');
       const broken = '{"id": 1, "line_items": [';
       const r = await shopify(broken, { 'x-shopify-hmac-sha256': sign(broken) });
       expect(r.status).toBe(400);
@@ -144,7 +171,7 @@ for (const engine of ENGINES) {
         'x-shopify-topic': 'products/create',
       });
       expect(r3.status).toBe(202);
-      expect(await count('webhook_deliveries')).toBe(1);
+      expect(await count('webhook_deliveries')).toBe(kept);
     });
 
     it("accepts Shopify's published orders/create sample", async () => {

@@ -10,7 +10,8 @@ export const jobRoutes: RouteSpec[] = [
     url: '/api/v1/jobs',
     auth: 'secret',
     tag: 'Jobs',
-    summary: "The shop's jobs, latest first, with their counts by state (webhook processing, the nightly recompute …).",
+    summary:
+      "The shop's jobs, latest first, with their counts by state (webhook processing, the nightly recompute …).",
     query: z.object({
       state: z.enum(JOB_STATES).optional(),
       kind: z.string().max(100).optional(),

@@ -12,6 +12,7 @@ import { customerStatsLookupHash } from './009-customer-stats-lookup-hash.js';
 import { segmentMembersLookupHash } from './010-segment-members-lookup-hash.js';
 import { jobsSchema } from './011-jobs.js';
 import { serverSchema } from './012-server.js';
+import { staleCustomersSchema } from './013-stale-customers.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -36,6 +37,7 @@ export const MIGRATIONS: readonly Migration[] = [
   segmentMembersLookupHash,
   jobsSchema,
   serverSchema,
+  staleCustomersSchema,
 ];
 
 /**

@@ -1,0 +1,283 @@
+/**
+ * `npm run bench -- serve [--customers N] [--webhooks N] [--events N]`: `nurture serve` on a
+ * demo shop (100,000 customers by default, made once by `nurture demo` into bench-data/):
+ * - webhooks: signed Shopify orders/create deliveries from 16 concurrent clients: response times,
+ *   and the time until every order is processed (its customer's stats and segment memberships);
+ * - tracking: storefront events in batches of 50 from 16 clients, and the server's peak RSS;
+ * - API: GET /api/v1/customers/{id}, p50/p99.
+ * Baselines in the same run: an empty route of the same server (/healthz) under the same load, and
+ * a bare DuckDB append of the same events.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { createApiKey } from '../src/app/api-keys.js';
+import { makeContext } from '../src/app/context.js';
+import { setShopSetting } from '../src/app/shop-settings.js';
+import { openStore } from '../src/store/store.js';
+import { fmt, machine, markdownTable } from './util.js';
+
+const SECRET = 'bench-webhook-secret';
+const CONCURRENCY = 16;
+
+function option(argv: string[], name: string, fallback: number): number {
+  const i = argv.indexOf(name);
+  return i >= 0 ? Number(argv[i + 1]) : fallback;
+}
+
+const quantile = (sorted: readonly number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+
+/** Runs `count` requests from `CONCURRENCY` clients; each request's time in ms, sorted. */
+async function load(
+  count: number,
+  request: (i: number) => Promise<Response>,
+): Promise<{ ms: number[]; seconds: number }> {
+  const times: number[] = [];
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= count) return;
+        const t = performance.now();
+        const res = await request(i);
+        await res.arrayBuffer();
+        if (res.status >= 300) throw new Error(`request ${i}: ${res.status}`);
+        times.push(performance.now() - t);
+      }
+    }),
+  );
+  return { ms: times.sort((a, b) => a - b), seconds: (performance.now() - start) / 1000 };
+}
+
+function orderBody(i: number, phone: string): string {
+  return JSON.stringify({
+    id: 7_000_000 + i,
+    name: `#B${i}`,
+    email: null,
+    phone,
+    created_at: new Date(Date.now() - 3_600_000).toISOString(),
+    currency: 'VND',
+    financial_status: 'pending',
+    fulfillment_status: null,
+    payment_gateway_names: ['Cash on Delivery (COD)'],
+    subtotal_price: '500000',
+    total_price: '530000',
+    total_tax: '0',
+    total_discounts: '0',
+    total_shipping_price_set: { shop_money: { amount: '30000', currency_code: 'VND' } },
+    customer: { id: 9_000_000 + i, phone, first_name: 'Khách', last_name: `B${i}` },
+    line_items: [{ id: 1, title: 'Giấy in A4', sku: 'PAPER-A4', quantity: 2, price: '250000' }],
+    refunds: [],
+  });
+}
+
+interface Child {
+  child: ChildProcess;
+  url: string;
+  stop(): Promise<number>;
+}
+
+async function startChild(db: string): Promise<Child> {
+  const child = spawn(process.execPath, [resolve('dist/bench/serve-child.js'), db], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: string[] = [];
+  let buffer = '';
+  const waiters: ((line: string) => void)[] = [];
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      const w = waiters.shift();
+      if (w) w(line);
+      else lines.push(line);
+    }
+  });
+  const nextLine = () =>
+    new Promise<string>((done) => (lines.length > 0 ? done(lines.shift()!) : waiters.push(done)));
+  const { url } = JSON.parse(await nextLine()) as { url: string };
+  return {
+    child,
+    url,
+    stop: async () => {
+      child.kill('SIGTERM');
+      return (JSON.parse(await nextLine()) as { peakRssMiB: number }).peakRssMiB;
+    },
+  };
+}
+
+async function bareAppend(events: number): Promise<number> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  await conn.run(
+    'CREATE TABLE events (shop_id VARCHAR, event_id VARCHAR, dedupe_key VARCHAR, name VARCHAR, customer_id VARCHAR, anonymous_id VARCHAR, occurred_at TIMESTAMPTZ, properties VARCHAR)',
+  );
+  const start = performance.now();
+  for (let done = 0; done < events; done += 5000) {
+    const appender = await conn.createAppender('events');
+    for (let i = done; i < Math.min(events, done + 5000); i++) {
+      appender.appendVarchar('default');
+      appender.appendVarchar(`evt_${i}`);
+      appender.appendVarchar(randomUUID());
+      appender.appendVarchar('Product Viewed');
+      appender.appendNull();
+      appender.appendVarchar(`anon-${i % 5000}`);
+      appender.appendNull();
+      appender.appendVarchar('{"sku":"PAPER-A4"}');
+      appender.endRow();
+    }
+    appender.flushSync();
+    appender.closeSync();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  conn.closeSync();
+  instance.closeSync();
+  return events / seconds;
+}
+
+export async function benchServe(argv: string[]): Promise<void> {
+  const customers = option(argv, '--customers', 100_000);
+  const webhooks = option(argv, '--webhooks', 10_000);
+  const events = option(argv, '--events', 1_000_000);
+  const base = resolve(`bench-data/serve-${customers}.duckdb`);
+  if (!existsSync(base)) {
+    process.stderr.write(`making ${base} with nurture demo --customers ${customers} …\n`);
+    const r = spawnSync(
+      process.execPath,
+      ['dist/src/cli/main.js', 'demo', '--customers', String(customers), '--db', base],
+      { stdio: 'inherit' },
+    );
+    if (r.status !== 0) throw new Error('nurture demo failed');
+  }
+  const db = join(resolve('bench-data'), `serve-run-${process.pid}.duckdb`);
+  copyFileSync(base, db);
+  const setup = await openStore({ db });
+  const ctx = makeContext(setup);
+  const secret = (await createApiKey(ctx, { shopId: 'default', kind: 'secret' })).key;
+  const publishable = (await createApiKey(ctx, { shopId: 'default', kind: 'publishable' })).key;
+  await setShopSetting(ctx, { shopId: 'default', key: 'shopify.webhook_secret', value: SECRET });
+  const ids = (await setup.listCustomerIds('default')).slice(0, 20_000);
+  const phones = (
+    await setup.engine.all<{ phone: string }>(
+      "SELECT phone FROM customers WHERE shop_id = 'default' AND phone IS NOT NULL LIMIT 20000",
+    )
+  ).map((r) => r.phone);
+  await setup.close();
+
+  const server = await startChild(db);
+  const rows: (string | number)[][] = [];
+  try {
+    // The transport's limit: an empty route under the same load.
+    const empty = await load(webhooks, () => fetch(`${server.url}/healthz`));
+    rows.push([
+      'empty route /healthz (baseline)',
+      webhooks,
+      fmt(quantile(empty.ms, 0.5)),
+      fmt(quantile(empty.ms, 0.99)),
+      `${fmt(webhooks / empty.seconds, 0)} req/s`,
+    ]);
+
+    // Webhooks: acknowledged, then processed by the jobs.
+    const bodies = Array.from({ length: webhooks }, (_, i) => orderBody(i, phones[i % phones.length]!));
+    const started = performance.now();
+    const hooks = await load(webhooks, (i) =>
+      fetch(`${server.url}/webhooks/shopify/default`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-shopify-topic': 'orders/create',
+          'x-shopify-webhook-id': `bench-${i}`,
+          'x-shopify-hmac-sha256': createHmac('sha256', SECRET).update(bodies[i]!).digest('base64'),
+        },
+        body: bodies[i]!,
+      }),
+    );
+    rows.push([
+      'webhooks orders/create, acknowledged',
+      webhooks,
+      fmt(quantile(hooks.ms, 0.5)),
+      fmt(quantile(hooks.ms, 0.99)),
+      `${fmt(webhooks / hooks.seconds, 0)} req/s`,
+    ]);
+    for (;;) {
+      const r = await fetch(`${server.url}/api/v1/jobs?kind=webhook.process&limit=1`, {
+        headers: { authorization: `Bearer ${secret}` },
+      });
+      const { counts } = (await r.json()) as { counts: Record<string, number> };
+      if ((counts['done'] ?? 0) + (counts['failed'] ?? 0) >= webhooks) {
+        const seconds = (performance.now() - started) / 1000;
+        rows.push([
+          'webhooks: until every order is processed (stats, segments)',
+          webhooks,
+          '',
+          '',
+          `${fmt(webhooks / seconds, 0)} orders/s (${fmt(seconds, 1)} s; ${counts['failed'] ?? 0} failed)`,
+        ]);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+
+    // API: one customer's whole picture.
+    const api = await load(2000, (i) =>
+      fetch(`${server.url}/api/v1/customers/${ids[i % ids.length]}`, {
+        headers: { authorization: `Bearer ${secret}` },
+      }),
+    );
+    rows.push([
+      `GET /api/v1/customers/{id} (${customers.toLocaleString('en-US')} customers)`,
+      2000,
+      fmt(quantile(api.ms, 0.5)),
+      fmt(quantile(api.ms, 0.99)),
+      `${fmt(2000 / api.seconds, 0)} req/s`,
+    ]);
+
+    // Tracking: batches of 50.
+    const batches = Math.ceil(events / 50);
+    const track = await load(batches, (b) =>
+      fetch(`${server.url}/t/v1/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: JSON.stringify({
+          writeKey: publishable,
+          batch: Array.from({ length: 50 }, (_, k) => ({
+            type: 'track',
+            event: 'Product Viewed',
+            anonymousId: `anon-${(b * 50 + k) % 50_000}`,
+            messageId: `m-${b}-${k}`,
+            properties: { sku: 'PAPER-A4' },
+          })),
+        }),
+      }),
+    );
+    rows.push([
+      'tracking, batches of 50 events',
+      events,
+      fmt(quantile(track.ms, 0.5)),
+      fmt(quantile(track.ms, 0.99)),
+      `${fmt(events / track.seconds, 0)} events/s`,
+    ]);
+  } finally {
+    const rss = await server.stop();
+    rows.push(['server peak RSS', '', '', '', `${fmt(rss, 0)} MiB`]);
+    rmSync(db, { force: true });
+    rmSync(`${db}.wal`, { force: true });
+  }
+  const bare = await bareAppend(Math.min(events, 1_000_000));
+  rows.push([
+    'bare DuckDB append of the same events (baseline)',
+    Math.min(events, 1_000_000),
+    '',
+    '',
+    `${fmt(bare, 0)} events/s`,
+  ]);
+  process.stdout.write(
+    `\n### serve — ${machine()}\n\n${markdownTable(['what', 'n', 'p50 ms', 'p99 ms', 'rate'], rows)}\n`,
+  );
+}
