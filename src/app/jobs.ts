@@ -4,22 +4,23 @@ import { NurtureError } from '../errors.js';
 import { countJobs, getJob, type Job, listJobs, retryJob } from '../store/jobs/index.js';
 import type { AppContext } from './context.js';
 
-/** One job (with `jobId`), or the latest ones with the shop's counts by state. */
+/** One job of the shop. */
+export async function getShopJob(ctx: AppContext, input: { shopId: string; jobId: string }): Promise<Job> {
+  const job = await getJob(ctx.store, input.shopId, input.jobId);
+  if (!job) throw new NurtureError('not_found', `no job ${input.jobId}`);
+  return job;
+}
+
+/** The latest jobs of the shop, with its counts by state. */
 export async function listShopJobs(
   ctx: AppContext,
   input: {
     shopId: string;
-    jobId?: string;
     state?: JobState | undefined;
     kind?: string | undefined;
-    limit?: number;
+    limit?: number | undefined;
   },
-): Promise<Job | { jobs: Job[]; counts: Record<JobState, number> }> {
-  if (input.jobId !== undefined) {
-    const job = await getJob(ctx.store, input.shopId, input.jobId);
-    if (!job) throw new NurtureError('not_found', `no job ${input.jobId}`);
-    return job;
-  }
+): Promise<{ jobs: Job[]; counts: Record<JobState, number> }> {
   const jobs = await listJobs(ctx.store, input.shopId, {
     ...(input.state ? { state: input.state } : {}),
     ...(input.kind ? { kind: input.kind } : {}),

@@ -7,6 +7,7 @@ import Fastify, {
 import type { Logger as PinoLogger } from 'pino';
 import type { z } from 'zod';
 import type { AppContext } from '../app/context.js';
+import { storeAnswers } from '../app/health.js';
 import { NurtureError } from '../errors.js';
 import { renderApiHtml } from './api-reference.js';
 import { authenticate, bearerKey, KeyCache } from './auth.js';
@@ -81,14 +82,7 @@ export async function buildServer(options: ServerOptions): Promise<NurtureServer
   };
   const probe = {
     stopping: options.stopping ?? (() => false),
-    storeAnswers: async () => {
-      try {
-        await ctx.store.engine.all('SELECT 1 AS ok');
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    storeAnswers: () => storeAnswers(ctx),
   };
   routes.push(...healthRoutes(probe, documents), ...apiRoutes(), ...(options.extraRoutes ?? []));
   for (const spec of routes.filter((r) => !r.rawBody)) registerRoute(app, spec, ctx, keys);

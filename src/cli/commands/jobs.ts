@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { listShopJobs, retryShopJob } from '../../app/jobs.js';
 import { JOB_STATES } from '../../domain/jobs/index.js';
 import {
   type AppJobContext,
@@ -18,8 +19,8 @@ import {
 } from '../../engine/index.js';
 import { NurtureError } from '../../errors.js';
 import { table } from '../../report/text.js';
-import { countJobs, type Job, listJobs, retryJob } from '../../store/jobs/index.js';
-import { type CliDeps, withStore } from '../context.js';
+import type { Job } from '../../store/jobs/index.js';
+import { type CliDeps, withContext, withStore } from '../context.js';
 import { parseOptions } from '../options.js';
 
 const common = z.object({
@@ -100,16 +101,16 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
         throw new NurtureError('invalid_input', `--failed and --state ${o.state} contradict each other`);
       const state = o.failed ? 'failed' : o.state;
       const { shopId } = deps.config({ db: o.db, shop: o.shop });
-      await withStore(
+      await withContext(
         deps,
-        o.db,
-        async (store) => {
-          const list = await listJobs(store, shopId, {
+        { db: o.db, shop: o.shop },
+        async (ctx) => {
+          const { jobs: list, counts } = await listShopJobs(ctx, {
+            shopId,
             limit: o.limit,
-            ...(state ? { state } : {}),
-            ...(o.kind ? { kind: o.kind } : {}),
+            state,
+            kind: o.kind,
           });
-          const counts = await countJobs(store, shopId);
           if (o.json) {
             deps.out(json({ counts, jobs: list }));
             return;
@@ -129,11 +130,11 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
   ).action(async (jobId: string, raw: unknown) => {
     const o = parseOptions(schemas.retry, raw);
     const { shopId } = deps.config({ db: o.db, shop: o.shop });
-    await withStore(
+    await withContext(
       deps,
-      o.db,
-      async (store) => {
-        const job = await retryJob(store, shopId, jobId, new Date(store.ids.now()));
+      { db: o.db, shop: o.shop },
+      async (ctx) => {
+        const job = await retryShopJob(ctx, { shopId, jobId });
         deps.out(
           o.json
             ? json(job)

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listShopJobs, retryShopJob } from '../../app/jobs.js';
+import { getShopJob, listShopJobs, retryShopJob } from '../../app/jobs.js';
 import { JOB_STATES } from '../../domain/jobs/index.js';
 import { type RouteSpec, route } from '../route.js';
 
@@ -26,7 +26,7 @@ export const jobRoutes: RouteSpec[] = [
     tag: 'Jobs',
     summary: 'One job: its state, attempts, next run and last error.',
     params: z.object({ id: z.string().min(1).max(100) }),
-    handler: ({ ctx, shopId, params }) => listShopJobs(ctx, { shopId, jobId: params.id }),
+    handler: ({ ctx, shopId, params }) => getShopJob(ctx, { shopId, jobId: params.id }),
   }),
   route({
     method: 'POST',
