@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type ClvFitResult, runClvFit } from '../../../src/cli/commands/clv.js';
+import { type ClvFitResult, runClvFit } from '../../../src/app/clv-fit.js';
 import { cli } from '../../support/cli.js';
 import { cdnowDir, elogPath } from './cdnow-data.js';
 
