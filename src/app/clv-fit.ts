@@ -267,6 +267,7 @@ export async function runClvFit(input: ClvFitInput): Promise<ClvFitResult> {
     withSpend: o.amount !== undefined,
     penalizer: o.penalizer,
     prior: o.prior,
+    laterCutOff: 'a later --until',
   });
   const t2 = performance.now();
   const clvMonths = o.clvMonths ?? Math.max(1, Math.round(o.horizon / 30));

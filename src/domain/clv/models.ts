@@ -29,6 +29,8 @@ export interface ClvFitOptions {
    * customers unless a penalizer was given; 'on' and 'off' force it.
    */
   prior?: PriorMode;
+  /** How the caller's user moves the cut-off later, for the too-few-customers advice ('a later --until'). */
+  laterCutOff?: string;
 }
 
 /** Customer statistics the models are fitted on. */
@@ -64,7 +66,7 @@ export function fitClvModels(stats: ClvStatistics, options: ClvFitOptions): ClvM
   const warnings: string[] = [];
   let transaction: TransactionFit | null = null;
   if (options.model !== 'gg') {
-    assertEnoughForTransactionModel(stats.frequency, stats.T);
+    assertEnoughForTransactionModel(stats.frequency, stats.T, options.laterCutOff);
     transaction =
       options.model === 'bgnbd'
         ? fitBgNbd(stats, { penalizer, prior: shrink ? bgnbdPrior(stats.frequency, stats.T) : null })

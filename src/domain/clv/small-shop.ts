@@ -57,13 +57,17 @@ function countsOf(frequency: ArrayLike<number>, T: ArrayLike<number>): Counts {
  * Refuses, with a message a seller can act on, data too thin for a purchase model.
  * @throws NurtureError not_enough_data
  */
-export function assertEnoughForTransactionModel(frequency: ArrayLike<number>, T: ArrayLike<number>): void {
+export function assertEnoughForTransactionModel(
+  frequency: ArrayLike<number>,
+  T: ArrayLike<number>,
+  laterCutOff = 'a later cut-off date',
+): void {
   const c = countsOf(frequency, T);
   if (c.customers < MINIMUM_CUSTOMERS) {
     throw new NurtureError(
       'not_enough_data',
       `CLV models need at least ${MINIMUM_CUSTOMERS} customers with a purchase before the cut-off date; found ${c.customers}. ` +
-        'Below that the estimates would mean nothing: use a later --until or wait for more customers.',
+        `Below that the estimates would mean nothing: use ${laterCutOff} or wait for more customers.`,
     );
   }
   if (c.repeatCustomers < MINIMUM_REPEAT_CUSTOMERS) {

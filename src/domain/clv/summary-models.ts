@@ -45,6 +45,8 @@ export interface SummaryFitOptions {
   withSpend: boolean;
   penalizer?: number;
   prior?: PriorMode;
+  /** How the caller's user moves the cut-off later, for the too-few-customers advice. */
+  laterCutOff?: string;
 }
 
 /** The fits: `fit` is the requested model's; ClvModels' fields as `fitClvModels` fills them. */
@@ -116,6 +118,7 @@ export function fitSummaryModel(stats: SummaryStatistics, options: SummaryFitOpt
         withSpend: options.withSpend,
         penalizer,
         prior: options.prior ?? 'auto',
+        ...(options.laterCutOff ? { laterCutOff: options.laterCutOff } : {}),
       },
     );
     return { ...m, fit: m.transaction ?? (m.spend as GammaGammaFit) };

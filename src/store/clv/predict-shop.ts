@@ -173,7 +173,8 @@ function fitSummary<P extends object, M extends ModelName>(fit: ModelFit<P, M>):
  * has enough repeat buyers with a positive order value, the spend model; without it CLV is empty.
  */
 function fitModels(summary: RfmSummary, s: Settings): ClvModels {
-  const options = { penalizer: s.penalizer, prior: s.prior };
+  // The advice for a shop too small to fit: `nurture predict` moves its cut-off with --as-of.
+  const options = { penalizer: s.penalizer, prior: s.prior, laterCutOff: 'a later --as-of' };
   const purchase = fitClvModels(summary, { ...options, model: s.model, withSpend: false });
   try {
     const spend = fitClvModels(summary, { ...options, model: 'gg', withSpend: true });
