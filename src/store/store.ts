@@ -7,7 +7,7 @@ import {
   shopSchema,
 } from '../domain/model/index.js';
 import { NurtureError } from '../errors.js';
-import { DuckDbEngine } from './duckdb-engine.js';
+import { DuckDbEngine } from './duckdb/engine.js';
 import type { Row, SqlEngine } from './engine.js';
 import {
   type BatchResult,
@@ -38,7 +38,7 @@ export function isPostgresUrl(db: string): boolean {
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   let engine: SqlEngine;
   if (isPostgresUrl(options.db)) {
-    const { PostgresEngine } = await import('./postgres-engine.js');
+    const { PostgresEngine } = await import('./postgres/engine.js');
     engine = await PostgresEngine.open({
       url: options.db,
       ...(options.pgSchema ? { schema: options.pgSchema } : {}),
