@@ -15,7 +15,7 @@ import {
   type ImportBatchInput,
   type ImportSession,
   writeImportBatch,
-} from './import-writer.js';
+} from './import/index.js';
 import { migrate } from './migrations/index.js';
 import { STAGE_REFERRALS, stage } from './staging.js';
 
