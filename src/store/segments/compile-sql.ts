@@ -1,6 +1,5 @@
-import { assertNever } from '../../errors.js';
-import { DEFAULT_VALID_ORDER_RULE, validOrderSql } from '../analytics/valid-orders.js';
-import type { Channel } from '../model/enums.js';
+import { DEFAULT_VALID_ORDER_RULE } from '../../domain/analytics/valid-orders.js';
+import type { Channel } from '../../domain/model/enums.js';
 import {
   type Condition,
   type CountTest,
@@ -10,10 +9,12 @@ import {
   type Scalar,
   type SetFieldName,
   type Window,
-} from './ast.js';
-import { compare } from './evaluate.js';
-import { type FieldSource, scalarField } from './fields.js';
-import { needsStatsRow } from './inspect.js';
+} from '../../domain/segments/ast.js';
+import { compare } from '../../domain/segments/evaluate.js';
+import { type FieldSource, scalarField } from '../../domain/segments/fields.js';
+import { needsStatsRow } from '../../domain/segments/inspect.js';
+import { assertNever } from '../../errors.js';
+import { validOrderSql } from '../analytics/model-sql.js';
 import { atLeastOne, flattenOr, mergeOrItems } from './merge.js';
 
 /**
