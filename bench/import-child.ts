@@ -13,7 +13,7 @@ import { makeContext } from '../src/app/context.js';
 import { importFile } from '../src/app/imports.js';
 import { readFormat } from '../src/ingest/formats/index.js';
 import type { ImportSummary } from '../src/ingest/import-file.js';
-import { PostgresEngine } from '../src/store/postgres-engine.js';
+import { PostgresEngine } from '../src/store/postgres/engine.js';
 import { openStore } from '../src/store/store.js';
 import { peakRssMiB, timed } from './util.js';
 

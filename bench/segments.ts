@@ -396,7 +396,7 @@ async function measurePostgres(duck: Store, o: Options, url: string): Promise<Fi
     log('PostgreSQL:');
     return await measureAll(store, o);
   } finally {
-    const { PostgresEngine } = await import('../src/store/postgres-engine.js');
+    const { PostgresEngine } = await import('../src/store/postgres/engine.js');
     if (o.pgSchema === undefined && store.engine instanceof PostgresEngine)
       await store.engine.dropSchema(schema);
     await store.close();

@@ -142,7 +142,7 @@ export async function prepareStage(engine: SqlEngine, table: StagingTable): Prom
 
 /**
  * Replaces the rows of a staging relation. Read it in SQL, never write to it: on DuckDB it is a
- * view (see duckdb-stage.ts), so a name filled here must not also be used with prepareStage.
+ * view (see duckdb/stage.ts), so a name filled here must not also be used with prepareStage.
  */
 export async function stage(engine: SqlEngine, table: StagingTable, data: LoadData): Promise<void> {
   if (engine.stage) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveAnalyticsConfig } from '../../src/domain/analytics/config.js';
 import { groupInfo, KPI_LABELS } from '../../src/domain/analytics/groups-catalog.js';
-import { classifyLifecycle, lifecycleCaseSql } from '../../src/domain/analytics/lifecycle.js';
-import { classify, conditionSql, holds, when } from '../../src/domain/analytics/rules.js';
+import { classifyLifecycle } from '../../src/domain/analytics/lifecycle.js';
+import { classify, holds, when } from '../../src/domain/analytics/rules.js';
 import { fitThresholds, percentileCont } from '../../src/domain/analytics/thresholds.js';
 import {
   type CustomerFeatures,
@@ -13,6 +13,7 @@ import {
 } from '../../src/domain/analytics/types.js';
 import { isValidOrder, orderValue } from '../../src/domain/analytics/valid-orders.js';
 import { classifyValueGroup, valueParentOf } from '../../src/domain/analytics/value-groups.js';
+import { conditionSql, lifecycleCaseSql } from '../../src/store/analytics/model-sql.js';
 
 /** Fixed thresholds: active ≤ 60 days, high value ≥ 500.000 ₫, frequent gap ≤ 20 days. */
 const T: Thresholds = {

@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveAnalyticsConfig } from '../../src/domain/analytics/config.js';
-import { classifyLifecycle, lifecycleCaseSql } from '../../src/domain/analytics/lifecycle.js';
-import { DEFAULT_RFM_MAP, rfmGroupCaseSql, rfmGroupOf } from '../../src/domain/analytics/rfm-groups.js';
+import { classifyLifecycle } from '../../src/domain/analytics/lifecycle.js';
+import { DEFAULT_RFM_MAP, rfmGroupOf } from '../../src/domain/analytics/rfm-groups.js';
 import type { CustomerFeatures, Thresholds } from '../../src/domain/analytics/types.js';
 import { RFM_GROUPS } from '../../src/domain/analytics/types.js';
-import { classifyValueGroup, valueGroupCaseSql } from '../../src/domain/analytics/value-groups.js';
+import { classifyValueGroup } from '../../src/domain/analytics/value-groups.js';
 import { type CustomerStatsRow, featuresOf } from '../../src/store/analytics/common.js';
+import { lifecycleCaseSql, rfmGroupCaseSql, valueGroupCaseSql } from '../../src/store/analytics/model-sql.js';
 import { recomputeScores } from '../../src/store/analytics/scores.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES, TestClock } from '../support/engines.js';

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  countSql,
   type Position,
   parseSegmentQuery,
   printQuery,
   QueryError,
   resolveQuery,
 } from '../../src/domain/segments/index.js';
+import { countSql } from '../../src/store/segments/compile-sql.js';
 import { queryArb } from './support.js';
 
 /**

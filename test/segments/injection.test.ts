@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CustomerInput } from '../../src/domain/model/index.js';
-import { parseSegmentQuery, resolveQuery, selectIdsSql } from '../../src/domain/segments/index.js';
+import { parseSegmentQuery, resolveQuery } from '../../src/domain/segments/index.js';
 import { refreshCustomerStats } from '../../src/store/analytics/index.js';
+import { selectIdsSql } from '../../src/store/segments/compile-sql.js';
 import {
   countQuery,
   createSegment,

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSegmentQuery, resolveQuery, selectIdsSql } from '../../src/domain/segments/index.js';
+import { parseSegmentQuery, resolveQuery } from '../../src/domain/segments/index.js';
+import { selectIdsSql } from '../../src/store/segments/compile-sql.js';
 import {
   countQuery,
   createSegment,

@@ -7,9 +7,9 @@ import {
   parseSegmentQuery,
   type ResolvedQuery,
   resolveQuery,
-  selectIdsSql,
 } from '../../src/domain/segments/index.js';
 import { recomputeScores, refreshCustomerStats } from '../../src/store/analytics/index.js';
+import { selectIdsSql } from '../../src/store/segments/compile-sql.js';
 import { loadSegmentCustomers } from '../../src/store/segments/index.js';
 import type { Store } from '../../src/store/store.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DuckDbEngine } from '../../src/store/duckdb-engine.js';
+import { DuckDbEngine } from '../../src/store/duckdb/engine.js';
 
 /*
  * The DuckDB engine keeps parameterised statements prepared (one per SQL text, least recently used

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DuckDbEngine } from '../../src/store/duckdb-engine.js';
+import { DuckDbEngine } from '../../src/store/duckdb/engine.js';
 
 const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
 

@@ -3,7 +3,7 @@ import { resolveAnalyticsConfig } from '../../src/domain/analytics/config.js';
 import { ALL_NEEDS, NO_NEEDS } from '../../src/domain/segments/index.js';
 import { refreshCustomerStats } from '../../src/store/analytics/customer-stats.js';
 import { recomputeShop } from '../../src/store/analytics/full-recompute.js';
-import { DuckDbEngine } from '../../src/store/duckdb-engine.js';
+import { DuckDbEngine } from '../../src/store/duckdb/engine.js';
 import { MIGRATIONS, migrate } from '../../src/store/migrations/index.js';
 import {
   createSegment,

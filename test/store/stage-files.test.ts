@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeStaleStages, StageFiles } from '../../src/store/duckdb-stage.js';
+import { removeStaleStages, StageFiles } from '../../src/store/duckdb/stage.js';
 
 /** A pid that was alive a moment ago and is not any more. */
 function deadPid(): number {

@@ -1,4 +1,4 @@
-import { classify, type ModelRules, modelCaseSql, modelRulesSchema, when } from './rules.js';
+import { classify, type ModelRules, modelRulesSchema, when } from './rules.js';
 import { type CustomerFeatures, LIFECYCLE_STAGES, type LifecycleStage, type Thresholds } from './types.js';
 
 /**
@@ -61,13 +61,4 @@ export function classifyLifecycle(
   rules: ModelRules<LifecycleStage> = DEFAULT_LIFECYCLE_RULES,
 ): LifecycleClass {
   return { stage: classify(rules, x, thresholds), referred: x.referred };
-}
-
-/** The lifecycle rules as an SQL CASE over customer_stats columns (`col` maps column names). */
-export function lifecycleCaseSql(
-  thresholds: Thresholds,
-  rules: ModelRules<LifecycleStage> = DEFAULT_LIFECYCLE_RULES,
-  col?: (name: string) => string,
-): string {
-  return modelCaseSql(rules, thresholds, col);
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { type FmAxis, RFM_LEVELS } from './rfm.js';
-import { sqlInteger, sqlString } from './sql.js';
 import { RFM_GROUPS, type RfmGroup } from './types.js';
 
 /**
@@ -79,12 +78,4 @@ export function rfmGroupOf(
   const cell = map.find((c) => inCell(c, r, fm));
   if (!cell) throw new Error(`RFM map does not cover R=${r}, FM=${fm}`);
   return cell.group;
-}
-
-/** The same map as an SQL CASE over the columns holding R and FM. */
-export function rfmGroupCaseSql(map: readonly RfmCell[], r: string, fm: string): string {
-  const between = (col: string, [lo, hi]: readonly [number, number]) =>
-    `${col} BETWEEN ${sqlInteger(lo)} AND ${sqlInteger(hi)}`;
-  const whens = map.map((c) => `WHEN ${between(r, c.r)} AND ${between(fm, c.fm)} THEN ${sqlString(c.group)}`);
-  return `CASE WHEN ${r} IS NULL OR ${fm} IS NULL THEN 'prospects' ${whens.join(' ')} END`;
 }

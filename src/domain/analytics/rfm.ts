@@ -65,21 +65,6 @@ function upperBound(sorted: readonly number[], v: number): number {
 }
 
 /**
- * SQL: for each distinct value of `valueExpr` among the rows of `relation` that `filter` keeps, the
- * number of those rows with a strictly worse value. Columns: `v` (the value), `worse`.
- */
-export function worseCountsSql(valueExpr: string, better: Better, relation: string, filter: string): string {
-  const direction = better === 'higher' ? 'ASC' : 'DESC';
-  return `SELECT v, SUM(k) OVER (ORDER BY v ${direction}) - k AS worse
-      FROM (SELECT ${valueExpr} AS v, COUNT(*) AS k FROM ${relation} WHERE ${filter} GROUP BY ${valueExpr}) t`;
-}
-
-/** SQL: the score (an INTEGER 1-5) of a value with `worse` rows strictly worse among `n`. */
-export function scoreFromWorseSql(worse: string, n: string): string {
-  return `CAST(1 + FLOOR(CAST(${RFM_LEVELS} * ${worse} AS DOUBLE PRECISION) / ${n}) AS INTEGER)`;
-}
-
-/**
  * The grid's second axis. `average`: F and M averaged, halves rounded up (F 1 and M 2 give 2),
  * so a customer who buys often and spends a lot sits high; `frequency`: F alone.
  */
@@ -88,9 +73,4 @@ export type FmAxis = 'average' | 'frequency';
 /** The FM axis of one customer (in memory; same as `fmScoreSql`). */
 export function fmScore(f: number, m: number, axis: FmAxis): number {
   return axis === 'average' ? Math.floor((f + m + 1) / 2) : f;
-}
-
-/** The FM axis as SQL over the columns holding F and M (an INTEGER). */
-export function fmScoreSql(f: string, m: string, axis: FmAxis): string {
-  return axis === 'average' ? `CAST(FLOOR((${f} + ${m} + 1) / 2.0) AS INTEGER)` : f;
 }

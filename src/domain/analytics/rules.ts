@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { assertNever } from '../../errors.js';
-import { sqlNumber, sqlString } from './sql.js';
 import {
   type CustomerFeatures,
   RFM_GROUPS,
@@ -107,7 +106,8 @@ export function modelRulesSchema<G extends string>(groups: readonly [G, ...G[]])
   });
 }
 
-function resolve(operand: Operand, thresholds: Thresholds): number {
+/** The number an operand stands for: itself, or the named threshold. */
+export function resolveOperand(operand: Operand, thresholds: Thresholds): number {
   return typeof operand === 'number' ? operand : thresholds[operand.threshold];
 }
 
@@ -132,7 +132,7 @@ function compare(a: number, op: CompareOp, b: number): boolean {
 export function holds(c: Condition, x: CustomerFeatures, thresholds: Thresholds): boolean {
   if ('field' in c) {
     const v = x[c.field];
-    return v !== null && compare(v, c.op, resolve(c.value, thresholds));
+    return v !== null && compare(v, c.op, resolveOperand(c.value, thresholds));
   }
   if ('flag' in c) return x[c.flag] === c.is;
   if ('rfmGroupIn' in c) return c.rfmGroupIn.includes(x.rfmGroup);
@@ -148,45 +148,6 @@ export function classify<G extends string>(
   thresholds: Thresholds,
 ): G {
   return model.rules.find((rule) => holds(rule.when, x, thresholds))?.group ?? model.otherwise;
-}
-
-/**
- * A condition as an SQL boolean that is never NULL. `col` maps a column name to its SQL reference
- * (a table alias, say).
- */
-export function conditionSql(
-  c: Condition,
-  thresholds: Thresholds,
-  col: (name: string) => string = (n) => n,
-): string {
-  if ('field' in c)
-    return `COALESCE(${col(NUMERIC_FIELDS[c.field])} ${c.op} ${sqlNumber(resolve(c.value, thresholds))}, FALSE)`;
-  if ('flag' in c) return `(COALESCE(${col(BOOLEAN_FIELDS[c.flag])}, FALSE) = ${c.is ? 'TRUE' : 'FALSE'})`;
-  if ('rfmGroupIn' in c)
-    return c.rfmGroupIn.length === 0
-      ? 'FALSE'
-      : `COALESCE(${col('rfm_group')} IN (${c.rfmGroupIn.map(sqlString).join(', ')}), FALSE)`;
-  if ('all' in c)
-    return c.all.length === 0
-      ? 'TRUE'
-      : `(${c.all.map((d) => conditionSql(d, thresholds, col)).join(' AND ')})`;
-  if ('any' in c)
-    return c.any.length === 0
-      ? 'FALSE'
-      : `(${c.any.map((d) => conditionSql(d, thresholds, col)).join(' OR ')})`;
-  return `(NOT ${conditionSql(c.not, thresholds, col)})`;
-}
-
-/** A model's rules as one SQL CASE expression yielding the group name. */
-export function modelCaseSql<G extends string>(
-  model: ModelRules<G>,
-  thresholds: Thresholds,
-  col: (name: string) => string = (n) => n,
-): string {
-  const whens = model.rules.map(
-    (r) => `WHEN ${conditionSql(r.when, thresholds, col)} THEN ${sqlString(r.group)}`,
-  );
-  return `CASE ${whens.join(' ')} ELSE ${sqlString(model.otherwise)} END`;
 }
 
 /** Shorthands for writing rules. */

@@ -146,18 +146,3 @@ export function percentileCont(values: readonly number[], q: number): number | n
   const b = sorted[hi] as number;
   return a + (b - a) * (pos - lo);
 }
-
-/**
- * One SQL query over a relation of per-customer stats (columns `orders`, `aov`, `avg_gap_days`)
- * that returns the sample `fitThresholds` needs.
- */
-export function fitSampleSql(relation: string, config: ThresholdConfig): string {
-  const { fit } = config;
-  return `SELECT
-      COUNT(*) AS buyers,
-      COUNT(avg_gap_days) AS repeat_buyers,
-      percentile_cont(${fit.activeQuantile}) WITHIN GROUP (ORDER BY avg_gap_days) AS active_gap,
-      percentile_cont(${fit.frequentQuantile}) WITHIN GROUP (ORDER BY avg_gap_days) AS frequent_gap,
-      percentile_cont(${fit.highValueQuantile}) WITHIN GROUP (ORDER BY aov) AS high_aov
-    FROM ${relation} WHERE orders > 0`;
-}

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { ORDER_STATUSES, type OrderStatus, orderStatusSchema } from '../model/index.js';
-import { sqlString } from './sql.js';
+import { type OrderStatus, orderStatusSchema } from '../model/index.js';
 
 /**
  * Which orders are revenue. A shop that sells cash on delivery (COD) books many orders that never
@@ -60,17 +59,4 @@ export function isValidOrder(order: OrderForRule, rule: ValidOrderRule = DEFAULT
 /** The revenue an order brings (in memory; same rule as `orderValueSql`). */
 export function orderValue(order: OrderForRule, rule: ValidOrderRule = DEFAULT_VALID_ORDER_RULE): number {
   return rule.netOfRefunds ? order.total - order.refunded : order.total;
-}
-
-/** SQL predicate: the order aliased `o` is valid. Statuses are checked enum values, so inlined. */
-export function validOrderSql(rule: ValidOrderRule, alias = 'o'): string {
-  const statuses = rule.statuses.filter((s) => (ORDER_STATUSES as readonly string[]).includes(s));
-  const inList = `${alias}.status IN (${statuses.map(sqlString).join(', ')})`;
-  if (!rule.excludeFullyRefunded) return `(${inList})`;
-  return `(${inList} AND (${alias}.refunded < ${alias}.total OR ${alias}.total = 0))`;
-}
-
-/** SQL expression: the value of the order aliased `o` (DECIMAL, exact). */
-export function orderValueSql(rule: ValidOrderRule, alias = 'o'): string {
-  return rule.netOfRefunds ? `(${alias}.total - ${alias}.refunded)` : `${alias}.total`;
 }

@@ -1,5 +1,5 @@
 import { assertNever } from '../../errors.js';
-import { classify, type ModelRules, modelCaseSql, modelRulesSchema, when } from './rules.js';
+import { classify, type ModelRules, modelRulesSchema, when } from './rules.js';
 import {
   type CustomerFeatures,
   type Thresholds,
@@ -79,15 +79,6 @@ export function classifyValueGroup(
   rules: ModelRules<ValueGroup> = DEFAULT_VALUE_RULES,
 ): ValueGroup {
   return classify(rules, x, thresholds);
-}
-
-/** The value-group rules as an SQL CASE over customer_stats columns (`col` maps column names). */
-export function valueGroupCaseSql(
-  thresholds: Thresholds,
-  rules: ModelRules<ValueGroup> = DEFAULT_VALUE_RULES,
-  col?: (name: string) => string,
-): string {
-  return modelCaseSql(rules, thresholds, col);
 }
 
 /** The seed's four Focus sub-groups belong to Focus; the other groups stand alone. */

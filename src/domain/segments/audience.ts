@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { assertNever } from '../../errors.js';
 import { spreadsheetCell } from '../spreadsheet.js';
 import type { ExportFormat } from './input.js';
@@ -99,14 +98,19 @@ export function normaliseCountry(country: string | null, phone: string | null): 
   return code ? code[1] : '';
 }
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
+/**
+ * A hash of a normalised value (SHA-256 as hex for the ad platforms). Passed in, not imported:
+ * hashing comes from node:crypto, which the domain does not import (it also runs in a browser).
+ */
+export type TextHash = (text: string) => string;
 
 export const ADS_COLUMNS = ['email', 'phone', 'fn', 'ln', 'ct', 'country'] as const;
 
-/** One row of the ads format; undefined when the customer has neither phone nor e-mail. */
-export function adsRow(row: AudienceRow, hash: boolean): string[] | undefined {
+/**
+ * One row of the ads format, its values hashed with `hash` when given; undefined when the customer
+ * has neither phone nor e-mail.
+ */
+export function adsRow(row: AudienceRow, hash: TextHash | undefined): string[] | undefined {
   const email = row.email ? normaliseEmail(row.email) : '';
   const phone = row.phone ? (normalisePhone(row.phone) ?? '') : '';
   if (email === '' && phone === '') return undefined;
@@ -119,7 +123,7 @@ export function adsRow(row: AudienceRow, hash: boolean): string[] | undefined {
     normaliseCountry(row.country, phone || null),
   ];
   if (!hash) return values;
-  return values.map((v, i) => (v === '' ? '' : sha256(i === 1 ? v.replace(/^\+/, '') : v)));
+  return values.map((v, i) => (v === '' ? '' : hash(i === 1 ? v.replace(/^\+/, '') : v)));
 }
 
 export const CSV_COLUMNS = [
@@ -177,10 +181,11 @@ export interface AudienceFile {
   withoutContact: number;
 }
 
-/** Writes an audience file in a format. */
+/** Writes an audience file in a format; `sha256` hashes the ads format's values when `options.hash`. */
 export function audienceFile(
   rows: readonly AudienceRow[],
   options: { format: ExportFormat; hash: boolean; includeWithoutConsent: boolean },
+  sha256: TextHash,
 ): AudienceFile {
   const consenting = options.includeWithoutConsent ? rows : rows.filter(hasMarketingConsent);
   const withoutConsent = rows.length - consenting.length;
@@ -207,7 +212,7 @@ export function audienceFile(
     }
     case 'ads': {
       const lines = consenting
-        .map((r) => adsRow(r, options.hash))
+        .map((r) => adsRow(r, options.hash ? sha256 : undefined))
         .filter((l): l is string[] => l !== undefined);
       return {
         text: csvLine(ADS_COLUMNS) + lines.map(csvLine).join(''),

@@ -5,14 +5,9 @@ import { CHANNELS, SOURCES } from '../model/enums.js';
 import type { FieldName, ScalarFieldName, SetFieldName } from './ast.js';
 
 /**
- * The field catalog: every per-customer field a segment query can test, with its type, the SQL
- * expression it compiles to and its documentation (docs/segments.md is written from it).
- *
- * SQL expressions read four relations: `c` (customers), `s` (customer_stats, LEFT JOINed: a
- * customer without a stats row has no orders), `p` (customer_predictions, written by
- * `nurture predict`) and `n` (the customer's latest NPS answer). They
- * are constants of this file; `{today}` and `{tz}` stand for the as-of day and the shop's time
- * zone, which the compiler binds as parameters. No value of a query ever enters SQL text.
+ * The field catalog: every per-customer field a segment query can test, with its type, where its
+ * data lives and its documentation (docs/segments.md is written from it). The SQL expression each
+ * field compiles to is the store's (src/store/segments/field-sql.ts).
  */
 
 /** Value types. `group`: one of a fixed list of names, accepted in Vietnamese or English. */
@@ -41,12 +36,7 @@ export interface ScalarField extends FieldDoc {
   name: ScalarFieldName;
   kind: 'scalar';
   type: ScalarType;
-  sql: string;
-  /**
-   * The same value when the customer is known to have a stats row (the stats joined with an inner
-   * join): the bare NOT NULL column, which the engines can filter on while scanning.
-   */
-  statsRowSql?: string;
+  /** Where the value lives; the SQL expression of each field is in src/store/segments/field-sql.ts. */
   source: FieldSource;
   /** Can be empty (NULL): `IS NULL` finds those customers. */
   nullable: boolean;
@@ -92,8 +82,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'number_of_orders',
     type: 'integer',
-    sql: 'COALESCE(s.orders, 0)',
-    statsRowSql: 's.orders',
     source: 'stats',
     nullable: false,
     section: 'orders',
@@ -106,8 +94,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'amount_spent',
     type: 'number',
-    sql: 'COALESCE(s.revenue, 0)',
-    statsRowSql: 's.revenue',
     source: 'stats',
     nullable: false,
     section: 'orders',
@@ -117,7 +103,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'aov',
     type: 'number',
-    sql: 's.aov',
     source: 'stats',
     nullable: true,
     section: 'orders',
@@ -130,7 +115,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'first_order_date',
     type: 'date',
-    sql: 's.first_order_date',
     source: 'stats',
     nullable: true,
     section: 'orders',
@@ -143,7 +127,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'last_order_date',
     type: 'date',
-    sql: 's.last_order_date',
     source: 'stats',
     nullable: true,
     section: 'orders',
@@ -153,7 +136,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'days_since_last_order',
     type: 'integer',
-    sql: '({today} - s.last_order_date)',
     source: 'stats',
     nullable: true,
     section: 'orders',
@@ -166,7 +148,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'average_days_between_orders',
     type: 'number',
-    sql: 's.avg_gap_days',
     source: 'stats',
     nullable: true,
     section: 'orders',
@@ -179,7 +160,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'rfm_r',
     type: 'integer',
-    sql: 's.r',
     source: 'stats',
     nullable: true,
     section: 'groups',
@@ -189,7 +169,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'rfm_f',
     type: 'integer',
-    sql: 's.f',
     source: 'stats',
     nullable: true,
     section: 'groups',
@@ -199,7 +178,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'rfm_m',
     type: 'integer',
-    sql: 's.m',
     source: 'stats',
     nullable: true,
     section: 'groups',
@@ -209,7 +187,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'rfm_group',
     type: 'group',
-    sql: 's.rfm_group',
     source: 'stats',
     nullable: true,
     values: groupValues('rfm', RFM_GROUPS),
@@ -220,7 +197,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'lifecycle',
     type: 'group',
-    sql: 's.lifecycle',
     source: 'stats',
     nullable: true,
     values: groupValues('lifecycle', LIFECYCLE_STAGES),
@@ -231,7 +207,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'value_group',
     type: 'group',
-    sql: 's.value_group',
     source: 'stats',
     nullable: true,
     values: VALUE_GROUP_VALUES,
@@ -245,7 +220,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'referrals',
     type: 'integer',
-    sql: 's.referrals',
     source: 'stats',
     nullable: true,
     section: 'groups',
@@ -255,7 +229,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'nps',
     type: 'integer',
-    sql: 'n.score',
     source: 'nps',
     nullable: true,
     section: 'groups',
@@ -265,7 +238,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'city',
     type: 'text',
-    sql: 'c.city',
     source: 'customer',
     nullable: true,
     section: 'profile',
@@ -275,7 +247,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'source',
     type: 'group',
-    sql: 'c.source',
     source: 'customer',
     nullable: false,
     values: SOURCES.map((id) => ({ id, labels: [] })),
@@ -289,7 +260,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'phone',
     type: 'text',
-    sql: 'c.phone',
     source: 'customer',
     nullable: true,
     section: 'profile',
@@ -299,7 +269,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'email',
     type: 'text',
-    sql: 'c.email',
     source: 'customer',
     nullable: true,
     section: 'profile',
@@ -309,7 +278,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'customer_added_date',
     type: 'date',
-    sql: 'CAST(c.created_at AT TIME ZONE {tz} AS DATE)',
     source: 'customer',
     nullable: false,
     section: 'profile',
@@ -319,7 +287,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'referred',
     type: 'boolean',
-    sql: '(c.referred_by IS NOT NULL)',
     source: 'customer',
     nullable: false,
     section: 'profile',
@@ -329,7 +296,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'accepts_email',
     type: 'boolean',
-    sql: 'c.accepts_email',
     source: 'customer',
     nullable: true,
     section: 'consent',
@@ -339,7 +305,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'accepts_sms',
     type: 'boolean',
-    sql: 'c.accepts_sms',
     source: 'customer',
     nullable: true,
     section: 'consent',
@@ -349,7 +314,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'accepts_zalo',
     type: 'boolean',
-    sql: 'c.accepts_zalo',
     source: 'customer',
     nullable: true,
     section: 'consent',
@@ -359,7 +323,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'accepts_messenger',
     type: 'boolean',
-    sql: 'c.accepts_messenger',
     source: 'customer',
     nullable: true,
     section: 'consent',
@@ -369,7 +332,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'p_alive',
     type: 'number',
-    sql: 'p.p_alive',
     source: 'predictions',
     nullable: true,
     section: 'predictions',
@@ -382,7 +344,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'predicted_clv',
     type: 'number',
-    sql: 'p.predicted_clv',
     source: 'predictions',
     nullable: true,
     section: 'predictions',
@@ -392,7 +353,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'churn_probability',
     type: 'number',
-    sql: 'p.churn_probability',
     source: 'predictions',
     nullable: true,
     section: 'predictions',
@@ -402,7 +362,6 @@ export const FIELDS: readonly Field[] = [
   scalar({
     name: 'expected_next_order_date',
     type: 'date',
-    sql: 'p.expected_next_order_date',
     source: 'predictions',
     nullable: true,
     section: 'predictions',

@@ -1,6 +1,7 @@
 /**
- * Segments: the customer query language (parse → check → resolve → compile to SQL or evaluate in
- * memory) and the built-in segments. Pure: no I/O; the store runs what this compiles.
+ * Segments: the customer query language (parse → check → resolve → evaluate in
+ * memory) and the built-in segments. Pure: no I/O, no SQL; the store compiles a resolved query to SQL
+ * (src/store/segments/compile-sql.ts).
  */
 export type {
   CompareOp,
@@ -15,19 +16,6 @@ export type {
 } from './ast.js';
 export { BUILTIN_SEGMENTS, type BuiltinSegment, isBuiltinName } from './builtins.js';
 export { checkExpr, parseSegmentQuery } from './check.js';
-export {
-  type CompiledCondition,
-  type CompileOptions,
-  type CompileScope,
-  compileCondition,
-  compileQuery,
-  countSql,
-  customersFrom,
-  type SqlParam,
-  SqlParams,
-  type SqlStatement,
-  selectIdsSql,
-} from './compile-sql.js';
 export { describeQueryError, QueryError } from './errors.js';
 export { fieldValue, matches } from './evaluate.js';
 export { FIELDS, type Field, findField } from './fields.js';

@@ -1,10 +1,10 @@
 import { localDay, monthIndex, monthLabel } from '../../domain/analytics/calendar.js';
 import type { AnalyticsConfig } from '../../domain/analytics/config.js';
-import { sqlInteger, sqlString } from '../../domain/analytics/sql.js';
 import type { CohortMatrix, CohortRow, Period } from '../../domain/analytics/types.js';
-import { validOrderSql } from '../../domain/analytics/valid-orders.js';
 import type { SqlEngine } from '../engine.js';
 import { shopTimeZone } from './common.js';
+import { validOrderSql } from './model-sql.js';
+import { sqlInteger, sqlString } from './sql.js';
 
 /**
  * Monthly cohort retention. A customer's cohort is the shop-calendar month of their first valid

@@ -1,6 +1,5 @@
 import { type AnalyticsConfig, DEFAULT_ANALYTICS_CONFIG } from '../../domain/analytics/config.js';
-import { localDaySql, sqlInteger, sqlString } from '../../domain/analytics/sql.js';
-import { orderValueSql, type ValidOrderRule, validOrderSql } from '../../domain/analytics/valid-orders.js';
+import type { ValidOrderRule } from '../../domain/analytics/valid-orders.js';
 import { compareUtf8 } from '../../domain/order-columns.js';
 import { tuneForBulk } from '../bulk.js';
 import type { Dialect, SqlEngine } from '../engine.js';
@@ -14,6 +13,8 @@ import {
   stageCustomerIds,
 } from './common.js';
 import { dialectSql } from './dialect.js';
+import { orderValueSql, validOrderSql } from './model-sql.js';
+import { localDaySql, sqlInteger, sqlString } from './sql.js';
 
 /*
  * Per-customer stats from the customer's own valid orders (see docs/analytics.md):

@@ -1,5 +1,5 @@
-import { sqlString } from '../../domain/analytics/sql.js';
 import type { Dialect, SqlEngine } from '../engine.js';
+import { sqlString } from './sql.js';
 
 /** SQL fragments whose best form differs between the engines. */
 export interface DialectSql {

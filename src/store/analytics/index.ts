@@ -18,7 +18,6 @@ import {
   type RfmGrid,
   VALUE_GROUPS,
 } from '../../domain/analytics/types.js';
-import { validOrderSql } from '../../domain/analytics/valid-orders.js';
 import { valueParentOf } from '../../domain/analytics/value-groups.js';
 import { NurtureError } from '../../errors.js';
 import type { SqlEngine } from '../engine.js';
@@ -27,6 +26,7 @@ import { bestCustomers } from './best-customers.js';
 import { cohortRetention } from './cohorts.js';
 import { recomputeShop } from './full-recompute.js';
 import { computeMetricsSets, emptyKpis, groupingOf } from './metrics.js';
+import { validOrderSql } from './model-sql.js';
 import { recomputeScores } from './scores.js';
 import { transitionsOfBothModels } from './transitions.js';
 

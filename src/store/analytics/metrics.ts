@@ -1,6 +1,5 @@
 import { addDays, localDay } from '../../domain/analytics/calendar.js';
 import type { AnalyticsConfig } from '../../domain/analytics/config.js';
-import { sqlDate, sqlString, sqlTimestamp } from '../../domain/analytics/sql.js';
 import type {
   GroupColumn,
   GroupKpis,
@@ -16,6 +15,7 @@ import { assertNever } from '../../errors.js';
 import type { SqlEngine } from '../engine.js';
 import { shopTimeZone } from './common.js';
 import { fitShopThresholds } from './scores.js';
+import { sqlDate, sqlString, sqlTimestamp } from './sql.js';
 import { prepareValidOrders } from './valid-orders-table.js';
 
 export { cohortRetention } from './cohorts.js';

@@ -1,15 +1,20 @@
 import { localDay } from '../../domain/analytics/calendar.js';
 import type { AnalyticsConfig } from '../../domain/analytics/config.js';
-import { lifecycleCaseSql } from '../../domain/analytics/lifecycle.js';
-import { fmScoreSql, scoreFromWorseSql, worseCountsSql } from '../../domain/analytics/rfm.js';
-import { rfmGroupCaseSql } from '../../domain/analytics/rfm-groups.js';
-import { sqlDate, sqlString } from '../../domain/analytics/sql.js';
-import { fitSampleSql, fitThresholds } from '../../domain/analytics/thresholds.js';
+import { fitThresholds } from '../../domain/analytics/thresholds.js';
 import type { Thresholds } from '../../domain/analytics/types.js';
-import { valueGroupCaseSql } from '../../domain/analytics/value-groups.js';
 import { tuneForBulk } from '../bulk.js';
 import type { SqlEngine } from '../engine.js';
 import { STAT_COLUMNS, shopTimeZone } from './common.js';
+import {
+  fitSampleSql,
+  fmScoreSql,
+  lifecycleCaseSql,
+  rfmGroupCaseSql,
+  scoreFromWorseSql,
+  valueGroupCaseSql,
+  worseCountsSql,
+} from './model-sql.js';
+import { sqlDate, sqlString } from './sql.js';
 
 /**
  * Population-wide scores for an as-of date, all in one set-based statement: recency, referrals

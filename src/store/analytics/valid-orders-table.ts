@@ -1,7 +1,7 @@
-import { localDaySql } from '../../domain/analytics/sql.js';
 import type { ValidOrderRule } from '../../domain/analytics/valid-orders.js';
-import { orderValueSql, validOrderSql } from '../../domain/analytics/valid-orders.js';
 import type { SqlEngine } from '../engine.js';
+import { orderValueSql, validOrderSql } from './model-sql.js';
+import { localDaySql } from './sql.js';
 
 /**
  * The valid orders of a shop created before an instant, numbered per customer in time order, in a

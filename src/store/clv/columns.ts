@@ -1,6 +1,6 @@
 /**
  * Columns of numbers in and out of the store: the engine's bulk path when it has one (DuckDB:
- * whole vectors, see src/store/duckdb-doubles.ts), otherwise rows through `all` and `load`
+ * whole vectors, see src/store/duckdb/doubles.ts), otherwise rows through `all` and `load`
  * (PostgreSQL: `load` sends one array parameter per column). NaN stands for NULL both ways.
  */
 import type { SqlEngine, SqlValue } from '../engine.js';

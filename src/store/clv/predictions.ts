@@ -10,7 +10,7 @@
  * longer have a valid order. Call inside `engine.transaction`, after `buildSummaryTable` for the
  * same as-of day.
  */
-import { sqlInteger } from '../../domain/analytics/sql.js';
+import { sqlInteger } from '../analytics/sql.js';
 import type { SqlEngine, SqlValue } from '../engine.js';
 import { appendNumberColumns, prepareNumberTable } from './columns.js';
 import { SUMMARY_TABLE } from './store-summary.js';

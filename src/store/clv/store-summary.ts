@@ -18,13 +18,7 @@
  * Temporary tables live on one connection: call inside `engine.transaction` on PostgreSQL.
  */
 
-import { localDaySql, sqlInteger, sqlNumber } from '../../domain/analytics/sql.js';
-import {
-  DEFAULT_VALID_ORDER_RULE,
-  orderValueSql,
-  type ValidOrderRule,
-  validOrderSql,
-} from '../../domain/analytics/valid-orders.js';
+import { DEFAULT_VALID_ORDER_RULE, type ValidOrderRule } from '../../domain/analytics/valid-orders.js';
 import type {
   CalibrationHoldout,
   HoldoutData,
@@ -36,6 +30,8 @@ import type {
 import { periodDays, periodOf, UNIT_DAYS } from '../../domain/clv/summary.js';
 import { NurtureError } from '../../errors.js';
 import { ordersFixedOffset } from '../analytics/common.js';
+import { orderValueSql, validOrderSql } from '../analytics/model-sql.js';
+import { localDaySql, sqlInteger, sqlNumber } from '../analytics/sql.js';
 import type { Dialect, SqlEngine } from '../engine.js';
 import { readNumberColumns } from './columns.js';
 

@@ -9,7 +9,7 @@ import type { Migration } from './index.js';
  * from order_lines means joining millions of lines to their orders on every full recompute; with
  * the set on the order, the categories are one more aggregate of the single grouping of orders by
  * customer (docs/benchmarks.md, Analytics). The import writer is the only writer of lines and
- * sets the column with them (src/store/import-writer.ts); this migration fills it for the orders
+ * sets the column with them (src/store/import/); this migration fills it for the orders
  * already stored.
  */
 const BACKFILL_DUCKDB = `UPDATE orders SET line_categories = (

@@ -1,5 +1,5 @@
 import type { Dialect, SqlEngine } from '../engine.js';
-import { PG_LOCK_CLASS } from '../postgres-locks.js';
+import { PG_LOCK_CLASS } from '../postgres/locks.js';
 import { coreSchema } from './001-core.js';
 import { analyticsSchema } from './002-analytics.js';
 import { predictionsSchema } from './003-predictions.js';

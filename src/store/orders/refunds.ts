@@ -7,7 +7,7 @@
  */
 import type { EventInput } from '../../domain/model/index.js';
 import type { SqlEngine } from '../engine.js';
-import { eventIdentity } from '../import-writer.js';
+import { eventIdentity } from '../import/index.js';
 
 /** The stored order a refund applies to; amounts as exact decimal text. */
 export interface RefundableOrder {

@@ -4,6 +4,7 @@ import type { Store } from '../store.js';
 import { listMembers, type SegmentMember } from './members.js';
 import { type RefreshMembershipResult, refreshMembership } from './membership.js';
 import { type AsOfOptions, getSegment, type Segment } from './segments.js';
+import { sha256 } from './sha256.js';
 
 export {
   type HistoryFilter,
@@ -86,5 +87,5 @@ export async function exportAudience(
     ...(options.asOf ? { asOf: options.asOf } : {}),
     ...(options.refresh === undefined ? {} : { refresh: options.refresh }),
   });
-  return { ...audienceFile(members, valid), segment };
+  return { ...audienceFile(members, valid, sha256), segment };
 }

@@ -1,8 +1,5 @@
 import { assertTimeZone } from '../../domain/analytics/calendar.js';
 import {
-  type CompileScope,
-  compileCondition,
-  customersFrom,
   isTimeDependent,
   matches,
   mergeNeeds,
@@ -13,13 +10,13 @@ import {
   type ResolvedQuery,
   resolveQuery,
   type SegmentQuery,
-  SqlParams,
 } from '../../domain/segments/index.js';
 import { assertNever, NurtureError } from '../../errors.js';
 import { tuneForBulk } from '../bulk.js';
 import type { Dialect, SqlEngine, SqlValue } from '../engine.js';
 import { lookupHashFilter, lookupHashInsert } from '../lookup-hash.js';
 import { prepareStage, type StagingTable } from '../staging.js';
+import { type CompileScope, compileCondition, customersFrom, SqlParams } from './compile-sql.js';
 import { compareText, loadRefreshInputs } from './records.js';
 import { fitsInline, type IdScope, makeScope, paramRefs, scopeSql } from './scope.js';
 

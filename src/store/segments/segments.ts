@@ -1,6 +1,5 @@
 import {
   BUILTIN_SEGMENTS,
-  countSql,
   describeDateRef,
   isBuiltinName,
   parseSegmentQuery,
@@ -8,7 +7,6 @@ import {
   type ResolvedQuery,
   resolveQuery,
   type SegmentQuery,
-  selectIdsSql,
 } from '../../domain/segments/index.js';
 import {
   type CreateSegmentInput,
@@ -23,6 +21,7 @@ import { shopTimeZone } from '../analytics/common.js';
 import { tuneForBulk } from '../bulk.js';
 import type { Row, SqlEngine, SqlValue } from '../engine.js';
 import type { Store } from '../store.js';
+import { countSql, selectIdsSql } from './compile-sql.js';
 import {
   databaseMessage,
   type RefreshMembershipResult,

@@ -12,7 +12,7 @@ import {
   DuckDBTypeId,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import { NurtureError } from '../errors.js';
+import { NurtureError } from '../../errors.js';
 
 /** Rows per appended chunk: DuckDB's vector size. */
 const CHUNK_ROWS = 2048;

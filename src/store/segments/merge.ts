@@ -1,5 +1,12 @@
+import type {
+  Condition,
+  CountTest,
+  Resolved,
+  Scalar,
+  ScalarFieldName,
+  Window,
+} from '../../domain/segments/ast.js';
 import { assertNever } from '../../errors.js';
-import type { Condition, CountTest, Resolved, Scalar, ScalarFieldName, Window } from './ast.js';
 
 /**
  * Folds the items of an OR that test the same thing with different values into one condition over

@@ -1,7 +1,7 @@
 import pg from 'pg';
-import { NurtureError } from '../errors.js';
-import type { LoadColumn, LoadData, Row, SqlEngine, SqlValue } from './engine.js';
-import { PG_LOCK_CLASS } from './postgres-locks.js';
+import { NurtureError } from '../../errors.js';
+import type { LoadColumn, LoadData, Row, SqlEngine, SqlValue } from '../engine.js';
+import { PG_LOCK_CLASS } from './locks.js';
 
 const { Pool, types } = pg;
 

@@ -15,8 +15,8 @@ import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NurtureError } from '../errors.js';
-import type { LoadColumn, LoadColumnType, LoadData, SqlValue } from './engine.js';
+import { NurtureError } from '../../errors.js';
+import type { LoadColumn, LoadColumnType, LoadData, SqlValue } from '../engine.js';
 
 /** Instants DuckDB reads back from toISOString (years 1 to 9999). */
 const MIN_MS = -62_135_596_800_000;

@@ -11,10 +11,10 @@ import {
   DuckDBTypeId,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import { NurtureError } from '../errors.js';
-import { appendDoubleColumns, readDoubleColumns } from './duckdb-doubles.js';
-import { jsonOf, StageFiles, stageViewSql } from './duckdb-stage.js';
-import type { LoadColumn, LoadData, Row, SqlEngine, SqlValue } from './engine.js';
+import { NurtureError } from '../../errors.js';
+import type { LoadColumn, LoadData, Row, SqlEngine, SqlValue } from '../engine.js';
+import { appendDoubleColumns, readDoubleColumns } from './doubles.js';
+import { jsonOf, StageFiles, stageViewSql } from './stage.js';
 
 /**
  * DuckDB: one embedded connection; operations are serialised through a queue.

@@ -1,6 +1,5 @@
-import { assertNever } from '../../errors.js';
-import { DEFAULT_VALID_ORDER_RULE, validOrderSql } from '../analytics/valid-orders.js';
-import type { Channel } from '../model/enums.js';
+import { DEFAULT_VALID_ORDER_RULE } from '../../domain/analytics/valid-orders.js';
+import type { Channel } from '../../domain/model/enums.js';
 import {
   type Condition,
   type CountTest,
@@ -10,10 +9,13 @@ import {
   type Scalar,
   type SetFieldName,
   type Window,
-} from './ast.js';
-import { compare } from './evaluate.js';
-import { type FieldSource, scalarField } from './fields.js';
-import { needsStatsRow } from './inspect.js';
+} from '../../domain/segments/ast.js';
+import { compare } from '../../domain/segments/evaluate.js';
+import { type FieldSource, scalarField } from '../../domain/segments/fields.js';
+import { needsStatsRow } from '../../domain/segments/inspect.js';
+import { assertNever } from '../../errors.js';
+import { validOrderSql } from '../analytics/model-sql.js';
+import { FIELD_SQL } from './field-sql.js';
 import { atLeastOne, flattenOr, mergeOrItems } from './merge.js';
 
 /**
@@ -229,7 +231,8 @@ class Compiler {
     const f = scalarField(name);
     const query = this.query;
     this.sources.add(f.source);
-    const sql = this.options.innerStats && f.statsRowSql !== undefined ? f.statsRowSql : f.sql;
+    const { sql: anyRow, statsRowSql } = FIELD_SQL[name];
+    const sql = this.options.innerStats && statsRowSql !== undefined ? statsRowSql : anyRow;
     return sql
       .replace('{today}', () => this.params.once('today', () => this.params.add(query.today, 'DATE')))
       .replace('{tz}', () => this.params.once('tz', () => this.params.add(query.timeZone, 'VARCHAR')));
