@@ -4,7 +4,9 @@
  * after-orders pipeline. A re-delivery is recognised and changes nothing.
  */
 import { createHash } from 'node:crypto';
+import type { CustomerInput, EventInput, OrderInput } from '../domain/model/index.js';
 import { NurtureError } from '../errors.js';
+import type { Located } from '../ingest/records.js';
 import {
   applyRefund,
   type ParsedWebhook,
@@ -16,9 +18,14 @@ import {
   type WebhookSource,
 } from '../ingest/webhooks/index.js';
 import { enqueueJob } from '../store/jobs/index.js';
-import { getDelivery, storeDelivery } from '../store/webhooks/deliveries.js';
+import {
+  getDelivery,
+  notePendingDelivery,
+  storeDelivery,
+  takePendingDeliveries,
+} from '../store/webhooks/deliveries.js';
 import { afterOrders, deferAfterOrders } from './after-orders.js';
-import type { AppContext } from './context.js';
+import { type AppContext, withStore } from './context.js';
 import { cachedShopSettings } from './shop-settings.js';
 
 /** The job kind that processes a kept delivery. */
@@ -90,18 +97,20 @@ export async function receiveWebhook(
   const webhookId =
     incoming.webhookId ??
     createHash('sha256').update(incoming.topic).update('\0').update(incoming.rawBody).digest('hex');
-  const kept = await storeDelivery(ctx.store, {
-    shopId: incoming.shopId,
-    deliveryId: ctx.newId('whk'),
-    source: incoming.source,
-    topic: incoming.topic,
-    webhookId,
-    body: incoming.rawBody.toString('utf8'),
-    receivedAt: ctx.clock.now(),
+  // Kept and handed over in one transaction: a delivery is never kept without its processing.
+  const kept = await ctx.store.transaction(async (tx) => {
+    const stored = await storeDelivery(tx, {
+      shopId: incoming.shopId,
+      deliveryId: ctx.newId('whk'),
+      source: incoming.source,
+      topic: incoming.topic ?? '',
+      webhookId,
+      body: incoming.rawBody.toString('utf8'),
+      receivedAt: ctx.clock.now(),
+    });
+    if (stored.inserted) await enqueue(withStore(ctx, tx), incoming.shopId, stored.deliveryId);
+    return stored;
   });
-  // Enqueued even for a re-delivery: the job's dedupe key makes it a no-op when the first one is
-  // queued, and it repairs a crash between keeping the delivery and enqueuing it.
-  await enqueue(ctx, incoming.shopId, kept.deliveryId);
   return { accepted: true, deliveryId: kept.deliveryId, duplicate: !kept.inserted };
 }
 
@@ -162,11 +171,95 @@ export function applyParsedWebhook(
   });
 }
 
-/** The receiver's hand-over to the job queue: one job per kept delivery, whatever the retries. */
+/** The job kind that processes every pending delivery of a shop at once. */
+export const WEBHOOKS_BATCH_JOB = 'webhooks.process';
+
+/** How long a kept delivery waits at most for its batch: one job per shop and window. */
+const BATCH_WINDOW_MS = 500;
+
+/**
+ * The receiver's hand-over to the job queue: the delivery is noted as pending and one
+ * `webhooks.process` job per shop and half second takes every pending delivery at once.
+ */
 export const enqueueWebhookJob: EnqueueDelivery = async (ctx, shopId, deliveryId) => {
+  const now = ctx.clock.now();
+  await notePendingDelivery(ctx.store, shopId, deliveryId);
+  const window = Math.floor(now.getTime() / BATCH_WINDOW_MS) + 1;
   await enqueueJob(
     ctx.store,
-    { shopId, kind: WEBHOOK_JOB, payload: { deliveryId }, dedupeKey: `${WEBHOOK_JOB}:${deliveryId}` },
-    ctx.clock.now(),
+    {
+      shopId,
+      kind: WEBHOOKS_BATCH_JOB,
+      runAt: new Date(window * BATCH_WINDOW_MS),
+      dedupeKey: `${WEBHOOKS_BATCH_JOB}:${window}`,
+    },
+    now,
   );
 };
+
+export interface BatchOutcome {
+  deliveries: number;
+  orders: number;
+  refunds: number;
+  customers: number;
+  /** Deliveries that no longer parse (kept; logged): they change nothing. */
+  skipped: number;
+}
+
+/**
+ * The `webhooks.process` job: every pending delivery of the shop, oldest first, written as one
+ * import batch (an order sent several times keeps its latest state: each body is a full
+ * snapshot), then refunds in order, then the after-orders pipeline once for every customer
+ * touched — all in one transaction, so that a failure leaves the deliveries pending.
+ */
+export async function processPendingWebhooks(ctx: AppContext, shopId: string): Promise<BatchOutcome> {
+  const shop = await ctx.store.requireShop(shopId);
+  const context = { currency: shop.currency, timezone: shop.timezone };
+  return ctx.store.transaction(async (tx) => {
+    const deliveries = await takePendingDeliveries(tx, shopId);
+    const orders = new Map<string, Located<OrderInput>>();
+    const customers: CustomerInput[] = [];
+    const events: EventInput[] = [];
+    const refunds: ParsedWebhook[] = [];
+    let skipped = 0;
+    for (const d of deliveries) {
+      let parsed: ParsedWebhook;
+      try {
+        parsed = parseWebhook(d.source, d.topic, parseWebhookBody(d.body), context);
+      } catch (error) {
+        skipped++;
+        ctx.log.warn({ shopId, deliveryId: d.deliveryId, err: error }, 'webhook delivery no longer parses');
+        continue;
+      }
+      if (parsed.kind === 'refund') refunds.push(parsed);
+      else if (parsed.kind === 'batch') {
+        for (const o of parsed.batch.orders) orders.set(`${o.value.source}\u0000${o.value.externalId}`, o);
+        customers.push(...parsed.batch.customers.map((c) => c.value));
+        events.push(...parsed.batch.events.map((e) => e.value));
+      }
+    }
+    const touched = new Set<string>();
+    if (orders.size + customers.length + events.length > 0) {
+      const result = await tx.importBatch(
+        shopId,
+        { customers, orders: [...orders.values()].map((o) => o.value), events },
+        ctx.newId('imp'),
+        ctx.clock.now(),
+      );
+      for (const id of result.customerIds) touched.add(id);
+    }
+    for (const r of refunds) {
+      if (r.kind !== 'refund') continue;
+      const outcome = await applyRefund(tx, shopId, r.refund);
+      if (outcome.applied) touched.add(outcome.customerId);
+    }
+    await afterOrders(ctx, shopId, [...touched], tx);
+    return {
+      deliveries: deliveries.length,
+      orders: orders.size,
+      refunds: refunds.length,
+      customers: touched.size,
+      skipped,
+    };
+  });
+}

@@ -3,7 +3,12 @@ import type { AppContext } from '../app/context.js';
 import { makeContext } from '../app/context.js';
 import type { Logger } from '../app/logger.js';
 import { NIGHTLY_JOB, runNightly } from '../app/nightly.js';
-import { processWebhookDelivery, WEBHOOK_JOB } from '../app/webhooks.js';
+import {
+  processPendingWebhooks,
+  processWebhookDelivery,
+  WEBHOOK_JOB,
+  WEBHOOKS_BATCH_JOB,
+} from '../app/webhooks.js';
 import type { AppConfig } from '../config.js';
 import { NurtureError } from '../errors.js';
 import { type JobContext, JobRegistry } from './handlers.js';
@@ -40,6 +45,9 @@ export function applicationJobs(): JobRegistry<AppJobContext> {
         { shopId: job.shopId, deliveryId: deliveryIdOf(job.payload) },
         { deferAfterOrders: true },
       );
+    })
+    .register(WEBHOOKS_BATCH_JOB, async (ctx, job) => {
+      await processPendingWebhooks(ctx.app, job.shopId);
     })
     .register(AFTER_ORDERS_JOB, async (ctx, job) => {
       await runDeferredAfterOrders(ctx.app, job.shopId);

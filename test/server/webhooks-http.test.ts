@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDeferredAfterOrders } from '../../src/app/after-orders.js';
 import { setShopSetting } from '../../src/app/shop-settings.js';
-import { processWebhookDelivery } from '../../src/app/webhooks.js';
+import { enqueueWebhookJob, processPendingWebhooks, processWebhookDelivery } from '../../src/app/webhooks.js';
 import { webhookRoutes } from '../../src/server/routes/webhooks.js';
 import { listJobs } from '../../src/store/jobs/index.js';
 import type { Store } from '../../src/store/store.js';
@@ -153,6 +153,55 @@ for (const engine of ENGINES) {
       await runDeferredAfterOrders(server.ctx, SHOP);
       expect((await statsOf()).length).toBe(1);
       expect(await count('stale_customers')).toBe(0);
+    });
+
+    it('processes the pending deliveries of a shop as one batch, an order keeping its latest state', async () => {
+      const batchServer = await startTestServer(store, () => webhookRoutes(enqueueWebhookJob));
+      try {
+        const send = (body: string, id: string, topic = 'orders/create') =>
+          call(batchServer.url, 'POST', `/webhooks/shopify/${SHOP}`, {
+            body,
+            headers: {
+              'content-type': 'application/json',
+              'x-shopify-topic': topic,
+              'x-shopify-webhook-id': id,
+              'x-shopify-hmac-sha256': sign(body),
+            },
+          });
+        const created = codOrder(6001);
+        const fulfilled = created
+          .replace('"fulfillment_status":null', '"fulfillment_status":"fulfilled"')
+          .replace('"financial_status":"pending"', '"financial_status":"paid"');
+        const other = codOrder(6002)
+          .replace('+84912345678', '+84912777666')
+          .replace('0912 345 678', '0912 777 666');
+        expect((await send(created, 'b-1')).status).toBe(200);
+        expect((await send(fulfilled, 'b-2', 'orders/updated')).status).toBe(200);
+        expect((await send(other, 'b-3')).status).toBe(200);
+        expect((await send(other, 'b-3')).status).toBe(200); // a re-delivery: not pending twice
+        expect(await count('pending_deliveries')).toBe(3);
+        const queued = await listJobs(store, SHOP, { kind: 'webhooks.process' });
+        expect(queued.length).toBeGreaterThanOrEqual(1);
+
+        const outcome = await processPendingWebhooks(server.ctx, SHOP);
+        expect(outcome).toMatchObject({ deliveries: 3, orders: 2, skipped: 0 });
+        expect(await count('pending_deliveries')).toBe(0);
+        const rows = await store.engine.all<{ external_id: string; status: string }>(
+          "SELECT external_id, status FROM orders WHERE shop_id = $1 AND external_id IN ('6001', '6002') ORDER BY external_id",
+          [SHOP],
+        );
+        expect(rows.map((r) => r.external_id)).toEqual(['6001', '6002']);
+        expect(rows[0]!.status).not.toBe('pending');
+        const customer = await store.findCustomerByKey(SHOP, 'phone', '+84912777666');
+        const stats = await store.engine.all(
+          'SELECT orders FROM customer_stats WHERE shop_id = $1 AND customer_id = $2',
+          [SHOP, customer!.customerId],
+        );
+        expect(stats).toHaveLength(1);
+        expect(await processPendingWebhooks(server.ctx, SHOP)).toMatchObject({ deliveries: 0, orders: 0 });
+      } finally {
+        await batchServer.close();
+      }
     });
 
     it('answers a malformed body with 400 and where, an unknown topic with 202', async () => {

@@ -10,12 +10,18 @@ import type { Migration } from './index.js';
  */
 export const staleCustomersSchema: Migration = {
   version: 13,
-  name: 'stale-customers',
+  name: 'webhook-queues',
   statements: [
     `CREATE TABLE stale_customers (
       shop_id VARCHAR NOT NULL,
       customer_id VARCHAR NOT NULL,
       noted_at TIMESTAMPTZ NOT NULL
+    )`,
+    // Kept store webhooks not processed yet: the `webhooks.process` job takes all of a shop's at
+    // once (`DELETE … RETURNING`), writes them as one import batch, then the after-orders pipeline.
+    `CREATE TABLE pending_deliveries (
+      shop_id VARCHAR NOT NULL,
+      delivery_id VARCHAR NOT NULL
     )`,
   ],
 };

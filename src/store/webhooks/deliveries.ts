@@ -54,15 +54,45 @@ export async function getDelivery(
     [shopId, deliveryId],
   );
   const r = rows[0];
-  return (
-    r && {
-      shopId: r.shop_id,
-      deliveryId: r.delivery_id,
-      source: r.source,
-      topic: r.topic,
-      webhookId: r.webhook_id,
-      body: r.body,
-      receivedAt: r.received_at,
-    }
+  return r && toDelivery(r);
+}
+
+function toDelivery(r: DeliveryRow): WebhookDelivery {
+  return {
+    shopId: r.shop_id,
+    deliveryId: r.delivery_id,
+    source: r.source,
+    topic: r.topic,
+    webhookId: r.webhook_id,
+    body: r.body,
+    receivedAt: r.received_at,
+  };
+}
+
+/** Marks a kept delivery as waiting for processing. */
+export async function notePendingDelivery(store: Store, shopId: string, deliveryId: string): Promise<void> {
+  await store.engine.run('INSERT INTO pending_deliveries (shop_id, delivery_id) VALUES ($1, $2)', [
+    shopId,
+    deliveryId,
+  ]);
+}
+
+/**
+ * Takes every pending delivery of a shop, oldest first (removed: call inside the transaction
+ * that processes them, so that a failure puts them back).
+ */
+export async function takePendingDeliveries(store: Store, shopId: string): Promise<WebhookDelivery[]> {
+  const taken = await store.engine.all<{ delivery_id: string }>(
+    'DELETE FROM pending_deliveries WHERE shop_id = $1 RETURNING delivery_id',
+    [shopId],
   );
+  if (taken.length === 0) return [];
+  const rows = await store.engine.all<DeliveryRow>(
+    `SELECT shop_id, delivery_id, source, topic, webhook_id, body, received_at
+     FROM webhook_deliveries
+     WHERE shop_id = $1 AND delivery_id IN (${taken.map((_, i) => `$${i + 2}`).join(', ')})
+     ORDER BY received_at, delivery_id`,
+    [shopId, ...new Set(taken.map((t) => t.delivery_id))],
+  );
+  return rows.map(toDelivery);
 }
