@@ -62,8 +62,9 @@ function orderBody(i: number, phone: string): string {
     phone,
     created_at: new Date(Date.now() - 3_600_000).toISOString(),
     currency: 'VND',
-    financial_status: 'pending',
-    fulfillment_status: null,
+    // Delivered and paid: a valid order, so its customer's stats must count it once processed.
+    financial_status: 'paid',
+    fulfillment_status: 'fulfilled',
     payment_gateway_names: ['Cash on Delivery (COD)'],
     subtotal_price: '500000',
     total_price: '530000',
@@ -172,6 +173,7 @@ export async function benchServe(argv: string[]): Promise<void> {
 
   const server = await startChild(db);
   const rows: (string | number)[][] = [];
+  let processedSeconds = 0;
   try {
     // The transport's limit: an empty route under the same load.
     const empty = await load(webhooks, () => fetch(`${server.url}/healthz`));
@@ -184,6 +186,7 @@ export async function benchServe(argv: string[]): Promise<void> {
     ]);
 
     // Webhooks: acknowledged, then processed by the jobs.
+    process.stderr.write('webhooks …\n');
     const bodies = Array.from({ length: webhooks }, (_, i) => orderBody(i, phones[i % phones.length]!));
     const started = performance.now();
     const hooks = await load(webhooks, (i) =>
@@ -205,26 +208,27 @@ export async function benchServe(argv: string[]): Promise<void> {
       fmt(quantile(hooks.ms, 0.99)),
       `${fmt(webhooks / hooks.seconds, 0)} req/s`,
     ]);
-    for (;;) {
-      const r = await fetch(`${server.url}/api/v1/jobs?kind=webhook.process&limit=1`, {
-        headers: { authorization: `Bearer ${secret}` },
-      });
-      const { counts } = (await r.json()) as { counts: Record<string, number> };
-      if ((counts['done'] ?? 0) + (counts['failed'] ?? 0) >= webhooks) {
-        const seconds = (performance.now() - started) / 1000;
-        rows.push([
-          'webhooks: until every order is processed (stats, segments)',
-          webhooks,
-          '',
-          '',
-          `${fmt(webhooks / seconds, 0)} orders/s (${fmt(seconds, 1)} s; ${counts['failed'] ?? 0} failed)`,
-        ]);
-        break;
+    // Processed when no webhook batch and no after-orders job waits or runs (checked in the store after).
+    const busy = async (kind: string) => {
+      let n = 0;
+      for (const state of ['queued', 'running']) {
+        const r = await fetch(`${server.url}/api/v1/jobs?kind=${kind}&state=${state}&limit=1000`, {
+          headers: { authorization: `Bearer ${secret}` },
+        });
+        n += ((await r.json()) as { jobs: unknown[] }).jobs.length;
       }
-      await new Promise((r) => setTimeout(r, 250));
+      return n;
+    };
+    for (let tick = 0; ; tick++) {
+      const waiting = (await busy('webhooks.process')) + (await busy('after-orders'));
+      if (waiting === 0) break;
+      if (tick % 50 === 0) process.stderr.write(`  ${waiting} batch job(s) waiting or running\n`);
+      await new Promise((r) => setTimeout(r, 100));
     }
-
+    processedSeconds = (performance.now() - started) / 1000;
+    process.stderr.write(`webhooks processed in ${fmt(processedSeconds, 1)} s\n`);
     // API: one customer's whole picture.
+    process.stderr.write('API …\n');
     const api = await load(2000, (i) =>
       fetch(`${server.url}/api/v1/customers/${ids[i % ids.length]}`, {
         headers: { authorization: `Bearer ${secret}` },
@@ -238,6 +242,7 @@ export async function benchServe(argv: string[]): Promise<void> {
       `${fmt(2000 / api.seconds, 0)} req/s`,
     ]);
 
+    process.stderr.write('tracking …\n');
     // Tracking: batches of 50.
     const batches = Math.ceil(events / 50);
     const track = await load(batches, (b) =>
@@ -266,6 +271,22 @@ export async function benchServe(argv: string[]): Promise<void> {
   } finally {
     const rss = await server.stop();
     rows.push(['server peak RSS', '', '', '', `${fmt(rss, 0)} MiB`]);
+    if (processedSeconds > 0) {
+      const check = await openStore({ db });
+      const [row] = await check.engine.all<{ n: number; stats: number }>(
+        `SELECT COUNT(*) AS n, COUNT(DISTINCT st.customer_id) AS stats FROM orders o
+         JOIN customer_stats st ON st.shop_id = o.shop_id AND st.customer_id = o.customer_id
+         WHERE o.shop_id = 'default' AND o.source = 'shopify' AND o.external_id LIKE '7______' AND st.last_order_at >= o.created_at`,
+      );
+      await check.close();
+      rows.splice(2, 0, [
+        'webhooks: until every order is processed (stats, segments)',
+        webhooks,
+        '',
+        '',
+        `${fmt(webhooks / processedSeconds, 0)} orders/s (${fmt(processedSeconds, 1)} s; ${Number(row?.n)} orders stored with their customer's stats current)`,
+      ]);
+    }
     rmSync(db, { force: true });
     rmSync(`${db}.wal`, { force: true });
   }
