@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { loadShopSettings } from '../../app/shop-settings.js';
 import { type EnqueueDelivery, receiveWebhook } from '../../app/webhooks.js';
 import { NurtureError } from '../../errors.js';
-import { SIGNATURE_HEADERS } from '../../ingest/webhooks/index.js';
+import { SIGNATURE_HEADERS, type WebhookSource } from '../../ingest/webhooks/index.js';
 import { type RouteSpec, route } from '../route.js';
 
 const shopParams = z.object({ shop: z.string().min(1).max(64) });
@@ -25,54 +25,20 @@ function header(
  */
 export function webhookRoutes(enqueue: EnqueueDelivery): RouteSpec[] {
   return [
-    route({
-      method: 'POST',
-      url: '/webhooks/shopify/:shop',
-      auth: 'none',
-      tag: 'Webhooks',
-      summary: 'Shopify webhooks (orders/*, refunds/create, customers/*), signed with X-Shopify-Hmac-Sha256.',
-      params: shopParams,
-      rawBody: true,
-      handler: async ({ ctx, params, request, reply }) => {
-        const receipt = await receiveWebhook(
-          ctx,
-          {
-            source: 'shopify',
-            shopId: params.shop,
-            topic: header(request.headers, ['x-shopify-topic']),
-            webhookId: header(request.headers, ['x-shopify-webhook-id']),
-            signature: header(request.headers, SIGNATURE_HEADERS.shopify),
-            rawBody: asBuffer(request.body),
-          },
-          enqueue,
-        );
-        return reply.status(receipt.accepted ? 200 : 202).send(receipt);
-      },
-    }),
-    route({
-      method: 'POST',
-      url: '/webhooks/haravan/:shop',
-      auth: 'none',
-      tag: 'Webhooks',
-      summary: 'Haravan webhooks (orders/*, customers/*), signed with X-Haravan-Hmacsha256.',
-      params: shopParams,
-      rawBody: true,
-      handler: async ({ ctx, params, request, reply }) => {
-        const receipt = await receiveWebhook(
-          ctx,
-          {
-            source: 'haravan',
-            shopId: params.shop,
-            topic: header(request.headers, ['x-haravan-topic']),
-            webhookId: header(request.headers, ['x-haravan-webhook-id']),
-            signature: header(request.headers, SIGNATURE_HEADERS.haravan),
-            rawBody: asBuffer(request.body),
-          },
-          enqueue,
-        );
-        return reply.status(receipt.accepted ? 200 : 202).send(receipt);
-      },
-    }),
+    receiver(
+      enqueue,
+      'shopify',
+      'x-shopify-topic',
+      'x-shopify-webhook-id',
+      'Shopify webhooks (orders/*, refunds/create, customers/*), signed with X-Shopify-Hmac-Sha256.',
+    ),
+    receiver(
+      enqueue,
+      'haravan',
+      'x-haravan-topic',
+      'x-haravan-webhook-id',
+      'Haravan webhooks (orders/*, customers/*), signed with X-Haravan-Hmacsha256.',
+    ),
     route({
       method: 'GET',
       url: '/webhooks/haravan/:shop',
@@ -96,6 +62,40 @@ export function webhookRoutes(enqueue: EnqueueDelivery): RouteSpec[] {
       },
     }),
   ];
+}
+
+/** The receiving route of one platform: the headers it reads differ, nothing else. */
+function receiver(
+  enqueue: EnqueueDelivery,
+  source: WebhookSource,
+  topicHeader: string,
+  idHeader: string,
+  summary: string,
+): RouteSpec {
+  return route({
+    method: 'POST',
+    url: `/webhooks/${source}/:shop`,
+    auth: 'none',
+    tag: 'Webhooks',
+    summary,
+    params: shopParams,
+    rawBody: true,
+    handler: async ({ ctx, params, request, reply }) => {
+      const receipt = await receiveWebhook(
+        ctx,
+        {
+          source,
+          shopId: params.shop,
+          topic: header(request.headers, [topicHeader]),
+          webhookId: header(request.headers, [idHeader]),
+          signature: header(request.headers, SIGNATURE_HEADERS[source]),
+          rawBody: asBuffer(request.body),
+        },
+        enqueue,
+      );
+      return reply.status(receipt.accepted ? 200 : 202).send(receipt);
+    },
+  });
 }
 
 function asBuffer(body: unknown): Buffer {
