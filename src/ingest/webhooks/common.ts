@@ -179,3 +179,8 @@ export function minAmount(a: string, b: string): string {
 export function absAmount(a: string): string {
   return a.startsWith('-') ? a.slice(1) : a;
 }
+
+/** "First Last" from a platform's two name fields, either of which may be missing. */
+export function fullName(first: string | undefined, last: string | undefined): string | undefined {
+  return text([first, last].filter((p) => p !== undefined).join(' '));
+}

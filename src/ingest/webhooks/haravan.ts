@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { CustomerInput, OrderInput, OrderLine, OrderStatus } from '../../domain/model/index.js';
-import { emailOf, type PaymentMethod, paymentMethodOf, phoneOf, tagsOf, text } from '../formats/fields.js';
+import { emailOf, type PaymentMethod, paymentMethodOf, phoneOf, tagsOf } from '../formats/fields.js';
 import { StatusTable } from '../formats/mapping.js';
 import { haravanMapping } from '../formats/mappings/haravan.js';
 import { fromCents, sumLines, toCents } from '../formats/shopify-orders.js';
@@ -20,6 +20,7 @@ import {
   amountSchema,
   bodyProblem,
   dateSchema,
+  fullName,
   idSchema,
   minAmount,
   parseBody,
@@ -253,10 +254,6 @@ function customerOfOrder(o: OrderBody): OrderInput['customer'] {
     province: place?.province,
     country: undefined,
   };
-}
-
-function fullName(first: string | undefined, last: string | undefined): string | undefined {
-  return text([first, last].filter((p) => p !== undefined).join(' '));
 }
 
 function linesOf(o: OrderBody): OrderLine[] {

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { CustomerInput, EventInput, OrderInput, OrderLine } from '../../domain/model/index.js';
-import { emailOf, type PaymentMethod, paymentMethodOf, phoneOf, tagsOf, text } from '../formats/fields.js';
+import { emailOf, type PaymentMethod, paymentMethodOf, phoneOf, tagsOf } from '../formats/fields.js';
 import {
   type FinancialStatus,
   type FulfillmentStatus,
@@ -21,6 +21,7 @@ import {
   amountSchema,
   bodyProblem,
   dateSchema,
+  fullName,
   idSchema,
   minAmount,
   parseBody,
@@ -267,10 +268,6 @@ function customerOfOrder(o: OrderBody): OrderInput['customer'] {
     province: ship?.province ?? bill?.province,
     country: ship?.country_code ?? bill?.country_code,
   };
-}
-
-function fullName(first: string | undefined, last: string | undefined): string | undefined {
-  return text([first, last].filter((p) => p !== undefined).join(' '));
 }
 
 function linesOf(o: OrderBody): OrderLine[] {
