@@ -1,6 +1,6 @@
 /** Customer merges found by an import: moving the absorbed customers onto their survivors, and the merge log. */
 import type { resolveIdentities } from '../../domain/identity.js';
-import type { SqlEngine } from '../engine.js';
+import { emptyColumns, type LoadColumn, type SqlEngine, type SqlValue } from '../engine.js';
 import { STAGE_ABSORBED, stage } from '../staging.js';
 import type { Batch, ImportContext } from './session.js';
 
@@ -44,7 +44,26 @@ export async function absorbCustomers(
   );
 }
 
-/** Logs each merge the batch caused, naming the record that caused it. */
+/** The merge log's columns, in the order `writeMerges` fills them. */
+const MERGE_COLUMNS: readonly LoadColumn[] = [
+  { name: 'shop_id', type: 'text' },
+  { name: 'merge_id', type: 'text' },
+  { name: 'survivor_id', type: 'text' },
+  { name: 'merged_customer_id', type: 'text' },
+  { name: 'record_source', type: 'text' },
+  { name: 'record_ref', type: 'text' },
+  { name: 'matched_kind', type: 'text' },
+  { name: 'matched_value', type: 'text' },
+  { name: 'reason', type: 'text' },
+  { name: 'import_id', type: 'text' },
+  { name: 'merged_at', type: 'timestamp' },
+];
+
+/**
+ * Logs each merge the batch caused, naming the record that caused it: one bulk load, not a
+ * statement per merge (a batch of store webhooks whose customers are known by phone logs one
+ * merge per order; one INSERT each cost 1 ms of a 1.8 ms-per-order batch).
+ */
 export async function writeMerges(
   db: SqlEngine,
   shopId: string,
@@ -53,27 +72,26 @@ export async function writeMerges(
   batch: Batch,
   ctx: ImportContext,
 ): Promise<void> {
+  if (merges.length === 0) return;
+  const columns = emptyColumns(MERGE_COLUMNS.length);
   for (const m of merges) {
     const { source, ref } = describeRecord(batch, m.recordIndex);
-    await db.run(
-      `INSERT INTO customer_merges (shop_id, merge_id, survivor_id, merged_customer_id, record_source,
-         record_ref, matched_kind, matched_value, reason, import_id, merged_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [
-        shopId,
-        ctx.newMergeId(),
-        m.survivorId,
-        m.mergedCustomerId ?? null,
-        source,
-        ref,
-        m.matchedKind,
-        m.matchedValue,
-        m.reason,
-        ctx.importId,
-        ctx.now,
-      ],
-    );
+    const row: SqlValue[] = [
+      shopId,
+      ctx.newMergeId(),
+      m.survivorId,
+      m.mergedCustomerId ?? null,
+      source,
+      ref,
+      m.matchedKind,
+      m.matchedValue,
+      m.reason,
+      ctx.importId,
+      ctx.now,
+    ];
+    row.forEach((value, c) => columns[c]!.push(value));
   }
+  await db.load('customer_merges', MERGE_COLUMNS, columns);
 }
 
 function describeRecord(batch: Batch, index: number): { source: string; ref: string } {
