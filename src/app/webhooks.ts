@@ -17,16 +17,13 @@ import {
   verifyShopifyHmac,
   type WebhookSource,
 } from '../ingest/webhooks/index.js';
-import { enqueueJob } from '../store/jobs/index.js';
-import {
-  getDelivery,
-  notePendingDelivery,
-  storeDelivery,
-  takePendingDeliveries,
-} from '../store/webhooks/deliveries.js';
+import { getDelivery, takePendingDeliveries } from '../store/webhooks/deliveries.js';
 import { afterOrders, deferAfterOrders } from './after-orders.js';
-import { type AppContext, withStore } from './context.js';
+import type { AppContext } from './context.js';
 import { cachedShopSettings } from './shop-settings.js';
+import type { WebhookIntake } from './webhook-intake.js';
+
+export { WEBHOOKS_BATCH_JOB } from './webhook-intake.js';
 
 /** The job kind that processes a kept delivery. */
 export const WEBHOOK_JOB = 'webhook.process';
@@ -50,18 +47,16 @@ export interface IncomingWebhook {
   rawBody: Buffer;
 }
 
-/** What a receiver hands the processing to (the job queue: enqueue is idempotent per delivery). */
-export type EnqueueDelivery = (ctx: AppContext, shopId: string, deliveryId: string) => Promise<void>;
-
 /**
  * Checks the signature (401 without the shop's secret or with a bad one, nothing kept), reads and
- * validates the body (400 naming the JSON path), keeps it and enqueues its processing. An unknown
- * topic is accepted and ignored.
+ * validates the body (400 naming the JSON path), keeps it and hands it over to its processing
+ * (through the intake, with the deliveries that arrive beside it). An unknown topic is accepted
+ * and ignored.
  */
 export async function receiveWebhook(
   ctx: AppContext,
   incoming: IncomingWebhook,
-  enqueue: EnqueueDelivery,
+  intake: WebhookIntake,
 ): Promise<WebhookReceipt> {
   const settings = await cachedShopSettings(ctx, incoming.shopId);
   const secret =
@@ -98,18 +93,14 @@ export async function receiveWebhook(
     incoming.webhookId ??
     createHash('sha256').update(incoming.topic).update('\0').update(incoming.rawBody).digest('hex');
   // Kept and handed over in one transaction: a delivery is never kept without its processing.
-  const kept = await ctx.store.transaction(async (tx) => {
-    const stored = await storeDelivery(tx, {
-      shopId: incoming.shopId,
-      deliveryId: ctx.newId('whk'),
-      source: incoming.source,
-      topic: incoming.topic ?? '',
-      webhookId,
-      body: incoming.rawBody.toString('utf8'),
-      receivedAt: ctx.clock.now(),
-    });
-    if (stored.inserted) await enqueue(withStore(ctx, tx), incoming.shopId, stored.deliveryId);
-    return stored;
+  const kept = await intake.keep({
+    shopId: incoming.shopId,
+    deliveryId: ctx.newId('whk'),
+    source: incoming.source,
+    topic: incoming.topic,
+    webhookId,
+    body: incoming.rawBody.toString('utf8'),
+    receivedAt: ctx.clock.now(),
   });
   return { accepted: true, deliveryId: kept.deliveryId, duplicate: !kept.inserted };
 }
@@ -170,32 +161,6 @@ export function applyParsedWebhook(
     return { customers: customerIds.length, ...(refund ? { refund } : {}) };
   });
 }
-
-/** The job kind that processes every pending delivery of a shop at once. */
-export const WEBHOOKS_BATCH_JOB = 'webhooks.process';
-
-/** How long a kept delivery waits at most for its batch: one job per shop and window. */
-const BATCH_WINDOW_MS = 500;
-
-/**
- * The receiver's hand-over to the job queue: the delivery is noted as pending and one
- * `webhooks.process` job per shop and half second takes every pending delivery at once.
- */
-export const enqueueWebhookJob: EnqueueDelivery = async (ctx, shopId, deliveryId) => {
-  const now = ctx.clock.now();
-  await notePendingDelivery(ctx.store, shopId, deliveryId);
-  const window = Math.floor(now.getTime() / BATCH_WINDOW_MS) + 1;
-  await enqueueJob(
-    ctx.store,
-    {
-      shopId,
-      kind: WEBHOOKS_BATCH_JOB,
-      runAt: new Date(window * BATCH_WINDOW_MS),
-      dedupeKey: `${WEBHOOKS_BATCH_JOB}:${window}`,
-    },
-    now,
-  );
-};
 
 export interface BatchOutcome {
   deliveries: number;

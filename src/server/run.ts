@@ -2,7 +2,7 @@ import { type Logger as PinoLogger, pino } from 'pino';
 import { type AppContext, makeContext } from '../app/context.js';
 import { scheduleNightly } from '../app/nightly.js';
 import { TrackingWriter } from '../app/tracking.js';
-import { enqueueWebhookJob } from '../app/webhooks.js';
+import { resumePendingWebhooks, WebhookIntake } from '../app/webhook-intake.js';
 import type { AppConfig } from '../config.js';
 import { type AppJobContext, appJobContext, applicationJobs, Dispatcher, type Log } from '../engine/index.js';
 import { openStore } from '../store/store.js';
@@ -55,7 +55,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   let stopping = false;
   const log = options.log ?? pino({ level: 'info' }, pino.destination(2));
   const ctx = makeContext(store, { config: options.config, log });
-  const writer = new TrackingWriter(ctx);
+  // Connections of their own (DuckDB; PostgreSQL's pool is concurrent already): the API's reads
+  // and the intake of webhooks and storefront events do not queue behind the jobs' writes.
+  const readCtx = makeContext(await store.separateConnection(), { config: options.config, log });
+  const intakeCtx = makeContext(await store.separateConnection(), { config: options.config, log });
+  const intake = new WebhookIntake(intakeCtx);
+  const writer = new TrackingWriter(intakeCtx);
   const limits = {
     perKey: new RateLimiter(options.tracking?.perKey ?? { perSecond: 200, burst: 400 }),
     perIp: new RateLimiter(options.tracking?.perIp ?? { perSecond: 50, burst: 100 }),
@@ -76,15 +81,17 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   try {
     server = await buildServer({
       ctx,
+      readCtx,
       logger: log,
       stopping: () => stopping,
       extraRoutes: [
-        ...webhookRoutes(enqueueWebhookJob),
+        ...webhookRoutes(intake),
         ...trackingRoutes(ctx, writer, limits),
         ...(options.cli ? cliRoutes(() => owner?.token, options.cli) : []),
       ],
     });
     await scheduleNightly(ctx);
+    await resumePendingWebhooks(ctx);
     dispatcher?.start();
     await server.app.listen({ host: options.host, port: options.port });
   } catch (error) {
@@ -109,6 +116,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       } finally {
         clearInterval(sweep);
       }
+      await intake.flush();
       await writer.flush();
       await dispatcher?.stop();
       if (owner) removeOwnerFile(options.config.db, owner);

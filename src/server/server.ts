@@ -29,6 +29,11 @@ const UPLOAD_LIMIT = 8 * 1024 ** 3;
 
 export interface ServerOptions {
   ctx: AppContext;
+  /**
+   * The context GET routes run with: the same store on a connection of its own, so that reads
+   * do not wait behind the jobs' writes (default: `ctx`). GET routes only read.
+   */
+  readCtx?: AppContext;
   /** The pino logger requests are logged to (none: nothing is logged, as in tests). */
   logger?: PinoLogger;
   /** More routes (webhooks, tracking) from the server's other parts. */
@@ -85,12 +90,13 @@ export async function buildServer(options: ServerOptions): Promise<NurtureServer
     storeAnswers: () => storeAnswers(ctx),
   };
   routes.push(...healthRoutes(probe, documents), ...apiRoutes(), ...(options.extraRoutes ?? []));
-  for (const spec of routes.filter((r) => !r.rawBody)) registerRoute(app, spec, ctx, keys);
+  const contextOf = (spec: RouteSpec) => (spec.method === 'GET' ? (options.readCtx ?? ctx) : ctx);
+  for (const spec of routes.filter((r) => !r.rawBody)) registerRoute(app, spec, contextOf(spec), keys);
   // Routes that need the exact bytes (signed webhooks) get them whatever the content type says.
   await app.register(async (raw) => {
     raw.removeAllContentTypeParsers();
     raw.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-    for (const spec of routes.filter((r) => r.rawBody)) registerRoute(raw, spec, ctx, keys);
+    for (const spec of routes.filter((r) => r.rawBody)) registerRoute(raw, spec, contextOf(spec), keys);
   });
   return { app, routes, keys };
 }

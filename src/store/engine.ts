@@ -36,6 +36,12 @@ export interface SqlEngine {
    * core, and returns what undoes it. Callers without it need nothing.
    */
   tuneForBulkWrite?(): Promise<() => Promise<void>>;
+  /**
+   * Optional (DuckDB): another connection to the same database, whose queue and transactions are
+   * its own, so that its work does not wait behind this connection's. PostgreSQL's engine is a
+   * pool already: callers use it as it is.
+   */
+  connect?(): Promise<SqlEngine>;
   /** Runs `fn` in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (engine: SqlEngine) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -88,6 +88,18 @@ export class Store {
     return this.engine.close();
   }
 
+  /**
+   * The same store on a connection of its own where the engine has them (DuckDB), so that what
+   * runs on it (the API's reads, the intake of webhooks and events) does not queue behind long
+   * writes on this one; on PostgreSQL, whose pool is concurrent already, this store itself. The
+   * connection closes with this store.
+   */
+  async separateConnection(): Promise<Store> {
+    if (!this.engine.connect) return this;
+    const other = new Store(await this.engine.connect(), this.ids);
+    return Object.assign(other, { newId: this.newId });
+  }
+
   /** Runs `fn` against a store bound to one transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     return this.engine.transaction((engine) => {

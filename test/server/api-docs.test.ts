@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrackingWriter } from '../../src/app/tracking.js';
-import { enqueueWebhookJob } from '../../src/app/webhooks.js';
+import { WebhookIntake } from '../../src/app/webhook-intake.js';
 import { renderApiMarkdown } from '../../src/server/api-reference.js';
 import { RateLimiter } from '../../src/server/rate-limit.js';
 import { trackingRoutes } from '../../src/server/routes/tracking.js';
@@ -21,7 +21,7 @@ describe('the API reference', () => {
   beforeAll(async () => {
     store = await openStore({ db: ':memory:' });
     server = await startTestServer(store, (ctx) => [
-      ...webhookRoutes(enqueueWebhookJob),
+      ...webhookRoutes(new WebhookIntake(ctx)),
       ...trackingRoutes(ctx, new TrackingWriter(ctx), {
         perKey: new RateLimiter({ perSecond: 1, burst: 1 }),
         perIp: new RateLimiter({ perSecond: 1, burst: 1 }),

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listShopApiKeys } from '../../src/app/api-keys.js';
 import { createShopSegment } from '../../src/app/segments.js';
 import { TrackingWriter } from '../../src/app/tracking.js';
+import { WebhookIntake } from '../../src/app/webhook-intake.js';
 import { openApiPath } from '../../src/server/openapi.js';
 import { RateLimiter } from '../../src/server/rate-limit.js';
 import { trackingRoutes } from '../../src/server/routes/tracking.js';
@@ -211,7 +212,7 @@ for (const engine of ENGINES) {
         value: 'b-webhook-secret',
       });
       server = await startTestServer(store, (c) => [
-        ...webhookRoutes(async () => {}),
+        ...webhookRoutes(new WebhookIntake(c, { handOver: async () => undefined })),
         ...trackingRoutes(c, new TrackingWriter(c), {
           perKey: new RateLimiter({ perSecond: 1000, burst: 1000 }),
           perIp: new RateLimiter({ perSecond: 1000, burst: 1000 }),

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDeferredAfterOrders } from '../../src/app/after-orders.js';
 import { setShopSetting } from '../../src/app/shop-settings.js';
-import { enqueueWebhookJob, processPendingWebhooks, processWebhookDelivery } from '../../src/app/webhooks.js';
+import { WebhookIntake } from '../../src/app/webhook-intake.js';
+import { processPendingWebhooks, processWebhookDelivery } from '../../src/app/webhooks.js';
 import { webhookRoutes } from '../../src/server/routes/webhooks.js';
 import { listJobs } from '../../src/store/jobs/index.js';
 import type { Store } from '../../src/store/store.js';
@@ -69,10 +70,15 @@ for (const engine of ENGINES) {
     beforeAll(async () => {
       store = await engine.open();
       await store.ensureShop({ shopId: SHOP });
-      server = await startTestServer(store, () =>
-        webhookRoutes(async (_ctx, _shop, deliveryId) => {
-          enqueued.push(deliveryId);
-        }),
+      server = await startTestServer(store, (c) =>
+        webhookRoutes(
+          new WebhookIntake(c, {
+            handOver: async (_ctx, _shop, deliveryIds) => {
+              enqueued.push(...deliveryIds);
+              return undefined;
+            },
+          }),
+        ),
       );
       await setShopSetting(server.ctx, { shopId: SHOP, key: 'shopify.webhook_secret', value: SECRET });
       await setShopSetting(server.ctx, { shopId: SHOP, key: 'haravan.webhook_secret', value: SECRET });
@@ -156,7 +162,7 @@ for (const engine of ENGINES) {
     });
 
     it('processes the pending deliveries of a shop as one batch, an order keeping its latest state', async () => {
-      const batchServer = await startTestServer(store, () => webhookRoutes(enqueueWebhookJob));
+      const batchServer = await startTestServer(store, (c) => webhookRoutes(new WebhookIntake(c)));
       try {
         const send = (body: string, id: string, topic = 'orders/create') =>
           call(batchServer.url, 'POST', `/webhooks/shopify/${SHOP}`, {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { loadShopSettings } from '../../app/shop-settings.js';
-import { type EnqueueDelivery, receiveWebhook } from '../../app/webhooks.js';
+import type { WebhookIntake } from '../../app/webhook-intake.js';
+import { receiveWebhook } from '../../app/webhooks.js';
 import { NurtureError } from '../../errors.js';
 import { SIGNATURE_HEADERS, type WebhookSource } from '../../ingest/webhooks/index.js';
 import { type RouteSpec, route } from '../route.js';
@@ -23,17 +24,17 @@ function header(
  * 200 for a kept delivery (also a re-delivery, which changes nothing), 202 for a topic Nurture
  * does not read, 401 for a missing or bad signature (nothing kept), 400 for a malformed body.
  */
-export function webhookRoutes(enqueue: EnqueueDelivery): RouteSpec[] {
+export function webhookRoutes(intake: WebhookIntake): RouteSpec[] {
   return [
     receiver(
-      enqueue,
+      intake,
       'shopify',
       'x-shopify-topic',
       'x-shopify-webhook-id',
       'Shopify webhooks (orders/*, refunds/create, customers/*), signed with X-Shopify-Hmac-Sha256.',
     ),
     receiver(
-      enqueue,
+      intake,
       'haravan',
       'x-haravan-topic',
       'x-haravan-webhook-id',
@@ -66,7 +67,7 @@ export function webhookRoutes(enqueue: EnqueueDelivery): RouteSpec[] {
 
 /** The receiving route of one platform: the headers it reads differ, nothing else. */
 function receiver(
-  enqueue: EnqueueDelivery,
+  intake: WebhookIntake,
   source: WebhookSource,
   topicHeader: string,
   idHeader: string,
@@ -91,7 +92,7 @@ function receiver(
           signature: header(request.headers, SIGNATURE_HEADERS[source]),
           rawBody: asBuffer(request.body),
         },
-        enqueue,
+        intake,
       );
       return reply.status(receipt.accepted ? 200 : 202).send(receipt);
     },

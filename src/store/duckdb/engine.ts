@@ -17,13 +17,20 @@ import { appendDoubleColumns, readDoubleColumns } from './doubles.js';
 import { jsonOf, StageFiles, stageViewSql } from './stage.js';
 
 /**
- * DuckDB: one embedded connection; operations are serialised through a queue.
+ * DuckDB: an embedded connection whose operations are serialised through a queue.
  *
  * A transaction holds the queue until it ends. The statements of the transaction's own callback
  * (anything called from it, awaited or not) run at once, inside it; statements from elsewhere in
  * the process (the job dispatcher claiming while a handler's transaction is open, another
  * handler) wait their turn instead of slipping into a transaction that is not theirs and that
  * may roll back. The callback is told apart by an AsyncLocalStorage token.
+ *
+ * `connect()` opens another connection on the same database, with a queue and transactions of
+ * its own: DuckDB runs the connections' queries at once (MVCC: a reader sees the last commit,
+ * never waits for a writer), so work that must not queue behind long writes (the API's reads,
+ * the intake of webhooks and storefront events) gets a connection of its own. Writers on
+ * different connections conflict only on the same rows or keys, which fails the later commit
+ * (a `conflict` error, as on PostgreSQL).
  */
 export class DuckDbEngine implements SqlEngine {
   readonly dialect = 'duckdb' as const;
@@ -32,20 +39,37 @@ export class DuckDbEngine implements SqlEngine {
   private openTransaction: object | null = null;
   private readonly stageFiles = new StageFiles();
   private readonly statements = new PreparedCache();
+  /** The connections opened by `connect`, closed with this one (on the first connection only). */
+  private readonly others = new Set<DuckDbEngine>();
+  private closed = false;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
+    /** The engine of the database's first connection, which owns the instance; null on that one. */
+    private readonly first: DuckDbEngine | null,
   ) {}
 
   static async open(path: string): Promise<DuckDbEngine> {
     try {
       const instance = await DuckDBInstance.create(path);
       const conn = await instance.connect();
-      return new DuckDbEngine(instance, conn);
+      return new DuckDbEngine(instance, conn, null);
     } catch (error) {
       throw openError(path, messageOf(error));
     }
+  }
+
+  /**
+   * Another connection to the same database, with its own queue and transactions; closed by its
+   * own `close` or with the first connection's.
+   */
+  async connect(): Promise<DuckDbEngine> {
+    const first = this.first ?? this;
+    if (first.closed) throw new NurtureError('store_unavailable', 'the database is closed');
+    const engine = new DuckDbEngine(first.instance, await first.instance.connect(), first);
+    first.others.add(engine);
+    return engine;
   }
 
   /** Whether the caller runs inside the open transaction's callback. */
@@ -151,24 +175,47 @@ export class DuckDbEngine implements SqlEngine {
       const token = {};
       this.openTransaction = token;
       try {
-        const result = await this.transactionContext.run(token, () => fn(this));
-        await this.conn.run('COMMIT');
+        let result: T;
+        try {
+          result = await this.transactionContext.run(token, () => fn(this));
+        } catch (error) {
+          await this.conn.run('ROLLBACK');
+          throw error;
+        }
+        // A failed commit has been rolled back by DuckDB already.
+        await this.commit();
         return result;
-      } catch (error) {
-        await this.conn.run('ROLLBACK');
-        throw error;
       } finally {
         this.openTransaction = null;
       }
     });
   }
 
+  /**
+   * Commits the open transaction. A commit that lost to another connection's (the same key
+   * inserted, the same row changed) is a `conflict`: the transaction is rolled back by DuckDB,
+   * nothing of it is saved, and the caller may run it again.
+   */
+  private async commit(): Promise<void> {
+    try {
+      await this.conn.run('COMMIT');
+    } catch (error) {
+      const message = messageOf(error);
+      if (!/Failed to commit|Conflict on|write-write conflict/i.test(message)) throw error;
+      throw new NurtureError('conflict', `a concurrent change won: ${message.replace(/^.*?Error: /, '')}`);
+    }
+  }
+
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const other of [...this.others]) await other.close();
     await this.queue;
     this.statements.clear();
     this.conn.closeSync();
-    this.instance.closeSync();
     this.stageFiles.close();
+    if (this.first) this.first.others.delete(this);
+    else this.instance.closeSync();
   }
 }
 

@@ -89,7 +89,9 @@ export async function writeMerges(
       ctx.importId,
       ctx.now,
     ];
-    row.forEach((value, c) => columns[c]!.push(value));
+    row.forEach((value, c) => {
+      columns[c]!.push(value);
+    });
   }
   await db.load('customer_merges', MERGE_COLUMNS, columns);
 }

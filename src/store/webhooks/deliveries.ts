@@ -1,3 +1,4 @@
+import { emptyColumns, type LoadColumn, type SqlValue } from '../engine.js';
 import type { Store } from '../store.js';
 
 export interface WebhookDelivery {
@@ -21,26 +22,75 @@ type DeliveryRow = {
   received_at: Date;
 };
 
+const DELIVERY_COLUMNS: readonly LoadColumn[] = [
+  { name: 'shop_id', type: 'text' },
+  { name: 'delivery_id', type: 'text' },
+  { name: 'source', type: 'text' },
+  { name: 'topic', type: 'text' },
+  { name: 'webhook_id', type: 'text' },
+  { name: 'body', type: 'text' },
+  { name: 'received_at', type: 'timestamp' },
+];
+
+/** What `keepDeliveries` made of one delivery: the id it is kept under, and whether this call kept it. */
+export interface KeptDelivery {
+  deliveryId: string;
+  /** False for a re-delivery (same shop, source and webhook id as one kept before or earlier in the list). */
+  inserted: boolean;
+}
+
 /**
- * Keeps a delivery as it arrived. A re-delivery (same source and webhook id) changes nothing:
- * returns the delivery id kept the first time, and whether this call stored it.
+ * Keeps deliveries as they arrived, in one bulk load; one result per delivery, in order. A
+ * re-delivery (same shop, source and webhook id) changes nothing and answers the id kept the
+ * first time. Call inside a transaction: the check and the load must see the same table (two
+ * processes keeping the same delivery at once: the later commit fails as a conflict, and its
+ * retry finds the first).
  */
-export async function storeDelivery(
+export async function keepDeliveries(
   store: Store,
-  d: WebhookDelivery,
-): Promise<{ deliveryId: string; inserted: boolean }> {
-  const inserted = await store.engine.all<{ delivery_id: string }>(
-    `INSERT INTO webhook_deliveries (shop_id, delivery_id, source, topic, webhook_id, body, received_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (shop_id, source, webhook_id) DO NOTHING RETURNING delivery_id`,
-    [d.shopId, d.deliveryId, d.source, d.topic, d.webhookId, d.body, d.receivedAt],
-  );
-  if (inserted.length > 0) return { deliveryId: d.deliveryId, inserted: true };
-  const kept = await store.engine.all<{ delivery_id: string }>(
-    'SELECT delivery_id FROM webhook_deliveries WHERE shop_id = $1 AND source = $2 AND webhook_id = $3',
-    [d.shopId, d.source, d.webhookId],
-  );
-  return { deliveryId: kept[0]?.delivery_id ?? d.deliveryId, inserted: false };
+  deliveries: readonly WebhookDelivery[],
+): Promise<KeptDelivery[]> {
+  const keyOf = (d: WebhookDelivery) => `${d.shopId}\u0000${d.source}\u0000${d.webhookId}`;
+  const kept = new Map<string, string>();
+  for (const [shopId, group] of groupBy(deliveries, (d) => d.shopId)) {
+    const ids = [...new Set(group.map((d) => d.webhookId))];
+    for (let start = 0; start < ids.length; start += LOOKUP_CHUNK) {
+      const chunk = ids.slice(start, start + LOOKUP_CHUNK);
+      const rows = await store.engine.all<{ source: string; webhook_id: string; delivery_id: string }>(
+        `SELECT source, webhook_id, delivery_id FROM webhook_deliveries
+         WHERE shop_id = $1 AND webhook_id IN (${chunk.map((_, i) => `$${i + 2}`).join(', ')})`,
+        [shopId, ...chunk],
+      );
+      for (const r of rows) kept.set(`${shopId}\u0000${r.source}\u0000${r.webhook_id}`, r.delivery_id);
+    }
+  }
+  const columns = emptyColumns(DELIVERY_COLUMNS.length);
+  const results = deliveries.map((d): KeptDelivery => {
+    const earlier = kept.get(keyOf(d));
+    if (earlier !== undefined) return { deliveryId: earlier, inserted: false };
+    kept.set(keyOf(d), d.deliveryId);
+    const row: SqlValue[] = [d.shopId, d.deliveryId, d.source, d.topic, d.webhookId, d.body, d.receivedAt];
+    row.forEach((value, c) => {
+      columns[c]!.push(value);
+    });
+    return { deliveryId: d.deliveryId, inserted: true };
+  });
+  await store.engine.load('webhook_deliveries', DELIVERY_COLUMNS, columns);
+  return results;
+}
+
+/** Webhook ids looked up per statement (a parameter each). */
+const LOOKUP_CHUNK = 500;
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }
 
 export async function getDelivery(
@@ -69,12 +119,28 @@ function toDelivery(r: DeliveryRow): WebhookDelivery {
   };
 }
 
-/** Marks a kept delivery as waiting for processing. */
-export async function notePendingDelivery(store: Store, shopId: string, deliveryId: string): Promise<void> {
-  await store.engine.run('INSERT INTO pending_deliveries (shop_id, delivery_id) VALUES ($1, $2)', [
-    shopId,
-    deliveryId,
-  ]);
+/** Marks kept deliveries of a shop as waiting for processing. */
+export async function notePendingDeliveries(
+  store: Store,
+  shopId: string,
+  deliveryIds: readonly string[],
+): Promise<void> {
+  await store.engine.load(
+    'pending_deliveries',
+    [
+      { name: 'shop_id', type: 'text' },
+      { name: 'delivery_id', type: 'text' },
+    ],
+    [deliveryIds.map(() => shopId), deliveryIds],
+  );
+}
+
+/** The shops that have deliveries waiting (after a restart: each gets its batch job again). */
+export async function shopsWithPendingDeliveries(store: Store): Promise<string[]> {
+  const rows = await store.engine.all<{ shop_id: string }>(
+    'SELECT DISTINCT shop_id FROM pending_deliveries ORDER BY shop_id',
+  );
+  return rows.map((r) => r.shop_id);
 }
 
 /**
