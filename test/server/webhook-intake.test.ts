@@ -139,10 +139,16 @@ for (const engine of ENGINES) {
             "INSERT INTO shop_settings (shop_id, key, value, updated_at) VALUES ($1, 'race.key', $2, $3)",
             [SHOP, v, new Date(T0)],
           );
+        let inserted: () => void = () => {};
+        const firstInserted = new Promise<void>((r) => {
+          inserted = r;
+        });
         const first = main.store.transaction(async (tx) => {
           await insert(tx, 'a');
+          inserted();
           await held;
         });
+        await firstInserted;
         const second = other.transaction((tx) => insert(tx, 'b'));
         await expect(second).resolves.toBeUndefined();
         release();

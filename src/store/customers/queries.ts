@@ -4,7 +4,9 @@
  */
 import { stageCustomerIds } from '../analytics/common.js';
 import type { SqlValue } from '../engine.js';
+import { paramRefs, shopRowsSql } from '../segments/scope.js';
 import type { Store } from '../store.js';
+import { customerRows } from './records.js';
 
 export interface CustomerListItem {
   customerId: string;
@@ -108,11 +110,13 @@ export async function customerStats(
   shopId: string,
   customerId: string,
 ): Promise<Record<string, unknown> | undefined> {
-  const rows = await store.engine.all(
-    `SELECT orders, revenue, first_order_at, last_order_at, aov, avg_gap_days, recency_days, referrals,
-       r, f, m, rfm_group, lifecycle, value_group, computed_as_of
-     FROM customer_stats WHERE shop_id = $1 AND customer_id = $2`,
-    [shopId, customerId],
+  const rows = await customerRows(
+    store,
+    shopId,
+    customerId,
+    'customer_stats',
+    `orders, revenue, first_order_at, last_order_at, aov, avg_gap_days, recency_days, referrals, r, f, m,
+       rfm_group, lifecycle, value_group, computed_as_of`,
   );
   return rows[0];
 }
@@ -149,6 +153,24 @@ export async function customerTimeline(
   customerId: string,
   limit: number,
 ): Promise<TimelineEntry[]> {
+  const params: SqlValue[] = [shopId];
+  const one = { kind: 'inline', ids: [customerId] } as const;
+  const orders = shopRowsSql(
+    store.dialect,
+    'orders',
+    'shop_id, created_at, order_id, name, external_id, status, total',
+    'customer_id',
+    one,
+    params,
+  );
+  const events = shopRowsSql(
+    store.dialect,
+    'events',
+    'shop_id, occurred_at, event_id, name',
+    'customer_id',
+    one,
+    params,
+  );
   const rows = await store.engine.all<{
     happened_at: Date;
     kind: 'order' | 'event';
@@ -157,15 +179,19 @@ export async function customerTimeline(
     status: string | null;
     total: number | null;
   }>(
-    `SELECT happened_at, kind, id, name, status, total FROM (
+    // The rows are found by index and gathered (MATERIALIZED) before the sort: under a top-N sort,
+    // DuckDB pushes a filter on the sort key into the scans, and a second filter turns an index
+    // lookup back into a scan of the shop (measured: 1.7 ms against 150 ms at 100,000 customers).
+    `WITH o AS MATERIALIZED (SELECT * FROM ${orders} o), e AS MATERIALIZED (SELECT * FROM ${events} e)
+     SELECT happened_at, kind, id, name, status, total FROM (
        SELECT created_at AS happened_at, 'order' AS kind, order_id AS id, coalesce(name, external_id) AS name,
          status, CAST(total AS DOUBLE PRECISION) AS total
-       FROM orders WHERE shop_id = $1 AND customer_id = $2
+       FROM o
        UNION ALL
        SELECT occurred_at AS happened_at, 'event' AS kind, event_id AS id, name, NULL AS status, NULL AS total
-       FROM events WHERE shop_id = $1 AND customer_id = $2
-     ) t ORDER BY happened_at DESC, id DESC LIMIT $3`,
-    [shopId, customerId, limit],
+       FROM e
+     ) t ORDER BY happened_at DESC, id DESC LIMIT CAST(${paramRefs([limit], params)[0]} AS BIGINT)`,
+    params,
   );
   return rows.map(({ happened_at, ...r }) => ({
     at: happened_at,

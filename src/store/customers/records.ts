@@ -2,7 +2,8 @@
  * Customer records as the import wrote them: one customer with its tags and identity keys, the
  * ids of a shop's customers, and the log of merges.
  */
-import type { Row } from '../engine.js';
+import type { Row, SqlValue } from '../engine.js';
+import { shopRowsSql } from '../segments/scope.js';
 import type { Store } from '../store.js';
 
 /** A customer as stored: profile, consent, tags and identity keys. */
@@ -42,25 +43,45 @@ export async function getCustomer(
   shopId: string,
   customerId: string,
 ): Promise<CustomerRecord | undefined> {
-  const rows = await store.engine.all('SELECT * FROM customers WHERE shop_id = $1 AND customer_id = $2', [
-    shopId,
-    customerId,
-  ]);
+  const rows = await customerRows(store, shopId, customerId, 'customers', '*');
   const row = rows[0];
   if (!row) return undefined;
-  const tags = await store.engine.all<{ tag: string }>(
-    'SELECT tag FROM customer_tags WHERE shop_id = $1 AND customer_id = $2 ORDER BY tag',
-    [shopId, customerId],
-  );
-  const identities = await store.engine.all<{ kind: string; value: string }>(
-    'SELECT kind, value FROM customer_identities WHERE shop_id = $1 AND customer_id = $2 ORDER BY kind, value',
-    [shopId, customerId],
+  const tags = await customerRows<{ tag: string }>(store, shopId, customerId, 'customer_tags', 'tag', 'tag');
+  const identities = await customerRows<{ kind: string; value: string }>(
+    store,
+    shopId,
+    customerId,
+    'customer_identities',
+    'kind, value',
+    'kind, value',
   );
   return toCustomerRecord(
     row,
     tags.map((t) => t.tag),
     identities,
   );
+}
+
+/**
+ * One customer's rows of a table, read the way each engine finds them by index rather than by
+ * scanning the shop (see `shopRowsSql`): on DuckDB a shop-wide scan costs 2–10 ms a table at
+ * 100,000 customers, ten times that at a million.
+ */
+export function customerRows<T extends Row = Row>(
+  store: Store,
+  shopId: string,
+  customerId: string,
+  table: string,
+  columns: string,
+  orderBy?: string,
+): Promise<T[]> {
+  const params: SqlValue[] = [shopId];
+  // The keys travel with the rows for the comparisons outside the lookup (see shopRowsSql).
+  const inner = columns === '*' ? '*' : `shop_id, customer_id, ${columns}`;
+  const one = { kind: 'inline', ids: [customerId] } as const;
+  const rows = shopRowsSql(store.dialect, table, inner, 'customer_id', one, params);
+  const order = orderBy ? ` ORDER BY ${orderBy}` : '';
+  return store.engine.all<T>(`SELECT ${columns} FROM ${rows} one${order}`, params);
 }
 
 /** The live (not merged-away) customer that holds a key. */

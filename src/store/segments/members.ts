@@ -1,4 +1,5 @@
-import type { SqlEngine, SqlValue } from '../engine.js';
+import type { Dialect, SqlEngine, SqlValue } from '../engine.js';
+import { shopRowsSql } from './scope.js';
 
 /** A current member of a segment with what a seller needs to reach them. */
 export interface SegmentMember {
@@ -84,6 +85,31 @@ export async function listMembers(
 const STAYS = `(SELECT shop_id, segment_id, customer_id, entered_at, NULL AS exited_at FROM segment_members
     UNION ALL SELECT shop_id, segment_id, customer_id, entered_at, exited_at FROM segment_membership_history)`;
 
+/** STAYS of one customer (its id added to `params`, whose `$1` is the shop). */
+function customerStays(dialect: Dialect, customerId: string, params: SqlValue[]): string {
+  const one = { kind: 'inline', ids: [customerId] } as const;
+  const current = shopRowsSql(
+    dialect,
+    'segment_members',
+    'shop_id, segment_id, customer_id, entered_at',
+    'customer_id',
+    one,
+    params,
+  );
+  const past = shopRowsSql(
+    dialect,
+    'segment_membership_history',
+    'shop_id, segment_id, customer_id, entered_at, exited_at',
+    'customer_id',
+    one,
+    params,
+  );
+  // Gathered before the caller's sort, which would otherwise turn the lookups into scans (see customerTimeline).
+  return `(WITH cur AS MATERIALIZED (SELECT * FROM ${current} cur), pst AS MATERIALIZED (SELECT * FROM ${past} pst)
+    SELECT shop_id, segment_id, customer_id, entered_at, NULL AS exited_at FROM cur
+    UNION ALL SELECT shop_id, segment_id, customer_id, entered_at, exited_at FROM pst)`;
+}
+
 /** One stay of a customer in a segment. */
 export interface MembershipStay {
   segmentId: string;
@@ -115,7 +141,9 @@ export async function membershipHistory(
     return `$${params.length}`;
   };
   if (filter.segmentId !== undefined) where.push(`m.segment_id = ${add(filter.segmentId)}`);
-  if (filter.customerId !== undefined) where.push(`m.customer_id = ${add(filter.customerId)}`);
+  // One customer's stays are found by index (see shopRowsSql), not by scanning the shop's.
+  const stays =
+    filter.customerId === undefined ? STAYS : customerStays(engine.dialect, filter.customerId, params);
   if (filter.since !== undefined) {
     const since = add(filter.since);
     where.push(`(m.entered_at >= ${since} OR m.exited_at >= ${since})`);
@@ -130,7 +158,7 @@ export async function membershipHistory(
     exited_at: Date | null;
   }>(
     `SELECT m.segment_id, g.name, m.customer_id, m.entered_at, m.exited_at
-     FROM ${STAYS} m JOIN segments g ON g.shop_id = m.shop_id AND g.segment_id = m.segment_id
+     FROM ${stays} m JOIN segments g ON g.shop_id = m.shop_id AND g.segment_id = m.segment_id
      WHERE m.shop_id = $1${where.map((w) => ` AND ${w}`).join('')}
      ORDER BY COALESCE(m.exited_at, m.entered_at) DESC, m.customer_id, m.entered_at DESC${limit}`,
     params,
