@@ -1,6 +1,7 @@
 import { AFTER_ORDERS_JOB, runDeferredAfterOrders } from '../app/after-orders.js';
 import type { AppContext } from '../app/context.js';
 import { makeContext } from '../app/context.js';
+import { IMPORT_JOB, runImportJob } from '../app/import-jobs.js';
 import type { Logger } from '../app/logger.js';
 import { NIGHTLY_JOB, runNightly } from '../app/nightly.js';
 import {
@@ -11,6 +12,7 @@ import {
 } from '../app/webhooks.js';
 import type { AppConfig } from '../config.js';
 import { NurtureError } from '../errors.js';
+import { recordJobResult, reportJobProgress } from '../store/jobs/index.js';
 import { type JobContext, JobRegistry } from './handlers.js';
 
 /** A job's context with the application's: jobs call the same app/ functions as the CLI and the API. */
@@ -54,5 +56,11 @@ export function applicationJobs(): JobRegistry<AppJobContext> {
     })
     .register(NIGHTLY_JOB, async (ctx, job) => {
       await runNightly(ctx.app, job.shopId);
+    })
+    .register(IMPORT_JOB, async (ctx, job) => {
+      await runImportJob(ctx.app, job, {
+        progress: (p) => reportJobProgress(ctx.store, job.jobId, ctx.owner, p, ctx.clock.now()),
+        result: (summary) => recordJobResult(ctx.store, job.jobId, ctx.owner, summary, ctx.clock.now()),
+      });
     });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { runAnalysis } from '../../app/analyze.js';
+import { enqueueImport } from '../../app/import-jobs.js';
 import { importStream } from '../../app/imports.js';
 import { predict, predictInputSchema } from '../../app/predict.js';
 import { IMPORT_FORMATS } from '../../ingest/records.js';
@@ -62,16 +63,27 @@ export const analyticsRoutes: RouteSpec[] = [
         .describe('orders-csv: a built-in mapping'),
       skip_invalid: bool,
       file_name: z.string().max(200).optional(),
+      wait: bool.describe(
+        'false: answer 202 with the job at once and import in the background; follow it at /api/v1/jobs/{id} (progress, then the summary as its result)',
+      ),
     }),
-    handler: async ({ ctx, shopId, query, request }) => {
-      const summary = await importStream(ctx, {
+    handler: async ({ ctx, shopId, query, request, reply }) => {
+      const input = {
         shopId,
         format: query.format,
         ...(query.mapping ? { mapping: query.mapping } : {}),
         skipInvalid: query.skip_invalid === 'true',
         stream: request.body as NodeJS.ReadableStream & import('node:stream').Readable,
         ...(query.file_name ? { fileName: query.file_name } : {}),
-      });
+      };
+      if (query.wait === 'false') {
+        const job = await enqueueImport(ctx, input);
+        return reply
+          .status(202)
+          .header('location', `/api/v1/jobs/${job.jobId}`)
+          .send({ job, url: `/api/v1/jobs/${job.jobId}` });
+      }
+      const summary = await importStream(ctx, input);
       const { rejects, ...rest } = summary;
       return { ...rest, rejects: rejects.slice(0, 1000) };
     },

@@ -15,4 +15,5 @@ export {
   LEASE_EXPIRED,
 } from './lease.js';
 export { countJobs, getJob, type ListJobsFilter, listJobs, retryJob } from './manage.js';
+export { recordJobResult, reportJobProgress } from './progress.js';
 export type { Job } from './records.js';

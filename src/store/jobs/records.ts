@@ -20,6 +20,10 @@ export interface Job {
   createdAt: Date;
   updatedAt: Date;
   finishedAt: Date | null;
+  /** What the job said last while running (JSON), e.g. an import's rows read so far. */
+  progress: unknown;
+  /** What the job answered when done (JSON), e.g. an import's summary. */
+  result: unknown;
 }
 
 export type JobRow = {
@@ -38,11 +42,13 @@ export type JobRow = {
   created_at: Date;
   updated_at: Date;
   finished_at: Date | null;
+  progress: string | null;
+  result: string | null;
 };
 
 export const JOB_COLUMNS =
   'job_id, shop_id, kind, payload, run_at, state, attempts, max_attempts, lease_owner, lease_expires_at, ' +
-  'dedupe_key, last_error, created_at, updated_at, finished_at';
+  'dedupe_key, last_error, created_at, updated_at, finished_at, progress, result';
 
 export function toJob(r: JobRow): Job {
   return {
@@ -61,6 +67,8 @@ export function toJob(r: JobRow): Job {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     finishedAt: r.finished_at,
+    progress: r.progress === null ? null : parsePayload(r.progress),
+    result: r.result === null ? null : parsePayload(r.result),
   };
 }
 

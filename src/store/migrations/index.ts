@@ -14,6 +14,7 @@ import { jobsSchema } from './011-jobs.js';
 import { serverSchema } from './012-server.js';
 import { staleCustomersSchema } from './013-stale-customers.js';
 import { customerPageDuckDbLookups } from './014-customer-page-duckdb-lookups.js';
+import { jobProgress } from './015-job-progress.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -40,6 +41,7 @@ export const MIGRATIONS: readonly Migration[] = [
   serverSchema,
   staleCustomersSchema,
   customerPageDuckDbLookups,
+  jobProgress,
 ];
 
 /**
