@@ -32,7 +32,7 @@ describe('nurture jobs and nurture worker (DuckDB file)', () => {
     expect(worked.code).toBe(0);
     expect(worked.out).toBe('0 done, 0 to retry, 2 failed\n');
     expect(worked.err).toContain(
-      "no handler for job kind 'nobody.handles' in this worker (known kinds: after-orders, nightly.recompute, webhook.process, webhooks.process)",
+      "no handler for job kind 'nobody.handles' in this worker (known kinds: after-orders, import.file, nightly.recompute, webhook.process, webhooks.process)",
     );
 
     const failed = await cli('jobs', 'list', '--db', db, '--failed', '--json');
