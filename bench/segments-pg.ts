@@ -29,7 +29,12 @@ function asText(v: unknown): string | null {
  * rows are read by rowid ranges and inserted as text arrays cast to each column's type. Then the
  * tables are ANALYZEd, as a long-running database would be.
  */
-export async function copyShopToPostgres(src: SqlEngine, dst: SqlEngine, shopId: string): Promise<number> {
+export async function copyShopToPostgres(
+  src: SqlEngine,
+  dst: SqlEngine,
+  shopId: string,
+  tables: readonly string[] = TABLES,
+): Promise<number> {
   let copied = 0;
   const [shop] = await src.all<{ name: string; currency: string; timezone: string; created_at: Date }>(
     'SELECT name, currency, timezone, created_at FROM shops WHERE shop_id = $1',
@@ -40,7 +45,7 @@ export async function copyShopToPostgres(src: SqlEngine, dst: SqlEngine, shopId:
     'INSERT INTO shops (shop_id, name, currency, timezone, created_at) VALUES ($1, $2, $3, $4, $5)',
     [shopId, shop.name, shop.currency, shop.timezone, shop.created_at],
   );
-  for (const table of TABLES) {
+  for (const table of tables) {
     // The columns both stores have: DuckDB has some of its own (customer_stats.lookup_hash).
     const target = new Set(
       (
@@ -72,6 +77,6 @@ export async function copyShopToPostgres(src: SqlEngine, dst: SqlEngine, shopId:
       copied += rows.length;
     }
   }
-  for (const table of TABLES) await dst.run(`ANALYZE ${table}`);
+  for (const table of tables) await dst.run(`ANALYZE ${table}`);
   return copied;
 }

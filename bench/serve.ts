@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- serve [--customers N] [--webhooks N] [--events N]`: `nurture serve` on a
+ * `npm run bench -- serve [api] [--customers N] [--webhooks N] [--events N] [--api-customers N]`: `nurture serve` on a
  * demo shop (100,000 customers by default, made once by `nurture demo` into bench-data/):
  * - webhooks: signed Shopify orders/create deliveries from 16 concurrent clients: response times,
  *   and the time until every order is processed (its customer's stats and segment memberships);
@@ -17,6 +17,8 @@ import { createApiKey } from '../src/app/api-keys.js';
 import { makeContext } from '../src/app/context.js';
 import { setShopSetting } from '../src/app/shop-settings.js';
 import { openStore } from '../src/store/store.js';
+import { benchCustomerPage } from './serve-api.js';
+import { describeRate, dropPostgresShop, preparePostgresShop, startWorkers } from './serve-pg.js';
 import { fmt, machine, markdownTable } from './util.js';
 
 const SECRET = 'bench-webhook-secret';
@@ -34,12 +36,13 @@ const quantile = (sorted: readonly number[], q: number) =>
 async function load(
   count: number,
   request: (i: number) => Promise<Response>,
+  clients = CONCURRENCY,
 ): Promise<{ ms: number[]; seconds: number }> {
   const times: number[] = [];
   let next = 0;
   const start = performance.now();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: clients }, async () => {
       for (;;) {
         const i = next++;
         if (i >= count) return;
@@ -142,10 +145,99 @@ async function bareAppend(events: number): Promise<number> {
   return events / seconds;
 }
 
-export async function benchServe(argv: string[]): Promise<void> {
-  const customers = option(argv, '--customers', 100_000);
-  const webhooks = option(argv, '--webhooks', 10_000);
-  const events = option(argv, '--events', 1_000_000);
+/** `GET /api/v1/customers/{id}` from one client and from 16, beside the empty route, on a server child. */
+async function customerPageOverHttp(
+  db: string,
+  key: string,
+  ids: readonly string[],
+): Promise<(string | number)[][]> {
+  const server = await startChild(db);
+  const rows: (string | number)[][] = [];
+  try {
+    const get = (i: number) =>
+      fetch(`${server.url}/api/v1/customers/${ids[i % ids.length]}`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+    const empty = await load(ids.length, () => fetch(`${server.url}/healthz`));
+    rows.push([
+      'empty route /healthz, 16 clients (baseline)',
+      ids.length,
+      fmt(quantile(empty.ms, 0.5)),
+      fmt(quantile(empty.ms, 0.99)),
+      `${fmt(ids.length / empty.seconds, 0)} req/s`,
+    ]);
+    await load(100, get, 1); // warm-up
+    const one = await load(500, get, 1);
+    rows.push([
+      'GET /api/v1/customers/{id}, 1 client',
+      500,
+      fmt(quantile(one.ms, 0.5)),
+      fmt(quantile(one.ms, 0.99)),
+      `${fmt(500 / one.seconds, 0)} req/s`,
+    ]);
+    const many = await load(ids.length, get);
+    rows.push([
+      'GET /api/v1/customers/{id}, 16 clients',
+      ids.length,
+      fmt(quantile(many.ms, 0.5)),
+      fmt(quantile(many.ms, 0.99)),
+      `${fmt(ids.length / many.seconds, 0)} req/s`,
+    ]);
+  } finally {
+    await server.stop();
+  }
+  return rows;
+}
+
+/**
+ * Sends `count` signed orders/create deliveries (ids from `offset`) from 16 clients, then waits
+ * until no webhook batch and no after-orders job waits or runs: the acknowledgement times and the
+ * seconds from the first send until everything is processed.
+ */
+async function webhookRound(
+  url: string,
+  key: string,
+  phones: readonly string[],
+  count: number,
+  offset: number,
+): Promise<{ ack: { ms: number[]; seconds: number }; processedSeconds: number }> {
+  const bodies = Array.from({ length: count }, (_, i) =>
+    orderBody(offset + i, phones[(offset + i) % phones.length]!),
+  );
+  const started = performance.now();
+  const ack = await load(count, (i) =>
+    fetch(`${url}/webhooks/shopify/default`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-topic': 'orders/create',
+        'x-shopify-webhook-id': `bench-${offset + i}`,
+        'x-shopify-hmac-sha256': createHmac('sha256', SECRET).update(bodies[i]!).digest('base64'),
+      },
+      body: bodies[i]!,
+    }),
+  );
+  const busy = async (kind: string) => {
+    let n = 0;
+    for (const state of ['queued', 'running']) {
+      const r = await fetch(`${url}/api/v1/jobs?kind=${kind}&state=${state}&limit=1000`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      n += ((await r.json()) as { jobs: unknown[] }).jobs.length;
+    }
+    return n;
+  };
+  for (let tick = 0; ; tick++) {
+    const waiting = (await busy('webhooks.process')) + (await busy('after-orders'));
+    if (waiting === 0) break;
+    if (tick % 50 === 0) process.stderr.write(`  ${waiting} batch job(s) waiting or running\n`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { ack, processedSeconds: (performance.now() - started) / 1000 };
+}
+
+/** The demo shop of `bench serve` (made once by `nurture demo`). */
+function ensureDemoShop(customers: number): string {
   const base = resolve(`bench-data/serve-${customers}.duckdb`);
   if (!existsSync(base)) {
     process.stderr.write(`making ${base} with nurture demo --customers ${customers} …\n`);
@@ -156,6 +248,79 @@ export async function benchServe(argv: string[]): Promise<void> {
     );
     if (r.status !== 0) throw new Error('nurture demo failed');
   }
+  return base;
+}
+
+/** Store webhooks on PostgreSQL with one worker, then three (see serve-pg.ts). */
+async function benchServePg(argv: string[]): Promise<void> {
+  const customers = option(argv, '--customers', 100_000);
+  const webhooks = option(argv, '--webhooks', 10_000);
+  const i = argv.indexOf('--pg');
+  const baseUrl = (i >= 0 ? argv[i + 1] : undefined) ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const base = ensureDemoShop(customers);
+  const duck = await openStore({ db: base });
+  const phones = (
+    await duck.engine.all<{ phone: string }>(
+      "SELECT phone FROM customers WHERE shop_id = 'default' AND phone IS NOT NULL LIMIT 20000",
+    )
+  ).map((r) => r.phone);
+  await duck.close();
+  const db = await preparePostgresShop(base, baseUrl, SECRET);
+  const rows: (string | number)[][] = [];
+  try {
+    const setup = await openStore({ db });
+    const key = (await createApiKey(makeContext(setup), { shopId: 'default', kind: 'secret' })).key;
+    await setup.close();
+    for (const [round, workers] of [1, 3].entries()) {
+      const server = await startChild(db);
+      const others = startWorkers(db, workers - 1);
+      try {
+        process.stderr.write(`PostgreSQL, ${workers} worker(s) …\n`);
+        const r = await webhookRound(server.url, key, phones, webhooks, 1_000_000 * (round + 1));
+        rows.push([
+          `PostgreSQL: webhooks acknowledged (${workers} worker${workers > 1 ? 's' : ''})`,
+          webhooks,
+          fmt(quantile(r.ack.ms, 0.5)),
+          fmt(quantile(r.ack.ms, 0.99)),
+          `${fmt(webhooks / r.ack.seconds, 0)} req/s`,
+        ]);
+        rows.push([
+          'PostgreSQL: until every order is processed (stats, segments)',
+          webhooks,
+          '',
+          '',
+          describeRate(webhooks, r.processedSeconds, workers),
+        ]);
+      } finally {
+        await others.stop();
+        await server.stop();
+      }
+    }
+  } finally {
+    await dropPostgresShop(baseUrl);
+  }
+  process.stdout.write(
+    `\n### serve pg — ${machine()}\n\n${markdownTable(['what', 'n', 'p50 ms', 'p99 ms', 'rate'], rows)}\n`,
+  );
+}
+
+export async function benchServe(argv: string[]): Promise<void> {
+  if (argv[0] === 'pg') {
+    await benchServePg(argv);
+    return;
+  }
+  if (argv[0] === 'api') {
+    const customers = option(argv, '--api-customers', 1_000_000);
+    const rows = await benchCustomerPage(customers, customerPageOverHttp);
+    process.stdout.write(
+      `\n### serve api — ${machine()}\n\n${markdownTable(['what', 'n', 'p50 ms', 'p99 ms', 'rate'], rows)}\n`,
+    );
+    return;
+  }
+  const customers = option(argv, '--customers', 100_000);
+  const webhooks = option(argv, '--webhooks', 10_000);
+  const events = option(argv, '--events', 1_000_000);
+  const base = ensureDemoShop(customers);
   const db = join(resolve('bench-data'), `serve-run-${process.pid}.duckdb`);
   copyFileSync(base, db);
   const setup = await openStore({ db });
@@ -187,45 +352,15 @@ export async function benchServe(argv: string[]): Promise<void> {
 
     // Webhooks: acknowledged, then processed by the jobs.
     process.stderr.write('webhooks …\n');
-    const bodies = Array.from({ length: webhooks }, (_, i) => orderBody(i, phones[i % phones.length]!));
-    const started = performance.now();
-    const hooks = await load(webhooks, (i) =>
-      fetch(`${server.url}/webhooks/shopify/default`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-shopify-topic': 'orders/create',
-          'x-shopify-webhook-id': `bench-${i}`,
-          'x-shopify-hmac-sha256': createHmac('sha256', SECRET).update(bodies[i]!).digest('base64'),
-        },
-        body: bodies[i]!,
-      }),
-    );
+    const round = await webhookRound(server.url, secret, phones, webhooks, 0);
     rows.push([
       'webhooks orders/create, acknowledged',
       webhooks,
-      fmt(quantile(hooks.ms, 0.5)),
-      fmt(quantile(hooks.ms, 0.99)),
-      `${fmt(webhooks / hooks.seconds, 0)} req/s`,
+      fmt(quantile(round.ack.ms, 0.5)),
+      fmt(quantile(round.ack.ms, 0.99)),
+      `${fmt(webhooks / round.ack.seconds, 0)} req/s`,
     ]);
-    // Processed when no webhook batch and no after-orders job waits or runs (checked in the store after).
-    const busy = async (kind: string) => {
-      let n = 0;
-      for (const state of ['queued', 'running']) {
-        const r = await fetch(`${server.url}/api/v1/jobs?kind=${kind}&state=${state}&limit=1000`, {
-          headers: { authorization: `Bearer ${secret}` },
-        });
-        n += ((await r.json()) as { jobs: unknown[] }).jobs.length;
-      }
-      return n;
-    };
-    for (let tick = 0; ; tick++) {
-      const waiting = (await busy('webhooks.process')) + (await busy('after-orders'));
-      if (waiting === 0) break;
-      if (tick % 50 === 0) process.stderr.write(`  ${waiting} batch job(s) waiting or running\n`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    processedSeconds = (performance.now() - started) / 1000;
+    processedSeconds = round.processedSeconds;
     process.stderr.write(`webhooks processed in ${fmt(processedSeconds, 1)} s\n`);
     // API: one customer's whole picture.
     process.stderr.write('API …\n');
@@ -298,6 +433,11 @@ export async function benchServe(argv: string[]): Promise<void> {
     '',
     `${fmt(bare, 0)} events/s`,
   ]);
+  const apiCustomers = option(argv, '--api-customers', 1_000_000);
+  if (apiCustomers > 0) {
+    process.stderr.write(`API at ${apiCustomers} customers …\n`);
+    rows.push(...(await benchCustomerPage(apiCustomers, customerPageOverHttp)));
+  }
   process.stdout.write(
     `\n### serve — ${machine()}\n\n${markdownTable(['what', 'n', 'p50 ms', 'p99 ms', 'rate'], rows)}\n`,
   );

@@ -1,0 +1,93 @@
+/**
+ * `npm run bench -- serve pg [--customers N] [--webhooks N] [--pg URL]`: store webhooks on
+ * PostgreSQL, processed by one worker (the server's own dispatcher) and then by three (the
+ * server's and two `nurture worker` processes) on the same database. The shop is the DuckDB demo
+ * shop of `bench serve`, copied into a database of its own (`nurture_bench_serve`, dropped after).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import pg from 'pg';
+import { makeContext } from '../src/app/context.js';
+import { setShopSetting } from '../src/app/shop-settings.js';
+import { openStore } from '../src/store/store.js';
+import { copyShopToPostgres } from './segments-pg.js';
+import { fmt } from './util.js';
+
+const DATABASE = 'nurture_bench_serve';
+
+/** The tables a webhook's processing reads (identity resolution, stats, segment membership). */
+const TABLES = [
+  'customers',
+  'customer_identities',
+  'customer_tags',
+  'orders',
+  'order_lines',
+  'customer_stats',
+  'segments',
+  'segment_members',
+] as const;
+
+async function admin(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh database holding the demo shop, with the webhook secret set; its URL. */
+export async function preparePostgresShop(
+  duckdbFile: string,
+  baseUrl: string,
+  secret: string,
+): Promise<string> {
+  await admin(baseUrl, `DROP DATABASE IF EXISTS ${DATABASE}`);
+  await admin(baseUrl, `CREATE DATABASE ${DATABASE}`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${DATABASE}`;
+  const src = await openStore({ db: duckdbFile });
+  const dst = await openStore({ db: url.toString() });
+  try {
+    const copied = await copyShopToPostgres(src.engine, dst.engine, 'default', TABLES);
+    process.stderr.write(`copied ${copied} rows into PostgreSQL\n`);
+    await setShopSetting(makeContext(dst), {
+      shopId: 'default',
+      key: 'shopify.webhook_secret',
+      value: secret,
+    });
+  } finally {
+    await src.close();
+    await dst.close();
+  }
+  return url.toString();
+}
+
+export async function dropPostgresShop(baseUrl: string): Promise<void> {
+  await admin(baseUrl, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+}
+
+/** `nurture worker` processes on the database, until stopped. */
+export function startWorkers(db: string, count: number): { stop(): Promise<void> } {
+  const children: ChildProcess[] = Array.from({ length: count }, () =>
+    spawn(process.execPath, ['dist/src/cli/main.js', 'worker', '--db', db, '--poll-ms', '20'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    }),
+  );
+  return {
+    stop: async () => {
+      await Promise.all(
+        children.map(
+          (c) =>
+            new Promise<void>((done) => {
+              c.once('exit', () => done());
+              c.kill('SIGTERM');
+            }),
+        ),
+      );
+    },
+  };
+}
+
+export const describeRate = (orders: number, seconds: number, workers: number) =>
+  `${fmt(orders / seconds, 0)} orders/s (${fmt(seconds, 1)} s, ${workers} worker${workers > 1 ? 's' : ''})`;
