@@ -7,6 +7,7 @@ import { manualClock } from '../../src/app/clock.js';
 import { makeContext } from '../../src/app/context.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES, TestClock } from '../support/engines.js';
+import { skipNote } from '../support/skip.js';
 import { idOf, importBatches, phone, SHOP, SHOP_DATA, vn } from './fixtures.js';
 
 /**
@@ -45,91 +46,94 @@ async function membership(store: Store) {
 }
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`analyze as of a past date on ${engine.name}`, () => {
-    it('reports the shop as it was and changes no live state: groups, members, history', async () => {
-      const store = await engine.open(new TestClock(NOW.getTime()));
-      const clock = manualClock(NOW);
-      const ctx = makeContext(store, { clock });
-      try {
-        await importBatches(store, [SHOP_DATA]);
-        const now = await runAnalysis({ kind: 'store', ctx }, { shopId: SHOP, lang: 'en' });
-        expect(now.membership?.entered).toBeGreaterThan(0);
-        const groups = await liveGroups(store);
-        const before = await membership(store);
-        expect(before.history).toEqual([]);
+  describe.skipIf(engine.skipped)(
+    `analyze as of a past date on ${engine.name}${skipNote(engine.skipped)}`,
+    () => {
+      it('reports the shop as it was and changes no live state: groups, members, history', async () => {
+        const store = await engine.open(new TestClock(NOW.getTime()));
+        const clock = manualClock(NOW);
+        const ctx = makeContext(store, { clock });
+        try {
+          await importBatches(store, [SHOP_DATA]);
+          const now = await runAnalysis({ kind: 'store', ctx }, { shopId: SHOP, lang: 'en' });
+          expect(now.membership?.entered).toBeGreaterThan(0);
+          const groups = await liveGroups(store);
+          const before = await membership(store);
+          expect(before.history).toEqual([]);
 
-        clock.advance(HOUR);
-        const past = await runAnalysis(
-          { kind: 'store', ctx },
-          { shopId: SHOP, lang: 'en', asOf: '2025-10-15' },
-        );
-        // A report of that day: only the orders placed by then (c8 from 2025-08, c9 on
-        // 2025-10-01, c10 on 2025-03-01), recency counted to the end of 15 October.
-        expect(past.report.asOf).toEqual(new Date(vn('2025-10-16', '00:00').getTime() - 1));
-        expect(past.membership).toBeUndefined();
-        expect(past.report.statsRefresh).toBe('as-of');
-        expect(past.report.rfm.grid.scoredCustomers).toBe(3);
-        expect(past.report.bestCustomers.byOrders.map((c) => [c.customerId, c.orders])).toEqual([
-          [await idOf(store, phone(8)), 3],
-          [await idOf(store, phone(10)), 1], // 100,000 ₫ before c9's 80,000 ₫
-          [await idOf(store, phone(9)), 1],
-        ]);
-        // ... and nothing live moved.
-        expect(await liveGroups(store)).toEqual(groups);
-        expect(await membership(store)).toEqual(before);
-
-        clock.advance(HOUR);
-        const again = await runAnalysis({ kind: 'store', ctx }, { shopId: SHOP, lang: 'en' });
-        expect(again.membership).toMatchObject({ entered: 0, exited: 0 });
-        const after = await membership(store);
-        // No stay ended, so none of zero length, and nobody re-entered: every stay began at the
-        // first analysis.
-        expect(after.history).toEqual([]);
-        expect(after.members).toEqual(before.members);
-        expect(after.members.every((m) => new Date(m.entered_at).getTime() === NOW.getTime())).toBe(true);
-        expect(again.report.kpis).toEqual(now.report.kpis);
-      } finally {
-        await store.close();
-      }
-    });
-
-    it('writes the customers CSV and the segment figures of the past date, still changing nothing', async () => {
-      const store = await engine.open(new TestClock(NOW.getTime()));
-      const clock = manualClock(NOW);
-      const ctx = makeContext(store, { clock });
-      try {
-        await importBatches(store, [SHOP_DATA]);
-        await runAnalysis({ kind: 'store', ctx }, { shopId: SHOP, lang: 'en' });
-        const groups = await liveGroups(store);
-        const before = await membership(store);
-        clock.advance(HOUR);
-        const csv = join(mkdtempSync(join(tmpdir(), 'nurture-asof-')), 'customers.csv');
-        const past = await runAnalysis(
-          { kind: 'store', ctx },
-          { shopId: SHOP, lang: 'vi', asOf: '2025-10-15', segments: true, customersOutPath: csv },
-        );
-        // The customers there were on 15 Oct 2025: c8, c9 and c10 (c11 registered later).
-        const rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1);
-        expect(rows).toHaveLength(3);
-        expect(past.customers).toBe(3);
-        // The built-in segments' members are those of 15 Oct 2025: the report's groups of then.
-        const members = (past.report.segments ?? [])
-          .filter((s) => s.segment.startsWith('lifecycle:') && s.segment !== 'lifecycle:referred')
-          .reduce((n, s) => n + s.members, 0);
-        expect(members).toBe(
-          past.report.lifecycle.groups
-            .filter((g) => g.id !== 'referred')
-            .reduce((n, g) => n + g.customers, 0),
-        );
-        for (const g of past.report.lifecycle.groups)
-          expect(past.report.segments?.find((s) => s.segment === `lifecycle:${g.id}`)?.members).toBe(
-            g.customers,
+          clock.advance(HOUR);
+          const past = await runAnalysis(
+            { kind: 'store', ctx },
+            { shopId: SHOP, lang: 'en', asOf: '2025-10-15' },
           );
-        expect(await liveGroups(store)).toEqual(groups);
-        expect(await membership(store)).toEqual(before);
-      } finally {
-        await store.close();
-      }
-    });
-  });
+          // A report of that day: only the orders placed by then (c8 from 2025-08, c9 on
+          // 2025-10-01, c10 on 2025-03-01), recency counted to the end of 15 October.
+          expect(past.report.asOf).toEqual(new Date(vn('2025-10-16', '00:00').getTime() - 1));
+          expect(past.membership).toBeUndefined();
+          expect(past.report.statsRefresh).toBe('as-of');
+          expect(past.report.rfm.grid.scoredCustomers).toBe(3);
+          expect(past.report.bestCustomers.byOrders.map((c) => [c.customerId, c.orders])).toEqual([
+            [await idOf(store, phone(8)), 3],
+            [await idOf(store, phone(10)), 1], // 100,000 ₫ before c9's 80,000 ₫
+            [await idOf(store, phone(9)), 1],
+          ]);
+          // ... and nothing live moved.
+          expect(await liveGroups(store)).toEqual(groups);
+          expect(await membership(store)).toEqual(before);
+
+          clock.advance(HOUR);
+          const again = await runAnalysis({ kind: 'store', ctx }, { shopId: SHOP, lang: 'en' });
+          expect(again.membership).toMatchObject({ entered: 0, exited: 0 });
+          const after = await membership(store);
+          // No stay ended, so none of zero length, and nobody re-entered: every stay began at the
+          // first analysis.
+          expect(after.history).toEqual([]);
+          expect(after.members).toEqual(before.members);
+          expect(after.members.every((m) => new Date(m.entered_at).getTime() === NOW.getTime())).toBe(true);
+          expect(again.report.kpis).toEqual(now.report.kpis);
+        } finally {
+          await store.close();
+        }
+      });
+
+      it('writes the customers CSV and the segment figures of the past date, still changing nothing', async () => {
+        const store = await engine.open(new TestClock(NOW.getTime()));
+        const clock = manualClock(NOW);
+        const ctx = makeContext(store, { clock });
+        try {
+          await importBatches(store, [SHOP_DATA]);
+          await runAnalysis({ kind: 'store', ctx }, { shopId: SHOP, lang: 'en' });
+          const groups = await liveGroups(store);
+          const before = await membership(store);
+          clock.advance(HOUR);
+          const csv = join(mkdtempSync(join(tmpdir(), 'nurture-asof-')), 'customers.csv');
+          const past = await runAnalysis(
+            { kind: 'store', ctx },
+            { shopId: SHOP, lang: 'vi', asOf: '2025-10-15', segments: true, customersOutPath: csv },
+          );
+          // The customers there were on 15 Oct 2025: c8, c9 and c10 (c11 registered later).
+          const rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1);
+          expect(rows).toHaveLength(3);
+          expect(past.customers).toBe(3);
+          // The built-in segments' members are those of 15 Oct 2025: the report's groups of then.
+          const members = (past.report.segments ?? [])
+            .filter((s) => s.segment.startsWith('lifecycle:') && s.segment !== 'lifecycle:referred')
+            .reduce((n, s) => n + s.members, 0);
+          expect(members).toBe(
+            past.report.lifecycle.groups
+              .filter((g) => g.id !== 'referred')
+              .reduce((n, g) => n + g.customers, 0),
+          );
+          for (const g of past.report.lifecycle.groups)
+            expect(past.report.segments?.find((s) => s.segment === `lifecycle:${g.id}`)?.members).toBe(
+              g.customers,
+            );
+          expect(await liveGroups(store)).toEqual(groups);
+          expect(await membership(store)).toEqual(before);
+        } finally {
+          await store.close();
+        }
+      });
+    },
+  );
 }

@@ -6,6 +6,7 @@ import { recomputeScores } from '../../src/store/analytics/scores.js';
 import { createSegment } from '../../src/store/segments/index.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES, TestClock } from '../support/engines.js';
+import { skipNote } from '../support/skip.js';
 import { type Batch, customer, event, importBatches, order, SHOP, vn } from './fixtures.js';
 
 const P = '+84900000011';
@@ -95,7 +96,7 @@ async function setUp(store: Store): Promise<void> {
 }
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`metrics on ${engine.name}`, () => {
+  describe.skipIf(engine.skipped)(`metrics on ${engine.name}${skipNote(engine.skipped)}`, () => {
     const open = () => engine.open(new TestClock(Date.UTC(2026, 0, 1)));
 
     it('computes every KPI of a period as worked out by hand', async () => {

@@ -3,6 +3,7 @@ import { resolveAnalyticsConfig } from '../../src/domain/analytics/config.js';
 import { transitions } from '../../src/store/analytics/metrics.js';
 import { recomputeScores } from '../../src/store/analytics/scores.js';
 import { ENGINES, TestClock } from '../support/engines.js';
+import { skipNote } from '../support/skip.js';
 import { type Batch, customer, importBatches, order, SHOP, vn } from './fixtures.js';
 
 const K = (i: number) => `+8490000010${i}`;
@@ -33,7 +34,7 @@ const DATA: Batch = {
 };
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`transitions on ${engine.name}`, () => {
+  describe.skipIf(engine.skipped)(`transitions on ${engine.name}${skipNote(engine.skipped)}`, () => {
     const open = () => engine.open(new TestClock(Date.UTC(2026, 0, 1)));
 
     it('counts lifecycle moves between two dates', async () => {

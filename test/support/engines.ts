@@ -3,9 +3,13 @@ import pg from 'pg';
 import { afterAll } from 'vitest';
 import { type IdSource, seededRandom } from '../../src/domain/ids.js';
 import { openStore, type Store } from '../../src/store/store.js';
+import { PG_SKIP_REASON } from './skip.js';
 
 /** Set by CI (and by developers who want the PostgreSQL suites to run). */
 export const PG_URL = process.env['NURTURE_TEST_PG_URL'] || undefined;
+
+/** Why suites that need PostgreSQL itself are skipped, if they are. */
+export const pgSkipped: string | undefined = PG_URL ? undefined : PG_SKIP_REASON;
 
 if (!PG_URL && process.env['NURTURE_REQUIRE_PG'])
   throw new Error('NURTURE_REQUIRE_PG is set but NURTURE_TEST_PG_URL is not: the PostgreSQL suites must run');
@@ -14,7 +18,7 @@ export interface EngineUnderTest {
   name: 'duckdb' | 'postgres';
   /** Opens a fresh, isolated, migrated store (its own in-memory database or PostgreSQL schema). */
   open(ids?: IdSource): Promise<Store>;
-  /** Why the engine is skipped, if it is. */
+  /** Why the engine is skipped and how to run it, if it is (put it in the suite's name: `skipNote`). */
   skipped?: string;
 }
 
@@ -42,7 +46,7 @@ export const ENGINES: EngineUnderTest[] = [
     : {
         name: 'postgres',
         open: () => Promise.reject(new Error('PostgreSQL not configured')),
-        skipped: 'SKIPPED: PostgreSQL suite (set NURTURE_TEST_PG_URL=postgres://… to run it)',
+        skipped: PG_SKIP_REASON,
       },
 ];
 
