@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisReport } from '../../src/domain/analytics/types.js';
+import { parseCsvText } from '../../src/ingest/csv.js';
 import { CUSTOMER_CSV_COLUMNS } from '../../src/report/customers-csv.js';
 import { browserSkipped, launchChromium } from '../support/browser.js';
 import { cli } from '../support/cli.js';
@@ -69,12 +70,21 @@ describe('nurture analyze', () => {
     expect(lines[0]).toBe(CUSTOMER_CSV_COLUMNS.join(','));
     // --as-of 2026-10-31 includes that whole day: its buyers have recency 0, nobody is negative.
     const vnDay = (iso: string) => new Date(Date.parse(iso) + 7 * 3_600_000).toISOString().slice(0, 10);
-    const rows = lines.slice(1).map((l) => l.split(','));
-    const recencyOf = (r: string[]) => Number(r[5]);
-    const lastDayBuyers = rows.filter((r) => r[4] && vnDay(r[4]) === '2026-10-31');
+    const rows = parseCsvText(readFileSync(csvOut, 'utf8'))
+      .records.slice(1)
+      .map((r) => r.fields);
+    const column = (name: string) =>
+      CUSTOMER_CSV_COLUMNS.indexOf(name as (typeof CUSTOMER_CSV_COLUMNS)[number]);
+    const lastOrderOf = (r: string[]) => r[column('last_order_at')] ?? '';
+    const recencyOf = (r: string[]) => Number(r[column('recency_days')]);
+    const lastDayBuyers = rows.filter((r) => lastOrderOf(r) && vnDay(lastOrderOf(r)) === '2026-10-31');
     expect(lastDayBuyers.length).toBeGreaterThan(0);
     expect(lastDayBuyers.every((r) => recencyOf(r) === 0)).toBe(true);
-    expect(rows.filter((r) => r[4]).every((r) => recencyOf(r) >= 0)).toBe(true);
+    expect(rows.filter((r) => lastOrderOf(r)).every((r) => recencyOf(r) >= 0)).toBe(true);
+    // Who each customer is, beside the id (issue 13, 5f).
+    expect(rows.filter((r) => r[column('name')] && r[column('phone')]).length).toBeGreaterThan(
+      rows.length / 2,
+    );
     expect(lines.length - 1).toBe(
       fromFile.lifecycle.groups.filter((g) => g.id !== 'referred').reduce((n, g) => n + g.customers, 0),
     );
