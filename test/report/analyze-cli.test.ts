@@ -236,7 +236,9 @@ describe('nurture analyze', () => {
         expect(await page.locator('[data-kpi="revenue"] .v').textContent()).toMatch(/₫$/);
         // --segments: a row per segment, the built-ins included.
         expect(await page.locator('#segments tbody tr').count()).toBeGreaterThanOrEqual(26);
-        expect(await page.locator('#segments td', { hasText: 'lifecycle:loyal' }).count()).toBe(1);
+        // Built-ins by their group's name (issue 13, 5g), not by their id.
+        expect(await page.locator('#segments td', { hasText: 'lifecycle:loyal' }).count()).toBe(0);
+        expect(await page.locator('#segments td', { hasText: /^Vòng đời · Khách hàng trung thành$/ }).count()).toBe(1);
         expect(problems).toEqual([]);
         mkdirSync(ARTIFACTS, { recursive: true });
         await page.screenshot({ path: join(ARTIFACTS, 'analyze-report.png'), fullPage: true });
