@@ -47,7 +47,7 @@ async function membership(store: Store) {
 
 for (const engine of ENGINES) {
   describe.skipIf(engine.skipped)(
-    `analyze as of a past date on ${engine.name}${skipNote(engine.skipped)}`,
+    `analyze as of a past date on ${engine.title}${skipNote(engine.skipped)}`,
     () => {
       it('reports the shop as it was and changes no live state: groups, members, history', async () => {
         const store = await engine.open(new TestClock(NOW.getTime()));

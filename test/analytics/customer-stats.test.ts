@@ -5,7 +5,6 @@ import { refreshCustomerStats } from '../../src/store/analytics/customer-stats.j
 import { recomputeScores } from '../../src/store/analytics/scores.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES, TestClock } from '../support/engines.js';
-import { skipNote } from '../support/skip.js';
 import { customer, idOf, importBatches, order, SHOP, vn } from './fixtures.js';
 
 const A = '+84900000001';
@@ -83,7 +82,7 @@ async function allStats(store: Store): Promise<CustomerStatsRow[]> {
 }
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`customer stats on ${engine.name}${skipNote(engine.skipped)}`, () => {
+  describe.skipIf(engine.skipped)(`customer stats on ${engine.title}`, () => {
     const open = () => engine.open(new TestClock(Date.UTC(2026, 0, 1)));
 
     it('counts only valid orders, net of refunds, with several orders on one day', async () => {

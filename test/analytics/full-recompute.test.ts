@@ -7,7 +7,6 @@ import { recomputeScores } from '../../src/store/analytics/scores.js';
 import { orderLineCategories as backfill } from '../../src/store/migrations/008-order-line-categories.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES, TestClock } from '../support/engines.js';
-import { skipNote } from '../support/skip.js';
 import { event, importBatches, order, SHOP, vn } from './fixtures.js';
 
 /**
@@ -72,7 +71,7 @@ const stats = (store: Store) =>
   ]);
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`full recompute on ${engine.name}${skipNote(engine.skipped)}`, () => {
+  describe.skipIf(engine.skipped)(`full recompute on ${engine.title}`, () => {
     let store: Store;
     afterEach(async () => store?.close());
 

@@ -6,7 +6,6 @@ import { recomputeScores } from '../../src/store/analytics/scores.js';
 import { createSegment } from '../../src/store/segments/index.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES, TestClock } from '../support/engines.js';
-import { skipNote } from '../support/skip.js';
 import { type Batch, customer, event, importBatches, order, SHOP, vn } from './fixtures.js';
 
 const P = '+84900000011';
@@ -96,7 +95,7 @@ async function setUp(store: Store): Promise<void> {
 }
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`metrics on ${engine.name}${skipNote(engine.skipped)}`, () => {
+  describe.skipIf(engine.skipped)(`metrics on ${engine.title}`, () => {
     const open = () => engine.open(new TestClock(Date.UTC(2026, 0, 1)));
 
     it('computes every KPI of a period as worked out by hand', async () => {

@@ -11,7 +11,6 @@ import { lifecycleCaseSql, rfmGroupCaseSql, valueGroupCaseSql } from '../../src/
 import { recomputeScores } from '../../src/store/analytics/scores.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES, TestClock } from '../support/engines.js';
-import { skipNote } from '../support/skip.js';
 import { AS_OF, idOf, importBatches, phone, SHOP, SHOP_DATA } from './fixtures.js';
 
 /** Fixed thresholds so the expected groups can be worked out by hand. */
@@ -39,7 +38,7 @@ async function statsByPhone(store: Store): Promise<Map<number, CustomerStatsRow>
 }
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`scores and groups on ${engine.name}${skipNote(engine.skipped)}`, () => {
+  describe.skipIf(engine.skipped)(`scores and groups on ${engine.title}`, () => {
     const open = () => engine.open(new TestClock(Date.UTC(2026, 0, 1)));
 
     it('scores R, F and M by quintiles with ties, and maps them to RFM groups', async () => {

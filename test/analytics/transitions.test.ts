@@ -3,7 +3,6 @@ import { resolveAnalyticsConfig } from '../../src/domain/analytics/config.js';
 import { transitions } from '../../src/store/analytics/metrics.js';
 import { recomputeScores } from '../../src/store/analytics/scores.js';
 import { ENGINES, TestClock } from '../support/engines.js';
-import { skipNote } from '../support/skip.js';
 import { type Batch, customer, importBatches, order, SHOP, vn } from './fixtures.js';
 
 const K = (i: number) => `+8490000010${i}`;
@@ -34,7 +33,7 @@ const DATA: Batch = {
 };
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`transitions on ${engine.name}${skipNote(engine.skipped)}`, () => {
+  describe.skipIf(engine.skipped)(`transitions on ${engine.title}`, () => {
     const open = () => engine.open(new TestClock(Date.UTC(2026, 0, 1)));
 
     it('counts lifecycle moves between two dates', async () => {

@@ -10,7 +10,6 @@ import { readPredictions } from '../../src/store/clv/predictions.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { browserSkipped, launchChromium } from '../support/browser.js';
 import { cli } from '../support/cli.js';
-import { skipNote } from '../support/skip.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nurture-predict-'));
 const db = join(dir, 'demo.duckdb');
@@ -229,46 +228,49 @@ describe('nurture predict on the demo shop', () => {
     expect(await membersOf()).toBe(after);
   });
 
-  describe.skipIf(browserSkipped)(`validation report in Chromium${skipNote(browserSkipped)}`, () => {
-    it('opens offline, draws both charts without console errors, and is saved as a screenshot', async () => {
-      const source = readFileSync(html, 'utf8');
-      expect(source).not.toMatch(/<script[^>]+src=/);
-      expect(source).toContain('Kiểm định mô hình CLV');
-      const browser = await launchChromium();
-      try {
-        const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-        const problems: string[] = [];
-        page.on('console', (m) => {
-          if (m.type() === 'error') problems.push(m.text());
-        });
-        page.on('pageerror', (e) => problems.push(e.message));
-        await page.route('**/*', (route) =>
-          route.request().url().startsWith('file:') ? route.continue() : route.abort(),
-        );
-        await page.goto(`file://${html}`);
-        expect(await page.locator('.chart').count()).toBe(2);
-        await page.waitForFunction(
-          `document.querySelectorAll('.chart[data-rendered="1"] canvas').length === 2`,
-          undefined,
-          { timeout: 20_000 },
-        );
-        const actual = validated.validation?.totals.actualHoldout as number;
-        expect(await page.locator('[data-total="actual"] .v').textContent()).toBe(String(actual));
-        expect(await page.locator('#frequency tbody tr').count()).toBe(8);
-        // Something was drawn: the canvases are not blank.
-        const inked =
-          await page.evaluate(`Array.from(document.querySelectorAll('.chart canvas')).map(function(c){
+  describe.skipIf(browserSkipped)(
+    `validation report in Chromium${browserSkipped ? ` — ${browserSkipped}` : ''}`,
+    () => {
+      it('opens offline, draws both charts without console errors, and is saved as a screenshot', async () => {
+        const source = readFileSync(html, 'utf8');
+        expect(source).not.toMatch(/<script[^>]+src=/);
+        expect(source).toContain('Kiểm định mô hình CLV');
+        const browser = await launchChromium();
+        try {
+          const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+          const problems: string[] = [];
+          page.on('console', (m) => {
+            if (m.type() === 'error') problems.push(m.text());
+          });
+          page.on('pageerror', (e) => problems.push(e.message));
+          await page.route('**/*', (route) =>
+            route.request().url().startsWith('file:') ? route.continue() : route.abort(),
+          );
+          await page.goto(`file://${html}`);
+          expect(await page.locator('.chart').count()).toBe(2);
+          await page.waitForFunction(
+            `document.querySelectorAll('.chart[data-rendered="1"] canvas').length === 2`,
+            undefined,
+            { timeout: 20_000 },
+          );
+          const actual = validated.validation?.totals.actualHoldout as number;
+          expect(await page.locator('[data-total="actual"] .v').textContent()).toBe(String(actual));
+          expect(await page.locator('#frequency tbody tr').count()).toBe(8);
+          // Something was drawn: the canvases are not blank.
+          const inked =
+            await page.evaluate(`Array.from(document.querySelectorAll('.chart canvas')).map(function(c){
           var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, n = 0;
           for (var i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200)) n++;
           return n; })`);
-        for (const n of inked as number[]) expect(n).toBeGreaterThan(2000);
-        expect(problems).toEqual([]);
-        mkdirSync(ARTIFACTS, { recursive: true });
-        await page.screenshot({ path: join(ARTIFACTS, 'clv-validation.png'), fullPage: true });
-        writeFileSync(join(ARTIFACTS, 'clv-validation.html'), source);
-      } finally {
-        await browser.close();
-      }
-    });
-  });
+          for (const n of inked as number[]) expect(n).toBeGreaterThan(2000);
+          expect(problems).toEqual([]);
+          mkdirSync(ARTIFACTS, { recursive: true });
+          await page.screenshot({ path: join(ARTIFACTS, 'clv-validation.png'), fullPage: true });
+          writeFileSync(join(ARTIFACTS, 'clv-validation.html'), source);
+        } finally {
+          await browser.close();
+        }
+      });
+    },
+  );
 });

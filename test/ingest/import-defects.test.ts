@@ -7,7 +7,6 @@ import { importFile } from '../../src/app/imports.js';
 import { readCsvFile } from '../../src/ingest/csv.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { ENGINES } from '../support/engines.js';
-import { skipNote } from '../support/skip.js';
 import { readAll } from './read-all.js';
 
 const SHOP = 'defects';
@@ -86,30 +85,27 @@ describe('amounts beyond DECIMAL(18,2)', () => {
   });
 
   for (const engine of ENGINES)
-    it.skipIf(engine.skipped)(
-      `imports the valid orders with --skip-invalid on ${engine.name}${skipNote(engine.skipped)}`,
-      async () => {
-        const db = await engine.open();
-        try {
-          const path = file(
-            'b.csv',
-            `${ORDERS_HEADER}#1,a@b.vn,paid,2024-03-05 10:00:00 +0700,,10000000000000000,1,X,1\n` +
-              `#2,a@b.vn,paid,2024-03-05 10:00:00 +0700,,9999999999999999.99,1,X,9999999999999999.99\n`,
-          );
-          const s = await importFile(makeContext(db), {
-            shopId: SHOP,
-            format: 'shopify-orders',
-            path,
-            skipInvalid: true,
-          });
-          expect(s).toMatchObject({ orders: 1, rejected: 1 });
-          const rows = await db.engine.all<{ t: string }>('SELECT CAST(total AS VARCHAR) AS t FROM orders');
-          expect(rows.map((r) => r.t)).toEqual(['9999999999999999.99']);
-        } finally {
-          await db.close();
-        }
-      },
-    );
+    it.skipIf(engine.skipped)(`imports the valid orders with --skip-invalid on ${engine.title}`, async () => {
+      const db = await engine.open();
+      try {
+        const path = file(
+          'b.csv',
+          `${ORDERS_HEADER}#1,a@b.vn,paid,2024-03-05 10:00:00 +0700,,10000000000000000,1,X,1\n` +
+            `#2,a@b.vn,paid,2024-03-05 10:00:00 +0700,,9999999999999999.99,1,X,9999999999999999.99\n`,
+        );
+        const s = await importFile(makeContext(db), {
+          shopId: SHOP,
+          format: 'shopify-orders',
+          path,
+          skipInvalid: true,
+        });
+        expect(s).toMatchObject({ orders: 1, rejected: 1 });
+        const rows = await db.engine.all<{ t: string }>('SELECT CAST(total AS VARCHAR) AS t FROM orders');
+        expect(rows.map((r) => r.t)).toEqual(['9999999999999999.99']);
+      } finally {
+        await db.close();
+      }
+    });
 });
 
 describe('NUL bytes', () => {
@@ -174,7 +170,7 @@ describe('column labels in messages', () => {
 
 describe('a failed import does not create the shop', () => {
   for (const engine of ENGINES)
-    it.skipIf(engine.skipped)(`on ${engine.name}${skipNote(engine.skipped)}`, async () => {
+    it.skipIf(engine.skipped)(`on ${engine.title}`, async () => {
       const db = await engine.open();
       try {
         const bad = file(

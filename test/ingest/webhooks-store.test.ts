@@ -13,7 +13,6 @@ import { applyParsedWebhook } from '../../src/app/webhooks.js';
 import { type ParsedWebhook, parseWebhook, parseWebhookBody } from '../../src/ingest/webhooks/index.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES, TestClock } from '../support/engines.js';
-import { skipNote } from '../support/skip.js';
 
 const SHOP = 'webhooks';
 const VN = { currency: 'VND', timezone: 'Asia/Ho_Chi_Minh' };
@@ -436,208 +435,211 @@ async function revenue(store: Store): Promise<number> {
 }
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`webhooks on ${engine.name}${skipNote(engine.skipped)}`, () => {
-    const open = () => engine.open(new TestClock(NOW));
+  describe.skipIf(engine.skipped)(
+    `webhooks on ${engine.name}${engine.skipped ? ` — ${engine.skipped}` : ''}`,
+    () => {
+      const open = () => engine.open(new TestClock(NOW));
 
-    it('Shopify: orders/create == the orders export (a COD order, two lines, a coupon, shipping)', async () => {
-      const web = await open();
-      const file = await open();
-      await applyWebhook(web, shopify('orders/create', COD));
-      await importCsv(file, 'shopify-orders', shopifyCsv(COD));
-      const w = await snapshot(web);
-      expect(w.orders).toHaveLength(1);
-      expect(w.orders[0]).toMatchObject({
-        external_id: ORDER_ID,
-        name: '#1042',
-        status: 'pending',
-        payment_method: 'cod',
-        total: 1180000,
-        discount: 100000,
-        shipping: 30000,
-        coupon_code: 'TET2024',
+      it('Shopify: orders/create == the orders export (a COD order, two lines, a coupon, shipping)', async () => {
+        const web = await open();
+        const file = await open();
+        await applyWebhook(web, shopify('orders/create', COD));
+        await importCsv(file, 'shopify-orders', shopifyCsv(COD));
+        const w = await snapshot(web);
+        expect(w.orders).toHaveLength(1);
+        expect(w.orders[0]).toMatchObject({
+          external_id: ORDER_ID,
+          name: '#1042',
+          status: 'pending',
+          payment_method: 'cod',
+          total: 1180000,
+          discount: 100000,
+          shipping: 30000,
+          coupon_code: 'TET2024',
+        });
+        expect(w.customers[0]).toMatchObject({ phone: '+84912345678', email: 'lan.tran@example.vn' });
+        expect(w.lines).toHaveLength(2);
+        expectSameRows(w, await snapshot(file), 'external:shopify', CUSTOMER_ID);
+        await web.close();
+        await file.close();
       });
-      expect(w.customers[0]).toMatchObject({ phone: '+84912345678', email: 'lan.tran@example.vn' });
-      expect(w.lines).toHaveLength(2);
-      expectSameRows(w, await snapshot(file), 'external:shopify', CUSTOMER_ID);
-      await web.close();
-      await file.close();
-    });
 
-    it('Haravan: orders/create == the Haravan export through the haravan mapping', async () => {
-      const web = await open();
-      const file = await open();
-      await applyWebhook(web, haravan('orders/create', COD));
-      await importCsv(file, 'orders-csv', haravanCsv(COD));
-      const w = await snapshot(web);
-      expect(w.orders[0]).toMatchObject({
-        external_id: '#100042',
-        status: 'pending',
-        payment_method: 'cod',
+      it('Haravan: orders/create == the Haravan export through the haravan mapping', async () => {
+        const web = await open();
+        const file = await open();
+        await applyWebhook(web, haravan('orders/create', COD));
+        await importCsv(file, 'orders-csv', haravanCsv(COD));
+        const w = await snapshot(web);
+        expect(w.orders[0]).toMatchObject({
+          external_id: '#100042',
+          status: 'pending',
+          payment_method: 'cod',
+        });
+        expect(w.customers[0]).toMatchObject({
+          phone: '+84912345678',
+          city: 'Quận 1',
+          first_name: 'Trần Thị Lan',
+        });
+        expectSameRows(w, await snapshot(file), 'external:haravan', '1036899001');
+        // And once paid and delivered, both ways again.
+        const paid = { financial: 'paid', fulfillment: 'fulfilled' };
+        await applyWebhook(web, haravan('orders/fulfilled', paid));
+        await importCsv(file, 'orders-csv', haravanCsv(paid));
+        const w2 = await snapshot(web);
+        expect(w2.orders[0]).toMatchObject({ status: 'delivered' });
+        expectSameRows(w2, await snapshot(file), 'external:haravan', '1036899001');
+        await web.close();
+        await file.close();
       });
-      expect(w.customers[0]).toMatchObject({
-        phone: '+84912345678',
-        city: 'Quận 1',
-        first_name: 'Trần Thị Lan',
+
+      it('the same webhook applied twice changes nothing', async () => {
+        const clock = new TestClock(NOW);
+        const store = await engine.open(clock);
+        await applyWebhook(store, shopify('orders/create', COD));
+        const once = await snapshot(store);
+        clock.advance(3_600_000);
+        await applyWebhook(store, shopify('orders/create', COD));
+        expect(await snapshot(store)).toEqual(once);
+        await applyWebhook(store, haravan('orders/create', COD));
+        const both = await snapshot(store);
+        clock.advance(3_600_000);
+        await applyWebhook(store, haravan('orders/create', COD));
+        expect(await snapshot(store)).toEqual(both);
+        // The Haravan order joined the Shopify buyer by phone and e-mail: one customer, two orders.
+        expect(both.customers).toHaveLength(1);
+        expect(both.orders.map((o) => o['customer_id'])).toEqual(['C1', 'C1']);
+        await store.close();
       });
-      expectSameRows(w, await snapshot(file), 'external:haravan', '1036899001');
-      // And once paid and delivered, both ways again.
-      const paid = { financial: 'paid', fulfillment: 'fulfilled' };
-      await applyWebhook(web, haravan('orders/fulfilled', paid));
-      await importCsv(file, 'orders-csv', haravanCsv(paid));
-      const w2 = await snapshot(web);
-      expect(w2.orders[0]).toMatchObject({ status: 'delivered' });
-      expectSameRows(w2, await snapshot(file), 'external:haravan', '1036899001');
-      await web.close();
-      await file.close();
-    });
 
-    it('the same webhook applied twice changes nothing', async () => {
-      const clock = new TestClock(NOW);
-      const store = await engine.open(clock);
-      await applyWebhook(store, shopify('orders/create', COD));
-      const once = await snapshot(store);
-      clock.advance(3_600_000);
-      await applyWebhook(store, shopify('orders/create', COD));
-      expect(await snapshot(store)).toEqual(once);
-      await applyWebhook(store, haravan('orders/create', COD));
-      const both = await snapshot(store);
-      clock.advance(3_600_000);
-      await applyWebhook(store, haravan('orders/create', COD));
-      expect(await snapshot(store)).toEqual(both);
-      // The Haravan order joined the Shopify buyer by phone and e-mail: one customer, two orders.
-      expect(both.customers).toHaveLength(1);
-      expect(both.orders.map((o) => o['customer_id'])).toEqual(['C1', 'C1']);
-      await store.close();
-    });
+      it('orders/updated moves the status as a re-imported export would', async () => {
+        const store = await open();
+        const status = async () => (await snapshot(store)).orders[0]!['status'];
+        await applyWebhook(store, shopify('orders/create', COD));
+        expect(await revenue(store)).toBe(0);
+        // Shipped, cash not collected yet: still pending (not revenue).
+        await applyWebhook(
+          store,
+          shopify('orders/fulfilled', { financial: 'pending', fulfillment: 'fulfilled' }),
+        );
+        expect(await status()).toBe('pending');
+        // The courier brought the cash.
+        const paid = { financial: 'paid', fulfillment: 'fulfilled' };
+        await applyWebhook(store, shopify('orders/paid', paid));
+        expect(await status()).toBe('delivered');
+        expect(await revenue(store)).toBe(1180000);
+        const file = await open();
+        await importCsv(file, 'shopify-orders', shopifyCsv(paid));
+        expectSameRows(await snapshot(store), await snapshot(file), 'external:shopify', CUSTOMER_ID);
+        await file.close();
 
-    it('orders/updated moves the status as a re-imported export would', async () => {
-      const store = await open();
-      const status = async () => (await snapshot(store)).orders[0]!['status'];
-      await applyWebhook(store, shopify('orders/create', COD));
-      expect(await revenue(store)).toBe(0);
-      // Shipped, cash not collected yet: still pending (not revenue).
-      await applyWebhook(
-        store,
-        shopify('orders/fulfilled', { financial: 'pending', fulfillment: 'fulfilled' }),
-      );
-      expect(await status()).toBe('pending');
-      // The courier brought the cash.
-      const paid = { financial: 'paid', fulfillment: 'fulfilled' };
-      await applyWebhook(store, shopify('orders/paid', paid));
-      expect(await status()).toBe('delivered');
-      expect(await revenue(store)).toBe(1180000);
-      const file = await open();
-      await importCsv(file, 'shopify-orders', shopifyCsv(paid));
-      expectSameRows(await snapshot(store), await snapshot(file), 'external:shopify', CUSTOMER_ID);
-      await file.close();
+        const other = await open();
+        await applyWebhook(other, shopify('orders/create', COD));
+        await applyWebhook(
+          other,
+          shopify('orders/cancelled', {
+            financial: 'voided',
+            fulfillment: null,
+            cancelledAt: '2024-03-06T09:00:00+07:00',
+          }),
+        );
+        expect((await snapshot(other)).orders[0]).toMatchObject({ status: 'cancelled' });
+        // A COD parcel that came back unpaid and was cancelled: a failed delivery.
+        await applyWebhook(
+          other,
+          shopify('orders/updated', {
+            financial: 'pending',
+            fulfillment: 'fulfilled',
+            cancelledAt: '2024-03-09T09:00:00+07:00',
+          }),
+        );
+        expect((await snapshot(other)).orders[0]).toMatchObject({ status: 'failed_delivery' });
+        expect((await snapshot(other)).stats[0]).toMatchObject({ orders: 0 });
+        await other.close();
+        await store.close();
+      });
 
-      const other = await open();
-      await applyWebhook(other, shopify('orders/create', COD));
-      await applyWebhook(
-        other,
-        shopify('orders/cancelled', {
-          financial: 'voided',
-          fulfillment: null,
-          cancelledAt: '2024-03-06T09:00:00+07:00',
-        }),
-      );
-      expect((await snapshot(other)).orders[0]).toMatchObject({ status: 'cancelled' });
-      // A COD parcel that came back unpaid and was cancelled: a failed delivery.
-      await applyWebhook(
-        other,
-        shopify('orders/updated', {
-          financial: 'pending',
+      it('refunds/create reduces revenue as the export’s Refunded Amount does, once', async () => {
+        const paid = { financial: 'paid', fulfillment: 'fulfilled' };
+        const web = await open();
+        await applyWebhook(web, shopify('orders/create', paid));
+        expect(await revenue(web)).toBe(1180000);
+        const refundBody = {
+          id: '890088186047892301',
+          order_id: ORDER_ID,
+          created_at: '2024-03-10T10:00:00+07:00',
+          note: 'Khách trả một khăn',
+          restock: true,
+          refund_line_items: [
+            { quantity: 1, line_item_id: 2, subtotal: 250000, line_item: { sku: 'KL-01', name: 'Khăn lụa' } },
+          ],
+          transactions: [
+            { kind: 'refund', status: 'success', amount: '200000.00', gateway: 'Cash on Delivery (COD)' },
+          ],
+        };
+        const refund = () => parseWebhook('shopify', 'refunds/create', refundBody, VN);
+        expect(await applyWebhook(web, refund())).toMatchObject({
+          applied: true,
+          refunded: '200000',
+          status: 'delivered',
+        });
+        expect(await revenue(web)).toBe(980000);
+
+        const file = await open();
+        await importCsv(
+          file,
+          'shopify-orders',
+          shopifyCsv({ financial: 'partially_refunded', fulfillment: 'fulfilled', refunded: '200000' }),
+        );
+        expect(await revenue(file)).toBe(980000);
+        const w = await snapshot(web);
+        expect(w.orders[0]).toMatchObject({
+          refunded: 200000,
+          financial_status: 'partially_refunded',
+          status: 'delivered',
+        });
+        expectSameRows(w, await snapshot(file), 'external:shopify', CUSTOMER_ID);
+        expect(w.events).toBe(1);
+
+        // Retried: nothing changes.
+        expect(await applyWebhook(web, refund())).toEqual({ applied: false, reason: 'already_applied' });
+        expect(await snapshot(web)).toEqual(w);
+        // Shopify's orders/updated for the same refund lists it: counted once, not twice.
+        const updated = {
+          financial: 'partially_refunded',
           fulfillment: 'fulfilled',
-          cancelledAt: '2024-03-09T09:00:00+07:00',
-        }),
-      );
-      expect((await snapshot(other)).orders[0]).toMatchObject({ status: 'failed_delivery' });
-      expect((await snapshot(other)).stats[0]).toMatchObject({ orders: 0 });
-      await other.close();
-      await store.close();
-    });
-
-    it('refunds/create reduces revenue as the export’s Refunded Amount does, once', async () => {
-      const paid = { financial: 'paid', fulfillment: 'fulfilled' };
-      const web = await open();
-      await applyWebhook(web, shopify('orders/create', paid));
-      expect(await revenue(web)).toBe(1180000);
-      const refundBody = {
-        id: '890088186047892301',
-        order_id: ORDER_ID,
-        created_at: '2024-03-10T10:00:00+07:00',
-        note: 'Khách trả một khăn',
-        restock: true,
-        refund_line_items: [
-          { quantity: 1, line_item_id: 2, subtotal: 250000, line_item: { sku: 'KL-01', name: 'Khăn lụa' } },
-        ],
-        transactions: [
-          { kind: 'refund', status: 'success', amount: '200000.00', gateway: 'Cash on Delivery (COD)' },
-        ],
-      };
-      const refund = () => parseWebhook('shopify', 'refunds/create', refundBody, VN);
-      expect(await applyWebhook(web, refund())).toMatchObject({
-        applied: true,
-        refunded: '200000',
-        status: 'delivered',
+          refunds: [{ id: String(refundBody.id), amount: '200000', at: refundBody.created_at }],
+        };
+        await applyWebhook(web, shopify('orders/updated', updated));
+        expect(await snapshot(web)).toEqual(w);
+        // The rest refunded: the goods went out and all the money came back.
+        const rest = {
+          ...refundBody,
+          id: '890088186047892402',
+          transactions: [{ kind: 'refund', amount: '980000' }],
+        };
+        expect(await applyWebhook(web, parseWebhook('shopify', 'refunds/create', rest, VN))).toMatchObject({
+          applied: true,
+          refunded: '1180000',
+          status: 'returned',
+        });
+        expect(await revenue(web)).toBe(0);
+        expect((await snapshot(web)).stats[0]).toMatchObject({ orders: 0 });
+        await web.close();
+        await file.close();
       });
-      expect(await revenue(web)).toBe(980000);
 
-      const file = await open();
-      await importCsv(
-        file,
-        'shopify-orders',
-        shopifyCsv({ financial: 'partially_refunded', fulfillment: 'fulfilled', refunded: '200000' }),
-      );
-      expect(await revenue(file)).toBe(980000);
-      const w = await snapshot(web);
-      expect(w.orders[0]).toMatchObject({
-        refunded: 200000,
-        financial_status: 'partially_refunded',
-        status: 'delivered',
+      it('a refund for an order not stored yet is left for the order webhook', async () => {
+        const store = await open();
+        const refund = parseWebhook(
+          'shopify',
+          'refunds/create',
+          parseWebhookBody(readFileSync(`${SAMPLES}shopify-refund-create-doc.json`)),
+          VN,
+        );
+        expect(await applyWebhook(store, refund)).toEqual({ applied: false, reason: 'order_not_found' });
+        expect((await snapshot(store)).events).toBe(0);
+        await store.close();
       });
-      expectSameRows(w, await snapshot(file), 'external:shopify', CUSTOMER_ID);
-      expect(w.events).toBe(1);
-
-      // Retried: nothing changes.
-      expect(await applyWebhook(web, refund())).toEqual({ applied: false, reason: 'already_applied' });
-      expect(await snapshot(web)).toEqual(w);
-      // Shopify's orders/updated for the same refund lists it: counted once, not twice.
-      const updated = {
-        financial: 'partially_refunded',
-        fulfillment: 'fulfilled',
-        refunds: [{ id: String(refundBody.id), amount: '200000', at: refundBody.created_at }],
-      };
-      await applyWebhook(web, shopify('orders/updated', updated));
-      expect(await snapshot(web)).toEqual(w);
-      // The rest refunded: the goods went out and all the money came back.
-      const rest = {
-        ...refundBody,
-        id: '890088186047892402',
-        transactions: [{ kind: 'refund', amount: '980000' }],
-      };
-      expect(await applyWebhook(web, parseWebhook('shopify', 'refunds/create', rest, VN))).toMatchObject({
-        applied: true,
-        refunded: '1180000',
-        status: 'returned',
-      });
-      expect(await revenue(web)).toBe(0);
-      expect((await snapshot(web)).stats[0]).toMatchObject({ orders: 0 });
-      await web.close();
-      await file.close();
-    });
-
-    it('a refund for an order not stored yet is left for the order webhook', async () => {
-      const store = await open();
-      const refund = parseWebhook(
-        'shopify',
-        'refunds/create',
-        parseWebhookBody(readFileSync(`${SAMPLES}shopify-refund-create-doc.json`)),
-        VN,
-      );
-      expect(await applyWebhook(store, refund)).toEqual({ applied: false, reason: 'order_not_found' });
-      expect((await snapshot(store)).events).toBe(0);
-      await store.close();
-    });
-  });
+    },
+  );
 }

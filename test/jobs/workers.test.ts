@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countJobs, enqueueJobs, LEASE_EXPIRED, listJobs } from '../../src/store/jobs/index.js';
 import { openStore, type Store } from '../../src/store/store.js';
-import { PG_URL, pgSkipped } from '../support/engines.js';
-import { skipNote } from '../support/skip.js';
+import { PG_URL } from '../support/engines.js';
+import { PG_SKIP_REASON } from '../support/skip.js';
 import { transpileSources } from '../support/transpile.js';
 
 /*
@@ -95,114 +95,117 @@ async function runsByJob(store: Store): Promise<Map<string, number>> {
 const jobs = (n: number, sleepMs: number) =>
   Array.from({ length: n }, (_, i) => ({ shopId: 'shop1', kind: 'test.record', payload: { i, sleepMs } }));
 
-describe.skipIf(pgSkipped)(`nurture worker processes on one PostgreSQL schema${skipNote(pgSkipped)}`, () => {
-  const workers: Worker[] = [];
+describe.skipIf(!PG_URL)(
+  `nurture worker processes on one PostgreSQL schema${PG_URL ? '' : ` — ${PG_SKIP_REASON}`}`,
+  () => {
+    const workers: Worker[] = [];
 
-  beforeAll(() => {
-    main = transpileSources(BUILD);
-    writeFileSync(HANDLERS, HANDLERS_SOURCE);
-  }, 300_000);
+    beforeAll(() => {
+      main = transpileSources(BUILD);
+      writeFileSync(HANDLERS, HANDLERS_SOURCE);
+    }, 300_000);
 
-  afterAll(async () => {
-    for (const w of workers)
-      if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
-    if (schemas.length === 0) return;
-    const store = await openStore({ db: PG_URL! });
-    for (const s of schemas) await store.engine.run(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
-    await store.close();
-  });
-
-  it('three workers do 1,200 jobs, each exactly once, and stop gracefully on SIGTERM', async () => {
-    const { store, db } = await openSchema();
-    try {
-      const three = [0, 1, 2].map(() => startWorker(db, ['--concurrency', '8']));
-      workers.push(...three);
-      const owners = await Promise.all(three.map((w) => w.started));
-      const N = 1200;
-      const enqueued = await enqueueJobs(store, jobs(N, 10), new Date());
-      expect(enqueued.every((r) => r.inserted)).toBe(true);
-      await until('all jobs are done', async () => (await countJobs(store)).done === N);
-
-      for (const w of three) w.child.kill('SIGTERM');
-      for (const w of three) {
-        expect(await w.exited).toEqual({ code: 0, signal: null });
-        expect(w.stderr()).toContain('SIGTERM: claiming nothing more');
-        expect(w.stderr()).toContain('worker stopped');
-      }
-      const runs = await runsByJob(store);
-      expect(runs.size).toBe(N);
-      expect([...runs.values()].every((n) => n === 1)).toBe(true);
-      const [total] = await store.engine.all<{ n: number }>('SELECT COUNT(*) AS n FROM job_test_runs');
-      expect(Number(total!.n)).toBe(N);
-      expect(await countJobs(store)).toEqual({ queued: 0, running: 0, done: N, failed: 0 });
-      expect(new Set(enqueued.map((r) => r.jobId))).toEqual(new Set(runs.keys()));
-      // All three took part.
-      const byOwner = await store.engine.all<{ owner: string; n: number }>(
-        'SELECT owner, COUNT(*) AS n FROM job_test_runs GROUP BY owner',
-      );
-      expect(new Set(byOwner.map((r) => r.owner))).toEqual(new Set(owners));
-      console.info(`${N} jobs, runs per worker: ${byOwner.map((r) => r.n).join(', ')}`);
-    } finally {
+    afterAll(async () => {
+      for (const w of workers)
+        if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+      if (schemas.length === 0) return;
+      const store = await openStore({ db: PG_URL! });
+      for (const s of schemas) await store.engine.run(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
       await store.close();
-    }
-  }, 300_000);
+    });
 
-  it('a worker killed with SIGKILL mid-run: its leased jobs are done by the others after the lease expires', async () => {
-    const { store, db } = await openSchema();
-    try {
-      const three = [0, 1, 2].map(() => startWorker(db, ['--concurrency', '4', '--lease-ms', '2000']));
-      workers.push(...three);
-      const owners = await Promise.all(three.map((w) => w.started));
-      const victim = owners[0]!;
-      const N = 300;
-      await enqueueJobs(store, jobs(N, 40), new Date());
-      await until('the victim has run a few jobs', async () => {
-        const [r] = await store.engine.all<{ n: number }>(
-          'SELECT COUNT(*) AS n FROM job_test_runs WHERE owner = $1',
+    it('three workers do 1,200 jobs, each exactly once, and stop gracefully on SIGTERM', async () => {
+      const { store, db } = await openSchema();
+      try {
+        const three = [0, 1, 2].map(() => startWorker(db, ['--concurrency', '8']));
+        workers.push(...three);
+        const owners = await Promise.all(three.map((w) => w.started));
+        const N = 1200;
+        const enqueued = await enqueueJobs(store, jobs(N, 10), new Date());
+        expect(enqueued.every((r) => r.inserted)).toBe(true);
+        await until('all jobs are done', async () => (await countJobs(store)).done === N);
+
+        for (const w of three) w.child.kill('SIGTERM');
+        for (const w of three) {
+          expect(await w.exited).toEqual({ code: 0, signal: null });
+          expect(w.stderr()).toContain('SIGTERM: claiming nothing more');
+          expect(w.stderr()).toContain('worker stopped');
+        }
+        const runs = await runsByJob(store);
+        expect(runs.size).toBe(N);
+        expect([...runs.values()].every((n) => n === 1)).toBe(true);
+        const [total] = await store.engine.all<{ n: number }>('SELECT COUNT(*) AS n FROM job_test_runs');
+        expect(Number(total!.n)).toBe(N);
+        expect(await countJobs(store)).toEqual({ queued: 0, running: 0, done: N, failed: 0 });
+        expect(new Set(enqueued.map((r) => r.jobId))).toEqual(new Set(runs.keys()));
+        // All three took part.
+        const byOwner = await store.engine.all<{ owner: string; n: number }>(
+          'SELECT owner, COUNT(*) AS n FROM job_test_runs GROUP BY owner',
+        );
+        expect(new Set(byOwner.map((r) => r.owner))).toEqual(new Set(owners));
+        console.info(`${N} jobs, runs per worker: ${byOwner.map((r) => r.n).join(', ')}`);
+      } finally {
+        await store.close();
+      }
+    }, 300_000);
+
+    it('a worker killed with SIGKILL mid-run: its leased jobs are done by the others after the lease expires', async () => {
+      const { store, db } = await openSchema();
+      try {
+        const three = [0, 1, 2].map(() => startWorker(db, ['--concurrency', '4', '--lease-ms', '2000']));
+        workers.push(...three);
+        const owners = await Promise.all(three.map((w) => w.started));
+        const victim = owners[0]!;
+        const N = 300;
+        await enqueueJobs(store, jobs(N, 40), new Date());
+        await until('the victim has run a few jobs', async () => {
+          const [r] = await store.engine.all<{ n: number }>(
+            'SELECT COUNT(*) AS n FROM job_test_runs WHERE owner = $1',
+            [victim],
+          );
+          return Number(r!.n) >= 8;
+        });
+        three[0]!.child.kill('SIGKILL');
+        expect(await three[0]!.exited).toEqual({ code: null, signal: 'SIGKILL' });
+        const leased = await store.engine.all<{ job_id: string; lease_expires_at: Date }>(
+          "SELECT job_id, lease_expires_at FROM jobs WHERE lease_owner = $1 AND state = 'running'",
           [victim],
         );
-        return Number(r!.n) >= 8;
-      });
-      three[0]!.child.kill('SIGKILL');
-      expect(await three[0]!.exited).toEqual({ code: null, signal: 'SIGKILL' });
-      const leased = await store.engine.all<{ job_id: string; lease_expires_at: Date }>(
-        "SELECT job_id, lease_expires_at FROM jobs WHERE lease_owner = $1 AND state = 'running'",
-        [victim],
-      );
-      expect(leased.length).toBeGreaterThan(0);
+        expect(leased.length).toBeGreaterThan(0);
 
-      await until('all jobs are done', async () => (await countJobs(store)).done === N);
-      for (const w of three.slice(1)) w.child.kill('SIGTERM');
-      for (const w of three.slice(1)) expect(await w.exited).toEqual({ code: 0, signal: null });
+        await until('all jobs are done', async () => (await countJobs(store)).done === N);
+        for (const w of three.slice(1)) w.child.kill('SIGTERM');
+        for (const w of three.slice(1)) expect(await w.exited).toEqual({ code: 0, signal: null });
 
-      expect(await countJobs(store)).toEqual({ queued: 0, running: 0, done: N, failed: 0 });
-      const runs = await runsByJob(store);
-      expect(runs.size).toBe(N);
-      // A job ran twice only if the victim held it when it died (at least once: it may have
-      // done the work and died before recording it).
-      const leasedIds = new Set(leased.map((l) => l.job_id));
-      const twice = [...runs].filter(([, n]) => n > 1).map(([id]) => id);
-      expect(twice.every((id) => leasedIds.has(id))).toBe(true);
-      expect([...runs.values()].every((n) => n <= 2)).toBe(true);
-      // The victim's jobs were taken over once their lease ran out, by the others.
-      const all = new Map((await listJobs(store, 'shop1', { limit: N })).map((j) => [j.jobId, j]));
-      for (const l of leased) {
-        const job = all.get(l.job_id)!;
-        expect(job).toMatchObject({ state: 'done', attempts: 2, lastError: LEASE_EXPIRED });
-        expect(job.finishedAt!.getTime()).toBeGreaterThanOrEqual(l.lease_expires_at.getTime());
+        expect(await countJobs(store)).toEqual({ queued: 0, running: 0, done: N, failed: 0 });
+        const runs = await runsByJob(store);
+        expect(runs.size).toBe(N);
+        // A job ran twice only if the victim held it when it died (at least once: it may have
+        // done the work and died before recording it).
+        const leasedIds = new Set(leased.map((l) => l.job_id));
+        const twice = [...runs].filter(([, n]) => n > 1).map(([id]) => id);
+        expect(twice.every((id) => leasedIds.has(id))).toBe(true);
+        expect([...runs.values()].every((n) => n <= 2)).toBe(true);
+        // The victim's jobs were taken over once their lease ran out, by the others.
+        const all = new Map((await listJobs(store, 'shop1', { limit: N })).map((j) => [j.jobId, j]));
+        for (const l of leased) {
+          const job = all.get(l.job_id)!;
+          expect(job).toMatchObject({ state: 'done', attempts: 2, lastError: LEASE_EXPIRED });
+          expect(job.finishedAt!.getTime()).toBeGreaterThanOrEqual(l.lease_expires_at.getTime());
+        }
+        const takenOver = await store.engine.all<{ job_id: string }>(
+          'SELECT DISTINCT job_id FROM job_test_runs WHERE owner <> $1',
+          [victim],
+        );
+        const byOthers = new Set(takenOver.map((r) => r.job_id));
+        expect([...leasedIds].every((id) => byOthers.has(id))).toBe(true);
+        console.info(
+          `SIGKILL: the victim held ${leasedIds.size} running jobs; all done by the others after the lease, ` +
+            `${twice.length} of them run twice (the victim had done the work, not recorded it)`,
+        );
+      } finally {
+        await store.close();
       }
-      const takenOver = await store.engine.all<{ job_id: string }>(
-        'SELECT DISTINCT job_id FROM job_test_runs WHERE owner <> $1',
-        [victim],
-      );
-      const byOthers = new Set(takenOver.map((r) => r.job_id));
-      expect([...leasedIds].every((id) => byOthers.has(id))).toBe(true);
-      console.info(
-        `SIGKILL: the victim held ${leasedIds.size} running jobs; all done by the others after the lease, ` +
-          `${twice.length} of them run twice (the victim had done the work, not recorded it)`,
-      );
-    } finally {
-      await store.close();
-    }
-  }, 300_000);
-});
+    }, 300_000);
+  },
+);

@@ -7,7 +7,6 @@ import { parseCsvText } from '../../src/ingest/csv.js';
 import { CUSTOMER_CSV_COLUMNS } from '../../src/report/customers-csv.js';
 import { browserSkipped, launchChromium } from '../support/browser.js';
 import { cli } from '../support/cli.js';
-import { skipNote } from '../support/skip.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nurture-analyze-'));
 const db = join(dir, 'shop.duckdb');
@@ -202,50 +201,55 @@ describe('nurture analyze', () => {
     expect(asHaravan.err).toMatch(/expected dd\/MM\/yyyy/);
   });
 
-  describe.skipIf(browserSkipped)(`HTML report in Chromium${skipNote(browserSkipped)}`, () => {
-    it('opens offline, renders every chart without console errors, and is saved as a screenshot', {
-      timeout: 180_000,
-    }, async () => {
-      const html = join(dir, 'report.html');
-      const r = await cli('analyze', '--db', db, '--as-of', '2026-10-31', '--html', html, '--segments');
-      expect(r.code, r.err).toBe(0);
-      const source = readFileSync(html, 'utf8');
-      expect(source).not.toMatch(/<script[^>]+src=/);
-      expect(source).not.toMatch(/https?:\/\/(cdn|unpkg|jsdelivr)/);
+  describe.skipIf(browserSkipped)(
+    `HTML report in Chromium${browserSkipped ? ` — ${browserSkipped}` : ''}`,
+    () => {
+      it('opens offline, renders every chart without console errors, and is saved as a screenshot', {
+        timeout: 180_000,
+      }, async () => {
+        const html = join(dir, 'report.html');
+        const r = await cli('analyze', '--db', db, '--as-of', '2026-10-31', '--html', html, '--segments');
+        expect(r.code, r.err).toBe(0);
+        const source = readFileSync(html, 'utf8');
+        expect(source).not.toMatch(/<script[^>]+src=/);
+        expect(source).not.toMatch(/https?:\/\/(cdn|unpkg|jsdelivr)/);
 
-      const browser = await launchChromium();
-      try {
-        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-        const problems: string[] = [];
-        page.on('console', (m) => {
-          if (m.type() === 'error') problems.push(m.text());
-        });
-        page.on('pageerror', (e) => problems.push(e.message));
-        // Offline: any network request is a defect of a self-contained report.
-        await page.route('**/*', (route) =>
-          route.request().url().startsWith('file:') ? route.continue() : route.abort(),
-        );
-        await page.goto(`file://${html}`);
-        const charts = await page.locator('.chart').count();
-        expect(charts).toBe(6);
-        await page.waitForFunction(
-          `[...document.querySelectorAll('.chart')].filter((el) => el.dataset.rendered === '1' && el.querySelector('canvas')).length === ${charts}`,
-          undefined,
-          { timeout: 90_000 },
-        );
-        expect(await page.locator('[data-kpi="revenue"] .v').textContent()).toMatch(/₫$/);
-        // --segments: a row per segment, the built-ins included.
-        expect(await page.locator('#segments tbody tr').count()).toBeGreaterThanOrEqual(26);
-        // Built-ins by their group's name (issue 13, 5g), not by their id.
-        expect(await page.locator('#segments td', { hasText: 'lifecycle:loyal' }).count()).toBe(0);
-        expect(await page.locator('#segments td', { hasText: /^Vòng đời · Khách hàng trung thành$/ }).count()).toBe(1);
-        expect(problems).toEqual([]);
-        mkdirSync(ARTIFACTS, { recursive: true });
-        await page.screenshot({ path: join(ARTIFACTS, 'analyze-report.png'), fullPage: true });
-        writeFileSync(join(ARTIFACTS, 'analyze-report.html'), source);
-      } finally {
-        await browser.close();
-      }
-    });
-  });
+        const browser = await launchChromium();
+        try {
+          const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+          const problems: string[] = [];
+          page.on('console', (m) => {
+            if (m.type() === 'error') problems.push(m.text());
+          });
+          page.on('pageerror', (e) => problems.push(e.message));
+          // Offline: any network request is a defect of a self-contained report.
+          await page.route('**/*', (route) =>
+            route.request().url().startsWith('file:') ? route.continue() : route.abort(),
+          );
+          await page.goto(`file://${html}`);
+          const charts = await page.locator('.chart').count();
+          expect(charts).toBe(6);
+          await page.waitForFunction(
+            `[...document.querySelectorAll('.chart')].filter((el) => el.dataset.rendered === '1' && el.querySelector('canvas')).length === ${charts}`,
+            undefined,
+            { timeout: 90_000 },
+          );
+          expect(await page.locator('[data-kpi="revenue"] .v').textContent()).toMatch(/₫$/);
+          // --segments: a row per segment, the built-ins included.
+          expect(await page.locator('#segments tbody tr').count()).toBeGreaterThanOrEqual(26);
+          // Built-ins by their group's name (issue 13, 5g), not by their id.
+          expect(await page.locator('#segments td', { hasText: 'lifecycle:loyal' }).count()).toBe(0);
+          expect(
+            await page.locator('#segments td', { hasText: /^Vòng đời · Khách hàng trung thành$/ }).count(),
+          ).toBe(1);
+          expect(problems).toEqual([]);
+          mkdirSync(ARTIFACTS, { recursive: true });
+          await page.screenshot({ path: join(ARTIFACTS, 'analyze-report.png'), fullPage: true });
+          writeFileSync(join(ARTIFACTS, 'analyze-report.html'), source);
+        } finally {
+          await browser.close();
+        }
+      });
+    },
+  );
 });

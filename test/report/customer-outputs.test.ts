@@ -41,7 +41,7 @@ function csvRows(text: string): Record<string, string>[] {
 
 for (const engine of ENGINES) {
   describe.skipIf(engine.skipped)(
-    `customer outputs name the customer on ${engine.name}${skipNote(engine.skipped)}`,
+    `customer outputs name the customer on ${engine.title}${skipNote(engine.skipped)}`,
     () => {
       it('the customers CSV, segment show and history carry name, phone and e-mail, spreadsheet-safe', async () => {
         const store = await engine.open(new TestClock(NOW.getTime()));

@@ -15,7 +15,6 @@ import type { Store } from '../../src/store/store.js';
 import { openStore } from '../../src/store/store.js';
 import { cli } from '../support/cli.js';
 import { ENGINES, TestClock } from '../support/engines.js';
-import { skipNote } from '../support/skip.js';
 import { AS_OF, bothWays, loadShop, SHOP, type ShopSpec, SKUS, TZ } from './support.js';
 
 /** A small shop whose customers bought each of the property tests' SKUs. */
@@ -84,7 +83,7 @@ async function withShop(engine: (typeof ENGINES)[number], fn: (store: Store) => 
 
 for (const engine of ENGINES) {
   describe.skipIf(engine.skipped)(
-    `segments: long OR-lists and queries the database cannot run on ${engine.name}${skipNote(engine.skipped)}`,
+    `segments: long OR-lists and queries the database cannot run on ${engine.title}`,
     () => {
       it('a query of 1,000 ORed products_purchased(sku: …) is saved, counted and refreshed as one set test', async () => {
         await withShop(engine, async (store) => {

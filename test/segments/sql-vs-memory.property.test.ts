@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ENGINES, TestClock } from '../support/engines.js';
-import { skipNote } from '../support/skip.js';
 import { AS_OF, bothWays, loadShop, queryArb, shopArb } from './support.js';
 
 /**
@@ -11,7 +10,7 @@ import { AS_OF, bothWays, loadShop, queryArb, shopArb } from './support.js';
  */
 for (const engine of ENGINES) {
   describe.skipIf(engine.skipped)(
-    `segments: SQL == in-memory on ${engine.name}${skipNote(engine.skipped)}`,
+    `segments: SQL == in-memory on ${engine.name}${engine.skipped ? ` — ${engine.skipped}` : ''}`,
     () => {
       it('random customers x random queries agree', async () => {
         let queries = 0;

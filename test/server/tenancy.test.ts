@@ -13,7 +13,6 @@ import { webhookRoutes } from '../../src/server/routes/webhooks.js';
 import { enqueueJob } from '../../src/store/jobs/index.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES } from '../support/engines.js';
-import { skipNote } from '../support/skip.js';
 import { type Answer, call, seedShop, startTestServer, type TestServer } from './support.js';
 
 interface ShopFixture {
@@ -174,113 +173,108 @@ const UNAUTHENTICATED = new Set([
 ]);
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(
-    `tenancy and auth over every route (${engine.name})${skipNote(engine.skipped)}`,
-    () => {
-      let store: Store;
-      let server: TestServer;
-      let a: ShopFixture;
-      let b: ShopFixture;
+  describe.skipIf(engine.skipped)(`tenancy and auth over every route (${engine.title})`, () => {
+    let store: Store;
+    let server: TestServer;
+    let a: ShopFixture;
+    let b: ShopFixture;
 
-      async function fixtureOf(shopId: string): Promise<ShopFixture> {
-        const seeded = await seedShop(store, shopId);
-        const customers = await store.listCustomerIds(shopId);
-        const orders = await store.listOrders(shopId);
-        const keys = await listShopApiKeys(seeded.ctx, { shopId });
-        const job = await enqueueJob(
-          store,
-          { shopId, kind: 'test.tenancy', dedupeKey: `t-${shopId}` },
-          new Date(),
-        );
-        return {
-          secret: seeded.secret,
-          publishable: seeded.publishable,
-          customerId: customers[0]!,
-          orderId: orders[0]!.orderId,
-          keyId: keys[0]!.keyId,
-          jobId: job.jobId,
-        };
+    async function fixtureOf(shopId: string): Promise<ShopFixture> {
+      const seeded = await seedShop(store, shopId);
+      const customers = await store.listCustomerIds(shopId);
+      const orders = await store.listOrders(shopId);
+      const keys = await listShopApiKeys(seeded.ctx, { shopId });
+      const job = await enqueueJob(
+        store,
+        { shopId, kind: 'test.tenancy', dedupeKey: `t-${shopId}` },
+        new Date(),
+      );
+      return {
+        secret: seeded.secret,
+        publishable: seeded.publishable,
+        customerId: customers[0]!,
+        orderId: orders[0]!.orderId,
+        keyId: keys[0]!.keyId,
+        jobId: job.jobId,
+      };
+    }
+
+    beforeAll(async () => {
+      store = await engine.open();
+      a = await fixtureOf('shop-a');
+      b = await fixtureOf('shop-b');
+      const ctx = (await import('../../src/app/context.js')).makeContext(store);
+      await createShopSegment(ctx, { shopId: 'shop-b', name: 'b-private', query: 'number_of_orders >= 1' });
+      await (await import('../../src/app/shop-settings.js')).setShopSetting(ctx, {
+        shopId: 'shop-b',
+        key: 'shopify.webhook_secret',
+        value: 'b-webhook-secret',
+      });
+      server = await startTestServer(store, (c) => [
+        ...webhookRoutes(async () => {}),
+        ...trackingRoutes(c, new TrackingWriter(c), {
+          perKey: new RateLimiter({ perSecond: 1000, burst: 1000 }),
+          perIp: new RateLimiter({ perSecond: 1000, burst: 1000 }),
+        }),
+      ]);
+    });
+    afterAll(async () => {
+      await server?.close();
+      await store?.close();
+    });
+
+    it('has a tenancy case for every route that takes a key, and no stale case', () => {
+      const keyed = server.server.routes
+        .map((r) => `${r.method} ${openApiPath(r.url)}`)
+        .filter((name) => !UNAUTHENTICATED.has(name));
+      expect(keyed.filter((name) => !(name in CASES))).toEqual([]);
+      expect(Object.keys(CASES).filter((name) => !keyed.includes(name))).toEqual([]);
+    });
+
+    it("answers shop A's key with nothing of shop B on every route", async () => {
+      for (const [name, make] of Object.entries(CASES)) {
+        const method = name.split(' ')[0]!;
+        const c = make(a, b);
+        const answer = await call(server.url, method, c.path, {
+          key: a.secret,
+          ...(c.body !== undefined ? { body: c.body } : {}),
+          ...(c.headers ? { headers: c.headers } : {}),
+        });
+        try {
+          c.expect(answer);
+        } catch (error) {
+          throw new Error(
+            `${name}: ${(error as Error).message}\n${answer.status} ${answer.text.slice(0, 500)}`,
+          );
+        }
       }
+      // B's own segment and settings are as they were.
+      const own = await call(server.url, 'GET', '/api/v1/segments/b-private', { key: b.secret });
+      expect(own.status).toBe(200);
+      const bCustomer = await call(server.url, 'GET', `/api/v1/customers/${b.customerId}`, { key: b.secret });
+      expect(bCustomer.status).toBe(200);
+    });
 
-      beforeAll(async () => {
-        store = await engine.open();
-        a = await fixtureOf('shop-a');
-        b = await fixtureOf('shop-b');
-        const ctx = (await import('../../src/app/context.js')).makeContext(store);
-        await createShopSegment(ctx, { shopId: 'shop-b', name: 'b-private', query: 'number_of_orders >= 1' });
-        await (await import('../../src/app/shop-settings.js')).setShopSetting(ctx, {
-          shopId: 'shop-b',
-          key: 'shopify.webhook_secret',
-          value: 'b-webhook-secret',
+    it('refuses every keyed route without a key (401), with an unknown key (401), and a publishable key on the API (403)', async () => {
+      for (const [name, make] of Object.entries(CASES)) {
+        const method = name.split(' ')[0]!;
+        const c = make(a, b);
+        const opts = {
+          ...(c.body !== undefined ? { body: c.body } : {}),
+          ...(c.headers ? { headers: c.headers } : {}),
+        };
+        const none = await call(server.url, method, c.path, opts);
+        expect(none.status, name).toBe(401);
+        const unknown = await call(server.url, method, c.path, {
+          ...opts,
+          key: 'sk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
         });
-        server = await startTestServer(store, (c) => [
-          ...webhookRoutes(async () => {}),
-          ...trackingRoutes(c, new TrackingWriter(c), {
-            perKey: new RateLimiter({ perSecond: 1000, burst: 1000 }),
-            perIp: new RateLimiter({ perSecond: 1000, burst: 1000 }),
-          }),
-        ]);
-      });
-      afterAll(async () => {
-        await server?.close();
-        await store?.close();
-      });
-
-      it('has a tenancy case for every route that takes a key, and no stale case', () => {
-        const keyed = server.server.routes
-          .map((r) => `${r.method} ${openApiPath(r.url)}`)
-          .filter((name) => !UNAUTHENTICATED.has(name));
-        expect(keyed.filter((name) => !(name in CASES))).toEqual([]);
-        expect(Object.keys(CASES).filter((name) => !keyed.includes(name))).toEqual([]);
-      });
-
-      it("answers shop A's key with nothing of shop B on every route", async () => {
-        for (const [name, make] of Object.entries(CASES)) {
-          const method = name.split(' ')[0]!;
-          const c = make(a, b);
-          const answer = await call(server.url, method, c.path, {
-            key: a.secret,
-            ...(c.body !== undefined ? { body: c.body } : {}),
-            ...(c.headers ? { headers: c.headers } : {}),
-          });
-          try {
-            c.expect(answer);
-          } catch (error) {
-            throw new Error(
-              `${name}: ${(error as Error).message}\n${answer.status} ${answer.text.slice(0, 500)}`,
-            );
-          }
+        expect(unknown.status, name).toBe(401);
+        if (name !== 'POST /t/v1/batch') {
+          const publishable = await call(server.url, method, c.path, { ...opts, key: a.publishable });
+          expect(publishable.status, name).toBe(403);
         }
-        // B's own segment and settings are as they were.
-        const own = await call(server.url, 'GET', '/api/v1/segments/b-private', { key: b.secret });
-        expect(own.status).toBe(200);
-        const bCustomer = await call(server.url, 'GET', `/api/v1/customers/${b.customerId}`, {
-          key: b.secret,
-        });
-        expect(bCustomer.status).toBe(200);
-      });
-
-      it('refuses every keyed route without a key (401), with an unknown key (401), and a publishable key on the API (403)', async () => {
-        for (const [name, make] of Object.entries(CASES)) {
-          const method = name.split(' ')[0]!;
-          const c = make(a, b);
-          const opts = {
-            ...(c.body !== undefined ? { body: c.body } : {}),
-            ...(c.headers ? { headers: c.headers } : {}),
-          };
-          const none = await call(server.url, method, c.path, opts);
-          expect(none.status, name).toBe(401);
-          const unknown = await call(server.url, method, c.path, {
-            ...opts,
-            key: 'sk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
-          });
-          expect(unknown.status, name).toBe(401);
-          if (name !== 'POST /t/v1/batch') {
-            const publishable = await call(server.url, method, c.path, { ...opts, key: a.publishable });
-            expect(publishable.status, name).toBe(403);
-          }
-        }
-      });
-    },
-  );
+      }
+    });
+  });
 }

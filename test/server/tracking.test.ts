@@ -10,13 +10,12 @@ import { RateLimiter } from '../../src/server/rate-limit.js';
 import { trackingRoutes } from '../../src/server/routes/tracking.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES } from '../support/engines.js';
-import { skipNote } from '../support/skip.js';
 import { call, startTestServer, type TestServer } from './support.js';
 
 const SHOP = 'shop-t';
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`storefront tracking (${engine.name})${skipNote(engine.skipped)}`, () => {
+  describe.skipIf(engine.skipped)(`storefront tracking (${engine.title})`, () => {
     let store: Store;
     let server: TestServer;
     let pk: string;

@@ -4,7 +4,6 @@ import type { LoadData } from '../../src/store/engine.js';
 import { type StagingTable, stage } from '../../src/store/staging.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES } from '../support/engines.js';
-import { skipNote } from '../support/skip.js';
 
 const TABLE: StagingTable = {
   name: 'stage_test_values',
@@ -53,7 +52,7 @@ const tricky = [
 ];
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`staging on ${engine.name}${skipNote(engine.skipped)}`, () => {
+  describe.skipIf(engine.skipped)(`staging on ${engine.title}`, () => {
     let store: Store;
     beforeAll(async () => {
       store = await engine.open();
@@ -77,7 +76,7 @@ for (const engine of ENGINES) {
     });
 
     // Imports refuse NUL anywhere in a file (issue 13, 6d) because PostgreSQL cannot store it;
-    // DuckDB can. Each engine is held to what it does, so neither is a skipped test.
+    // DuckDB can. Each engine is held to what it does, so neither skips a test.
     if (engine.name === 'duckdb')
       it('carries NUL inside text', async () => {
         const rows = await roundTrip(store, [['nul\u0000inside'], [1], [null], [null], [null]]);
