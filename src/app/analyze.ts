@@ -6,6 +6,7 @@ import { customersCsv } from '../report/customers-csv.js';
 import { renderHtmlReport } from '../report/html.js';
 import type { Lang } from '../report/labels.js';
 import { analyzeShop, listCustomerRows, segmentKpis } from '../store/analytics/index.js';
+import { rewindForReport } from '../store/analytics/rewind.js';
 import { type RefreshMembershipResult, refreshAllSegments } from '../store/segments/index.js';
 import { openStore, type Store } from '../store/store.js';
 import { endOfShopDay, isLive, resolveAsOf } from './as-of.js';
@@ -107,12 +108,15 @@ async function analyzeLive(
 
 /**
  * The analysis as of a past date, in a scratch transaction: stats from the orders there were
- * then, and segment members as of then when their figures are asked for. Everything it writes is
- * rolled back with the transaction; the outputs are written before, from what it saw.
+ * then, and segment members as of then when their figures are asked for (the shop's tables
+ * rewound to the date). Everything it writes or deletes is rolled back with the transaction; the
+ * outputs are written before, from what it saw.
  */
 async function analyzePast(tx: Store, request: AnalysisRequest, asOf: Date): Promise<AnalysisOutcome> {
   const report = await analyzeShop(tx, request.shopId, { asOf, refreshStats: 'as-of' });
   if (request.segments) {
+    // Segment queries read orders, events and customers as they are: rewind them to the date.
+    await rewindForReport(tx.engine, request.shopId, asOf);
     await refreshAllSegments(tx, request.shopId, asOf);
     report.segments = await segmentsOf(tx, request.shopId, report);
   }

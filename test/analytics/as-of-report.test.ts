@@ -105,6 +105,7 @@ for (const engine of ENGINES) {
           await runAnalysis({ kind: 'store', ctx }, { shopId: SHOP, lang: 'en' });
           const groups = await liveGroups(store);
           const before = await membership(store);
+          const stored = await store.snapshot(SHOP);
           clock.advance(HOUR);
           const csv = join(mkdtempSync(join(tmpdir(), 'nurture-asof-')), 'customers.csv');
           const past = await runAnalysis(
@@ -130,6 +131,8 @@ for (const engine of ENGINES) {
             );
           expect(await liveGroups(store)).toEqual(groups);
           expect(await membership(store)).toEqual(before);
+          // The segments were counted on the shop rewound to that day, in a rolled-back transaction.
+          expect(await store.snapshot(SHOP)).toEqual(stored);
         } finally {
           await store.close();
         }
