@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAnalysis } from '../../src/app/analyze.js';
 import { manualClock } from '../../src/app/clock.js';
@@ -79,7 +82,7 @@ describe('the demo shop ends today', () => {
   });
 
   it('`nurture generate` without --until ends today, and names --until when it is not a date', async () => {
-    const dir = `${process.env['TMPDIR'] ?? '/tmp'}/nurture-gen-${process.pid}`;
+    const dir = mkdtempSync(join(tmpdir(), 'nurture-gen-'));
     const before = localDay(new Date(), ZONE);
     const r = await cli('generate', '--customers', '30', '--seed', '5', '--out', dir);
     const after = localDay(new Date(), ZONE);
