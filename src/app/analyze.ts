@@ -6,9 +6,10 @@ import { customersCsv } from '../report/customers-csv.js';
 import { renderHtmlReport } from '../report/html.js';
 import type { Lang } from '../report/labels.js';
 import { analyzeShop, listCustomerRows, segmentKpis } from '../store/analytics/index.js';
+import { rewindForReport } from '../store/analytics/rewind.js';
 import { type RefreshMembershipResult, refreshAllSegments } from '../store/segments/index.js';
 import { openStore, type Store } from '../store/store.js';
-import { endOfShopDay, resolveAsOf } from './as-of.js';
+import { endOfShopDay, isLive, resolveAsOf } from './as-of.js';
 import { type AppContext, makeContext } from './context.js';
 import { importFile } from './imports.js';
 
@@ -80,15 +81,53 @@ async function analyzeStore(
   request: AnalysisRequest,
   fromFile = false,
 ): Promise<AnalysisOutcome> {
-  const store = ctx.store;
-  const shop = await store.requireShop(request.shopId);
+  const shop = await ctx.store.requireShop(request.shopId);
   const asOf = await analysisAsOf(ctx, request, shop.timezone, fromFile);
+  // Only an analysis as of now rewrites live state (scores, groups, segment members and their
+  // history: the campaign triggers). A past date is a report of the shop as it was then, computed
+  // by the same SQL in a transaction that is rolled back; a file's store is thrown away anyway.
+  if (fromFile || isLive(asOf, ctx.clock.now())) return analyzeLive(ctx.store, request, asOf, fromFile);
+  return ctx.store.scratch((tx) => analyzePast(tx, request, asOf));
+}
+
+/** The analysis as of now: scores and groups are written, and the segments follow them. */
+async function analyzeLive(
+  store: Store,
+  request: AnalysisRequest,
+  asOf: Date,
+  fromFile: boolean,
+): Promise<AnalysisOutcome> {
   const report = await analyzeShop(store, request.shopId, { asOf });
   // The scores just moved customers between groups: a store's segments follow them at once, so
   // that the built-ins and their entries and exits (campaign triggers) agree with the report.
   const membership =
     !fromFile || request.segments ? await refreshAllSegments(store, request.shopId, asOf) : undefined;
   if (request.segments) report.segments = await segmentsOf(store, request.shopId, report);
+  return { ...(await writeOutputs(store, request, report)), ...(membership ? { membership } : {}) };
+}
+
+/**
+ * The analysis as of a past date, in a scratch transaction: stats from the orders there were
+ * then, and segment members as of then when their figures are asked for (the shop's tables
+ * rewound to the date). Everything it writes or deletes is rolled back with the transaction; the
+ * outputs are written before, from what it saw.
+ */
+async function analyzePast(tx: Store, request: AnalysisRequest, asOf: Date): Promise<AnalysisOutcome> {
+  const report = await analyzeShop(tx, request.shopId, { asOf, refreshStats: 'as-of' });
+  if (request.segments) {
+    // Segment queries read orders, events and customers as they are: rewind them to the date.
+    await rewindForReport(tx.engine, request.shopId, asOf);
+    await refreshAllSegments(tx, request.shopId, asOf);
+    report.segments = await segmentsOf(tx, request.shopId, report);
+  }
+  return writeOutputs(tx, request, report);
+}
+
+async function writeOutputs(
+  store: Store,
+  request: AnalysisRequest,
+  report: AnalysisReport,
+): Promise<AnalysisOutcome> {
   const files: string[] = [];
   let customers = 0;
   if (request.htmlPath) {
@@ -101,7 +140,7 @@ async function analyzeStore(
     customers = rows.length;
     files.push(request.customersOutPath);
   }
-  return { report, customers, files, ...(membership ? { membership } : {}) };
+  return { report, customers, files };
 }
 
 /**

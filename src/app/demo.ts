@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { resolveAnalyticsConfig } from '../domain/analytics/config.js';
 import { type MarketingCost, marketingCostSchema, productSchema } from '../domain/model/index.js';
+import { DEFAULT_TIME_ZONE } from '../domain/time.js';
 import { parseCsvText } from '../ingest/csv.js';
 import { generateShop } from '../ingest/demo/generate.js';
 import type { DemoShop } from '../ingest/demo/types.js';
@@ -13,6 +14,7 @@ import type { ImportFormat } from '../ingest/records.js';
 import { recomputeScores } from '../store/analytics/index.js';
 import { type RefreshMembershipResult, refreshAllSegments } from '../store/segments/index.js';
 import type { StoreSummary } from '../store/store.js';
+import { resolveAsOf } from './as-of.js';
 import type { AppContext } from './context.js';
 import { importFile } from './imports.js';
 
@@ -40,8 +42,18 @@ export interface DemoInput {
   shopId: string;
   customers: number;
   seed: number;
-  /** The end of the history (exclusive). */
-  until: Date;
+  /** The last day of the history ('YYYY-MM-DD', in the shop's time zone); default today. */
+  until?: string | undefined;
+}
+
+/**
+ * The end (exclusive) of a demo's history: the end of `day` in `timeZone`, or else `now`, so that
+ * a demo made today ends today — with orders up to this moment and none later — and its first
+ * report shows a shop as alive as its model, not one that stopped selling weeks ago.
+ */
+export function demoUntil(day: string | undefined, options: { timeZone: string; now: Date }): Date {
+  if (day === undefined) return options.now;
+  return new Date(resolveAsOf(day, { ...options, field: 'until' }).getTime() + 1);
 }
 
 /**
@@ -54,7 +66,10 @@ export async function runDemo(
   input: DemoInput,
   onGenerated: (shop: DemoShop) => void = () => {},
 ): Promise<DemoOutcome> {
-  const shop = generateShop({ customers: input.customers, seed: input.seed, until: input.until });
+  // The shop's own zone says when its today ends; a new shop gets the default zone.
+  const timeZone = (await ctx.store.getShop(input.shopId))?.timezone ?? DEFAULT_TIME_ZONE;
+  const until = demoUntil(input.until, { timeZone, now: ctx.clock.now() });
+  const shop = generateShop({ customers: input.customers, seed: input.seed, until });
   const dir = await mkdtemp(join(tmpdir(), 'nurture-demo-'));
   try {
     await writeDemoShop(shop, dir);

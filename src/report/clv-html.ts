@@ -133,11 +133,21 @@ function chartData(r: ValidationReport, lang: Lang) {
     },
     tracking: {
       weeks: r.tracking.map((w) => w.end),
-      actual: r.tracking.map((w) => w.actualCumulative),
+      // What happened is known up to the last data date: after it the line stops instead of
+      // running flat as if nobody bought (the model's line goes on: it is a forecast).
+      lastData: r.lastDataDate,
+      actual: r.tracking.map((w, i) => (knownAt(r, i) ? w.actualCumulative : null)),
       expected: r.tracking.map((w) => round(w.expectedCumulative)),
       cutoff: cutoff < 0 ? null : (r.tracking[cutoff]?.end ?? null),
     },
   };
+}
+
+/** Whether week `i` of the tracking began by the last data date (it holds data). */
+function knownAt(r: ValidationReport, i: number): boolean {
+  if (r.lastDataDate === null) return false;
+  const previousEnd = i === 0 ? '' : (r.tracking[i - 1]?.end ?? '');
+  return previousEnd < r.lastDataDate;
 }
 
 function jsonForScript(value: unknown): string {

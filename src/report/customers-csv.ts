@@ -1,9 +1,13 @@
 import type { CustomerRow } from '../domain/analytics/types.js';
+import { spreadsheetCell } from '../domain/spreadsheet.js';
 import { csvLine } from '../ingest/csv.js';
 
 /** The columns of `analyze --customers-out`, one row per customer. */
 export const CUSTOMER_CSV_COLUMNS = [
   'customer_id',
+  'name',
+  'phone',
+  'email',
   'orders',
   'revenue',
   'first_order_at',
@@ -17,11 +21,19 @@ export const CUSTOMER_CSV_COLUMNS = [
   'value_group',
 ] as const;
 
+/**
+ * The customers CSV: who each customer is (name, phone, e-mail beside the id), then their stats,
+ * scores and groups. It is opened in spreadsheets, so the text a customer or a shop typed cannot
+ * become a formula (spreadsheet.ts, as the segment exports).
+ */
 export function customersCsv(rows: readonly CustomerRow[]): string {
   const iso = (d: Date | null) => (d ? d.toISOString() : '');
   const lines = rows.map((c) =>
     csvLine([
       c.customerId,
+      spreadsheetCell(c.name ?? ''),
+      spreadsheetCell(c.phone ?? ''),
+      spreadsheetCell(c.email ?? ''),
       c.orders,
       c.revenue,
       iso(c.firstOrderAt),

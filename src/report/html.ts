@@ -1,12 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type {
-  AnalysisReport,
-  CustomerRow,
-  GroupReport,
-  SegmentKpis,
-  TransitionMatrix,
-} from '../domain/analytics/types.js';
+import type { AnalysisReport, CustomerRow, GroupReport, SegmentKpis } from '../domain/analytics/types.js';
+import { CLIENT_SCRIPT, chartData } from './html-charts.js';
 import {
   formatCurrency,
   formatDate,
@@ -15,8 +10,11 @@ import {
   type Lang,
   SEGMENT_KPIS,
   segmentCells,
+  segmentLabel,
+  THRESHOLD_SOURCES,
   t,
 } from './labels.js';
+import { rfmGridNote } from './rfm-note.js';
 
 /**
  * The analysis as one self-contained HTML file: styles, data and ECharts are inlined, so the
@@ -27,7 +25,11 @@ export function renderHtmlReport(report: AnalysisReport, lang: Lang): string {
   const body = [
     header(report, lang),
     section('kpis', t('kpis', lang), kpiCards(report, lang)),
-    section('rfm', t('rfm', lang), chart('chart-rfm', 380) + groupTable(report.rfm.groups, report, lang)),
+    section(
+      'rfm',
+      t('rfm', lang),
+      chart('chart-rfm', 380) + rfmNote(report, lang) + groupTable(report.rfm.groups, report, lang),
+    ),
     section(
       'lifecycle',
       t('lifecycle', lang),
@@ -101,6 +103,9 @@ const esc = (s: string): string =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
 
+/** Escaped text whose last word (a unit: ₫, %, ngày, days) stays on the line of the number before it. */
+const unbroken = (s: string): string => esc(s).replace(/ (\S+)$/, '&nbsp;$1');
+
 const section = (id: string, title: string, content: string): string =>
   `<section id="${id}"><h2>${esc(title)}</h2>${content}</section>`;
 
@@ -117,7 +122,7 @@ ${formatDate(report.period.from, tz)} → ${formatDate(new Date(report.period.to
 function kpiCards(report: AnalysisReport, lang: Lang): string {
   const cards = HEADLINE_KPIS.map((k) => {
     const value = formatKpi(report.kpis[k.key] as number | null, k.kind, report.shop.currency, lang);
-    return `<div class="card" data-kpi="${k.key}"><div class="v">${esc(value)}</div><div class="l">${esc(k.label[lang])}</div></div>`;
+    return `<div class="card" data-kpi="${k.key}"><div class="v">${unbroken(value)}</div><div class="l">${esc(k.label[lang])}</div></div>`;
   });
   return `<div class="cards">${cards.join('')}</div>`;
 }
@@ -149,29 +154,43 @@ function groupAdvice<G extends string>(groups: readonly GroupReport<G>[], lang: 
 
 function thresholdList(report: AnalysisReport, lang: Lang): string {
   const th = report.thresholds;
-  const money = formatCurrency(th.highValue, report.shop.currency, lang);
-  const rows: [string, string, string][] = [
+  const currency = report.shop.currency;
+  const days = (n: number) => formatKpi(n, 'days', currency, lang);
+  const rows: [string, string, keyof typeof th.sources][] = [
     [
       lang === 'vi' ? 'Còn hoạt động nếu mua trong' : 'Active if bought within',
-      `${th.activeDays} d`,
-      th.sources.activeDays,
+      days(th.activeDays),
+      'activeDays',
     ],
-    [lang === 'vi' ? 'Giá trị cao từ (AOV)' : 'High value from (AOV)', money, th.sources.highValue],
+    [
+      lang === 'vi' ? 'Giá trị cao từ (AOV)' : 'High value from (AOV)',
+      formatCurrency(th.highValue, currency, lang),
+      'highValue',
+    ],
     [
       lang === 'vi' ? 'Thường xuyên nếu cách nhau ≤' : 'Frequent if gap ≤',
-      `${th.frequentGapDays} d`,
-      th.sources.frequentGapDays,
+      days(th.frequentGapDays),
+      'frequentGapDays',
     ],
-    [lang === 'vi' ? 'Bỏ qua sau' : 'Ignore after', `${th.ignoreAfterDays} d`, th.sources.ignoreAfterDays],
+    [lang === 'vi' ? 'Bỏ qua sau' : 'Ignore after', days(th.ignoreAfterDays), 'ignoreAfterDays'],
     [
       lang === 'vi' ? 'Từ chối liên tiếp' : 'Declines in a row',
-      String(th.declineLimit),
-      th.sources.declineLimit,
+      formatKpi(th.declineLimit, 'count', currency, lang),
+      'declineLimit',
     ],
   ];
   return `<p class="thresholds"><b>${esc(t('thresholds', lang))}:</b> ${rows
-    .map(([l, v, s]) => `${esc(l)} <b>${esc(v)}</b> <small>(${esc(s)})</small>`)
+    .map(
+      ([l, v, key]) =>
+        `${esc(l)} <b>${unbroken(v)}</b> <small>(${esc(THRESHOLD_SOURCES[th.sources[key]][lang])})</small>`,
+    )
     .join(' · ')}</p>`;
+}
+
+/** Why some RFM columns are empty, when they are (a note under the grid). */
+function rfmNote(report: AnalysisReport, lang: Lang): string {
+  const note = rfmGridNote(report.rfm.grid, lang);
+  return note ? `<p class="note">${esc(note)}</p>` : '';
 }
 
 function segmentTable(segments: readonly SegmentKpis[], report: AnalysisReport, lang: Lang): string {
@@ -181,7 +200,7 @@ function segmentTable(segments: readonly SegmentKpis[], report: AnalysisReport, 
     .join('');
   const rows = segments.map(
     (s) =>
-      `<tr><td>${esc(s.segment)}</td>${segmentCells(s, currency, lang)
+      `<tr><td>${esc(segmentLabel(s.segment, lang))}</td>${segmentCells(s, currency, lang)
         .map((c) => `<td class="n">${esc(c)}</td>`)
         .join('')}</tr>`,
   );
@@ -201,99 +220,16 @@ function bestCustomers(report: AnalysisReport, lang: Lang): string {
   return `<div class="two">${table(report.bestCustomers.byRevenue, t('byRevenue', lang))}${table(report.bestCustomers.byOrders, t('byOrders', lang))}</div>`;
 }
 
-/** What the client script needs to draw the charts: plain arrays, labels resolved. */
-function chartData(report: AnalysisReport, lang: Lang) {
-  const groupBars = <G extends string>(groups: readonly GroupReport<G>[]) => ({
-    labels: groups.map((g) => g.label[lang]),
-    customers: groups.map((g) => g.customers),
-    revenue: groups.map((g) => Math.round(g.revenue)),
-  });
-  const transitions = <G extends string>(m: TransitionMatrix<G>, labelOf: (g: G) => string) => ({
-    from: [...m.groups.map(labelOf), t('newCustomer', lang)],
-    to: m.groups.map(labelOf),
-    cells: m.matrix.flatMap((row, i) => row.map((v, j) => [j, i, v])),
-    title: `${formatDate(m.fromDate, report.shop.timezone)} → ${formatDate(m.toDate, report.shop.timezone)}`,
-  });
-  const lifecycleLabel = new Map(report.lifecycle.groups.map((g) => [g.id as string, g.label[lang]]));
-  const valueLabel = new Map(report.valueGroups.groups.map((g) => [g.id as string, g.label[lang]]));
-  return {
-    lang,
-    labels: {
-      customers: t('customers', lang),
-      revenue: t('revenue', lang),
-      from: t('from', lang),
-      to: t('to', lang),
-      months: t('month', lang),
-    },
-    rfm: report.rfm.grid.cells.map((c) => [c.f - 1, c.r - 1, c.customers]),
-    lifecycle: groupBars(report.lifecycle.groups),
-    value: groupBars(report.valueGroups.groups),
-    cohorts: {
-      rows: report.cohorts.rows.map((r) => `${r.cohort} (${r.size})`),
-      months: report.cohorts.months,
-      cells: report.cohorts.rows.flatMap((r, i) =>
-        r.rates.map((rate, k) => [k, i, Math.round(rate * 1000) / 10]),
-      ),
-    },
-    transLifecycle: transitions(report.lifecycle.transitions, (g) => lifecycleLabel.get(g) ?? g),
-    transValue: transitions(report.valueGroups.transitions, (g) => valueLabel.get(g) ?? g),
-  };
-}
-
 const STYLE = `
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:0;padding:24px;background:#f6f7f9;color:#1d2433}
 header h1{margin:0 0 4px;font-size:24px}header p{margin:0 0 16px;color:#555}
 section{background:#fff;border-radius:10px;padding:16px 20px;margin:0 0 18px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
 h2{font-size:18px;margin:0 0 12px}h3{font-size:15px;margin:12px 0 6px}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:10px}
-.card{border:1px solid #e3e6eb;border-radius:8px;padding:10px 12px}.card .v{font-size:20px;font-weight:600}.card .l{font-size:12px;color:#666}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:10px}
+.card{border:1px solid #e3e6eb;border-radius:8px;padding:10px 12px}.card .v{font-size:20px;font-weight:600;white-space:nowrap}.card .l{font-size:12px;color:#666}
+.note{font-size:13px;color:#555;margin:4px 0 8px}
 table{border-collapse:collapse;width:100%;margin:8px 0;font-size:13px}th,td{border-bottom:1px solid #eee;padding:5px 8px;text-align:left}
 td.n{text-align:right;font-variant-numeric:tabular-nums}.two{display:grid;grid-template-columns:1fr 1fr;gap:18px}
 .chart{width:100%}details{margin:4px 0}summary{cursor:pointer}.thresholds{font-size:13px;color:#444}
 @media (max-width:800px){.two{grid-template-columns:1fr}}
-`;
-
-/** Runs in the page: draws every chart and marks it rendered (tests wait for data-rendered). */
-const CLIENT_SCRIPT = `
-(function(){
-  var d = JSON.parse(document.getElementById('report-data').textContent);
-  var charts = [];
-  function draw(id, option){
-    var el = document.getElementById(id); if(!el) return;
-    var c = echarts.init(el, null, {renderer:'canvas'});
-    // A static report: no animation, so every chart is drawn by the time setOption returns.
-    option.animation = false;
-    c.setOption(option);
-    c.getZr().flush();
-    if (el.querySelector('canvas')) el.setAttribute('data-rendered','1');
-    charts.push(c);
-  }
-  function heat(id, x, y, cells, max, fmt, names){
-    names = names || {};
-    draw(id, {tooltip:{position:'top'}, grid:{left:220,right:90,top:names.x?110:10,bottom:names.y?20:45},
-      xAxis:{type:'category',data:x,name:names.x||'',nameLocation:'middle',nameGap:names.y?40:30,position:names.x?'top':'bottom',
-        splitArea:{show:true},axisLabel:{interval:0,rotate:x.length>6?20:0}},
-      yAxis:{type:'category',data:y,inverse:!!names.y,name:names.y||'',nameLocation:'start',nameGap:names.x?60:15,
-        nameTextStyle:{align:'right'},splitArea:{show:true}},
-      visualMap:{min:0,max:Math.max(1,max),calculable:true,orient:'vertical',right:0,top:'middle',itemHeight:120},
-      series:[{type:'heatmap',data:cells,label:{show:true,formatter:fmt||'{@[2]}'}}]});
-  }
-  function maxOf(cells){ var m=0; cells.forEach(function(c){ if(c[2]>m) m=c[2]; }); return m; }
-  function bars(id, g){
-    draw(id, {tooltip:{trigger:'axis'}, legend:{top:0,data:[d.labels.customers,d.labels.revenue]},
-      grid:{left:60,right:90,top:50,bottom:80},
-      xAxis:{type:'category',data:g.labels,axisLabel:{interval:0,rotate:20}},
-      yAxis:[{type:'value',name:d.labels.customers},{type:'value',name:d.labels.revenue}],
-      series:[{name:d.labels.customers,type:'bar',data:g.customers},{name:d.labels.revenue,type:'line',yAxisIndex:1,data:g.revenue}]});
-  }
-  heat('chart-rfm', ['F1','F2','F3','F4','F5'], ['R1','R2','R3','R4','R5'], d.rfm, maxOf(d.rfm));
-  bars('chart-lifecycle', d.lifecycle);
-  bars('chart-value', d.value);
-  var months=[]; for(var k=0;k<d.cohorts.months;k++) months.push('+'+k);
-  heat('chart-cohorts', months, d.cohorts.rows, d.cohorts.cells, 100, '{@[2]}%');
-  var moves = {x: d.labels.to + ' ' + d.transLifecycle.title.split(' → ')[1], y: d.labels.from + ' ' + d.transLifecycle.title.split(' → ')[0]};
-  heat('chart-trans-lifecycle', d.transLifecycle.to, d.transLifecycle.from, d.transLifecycle.cells, maxOf(d.transLifecycle.cells), null, moves);
-  heat('chart-trans-value', d.transValue.to, d.transValue.from, d.transValue.cells, maxOf(d.transValue.cells), null, moves);
-  window.addEventListener('resize', function(){ charts.forEach(function(c){ c.resize(); }); });
-})();
 `;

@@ -1,4 +1,5 @@
-import type { Kpis, Localized, SegmentKpis } from '../domain/analytics/types.js';
+import type { Kpis, Localized, SegmentKpis, ThresholdSource } from '../domain/analytics/types.js';
+import { builtinSegmentLabel } from '../domain/segments/builtins.js';
 
 export type Lang = 'vi' | 'en';
 
@@ -151,4 +152,59 @@ export function formatDate(d: Date | null, timeZone: string): string {
     month: '2-digit',
     day: '2-digit',
   }).format(d);
+}
+
+/**
+ * How the report writes a kind of number, for code that formats numbers in the page (chart axes):
+ * the same grouping, decimal mark, affixes and digits as `formatCurrency` and `formatKpi`, so an
+ * axis reads 400.000.000 ₫ where the tables do (test/report/html-report.test.ts checks they agree).
+ */
+export interface NumberSpec {
+  group: string;
+  decimal: string;
+  prefix: string;
+  suffix: string;
+  digits: number;
+}
+
+/** Amounts as `formatCurrency` writes them. */
+export function moneySpec(currency: string, lang: Lang): NumberSpec {
+  if (currency === 'VND') return { group: '.', decimal: ',', prefix: '', suffix: ' ₫', digits: 0 };
+  return specOf(new Intl.NumberFormat(localeOf(lang), { style: 'currency', currency }));
+}
+
+/** Counts as `formatKpi(…, 'count')` writes them. */
+export function countSpec(lang: Lang): NumberSpec {
+  return specOf(new Intl.NumberFormat(localeOf(lang), { maximumFractionDigits: 0 }));
+}
+
+function localeOf(lang: Lang): string {
+  return lang === 'vi' ? 'vi-VN' : 'en-US';
+}
+
+/** The parts Intl writes a large number with, read back as a spec. */
+function specOf(format: Intl.NumberFormat): NumberSpec {
+  const spec: NumberSpec = { group: '', decimal: '.', prefix: '', suffix: '', digits: 0 };
+  let inNumber = false;
+  for (const part of format.formatToParts(1234567.891)) {
+    if (part.type === 'integer') inNumber = true;
+    else if (part.type === 'group') spec.group = part.value;
+    else if (part.type === 'decimal') spec.decimal = part.value;
+    else if (part.type === 'fraction') spec.digits = part.value.length;
+    else if (inNumber) spec.suffix += part.value;
+    else spec.prefix += part.value;
+  }
+  return spec;
+}
+
+/** Where a threshold came from, as the report says it. */
+export const THRESHOLD_SOURCES: Record<ThresholdSource, Localized> = {
+  fitted: { vi: 'ước lượng từ dữ liệu', en: 'fitted to the data' },
+  configured: { vi: 'theo cấu hình', en: 'configured' },
+  fallback: { vi: 'mặc định, chưa đủ dữ liệu', en: 'default, too little data' },
+};
+
+/** A segment's name as a seller reads it: a built-in one by its group's label, others as named. */
+export function segmentLabel(name: string, lang: Lang): string {
+  return builtinSegmentLabel(name)?.[lang] ?? name;
 }

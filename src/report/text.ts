@@ -7,6 +7,7 @@ import {
   type Lang,
   SEGMENT_KPIS,
   segmentCells,
+  segmentLabel,
   t,
 } from './labels.js';
 
@@ -74,7 +75,7 @@ function segmentTable(segments: readonly SegmentKpis[], report: AnalysisReport, 
   const currency = report.shop.currency;
   return table(
     [t('segment', lang), t('members', lang), ...SEGMENT_KPIS.map((k) => k.label[lang])],
-    segments.map((s) => [s.segment, ...segmentCells(s, currency, lang)]),
+    segments.map((s) => [segmentLabel(s.segment, lang), ...segmentCells(s, currency, lang)]),
     [false, true, ...SEGMENT_KPIS.map(() => true)],
   );
 }

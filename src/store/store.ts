@@ -42,6 +42,13 @@ export interface OpenStoreOptions {
 
 export const DEFAULT_DB_PATH = './nurture.duckdb';
 
+/** What `Store.scratch` throws to roll its transaction back, carrying the result out. */
+class Scratch extends Error {
+  constructor(readonly result: unknown) {
+    super('scratch transaction rolled back');
+  }
+}
+
 export function isPostgresUrl(db: string): boolean {
   return /^postgres(ql)?:\/\//.test(db);
 }
@@ -106,6 +113,24 @@ export class Store {
       const tx = new Store(engine, this.ids);
       return fn(Object.assign(tx, { newId: this.newId }));
     });
+  }
+
+  /**
+   * Runs `fn` against a store bound to one transaction that is always rolled back: `fn` sees its
+   * own writes, nobody else ever does. For reports that compute through the tables the live
+   * pipeline writes (scores, groups, segment members) without changing them. Not for use inside
+   * another transaction (a nested call joins it, and its rollback would undo the caller's work).
+   */
+  async scratch<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    try {
+      await this.transaction(async (tx) => {
+        throw new Scratch(await fn(tx));
+      });
+    } catch (error) {
+      if (error instanceof Scratch) return error.result as T;
+      throw error;
+    }
+    throw new Error('unreachable: a scratch transaction always rolls back');
   }
 
   /** The shop `input` names (the default shop when none), created when it does not exist yet. */

@@ -13,7 +13,7 @@ import { AS_OF, idOf, importBatches, phone, SHOP, SHOP_DATA, vn } from './fixtur
 const THRESHOLDS = { activeDays: 60, highValue: 250_000, frequentGapDays: 30 };
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`analyzeShop on ${engine.name}`, () => {
+  describe.skipIf(engine.skipped)(`analyzeShop on ${engine.title}`, () => {
     const open = () => engine.open(new TestClock(Date.UTC(2026, 0, 1)));
 
     it('returns one consistent report of the shop', async () => {

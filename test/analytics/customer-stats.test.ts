@@ -82,7 +82,7 @@ async function allStats(store: Store): Promise<CustomerStatsRow[]> {
 }
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`customer stats on ${engine.name}`, () => {
+  describe.skipIf(engine.skipped)(`customer stats on ${engine.title}`, () => {
     const open = () => engine.open(new TestClock(Date.UTC(2026, 0, 1)));
 
     it('counts only valid orders, net of refunds, with several orders on one day', async () => {

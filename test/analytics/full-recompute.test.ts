@@ -71,7 +71,7 @@ const stats = (store: Store) =>
   ]);
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`full recompute on ${engine.name}`, () => {
+  describe.skipIf(engine.skipped)(`full recompute on ${engine.title}`, () => {
     let store: Store;
     afterEach(async () => store?.close());
 

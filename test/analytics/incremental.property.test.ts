@@ -235,7 +235,7 @@ async function expectScoresAgree(store: Store, shopId: string): Promise<void> {
 }
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`incremental stats == full recompute on ${engine.name}`, () => {
+  describe.skipIf(engine.skipped)(`incremental stats == full recompute on ${engine.title}`, () => {
     it('holds for random shops imported in random batches', async () => {
       const store = await engine.open(new TestClock(BASE));
       let run = 0;

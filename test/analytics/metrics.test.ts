@@ -95,7 +95,7 @@ async function setUp(store: Store): Promise<void> {
 }
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`metrics on ${engine.name}`, () => {
+  describe.skipIf(engine.skipped)(`metrics on ${engine.title}`, () => {
     const open = () => engine.open(new TestClock(Date.UTC(2026, 0, 1)));
 
     it('computes every KPI of a period as worked out by hand', async () => {

@@ -38,7 +38,7 @@ async function statsByPhone(store: Store): Promise<Map<number, CustomerStatsRow>
 }
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`scores and groups on ${engine.name}`, () => {
+  describe.skipIf(engine.skipped)(`scores and groups on ${engine.title}`, () => {
     const open = () => engine.open(new TestClock(Date.UTC(2026, 0, 1)));
 
     it('scores R, F and M by quintiles with ties, and maps them to RFM groups', async () => {

@@ -33,7 +33,7 @@ const DATA: Batch = {
 };
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`transitions on ${engine.name}`, () => {
+  describe.skipIf(engine.skipped)(`transitions on ${engine.title}`, () => {
     const open = () => engine.open(new TestClock(Date.UTC(2026, 0, 1)));
 
     it('counts lifecycle moves between two dates', async () => {

@@ -34,7 +34,7 @@ let validated: PredictResult;
 const html = join(dir, 'clv-validation.html');
 
 beforeAll(async () => {
-  const demo = await cli('demo', '--db', db, '--customers', '500');
+  const demo = await cli('demo', '--db', db, '--customers', '500', '--until', AS_OF);
   expect(demo.code, demo.err).toBe(0);
   const r = await cli('predict', '--db', db, '--as-of', AS_OF, '--json');
   expect(r.code, r.err).toBe(0);
@@ -172,7 +172,7 @@ describe('nurture predict on the demo shop', () => {
 
   it('refuses a small shop with exit code 6 and a message that says what is missing', async () => {
     const small = join(dir, 'small.duckdb');
-    expect((await cli('demo', '--db', small, '--customers', '30')).code).toBe(0);
+    expect((await cli('demo', '--db', small, '--customers', '30', '--until', AS_OF)).code).toBe(0);
     const r = await cli('predict', '--db', small, '--as-of', AS_OF);
     expect(r.code).toBe(6);
     expect(r.err).toMatch(/at least 50 customers with a purchase before the cut-off date; found \d+/);

@@ -85,7 +85,7 @@ describe('amounts beyond DECIMAL(18,2)', () => {
   });
 
   for (const engine of ENGINES)
-    it.skipIf(engine.skipped)(`imports the valid orders with --skip-invalid on ${engine.name}`, async () => {
+    it.skipIf(engine.skipped)(`imports the valid orders with --skip-invalid on ${engine.title}`, async () => {
       const db = await engine.open();
       try {
         const path = file(
@@ -170,7 +170,7 @@ describe('column labels in messages', () => {
 
 describe('a failed import does not create the shop', () => {
   for (const engine of ENGINES)
-    it.skipIf(engine.skipped)(`on ${engine.name}`, async () => {
+    it.skipIf(engine.skipped)(`on ${engine.title}`, async () => {
       const db = await engine.open();
       try {
         const bad = file(

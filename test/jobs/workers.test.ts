@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countJobs, enqueueJobs, LEASE_EXPIRED, listJobs } from '../../src/store/jobs/index.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { PG_URL } from '../support/engines.js';
+import { PG_SKIP_REASON } from '../support/skip.js';
 import { transpileSources } from '../support/transpile.js';
 
 /*
@@ -95,7 +96,7 @@ const jobs = (n: number, sleepMs: number) =>
   Array.from({ length: n }, (_, i) => ({ shopId: 'shop1', kind: 'test.record', payload: { i, sleepMs } }));
 
 describe.skipIf(!PG_URL)(
-  `nurture worker processes on one PostgreSQL schema${PG_URL ? '' : ' — SKIPPED: set NURTURE_TEST_PG_URL'}`,
+  `nurture worker processes on one PostgreSQL schema${PG_URL ? '' : ` — ${PG_SKIP_REASON}`}`,
   () => {
     const workers: Worker[] = [];
 

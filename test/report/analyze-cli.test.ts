@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisReport } from '../../src/domain/analytics/types.js';
+import { parseCsvText } from '../../src/ingest/csv.js';
 import { CUSTOMER_CSV_COLUMNS } from '../../src/report/customers-csv.js';
 import { browserSkipped, launchChromium } from '../support/browser.js';
 import { cli } from '../support/cli.js';
@@ -12,9 +13,19 @@ const db = join(dir, 'shop.duckdb');
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 
 beforeAll(async () => {
-  const gen = await cli('generate', '--customers', '300', '--seed', '7', '--out', join(dir, 'files'));
+  const gen = await cli(
+    'generate',
+    '--customers',
+    '300',
+    '--seed',
+    '7',
+    '--until',
+    '2026-10-31',
+    '--out',
+    join(dir, 'files'),
+  );
   expect(gen.code, gen.err).toBe(0);
-  const demo = await cli('demo', '--db', db, '--customers', '300', '--seed', '7');
+  const demo = await cli('demo', '--db', db, '--customers', '300', '--seed', '7', '--until', '2026-10-31');
   expect(demo.code, demo.err).toBe(0);
 }, 120_000);
 
@@ -58,12 +69,21 @@ describe('nurture analyze', () => {
     expect(lines[0]).toBe(CUSTOMER_CSV_COLUMNS.join(','));
     // --as-of 2026-10-31 includes that whole day: its buyers have recency 0, nobody is negative.
     const vnDay = (iso: string) => new Date(Date.parse(iso) + 7 * 3_600_000).toISOString().slice(0, 10);
-    const rows = lines.slice(1).map((l) => l.split(','));
-    const recencyOf = (r: string[]) => Number(r[5]);
-    const lastDayBuyers = rows.filter((r) => r[4] && vnDay(r[4]) === '2026-10-31');
+    const rows = parseCsvText(readFileSync(csvOut, 'utf8'))
+      .records.slice(1)
+      .map((r) => r.fields);
+    const column = (name: string) =>
+      CUSTOMER_CSV_COLUMNS.indexOf(name as (typeof CUSTOMER_CSV_COLUMNS)[number]);
+    const lastOrderOf = (r: string[]) => r[column('last_order_at')] ?? '';
+    const recencyOf = (r: string[]) => Number(r[column('recency_days')]);
+    const lastDayBuyers = rows.filter((r) => lastOrderOf(r) && vnDay(lastOrderOf(r)) === '2026-10-31');
     expect(lastDayBuyers.length).toBeGreaterThan(0);
     expect(lastDayBuyers.every((r) => recencyOf(r) === 0)).toBe(true);
-    expect(rows.filter((r) => r[4]).every((r) => recencyOf(r) >= 0)).toBe(true);
+    expect(rows.filter((r) => lastOrderOf(r)).every((r) => recencyOf(r) >= 0)).toBe(true);
+    // Who each customer is, beside the id (issue 13, 5f).
+    expect(rows.filter((r) => r[column('name')] && r[column('phone')]).length).toBeGreaterThan(
+      rows.length / 2,
+    );
     expect(lines.length - 1).toBe(
       fromFile.lifecycle.groups.filter((g) => g.id !== 'referred').reduce((n, g) => n + g.customers, 0),
     );
@@ -82,8 +102,11 @@ describe('nurture analyze', () => {
   });
 
   it("brings a store's segments up to date with the new scores, also without --segments", async () => {
-    // The demo scored the shop as of now; an analysis as of 31 October moves customers between groups.
-    const r = await cli('analyze', '--db', db, '--as-of', '2026-10-31', '--json');
+    // A past date is a report only (issue 13, 5a): it refreshes nothing.
+    const past = await cli('analyze', '--db', db, '--as-of', '2026-10-31', '--json');
+    expect(past.code, past.err).toBe(0);
+    expect(past.err).not.toMatch(/^segments: /m);
+    const r = await cli('analyze', '--db', db, '--json');
     expect(r.code, r.err).toBe(0);
     expect(r.err).toMatch(/^segments: 26 refreshed, \d+ entered, \d+ left$/m);
     const report = JSON.parse(r.out) as AnalysisReport;
@@ -214,7 +237,11 @@ describe('nurture analyze', () => {
           expect(await page.locator('[data-kpi="revenue"] .v').textContent()).toMatch(/₫$/);
           // --segments: a row per segment, the built-ins included.
           expect(await page.locator('#segments tbody tr').count()).toBeGreaterThanOrEqual(26);
-          expect(await page.locator('#segments td', { hasText: 'lifecycle:loyal' }).count()).toBe(1);
+          // Built-ins by their group's name (issue 13, 5g), not by their id.
+          expect(await page.locator('#segments td', { hasText: 'lifecycle:loyal' }).count()).toBe(0);
+          expect(
+            await page.locator('#segments td', { hasText: /^Vòng đời · Khách hàng trung thành$/ }).count(),
+          ).toBe(1);
           expect(problems).toEqual([]);
           mkdirSync(ARTIFACTS, { recursive: true });
           await page.screenshot({ path: join(ARTIFACTS, 'analyze-report.png'), fullPage: true });

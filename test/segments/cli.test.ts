@@ -14,7 +14,7 @@ describe('nurture segment (CLI)', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'nurture-seg-cli-'));
     db = join(dir, 'shop.duckdb');
-    expect((await cli('demo', '--db', db, '--customers', '300')).code).toBe(0);
+    expect((await cli('demo', '--db', db, '--customers', '300', '--until', '2026-10-31')).code).toBe(0);
     expect((await cli('analyze', '--db', db, '--as-of', '2026-10-31', '--json')).code).toBe(0);
   }, 240_000);
 

@@ -83,7 +83,7 @@ async function withShop(engine: (typeof ENGINES)[number], fn: (store: Store) => 
 
 for (const engine of ENGINES) {
   describe.skipIf(engine.skipped)(
-    `segments: long OR-lists and queries the database cannot run on ${engine.name}`,
+    `segments: long OR-lists and queries the database cannot run on ${engine.title}`,
     () => {
       it('a query of 1,000 ORed products_purchased(sku: …) is saved, counted and refreshed as one set test', async () => {
         await withShop(engine, async (store) => {

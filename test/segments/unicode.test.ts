@@ -44,7 +44,7 @@ describe('segment queries in NFC', () => {
 
   for (const engine of ENGINES)
     it.skipIf(engine.skipped)(
-      `city = '${NFC}' typed in NFD counts the same customers on ${engine.name}`,
+      `city = '${NFC}' typed in NFD counts the same customers on ${engine.title}`,
       async () => {
         const store = await engine.open(new TestClock(AS_OF.getTime()));
         try {

@@ -174,7 +174,7 @@ const UNAUTHENTICATED = new Set([
 ]);
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`tenancy and auth over every route (${engine.name})`, () => {
+  describe.skipIf(engine.skipped)(`tenancy and auth over every route (${engine.title})`, () => {
     let store: Store;
     let server: TestServer;
     let a: ShopFixture;

@@ -15,7 +15,7 @@ import { call, startTestServer, type TestServer } from './support.js';
 const SHOP = 'shop-t';
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`storefront tracking (${engine.name})`, () => {
+  describe.skipIf(engine.skipped)(`storefront tracking (${engine.title})`, () => {
     let store: Store;
     let server: TestServer;
     let pk: string;

@@ -54,7 +54,7 @@ function codOrder(id: number): string {
 }
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`store webhooks over HTTP (${engine.name})`, () => {
+  describe.skipIf(engine.skipped)(`store webhooks over HTTP (${engine.title})`, () => {
     let store: Store;
     let server: TestServer;
     const enqueued: string[] = [];

@@ -9,10 +9,11 @@ import { importFile } from '../../src/app/imports.js';
 import { NurtureError } from '../../src/errors.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { openStore, type Store } from '../../src/store/store.js';
-import { PG_URL } from '../support/engines.js';
+import { PG_URL, pgSkipped } from '../support/engines.js';
+import { skipNote } from '../support/skip.js';
 
 /** Two commands at once on PostgreSQL: a new database, imports sharing customers. */
-describe.skipIf(!PG_URL)('PostgreSQL: concurrent commands', () => {
+describe.skipIf(pgSkipped)(`PostgreSQL: concurrent commands${skipNote(pgSkipped)}`, () => {
   const url = PG_URL ?? '';
   const schemas: string[] = [];
   const freshSchema = () => {

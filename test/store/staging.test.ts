@@ -52,7 +52,7 @@ const tricky = [
 ];
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`staging on ${engine.name}`, () => {
+  describe.skipIf(engine.skipped)(`staging on ${engine.title}`, () => {
     let store: Store;
     beforeAll(async () => {
       store = await engine.open();
@@ -75,13 +75,22 @@ for (const engine of ENGINES) {
       expect(rows).toHaveLength(n);
     });
 
-    it.skipIf(engine.name === 'postgres')(
-      'carries NUL inside text (PostgreSQL text cannot hold it)',
-      async () => {
+    // Imports refuse NUL anywhere in a file (issue 13, 6d) because PostgreSQL cannot store it;
+    // DuckDB can. Each engine is held to what it does, so neither skips a test.
+    if (engine.name === 'duckdb')
+      it('carries NUL inside text', async () => {
         const rows = await roundTrip(store, [['nul\u0000inside'], [1], [null], [null], [null]]);
         expect(rows.map((r) => r.txt)).toEqual(['nul\u0000inside']);
-      },
-    );
+      });
+    else
+      it('refuses NUL inside text (PostgreSQL text cannot hold it), and stages nothing', async () => {
+        await expect(roundTrip(store, [['nul\u0000inside'], [1], [null], [null], [null]])).rejects.toThrow(
+          /0x00/,
+        );
+        expect(await roundTrip(store, [['after'], [2], [null], [null], [null]])).toMatchObject([
+          { txt: 'after', num: 2 },
+        ]);
+      });
 
     it('keeps NULL apart from the empty string, and numbers, booleans and instants exact', async () => {
       const at = new Date(Date.UTC(2024, 1, 29, 23, 59, 59, 123));

@@ -9,7 +9,7 @@ export const browserSkipped: string | undefined = existsSync(CHROMIUM_PATH)
   ? undefined
   : process.env['NURTURE_REQUIRE_BROWSER']
     ? undefined
-    : `SKIPPED: browser suite (no Chromium at ${CHROMIUM_PATH}; apt-get install -y chromium)`;
+    : `SKIPPED: browser suite (no Chromium at ${CHROMIUM_PATH}; apt-get install -y chromium, or set NURTURE_CHROMIUM to a Chromium binary)`;
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({

@@ -3,9 +3,13 @@ import pg from 'pg';
 import { afterAll } from 'vitest';
 import { type IdSource, seededRandom } from '../../src/domain/ids.js';
 import { openStore, type Store } from '../../src/store/store.js';
+import { PG_SKIP_REASON, skipNote } from './skip.js';
 
 /** Set by CI (and by developers who want the PostgreSQL suites to run). */
 export const PG_URL = process.env['NURTURE_TEST_PG_URL'] || undefined;
+
+/** Why suites that need PostgreSQL itself are skipped, if they are. */
+export const pgSkipped: string | undefined = PG_URL ? undefined : PG_SKIP_REASON;
 
 if (!PG_URL && process.env['NURTURE_REQUIRE_PG'])
   throw new Error('NURTURE_REQUIRE_PG is set but NURTURE_TEST_PG_URL is not: the PostgreSQL suites must run');
@@ -14,8 +18,10 @@ export interface EngineUnderTest {
   name: 'duckdb' | 'postgres';
   /** Opens a fresh, isolated, migrated store (its own in-memory database or PostgreSQL schema). */
   open(ids?: IdSource): Promise<Store>;
-  /** Why the engine is skipped, if it is. */
+  /** Why the engine is skipped and how to run it, if it is (`SKIPPED: …`, see skip.ts). */
   skipped?: string;
+  /** The name for suite titles: with the reason when skipped, which the summary reporter prints. */
+  title: string;
 }
 
 const schemas: string[] = [];
@@ -29,10 +35,11 @@ afterAll(async () => {
 });
 
 export const ENGINES: EngineUnderTest[] = [
-  { name: 'duckdb', open: (ids) => openStore({ db: ':memory:', ...(ids ? { ids } : {}) }) },
+  { name: 'duckdb', title: 'duckdb', open: (ids) => openStore({ db: ':memory:', ...(ids ? { ids } : {}) }) },
   PG_URL
     ? {
         name: 'postgres',
+        title: 'postgres',
         open: (ids) => {
           const schema = `nurture_test_${randomBytes(6).toString('hex')}`;
           schemas.push(schema);
@@ -41,8 +48,9 @@ export const ENGINES: EngineUnderTest[] = [
       }
     : {
         name: 'postgres',
+        title: `postgres${skipNote(PG_SKIP_REASON)}`,
         open: () => Promise.reject(new Error('PostgreSQL not configured')),
-        skipped: 'SKIPPED: PostgreSQL suite (set NURTURE_TEST_PG_URL=postgres://… to run it)',
+        skipped: PG_SKIP_REASON,
       },
 ];
 

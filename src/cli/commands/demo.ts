@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { runDemo } from '../../app/demo.js';
+import { systemClock } from '../../app/clock.js';
+import { demoUntil, runDemo } from '../../app/demo.js';
 import { DEFAULT_SHOP_ID } from '../../domain/model/index.js';
 import { formatVnd } from '../../domain/money.js';
-import { NurtureError } from '../../errors.js';
+import { DEFAULT_TIME_ZONE } from '../../domain/time.js';
 import { generateShop } from '../../ingest/demo/generate.js';
-import { DEMO_DEFAULT_CUSTOMERS, DEMO_DEFAULT_SEED, DEMO_UNTIL } from '../../ingest/demo/params.js';
+import { DEMO_DEFAULT_CUSTOMERS, DEMO_DEFAULT_SEED } from '../../ingest/demo/params.js';
 import type { DemoShop } from '../../ingest/demo/types.js';
 import { type WrittenFile, writeDemoShop } from '../../ingest/demo/write.js';
 import type { StoreSummary } from '../../store/store.js';
@@ -14,7 +15,6 @@ import { parseOptions } from '../options.js';
 import { summaryLine } from './import.js';
 import { segmentsRefreshedText } from './segment.js';
 
-const DAY_MS = 86_400_000;
 /** More customers than this is a benchmark, not a demo (`npm run bench -- import`). */
 const MAX_CUSTOMERS = 1_000_000;
 
@@ -39,14 +39,6 @@ const demoSchema = shopOptionsSchema.extend({
   db: z.string().min(1).optional(),
   shop: z.string().min(1).optional(),
 });
-
-/** `--until 2026-10-31` means "history up to the end of 31 October 2026 in Vietnam". */
-export function untilFromOption(day: string | undefined): Date {
-  if (day === undefined) return DEMO_UNTIL;
-  const start = Date.parse(`${day}T00:00:00+07:00`);
-  if (Number.isNaN(start)) throw new NurtureError('invalid_input', `--until: not a date: ${day}`);
-  return new Date(start + DAY_MS);
-}
 
 /** "YYYY-MM-DD" of an instant in Vietnam. */
 function vnDay(ms: number): string {
@@ -98,7 +90,10 @@ export function registerDemoCommands(program: Command, deps: CliDeps): void {
     cmd
       .option('--customers <n>', `customers in the shop (default ${DEMO_DEFAULT_CUSTOMERS})`)
       .option('--seed <s>', `random seed; the same seed gives the same shop (default ${DEMO_DEFAULT_SEED})`)
-      .option('--until <date>', 'last day of the history, YYYY-MM-DD, Vietnam time (default 2026-10-31)');
+      .option(
+        '--until <date>',
+        "last day of the history, YYYY-MM-DD, in the shop's time zone (default: today)",
+      );
 
   shopOptions(
     program
@@ -109,11 +104,9 @@ export function registerDemoCommands(program: Command, deps: CliDeps): void {
       .requiredOption('--out <dir>', 'directory to write the files to (created when missing)'),
   ).action(async (raw: unknown) => {
     const opts = parseOptions(generateSchema, raw);
-    const shop = generateShop({
-      customers: opts.customers,
-      seed: opts.seed,
-      until: untilFromOption(opts.until),
-    });
+    // No shop here: the demo shop's zone (Vietnam); without --until the history ends now.
+    const until = demoUntil(opts.until, { timeZone: DEFAULT_TIME_ZONE, now: systemClock.now() });
+    const shop = generateShop({ customers: opts.customers, seed: opts.seed, until });
     const written = await writeDemoShop(shop, opts.out);
     deps.out(`${describeShop(shop)}\n${written.map(fileLine).join('')}`);
   });
@@ -134,7 +127,7 @@ export function registerDemoCommands(program: Command, deps: CliDeps): void {
       shopId: deps.config(flags).shopId,
       customers: opts.customers,
       seed: opts.seed,
-      until: untilFromOption(opts.until),
+      until: opts.until,
     };
     const outcome = await withContext(deps, flags, (ctx) =>
       runDemo(ctx, input, (shop) => deps.out(`${describeShop(shop)}\n`)),

@@ -331,9 +331,16 @@ function registerReading(segment: Command, deps: CliDeps): void {
 function historyTable(rows: readonly MembershipStay[]): string {
   const t = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '');
   return table(
-    ['customer', 'entered', 'left'],
-    rows.map((r) => [r.customerId, t(r.enteredAt), t(r.exitedAt)]),
-    [false, false, false],
+    ['customer', 'name', 'phone', 'email', 'entered', 'left'],
+    rows.map((r) => [
+      r.customerId,
+      r.name ?? '',
+      r.phone ?? '',
+      r.email ?? '',
+      t(r.enteredAt),
+      t(r.exitedAt),
+    ]),
+    [false, false, false, false, false, false],
   );
 }
 

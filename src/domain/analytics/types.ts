@@ -335,8 +335,11 @@ export interface AnalysisReport {
   valueGroups: { groups: GroupReport<ValueGroup>[]; transitions: TransitionMatrix<ValueGroup> };
   cohorts: CohortMatrix;
   bestCustomers: BestCustomers;
-  /** The customer_stats refresh analyzeShop did before scoring ('none' when stats were current). */
-  statsRefresh: 'none' | 'full';
+  /**
+   * The customer_stats refresh analyzeShop did before scoring: 'none' when stats were current,
+   * 'full' from every order, 'as-of' from the orders there were at `asOf` (a report of a past date).
+   */
+  statsRefresh: 'none' | 'full' | 'as-of';
   /** KPIs per saved segment, when asked for (`nurture analyze --segments`). */
   segments?: SegmentKpis[];
 }

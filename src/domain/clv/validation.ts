@@ -42,6 +42,14 @@ export interface ValidationReport {
   unit: TimeUnit;
   calibrationEnd: string;
   observationEnd: string;
+  /**
+   * The last day the data hold (YYYY-MM-DD), at most `observationEnd`: `lastDataDay` when given
+   * (a store's latest order of any status: the latest purchases may still be in transit), else the
+   * latest purchase; null when there is none. After it the actual tracking is flat not because
+   * nobody bought but because the data end (a file exported earlier, a store that stopped
+   * syncing): charts stop the actual line there.
+   */
+  lastDataDate: string | null;
   /** Holdout length in the model unit. */
   holdoutDuration: number;
   customers: number;
@@ -57,6 +65,8 @@ export interface ValidationOptions {
   period: Period;
   /** Frequencies at or above this are pooled ("7+"). Default 7. */
   pooledFrom?: number;
+  /** The last day the data hold, if the caller knows more than the purchases (see lastDataDate). */
+  lastDataDay?: number;
 }
 
 function predictorsOf(fit: TransactionFit): {
@@ -116,17 +126,29 @@ export function validationReport(
     g.actual = g.customers > 0 ? g.actual / g.customers : 0;
     g.expected = g.customers > 0 ? g.expected / g.customers : 0;
   }
+  const lastDay =
+    options.lastDataDay === undefined
+      ? lastPurchaseDay(log, options)
+      : Math.min(options.lastDataDay, options.observationEnd);
   return {
     model: fit.model,
     unit: options.unit,
     calibrationEnd: formatEpochDay(options.calibrationEnd),
     observationEnd: formatEpochDay(options.observationEnd),
+    lastDataDate: lastDay === null ? null : formatEpochDay(lastDay),
     holdoutDuration: split.holdout.duration,
     customers: n,
     totals: { actualHoldout: actualTotal, expectedHoldout: expectedTotal },
     byFrequency: groups,
     tracking: tracking(log, split, predict.expectedAlive, options),
   };
+}
+
+/** The last day (epoch day) any customer bought on, up to the end of observation. */
+function lastPurchaseDay(log: TransactionLog, options: ValidationOptions): number | null {
+  let last: number | null = null;
+  for (const day of log.day) if (day <= options.observationEnd && (last === null || day > last)) last = day;
+  return last;
 }
 
 /**

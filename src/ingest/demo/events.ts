@@ -238,7 +238,8 @@ function anonymousEvents(ctx: EventContext, count: number): DemoEvent[] {
   for (let i = 0; i < count; i++) {
     const who: Who = { anonymousId: `anon_${randomHex16(rng)}` };
     const interest = CATEGORY_PRODUCTS[INTERESTS.pick(rng)];
-    const day = acquisitionDay(rng, i, count, ctx.params.acquisitionGrowth, ctx.params.historyDays);
+    const days = (ctx.until - ctx.start) / DAY_MS;
+    const day = acquisitionDay(rng, i, count, ctx.params.acquisitionGrowth, days);
     const sessions = chance(rng, 0.3) ? 2 : 1;
     for (let s = 0; s < sessions; s++) {
       const at = ctx.start + Math.floor((day + s * 3 * rng()) * DAY_MS);

@@ -116,7 +116,7 @@ function* simulateCohort(
   const acquisition = rngFor(ctx.seed, STREAM.acquisition, block);
   const referrals = new ReferralPool(rngFor(ctx.seed, STREAM.referral, block), ctx.params.referralShare);
   for (let i = 0; i < count; i++) {
-    const day = acquisitionDay(acquisition, i, count, ctx.params.acquisitionGrowth, ctx.params.historyDays);
+    const day = acquisitionDay(acquisition, i, count, ctx.params.acquisitionGrowth, ctx.days);
     const result = simulateCustomer(ctx, firstIndex + i, day, referrals.draw(day));
     referrals.add(result, day);
     yield result;

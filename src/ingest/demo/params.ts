@@ -7,9 +7,9 @@
 import type { BgNbdParams, GammaGammaParams } from '../../domain/random/btyd-process.js';
 
 /**
- * The default end of the observation window: the end of 31 October 2026 in Vietnam
- * (2026-11-01T00:00:00+07:00). The CLI uses it so that `nurture demo` gives the same shop on
- * every run; pass `--until` for another date.
+ * The generator's default end of the observation window, for callers that want a fixed shop
+ * (tests, benchmarks): the end of 31 October 2026 in Vietnam (2026-11-01T00:00:00+07:00). The
+ * CLI's `demo` and `generate` end the history now, or on `--until` (src/app/demo.ts, demoUntil).
  */
 export const DEMO_UNTIL = new Date('2026-11-01T00:00:00+07:00');
 

@@ -57,6 +57,11 @@ export interface SimContext {
   /** Start and (exclusive) end of the history, epoch ms; `start` is a midnight in Vietnam. */
   start: number;
   until: number;
+  /**
+   * Length of the history in days: `historyDays`, plus the part of its last day already gone
+   * when `until` is not a midnight (a demo that ends now, today).
+   */
+  days: number;
   /** E-mails already picked, so that each customer has their own. */
   emails: EmailRegistry;
   /** Key of the permutation that gives customers their mobile numbers. */
@@ -68,11 +73,13 @@ export interface SimContext {
 
 /** A fresh simulation context: history bounds, identity registries and per-seed id bases. */
 export function newSimContext(seed: number, params: DemoParams, until: number): SimContext {
+  const start = historyStart(until, params.historyDays);
   return {
     seed,
     params,
-    start: until - params.historyDays * DAY_MS,
+    start,
     until,
+    days: (until - start) / DAY_MS,
     emails: newEmailRegistry(),
     mobileKey: deriveSeed(seed, STREAM.identity, 1),
     customerIdBase: 7_000_000_000_000 + (deriveSeed(seed, STREAM.identity) % 900) * 1_000_000_000,
@@ -82,6 +89,17 @@ export function newSimContext(seed: number, params: DemoParams, until: number): 
       ['momo', params.paymentMix.momo],
     ]),
   };
+}
+
+const VN_OFFSET_MS = 7 * 3_600_000;
+
+/**
+ * The midnight in Vietnam `historyDays` days before the last one at or before `until`, so that
+ * the hours orders are placed at (`timeOnDay`) are Vietnamese hours whatever time `until` is.
+ */
+export function historyStart(until: number, historyDays: number): number {
+  const midnight = Math.floor((until + VN_OFFSET_MS) / DAY_MS) * DAY_MS - VN_OFFSET_MS;
+  return midnight - historyDays * DAY_MS;
 }
 
 /**
@@ -103,10 +121,15 @@ const HOURS = new WeightedPicker<number>(
   ),
 );
 
-/** A time on the (Vietnamese) calendar day that contains history day `day`. */
+/**
+ * A time on the (Vietnamese) calendar day that contains history day `day`. On a last day that
+ * `until` cuts short (today), the day's hours are squeezed into the part of it already gone.
+ */
 export function timeOnDay(rng: Rng, ctx: SimContext, day: number): number {
-  const ms =
-    ctx.start + Math.floor(day) * DAY_MS + HOURS.pick(rng) * 3_600_000 + Math.floor(rng() * 3_600_000);
+  const dayStart = ctx.start + Math.floor(day) * DAY_MS;
+  const offset = HOURS.pick(rng) * 3_600_000 + Math.floor(rng() * 3_600_000);
+  const left = ctx.until - dayStart;
+  const ms = left < DAY_MS ? dayStart + Math.floor((offset * left) / DAY_MS) : dayStart + offset;
   return Math.min(ms, ctx.until - 1000);
 }
 
@@ -236,7 +259,7 @@ export function simulateCustomer(
 ): SimulatedCustomerResult {
   const rng = rngFor(ctx.seed, STREAM.customer, index);
   const buyer = !chance(rng, ctx.params.neverBoughtShare);
-  const horizonDays = ctx.params.historyDays - acquiredDay;
+  const horizonDays = ctx.days - acquiredDay;
   const sim = buyer ? simulateBgNbdCustomer(rng, ctx.params.bgnbd, ctx.params.gg, horizonDays) : undefined;
   const customer = newCustomer(rng, ctx, index, chooseInterest(rng, sim), referredBy);
   if (!sim) {

@@ -203,16 +203,16 @@ export async function pivotCategories(
 }
 
 /**
- * The stats SELECT for the shop's orders as they are now: the fastest form the data allow (the
- * category pivot when the orders in scope have few categories, epoch days when the zone kept one
- * offset). `$1` is the shop id.
+ * The stats SELECT for the shop's orders as they are now (or, with `cutoffParam`, as they were at
+ * that instant): the fastest form the data allow (the category pivot when the orders in scope have
+ * few categories, epoch days when the zone kept one offset). `$1` is the shop id.
  */
 export async function currentStatsSelectSql(
   engine: SqlEngine,
   shopId: string,
   timeZone: string,
   rule: ValidOrderRule,
-  scope: { idsTable?: string; pivot?: boolean } = {},
+  scope: { idsTable?: string; pivot?: boolean; cutoffParam?: string } = {},
 ): Promise<string> {
   const categories =
     scope.pivot === false ? undefined : await pivotCategories(engine, shopId, scope.idsTable);
@@ -222,6 +222,7 @@ export async function currentStatsSelectSql(
     rule,
     fixedOffset: await ordersFixedOffset(engine, shopId, timeZone),
     ...(scope.idsTable ? { idsTable: scope.idsTable } : {}),
+    ...(scope.cutoffParam ? { cutoffParam: scope.cutoffParam } : {}),
     ...(categories ? { categories } : {}),
   });
 }

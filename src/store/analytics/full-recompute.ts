@@ -26,21 +26,35 @@ export interface FullRecomputeResult {
   phases: { statsSeconds: number; fitSeconds: number; writeSeconds: number };
 }
 
-/** Recomputes customer_stats of a shop in full, stats and scores, as of `asOf`, in one transaction. */
+/**
+ * Recomputes customer_stats of a shop in full, stats and scores, as of `asOf`, in one transaction.
+ * The stats count every stored order, unless `statsAsOf`: then only the orders (and customers)
+ * there were at `asOf`, as a report of a past date needs them.
+ */
 export async function recomputeShop(
   engine: SqlEngine,
   shopId: string,
   asOf: Date,
   config: AnalyticsConfig,
+  options: { statsAsOf?: boolean } = {},
 ): Promise<FullRecomputeResult> {
   const timeZone = await shopTimeZone(engine, shopId);
   return engine.transaction(async (tx) => {
     await tuneForBulk(tx);
     const clock = stopwatch();
-    const stats = await currentStatsSelectSql(tx, shopId, timeZone, config.validOrders);
+    const stats = await currentStatsSelectSql(
+      tx,
+      shopId,
+      timeZone,
+      config.validOrders,
+      options.statsAsOf ? { cutoffParam: '$2' } : {},
+    );
     await prepareStatsTable(tx, STAGE);
     const statColumns = STAT_COLUMNS.join(', ');
-    await tx.run(`INSERT INTO ${STAGE} (${statColumns}) SELECT ${statColumns} FROM (${stats}) n`, [shopId]);
+    await tx.run(
+      `INSERT INTO ${STAGE} (${statColumns}) SELECT ${statColumns} FROM (${stats}) n`,
+      options.statsAsOf ? [shopId, asOf] : [shopId],
+    );
     const statsSeconds = clock();
     const thresholds = await fitShopThresholds(tx, shopId, config, STAGE);
     const fitSeconds = clock();

@@ -50,9 +50,10 @@ export interface AnalyzeOptions {
   /**
    * Whether to rebuild customer_stats first. 'auto' (default): in full when the stored stats do
    * not match the shop (missing customers, different order counts, or a valid-order rule other
-   * than the default the imports use); 'full': always; 'none': never.
+   * than the default the imports use); 'full': always; 'none': never; 'as-of': in full from the
+   * orders and customers there were at `asOf` (a past date's report: the caller rolls it back).
    */
-  refreshStats?: 'auto' | 'full' | 'none';
+  refreshStats?: 'auto' | 'full' | 'none' | 'as-of';
 }
 
 /**
@@ -70,12 +71,13 @@ export async function analyzeShop(
   const config = resolveAnalyticsConfig(options.config);
   const period = periodOf(options, config);
   const engine = store.engine;
-  const statsRefresh = await statsRefreshNeeded(engine, shopId, options.refreshStats ?? 'auto', config);
+  const mode = options.refreshStats ?? 'auto';
+  const statsRefresh = mode === 'as-of' ? mode : await statsRefreshNeeded(engine, shopId, mode, config);
   // A full refresh recomputes stats and scores in one pass; otherwise only the scores.
   const { thresholds } =
-    statsRefresh === 'full'
-      ? await recomputeShop(engine, shopId, options.asOf, config)
-      : await recomputeScores(engine, shopId, options.asOf, config);
+    statsRefresh === 'none'
+      ? await recomputeScores(engine, shopId, options.asOf, config)
+      : await recomputeShop(engine, shopId, options.asOf, config, { statsAsOf: statsRefresh === 'as-of' });
   const [byRfm, byLifecycle, byValue, byReferred] = await computeMetricsSets(
     engine,
     shopId,
@@ -86,7 +88,8 @@ export async function analyzeShop(
   if (!byRfm || !byLifecycle || !byValue || !byReferred) throw new Error('metrics breakdowns missing');
   const sizes = await groupSizes(engine, shopId);
   const transitionsFrom = new Date(options.asOf.getTime() - config.transitionDays * MS_PER_DAY);
-  const nothingAfterAsOf = await storeEndsBy(engine, shopId, options.asOf);
+  // Stats as of `asOf` are exactly what classifying as of `asOf` gives (the same SQL and cutoff).
+  const nothingAfterAsOf = statsRefresh === 'as-of' || (await storeEndsBy(engine, shopId, options.asOf));
   const moves = await transitionsOfBothModels(
     engine,
     shopId,

@@ -31,6 +31,7 @@ import { NurtureError } from '../../errors.js';
 import { shopTimeZone } from '../analytics/common.js';
 import type { SqlEngine } from '../engine.js';
 import type { Store } from '../store.js';
+import { lastOrderDay } from './last-order.js';
 import { type PredictionColumns, type PredictionRun, writePredictions } from './predictions.js';
 import {
   buildSummaryTable,
@@ -412,5 +413,6 @@ async function validate(
     observationEnd: o.until,
     unit: s.unit,
     period: 'day',
+    ...(await lastOrderDay(engine, shopId, o.until, o.timeZone)),
   });
 }

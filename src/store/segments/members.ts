@@ -110,11 +110,15 @@ function customerStays(dialect: Dialect, customerId: string, params: SqlValue[])
     UNION ALL SELECT shop_id, segment_id, customer_id, entered_at, exited_at FROM pst)`;
 }
 
-/** One stay of a customer in a segment. */
+/** One stay of a customer in a segment, with who the customer is. */
 export interface MembershipStay {
   segmentId: string;
   segmentName: string;
   customerId: string;
+  /** Family name first, as Vietnamese names read ("Nguyễn Thị Hồng"); null when none is known. */
+  name: string | null;
+  phone: string | null;
+  email: string | null;
   enteredAt: Date;
   /** null while the customer is still a member. */
   exitedAt: Date | null;
@@ -144,6 +148,17 @@ export async function membershipHistory(
   // One customer's stays are found by index (see shopRowsSql), not by scanning the shop's.
   const stays =
     filter.customerId === undefined ? STAYS : customerStays(engine.dialect, filter.customerId, params);
+  const people =
+    filter.customerId === undefined
+      ? 'customers'
+      : shopRowsSql(
+          engine.dialect,
+          'customers',
+          'shop_id, customer_id, first_name, last_name, phone, email',
+          'customer_id',
+          { kind: 'inline', ids: [filter.customerId] },
+          params,
+        );
   if (filter.since !== undefined) {
     const since = add(filter.since);
     where.push(`(m.entered_at >= ${since} OR m.exited_at >= ${since})`);
@@ -154,11 +169,17 @@ export async function membershipHistory(
     segment_id: string;
     name: string;
     customer_id: string;
+    first_name: string | null;
+    last_name: string | null;
+    phone: string | null;
+    email: string | null;
     entered_at: Date;
     exited_at: Date | null;
   }>(
-    `SELECT m.segment_id, g.name, m.customer_id, m.entered_at, m.exited_at
+    `SELECT m.segment_id, g.name, m.customer_id, c.first_name, c.last_name, c.phone, c.email,
+       m.entered_at, m.exited_at
      FROM ${stays} m JOIN segments g ON g.shop_id = m.shop_id AND g.segment_id = m.segment_id
+     LEFT JOIN ${people} c ON c.shop_id = m.shop_id AND c.customer_id = m.customer_id
      WHERE m.shop_id = $1${where.map((w) => ` AND ${w}`).join('')}
      ORDER BY COALESCE(m.exited_at, m.entered_at) DESC, m.customer_id, m.entered_at DESC${limit}`,
     params,
@@ -167,9 +188,18 @@ export async function membershipHistory(
     segmentId: r.segment_id,
     segmentName: r.name,
     customerId: r.customer_id,
+    name: fullName(r.last_name, r.first_name),
+    phone: r.phone,
+    email: r.email,
     enteredAt: r.entered_at,
     exitedAt: r.exited_at,
   }));
+}
+
+/** "Nguyễn Thị" + "Hồng": the family name first, as Vietnamese names read; null when both are empty. */
+function fullName(last: string | null, first: string | null): string | null {
+  const name = [last, first].filter((p) => p !== null && p !== '').join(' ');
+  return name === '' ? null : name;
 }
 
 /** An entry into or an exit from a segment: what campaigns trigger on. */
