@@ -11,7 +11,7 @@ import { GroupCommit } from '../../src/app/group-commit.js';
 import { resumePendingWebhooks, WEBHOOKS_BATCH_JOB, WebhookIntake } from '../../src/app/webhook-intake.js';
 import { NurtureError } from '../../src/errors.js';
 import { listJobs } from '../../src/store/jobs/index.js';
-import type { Store } from '../../src/store/store.js';
+import { openStore, type Store } from '../../src/store/store.js';
 import type { WebhookDelivery } from '../../src/store/webhooks/deliveries.js';
 import { ENGINES } from '../support/engines.js';
 
@@ -106,68 +106,89 @@ for (const engine of ENGINES) {
       expect(await resumePendingWebhooks(main)).toBe(1);
       expect(await listJobs(store!, SHOP, { kind: WEBHOOKS_BATCH_JOB })).toHaveLength(1);
     });
-
-    it.runIf(engine.name === 'duckdb')(
-      'keeps deliveries while the main connection holds a long transaction',
-      async () => {
-        const { main, intakeCtx } = await setUp();
-        const intake = new WebhookIntake(intakeCtx);
-        let keptWhileBusy = -1;
-        await main.store.transaction(async (tx) => {
-          await tx.engine.run("UPDATE shops SET name = 'busy' WHERE shop_id = $1", [SHOP]);
-          const kept = await Promise.all(
-            Array.from({ length: 20 }, (_, i) => intake.keep(delivery(intakeCtx, `busy-${i}`))),
-          );
-          keptWhileBusy = kept.filter((k) => k.inserted).length;
-        });
-        expect(keptWhileBusy).toBe(20);
-        expect(await count('webhook_deliveries')).toBe(20);
-      },
-    );
-
-    it.runIf(engine.name === 'duckdb')(
-      'reports a commit lost to another connection as a conflict, which a group runs again',
-      async () => {
-        const { main, intakeCtx } = await setUp();
-        const other = intakeCtx.store;
-        let release: () => void = () => {};
-        const held = new Promise<void>((r) => {
-          release = r;
-        });
-        const insert = (s: Store, v: string) =>
-          s.engine.run(
-            "INSERT INTO shop_settings (shop_id, key, value, updated_at) VALUES ($1, 'race.key', $2, $3)",
-            [SHOP, v, new Date(T0)],
-          );
-        let inserted: () => void = () => {};
-        const firstInserted = new Promise<void>((r) => {
-          inserted = r;
-        });
-        const first = main.store.transaction(async (tx) => {
-          await insert(tx, 'a');
-          inserted();
-          await held;
-        });
-        await firstInserted;
-        const second = other.transaction((tx) => insert(tx, 'b'));
-        await expect(second).resolves.toBeUndefined();
-        release();
-        const lost = await first.then(
-          () => undefined,
-          (error: unknown) => error,
-        );
-        expect(lost).toBeInstanceOf(NurtureError);
-        expect((lost as NurtureError).code).toBe('conflict');
-
-        let attempts = 0;
-        const group = new GroupCommit<number, number>(async (items) => {
-          attempts++;
-          if (attempts === 1) throw new NurtureError('conflict', 'lost a race');
-          return items.map((i) => i * 2);
-        });
-        expect(await Promise.all([group.submit(1), group.submit(2)])).toEqual([2, 4]);
-        expect(attempts).toBe(2);
-      },
-    );
   });
 }
+
+/** DuckDB's connections of their own (PostgreSQL's pool needs none of this). */
+describe('the webhook intake on DuckDB connections', () => {
+  let store: Store | undefined;
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+
+  async function setUp(): Promise<{ main: AppContext; intakeCtx: AppContext }> {
+    store = await openStore({ db: ':memory:' });
+    await store.ensureShop({ shopId: SHOP });
+    const now = { now: () => new Date(T0) };
+    const main = makeContext(store, { clock: now });
+    const intakeCtx = makeContext(await store.separateConnection(), { clock: now });
+    return { main, intakeCtx };
+  }
+
+  const count = async (table: string) =>
+    Number(
+      (
+        await store!.engine.all<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE shop_id = $1`, [
+          SHOP,
+        ])
+      )[0]?.n,
+    );
+
+  it('keeps deliveries while the main connection holds a long transaction', async () => {
+    const { main, intakeCtx } = await setUp();
+    const intake = new WebhookIntake(intakeCtx);
+    let keptWhileBusy = -1;
+    await main.store.transaction(async (tx) => {
+      await tx.engine.run("UPDATE shops SET name = 'busy' WHERE shop_id = $1", [SHOP]);
+      const kept = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => intake.keep(delivery(intakeCtx, `busy-${i}`))),
+      );
+      keptWhileBusy = kept.filter((k) => k.inserted).length;
+    });
+    expect(keptWhileBusy).toBe(20);
+    expect(await count('webhook_deliveries')).toBe(20);
+  });
+
+  it('reports a commit lost to another connection as a conflict, which a group runs again', async () => {
+    const { main, intakeCtx } = await setUp();
+    const other = intakeCtx.store;
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const insert = (s: Store, v: string) =>
+      s.engine.run(
+        "INSERT INTO shop_settings (shop_id, key, value, updated_at) VALUES ($1, 'race.key', $2, $3)",
+        [SHOP, v, new Date(T0)],
+      );
+    let inserted: () => void = () => {};
+    const firstInserted = new Promise<void>((r) => {
+      inserted = r;
+    });
+    const first = main.store.transaction(async (tx) => {
+      await insert(tx, 'a');
+      inserted();
+      await held;
+    });
+    await firstInserted;
+    const second = other.transaction((tx) => insert(tx, 'b'));
+    await expect(second).resolves.toBeUndefined();
+    release();
+    const lost = await first.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(lost).toBeInstanceOf(NurtureError);
+    expect((lost as NurtureError).code).toBe('conflict');
+
+    let attempts = 0;
+    const group = new GroupCommit<number, number>(async (items) => {
+      attempts++;
+      if (attempts === 1) throw new NurtureError('conflict', 'lost a race');
+      return items.map((i) => i * 2);
+    });
+    expect(await Promise.all([group.submit(1), group.submit(2)])).toEqual([2, 4]);
+    expect(attempts).toBe(2);
+  });
+});
