@@ -10,7 +10,7 @@ import type { CustomerInput, EventInput } from '../domain/model/index.js';
 import { NurtureError } from '../errors.js';
 import { eventOf } from '../ingest/formats/events-jsonl.js';
 import { RowProblem } from '../ingest/formats/fields.js';
-import { linkAnonymousIds } from '../store/tracking/anonymous.js';
+import { isAnonymousOnly, linkAnonymousIds, writeAnonymousEvents } from '../store/tracking/anonymous.js';
 import type { AppContext } from './context.js';
 
 /** Segment's limits: 32 KB a call, 500 KB a batch. */
@@ -193,6 +193,11 @@ export async function writeCalls(
   identifies: readonly Identify[],
 ): Promise<void> {
   await ctx.store.transaction(async (tx) => {
+    // Page views and product views of visitors not identified in this batch: nothing to resolve.
+    if (identifies.length === 0 && events.every(isAnonymousOnly)) {
+      await writeAnonymousEvents(tx, shopId, events);
+      return;
+    }
     const now = ctx.clock.now();
     const session = await tx.beginImport(shopId);
     await tx.importBatch(

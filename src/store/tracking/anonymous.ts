@@ -1,3 +1,5 @@
+import type { EventInput } from '../../domain/model/index.js';
+import { writeEvents } from '../import/events.js';
 import type { StagingTable } from '../staging.js';
 import { stage } from '../staging.js';
 import type { Store } from '../store.js';
@@ -59,4 +61,35 @@ export async function linkAnonymousIds(tx: Store, shopId: string, links: Anonymo
     [shopId],
   );
   return updated.length;
+}
+
+/** Whether an event carries nothing that names a customer but its anonymous id. */
+export function isAnonymousOnly(e: EventInput): boolean {
+  return !e.userId && !e.phone && !e.email;
+}
+
+/**
+ * Writes storefront events that carry only an anonymous id (most of a shop's traffic) without
+ * the import's identity resolution, which has nothing to resolve for them: each gets the
+ * customer its anonymous id was identified as, if any, as `linkAnonymousIds` would have given
+ * it. Deduplicated by message id as imports are. Run in a transaction; returns the events kept.
+ */
+export async function writeAnonymousEvents(
+  tx: Store,
+  shopId: string,
+  events: readonly EventInput[],
+): Promise<number> {
+  const db = tx.engine;
+  const ids = [...new Set(events.flatMap((e) => (e.anonymousId ? [e.anonymousId] : [])))];
+  const owners = new Map<string, string>();
+  if (ids.length > 0) {
+    await stage(db, STAGE_ANONYMOUS, [ids]);
+    const rows = await db.all<{ value: string; customer_id: string }>(
+      `SELECT value, customer_id FROM customer_identities
+       WHERE shop_id = $1 AND kind = 'anonymous' AND value IN (SELECT anonymous_id FROM ${STAGE_ANONYMOUS.name})`,
+      [shopId],
+    );
+    for (const r of rows) owners.set(r.value, r.customer_id);
+  }
+  return writeEvents(db, shopId, events, (i) => owners.get(events[i]?.anonymousId ?? '') ?? null);
 }
