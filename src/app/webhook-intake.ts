@@ -86,6 +86,11 @@ export class WebhookIntake {
     this.groups = new GroupCommit((deliveries) => this.writeGroup(deliveries));
   }
 
+  /** The intake's context (its own connection): receivers read shop settings through it. */
+  get context(): AppContext {
+    return this.ctx;
+  }
+
   /** Keeps one delivery (with others that arrive meanwhile); a re-delivery answers the first's id. */
   keep(delivery: WebhookDelivery): Promise<KeptDelivery> {
     return this.groups.submit(delivery);

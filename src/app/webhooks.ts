@@ -58,7 +58,8 @@ export async function receiveWebhook(
   incoming: IncomingWebhook,
   intake: WebhookIntake,
 ): Promise<WebhookReceipt> {
-  const settings = await cachedShopSettings(ctx, incoming.shopId);
+  // Through the intake's connection: a receiver never waits behind the jobs' writes.
+  const settings = await cachedShopSettings(intake.context, incoming.shopId);
   const secret =
     incoming.source === 'shopify' ? settings.shopifyWebhookSecret : settings.haravanWebhookSecret;
   if (secret === undefined)

@@ -1,6 +1,4 @@
 import type { FastifyRequest } from 'fastify';
-import { findApiKey } from '../app/api-keys.js';
-import type { AppContext } from '../app/context.js';
 import { NurtureError } from '../errors.js';
 import type { ApiKeyRecord } from '../store/api-keys/index.js';
 import type { RouteAuth } from './route.js';
@@ -13,8 +11,9 @@ import type { RouteAuth } from './route.js';
 export class KeyCache {
   private readonly entries = new Map<string, { key: ApiKeyRecord | undefined; until: number }>();
 
+  /** `lookup` reads a presented key from the store (the server's read connections). */
   constructor(
-    private readonly ctx: AppContext,
+    private readonly lookup: (presented: string) => Promise<ApiKeyRecord | undefined>,
     private readonly ttlMs = 30_000,
     private readonly capacity = 10_000,
   ) {}
@@ -23,7 +22,7 @@ export class KeyCache {
     const now = Date.now();
     const hit = this.entries.get(presented);
     if (hit && hit.until > now) return hit.key;
-    const key = await findApiKey(this.ctx, presented);
+    const key = await this.lookup(presented);
     if (this.entries.size >= this.capacity) this.entries.clear();
     this.entries.set(presented, { key, until: now + this.ttlMs });
     return key;

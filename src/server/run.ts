@@ -8,10 +8,17 @@ import { type AppJobContext, appJobContext, applicationJobs, Dispatcher, type Lo
 import { openStore } from '../store/store.js';
 import { isDuckDbFile, type OwnerRecord, removeOwnerFile, writeOwnerFile } from './owner-file.js';
 import { RateLimiter } from './rate-limit.js';
+import { ReadPool } from './read-pool.js';
 import { type CliRunner, cliRoutes } from './routes/cli.js';
 import { trackingRoutes } from './routes/tracking.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { buildServer, type NurtureServer } from './server.js';
+
+/**
+ * Connections for the API's reads (DuckDB): a few, so that requests run beside each other on
+ * both cores of a small machine; more only add memory.
+ */
+const READ_CONNECTIONS = 3;
 
 export interface ServeOptions {
   config: AppConfig;
@@ -57,7 +64,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const ctx = makeContext(store, { config: options.config, log });
   // Connections of their own (DuckDB; PostgreSQL's pool is concurrent already): the API's reads
   // and the intake of webhooks and storefront events do not queue behind the jobs' writes.
-  const readCtx = makeContext(await store.separateConnection(), { config: options.config, log });
+  const readers: AppContext[] = [];
+  for (let i = 0; i < READ_CONNECTIONS; i++)
+    readers.push(makeContext(await store.separateConnection(), { config: options.config, log }));
   const intakeCtx = makeContext(await store.separateConnection(), { config: options.config, log });
   const intake = new WebhookIntake(intakeCtx);
   const writer = new TrackingWriter(intakeCtx);
@@ -81,12 +90,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   try {
     server = await buildServer({
       ctx,
-      readCtx,
+      readPool: new ReadPool(readers),
       logger: log,
       stopping: () => stopping,
       extraRoutes: [
         ...webhookRoutes(intake),
-        ...trackingRoutes(ctx, writer, limits),
+        ...trackingRoutes(intakeCtx, writer, limits),
         ...(options.cli ? cliRoutes(() => owner?.token, options.cli) : []),
       ],
     });

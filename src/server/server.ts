@@ -6,6 +6,7 @@ import Fastify, {
 } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { z } from 'zod';
+import { findApiKey } from '../app/api-keys.js';
 import type { AppContext } from '../app/context.js';
 import { storeAnswers } from '../app/health.js';
 import { NurtureError } from '../errors.js';
@@ -13,6 +14,7 @@ import { renderApiHtml } from './api-reference.js';
 import { authenticate, bearerKey, KeyCache } from './auth.js';
 import { handleError } from './http-errors.js';
 import { openApiDocument } from './openapi.js';
+import type { ReadPool } from './read-pool.js';
 import type { RouteSpec } from './route.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { customerRoutes } from './routes/customers.js';
@@ -30,10 +32,10 @@ const UPLOAD_LIMIT = 8 * 1024 ** 3;
 export interface ServerOptions {
   ctx: AppContext;
   /**
-   * The context GET routes run with: the same store on a connection of its own, so that reads
-   * do not wait behind the jobs' writes (default: `ctx`). GET routes only read.
+   * Where GET routes run: the same store on connections of their own, so that reads do not wait
+   * behind the jobs' writes nor one behind another (default: `ctx`). GET routes only read.
    */
-  readCtx?: AppContext;
+  readPool?: ReadPool;
   /** The pino logger requests are logged to (none: nothing is logged, as in tests). */
   logger?: PinoLogger;
   /** More routes (webhooks, tracking) from the server's other parts. */
@@ -65,7 +67,11 @@ export async function buildServer(options: ServerOptions): Promise<NurtureServer
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  const keys = new KeyCache(ctx);
+  const { readPool } = options;
+  // Keys are read where GET routes read: a key check never waits behind the jobs' writes.
+  const keys = new KeyCache((presented) =>
+    readPool ? readPool.run((c) => findApiKey(c, presented)) : findApiKey(ctx, presented),
+  );
   registerBodyParsers(app);
   // While shutting down, answers end their connection: no new request rides a kept-alive socket.
   app.addHook('onSend', async (_request, reply) => {
@@ -90,7 +96,8 @@ export async function buildServer(options: ServerOptions): Promise<NurtureServer
     storeAnswers: () => storeAnswers(ctx),
   };
   routes.push(...healthRoutes(probe, documents), ...apiRoutes(), ...(options.extraRoutes ?? []));
-  const contextOf = (spec: RouteSpec) => (spec.method === 'GET' ? (options.readCtx ?? ctx) : ctx);
+  const contextOf = (spec: RouteSpec): WithContext =>
+    spec.method === 'GET' && readPool ? (fn) => readPool.run(fn) : (fn) => fn(ctx);
   for (const spec of routes.filter((r) => !r.rawBody)) registerRoute(app, spec, contextOf(spec), keys);
   // Routes that need the exact bytes (signed webhooks) get them whatever the content type says.
   await app.register(async (raw) => {
@@ -101,7 +108,15 @@ export async function buildServer(options: ServerOptions): Promise<NurtureServer
   return { app, routes, keys };
 }
 
-function registerRoute(app: FastifyInstance, spec: RouteSpec, ctx: AppContext, keys: KeyCache): void {
+/** Runs a handler with the context its route uses. */
+type WithContext = <T>(fn: (ctx: AppContext) => Promise<T>) => Promise<T>;
+
+function registerRoute(
+  app: FastifyInstance,
+  spec: RouteSpec,
+  withContext: WithContext,
+  keys: KeyCache,
+): void {
   app.route({
     method: spec.method,
     url: spec.url,
@@ -117,16 +132,9 @@ function registerRoute(app: FastifyInstance, spec: RouteSpec, ctx: AppContext, k
         spec.url === '/api/v1/imports' || spec.rawBody
           ? request.body
           : validate(spec.body, request.body, 'body');
-      const result = await spec.handler({
-        ctx,
-        shopId: key?.shopId ?? '',
-        key,
-        params,
-        query,
-        body,
-        request,
-        reply,
-      });
+      const result = await withContext((ctx) =>
+        spec.handler({ ctx, shopId: key?.shopId ?? '', key, params, query, body, request, reply }),
+      );
       if (reply.sent || result === reply) return reply;
       return reply.status(spec.status ?? 200).send(result);
     },

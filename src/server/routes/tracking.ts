@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context.js';
-import { loadShopSettings } from '../../app/shop-settings.js';
+import { cachedShopSettings, loadShopSettings } from '../../app/shop-settings.js';
 import { checkTrackingBatch, type TrackingWriter, trackingBatchSchema } from '../../app/tracking.js';
 import { NurtureError } from '../../errors.js';
 import type { RateLimiter } from '../rate-limit.js';
@@ -64,8 +64,9 @@ export function trackingRoutes(ctx: AppContext, writer: TrackingWriter, limits: 
             );
           allowOrigin(reply, origin);
         }
-        const shop = await c.store.requireShop(shopId);
-        const checked = checkTrackingBatch(body.batch, shop.timezone, c.clock.now());
+        // Read through the intake's context (cached): never queued behind the jobs' writes.
+        const { timezone } = await cachedShopSettings(ctx, shopId);
+        const checked = checkTrackingBatch(body.batch, timezone, c.clock.now());
         await writer.write(shopId, checked);
         return { accepted: checked.events.length + checked.identifies.length, rejected: checked.rejected };
       },
