@@ -36,13 +36,56 @@ interface OrderSpec {
  * order), an (only a dress).
  */
 export const ORDERS: readonly OrderSpec[] = [
-  { id: 1001, email: 'lan@example.vn', name: 'Nguyễn Thị Lan', daysAgo: 10, lines: [['PRN-A6', 'Máy in nhiệt A6 in đơn TMĐT', 2390000]] },
-  { id: 1002, email: 'hung@example.vn', name: 'Trần Văn Hùng', daysAgo: 12, lines: [['PRN-A6', 'Máy in nhiệt A6 in đơn TMĐT', 2390000]] },
-  { id: 1003, email: 'hung@example.vn', name: 'Trần Văn Hùng', daysAgo: 5, lines: [['PAP-A6-500', 'Giấy in nhiệt tự dính - A6 100x150 (500 tờ)', 89000]] },
-  { id: 1004, email: 'mai@example.vn', name: 'Lê Thị Mai', daysAgo: 40, lines: [['PRN-A6', 'Máy in nhiệt A6 in đơn TMĐT', 2390000]] },
-  { id: 1005, email: 'tu@example.vn', name: 'Phạm Minh Tú', daysAgo: 3, lines: [['PAP-A7-1000', 'Giấy in nhiệt tự dính - A7 75x100 (1000 tờ)', 119000]] },
-  { id: 1006, email: 'nga@example.vn', name: 'Võ Thị Nga', daysAgo: 20, status: 'voided', lines: [['PRN-A6', 'Máy in nhiệt A6 in đơn TMĐT', 2390000]] },
-  { id: 1007, email: 'vy@example.vn', name: 'Đỗ Hải Vy', daysAgo: 60, lines: [['PAP-A6-500', 'Giấy in nhiệt tự dính - A6 100x150 (500 tờ)', 89000]] },
+  {
+    id: 1001,
+    email: 'lan@example.vn',
+    name: 'Nguyễn Thị Lan',
+    daysAgo: 10,
+    lines: [['PRN-A6', 'Máy in nhiệt A6 in đơn TMĐT', 2390000]],
+  },
+  {
+    id: 1002,
+    email: 'hung@example.vn',
+    name: 'Trần Văn Hùng',
+    daysAgo: 12,
+    lines: [['PRN-A6', 'Máy in nhiệt A6 in đơn TMĐT', 2390000]],
+  },
+  {
+    id: 1003,
+    email: 'hung@example.vn',
+    name: 'Trần Văn Hùng',
+    daysAgo: 5,
+    lines: [['PAP-A6-500', 'Giấy in nhiệt tự dính - A6 100x150 (500 tờ)', 89000]],
+  },
+  {
+    id: 1004,
+    email: 'mai@example.vn',
+    name: 'Lê Thị Mai',
+    daysAgo: 40,
+    lines: [['PRN-A6', 'Máy in nhiệt A6 in đơn TMĐT', 2390000]],
+  },
+  {
+    id: 1005,
+    email: 'tu@example.vn',
+    name: 'Phạm Minh Tú',
+    daysAgo: 3,
+    lines: [['PAP-A7-1000', 'Giấy in nhiệt tự dính - A7 75x100 (1000 tờ)', 119000]],
+  },
+  {
+    id: 1006,
+    email: 'nga@example.vn',
+    name: 'Võ Thị Nga',
+    daysAgo: 20,
+    status: 'voided',
+    lines: [['PRN-A6', 'Máy in nhiệt A6 in đơn TMĐT', 2390000]],
+  },
+  {
+    id: 1007,
+    email: 'vy@example.vn',
+    name: 'Đỗ Hải Vy',
+    daysAgo: 60,
+    lines: [['PAP-A6-500', 'Giấy in nhiệt tự dính - A6 100x150 (500 tờ)', 89000]],
+  },
   {
     id: 1008,
     email: 'vy@example.vn',
@@ -53,7 +96,13 @@ export const ORDERS: readonly OrderSpec[] = [
       ['AD-DO-M', 'Áo dài lụa tơ tằm - Đỏ / M', 1250000],
     ],
   },
-  { id: 1009, email: 'an@example.vn', name: 'Bùi An', daysAgo: 8, lines: [['AD-XN-M', 'Áo dài lụa tơ tằm - Xanh ngọc / M', 1350000]] },
+  {
+    id: 1009,
+    email: 'an@example.vn',
+    name: 'Bùi An',
+    daysAgo: 8,
+    lines: [['AD-XN-M', 'Áo dài lụa tơ tằm - Xanh ngọc / M', 1350000]],
+  },
 ];
 
 export const PRINTER_NO_PAPER =

@@ -2,14 +2,13 @@
  * Shopify's products export: variants (one entry per SKU), image-only rows, a variant without a
  * SKU, Vietnamese text and HTML descriptions with quotes (test/fixtures/catalogue).
  */
-import { writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAll } from '../ingest/read-all.js';
 
-export const CATALOGUE_FIXTURES = new URL('../fixtures/catalogue/', import.meta.url).pathname;
+import { CATALOGUE_FIXTURES } from './shop-files.js';
 
 describe('shopify-products reader', () => {
   it('reads every variant with a SKU, with its product fields, and skips image-only rows', async () => {
@@ -19,7 +18,14 @@ describe('shopify-products reader', () => {
     expect(all.skippedVariants).toBe(1); // giấy K80 has no SKU
     expect(all.productGroups.map((g) => g.line)).toEqual([2, 4, 8]);
     const products = all.productGroups.flatMap((g) => g.value);
-    expect(products.map((p) => p.sku)).toEqual(['PRN-A6', 'PAP-A6-500', 'PAP-A7-1000', 'AD-DO-S', 'AD-DO-M', 'AD-XN-M']);
+    expect(products.map((p) => p.sku)).toEqual([
+      'PRN-A6',
+      'PAP-A6-500',
+      'PAP-A7-1000',
+      'AD-DO-S',
+      'AD-DO-M',
+      'AD-XN-M',
+    ]);
     const [printer, a6, a7, red, redM, green] = products;
     expect(printer).toEqual({
       sku: 'PRN-A6',
@@ -40,7 +46,12 @@ describe('shopify-products reader', () => {
     // "Default Title" is Shopify's option value of a product without options: no variant title.
     expect(printer?.variantTitle).toBeUndefined();
     // Later variant rows take the product's fields from its first row.
-    expect(a6).toMatchObject({ title: 'Giấy in nhiệt tự dính', category: 'paper', variantTitle: 'A6 100x150 (500 tờ)', price: '89000' });
+    expect(a6).toMatchObject({
+      title: 'Giấy in nhiệt tự dính',
+      category: 'paper',
+      variantTitle: 'A6 100x150 (500 tờ)',
+      price: '89000',
+    });
     expect(a7).toMatchObject({
       productKey: 'giay-in-nhiet',
       category: 'paper',
@@ -57,7 +68,11 @@ describe('shopify-products reader', () => {
       published: false,
       price: '1250000',
     });
-    expect(redM).toMatchObject({ variantTitle: 'Đỏ / M', inventoryQty: -1, imageUrl: 'https://cdn.shopify.com/s/files/1/ao-dai-do.jpg' });
+    expect(redM).toMatchObject({
+      variantTitle: 'Đỏ / M',
+      inventoryQty: -1,
+      imageUrl: 'https://cdn.shopify.com/s/files/1/ao-dai-do.jpg',
+    });
     expect(green).toMatchObject({ variantTitle: 'Xanh ngọc / M', price: '1350000' });
   });
 
@@ -77,7 +92,14 @@ describe('shopify-products reader', () => {
     expect(all.rejects).toEqual([]);
     const products = all.productGroups.flatMap((g) => g.value);
     expect(products).toMatchObject([
-      { sku: 'CF-R-250', title: 'Cà phê Robusta', consumable: true, reorderCycleDays: 15, variantTitle: '250g', category: 'coffee' },
+      {
+        sku: 'CF-R-250',
+        title: 'Cà phê Robusta',
+        consumable: true,
+        reorderCycleDays: 15,
+        variantTitle: '250g',
+        category: 'coffee',
+      },
       { sku: 'CF-R-500', consumable: true, reorderCycleDays: 30, variantTitle: '500g', price: '155000' },
       { sku: 'CF-PHIN', consumable: false, status: 'active' },
     ]);
@@ -109,11 +131,16 @@ describe('shopify-products reader', () => {
       { line: 3, column: 'Variant Price', reason: 'not an amount: "abc"' },
       { line: 4, column: 'Variant SKU', reason: 'SKU "A-1" is already on line 2: one SKU names one variant' },
       { line: 5, column: 'Title', reason: 'the product has no Title on its first row' },
-      { line: 6, column: 'Status', reason: 'unknown product status "sold" (expected active, draft, archived, unlisted)' },
+      {
+        line: 6,
+        column: 'Status',
+        reason: 'unknown product status "sold" (expected active, draft, archived, unlisted)',
+      },
       {
         line: 9,
         column: 'Handle',
-        reason: 'product e already appeared at line 7; the rows of one product must be next to each other (sort the file by Handle)',
+        reason:
+          'product e already appeared at line 7; the rows of one product must be next to each other (sort the file by Handle)',
       },
     ]);
   });
