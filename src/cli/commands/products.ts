@@ -32,7 +32,7 @@ const listSchema = common.extend({
 const setSchema = common.extend({
   category: z.string().min(1).optional(),
   consumable: z.boolean().optional(),
-  reorderCycle: z.coerce
+  reorderCycleDays: z.coerce
     .number({ error: 'a whole number of days' })
     .int('a whole number of days')
     .min(1)
@@ -171,7 +171,7 @@ export function registerProductCommands(program: Command, deps: CliDeps): void {
     .option('--consumable', 'a consumable (bought again)')
     .option('--no-consumable', 'not a consumable (also drops the reorder cycle)')
     .option(
-      '--reorder-cycle <days>',
+      '--reorder-cycle-days <days>',
       'days after which a buyer usually needs it again (makes it a consumable)',
     )
     .option('--clear', 'remove the setting: the product follows its category, the category its catalogue')
@@ -188,7 +188,7 @@ export function registerProductCommands(program: Command, deps: CliDeps): void {
             ...(sku !== undefined ? { sku } : {}),
             ...(o.category !== undefined ? { category: o.category } : {}),
             ...(o.consumable !== undefined ? { consumable: o.consumable } : {}),
-            ...(o.reorderCycle !== undefined ? { reorderCycleDays: o.reorderCycle } : {}),
+            ...(o.reorderCycleDays !== undefined ? { reorderCycleDays: o.reorderCycleDays } : {}),
             ...(o.clear ? { clear: true } : {}),
           }),
         'existing',
@@ -259,5 +259,7 @@ function setSummary(r: ProductSetResult, lang: Lang): string {
         ]
           .filter(Boolean)
           .join(', ');
-  return `${what}: ${said} (${r.products.length} ${WORDS.products[lang].toLowerCase()})\n${productTable(r.products, r.currency, lang)}`;
+  const n = r.products.length;
+  const count = lang === 'vi' ? `${n} sản phẩm` : `${n} product${n === 1 ? '' : 's'}`;
+  return `${what}: ${said} (${count})\n${productTable(r.products, r.currency, lang)}`;
 }
