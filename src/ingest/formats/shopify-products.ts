@@ -149,24 +149,20 @@ class ShopifyProductBuilder implements GroupedRowsFormat<Product[]> {
     productMeta: { consumable?: boolean; reorderCycleDays?: number },
   ): Product {
     const c = this.c;
-    {
-      this.skus.claim(sku, row.line, this.name(c.sku));
-      const variantTitle = this.variantTitle(row);
-      const variantMeta = this.metafields(row, 'variant');
-      const consumable = variantMeta.consumable ?? productMeta.consumable;
-      const cycle = variantMeta.reorderCycleDays ?? productMeta.reorderCycleDays;
-      const image = text(row.get(c.variantImage)) ?? productImage;
-      return {
-        sku,
-        ...shared,
-        consumable: consumable ?? cycle !== undefined,
-        ...opt('reorderCycleDays', cycle),
-        ...opt('variantTitle', variantTitle),
-        ...opt('price', priceOf(row.get(c.price), this.name(c.price))),
-        ...opt('inventoryQty', inventoryOf(row.get(c.inventory), this.name(c.inventory))),
-        ...opt('imageUrl', image),
-      };
-    }
+    this.skus.claim(sku, row.line, this.name(c.sku));
+    const variantMeta = this.metafields(row, 'variant');
+    const consumable = variantMeta.consumable ?? productMeta.consumable;
+    const cycle = variantMeta.reorderCycleDays ?? productMeta.reorderCycleDays;
+    return {
+      sku,
+      ...shared,
+      consumable: consumable ?? cycle !== undefined,
+      ...opt('reorderCycleDays', cycle),
+      ...opt('variantTitle', this.variantTitle(row)),
+      ...opt('price', priceOf(row.get(c.price), this.name(c.price))),
+      ...opt('inventoryQty', inventoryOf(row.get(c.inventory), this.name(c.inventory))),
+      ...opt('imageUrl', text(row.get(c.variantImage)) ?? productImage),
+    };
   }
 
   /**

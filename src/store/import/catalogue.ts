@@ -45,10 +45,15 @@ export async function withCatalogueCategories(
       [shopId],
     );
     for (const sku of skus) session.catalogue.set(sku, null);
-    for (const r of rows) session.catalogue.set(r.sku, r.category);
+    for (const r of rows) {
+      session.catalogue.set(r.sku, r.category);
+      if (r.category !== null) session.catalogueHasCategories = true;
+    }
   }
+  const fromCatalogue: (boolean | null)[] = new Array(n).fill(null);
+  // The usual first import (no catalogue yet, or one without categories): the lines as they are.
+  if (!session.catalogueHasCategories) return { categories: orders.lineCategory, fromCatalogue };
   const categories: OptText[] = new Array(n);
-  const fromCatalogue: (boolean | null)[] = new Array(n);
   for (let l = 0; l < n; l++) {
     const own = orders.lineCategory[l];
     const sku = orders.lineSku[l];

@@ -47,6 +47,8 @@ export interface ImportSession {
    * (new SKUs only), so what was looked up stays true for the rest of the import.
    */
   catalogue: Map<string, string | null>;
+  /** Whether any SKU in `catalogue` has a category (until then lines keep their own as they are). */
+  catalogueHasCategories: boolean;
   /**
    * Hashes of the (source, external id) of every order this import wrote, while the store had
    * none before it: a later batch looks up only the orders whose hash is here. Hashes rather than
@@ -111,6 +113,7 @@ export async function beginImportSession(db: SqlEngine, shopId: string): Promise
     written: new Map(),
     skus: new Set(),
     catalogue: new Map(),
+    catalogueHasCategories: false,
     orderHashes: new Set(),
     profiles: new CustomerProfiles(),
   };
