@@ -37,7 +37,7 @@ describe('products-csv', () => {
     const file = join(dir, 'sheet.csv');
     writeFileSync(
       file,
-      'Mã,Tên,Nhóm,Màu,Cỡ,Giá bán,Tiêu hao,Chu kỳ (ngày)\nCF-1,Cà phê Robusta,coffee,,500g,"165.000",có,30\nAO-1,Áo thun,shirt,Trắng,M,150000,không,\nAO-2,Áo thun,shirt,Đen,,150000,,abc\n,Không mã,x,,,1,,\n',
+      'Mã,Tên,Nhóm,Màu,Cỡ,Giá bán,Tiêu hao,Chu kỳ (ngày),Tồn\nCF-1,Cà phê Robusta,coffee,,500g,"165.000",có,30,1.000\nAO-1,Áo thun,shirt,Trắng,M,150000,không,,"12,0"\nAO-2,Áo thun,shirt,Đen,,150000,,abc,\n,Không mã,x,,,1,,,\n',
     );
     const mapping = join(dir, 'sheet.yaml');
     writeFileSync(
@@ -53,6 +53,7 @@ describe('products-csv', () => {
         '  Giá bán: variant.price',
         '  Tiêu hao: product.consumable',
         '  Chu kỳ (ngày): product.reorderCycleDays',
+        '  Tồn: variant.inventory',
       ].join('\n'),
     );
     const all = await readAll('products-csv', file, { mappingFile: mapping });
@@ -65,8 +66,10 @@ describe('products-csv', () => {
         reorderCycleDays: 30,
         variantTitle: '500g',
         price: '165000',
+        // A Vietnamese spreadsheet groups thousands with a dot.
+        inventoryQty: 1000,
       },
-      { sku: 'AO-1', consumable: false, variantTitle: 'Trắng / M', price: '150000' },
+      { sku: 'AO-1', consumable: false, variantTitle: 'Trắng / M', price: '150000', inventoryQty: 12 },
     ]);
     expect([...all.rejects].sort((a, b) => a.line - b.line)).toEqual([
       { line: 4, column: 'Chu kỳ (ngày)', reason: 'not a reorder cycle in days (1–3650): "abc"' },

@@ -53,12 +53,25 @@ export function priceOf(raw: string, column: string): string | undefined {
   return t === '' ? undefined : money(t, column);
 }
 
+/**
+ * A whole number as spreadsheets write it: `1000`, `1.000` or `1,000` (a `.` or `,` before exactly
+ * three digits groups thousands, as for amounts), `12.0`; undefined when it is not one.
+ */
+function wholeNumberOf(t: string): number | undefined {
+  let digits: string;
+  if (/^-?\d{1,3}([.,]\d{3})+$/.test(t)) digits = t.replace(/[.,]/g, '');
+  else if (/^-?\d+([.,]0{1,2})?$/.test(t)) digits = t.replace(/[.,]0*$/, '');
+  else return undefined;
+  const n = Number(digits);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
 /** A stock count (Shopify lets it go below zero); empty is undefined. */
 export function inventoryOf(raw: string, column: string): number | undefined {
   const t = raw.trim();
   if (t === '') return undefined;
-  const n = Number(t.replace(/[.,]0*$/, ''));
-  return Number.isSafeInteger(n) && Math.abs(n) <= 2_000_000_000
+  const n = wholeNumberOf(t);
+  return n !== undefined && Math.abs(n) <= 2_000_000_000
     ? n
     : problem(column, `not a whole stock count: ${shown(t)}`);
 }
@@ -67,8 +80,8 @@ export function inventoryOf(raw: string, column: string): number | undefined {
 export function cycleOf(raw: string, column: string): number | undefined {
   const t = raw.trim();
   if (t === '') return undefined;
-  const n = Number(t.replace(/[.,]0*$/, ''));
-  return Number.isInteger(n) && n >= 1 && n <= 3650
+  const n = wholeNumberOf(t);
+  return n !== undefined && n >= 1 && n <= 3650
     ? n
     : problem(column, `not a reorder cycle in days (1–3650): ${shown(t)}`);
 }
