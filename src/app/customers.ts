@@ -177,9 +177,3 @@ export async function getShopOrder(
 function invalid(path: string, reason: string): NurtureError {
   return new NurtureError('invalid_input', `${path}: ${reason}`, [{ path, reason }]);
 }
-
-/** The shop's product catalogue. */
-export async function listShopProducts(ctx: AppContext, shopId: string) {
-  await ctx.store.requireShop(shopId);
-  return { products: await ctx.store.listProducts(shopId) };
-}

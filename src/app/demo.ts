@@ -1,11 +1,8 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { resolveAnalyticsConfig } from '../domain/analytics/config.js';
-import { type MarketingCost, marketingCostSchema, productSchema } from '../domain/model/index.js';
 import { DEFAULT_TIME_ZONE } from '../domain/time.js';
-import { parseCsvText } from '../ingest/csv.js';
 import { generateShop } from '../ingest/demo/generate.js';
 import type { DemoShop } from '../ingest/demo/types.js';
 import { DEMO_FILES, writeDemoShop } from '../ingest/demo/write.js';
@@ -18,10 +15,17 @@ import { resolveAsOf } from './as-of.js';
 import type { AppContext } from './context.js';
 import { importFile } from './imports.js';
 
-const IMPORTS: readonly { file: keyof typeof DEMO_FILES; format: ImportFormat }[] = [
+/**
+ * The files of a demo shop and how each is imported, in order: the catalogue before the orders,
+ * as a seller who connects a shop would (lines get their categories as they are written; the
+ * other order works too, see src/store/import/catalogue.ts).
+ */
+export const DEMO_IMPORTS: readonly { file: keyof typeof DEMO_FILES; format: ImportFormat }[] = [
   { file: 'customers', format: 'shopify-customers' },
+  { file: 'catalog', format: 'shopify-products' },
   { file: 'orders', format: 'shopify-orders' },
   { file: 'events', format: 'events-jsonl' },
+  { file: 'marketingCosts', format: 'marketing-costs' },
 ];
 
 export interface DemoImport {
@@ -87,7 +91,7 @@ export async function loadDemoFiles(
   dir: string,
 ): Promise<Omit<DemoOutcome, 'shop'>> {
   const imports: DemoImport[] = [];
-  for (const { file, format } of IMPORTS) {
+  for (const { file, format } of DEMO_IMPORTS) {
     const path = join(dir, DEMO_FILES[file]);
     imports.push({
       format,
@@ -96,22 +100,9 @@ export async function loadDemoFiles(
     });
   }
   const store = ctx.store;
-  const catalog = z
-    .array(productSchema)
-    .parse(JSON.parse(await readFile(join(dir, DEMO_FILES.catalog), 'utf8')));
-  await store.upsertProducts(shopId, catalog);
-  await store.upsertMarketingCosts(shopId, await readCosts(join(dir, DEMO_FILES.marketingCosts)));
   const summary = await store.summary(shopId);
   const asOf = ctx.clock.now();
   await recomputeScores(store.engine, shopId, asOf, resolveAnalyticsConfig());
   const segments = await refreshAllSegments(store, shopId, asOf);
   return { imports, summary, asOf, segments };
-}
-
-/** marketing_costs.csv back into validated records. */
-async function readCosts(path: string): Promise<MarketingCost[]> {
-  const { records } = parseCsvText(await readFile(path, 'utf8'));
-  return records
-    .slice(1)
-    .map(({ fields: [channel, month, amount] }) => marketingCostSchema.parse({ channel, month, amount }));
 }

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { shopSchema } from '../domain/model/shop.js';
 import { type ImportProgress, type ImportSummary, runFileImport } from '../ingest/import-file.js';
-import { IMPORT_FORMATS } from '../ingest/records.js';
+import { IMPORT_FORMATS, MAPPED_FORMATS } from '../ingest/records.js';
 import { afterOrders } from './after-orders.js';
 import type { AppContext } from './context.js';
 import { parseInput } from './input.js';
@@ -20,23 +20,30 @@ export const importInputSchema = z
       error: (issue) =>
         `unknown import format ${JSON.stringify(issue.input)}; use one of: ${IMPORT_FORMATS.join(', ')}`,
     }),
-    /** orders-csv: haravan | shopee | lazada | tiktok, or a .json/.yaml mapping file. */
+    /**
+     * orders-csv: haravan | shopee | lazada | tiktok; products-csv: haravan | shopee; or a
+     * .json/.yaml mapping file.
+     */
     mapping: z.string().min(1).optional(),
     /** Import the valid rows and report the rejected ones (default: all or nothing). */
     skipInvalid: z.boolean().default(false),
   })
   .superRefine((input, issues) => {
-    if (input.format === 'orders-csv' && input.mapping === undefined)
+    const mapped = (MAPPED_FORMATS as readonly string[]).includes(input.format);
+    if (mapped && input.mapping === undefined)
       issues.addIssue({
         code: 'custom',
         path: ['mapping'],
-        message: 'orders-csv needs a mapping (haravan, shopee, lazada, tiktok or a file)',
+        message:
+          input.format === 'orders-csv'
+            ? 'orders-csv needs a mapping (haravan, shopee, lazada, tiktok or a file)'
+            : 'products-csv needs a mapping (haravan, shopee or a file)',
       });
-    if (input.format !== 'orders-csv' && input.mapping !== undefined)
+    if (!mapped && input.mapping !== undefined)
       issues.addIssue({
         code: 'custom',
         path: ['mapping'],
-        message: `a mapping is for orders-csv, not ${input.format}`,
+        message: `a mapping is for ${MAPPED_FORMATS.join(' and ')}, not ${input.format}`,
       });
   });
 export type ImportInput = z.input<typeof importInputSchema>;

@@ -7,6 +7,7 @@ import { registerDemoCommands } from './commands/demo.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerJobsCommands } from './commands/jobs.js';
 import { registerPredictCommand } from './commands/predict.js';
+import { registerProductCommands } from './commands/products.js';
 import { registerSegmentCommands } from './commands/segment.js';
 import { registerServeCommand } from './commands/serve.js';
 import type { CliDeps } from './context.js';
@@ -27,6 +28,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerClvCommand(program);
   registerPredictCommand(program, deps);
   registerSegmentCommands(program, deps);
+  registerProductCommands(program, deps);
   registerServeCommand(program, deps);
   registerAdminCommands(program, deps);
   registerJobsCommands(program, deps);

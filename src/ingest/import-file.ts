@@ -68,6 +68,11 @@ export interface ImportSummary {
   orders: number;
   events: number;
   merged: number;
+  /** Catalogue entries (SKUs) written by a catalogue import. */
+  products: number;
+  marketingCosts: number;
+  /** Catalogue variants without a SKU, left out (order lines name SKUs). */
+  skippedVariants: number;
   rejected: number;
   seconds: number;
   rejects: Reject[];
@@ -89,7 +94,16 @@ export async function runFileImport(store: Store, options: ImportFileOptions): P
   const totalBytes = await fileSize(options.path);
   const importId = store.newId('imp');
   const rejects: Reject[] = [];
-  const totals = { rowsRead: 0, customers: 0, orders: 0, events: 0, merged: 0 };
+  const totals = {
+    rowsRead: 0,
+    customers: 0,
+    orders: 0,
+    events: 0,
+    merged: 0,
+    products: 0,
+    marketingCosts: 0,
+    skippedVariants: 0,
+  };
   const phases: ImportPhases = { readSeconds: 0, writeSeconds: 0, finishSeconds: 0 };
 
   const inWorker = parsesInWorker(options, totalBytes);
@@ -111,15 +125,25 @@ export async function runFileImport(store: Store, options: ImportFileOptions): P
       // One by one: spreading a batch of 100,000 rejects into push's arguments overflows the stack.
       for (const r of batch.rejects) rejects.push(r);
       totals.rowsRead = batch.rowsRead;
+      totals.skippedVariants = batch.skippedVariants ?? totals.skippedVariants;
       // Once a row is bad and the import is all-or-nothing, the rest is only validated.
       if (rejects.length === 0 || options.skipInvalid) {
         const writeStart = performance.now();
-        const result = await tx.importBatch(options.shopId, valuesOf(batch), importId, startedAt, session);
+        const result = await tx.importBatch(
+          options.shopId,
+          valuesOf(batch),
+          importId,
+          startedAt,
+          session,
+          catalogueSource(options.format),
+        );
         phases.writeSeconds += (performance.now() - writeStart) / 1000;
         totals.customers += result.newCustomers;
         totals.orders += result.orders;
         totals.events += result.events;
         totals.merged += result.merged;
+        totals.products += result.products;
+        totals.marketingCosts += result.marketingCosts;
         for (const r of result.referrals) referrals.push(r);
         for (const id of result.customerIds) touched.add(id);
       }
@@ -197,7 +221,14 @@ function valuesOf(batch: ParsedBatch) {
     customers: batch.customers.map((c) => c.value),
     orders: batch.orderColumns ?? batch.orders.map((o) => o.value),
     events: batch.events.map((e) => e.value),
+    products: batch.productGroups.flatMap((g) => g.value),
+    marketingCosts: batch.marketingCosts.map((c) => c.value),
   };
+}
+
+/** What the catalogue entries of an import record as their source: its format's platform. */
+function catalogueSource(format: ImportFormat): string {
+  return format === 'shopify-products' ? 'shopify' : format;
 }
 
 function rejectedError(path: string, rejects: readonly Reject[]): NurtureError {

@@ -1,4 +1,4 @@
-import type { CustomerInput, EventInput, OrderInput, Product } from '../domain/model/index.js';
+import type { CustomerInput, EventInput, MarketingCost, OrderInput, Product } from '../domain/model/index.js';
 import type { OrderColumns } from '../domain/order-columns.js';
 
 /** A row the importer could not take, with the place it came from. */
@@ -23,6 +23,11 @@ export interface ParsedBatch {
    */
   orderColumns?: OrderColumns;
   events: Located<EventInput>[];
+  /** Catalogue formats: each product's variants (one entry per SKU), by the product's first line. */
+  productGroups: Located<Product[]>[];
+  marketingCosts: Located<MarketingCost>[];
+  /** Catalogue formats: variants without a SKU so far in the whole file (order lines cannot name them). */
+  skippedVariants?: number;
   rejects: Reject[];
   /** Data rows read so far in the whole file (not counting the header). */
   rowsRead: number;
@@ -31,14 +36,37 @@ export interface ParsedBatch {
 }
 
 export function emptyBatch(rowsRead = 0, bytesRead = 0): ParsedBatch {
-  return { customers: [], orders: [], events: [], rejects: [], rowsRead, bytesRead };
+  return {
+    customers: [],
+    orders: [],
+    events: [],
+    productGroups: [],
+    marketingCosts: [],
+    rejects: [],
+    rowsRead,
+    bytesRead,
+  };
 }
 
-export const IMPORT_FORMATS = ['shopify-customers', 'shopify-orders', 'orders-csv', 'events-jsonl'] as const;
+export const IMPORT_FORMATS = [
+  'shopify-customers',
+  'shopify-orders',
+  'orders-csv',
+  'events-jsonl',
+  'shopify-products',
+  'products-csv',
+  'marketing-costs',
+] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
+/** The formats read through a mapping (`--mapping`): orders and products of any export. */
+export const MAPPED_FORMATS = ['orders-csv', 'products-csv'] as const satisfies readonly ImportFormat[];
+
 export interface ReadOptions {
-  /** A parsed orders-csv mapping (see src/ingest/formats/mapping.ts); required for orders-csv. */
+  /**
+   * A built-in mapping's name or a mapping file: orders-csv (src/ingest/formats/mapping.ts) and
+   * products-csv (product-mapping.ts) need one.
+   */
   mappingFile?: string;
   /** Shop currency, used when the file has none. */
   currency: string;

@@ -20,6 +20,7 @@ import { analyticsRoutes } from './routes/analytics.js';
 import { customerRoutes } from './routes/customers.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
+import { productRoutes } from './routes/products.js';
 import { segmentRoutes } from './routes/segments.js';
 import { shopRoutes } from './routes/shop.js';
 
@@ -52,7 +53,14 @@ export interface NurtureServer {
 
 /** The JSON API's routes (without health and docs), for the documentation and the tenancy test. */
 export function apiRoutes(): RouteSpec[] {
-  return [...customerRoutes, ...segmentRoutes, ...analyticsRoutes, ...shopRoutes, ...jobRoutes];
+  return [
+    ...customerRoutes,
+    ...productRoutes,
+    ...segmentRoutes,
+    ...analyticsRoutes,
+    ...shopRoutes,
+    ...jobRoutes,
+  ];
 }
 
 /**

@@ -85,6 +85,8 @@ export const STAGE_LINES = t(
   ['sku', 'text'],
   ['title', 'text'],
   ['category', 'text'],
+  // The category came from the catalogue by SKU (order_lines.catalogue_category, migration 014).
+  ['catalogue_category', 'boolean'],
   ['quantity', 'integer'],
   ['price', 'text'],
 );
@@ -96,6 +98,29 @@ export const STAGE_PRODUCTS = t(
   ['category', 'text'],
   ['price', 'text'],
 );
+
+/** A catalogue import's products (see import/catalogue.ts). */
+export const STAGE_CATALOGUE = t(
+  'stage_catalogue',
+  ['sku', 'text'],
+  ['title', 'text'],
+  ['category', 'text'],
+  ['price', 'text'],
+  ['consumable', 'boolean'],
+  ['reorder_cycle_days', 'integer'],
+  ['product_key', 'text'],
+  ['variant_title', 'text'],
+  ['vendor', 'text'],
+  ['product_type', 'text'],
+  ['taxonomy', 'text'],
+  ['tags', 'text'],
+  ['status', 'text'],
+  ['published', 'boolean'],
+  ['inventory_qty', 'integer'],
+  ['image_url', 'text'],
+);
+
+export const STAGE_COSTS = t('stage_costs', ['channel', 'text'], ['month', 'text'], ['amount', 'text']);
 
 export const STAGE_EVENTS = t(
   'stage_events',

@@ -160,11 +160,13 @@ export class Store {
     importId: string,
     now: Date,
     session?: ImportSession,
+    catalogueSource?: string,
   ): Promise<BatchResult> {
     return writeImportBatch(this.engine, shopId, batch, {
       session: session ?? (await this.beginImport(shopId)),
       importId,
       now,
+      ...(catalogueSource !== undefined ? { catalogueSource } : {}),
       newCustomerId: () => this.newId('cus'),
       newOrderId: () => this.newId('ord'),
       newMergeId: () => this.newId('mrg'),

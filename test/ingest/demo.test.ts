@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeContext } from '../../src/app/context.js';
+import { DEMO_IMPORTS } from '../../src/app/demo.js';
 import { importFile } from '../../src/app/imports.js';
 import { defaultDeps } from '../../src/cli/context.js';
 import { runCli } from '../../src/cli/program.js';
@@ -16,7 +17,6 @@ import {
   marketingCostSchema,
   type OrderStatus,
   orderInputSchema,
-  productSchema,
 } from '../../src/domain/model/index.js';
 import { parseAmount } from '../../src/domain/money.js';
 import { parseCsvText } from '../../src/ingest/csv.js';
@@ -33,6 +33,7 @@ import {
   writeShopifyOrdersCsv,
 } from '../../src/ingest/demo/write.js';
 import { openStore } from '../../src/store/store.js';
+import { readAll } from './read-all.js';
 
 const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), `nurture-demo-${prefix}-`));
 const read = (dir: string, kind: keyof typeof DEMO_FILES) =>
@@ -421,14 +422,27 @@ describe('files', () => {
     expect(ids.size).toBe(lines.length);
   });
 
-  it('writes the catalog and the marketing costs for every month and paid channel', () => {
-    const catalog = JSON.parse(read(dir, 'catalog')) as unknown[];
-    expect(catalog).toHaveLength(40);
-    const products = catalog.map((p) => productSchema.parse(p));
-    for (const p of products) if (p.consumable) expect([7, 15, 30, 45]).toContain(p.reorderCycleDays);
-    expect(new Set(products.map((p) => p.category))).toEqual(
-      new Set(['printing', 'beauty', 'mother-baby', 'coffee', 'electronics']),
-    );
+  it('writes the catalog as a Shopify products export and the marketing costs for every month and paid channel', async () => {
+    const catalog = await readAll('shopify-products', join(dir, DEMO_FILES.catalog));
+    expect(catalog.rejects).toEqual([]);
+    const products = catalog.productGroups.flatMap((g) => g.value);
+    expect(products).toHaveLength(40);
+    // Durables have a second, image-only row.
+    expect(catalog.rowsRead).toBe(40 + DEMO_CATALOG.filter((p) => !p.consumable).length);
+    for (const p of products) {
+      const demo = DEMO_CATALOG.find((d) => d.sku === p.sku)!;
+      expect(p).toMatchObject({
+        title: demo.title,
+        category: demo.type,
+        price: String(demo.price),
+        consumable: demo.consumable,
+        vendor: demo.vendor,
+      });
+      expect(p.reorderCycleDays).toBe(demo.reorderCycleDays);
+      if (p.consumable) expect([7, 15, 30, 45]).toContain(p.reorderCycleDays);
+    }
+    expect(new Set(products.map((p) => p.category))).toContain('printer');
+    expect(new Set(products.map((p) => p.category))).toContain('paper');
     const { header, rows } = csvObjects(read(dir, 'marketingCosts'));
     expect(header).toEqual(['channel', 'month', 'amount']);
     for (const r of rows) marketingCostSchema.parse(r);
@@ -537,20 +551,25 @@ describe('end to end', () => {
     try {
       const shopId = 'demo';
       const results = [];
-      for (const [format, file] of [
-        ['shopify-customers', 'customers'],
-        ['shopify-orders', 'orders'],
-        ['events-jsonl', 'events'],
-      ] as const)
+      for (const { format, file } of DEMO_IMPORTS)
         results.push(
           await importFile(makeContext(store), { shopId, format, path: join(out, DEMO_FILES[file]) }),
         );
-      expect(results.map((r) => r.rejected)).toEqual([0, 0, 0]);
-      await store.upsertProducts(shopId, JSON.parse(read(out, 'catalog')));
-      await store.upsertMarketingCosts(
-        shopId,
-        csvObjects(read(out, 'marketingCosts')).rows.map((r) => marketingCostSchema.parse(r)),
+      expect(results.map((r) => r.rejected)).toEqual([0, 0, 0, 0, 0]);
+      expect(results.map((r) => r.products)).toEqual([0, 40, 0, 0, 0]);
+      expect(results.at(-1)?.marketingCosts).toBe(small.marketingCosts.length);
+      const [costs] = await store.engine.all<{ n: number; total: number }>(
+        'SELECT COUNT(*) AS n, SUM(amount) AS total FROM marketing_costs WHERE shop_id = $1',
+        [shopId],
       );
+      expect(Number(costs?.n)).toBe(small.marketingCosts.length);
+      expect(Number(costs?.total)).toBe(small.marketingCosts.reduce((s, c) => s + Number(c.amount), 0));
+      // Every line of a catalogue product has its category.
+      const [uncategorised] = await store.engine.all<{ n: number }>(
+        'SELECT COUNT(*) AS n FROM order_lines WHERE shop_id = $1 AND category IS NULL',
+        [shopId],
+      );
+      expect(Number(uncategorised?.n)).toBe(0);
       const summary = await store.summary(shopId);
       expect(summary).toMatchObject({
         customers: small.customers.length,

@@ -41,7 +41,7 @@ describe('nurture import', () => {
     ).rejects.toMatchObject({
       // The use case names its input field; the CLI says it as the option (runCli, inCliTerms).
       code: 'invalid_input',
-      message: 'mapping: a mapping is for orders-csv, not shopify-orders',
+      message: 'mapping: a mapping is for orders-csv and products-csv, not shopify-orders',
       details: [{ path: 'mapping' }],
     });
   });
@@ -76,6 +76,8 @@ describe('nurture import', () => {
       ':memory:',
     );
     expect(r.code).toBe(2);
-    expect(r.err).toBe('nurture: --mapping: a mapping is for orders-csv, not shopify-orders\n');
+    expect(r.err).toBe(
+      'nurture: --mapping: a mapping is for orders-csv and products-csv, not shopify-orders\n',
+    );
   });
 });

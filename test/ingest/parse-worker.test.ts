@@ -10,7 +10,7 @@ import {
   type WorkerMessage,
 } from '../../src/ingest/batch-wire.js';
 import { serveParse } from '../../src/ingest/parse-worker.js';
-import type { ParsedBatch, ReadOptions } from '../../src/ingest/records.js';
+import { emptyBatch, type ParsedBatch, type ReadOptions } from '../../src/ingest/records.js';
 import { receiveBatches } from '../../src/ingest/worker-reader.js';
 import { FIXTURES, readAll, VN } from './read-all.js';
 
@@ -168,12 +168,8 @@ describe('the parse worker protocol', () => {
       },
     ];
     const batch: ParsedBatch = {
-      customers: [],
-      orders: [],
-      events: [],
+      ...emptyBatch(4, 99),
       rejects: [{ line: 3, reason: 'r' }],
-      rowsRead: 4,
-      bytesRead: 99,
     };
     const { message, transfer } = encodeBatch(batch, orderColumnsOf(orders));
     expect(transfer.length).toBeGreaterThan(0);

@@ -15,6 +15,8 @@ export async function readAll(
     customers: [],
     orders: [],
     events: [],
+    productGroups: [],
+    marketingCosts: [],
     rejects: [],
     rowsRead: 0,
     bytesRead: 0,
@@ -24,6 +26,9 @@ export async function readAll(
     all.customers.push(...b.customers);
     all.orders.push(...b.orders);
     all.events.push(...b.events);
+    all.productGroups.push(...b.productGroups);
+    all.marketingCosts.push(...b.marketingCosts);
+    if (b.skippedVariants !== undefined) all.skippedVariants = b.skippedVariants;
     all.rejects.push(...b.rejects);
     all.rowsRead = b.rowsRead;
     all.bytesRead = b.bytesRead;

@@ -2,8 +2,12 @@
  * Tenancy and authentication over every registered route, on both engines: a key of shop A never
  * reaches shop B. The table below must name every route; a new route without a case fails.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listShopApiKeys } from '../../src/app/api-keys.js';
+import { importFile } from '../../src/app/imports.js';
 import { createShopSegment } from '../../src/app/segments.js';
 import { TrackingWriter } from '../../src/app/tracking.js';
 import { WebhookIntake } from '../../src/app/webhook-intake.js';
@@ -59,7 +63,26 @@ const CASES: Record<string, Case> = {
   }),
   'GET /api/v1/orders': (_a, b) => ({ path: '/api/v1/orders?limit=500', expect: withoutB(b) }),
   'GET /api/v1/orders/{id}': (_a, b) => ({ path: `/api/v1/orders/${b.orderId}`, expect: notFound }),
-  'GET /api/v1/products': (_a, b) => ({ path: '/api/v1/products', expect: withoutB(b) }),
+  'GET /api/v1/products': (_a, b) => ({
+    path: '/api/v1/products',
+    expect: (r) => {
+      withoutB(b)(r);
+      expect(r.text).not.toContain('B-ONLY-SKU');
+    },
+  }),
+  'GET /api/v1/products/{sku}': () => ({ path: '/api/v1/products/B-ONLY-SKU', expect: notFound }),
+  'GET /api/v1/product-categories': () => ({
+    path: '/api/v1/product-categories',
+    expect: (r) => {
+      expect(r.status).toBe(200);
+      expect(r.text).not.toContain('b-only-category');
+    },
+  }),
+  'POST /api/v1/product-settings': () => ({
+    path: '/api/v1/product-settings',
+    body: { category: 'b-only-category', reorder_cycle_days: 7 },
+    expect: notFound,
+  }),
   'GET /api/v1/segments': () => ({
     path: '/api/v1/segments',
     expect: (r) => {
@@ -206,6 +229,12 @@ for (const engine of ENGINES) {
       b = await fixtureOf('shop-b');
       const ctx = (await import('../../src/app/context.js')).makeContext(store);
       await createShopSegment(ctx, { shopId: 'shop-b', name: 'b-private', query: 'number_of_orders >= 1' });
+      const catalogue = join(mkdtempSync(join(tmpdir(), 'nurture-tenancy-')), 'products.csv');
+      writeFileSync(
+        catalogue,
+        'Handle,Title,Type,Variant SKU\nb-only,Chỉ của B,b-only-category,B-ONLY-SKU\n',
+      );
+      await importFile(ctx, { shopId: 'shop-b', format: 'shopify-products', path: catalogue });
       await (await import('../../src/app/shop-settings.js')).setShopSetting(ctx, {
         shopId: 'shop-b',
         key: 'shopify.webhook_secret',
@@ -254,6 +283,10 @@ for (const engine of ENGINES) {
       expect(own.status).toBe(200);
       const bCustomer = await call(server.url, 'GET', `/api/v1/customers/${b.customerId}`, { key: b.secret });
       expect(bCustomer.status).toBe(200);
+      const bProduct = await call(server.url, 'GET', '/api/v1/products/B-ONLY-SKU', { key: b.secret });
+      expect(bProduct.body).toMatchObject({
+        product: { sku: 'B-ONLY-SKU', consumable: false, consumableFrom: 'catalogue' },
+      });
     });
 
     it('refuses every keyed route without a key (401), with an unknown key (401), and a publishable key on the API (403)', async () => {

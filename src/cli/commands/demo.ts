@@ -82,7 +82,7 @@ export function summaryTable(shopId: string, s: StoreSummary): string {
 
 /**
  * `nurture generate` writes a demo shop's files (customers.csv, orders.csv, events.jsonl,
- * catalog.json, marketing_costs.csv); `nurture demo` generates one into a temporary directory
+ * products.csv, marketing_costs.csv); `nurture demo` generates one into a temporary directory
  * and loads it through the same importers as a seller's files.
  */
 export function registerDemoCommands(program: Command, deps: CliDeps): void {

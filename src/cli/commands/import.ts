@@ -27,6 +27,21 @@ export function summaryLine(
 ): string {
   const n = (v: number) => v.toLocaleString('en-US');
   const rejects = s.rejected > 0 && rejectsPath ? ` (see ${rejectsPath})` : '';
+  if (format === 'shopify-products' || format === 'products-csv') {
+    const skipped =
+      s.skippedVariants > 0
+        ? `, ${n(s.skippedVariants)} variants without SKU left out (order lines name SKUs)`
+        : '';
+    return (
+      `imported ${format} ${file}: ${n(s.rowsRead)} rows read, ${n(s.products)} products (SKUs)${skipped}, ` +
+      `${n(s.rejected)} rejected${rejects} in ${s.seconds.toFixed(1)} s\n`
+    );
+  }
+  if (format === 'marketing-costs')
+    return (
+      `imported ${format} ${file}: ${n(s.rowsRead)} rows read, ${n(s.marketingCosts)} monthly costs, ` +
+      `${n(s.rejected)} rejected${rejects} in ${s.seconds.toFixed(1)} s\n`
+    );
   return (
     `imported ${format} ${file}: ${n(s.rowsRead)} rows read, ${n(s.orders)} orders, ${n(s.customers)} new customers, ` +
     `${n(s.events)} events, ${n(s.merged)} merged, ${n(s.rejected)} rejected${rejects} in ${s.seconds.toFixed(1)} s\n`
@@ -37,7 +52,7 @@ export function registerImportCommand(program: Command, deps: CliDeps): void {
   program
     .command('import')
     .description(
-      'import a file: shopify-customers, shopify-orders, orders-csv (with --mapping), events-jsonl',
+      'import a file: shopify-customers, shopify-orders, orders-csv (with --mapping), events-jsonl, shopify-products, products-csv (with --mapping), marketing-costs',
     )
     .argument('<format>', IMPORT_FORMATS.join(' | '))
     .argument('<file>', 'the file to import (UTF-8, with or without BOM)')
@@ -48,7 +63,7 @@ export function registerImportCommand(program: Command, deps: CliDeps): void {
     .option('--shop <id>', 'shop id (default: NURTURE_SHOP or "default")')
     .option(
       '--mapping <file>',
-      'orders-csv: haravan | shopee | lazada | tiktok, or a .json/.yaml mapping file',
+      'orders-csv: haravan | shopee | lazada | tiktok; products-csv: haravan | shopee; or a .json/.yaml mapping file',
     )
     .option('--skip-invalid', 'import the valid rows and report the rejected ones (default: all or nothing)')
     .option('--rejects <file>', 'write rejected rows to this CSV file (line,column,reason)')

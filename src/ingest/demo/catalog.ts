@@ -14,7 +14,13 @@ export type DemoCategory = (typeof DEMO_CATEGORIES)[number];
 export interface DemoProduct {
   sku: string;
   title: string;
+  /** The shop department, which drives customers' interests (the generator's category). */
   category: DemoCategory;
+  /**
+   * The seller's product type (Shopify "Type"), which becomes the catalogue category order lines
+   * get: `printer`, `paper`… so that the README's printer → paper segment has members.
+   */
+  type: string;
   /** List price in VND (whole thousands). */
   price: number;
   consumable: boolean;
@@ -26,11 +32,44 @@ export interface DemoProduct {
 
 type Row = [sku: string, title: string, price: number, vendor: string, cycle?: number, refills?: string[]];
 
+/** The product type of each SKU (its prefix decides, with the exceptions listed first). */
+const TYPES: readonly [prefix: string, type: string][] = [
+  ['PRN-', 'printer'],
+  ['PAP-', 'paper'],
+  ['INK-', 'ink'],
+  ['PKG-', 'packaging'],
+  ['BT-LIPSTICK', 'makeup'],
+  ['BT-GIFTSET', 'gift-set'],
+  ['BT-DEVICE', 'beauty-device'],
+  ['BT-', 'skincare'],
+  ['MB-MILK', 'formula-milk'],
+  ['MB-DIAPER', 'diapers'],
+  ['MB-WIPES', 'wipes'],
+  ['MB-BAGS', 'breast-milk-storage'],
+  ['MB-', 'baby-gear'],
+  ['CF-PHIN', 'coffee-gear'],
+  ['CF-GRINDER', 'coffee-gear'],
+  ['CF-MACHINE', 'coffee-gear'],
+  ['CF-', 'coffee'],
+  ['EL-CHARGER', 'charging'],
+  ['EL-CABLE', 'charging'],
+  ['EL-POWERBANK', 'charging'],
+  ['EL-EARBUDS', 'audio'],
+  ['EL-', 'accessories'],
+];
+
+function typeOf(sku: string): string {
+  const hit = TYPES.find(([prefix]) => sku.startsWith(prefix));
+  if (hit === undefined) throw new Error(`demo catalog: no product type for ${sku}`);
+  return hit[1];
+}
+
 function products(category: DemoCategory, rows: Row[]): DemoProduct[] {
   return rows.map(([sku, title, price, vendor, cycle, refills]) => ({
     sku,
     title,
     category,
+    type: typeOf(sku),
     price,
     consumable: cycle !== undefined,
     ...(cycle !== undefined ? { reorderCycleDays: cycle } : {}),
@@ -119,12 +158,12 @@ export const DEMO_PRODUCTS_BY_SKU: ReadonlyMap<string, DemoProduct> = new Map(
   DEMO_CATALOG.map((p) => [p.sku, p]),
 );
 
-/** The catalog as the store takes it (`store.upsertProducts`, catalog.json). */
+/** The catalog as a catalogue import stores it (what `products.csv` comes to). */
 export function demoCatalogEntries(): CatalogEntry[] {
   return DEMO_CATALOG.map((p) => ({
     sku: p.sku,
     title: p.title,
-    category: p.category,
+    category: p.type,
     price: String(p.price),
     consumable: p.consumable,
     ...(p.reorderCycleDays !== undefined ? { reorderCycleDays: p.reorderCycleDays } : {}),

@@ -1,18 +1,19 @@
 /**
- * Writers for the demo shop's files, in the formats the importers read: Shopify's customers and
- * orders exports, Segment-style events JSONL, the catalog as JSON and marketing costs as CSV.
+ * Writers for the demo shop's files, in the formats the importers read: Shopify's customers,
+ * orders and products exports, Segment-style events JSONL and marketing costs as CSV.
  *
  * Everything goes through a ChunkedFileWriter: 1 MB chunks into one fs.WriteStream that is
  * allowed to drain (backpressure), never a write per row, so that the orders writer streams a
  * million line-item rows without holding the file in memory.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MarketingCost } from '../../domain/model/index.js';
 import { csvLine } from '../csv.js';
-import { demoCatalogEntries } from './catalog.js';
+import { DEMO_CATALOG } from './catalog.js';
 import { ChunkedFileWriter } from './file-writer.js';
 import { SHOPIFY_ORDER_HEADERS, writeOrderRows } from './orders-csv.js';
+import { SHOPIFY_PRODUCT_HEADERS, shopifyProductRows } from './products-csv.js';
 import type { DemoCustomer, DemoEvent, DemoOrder, DemoShop } from './types.js';
 
 export { shopifyDate } from './dates.js';
@@ -159,12 +160,9 @@ export async function writeMarketingCostsCsv(
   );
 }
 
-/** Writes the catalog (CatalogEntry[]) as pretty JSON. */
-export async function writeCatalogJson(path: string): Promise<WriteStats> {
-  const entries = demoCatalogEntries();
-  const text = `${JSON.stringify(entries, null, 2)}\n`;
-  await writeFile(path, text);
-  return { rows: entries.length, bytes: Buffer.byteLength(text) };
+/** Writes the catalog as Shopify's products export (`rows` counts products). */
+export async function writeShopifyProductsCsv(path: string): Promise<WriteStats> {
+  return writeLines(path, csvLine(SHOPIFY_PRODUCT_HEADERS), DEMO_CATALOG, shopifyProductRows);
 }
 
 async function writeLines<T>(
@@ -192,7 +190,7 @@ export const DEMO_FILES = {
   customers: 'customers.csv',
   orders: 'orders.csv',
   events: 'events.jsonl',
-  catalog: 'catalog.json',
+  catalog: 'products.csv',
   marketingCosts: 'marketing_costs.csv',
 } as const;
 
@@ -221,7 +219,11 @@ export async function writeDemoShop(shop: DemoShop, dir: string): Promise<Writte
     path: path('events'),
     ...(await writeEventsJsonl(shop.events, path('events'))),
   });
-  written.push({ kind: 'catalog', path: path('catalog'), ...(await writeCatalogJson(path('catalog'))) });
+  written.push({
+    kind: 'catalog',
+    path: path('catalog'),
+    ...(await writeShopifyProductsCsv(path('catalog'))),
+  });
   written.push({
     kind: 'marketingCosts',
     path: path('marketingCosts'),

@@ -1,15 +1,42 @@
 /**
- * The common driver of the order CSV formats: one row per line item, the rows of one order next
- * to each other. It groups consecutive rows by order key, hands each complete group to the
- * format's builder, and never splits an order across two batches.
+ * The common driver of the grouped CSV formats: orders (one row per line item, the rows of one
+ * order next to each other) and product catalogues (one row per variant or image, the rows of
+ * one product next to each other). It groups consecutive rows by key, hands each complete group
+ * to the format's builder, and never splits a group across two batches.
  */
-import type { OrderInput } from '../../domain/model/index.js';
+import type { OrderInput, Product } from '../../domain/model/index.js';
 import { type CsvProblem, type CsvRowBatch, readCsvRows } from '../csv.js';
-import { emptyBatch, type ParsedBatch, type Reject } from '../records.js';
+import { emptyBatch, type Located, type ParsedBatch, type Reject } from '../records.js';
 import { type Cells, csvReject, emptyFile, Header, Row, rejectOf, widthProblem } from './fields.js';
 
 /** What a format supplies once it has seen the header. */
-export interface OrderRowsFormat {
+export type OrderRowsFormat = GroupedRowsFormat<OrderInput>;
+
+/** What a group becomes, and the words its messages use. */
+export interface GroupKind<T> {
+  /** "order", "product". */
+  noun: string;
+  /** The reason of a row without a key: "missing order id". */
+  missingKey: string;
+  /** Where built groups go in a batch. */
+  target: (batch: ParsedBatch) => Located<T>[];
+}
+
+export const ORDER_GROUPS: GroupKind<OrderInput> = {
+  noun: 'order',
+  missingKey: 'missing order id',
+  target: (batch) => batch.orders,
+};
+
+/** A catalogue group is one product: its variants (one entry each) from its rows. */
+export const PRODUCT_GROUPS: GroupKind<Product[]> = {
+  noun: 'product',
+  missingKey: 'missing product handle',
+  target: (batch) => batch.productGroups,
+};
+
+/** What a format supplies once it has seen the header (T: what one group builds). */
+export interface GroupedRowsFormat<T> {
   /** Header name of the order key column, for rejects. */
   keyColumn: string;
   /** The columns the order key is read from. */
@@ -20,7 +47,7 @@ export interface OrderRowsFormat {
    * Builds the order from its rows (the first row carries the order-level fields). Throws a
    * RowProblem, with `line` set when the bad cell is not on the first row.
    */
-  build(rows: readonly Row[]): OrderInput;
+  build(rows: readonly Row[]): T;
 }
 
 export interface GroupedReadOptions {
@@ -36,9 +63,9 @@ interface Group {
   doom: string | undefined;
 }
 
-class Grouper {
+class Grouper<T> {
   private header: Header | undefined;
-  private format: OrderRowsFormat | undefined;
+  private format: GroupedRowsFormat<T> | undefined;
   private current: Group | undefined;
   /** Order key → line of its first row, for orders already complete. */
   private readonly seen = new Map<string, number>();
@@ -50,7 +77,10 @@ class Grouper {
   rowsRead = 0;
   batch: ParsedBatch = emptyBatch();
 
-  constructor(private readonly setup: (header: Header) => OrderRowsFormat) {}
+  constructor(
+    private readonly setup: (header: Header) => GroupedRowsFormat<T>,
+    private readonly kind: GroupKind<T>,
+  ) {}
 
   get sawHeader(): boolean {
     return this.header !== undefined;
@@ -73,11 +103,11 @@ class Grouper {
     if (width !== undefined) {
       this.batch.rejects.push(rejectOf(width, row.line));
       if (this.current !== undefined && key === this.current.key)
-        this.doom(`a row of this order (line ${row.line}) is broken`);
+        this.doom(`a row of this ${this.kind.noun} (line ${row.line}) is broken`);
       return;
     }
     if (key === '') {
-      this.batch.rejects.push({ line: row.line, column: format.keyColumn, reason: 'missing order id' });
+      this.batch.rejects.push({ line: row.line, column: format.keyColumn, reason: this.kind.missingKey });
       return;
     }
     const current = this.current;
@@ -89,13 +119,13 @@ class Grouper {
     const firstLine = this.seen.get(key);
     const doom =
       firstLine !== undefined
-        ? `order ${key} already appeared at line ${firstLine}; the rows of one order must be next to each other (sort the file by ${format.keyColumn})`
+        ? `${this.kind.noun} ${key} already appeared at line ${firstLine}; the rows of one ${this.kind.noun} must be next to each other (sort the file by ${format.keyColumn})`
         : broken === undefined
           ? undefined
           : broken.key === undefined
-            ? nextToBroken(broken.line)
+            ? nextToBroken(broken.line, this.kind.noun)
             : broken.key === key
-              ? brokenRow(broken.line)
+              ? brokenRow(broken.line, this.kind.noun)
               : undefined;
     this.current = { key, rows: [row], doom };
   }
@@ -110,14 +140,14 @@ class Grouper {
     this.batch.rejects.push(csvReject(p, this.header));
     if (this.format === undefined) return;
     const key = this.keyOfProblem(p, this.format);
-    if (key === undefined) this.doom(nextToBroken(p.line));
-    else if (key === this.current?.key) this.doom(brokenRow(p.line));
+    if (key === undefined) this.doom(nextToBroken(p.line, this.kind.noun));
+    else if (key === this.current?.key) this.doom(brokenRow(p.line, this.kind.noun));
     // Of several in a row, one whose order is unknown decides: both neighbours may be its order.
     if (this.broken?.key !== undefined || this.broken === undefined) this.broken = { line: p.line, key };
   }
 
   /** The order key of an unreadable record, when the cells it is read from come before the break. */
-  private keyOfProblem(p: CsvProblem, format: OrderRowsFormat): string | undefined {
+  private keyOfProblem(p: CsvProblem, format: GroupedRowsFormat<T>): string | undefined {
     const fields = p.fields ?? [];
     if (format.keyColumns.length === 0 || format.keyColumns.some((i) => i < 0 || i >= fields.length))
       return undefined;
@@ -142,10 +172,14 @@ class Grouper {
       return;
     }
     try {
-      this.batch.orders.push({ line: firstLine, value: this.format.build(group.rows) });
+      this.kind.target(this.batch).push({ line: firstLine, value: this.format.build(group.rows) });
     } catch (error) {
       const reject = rejectOf(error, firstLine);
-      this.rejectGroup(group, reject, `order ${group.key} is rejected because of line ${reject.line}`);
+      this.rejectGroup(
+        group,
+        reject,
+        `${this.kind.noun} ${group.key} is rejected because of line ${reject.line}`,
+      );
     }
   }
 
@@ -187,21 +221,31 @@ class Grouper {
   }
 }
 
-function brokenRow(line: number): string {
-  return `a row of this order (line ${line}) could not be read`;
+function brokenRow(line: number, noun: string): string {
+  return `a row of this ${noun} (line ${line}) could not be read`;
 }
 
-function nextToBroken(line: number): string {
-  return `line ${line}, next to this order, could not be read: it may be one of its rows`;
+function nextToBroken(line: number, noun: string): string {
+  return `line ${line}, next to this ${noun}, could not be read: it may be one of its rows`;
 }
 
 /** Reads an order CSV in batches of complete orders. */
-export async function* readGroupedOrders(
+export function readGroupedOrders(
   path: string,
   options: GroupedReadOptions,
   setup: (header: Header) => OrderRowsFormat,
 ): AsyncGenerator<ParsedBatch> {
-  const grouper = new Grouper(setup);
+  return readGroupedRows(path, options, setup, ORDER_GROUPS);
+}
+
+/** Reads a grouped CSV in batches of complete groups (orders, products). */
+export async function* readGroupedRows<T>(
+  path: string,
+  options: GroupedReadOptions,
+  setup: (header: Header) => GroupedRowsFormat<T>,
+  kind: GroupKind<T>,
+): AsyncGenerator<ParsedBatch> {
+  const grouper = new Grouper(setup, kind);
   const batchSize = options.batchSize ?? 4096;
   let bytesRead = 0;
   const csvOptions = {
@@ -211,7 +255,7 @@ export async function* readGroupedOrders(
   for await (const chunk of readCsvRows(path, csvOptions)) {
     bytesRead = chunk.bytesRead;
     grouper.feed(chunk.rows, chunk.problems);
-    if (grouper.batch.orders.length >= batchSize || grouper.batch.rejects.length > 0)
+    if (kind.target(grouper.batch).length >= batchSize || grouper.batch.rejects.length > 0)
       yield grouper.take(bytesRead);
   }
   grouper.finish();

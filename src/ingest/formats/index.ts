@@ -6,9 +6,12 @@
 import { assertNever } from '../../errors.js';
 import type { ImportFormat, ParsedBatch, ReadOptions } from '../records.js';
 import { readEventsJsonl } from './events-jsonl.js';
+import { readMarketingCosts } from './marketing-costs.js';
 import { readOrdersCsv } from './orders-csv.js';
+import { readProductsCsv } from './products-csv.js';
 import { readShopifyCustomers } from './shopify-customers.js';
 import { readShopifyOrders } from './shopify-orders.js';
+import { readShopifyProducts } from './shopify-products.js';
 
 export { BUILTIN_MAPPINGS, loadMapping, type Mapping, mappingSchema, parseMapping } from './mapping.js';
 export { shopifyOrderStatus } from './shopify-orders.js';
@@ -28,6 +31,12 @@ export function readFormat(
       return readOrdersCsv(path, options);
     case 'events-jsonl':
       return readEventsJsonl(path, options);
+    case 'shopify-products':
+      return readShopifyProducts(path, options);
+    case 'products-csv':
+      return readProductsCsv(path, options);
+    case 'marketing-costs':
+      return readMarketingCosts(path, options);
     default:
       return assertNever(format, 'import format');
   }

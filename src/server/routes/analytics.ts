@@ -60,7 +60,9 @@ export const analyticsRoutes: RouteSpec[] = [
       mapping: z
         .enum(['haravan', 'shopee', 'lazada', 'tiktok'])
         .optional()
-        .describe('orders-csv: a built-in mapping'),
+        .describe(
+          'orders-csv (haravan, shopee, lazada, tiktok) or products-csv (haravan, shopee): a built-in mapping',
+        ),
       skip_invalid: bool,
       file_name: z.string().max(200).optional(),
       wait: bool.describe(

@@ -7,7 +7,6 @@ import {
   listCustomerOrders,
   listCustomers,
   listOrders,
-  listShopProducts,
   lookupCustomer,
   orderListQuerySchema,
 } from '../../app/customers.js';
@@ -71,13 +70,5 @@ export const customerRoutes: RouteSpec[] = [
     summary: 'One order with its lines.',
     params: idParams,
     handler: ({ ctx, shopId, params }) => getShopOrder(ctx, shopId, params.id),
-  }),
-  route({
-    method: 'GET',
-    url: '/api/v1/products',
-    auth: 'secret',
-    tag: 'Orders',
-    summary: "The shop's product catalogue.",
-    handler: ({ ctx, shopId }) => listShopProducts(ctx, shopId),
   }),
 ];

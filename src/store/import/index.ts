@@ -5,6 +5,7 @@
 import { keyString, resolveIdentities } from '../../domain/identity.js';
 import { isOrderColumns, orderColumnsOf } from '../../domain/order-columns.js';
 import type { SqlEngine } from '../engine.js';
+import { writeCatalogue, writeMarketingCosts } from './catalogue.js';
 import { writeCustomers, writeTags } from './customers.js';
 import { writeEvents } from './events.js';
 import {
@@ -89,6 +90,14 @@ export async function writeImportBatch(
   await writeTags(db, shopId, batch.customers, customerOf);
   const previousOwners = await writeOrders(db, shopId, batch.orders, (i) => customerOf(nc + i), ctx);
   const events = await writeEvents(db, shopId, batch.events, eventCustomer);
+  const catalogue = await writeCatalogue(
+    db,
+    shopId,
+    input.products ?? [],
+    ctx.catalogueSource ?? 'catalogue',
+    ctx.now,
+  );
+  const marketingCosts = await writeMarketingCosts(db, shopId, input.marketingCosts ?? []);
 
   const referrals = batch.customers.flatMap((c, i) =>
     c.referredBy ? [{ customerId: customerOf(i), ref: c.referredBy, source: c.source }] : [],
@@ -98,8 +107,13 @@ export async function writeImportBatch(
     merged: resolution.merges.length,
     orders: batch.orders.length,
     events,
+    products: catalogue.products,
+    marketingCosts,
     referrals,
-    customerIds: touchedCustomers(resolution.customerOf, resolution.absorbed, previousOwners),
+    customerIds: touchedCustomers(resolution.customerOf, resolution.absorbed, [
+      ...previousOwners,
+      ...catalogue.customerIds,
+    ]),
   };
 }
 

@@ -3,6 +3,7 @@ import { type OrderColumns, orderLineCategories } from '../../domain/order-colum
 import { NurtureError } from '../../errors.js';
 import type { SqlEngine } from '../engine.js';
 import { STAGE_KEYS, STAGE_LINES, STAGE_ORDERS, stage } from '../staging.js';
+import { withCatalogueCategories } from './catalogue.js';
 import { writeProducts } from './products.js';
 import type { ImportContext, ImportSession } from './session.js';
 import { money } from './staged-columns.js';
@@ -40,6 +41,10 @@ export async function writeOrders(
   const n = orders.length;
   if (n === 0) return [];
   refuseRepeatedOrders(orders);
+  // SKUs first met here join the catalogue first, so that their lines' categories below are the
+  // catalogue's as a later re-import would find it.
+  await writeProducts(db, shopId, orders, ctx.session);
+  const lineCategory = await withCatalogueCategories(db, shopId, orders, ctx.session);
   const existing = await existingOrderIds(db, shopId, orders, ctx.session);
   const orderIds: string[] = [];
   const customerIds: string[] = [];
@@ -73,7 +78,7 @@ export async function writeOrders(
     orders.refunded,
     orders.couponCode,
     orders.tags,
-    orderLineCategories(orders),
+    orderLineCategories({ ...orders, lineCategory: lineCategory.categories }),
     Array.from(orders.createdMs),
     nullableNumbers(orders.paidMs),
     nullableNumbers(orders.cancelledMs),
@@ -84,7 +89,8 @@ export async function writeOrders(
     lineNumbers(orders.lineStart),
     orders.lineSku,
     orders.lineTitle,
-    orders.lineCategory,
+    lineCategory.categories,
+    lineCategory.fromCatalogue,
     Array.from(orders.lineQuantity),
     orders.linePrice,
   ]);
@@ -94,8 +100,10 @@ export async function writeOrders(
      SELECT $1, order_id, source, external_id, ${ORDER_SELECT}, $2 FROM stage_orders WHERE NOT known`,
     [shopId, ctx.now],
   );
-  const lines = `INSERT INTO order_lines (shop_id, order_id, line_no, sku, title, category, quantity, price)
-     SELECT $1, l.order_id, l.line_no, l.sku, l.title, l.category, l.quantity, ${money('l.price')}
+  const lines = `INSERT INTO order_lines (shop_id, order_id, line_no, sku, title, category, catalogue_category,
+       quantity, price)
+     SELECT $1, l.order_id, l.line_no, l.sku, l.title, l.category, l.catalogue_category, l.quantity,
+       ${money('l.price')}
      FROM stage_lines l`;
   if (existing.size === 0) {
     // Every order is new: all lines go in, without a join.
@@ -110,7 +118,6 @@ export async function writeOrders(
       [shopId],
     );
   }
-  await writeProducts(db, shopId, orders, ctx.session);
   return previousOwners;
 }
 
@@ -210,9 +217,10 @@ async function updateKnownOrders(db: SqlEngine, shopId: string, now: Date): Prom
   const incoming = `SELECT order_id AS sid, ${ORDER_SELECT} FROM stage_orders WHERE known`;
   const fieldsDiffer = ORDER_FIELDS.map((f) => `o.${f} IS DISTINCT FROM n.${f}`).join(' OR ');
   const knownIds = 'SELECT order_id FROM stage_orders WHERE known';
-  const staged = `SELECT order_id, line_no, sku, title, category, quantity, ${money('price')} AS price
+  const staged = `SELECT order_id, line_no, sku, title, category, catalogue_category, quantity,
+      ${money('price')} AS price
     FROM stage_lines WHERE order_id IN (${knownIds})`;
-  const stored = `SELECT order_id, line_no, sku, title, category, quantity, price
+  const stored = `SELECT order_id, line_no, sku, title, category, catalogue_category, quantity, price
     FROM order_lines WHERE shop_id = $1 AND order_id IN (${knownIds})`;
   // Lines differ when either side has a line the other lacks (EXCEPT compares NULLs as equal).
   await db.run(

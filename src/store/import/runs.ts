@@ -13,6 +13,8 @@ export interface ImportRunRecord {
   orders: number;
   events: number;
   merged: number;
+  products: number;
+  marketingCosts: number;
   rejected: number;
   startedAt: Date;
   finishedAt: Date;
@@ -54,7 +56,8 @@ export async function resolveReferrals(
 export async function recordImportRun(store: Store, shopId: string, run: ImportRunRecord): Promise<void> {
   await store.engine.run(
     `INSERT INTO import_runs (shop_id, import_id, format, file, rows_read, customers, orders, events, merged,
-       rejected, started_at, finished_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+       rejected, started_at, finished_at, products, marketing_costs)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
     [
       shopId,
       run.importId,
@@ -68,6 +71,8 @@ export async function recordImportRun(store: Store, shopId: string, run: ImportR
       run.rejected,
       run.startedAt,
       run.finishedAt,
+      run.products,
+      run.marketingCosts,
     ],
   );
 }

@@ -1,7 +1,13 @@
 /**
  * The state of one import across its batches, and the shapes a batch comes in and goes out as.
  */
-import type { CustomerInput, EventInput, OrderInput } from '../../domain/model/index.js';
+import type {
+  CustomerInput,
+  EventInput,
+  MarketingCost,
+  OrderInput,
+  Product,
+} from '../../domain/model/index.js';
 import type { OrderColumns } from '../../domain/order-columns.js';
 import type { SqlEngine } from '../engine.js';
 
@@ -11,6 +17,9 @@ export interface ImportBatchInput {
   /** Orders as objects, or as columns (what a parse worker sends: no object per order). */
   orders: readonly OrderInput[] | OrderColumns;
   events: readonly EventInput[];
+  /** Catalogue entries (one per SKU) of a catalogue import. */
+  products?: readonly Product[];
+  marketingCosts?: readonly MarketingCost[];
 }
 
 /** A batch with its orders as columns: the form every step below reads. */
@@ -32,6 +41,14 @@ export interface ImportSession {
   written: Map<string, string>;
   /** SKUs this import has already offered to the catalog: later batches skip them. */
   skus: Set<string>;
+  /**
+   * SKU → its catalogue category (null: none), for the SKUs this import has looked up: an order
+   * line without a category of its own takes its SKU's. Only order imports write products here
+   * (new SKUs only), so what was looked up stays true for the rest of the import.
+   */
+  catalogue: Map<string, string | null>;
+  /** Whether any SKU in `catalogue` has a category (until then lines keep their own as they are). */
+  catalogueHasCategories: boolean;
   /**
    * Hashes of the (source, external id) of every order this import wrote, while the store had
    * none before it: a later batch looks up only the orders whose hash is here. Hashes rather than
@@ -95,6 +112,8 @@ export async function beginImportSession(db: SqlEngine, shopId: string): Promise
     storeHadOrders: await any('orders'),
     written: new Map(),
     skus: new Set(),
+    catalogue: new Map(),
+    catalogueHasCategories: false,
     orderHashes: new Set(),
     profiles: new CustomerProfiles(),
   };
@@ -108,6 +127,8 @@ export interface ImportContext {
   newCustomerId: () => string;
   newOrderId: () => string;
   newMergeId: () => string;
+  /** What catalogue entries of this import record as their `source` (the import's format). */
+  catalogueSource?: string;
 }
 
 /** What a written batch reports. */
@@ -116,6 +137,8 @@ export interface BatchResult {
   merged: number;
   orders: number;
   events: number;
+  products: number;
+  marketingCosts: number;
   /** Referral references to resolve once the whole file is in (the referrer may come later). */
   referrals: { customerId: string; ref: string; source: string }[];
   /**

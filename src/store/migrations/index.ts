@@ -15,6 +15,7 @@ import { serverSchema } from './012-server.js';
 import { staleCustomersSchema } from './013-stale-customers.js';
 import { customerPageDuckDbLookups } from './014-customer-page-duckdb-lookups.js';
 import { jobProgress } from './015-job-progress.js';
+import { productCatalogue } from './016-product-catalogue.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -42,6 +43,7 @@ export const MIGRATIONS: readonly Migration[] = [
   staleCustomersSchema,
   customerPageDuckDbLookups,
   jobProgress,
+  productCatalogue,
 ];
 
 /**
