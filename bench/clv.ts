@@ -189,7 +189,7 @@ function scale(customers: number, fullBaseline: boolean): { log: TransactionLog;
       horizonDays: 90,
       clvMonths: 12,
       discountRate: 0.01,
-      intervals: true,
+      confidenceIntervals: true,
     }),
   );
   // Baseline: the per-customer likelihood, no compression.
@@ -410,7 +410,7 @@ function replicate(seed: number, customers: number, prior: 'on' | 'off'): Replic
     unit: 'week',
     horizonDays: duration * 7,
     clvMonths: 12,
-    intervals: true,
+    confidenceIntervals: true,
   });
   let predicted = 0;
   let truth = 0;
@@ -428,8 +428,8 @@ function replicate(seed: number, customers: number, prior: 'on' | 'off'): Replic
     truth += et;
     clv += scores.clv?.[i] as number;
     clvTrue += trueClv(x, tx, T, s.monetaryValue[i] as number);
-    const low = scores.intervals?.expectedPurchases.low[i] as number;
-    const high = scores.intervals?.expectedPurchases.high[i] as number;
+    const low = scores.confidenceIntervals?.expectedPurchases.low[i] as number;
+    const high = scores.confidenceIntervals?.expectedPurchases.high[i] as number;
     if (et >= low - 1e-12 && et <= high + 1e-12) covered++;
     width += e > 0 ? (high - low) / (2 * e) : 0;
   }
@@ -442,7 +442,7 @@ function replicate(seed: number, customers: number, prior: 'on' | 'off'): Replic
     meanClv: clv / clvTrue - 1,
     coverage: covered / n,
     halfWidth: width / n,
-    hasIntervals: scores.intervals !== undefined && Number.isFinite(width),
+    hasIntervals: scores.confidenceIntervals !== undefined && Number.isFinite(width),
   };
 }
 

@@ -282,7 +282,7 @@ export async function runClvFit(input: ClvFitInput): Promise<ClvFitResult> {
             clvMonths,
             discountRate: o.discountRate,
             margin: o.margin,
-            intervals: true,
+            confidenceIntervals: true,
           });
     await writePredictions(o.predictOut, file, summary, models, scores);
     predictions = { file: o.predictOut, rows: summary.customer.length, horizonDays: o.horizon, clvMonths };
@@ -466,12 +466,12 @@ async function writePredictionRows(
       next === undefined || !Number.isFinite(next)
         ? ''
         : new Date((summary.until + Math.round(next)) * dayMs).toISOString().slice(0, 10),
-      num(scores?.intervals?.pAlive.low[i]),
-      num(scores?.intervals?.pAlive.high[i]),
-      num(scores?.intervals?.expectedPurchases.low[i]),
-      num(scores?.intervals?.expectedPurchases.high[i]),
-      num(scores?.intervals?.clv?.low[i]),
-      num(scores?.intervals?.clv?.high[i]),
+      num(scores?.confidenceIntervals?.pAlive.low[i]),
+      num(scores?.confidenceIntervals?.pAlive.high[i]),
+      num(scores?.confidenceIntervals?.expectedPurchases.low[i]),
+      num(scores?.confidenceIntervals?.expectedPurchases.high[i]),
+      num(scores?.confidenceIntervals?.clv?.low[i]),
+      num(scores?.confidenceIntervals?.clv?.high[i]),
     ];
     batch.push(row.join(','));
     if (batch.length === 10_000) {
