@@ -4,7 +4,9 @@ import {
   fitBgNbd,
   fitGammaGamma,
   formatEpochDay,
+  NEXT_ORDER_NOTES,
   predictCustomer,
+  predictiveCounts,
   scoreCustomers,
   simulateShop,
   summarizeTransactions,
@@ -52,6 +54,8 @@ const request = (over: Partial<Parameters<typeof predictShop>[1]> = {}) => ({
   shopId: SHOP,
   asOf: AS_OF,
   unit: 'week' as const,
+  // The published model, so that the store can be compared with the pure fit; 'auto' is tested apart.
+  model: 'bgnbd' as const,
   now: new Date('2026-01-01T00:00:00Z'),
   newRunId: () => `pred_${String(++runs).padStart(4, '0')}`,
   ...over,
@@ -98,8 +102,9 @@ for (const engine of ENGINES) {
           unit: 'week',
           horizonDays: 365,
           clvMonths: 12,
-          intervals: true,
+          confidenceIntervals: true,
         });
+        const counts = predictiveCounts(pure, bg, { horizon: 365 / 7 });
         const byId = new Map(rows.map((r) => [r.customerId, r]));
         for (let i = 0; i < pure.frequency.length; i += 97) {
           const row = byId.get(ids[pure.customer[i] as number] as string);
@@ -125,15 +130,22 @@ for (const engine of ENGINES) {
             ] as number;
             expect(stored).toBeCloseTo(h.expectedPurchases, 8);
           });
+          const note = NEXT_ORDER_NOTES[scores.nextOrderNote[i] as number];
+          expect(row.nextOrderNote).toBe(note);
           expect(row.expectedNextOrderDate).toBe(
-            formatEpochDay(UNTIL + Math.round(scores.nextPurchaseDays[i] as number)),
+            note === null ? formatEpochDay(UNTIL + Math.round(scores.nextPurchaseDays[i] as number)) : null,
           );
+          expect(row.orders365Low).toBe(counts.low[i]);
+          expect(row.orders365High).toBe(counts.high[i]);
           expect(
             Math.abs((row.expectedAvgValue as number) / (scores.expectedAverageValue?.[i] as number) - 1),
           ).toBeLessThan(1e-6);
           expect(Math.abs((row.predictedClv as number) / (scores.clv?.[i] as number) - 1)).toBeLessThan(1e-6);
-          expect(row.predictedClvLow).toBeLessThan(row.predictedClv as number);
-          expect(row.predictedClvHigh).toBeGreaterThan(row.predictedClv as number);
+          expect(row.predictedClvCiLow).toBeLessThan(row.predictedClv as number);
+          expect(row.predictedClvCiHigh).toBeGreaterThan(row.predictedClv as number);
+          // The CLV of the predictive range of orders: [0, 0] for a customer who will most likely not buy.
+          expect(row.predictedClvRangeLow).toBeGreaterThanOrEqual(0);
+          expect(row.predictedClvRangeLow).toBeLessThanOrEqual(row.predictedClvRangeHigh as number);
           expect(row.model).toBe('bgnbd');
           expect(row.predictedAsOf.toISOString()).toBe(
             new Date(`${formatEpochDay(UNTIL + 1)}T00:00:00+07:00`).toISOString(),
@@ -238,7 +250,7 @@ for (const engine of ENGINES) {
         expect(rows.length).toBe(80);
         expect(
           rows.every(
-            (r) => r.predictedClv === null && r.expectedAvgValue === null && r.predictedClvLow === null,
+            (r) => r.predictedClv === null && r.expectedAvgValue === null && r.predictedClvCiLow === null,
           ),
         ).toBe(true);
         expect(rows.filter((r) => r.frequency === 1).length).toBe(27);

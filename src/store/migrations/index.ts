@@ -13,6 +13,7 @@ import { segmentMembersLookupHash } from './010-segment-members-lookup-hash.js';
 import { jobsSchema } from './011-jobs.js';
 import { serverSchema } from './012-server.js';
 import { staleCustomersSchema } from './013-stale-customers.js';
+import { predictiveIntervalsSchema } from './014-predictive-intervals.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -38,6 +39,7 @@ export const MIGRATIONS: readonly Migration[] = [
   jobsSchema,
   serverSchema,
   staleCustomersSchema,
+  predictiveIntervalsSchema,
 ];
 
 /**
