@@ -10,6 +10,9 @@
  * `npm run bench -- clv models [customers]`: MBG/NBD, NBD and BG/BB fits on a million customers
  * with the BG/NBD fit as baseline (clv-models.ts).
  *
+ * `npm run bench -- clv choice [shops]` and `clv prior [subsets]`: the model-choice and prior
+ * studies of docs/clv.md (clv-choice.ts).
+ *
  * `npm run bench -- clv recovery [reps]`: the small-shop recovery study of docs/clv.md —
  * generated shops of 50 … 5,000 customers with known parameters, fitted with and without the
  * empirical-Bayes prior, errors against the truth.
@@ -39,6 +42,7 @@ import { digamma, logAddExp, logGamma } from '../src/domain/clv/special.js';
 import { compressColumns } from '../src/domain/clv/tuples.js';
 import { NurtureError } from '../src/errors.js';
 import { readTransactionsFile } from '../src/ingest/transactions-file.js';
+import { benchChoice, benchPrior } from './clv-choice.js';
 import { benchClvModels } from './clv-models.js';
 import { benchClvStore } from './clv-store.js';
 import { fmt, machine, markdownTable } from './util.js';
@@ -54,6 +58,14 @@ const now = (): number => performance.now();
 export async function benchClv(argv: string[]): Promise<void> {
   if (argv[0] === 'recovery') {
     recovery(Number(argv[1] ?? 40));
+    return;
+  }
+  if (argv[0] === 'choice') {
+    benchChoice(Number(argv[1] ?? 50));
+    return;
+  }
+  if (argv[0] === 'prior') {
+    await benchPrior(Number(argv[1] ?? 100));
     return;
   }
   if (argv[0] === 'models') {

@@ -111,8 +111,12 @@ export function choiceLines(c: ModelChoice, lang: Lang): string[] {
         return lang === 'vi' ? 'chọn bằng --prior' : 'chosen with --prior';
       case 'penalizer':
         return lang === 'vi' ? 'đã có --penalizer' : '--penalizer given';
+      case 'shop_size':
+        return lang === 'vi' ? 'không cần từ 1.000 khách trở lên' : 'not needed from 1,000 customers on';
       case 'default':
-        return lang === 'vi' ? 'mặc định' : 'the default';
+        return lang === 'vi'
+          ? 'mặc định khi không có giai đoạn kiểm tra (docs/clv.md)'
+          : 'the default without a holdout (docs/clv.md)';
       default:
         return assertNever(c.priorBy);
     }

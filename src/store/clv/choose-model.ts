@@ -34,8 +34,11 @@ export interface ModelChoice {
   prior: boolean;
   /** The model: best on the holdout, forced by `--model`, or the default for want of a holdout. */
   modelBy: 'holdout' | 'forced' | 'default';
-  /** The prior: best on the holdout, forced by `--prior on|off`, a penalizer given, or the default. */
-  priorBy: 'holdout' | 'forced' | 'penalizer' | 'default';
+  /**
+   * The prior: best on the holdout, forced by `--prior on|off`, off because a penalizer was given
+   * or the shop has SHRINKAGE_BELOW_CUSTOMERS customers or more, or the default without a holdout.
+   */
+  priorBy: 'holdout' | 'forced' | 'penalizer' | 'shop_size' | 'default';
   holdout: {
     /** Holdout log score: mean log-probability of each customer's actual holdout orders. */
     metric: 'holdout_log_score';
@@ -70,7 +73,7 @@ function priorOptions(
   if (r.prior !== 'auto') return { priors: [r.prior === 'on'], by: 'forced' };
   if (r.penalizer > 0) return { priors: [false], by: 'penalizer' };
   // Above this size the prior's pull is negligible: not worth a second round of fits.
-  if (customers >= SHRINKAGE_BELOW_CUSTOMERS) return { priors: [false], by: 'default' };
+  if (customers >= SHRINKAGE_BELOW_CUSTOMERS) return { priors: [false], by: 'shop_size' };
   return { priors: [false, true], by: 'holdout' };
 }
 
