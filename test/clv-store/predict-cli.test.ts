@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeContext } from '../../src/app/context.js';
+import { getCustomerProfile } from '../../src/app/customers.js';
 import { DEFAULT_VALID_ORDER_RULE } from '../../src/domain/analytics/valid-orders.js';
 import { DEMO_BGNBD_PARAMS, DEMO_GG_PARAMS } from '../../src/ingest/demo/params.js';
 import { validOrderSql } from '../../src/store/analytics/model-sql.js';
@@ -147,6 +149,26 @@ describe('nurture predict on the demo shop', () => {
       if (r.expectedNextOrderDate !== null) expect(r.expectedNextOrderDate <= '2027-10-31').toBe(true);
     }
     expect(inRange / rows.length).toBeGreaterThan(0.95);
+    // The customer profile (API, dashboard) shows them where the old interval was.
+    const one = rows.find((r) => r.nextOrderNote !== null) ?? rows[0];
+    const profile = await withDemo((store) =>
+      getCustomerProfile(makeContext(store), 'default', one?.customerId as string),
+    );
+    expect(profile.prediction).toMatchObject({
+      orders_365_low: one?.orders365Low,
+      orders_365_high: one?.orders365High,
+      next_order_note: one?.nextOrderNote,
+      expected_next_order_date: null,
+    });
+    expect(Object.keys(profile.prediction ?? {})).toEqual(
+      expect.arrayContaining([
+        'predicted_clv_range_low',
+        'predicted_clv_range_high',
+        'predicted_clv_ci_low',
+        'predicted_clv_ci_high',
+      ]),
+    );
+    expect(Object.keys(profile.prediction ?? {})).not.toContain('predicted_clv_low');
     const t = chosen.totals;
     expect(t.nextOrder.dated + t.nextOrder.lapsed + t.nextOrder.beyondYear).toBe(chosen.customers);
     expect(t.orders365.low).toBeLessThan(t.expectedPurchases365);
