@@ -159,6 +159,19 @@ for (const engine of ENGINES) {
         expect(stored.params.r).toBeCloseTo(bg.params.r, 6);
       });
 
+      it('chooses among the four models on a holdout of the shop’s own history by default', async () => {
+        const result = await predictShop(store, request({ model: 'auto' }));
+        expect(result.choice.modelBy).toBe('holdout');
+        // 3,000 customers: the prior is not worth judging.
+        expect(result.choice.priorBy).toBe('shop_size');
+        const h = result.choice.holdout;
+        expect(h?.holdoutDays).toBe(121);
+        expect(h?.candidates.map((c) => c.model)).toEqual(['bgnbd', 'mbgnbd', 'pnbd', 'nbd']);
+        const rows = await readPredictions(store.engine, SHOP);
+        expect(new Set(rows.map((r) => r.model))).toEqual(new Set([result.model]));
+        expect((await latestPredictionRun(store.engine, SHOP))?.params['choice']).toEqual(result.choice);
+      });
+
       it('replaces the predictions on every run, Pareto/NBD too', async () => {
         const result = await predictShop(store, request({ model: 'pnbd' }));
         const rows = await readPredictions(store.engine, SHOP);
@@ -174,7 +187,7 @@ for (const engine of ENGINES) {
           'SELECT COUNT(*) AS n FROM prediction_runs WHERE shop_id = $1',
           [SHOP],
         );
-        expect(Number(n?.n)).toBe(2);
+        expect(Number(n?.n)).toBe(3);
         expect((await latestPredictionRun(store.engine, SHOP))?.model).toBe('pnbd');
       });
 
@@ -246,6 +259,17 @@ for (const engine of ENGINES) {
         expect(result.spend).toBeNull();
         expect(result.totals.clv).toBeNull();
         expect(result.warnings.join(' ')).toMatch(/no CLV: the spend model needs at least 10 repeat buyers/);
+        // Weak predictions are said so: few repeat buyers, one-time buyers alive by construction under BG/NBD.
+        expect(result.notes).toEqual([
+          { code: 'few_repeat_buyers', repeatBuyers: 27, customers: 80 },
+          { code: 'one_time_churn_unidentified', model: 'bgnbd', oneTimeBuyers: 53 },
+        ]);
+        // The model is forced; the prior is judged on the holdout (80 customers, nobody buys in it).
+        expect(result.choice).toMatchObject({ model: 'bgnbd', modelBy: 'forced', priorBy: 'holdout' });
+        expect(result.choice.holdout?.candidates.map((c) => [c.model, c.prior])).toEqual([
+          ['bgnbd', false],
+          ['bgnbd', true],
+        ]);
         const rows = await readPredictions(store.engine, shop);
         expect(rows.length).toBe(80);
         expect(
@@ -271,6 +295,23 @@ for (const engine of ENGINES) {
         await expect(predictShop(store, request({ shopId: small }))).rejects.toBeInstanceOf(NurtureError);
         expect((await readPredictions(store.engine, small)).length).toBe(0);
         expect((await readPredictions(store.engine, SHOP)).length).toBe(pure.frequency.length);
+      });
+
+      it('uses the default model and says so when the history is too short to compare models', async () => {
+        // Ten weeks of history: a holdout would be shorter than four weeks.
+        const result = await predictShop(
+          store,
+          request({ model: 'auto', asOf: formatEpochDay(START + 69), shopId: SHOP }),
+        );
+        expect(result.choice).toMatchObject({
+          model: 'bgnbd',
+          prior: false,
+          modelBy: 'default',
+          priorBy: 'shop_size',
+          holdout: null,
+          noHoldout: 'short_history',
+        });
+        expect(result.notes).toContainEqual({ code: 'no_model_comparison', reason: 'short_history' });
       });
     },
   );
