@@ -184,7 +184,8 @@ export async function benchPrior(subsets: number): Promise<void> {
           };
           const off = score(false);
           const on = score(true);
-          let autoOn = false;
+          // Without a holdout (too few customers before it) predict keeps the prior: its default.
+          let autoOn = true;
           try {
             autoOn = compareOnHoldout(inner, { models: [model], priors: [false, true], penalizer: 0 }).prior;
           } catch (error) {

@@ -133,10 +133,12 @@ export {
   type CandidateScore,
   compareOnHoldout,
   type HoldoutComparison,
+  type HoldoutScore,
   holdoutPlan,
   holdoutScore,
   MAX_HOLDOUT_DAYS,
   MIN_HOLDOUT_DAYS,
+  priorHurts,
   SELECTION_SAMPLE,
 } from './selection.js';
 export { type ShopSimulationOptions, type SimulatedShop, simulateShop } from './simulate.js';
