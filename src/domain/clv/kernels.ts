@@ -104,9 +104,17 @@ export function logParamsOf(fit: TransactionFit): Float64Array {
   return Float64Array.from(fit.paramNames as readonly string[], (k) => Math.log(p[k] as number));
 }
 
-/** Grows a pmf buffer while the mass left out is not negligible. */
-function done(n: number, mass: number, minLength: number): boolean {
-  return n >= MAX_COUNT || (n >= minLength && 1 - mass < TAIL);
+/**
+ * Whether a pmf buffer is long enough: the mass left out is negligible — or, since rounding in the
+ * running tail can keep the sum a hair below 1 − TAIL for ever, the terms have fallen below
+ * TAIL × 1e-3 and are still falling (the count distributions are unimodal).
+ */
+function done(n: number, mass: number, minLength: number, out: readonly number[]): boolean {
+  if (n >= MAX_COUNT) return true;
+  if (n < minLength) return false;
+  if (1 - mass < TAIL) return true;
+  const last = out[n - 1] ?? 1;
+  return n >= 2 && last < TAIL * 1e-3 && last <= (out[n - 2] as number);
 }
 
 /**
@@ -119,7 +127,7 @@ function nbPmfVector(r: number, alpha: number, t: number, minLength: number): Fl
   let logTerm = -r * Math.log1p(t / alpha);
   const out: number[] = [];
   let mass = 0;
-  for (let n = 0; !done(n, mass, minLength); n++) {
+  for (let n = 0; !done(n, mass, minLength, out); n++) {
     const v = Math.exp(logTerm);
     out.push(v);
     mass += v;
@@ -149,7 +157,7 @@ function bgPmfVector(
   let drop = a / (a + b); // B(a+1, b+n−1)/B(a, b), from n = 1
   const out: number[] = [];
   let mass = 0;
-  for (let n = 0; !done(n, mass, minLength); n++) {
+  for (let n = 0; !done(n, mass, minLength, out); n++) {
     const nb = Math.exp(logNb);
     let v = stay * nb;
     if (n > 0) {
@@ -204,7 +212,7 @@ function paretoPmfVector(
   }
   const out: number[] = [];
   let mass = 0;
-  for (let n = 0; !done(n, mass, minLength); n++) {
+  for (let n = 0; !done(n, mass, minLength, out); n++) {
     let v = 0;
     for (let i = 0; i < m; i++) {
       v += Math.exp((logW[i] as number) + (logTerm[i] as number));
