@@ -10,6 +10,9 @@
  * `npm run bench -- clv models [customers]`: MBG/NBD, NBD and BG/BB fits on a million customers
  * with the BG/NBD fit as baseline (clv-models.ts).
  *
+ * `npm run bench -- clv choice [shops]` and `clv prior [subsets]`: the model-choice and prior
+ * studies of docs/clv.md (clv-choice.ts).
+ *
  * `npm run bench -- clv recovery [reps]`: the small-shop recovery study of docs/clv.md —
  * generated shops of 50 … 5,000 customers with known parameters, fitted with and without the
  * empirical-Bayes prior, errors against the truth.
@@ -39,6 +42,7 @@ import { digamma, logAddExp, logGamma } from '../src/domain/clv/special.js';
 import { compressColumns } from '../src/domain/clv/tuples.js';
 import { NurtureError } from '../src/errors.js';
 import { readTransactionsFile } from '../src/ingest/transactions-file.js';
+import { benchChoice, benchPrior } from './clv-choice.js';
 import { benchClvModels } from './clv-models.js';
 import { benchClvStore } from './clv-store.js';
 import { fmt, machine, markdownTable } from './util.js';
@@ -54,6 +58,14 @@ const now = (): number => performance.now();
 export async function benchClv(argv: string[]): Promise<void> {
   if (argv[0] === 'recovery') {
     recovery(Number(argv[1] ?? 40));
+    return;
+  }
+  if (argv[0] === 'choice') {
+    benchChoice(Number(argv[1] ?? 50));
+    return;
+  }
+  if (argv[0] === 'prior') {
+    await benchPrior(Number(argv[1] ?? 100));
     return;
   }
   if (argv[0] === 'models') {
@@ -189,7 +201,7 @@ function scale(customers: number, fullBaseline: boolean): { log: TransactionLog;
       horizonDays: 90,
       clvMonths: 12,
       discountRate: 0.01,
-      intervals: true,
+      confidenceIntervals: true,
     }),
   );
   // Baseline: the per-customer likelihood, no compression.
@@ -410,7 +422,7 @@ function replicate(seed: number, customers: number, prior: 'on' | 'off'): Replic
     unit: 'week',
     horizonDays: duration * 7,
     clvMonths: 12,
-    intervals: true,
+    confidenceIntervals: true,
   });
   let predicted = 0;
   let truth = 0;
@@ -428,8 +440,8 @@ function replicate(seed: number, customers: number, prior: 'on' | 'off'): Replic
     truth += et;
     clv += scores.clv?.[i] as number;
     clvTrue += trueClv(x, tx, T, s.monetaryValue[i] as number);
-    const low = scores.intervals?.expectedPurchases.low[i] as number;
-    const high = scores.intervals?.expectedPurchases.high[i] as number;
+    const low = scores.confidenceIntervals?.expectedPurchases.low[i] as number;
+    const high = scores.confidenceIntervals?.expectedPurchases.high[i] as number;
     if (et >= low - 1e-12 && et <= high + 1e-12) covered++;
     width += e > 0 ? (high - low) / (2 * e) : 0;
   }
@@ -442,7 +454,7 @@ function replicate(seed: number, customers: number, prior: 'on' | 'off'): Replic
     meanClv: clv / clvTrue - 1,
     coverage: covered / n,
     halfWidth: width / n,
-    hasIntervals: scores.intervals !== undefined && Number.isFinite(width),
+    hasIntervals: scores.confidenceIntervals !== undefined && Number.isFinite(width),
   };
 }
 

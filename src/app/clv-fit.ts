@@ -9,6 +9,7 @@ import { z } from 'zod';
 import {
   type CalibrationHoldout,
   type ClvModels,
+  type CountIntervals,
   type CustomerScores,
   calibrationHoldoutSplit,
   fitSummaryModel,
@@ -16,9 +17,12 @@ import {
   type GammaGammaFit,
   type ModelFit,
   type ModelName,
+  NEXT_ORDER_NOTES,
+  predictiveCounts,
   type RfmSummary,
   scoreCustomers,
   summarizeTransactions,
+  UNIT_DAYS,
   type ValidationReport,
   validationReport,
 } from '../domain/clv/index.js';
@@ -282,9 +286,15 @@ export async function runClvFit(input: ClvFitInput): Promise<ClvFitResult> {
             clvMonths,
             discountRate: o.discountRate,
             margin: o.margin,
-            intervals: true,
+            confidenceIntervals: true,
           });
-    await writePredictions(o.predictOut, file, summary, models, scores);
+    // The range of purchases each customer may actually make over the horizon (not the
+    // confidence interval of their expectation, the *_ci_* columns).
+    const counts =
+      models.transaction === null
+        ? null
+        : predictiveCounts(summary, models.transaction, { horizon: o.horizon / UNIT_DAYS[o.unit] });
+    await writePredictions(o.predictOut, file, summary, models, scores, counts);
     predictions = { file: o.predictOut, rows: summary.customer.length, horizonDays: o.horizon, clvMonths };
   }
   const t3 = performance.now();
@@ -383,12 +393,15 @@ const PREDICTION_COLUMNS = [
   'churn_probability',
   'probability_of_purchase',
   'next_order_date',
-  'p_alive_low',
-  'p_alive_high',
-  'expected_purchases_low',
-  'expected_purchases_high',
-  'clv_low',
-  'clv_high',
+  'next_order_note',
+  'purchases_low',
+  'purchases_high',
+  'p_alive_ci_low',
+  'p_alive_ci_high',
+  'expected_purchases_ci_low',
+  'expected_purchases_ci_high',
+  'clv_ci_low',
+  'clv_ci_high',
 ] as const;
 
 /** Numbers with at most 6 decimals, no exponent, no trailing zeros. */
@@ -409,12 +422,13 @@ async function writePredictions(
   summary: RfmSummary,
   models: ClvModels,
   scores: CustomerScores | null,
+  counts: CountIntervals | null,
 ): Promise<void> {
   // A path that cannot be opened fails here, as the file-system error the CLI reports by path.
   // The rows go to a temporary file beside it, renamed over it when complete (output-file.ts).
   const output = await openOutputStream(path);
   try {
-    await writePredictionRows(output.stream, path, file, summary, models, scores);
+    await writePredictionRows(output.stream, path, file, summary, models, scores, counts);
     await output.commit();
   } catch (error) {
     await output.abort();
@@ -429,6 +443,7 @@ async function writePredictionRows(
   summary: RfmSummary,
   models: ClvModels,
   scores: CustomerScores | null,
+  counts: CountIntervals | null,
 ): Promise<void> {
   const done = new Promise<void>((resolve, reject) => {
     out.on('finish', resolve);
@@ -449,7 +464,8 @@ async function writePredictionRows(
   for (let i = 0; i < summary.customer.length; i++) {
     const x = summary.frequency[i] as number;
     const m = summary.monetaryValue[i] as number;
-    const next = scores?.nextPurchaseDays[i];
+    const note = scores === null ? null : NEXT_ORDER_NOTES[scores.nextOrderNote[i] as number];
+    const next = note === null ? scores?.nextPurchaseDays[i] : undefined;
     const ev = scores?.expectedAverageValue?.[i] ?? (spendOnly ? spendOnlyValue(spendOnly, x, m) : undefined);
     const row = [
       csvCell(file.customerIds[summary.customer[i] as number] as string),
@@ -466,12 +482,15 @@ async function writePredictionRows(
       next === undefined || !Number.isFinite(next)
         ? ''
         : new Date((summary.until + Math.round(next)) * dayMs).toISOString().slice(0, 10),
-      num(scores?.intervals?.pAlive.low[i]),
-      num(scores?.intervals?.pAlive.high[i]),
-      num(scores?.intervals?.expectedPurchases.low[i]),
-      num(scores?.intervals?.expectedPurchases.high[i]),
-      num(scores?.intervals?.clv?.low[i]),
-      num(scores?.intervals?.clv?.high[i]),
+      note ?? '',
+      num(counts?.low[i]),
+      num(counts?.high[i]),
+      num(scores?.confidenceIntervals?.pAlive.low[i]),
+      num(scores?.confidenceIntervals?.pAlive.high[i]),
+      num(scores?.confidenceIntervals?.expectedPurchases.low[i]),
+      num(scores?.confidenceIntervals?.expectedPurchases.high[i]),
+      num(scores?.confidenceIntervals?.clv?.low[i]),
+      num(scores?.confidenceIntervals?.clv?.high[i]),
     ];
     batch.push(row.join(','));
     if (batch.length === 10_000) {

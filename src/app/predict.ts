@@ -15,7 +15,8 @@ export const predictInputSchema = z.object({
   shopId: shopSchema.shape.shopId,
   /** Predict as of the end of this day in the shop's time zone (default: today). */
   asOf: day.optional(),
-  model: z.enum(['bgnbd', 'pnbd']).default('bgnbd'),
+  /** 'auto': the candidate with the best holdout log score on the shop's own history; or one forced. */
+  model: z.enum(['auto', 'bgnbd', 'mbgnbd', 'pnbd', 'nbd']).default('auto'),
   unit: z.enum(['day', 'week']).default('day'),
   prior: z.enum(['auto', 'on', 'off']).default('auto'),
   penalizer: bounded(0, 1e6).default(0),

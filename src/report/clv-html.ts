@@ -43,7 +43,12 @@ type TextKey = keyof typeof TEXT;
 
 const t = (key: TextKey, lang: Lang): string => TEXT[key][lang];
 
-const MODEL_NAMES: Record<ValidationReport['model'], string> = { bgnbd: 'BG/NBD', pnbd: 'Pareto/NBD' };
+const MODEL_NAMES: Record<ValidationReport['model'], string> = {
+  bgnbd: 'BG/NBD',
+  mbgnbd: 'MBG/NBD',
+  pnbd: 'Pareto/NBD',
+  nbd: 'NBD',
+};
 
 export interface ClvValidationPageOptions {
   shopName: string;

@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeContext } from '../../src/app/context.js';
+import { getCustomerProfile } from '../../src/app/customers.js';
 import { DEFAULT_VALID_ORDER_RULE } from '../../src/domain/analytics/valid-orders.js';
 import { DEMO_BGNBD_PARAMS, DEMO_GG_PARAMS } from '../../src/ingest/demo/params.js';
 import { validOrderSql } from '../../src/store/analytics/model-sql.js';
@@ -30,21 +32,30 @@ async function withDemo<T>(fn: (store: Store) => Promise<T>): Promise<T> {
 const ratio = (estimate: number, truth: number): number => estimate / truth;
 
 let predicted: PredictResult;
+let chosen: PredictResult;
 let validated: PredictResult;
 const html = join(dir, 'clv-validation.html');
 
 beforeAll(async () => {
   const demo = await cli('demo', '--db', db, '--customers', '500', '--until', AS_OF);
   expect(demo.code, demo.err).toBe(0);
-  const r = await cli('predict', '--db', db, '--as-of', AS_OF, '--json');
+  // The demo's buyers follow BG/NBD: forced, its estimates can be checked against the truth.
+  const r = await cli('predict', '--db', db, '--as-of', AS_OF, '--model', 'bgnbd', '--prior', 'on', '--json');
   expect(r.code, r.err).toBe(0);
   predicted = JSON.parse(r.out) as PredictResult;
+  const auto = await cli('predict', '--db', db, '--as-of', AS_OF, '--json');
+  expect(auto.code, auto.err).toBe(0);
+  chosen = JSON.parse(auto.out) as PredictResult;
   const v = await cli(
     'predict',
     '--db',
     db,
     '--as-of',
     AS_OF,
+    '--model',
+    'bgnbd',
+    '--prior',
+    'on',
     '--validate',
     '--holdout-from',
     HOLDOUT_FROM,
@@ -63,6 +74,7 @@ describe('nurture predict on the demo shop', () => {
   it('recovers the demo shop’s generating parameters (days, VND) within sampling error', () => {
     const p = predicted.transaction.params as { r: number; alpha: number; a: number; b: number };
     expect(predicted.model).toBe('bgnbd');
+    expect(predicted.choice).toMatchObject({ modelBy: 'forced', priorBy: 'forced', holdout: null });
     expect(predicted.unit).toBe('day');
     expect(predicted.shrinkage).toBe(true);
     // ~420 buyers: r and α within 40 %, the drop-out shapes within a factor 2 (docs/clv.md, recovery).
@@ -84,6 +96,87 @@ describe('nurture predict on the demo shop', () => {
     expect(ratio(mean, truth)).toBeGreaterThan(0.8);
     expect(ratio(mean, truth)).toBeLessThan(1.25);
     expect(predicted.totals.clv).toBeGreaterThan(0);
+  });
+
+  it('chooses the model on the shop’s own holdout and says which and why (issue 13, item 3)', () => {
+    const c = chosen.choice;
+    expect(c.modelBy).toBe('holdout');
+    // Fewer than 1,000 customers: the prior is judged on the holdout too.
+    expect(c.priorBy).toBe('holdout');
+    expect(chosen.model).toBe(c.model);
+    expect(chosen.shrinkage).toBe(c.prior);
+    const h = c.holdout;
+    if (h === null) throw new Error('no holdout comparison');
+    expect(h.metric).toBe('holdout_log_score');
+    // History 2024-11-01 … 2026-10-31: the holdout is its last third, capped at a year.
+    expect(h.holdoutDays).toBe(243);
+    expect(h.calibrationEnd).toBe('2026-03-02');
+    expect(h.candidates.map((k) => `${k.model}${k.prior ? '+prior' : ''}`)).toEqual([
+      'bgnbd',
+      'bgnbd+prior',
+      'mbgnbd',
+      'mbgnbd+prior',
+      'pnbd',
+      'pnbd+prior',
+      'nbd',
+      'nbd+prior',
+    ]);
+    const scored = h.candidates.flatMap((k) => (k.kind === 'scored' ? [k] : []));
+    expect(scored.length).toBe(8);
+    // The winner beats every model's weaker variant (each model competes with the prior setting it kept).
+    const winner = scored.find((k) => k.model === c.model && k.prior === c.prior);
+    for (const m of ['bgnbd', 'mbgnbd', 'pnbd', 'nbd'] as const) {
+      const variants = scored.filter((k) => k.model === m).map((k) => k.logScore);
+      expect(winner?.logScore).toBeGreaterThanOrEqual(Math.min(...variants));
+    }
+    const best = Math.max(...scored.map((k) => k.logScore));
+    // Every candidate saw the same customers and the same holdout.
+    expect(new Set(scored.map((k) => k.actualTotal)).size).toBe(1);
+    // The no-drop-out baseline over-predicts, as on CDNOW.
+    const nbd = scored.find((k) => k.model === 'nbd' && !k.prior);
+    expect(nbd?.expectedTotal).toBeGreaterThan(nbd?.actualTotal as number);
+    expect(nbd?.logScore).toBeLessThan(best);
+  });
+
+  it('stores each customer’s predictive interval of orders and says when no next order is expected', async () => {
+    const rows = await withDemo((store) => readPredictions(store.engine, 'default'));
+    let inRange = 0;
+    for (const r of rows) {
+      expect(Number.isInteger(r.orders365Low) && Number.isInteger(r.orders365High)).toBe(true);
+      expect(r.orders365Low).toBeGreaterThanOrEqual(0);
+      expect(r.orders365High).toBeGreaterThanOrEqual(r.orders365Low);
+      if (r.expectedPurchases365 >= r.orders365Low && r.expectedPurchases365 <= r.orders365High + 1)
+        inRange++;
+      // No date, with its reason; a date, without one.
+      expect(r.expectedNextOrderDate === null).toBe(r.nextOrderNote !== null);
+      if (r.nextOrderNote === 'lapsed') expect(r.pAlive).toBeLessThan(0.5);
+      if (r.expectedNextOrderDate !== null) expect(r.expectedNextOrderDate <= '2027-10-31').toBe(true);
+    }
+    expect(inRange / rows.length).toBeGreaterThan(0.95);
+    // The customer profile (API, dashboard) shows them where the old interval was.
+    const one = rows.find((r) => r.nextOrderNote !== null) ?? rows[0];
+    const profile = await withDemo((store) =>
+      getCustomerProfile(makeContext(store), 'default', one?.customerId as string),
+    );
+    expect(profile.prediction).toMatchObject({
+      orders_365_low: one?.orders365Low,
+      orders_365_high: one?.orders365High,
+      next_order_note: one?.nextOrderNote,
+      expected_next_order_date: null,
+    });
+    expect(Object.keys(profile.prediction ?? {})).toEqual(
+      expect.arrayContaining([
+        'predicted_clv_range_low',
+        'predicted_clv_range_high',
+        'predicted_clv_ci_low',
+        'predicted_clv_ci_high',
+      ]),
+    );
+    expect(Object.keys(profile.prediction ?? {})).not.toContain('predicted_clv_low');
+    const t = chosen.totals;
+    expect(t.nextOrder.dated + t.nextOrder.lapsed + t.nextOrder.beyondYear).toBe(chosen.customers);
+    expect(t.orders365.low).toBeLessThan(t.expectedPurchases365);
+    expect(t.orders365.high).toBeGreaterThan(t.expectedPurchases365);
   });
 
   it('writes one prediction per customer with a valid order, probabilities in [0, 1], ordered horizons and intervals', async () => {
@@ -109,8 +202,8 @@ describe('nurture predict on the demo shop', () => {
       expect(r.expectedPurchases30).toBeLessThan(r.expectedPurchases90);
       expect(r.expectedPurchases90).toBeLessThan(r.expectedPurchases365);
       expect(r.expectedNextOrderDate === null || r.expectedNextOrderDate > AS_OF).toBe(true);
-      expect(r.predictedClvLow).toBeLessThanOrEqual(r.predictedClv as number);
-      expect(r.predictedClvHigh).toBeGreaterThanOrEqual(r.predictedClv as number);
+      expect(r.predictedClvCiLow).toBeLessThanOrEqual(r.predictedClv as number);
+      expect(r.predictedClvCiHigh).toBeGreaterThanOrEqual(r.predictedClv as number);
       expect(r.expectedAvgValue).toBeGreaterThan(50_000);
     }
     // Repeat buyers who bought lately are the likeliest to be alive.
@@ -157,6 +250,19 @@ describe('nurture predict on the demo shop', () => {
     }
     // The predictions written by the validating run are the full-period ones.
     expect(validated.transaction.params).toEqual(predicted.transaction.params);
+    // Calibration of the predictive intervals (issue 13, item 1): per customer and for the total.
+    expect(v.intervals.level).toBe(0.9);
+    expect(v.intervals.parameterUncertainty).toBe(true);
+    const inside = v.byFrequency.reduce((n, g) => n + g.coverage * g.customers, 0) / v.customers;
+    expect(v.intervals.coverage).toBeCloseTo(inside, 9);
+    expect(v.intervals.coverage).toBeGreaterThan(0.85);
+    expect(v.intervals.coverage).toBeLessThan(0.97);
+    expect(v.intervals.predictedCoverage).toBeGreaterThan(0.85);
+    expect(v.totals.interval.low).toBeLessThan(v.totals.expectedHoldout);
+    expect(v.totals.interval.high).toBeGreaterThan(v.totals.expectedHoldout);
+    expect(v.totals.inside).toBe(
+      v.totals.actualHoldout >= v.totals.interval.low && v.totals.actualHoldout <= v.totals.interval.high,
+    );
   });
 
   it('prints a readable summary in Vietnamese and English', async () => {
@@ -164,9 +270,33 @@ describe('nurture predict on the demo shop', () => {
     expect(vi.code, vi.err).toBe(0);
     expect(vi.out).toContain('Dự đoán CLV');
     expect(vi.out).toMatch(/Tổng CLV dự đoán \(12 tháng\): [\d.]+ ₫/);
+    expect(vi.out).toMatch(
+      /^Mô hình: (BG\/NBD|MBG\/NBD|Pareto\/NBD|NBD) — dự báo tốt nhất trên giai đoạn kiểm tra/m,
+    );
+    expect(vi.out).toMatch(/Tổng số đơn 365 ngày tới, khoảng dự báo 90 %: \[[\d.]+, [\d.]+\]/);
+    expect(vi.out).toMatch(/không dự kiến: [\d.]+ \(có lẽ đã rời bỏ\), [\d.]+ \(không trong 12 tháng tới\)/);
     const en = await cli('predict', '--db', db, '--as-of', AS_OF, '--lang', 'en', '--model', 'pnbd');
     expect(en.code, en.err).toBe(0);
     expect(en.out).toContain('Pareto/NBD (unit day)');
+    expect(en.out).toContain('Model: Pareto/NBD — chosen with --model');
+    expect(en.out).toMatch(/not expected: [\d,]+ \(probably lapsed\), [\d,]+ \(not within a year\)/);
+    const validate = await cli(
+      'predict',
+      '--db',
+      db,
+      '--as-of',
+      AS_OF,
+      '--lang',
+      'en',
+      '--validate',
+      '--holdout-from',
+      HOLDOUT_FROM,
+    );
+    expect(validate.code, validate.err).toBe(0);
+    expect(validate.out).toMatch(
+      /Coverage of the customers' 90 % predictive intervals: \d+ % of customers' actual orders fell inside \(the model expected \d+ %\)/,
+    );
+    expect(validate.out).toMatch(/predictive interval 90 % \[\d+, \d+\]: (inside|OUTSIDE)/);
     expect(en.out).toMatch(/Expected orders in 30 \/ 90 \/ 365 days: [\d.]+ \/ [\d.]+ \/ [\d.]+/);
   });
 
@@ -188,7 +318,7 @@ describe('nurture predict on the demo shop', () => {
       [['--holdout-from', '2026-05-01'], /only used with --validate/],
       [['--html', join(dir, 'x.html')], /use it with --validate/],
       [['--as-of', '2026-02-30'], /--as-of: not a date/],
-      [['--model', 'gg'], /--model must be bgnbd or pnbd/],
+      [['--model', 'gg'], /--model must be auto, bgnbd, mbgnbd, pnbd or nbd/],
       [
         ['--validate', '--holdout-from', '2026-12-01', '--as-of', AS_OF],
         /--holdout-from must be on or before --as-of/,

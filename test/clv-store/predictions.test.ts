@@ -4,7 +4,9 @@ import {
   fitBgNbd,
   fitGammaGamma,
   formatEpochDay,
+  NEXT_ORDER_NOTES,
   predictCustomer,
+  predictiveCounts,
   scoreCustomers,
   simulateShop,
   summarizeTransactions,
@@ -52,6 +54,8 @@ const request = (over: Partial<Parameters<typeof predictShop>[1]> = {}) => ({
   shopId: SHOP,
   asOf: AS_OF,
   unit: 'week' as const,
+  // The published model, so that the store can be compared with the pure fit; 'auto' is tested apart.
+  model: 'bgnbd' as const,
   now: new Date('2026-01-01T00:00:00Z'),
   newRunId: () => `pred_${String(++runs).padStart(4, '0')}`,
   ...over,
@@ -98,8 +102,9 @@ for (const engine of ENGINES) {
           unit: 'week',
           horizonDays: 365,
           clvMonths: 12,
-          intervals: true,
+          confidenceIntervals: true,
         });
+        const counts = predictiveCounts(pure, bg, { horizon: 365 / 7 });
         const byId = new Map(rows.map((r) => [r.customerId, r]));
         for (let i = 0; i < pure.frequency.length; i += 97) {
           const row = byId.get(ids[pure.customer[i] as number] as string);
@@ -125,15 +130,22 @@ for (const engine of ENGINES) {
             ] as number;
             expect(stored).toBeCloseTo(h.expectedPurchases, 8);
           });
+          const note = NEXT_ORDER_NOTES[scores.nextOrderNote[i] as number];
+          expect(row.nextOrderNote).toBe(note);
           expect(row.expectedNextOrderDate).toBe(
-            formatEpochDay(UNTIL + Math.round(scores.nextPurchaseDays[i] as number)),
+            note === null ? formatEpochDay(UNTIL + Math.round(scores.nextPurchaseDays[i] as number)) : null,
           );
+          expect(row.orders365Low).toBe(counts.low[i]);
+          expect(row.orders365High).toBe(counts.high[i]);
           expect(
             Math.abs((row.expectedAvgValue as number) / (scores.expectedAverageValue?.[i] as number) - 1),
           ).toBeLessThan(1e-6);
           expect(Math.abs((row.predictedClv as number) / (scores.clv?.[i] as number) - 1)).toBeLessThan(1e-6);
-          expect(row.predictedClvLow).toBeLessThan(row.predictedClv as number);
-          expect(row.predictedClvHigh).toBeGreaterThan(row.predictedClv as number);
+          expect(row.predictedClvCiLow).toBeLessThan(row.predictedClv as number);
+          expect(row.predictedClvCiHigh).toBeGreaterThan(row.predictedClv as number);
+          // The CLV of the predictive range of orders: [0, 0] for a customer who will most likely not buy.
+          expect(row.predictedClvRangeLow).toBeGreaterThanOrEqual(0);
+          expect(row.predictedClvRangeLow).toBeLessThanOrEqual(row.predictedClvRangeHigh as number);
           expect(row.model).toBe('bgnbd');
           expect(row.predictedAsOf.toISOString()).toBe(
             new Date(`${formatEpochDay(UNTIL + 1)}T00:00:00+07:00`).toISOString(),
@@ -145,6 +157,19 @@ for (const engine of ENGINES) {
         expect(run.logLikelihood).toBeCloseTo(bg.logLikelihood, 6);
         const stored = run.params['transaction'] as { params: { r: number } };
         expect(stored.params.r).toBeCloseTo(bg.params.r, 6);
+      });
+
+      it('chooses among the four models on a holdout of the shop’s own history by default', async () => {
+        const result = await predictShop(store, request({ model: 'auto' }));
+        expect(result.choice.modelBy).toBe('holdout');
+        // 3,000 customers: the prior is not worth judging.
+        expect(result.choice.priorBy).toBe('shop_size');
+        const h = result.choice.holdout;
+        expect(h?.holdoutDays).toBe(121);
+        expect(h?.candidates.map((c) => c.model)).toEqual(['bgnbd', 'mbgnbd', 'pnbd', 'nbd']);
+        const rows = await readPredictions(store.engine, SHOP);
+        expect(new Set(rows.map((r) => r.model))).toEqual(new Set([result.model]));
+        expect((await latestPredictionRun(store.engine, SHOP))?.params['choice']).toEqual(result.choice);
       });
 
       it('replaces the predictions on every run, Pareto/NBD too', async () => {
@@ -162,7 +187,7 @@ for (const engine of ENGINES) {
           'SELECT COUNT(*) AS n FROM prediction_runs WHERE shop_id = $1',
           [SHOP],
         );
-        expect(Number(n?.n)).toBe(2);
+        expect(Number(n?.n)).toBe(3);
         expect((await latestPredictionRun(store.engine, SHOP))?.model).toBe('pnbd');
       });
 
@@ -234,11 +259,22 @@ for (const engine of ENGINES) {
         expect(result.spend).toBeNull();
         expect(result.totals.clv).toBeNull();
         expect(result.warnings.join(' ')).toMatch(/no CLV: the spend model needs at least 10 repeat buyers/);
+        // Weak predictions are said so: few repeat buyers, one-time buyers alive by construction under BG/NBD.
+        expect(result.notes).toEqual([
+          { code: 'few_repeat_buyers', repeatBuyers: 27, customers: 80 },
+          { code: 'one_time_churn_unidentified', model: 'bgnbd', oneTimeBuyers: 53 },
+        ]);
+        // The model is forced; the prior is judged on the holdout (80 customers, nobody buys in it).
+        expect(result.choice).toMatchObject({ model: 'bgnbd', modelBy: 'forced', priorBy: 'holdout' });
+        expect(result.choice.holdout?.candidates.map((c) => [c.model, c.prior])).toEqual([
+          ['bgnbd', false],
+          ['bgnbd', true],
+        ]);
         const rows = await readPredictions(store.engine, shop);
         expect(rows.length).toBe(80);
         expect(
           rows.every(
-            (r) => r.predictedClv === null && r.expectedAvgValue === null && r.predictedClvLow === null,
+            (r) => r.predictedClv === null && r.expectedAvgValue === null && r.predictedClvCiLow === null,
           ),
         ).toBe(true);
         expect(rows.filter((r) => r.frequency === 1).length).toBe(27);
@@ -259,6 +295,23 @@ for (const engine of ENGINES) {
         await expect(predictShop(store, request({ shopId: small }))).rejects.toBeInstanceOf(NurtureError);
         expect((await readPredictions(store.engine, small)).length).toBe(0);
         expect((await readPredictions(store.engine, SHOP)).length).toBe(pure.frequency.length);
+      });
+
+      it('uses the default model and says so when the history is too short to compare models', async () => {
+        // Ten weeks of history: a holdout would be shorter than four weeks.
+        const result = await predictShop(
+          store,
+          request({ model: 'auto', asOf: formatEpochDay(START + 69), shopId: SHOP }),
+        );
+        expect(result.choice).toMatchObject({
+          model: 'bgnbd',
+          prior: false,
+          modelBy: 'default',
+          priorBy: 'shop_size',
+          holdout: null,
+          noHoldout: 'short_history',
+        });
+        expect(result.notes).toContainEqual({ code: 'no_model_comparison', reason: 'short_history' });
       });
     },
   );

@@ -9,10 +9,9 @@ import { z } from 'zod';
 import { type PredictInput, predict } from '../../app/predict.js';
 import { checkOutputPaths, databaseFiles, writeOutputFile } from '../../output-file.js';
 import { renderClvValidationHtml } from '../../report/clv-html.js';
-import { formatCurrency, type Lang } from '../../report/labels.js';
-import type { PredictResult } from '../../store/clv/predict-shop.js';
 import { type CliDeps, withContext } from '../context.js';
 import { parseOptions } from '../options.js';
+import { formatPredictResult } from './predict-text.js';
 import { segmentsRefreshedText } from './segment.js';
 
 const day = (name: string) => z.string().regex(/^\d{4}-\d{2}-\d{2}$/, `${name} must be a date YYYY-MM-DD`);
@@ -28,7 +27,11 @@ export const predictOptionsSchema = z
     db: z.string().min(1).optional(),
     shop: z.string().min(1).optional(),
     asOf: day('--as-of').optional(),
-    model: z.enum(['bgnbd', 'pnbd'], { error: '--model must be bgnbd or pnbd' }).default('bgnbd'),
+    model: z
+      .enum(['auto', 'bgnbd', 'mbgnbd', 'pnbd', 'nbd'], {
+        error: '--model must be auto, bgnbd, mbgnbd, pnbd or nbd',
+      })
+      .default('auto'),
     unit: z.enum(['day', 'week'], { error: '--unit must be day or week' }).default('day'),
     prior: z.enum(['auto', 'on', 'off'], { error: '--prior must be auto, on or off' }).default('auto'),
     penalizer: number('--penalizer', 0, 1e6).default(0),
@@ -77,60 +80,6 @@ function inputOf(o: PredictOptions, shopId: string): PredictInput {
   };
 }
 
-const L = {
-  head: { vi: 'Dự đoán CLV', en: 'CLV predictions' },
-  asOf: { vi: 'tính đến hết ngày', en: 'as of the end of' },
-  customers: { vi: 'khách hàng', en: 'customers' },
-  spend: { vi: 'Gamma-Gamma (giá trị đơn)', en: 'Gamma-Gamma (order value)' },
-  pAlive: { vi: 'Xác suất còn là khách (TB)', en: 'Mean P(alive)' },
-  expected: { vi: 'Số đơn dự kiến 30 / 90 / 365 ngày', en: 'Expected orders in 30 / 90 / 365 days' },
-  clv: { vi: 'Tổng CLV dự đoán', en: 'Total predicted CLV' },
-  months: { vi: 'tháng', en: 'months' },
-  noClv: { vi: 'không có CLV (thiếu dữ liệu giá trị đơn)', en: 'no CLV (not enough order values)' },
-  written: { vi: 'đã ghi vào customer_predictions, lượt', en: 'written to customer_predictions, run' },
-  holdout: { vi: 'Kiểm định: số lần mua trong giai đoạn kiểm tra', en: 'Validation: holdout purchases' },
-  actual: { vi: 'thực tế', en: 'actual' },
-  expectedWord: { vi: 'dự đoán', en: 'expected' },
-  shrinkage: { vi: 'áp dụng co rút cho cửa hàng nhỏ', en: 'small-shop shrinkage applied' },
-} as const;
-
-const fixed = (v: number, digits = 4): string => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
-
-function paramLines(params: Record<string, number>, errors: Record<string, number | null>): string[] {
-  return Object.entries(params).map(([k, v]) => {
-    const se = errors[k];
-    return `  ${k.padEnd(6)} ${fixed(v).padStart(14)}  ± ${se === null || se === undefined ? 'n/a' : fixed(se)}`;
-  });
-}
-
-/** Human-readable report of a run. */
-export function formatPredictResult(r: PredictResult, lang: Lang, currency = 'VND'): string {
-  const name = r.model === 'bgnbd' ? 'BG/NBD' : 'Pareto/NBD';
-  const out = [
-    `${L.head[lang]} — ${r.shopId}, ${L.asOf[lang]} ${r.asOf}: ${r.customers.toLocaleString('en-US')} ${L.customers[lang]}`,
-    `${name} (unit ${r.unit})${r.shrinkage ? `, ${L.shrinkage[lang]}` : ''}`,
-    ...paramLines(r.transaction.params, r.transaction.standardErrors),
-  ];
-  if (r.spend) out.push(L.spend[lang], ...paramLines(r.spend.params, r.spend.standardErrors));
-  const t = r.totals;
-  out.push(
-    `${L.pAlive[lang]}: ${fixed(t.meanPAlive, 3)}`,
-    `${L.expected[lang]}: ${fixed(t.expectedPurchases30, 1)} / ${fixed(t.expectedPurchases90, 1)} / ${fixed(t.expectedPurchases365, 1)}`,
-    t.clv === null
-      ? L.noClv[lang]
-      : `${L.clv[lang]} (${r.clvMonths} ${L.months[lang]}): ${formatCurrency(t.clv, currency, lang)}`,
-    `${L.written[lang]} ${r.runId}`,
-  );
-  if (r.validation) {
-    const v = r.validation.totals;
-    out.push(
-      `${L.holdout[lang]} ${r.validation.calibrationEnd} → ${r.validation.observationEnd}: ${L.actual[lang]} ${v.actualHoldout}, ${L.expectedWord[lang]} ${fixed(v.expectedHoldout, 1)}`,
-    );
-  }
-  for (const w of r.warnings) out.push(`warning: ${w}`);
-  return `${out.join('\n')}\n`;
-}
-
 /** Registers `nurture predict`. */
 export function registerPredictCommand(program: Command, deps: CliDeps): void {
   program
@@ -142,7 +91,11 @@ export function registerPredictCommand(program: Command, deps: CliDeps): void {
       '--as-of <date>',
       'last day of the observation, YYYY-MM-DD (default: today in the shop time zone)',
     )
-    .option('--model <model>', 'bgnbd or pnbd', 'bgnbd')
+    .option(
+      '--model <model>',
+      "auto (the best on the shop's own holdout), bgnbd, mbgnbd, pnbd or nbd",
+      'auto',
+    )
     .option('--unit <unit>', 'time unit of the model: day or week', 'day')
     .option('--prior <mode>', 'small-shop shrinkage: auto, on or off', 'auto')
     .option('--penalizer <x>', 'L2 penalizer on the parameters (lifetimes semantics)')

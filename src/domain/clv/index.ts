@@ -50,6 +50,12 @@ export {
   spendFrequencyCorrelation,
 } from './gamma-gamma.js';
 export {
+  type Kernel,
+  kernelOf,
+  logParamsOf,
+  type TransactionModelName,
+} from './kernels.js';
+export {
   fitMbgNbd,
   MBGNBD_PARAM_NAMES,
   type MbgNbdFit,
@@ -69,6 +75,7 @@ export {
   type ClvStatistics,
   CORRELATION_WARNING,
   fitClvModels,
+  fitTransactionModel,
   type PriorMode,
 } from './models.js';
 export {
@@ -103,6 +110,9 @@ export {
   type CustomerStatistics,
   type HorizonPrediction,
   type IntervalColumns,
+  NEXT_ORDER_NOTES,
+  NEXT_ORDER_WITHIN_DAYS,
+  type NextOrderNote,
   periodsPerMonth,
   predictCustomer,
   type ScoreInput,
@@ -110,6 +120,27 @@ export {
   scoreCustomers,
   type TransactionFit,
 } from './predict.js';
+export {
+  type CountInput,
+  type CountIntervals,
+  nearestInterval,
+  type PredictiveOptions,
+  predictiveCounts,
+  sigmaPoints,
+} from './predictive.js';
+export {
+  CANDIDATE_MODELS,
+  type CandidateScore,
+  compareOnHoldout,
+  type HoldoutComparison,
+  type HoldoutScore,
+  holdoutPlan,
+  holdoutScore,
+  MAX_HOLDOUT_DAYS,
+  MIN_HOLDOUT_DAYS,
+  priorHurts,
+  SELECTION_SAMPLE,
+} from './selection.js';
 export { type ShopSimulationOptions, type SimulatedShop, simulateShop } from './simulate.js';
 export {
   MINIMUM_CUSTOMERS,

@@ -2,15 +2,20 @@
  * The CLV fitting policy in one place: which models to fit, the small-shop minimums, when to
  * shrink, and the warnings a seller should see next to the numbers.
  */
+import { assertNever } from '../../errors.js';
 import { fitBgNbd } from './bgnbd.js';
+import type { LogNormalPrior } from './fit.js';
 import { fitGammaGamma, type GammaGammaFit, spendFrequencyCorrelation } from './gamma-gamma.js';
+import type { TransactionFit, TransactionModelName } from './kernels.js';
+import { fitMbgNbd } from './mbgnbd.js';
+import { fitNbd } from './nbd.js';
 import { fitParetoNbd } from './pareto-nbd.js';
-import type { TransactionFit } from './predict.js';
 import {
   assertEnoughForSpendModel,
   assertEnoughForTransactionModel,
   bgnbdPrior,
   gammaGammaPrior,
+  nbdPrior,
   paretoNbdPrior,
   shrinkageApplies,
 } from './small-shop.js';
@@ -18,8 +23,8 @@ import {
 export type PriorMode = 'auto' | 'on' | 'off';
 
 export interface ClvFitOptions {
-  /** bgnbd or pnbd fit a purchase model (plus spend when `withSpend`); gg fits spend only. */
-  model: 'bgnbd' | 'pnbd' | 'gg';
+  /** A purchase model (plus spend when `withSpend`); gg fits spend only. */
+  model: TransactionModelName | 'gg';
   /** Also fit Gamma-Gamma (needs monetary values). Implied by model gg. */
   withSpend: boolean;
   /** lifetimes-style L2 penalizer (see fit.ts). Default 0. */
@@ -67,10 +72,7 @@ export function fitClvModels(stats: ClvStatistics, options: ClvFitOptions): ClvM
   let transaction: TransactionFit | null = null;
   if (options.model !== 'gg') {
     assertEnoughForTransactionModel(stats.frequency, stats.T, options.laterCutOff);
-    transaction =
-      options.model === 'bgnbd'
-        ? fitBgNbd(stats, { penalizer, prior: shrink ? bgnbdPrior(stats.frequency, stats.T) : null })
-        : fitParetoNbd(stats, { penalizer, prior: shrink ? paretoNbdPrior(stats.frequency, stats.T) : null });
+    transaction = fitTransactionModel(options.model, stats, penalizer, shrink);
     warnAbout(transaction, warnings);
   }
   let spend: GammaGammaFit | null = null;
@@ -95,6 +97,30 @@ export function fitClvModels(stats: ClvStatistics, options: ClvFitOptions): ClvM
     }
   }
   return { transaction, spend, spendFrequencyCorrelation: correlation, shrinkage: shrink, warnings };
+}
+
+/** One purchase model, with its small-shop prior when `shrink` (no minimums checked here). */
+export function fitTransactionModel(
+  model: TransactionModelName,
+  stats: ClvStatistics,
+  penalizer: number,
+  shrink: boolean,
+): TransactionFit {
+  const prior = (make: (f: ArrayLike<number>, T: ArrayLike<number>) => LogNormalPrior) =>
+    shrink ? make(stats.frequency, stats.T) : null;
+  switch (model) {
+    case 'bgnbd':
+      return fitBgNbd(stats, { penalizer, prior: prior(bgnbdPrior) });
+    case 'mbgnbd':
+      // Same parameters with the same meaning as BG/NBD, so the same prior.
+      return fitMbgNbd(stats, { penalizer, prior: prior(bgnbdPrior) });
+    case 'pnbd':
+      return fitParetoNbd(stats, { penalizer, prior: prior(paretoNbdPrior) });
+    case 'nbd':
+      return fitNbd(stats, { penalizer, prior: prior(nbdPrior) });
+    default:
+      return assertNever(model);
+  }
 }
 
 function warnAbout(

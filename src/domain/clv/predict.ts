@@ -10,72 +10,17 @@
  */
 import { NurtureError } from '../../errors.js';
 import {
-  type BgNbdFit,
-  type BgNbdParams,
-  bgnbdConditionalProbabilityOfPurchases,
-  bgnbdExpectedAlive,
-  bgnbdNoPurchaseAlive,
-  bgnbdPAlive,
-} from './bgnbd.js';
-import {
   type GammaGammaFit,
   type GammaGammaParams,
   gammaGammaConditionalExpectedValue,
   gammaGammaMeanDefined,
 } from './gamma-gamma.js';
-import {
-  type ParetoNbdFit,
-  type ParetoNbdParams,
-  paretoNbdConditionalProbabilityOfPurchases,
-  paretoNbdExpectedAlive,
-  paretoNbdNoPurchaseAlive,
-  paretoNbdPAlive,
-} from './pareto-nbd.js';
+import { type Kernel, kernelOf, logParamsOf, type TransactionFit } from './kernels.js';
 import { logistic } from './special.js';
 import { type TimeUnit, UNIT_DAYS } from './summary.js';
 import { compressCodes, indexValues } from './tuples.js';
 
-/** A fitted transaction (purchase-count) model. */
-export type TransactionFit = BgNbdFit | ParetoNbdFit;
-
-/** The three transaction-model quantities every prediction is built from. */
-interface Kernel {
-  pAlive(x: number, tx: number, T: number): number;
-  /** Expected purchases in (T, T + t] if alive at T. */
-  expectedAlive(t: number, x: number, T: number): number;
-  /** P(no purchase in (T, T + t] | alive at T). */
-  noPurchaseAlive(t: number, x: number, T: number): number;
-  /** Shape and rate of the posterior purchase rate of an alive customer. */
-  rateShape(x: number): number;
-  rateScale(T: number): number;
-}
-
-function kernelOf(model: TransactionFit['model'], logParams: Float64Array): Kernel {
-  const e = (i: number): number => Math.exp(logParams[i] as number);
-  if (model === 'bgnbd') {
-    const p: BgNbdParams = { r: e(0), alpha: e(1), a: e(2), b: e(3) };
-    return {
-      pAlive: (x, tx, T) => bgnbdPAlive(p, x, tx, T),
-      expectedAlive: (t, x, T) => bgnbdExpectedAlive(p, t, x, T),
-      noPurchaseAlive: (t, x, T) => bgnbdNoPurchaseAlive(p, t, x, T),
-      rateShape: (x) => p.r + x,
-      rateScale: (T) => p.alpha + T,
-    };
-  }
-  const p: ParetoNbdParams = { r: e(0), alpha: e(1), s: e(2), beta: e(3) };
-  return {
-    pAlive: (x, tx, T) => paretoNbdPAlive(p, x, tx, T),
-    expectedAlive: (t, x, T) => paretoNbdExpectedAlive(p, t, x, T),
-    noPurchaseAlive: (t, x, T) => paretoNbdNoPurchaseAlive(p, t, x, T),
-    rateShape: (x) => p.r + x,
-    rateScale: (T) => p.alpha + T,
-  };
-}
-
-function logParamsOf(fit: TransactionFit): Float64Array {
-  const p = fit.params as unknown as Record<string, number>;
-  return Float64Array.from(fit.paramNames as readonly string[], (k) => Math.log(p[k] as number));
-}
+export type { TransactionFit } from './kernels.js';
 
 /** lifetimes' customer_lifetime_value: units of the model time in one month. */
 export function periodsPerMonth(unit: TimeUnit): number {
@@ -92,8 +37,12 @@ export interface ScoreOptions {
   discountRate?: number;
   /** Gross margin applied to the expected order value. Default 1 (revenue CLV). */
   margin?: number;
-  /** Compute intervals from parameter uncertainty (delta method). Default false. */
-  intervals?: boolean;
+  /**
+   * Compute the confidence intervals of the expectations from parameter uncertainty (delta
+   * method). They say how well P(alive), the expected purchases and CLV are known — not how many
+   * orders a customer will place: that is `predictiveCounts` (predictive.ts). Default false.
+   */
+  confidenceIntervals?: boolean;
   /** Two-sided coverage of the intervals. Default 0.9. */
   intervalLevel?: number;
 }
@@ -126,17 +75,35 @@ export interface CustomerScores {
    * purchase). Read it together with pAlive.
    */
   nextPurchaseDays: Float64Array;
+  /**
+   * Whether that wait is a date worth showing: 0 yes; 1 the customer has probably lapsed
+   * (P(alive) < 0.5); 2 the wait is longer than a year (a one-time buyer under BG/NBD, alive by
+   * construction, would otherwise be "due" decades away). See NEXT_ORDER_NOTES.
+   */
+  nextOrderNote: Uint8Array;
   /** Gamma-Gamma E[M | x, m] (only with a spend fit). */
   expectedAverageValue?: Float64Array;
   /** Discounted margin over `clvMonths` (only with a spend fit). */
   clv?: Float64Array;
   /** Present when requested and the fits have a covariance. */
-  intervals?: {
+  /** Confidence intervals of the expectations (parameter uncertainty only), when requested. */
+  confidenceIntervals?: {
     level: number;
     pAlive: IntervalColumns;
     expectedPurchases: IntervalColumns;
     clv?: IntervalColumns;
   };
+}
+
+/** Reasons for no next-order date, by `nextOrderNote` code (0: there is a date). */
+export const NEXT_ORDER_NOTES = [null, 'lapsed', 'beyond_year'] as const;
+export type NextOrderNote = NonNullable<(typeof NEXT_ORDER_NOTES)[number]>;
+/** A next order further away than this many days is "not expected". */
+export const NEXT_ORDER_WITHIN_DAYS = 365;
+
+function nextOrderNoteOf(pAlive: number, days: number): number {
+  if (pAlive < 0.5) return 1;
+  return days > NEXT_ORDER_WITHIN_DAYS ? 2 : 0;
 }
 
 /** Standard normal quantile by Acklam's rational approximation (|error| < 1.2e-9). */
@@ -312,6 +279,7 @@ export function scoreCustomers(
     expectedPurchases: new Float64Array(n),
     probabilityOfPurchase: new Float64Array(n),
     nextPurchaseDays: new Float64Array(n),
+    nextOrderNote: new Uint8Array(n),
   };
   const unitDays = UNIT_DAYS[options.unit];
   for (let i = 0; i < n; i++) {
@@ -324,8 +292,9 @@ export function scoreCustomers(
     const x = input.frequency[i] as number;
     const shape = kernel.rateShape(x);
     // Median of the gamma-mixed exponential wait: scale · (2^(1/shape) − 1).
-    out.nextPurchaseDays[i] =
-      kernel.rateScale(input.T[i] as number) * Math.expm1(Math.LN2 / shape) * unitDays;
+    const days = kernel.rateScale(input.T[i] as number) * Math.expm1(Math.LN2 / shape) * unitDays;
+    out.nextPurchaseDays[i] = days;
+    out.nextOrderNote[i] = nextOrderNoteOf(pa, days);
   }
   let ev: Float64Array | undefined;
   if (spend !== null) {
@@ -345,8 +314,8 @@ export function scoreCustomers(
     out.expectedAverageValue = ev;
     out.clv = clv;
   }
-  if (options.intervals === true && transaction.logCovariance !== null) {
-    out.intervals = intervalsFor(
+  if (options.confidenceIntervals === true && transaction.logCovariance !== null) {
+    out.confidenceIntervals = intervalsFor(
       input,
       transaction,
       spend,
@@ -380,7 +349,7 @@ function intervalsFor(
   h: Horizons,
   level: number,
   est: CustomerScores,
-): NonNullable<CustomerScores['intervals']> {
+): NonNullable<CustomerScores['confidenceIntervals']> {
   const cov = transaction.logCovariance as number[][];
   const lp = logParamsOf(transaction);
   const k = lp.length;
@@ -444,7 +413,11 @@ function intervalsFor(
     ex.low[i] = e * Math.exp(-z * (sdE[t] as number));
     ex.high[i] = e * Math.exp(z * (sdE[t] as number));
   }
-  const result: NonNullable<CustomerScores['intervals']> = { level, pAlive: pa, expectedPurchases: ex };
+  const result: NonNullable<CustomerScores['confidenceIntervals']> = {
+    level,
+    pAlive: pa,
+    expectedPurchases: ex,
+  };
   if (spend !== null && est.clv !== undefined && input.monetaryValue !== undefined) {
     const clv = { low: new Float64Array(n), high: new Float64Array(n) };
     const sCov = spend.logCovariance;
@@ -503,7 +476,7 @@ export interface CustomerStatistics {
   monetaryValue?: number;
 }
 
-export interface CustomerPredictionOptions extends Omit<ScoreOptions, 'horizonDays' | 'intervals'> {
+export interface CustomerPredictionOptions extends Omit<ScoreOptions, 'horizonDays' | 'confidenceIntervals'> {
   /** Horizons for expected purchases and purchase-count probabilities. Default 30, 90, 365 days. */
   horizonsDays?: readonly number[];
   /** Probabilities are given for 0 … maxPurchases purchases. Default 10. */
@@ -545,11 +518,15 @@ export function predictCustomer(
     spend,
     { ...options, horizonDays: horizons[horizons.length - 1] ?? 365 },
   );
-  const pmf = (n: number, t: number): number =>
-    transaction.model === 'bgnbd'
-      ? bgnbdConditionalProbabilityOfPurchases(transaction.params, n, t, x, tx, T)
-      : paretoNbdConditionalProbabilityOfPurchases(transaction.params, n, t, x, tx, T);
   const kernel = kernelOf(transaction.model, logParamsOf(transaction));
+  const alive = kernel.pAlive(x, tx, T);
+  // A customer who has left makes none; an alive one follows the model's count distribution.
+  const pmf = (t: number): number[] => {
+    const future = kernel.alivePmf(t, x, T, maxN + 1);
+    return Array.from({ length: maxN + 1 }, (_, n) =>
+      Math.min(Math.max(alive * (future[n] as number) + (n === 0 ? 1 - alive : 0), 0), 1),
+    );
+  };
   return {
     pAlive: scores.pAlive[0] as number,
     churnProbability: scores.churnProbability[0] as number,
@@ -558,8 +535,8 @@ export function predictCustomer(
       const t = days / unitDays;
       return {
         days,
-        expectedPurchases: kernel.pAlive(x, tx, T) * kernel.expectedAlive(t, x, T),
-        probabilities: Array.from({ length: maxN + 1 }, (_, n) => pmf(n, t)),
+        expectedPurchases: alive * kernel.expectedAlive(t, x, T),
+        probabilities: pmf(t),
       };
     }),
     expectedAverageValue: scores.expectedAverageValue?.[0] ?? null,

@@ -5,14 +5,21 @@
  * reproducible.
  */
 import { seededRandom } from '../ids.js';
-import { type BgNbdParams, type GammaGammaParams, simulateBgNbdCustomer } from '../random/btyd-process.js';
+import {
+  type BgNbdParams,
+  type GammaGammaParams,
+  type PurchaseProcess,
+  simulateCustomer,
+} from '../random/btyd-process.js';
 import type { TransactionLog } from './summary.js';
 
 export interface ShopSimulationOptions {
   seed: number;
   customers: number;
-  /** Purchase process, rates per week. */
+  /** BG/NBD purchase process, rates per week (unless `process` is given). */
   params: BgNbdParams;
+  /** Any purchase process, rates per week; overrides `params`. */
+  process?: PurchaseProcess;
   spend: GammaGammaParams;
   /** First purchases are uniform over this many weeks from `startDay`. */
   acquisitionWeeks: number;
@@ -25,7 +32,7 @@ export interface ShopSimulationOptions {
 /** A generated shop: its transactions, and each customer's true latent traits. */
 export interface SimulatedShop {
   log: TransactionLog;
-  /** True purchase rate and drop-out probability of each customer. */
+  /** True purchase rate and drop-out probability (Pareto/NBD: drop-out rate) of each customer. */
   lambda: Float64Array;
   dropout: Float64Array;
 }
@@ -41,9 +48,10 @@ export function simulateShop(o: ShopSimulationOptions): SimulatedShop {
   const amount: number[] = [];
   const lambda = new Float64Array(o.customers);
   const dropout = new Float64Array(o.customers);
+  const process: PurchaseProcess = o.process ?? { model: 'bgnbd', params: o.params };
   for (let c = 0; c < o.customers; c++) {
     const first = u() * o.acquisitionWeeks;
-    const sim = simulateBgNbdCustomer(u, o.params, o.spend, o.horizonWeeks - first);
+    const sim = simulateCustomer(u, process, o.spend, o.horizonWeeks - first);
     lambda[c] = sim.lambda;
     dropout[c] = sim.dropoutP;
     sim.purchaseTimes.forEach((t, k) => {

@@ -123,6 +123,12 @@ export function bgnbdPrior(frequency: ArrayLike<number>, T: ArrayLike<number>): 
   };
 }
 
+/** NBD prior (order r, α): BG/NBD's purchase-rate part. */
+export function nbdPrior(frequency: ArrayLike<number>, T: ArrayLike<number>): LogNormalPrior {
+  const bg = bgnbdPrior(frequency, T);
+  return { mean: bg.mean.slice(0, 2), sd: bg.sd.slice(0, 2) };
+}
+
 /**
  * Pareto/NBD prior (order r, α, s, β): r ~ 0.5 with α at the shop's repeat rate as above;
  * s ~ 0.5 with β such that the mean lifetime β/s is twice the average observation time.

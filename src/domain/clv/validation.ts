@@ -3,9 +3,8 @@
  * walkthrough: (1) actual vs expected holdout purchases grouped by calibration frequency, and
  * (2) weekly cumulative repeat purchases, actual vs expected, across calibration and holdout.
  */
-import { bgnbdExpectedAlive, bgnbdPAlive } from './bgnbd.js';
-import { paretoNbdExpectedAlive, paretoNbdPAlive } from './pareto-nbd.js';
-import type { TransactionFit } from './predict.js';
+import { kernelOf, logParamsOf, type TransactionFit } from './kernels.js';
+import { predictiveCounts } from './predictive.js';
 import {
   type CalibrationHoldout,
   customerPeriods,
@@ -25,6 +24,10 @@ export interface FrequencyGroup {
   /** Mean holdout purchases per customer, actual and expected. */
   actual: number;
   expected: number;
+  /** Share of these customers whose holdout count fell inside their predictive interval. */
+  coverage: number;
+  /** The intervals' own predicted probability, averaged over these customers (at least the level). */
+  predictedCoverage: number;
 }
 
 export interface TrackingWeek {
@@ -53,7 +56,22 @@ export interface ValidationReport {
   /** Holdout length in the model unit. */
   holdoutDuration: number;
   customers: number;
-  totals: { actualHoldout: number; expectedHoldout: number };
+  totals: {
+    actualHoldout: number;
+    expectedHoldout: number;
+    /** The shop total's predictive interval at `intervals.level`, and whether the actual total is in it. */
+    interval: { low: number; high: number };
+    inside: boolean;
+  };
+  /** Calibration of the per-customer predictive intervals of holdout orders. */
+  intervals: {
+    level: number;
+    /** False when the fit had no covariance (the intervals then ignore parameter uncertainty). */
+    parameterUncertainty: boolean;
+    /** Share of all customers whose holdout count fell inside their interval. */
+    coverage: number;
+    predictedCoverage: number;
+  };
   byFrequency: FrequencyGroup[];
   tracking: TrackingWeek[];
 }
@@ -67,24 +85,16 @@ export interface ValidationOptions {
   pooledFrom?: number;
   /** The last day the data hold, if the caller knows more than the purchases (see lastDataDate). */
   lastDataDay?: number;
+  /** Probability of the predictive intervals. Default 0.9. */
+  level?: number;
 }
 
 function predictorsOf(fit: TransactionFit): {
   pAlive: (x: number, tx: number, T: number) => number;
   expectedAlive: (t: number, x: number, T: number) => number;
 } {
-  if (fit.model === 'bgnbd') {
-    const p = fit.params;
-    return {
-      pAlive: (x, tx, T) => bgnbdPAlive(p, x, tx, T),
-      expectedAlive: (t, x, T) => bgnbdExpectedAlive(p, t, x, T),
-    };
-  }
-  const p = fit.params;
-  return {
-    pAlive: (x, tx, T) => paretoNbdPAlive(p, x, tx, T),
-    expectedAlive: (t, x, T) => paretoNbdExpectedAlive(p, t, x, T),
-  };
+  const k = kernelOf(fit.model, logParamsOf(fit));
+  return { pAlive: k.pAlive, expectedAlive: k.expectedAlive };
 }
 
 /**
@@ -101,35 +111,52 @@ export function validationReport(
   const predict = predictorsOf(fit);
   const cal = split.calibration;
   const n = cal.frequency.length;
+  const counts = predictiveCounts(cal, fit, {
+    horizon: split.holdout.duration,
+    ...(options.level === undefined ? {} : { level: options.level }),
+  });
   const groups = Array.from({ length: pooled + 1 }, (_, i) => ({
     frequency: i === pooled ? `${pooled}+` : String(i),
     customers: 0,
     actual: 0,
     expected: 0,
+    coverage: 0,
+    predictedCoverage: 0,
   }));
   let actualTotal = 0;
   let expectedTotal = 0;
+  let inside = 0;
+  let predictedCoverage = 0;
   for (let i = 0; i < n; i++) {
     const x = cal.frequency[i] as number;
     const T = cal.T[i] as number;
     const e =
       predict.pAlive(x, cal.recency[i] as number, T) * predict.expectedAlive(split.holdout.duration, x, T);
     const a = split.holdout.frequency[i] as number;
+    const hit = a >= (counts.low[i] as number) && a <= (counts.high[i] as number) ? 1 : 0;
     const g = groups[Math.min(x, pooled)] as FrequencyGroup;
     g.customers++;
     g.actual += a;
     g.expected += e;
+    g.coverage += hit;
+    g.predictedCoverage += counts.mass[i] as number;
     actualTotal += a;
     expectedTotal += e;
+    inside += hit;
+    predictedCoverage += counts.mass[i] as number;
   }
   for (const g of groups) {
-    g.actual = g.customers > 0 ? g.actual / g.customers : 0;
-    g.expected = g.customers > 0 ? g.expected / g.customers : 0;
+    const k = g.customers > 0 ? 1 / g.customers : 0;
+    g.actual *= k;
+    g.expected *= k;
+    g.coverage *= k;
+    g.predictedCoverage *= k;
   }
   const lastDay =
     options.lastDataDay === undefined
       ? lastPurchaseDay(log, options)
       : Math.min(options.lastDataDay, options.observationEnd);
+  const total = { low: Math.floor(counts.total.low), high: Math.ceil(counts.total.high) };
   return {
     model: fit.model,
     unit: options.unit,
@@ -138,7 +165,18 @@ export function validationReport(
     lastDataDate: lastDay === null ? null : formatEpochDay(lastDay),
     holdoutDuration: split.holdout.duration,
     customers: n,
-    totals: { actualHoldout: actualTotal, expectedHoldout: expectedTotal },
+    totals: {
+      actualHoldout: actualTotal,
+      expectedHoldout: expectedTotal,
+      interval: total,
+      inside: actualTotal >= total.low && actualTotal <= total.high,
+    },
+    intervals: {
+      level: counts.level,
+      parameterUncertainty: counts.parameterUncertainty,
+      coverage: n > 0 ? inside / n : 0,
+      predictedCoverage: n > 0 ? predictedCoverage / n : 0,
+    },
     byFrequency: groups,
     tracking: tracking(log, split, predict.expectedAlive, options),
   };

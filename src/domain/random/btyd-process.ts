@@ -8,6 +8,20 @@ export interface BgNbdParams {
   b: number;
 }
 
+/** Pareto/NBD population parameters (Schmittlein, Morrison & Colombo 1987): r, α, s, β. */
+export interface ParetoNbdProcessParams {
+  r: number;
+  alpha: number;
+  s: number;
+  beta: number;
+}
+
+/** A purchase process with known parameters, for generated shops. */
+export type PurchaseProcess =
+  | { model: 'bgnbd'; params: BgNbdParams }
+  | { model: 'mbgnbd'; params: BgNbdParams }
+  | { model: 'pnbd'; params: ParetoNbdProcessParams };
+
 /** Gamma-Gamma spend parameters (Fader, Hardie & Lee 2005b): p, q, v. */
 export interface GammaGammaParams {
   p: number;
@@ -50,4 +64,49 @@ export function simulateBgNbdCustomer(
   }
   const spends = times.map(() => sampleGamma(u, spend.p, nu));
   return { purchaseTimes: times, spends, lambda, dropoutP, meanSpend: spend.p / nu };
+}
+
+/**
+ * One customer of any of the purchase processes. MBG/NBD flips the drop-out coin once more,
+ * right after the first purchase; Pareto/NBD draws an exponential lifetime with rate
+ * μ ~ Gamma(s, β) instead of coins (`dropoutP` then holds μ).
+ */
+export function simulateCustomer(
+  u: Uniform,
+  process: PurchaseProcess,
+  spend: GammaGammaParams,
+  horizon: number,
+): SimulatedCustomer {
+  if (process.model === 'bgnbd') return simulateBgNbdCustomer(u, process.params, spend, horizon);
+  if (process.model === 'mbgnbd') {
+    const { r, alpha, a, b } = process.params;
+    const lambda = sampleGamma(u, r, alpha);
+    const dropoutP = sampleBeta(u, a, b);
+    const nu = sampleGamma(u, spend.q, spend.v);
+    const times = [0];
+    let alive = u() >= dropoutP;
+    let t = 0;
+    while (alive) {
+      t += sampleExponential(u, lambda);
+      if (t > horizon) break;
+      times.push(t);
+      alive = u() >= dropoutP;
+    }
+    const spends = times.map(() => sampleGamma(u, spend.p, nu));
+    return { purchaseTimes: times, spends, lambda, dropoutP, meanSpend: spend.p / nu };
+  }
+  const { r, alpha, s, beta } = process.params;
+  const lambda = sampleGamma(u, r, alpha);
+  const mu = sampleGamma(u, s, beta);
+  const nu = sampleGamma(u, spend.q, spend.v);
+  const end = Math.min(sampleExponential(u, mu), horizon);
+  const times = [0];
+  let t = 0;
+  for (;;) {
+    t += sampleExponential(u, lambda);
+    if (t > end) break;
+    times.push(t);
+  }
+  const spends = times.map(() => sampleGamma(u, spend.p, nu));
+  return { purchaseTimes: times, spends, lambda, dropoutP: mu, meanSpend: spend.p / nu };
 }

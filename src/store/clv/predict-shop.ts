@@ -7,44 +7,40 @@
 import { addDays, localDay } from '../../domain/analytics/calendar.js';
 import type { ValidOrderRule } from '../../domain/analytics/valid-orders.js';
 import {
-  bgnbdExpectedAlive,
   type ClvModels,
   epochDay,
   fitClvModels,
   formatEpochDay,
-  type GammaGammaFit,
   type ModelFit,
-  type ModelName,
   type PriorMode,
-  paretoNbdExpectedAlive,
   type RfmSummary,
-  scoreCustomers,
   type TimeUnit,
   type TransactionFit,
-  UNIT_DAYS,
+  type TransactionModelName,
   type ValidationReport,
-  validationReport,
 } from '../../domain/clv/index.js';
-import { compressColumns } from '../../domain/clv/tuples.js';
 import { parseDateTime } from '../../domain/time.js';
 import { NurtureError } from '../../errors.js';
 import { shopTimeZone } from '../analytics/common.js';
-import type { SqlEngine } from '../engine.js';
 import type { Store } from '../store.js';
-import { lastOrderDay } from './last-order.js';
-import { type PredictionColumns, type PredictionRun, writePredictions } from './predictions.js';
 import {
-  buildSummaryTable,
-  calibrationHoldoutFromStore,
-  readSummaryTable,
-  summaryPurchaseLog,
-} from './store-summary.js';
+  chooseModel,
+  type ModelChoice,
+  type ModelRequest,
+  notesOf,
+  type PredictionNote,
+} from './choose-model.js';
+import { type PredictionColumns, type PredictionRun, writePredictions } from './predictions.js';
+import { INTERVAL_LEVEL, scoreAll } from './score-shop.js';
+import { buildSummaryTable, readSummaryTable } from './store-summary.js';
+import { validateShop } from './validate-shop.js';
 
 export interface PredictRequest {
   shopId: string;
   /** The last day of the observation, 'YYYY-MM-DD' in the shop's calendar (inclusive); default: today there. */
   asOf?: string;
-  model?: 'bgnbd' | 'pnbd';
+  /** 'auto' (default): the candidate with the best holdout log score; or a model forced. */
+  model?: ModelRequest;
   /** Time unit of the model's rates and of recency/T (default day). */
   unit?: TimeUnit;
   prior?: PriorMode;
@@ -73,7 +69,12 @@ export interface FitSummary {
 export interface PredictResult {
   shopId: string;
   runId: string;
-  model: 'bgnbd' | 'pnbd';
+  /** The purchase model scored with (chosen or forced: see `choice`). */
+  model: TransactionModelName;
+  /** How the model and the prior were chosen, with every candidate's holdout score. */
+  choice: ModelChoice;
+  /** What a seller should know about how far to trust these predictions. */
+  notes: PredictionNote[];
   unit: TimeUnit;
   asOf: string;
   /** The end of the as-of day in the shop's time zone (ISO 8601). */
@@ -88,11 +89,15 @@ export interface PredictResult {
   margin: number;
   /** Sums over the customers (mean for P(alive)); CLV is null without a spend model. */
   totals: PredictionTotals;
+  /** Probability of the predictive intervals (orders in 365 days, CLV range). */
+  intervalLevel: number;
   warnings: string[];
   /** Seconds: summary in SQL, reading it, fitting, scoring, writing the predictions back. */
   timings: {
     summarySeconds: number;
     readSeconds: number;
+    /** Fitting the candidates on the holdout split (0 when nothing was to choose). */
+    chooseSeconds: number;
     fitSeconds: number;
     scoreSeconds: number;
     writeSeconds: number;
@@ -105,7 +110,11 @@ export interface PredictionTotals {
   expectedPurchases30: number;
   expectedPurchases90: number;
   expectedPurchases365: number;
+  /** The shop's orders in the next 365 days: predictive interval at `intervalLevel`. */
+  orders365: { low: number; high: number };
   clv: number | null;
+  /** Customers with a next-order date, and without one by reason. */
+  nextOrder: { dated: number; lapsed: number; beyondYear: number };
 }
 
 function sum(v: Float64Array): number {
@@ -116,17 +125,25 @@ function sum(v: Float64Array): number {
 
 function totalsOf(c: PredictionColumns): PredictionTotals {
   const n = c.pAlive.length;
+  const nextOrder = { dated: 0, lapsed: 0, beyondYear: 0 };
+  for (const note of c.nextOrderNote) {
+    if (note === 1) nextOrder.lapsed++;
+    else if (note === 2) nextOrder.beyondYear++;
+    else nextOrder.dated++;
+  }
   return {
     meanPAlive: n > 0 ? sum(c.pAlive) / n : 0,
     expectedPurchases30: sum(c.expected30),
     expectedPurchases90: sum(c.expected90),
     expectedPurchases365: sum(c.expected365),
+    orders365: { low: Math.floor(c.ordersTotal.low), high: Math.ceil(c.ordersTotal.high) },
     clv: c.clv === null ? null : sum(c.clv),
+    nextOrder,
   };
 }
 
 interface Settings {
-  model: 'bgnbd' | 'pnbd';
+  model: ModelRequest;
   unit: TimeUnit;
   prior: PriorMode;
   penalizer: number;
@@ -137,7 +154,7 @@ interface Settings {
 
 function settingsOf(r: PredictRequest): Settings {
   return {
-    model: r.model ?? 'bgnbd',
+    model: r.model ?? 'auto',
     unit: r.unit ?? 'day',
     prior: r.prior ?? 'auto',
     penalizer: r.penalizer ?? 0,
@@ -159,7 +176,9 @@ export function parseDay(text: string, what: string): number {
   return day;
 }
 
-function fitSummary<P extends object, M extends ModelName>(fit: ModelFit<P, M>): FitSummary {
+function fitSummary(
+  fit: Pick<ModelFit<object>, 'params' | 'standardErrors' | 'logLikelihood' | 'customers' | 'converged'>,
+): FitSummary {
   return {
     params: { ...(fit.params as Record<string, number>) },
     standardErrors: { ...(fit.standardErrors as Record<string, number | null>) },
@@ -170,13 +189,18 @@ function fitSummary<P extends object, M extends ModelName>(fit: ModelFit<P, M>):
 }
 
 /**
- * The purchase model (refused below the small-shop minimums: not_enough_data) and, when the shop
- * has enough repeat buyers with a positive order value, the spend model; without it CLV is empty.
+ * The chosen purchase model (refused below the small-shop minimums: not_enough_data) and, when
+ * the shop has enough repeat buyers with a positive order value, the spend model; without it CLV
+ * is empty.
  */
-function fitModels(summary: RfmSummary, s: Settings): ClvModels {
+function fitModels(summary: RfmSummary, s: Settings, choice: ModelChoice): ClvModels {
   // The advice for a shop too small to fit: `nurture predict` moves its cut-off with --as-of.
-  const options = { penalizer: s.penalizer, prior: s.prior, laterCutOff: 'a later --as-of' };
-  const purchase = fitClvModels(summary, { ...options, model: s.model, withSpend: false });
+  const options = {
+    penalizer: s.penalizer,
+    prior: (choice.prior ? 'on' : 'off') as PriorMode,
+    laterCutOff: 'a later --as-of',
+  };
+  const purchase = fitClvModels(summary, { ...options, model: choice.model, withSpend: false });
   try {
     const spend = fitClvModels(summary, { ...options, model: 'gg', withSpend: true });
     return {
@@ -189,58 +213,6 @@ function fitModels(summary: RfmSummary, s: Settings): ClvModels {
     if (!(error instanceof NurtureError && error.code === 'not_enough_data')) throw error;
     return { ...purchase, warnings: [...purchase.warnings, `no CLV: ${error.message}`] };
   }
-}
-
-/**
- * Conditional expected purchases over more horizons for the customers `scoreCustomers` scored:
- * P(alive) × E[purchases in t | alive], the latter once per distinct (frequency, T).
- */
-function expectedOver(
-  summary: RfmSummary,
-  t: TransactionFit,
-  pAlive: Float64Array,
-  horizonsDays: readonly number[],
-  unit: TimeUnit,
-): Float64Array[] {
-  const pairs = compressColumns([summary.frequency, summary.T]);
-  const [x, T] = pairs.columns as [Float64Array, Float64Array];
-  return horizonsDays.map((days) => {
-    const h = days / UNIT_DAYS[unit];
-    const alive = new Float64Array(pairs.count);
-    for (let k = 0; k < pairs.count; k++) {
-      alive[k] =
-        t.model === 'bgnbd'
-          ? bgnbdExpectedAlive(t.params, h, x[k] as number, T[k] as number)
-          : paretoNbdExpectedAlive(t.params, h, x[k] as number, T[k] as number);
-    }
-    return Float64Array.from(pAlive, (p, i) => p * (alive[pairs.rowToTuple[i] as number] as number));
-  });
-}
-
-/** Every customer scored: P(alive), 30/90/365-day expectations, next order, E[M], CLV with its interval. */
-function scoreAll(
-  summary: RfmSummary,
-  t: TransactionFit,
-  spend: GammaGammaFit | null,
-  s: Settings,
-): PredictionColumns {
-  const base = { unit: s.unit, clvMonths: s.clvMonths, discountRate: s.discountRate, margin: s.margin };
-  const year = scoreCustomers(summary, t, spend, { ...base, horizonDays: 365, intervals: spend !== null });
-  const [expected30, expected90] = expectedOver(summary, t, year.pAlive, [30, 90], s.unit) as [
-    Float64Array,
-    Float64Array,
-  ];
-  return {
-    pAlive: year.pAlive,
-    expected30,
-    expected90,
-    expected365: year.expectedPurchases,
-    nextOrderDays: year.nextPurchaseDays,
-    expectedAvgValue: year.expectedAverageValue ?? null,
-    clv: year.clv ?? null,
-    clvLow: year.intervals?.clv?.low ?? null,
-    clvHigh: year.intervals?.clv?.high ?? null,
-  };
 }
 
 /** The start of the day after `day` in the zone: the instant the predictions are "as of". */
@@ -290,16 +262,40 @@ export async function predictShop(store: Store, request: PredictRequest): Promis
     const summarySeconds = c.lap();
     const { summary } = await readSummaryTable(tx.engine, summaryOptions);
     const readSeconds = c.lap();
-    const models = fitModels(summary, s);
+    const choice = await chooseModel(tx.engine, summary, {
+      shopId: request.shopId,
+      model: s.model,
+      prior: s.prior,
+      penalizer: s.penalizer,
+      unit: s.unit,
+      timeZone,
+      until,
+      ...(request.validOrders ? { validOrders: request.validOrders } : {}),
+    });
+    const chooseSeconds = c.lap();
+    const models = fitModels(summary, s, choice);
     const fitSeconds = c.lap();
     const columns = scoreAll(summary, models.transaction as TransactionFit, models.spend, s);
     const scoreSeconds = c.lap();
-    const result = resultOf(request, s, { asOf, timeZone, summary, models, columns });
-    result.timings = { summarySeconds, readSeconds, fitSeconds, scoreSeconds, writeSeconds: 0 };
+    const result = resultOf(request, s, { asOf, timeZone, summary, models, columns, choice });
+    result.timings = {
+      summarySeconds,
+      readSeconds,
+      chooseSeconds,
+      fitSeconds,
+      scoreSeconds,
+      writeSeconds: 0,
+    };
     await writePredictions(tx.engine, request.shopId, runOf(result, request), until, columns);
     result.timings.writeSeconds = c.lap();
     if (calibrationEnd !== null) {
-      result.validation = await validate(tx.engine, request.shopId, { ...summaryOptions, calibrationEnd }, s);
+      result.validation = await validateShop(tx.engine, request.shopId, {
+        ...summaryOptions,
+        calibrationEnd,
+        model: choice.model,
+        prior: choice.prior,
+        penalizer: s.penalizer,
+      });
     }
     return result;
   });
@@ -318,6 +314,7 @@ interface Outcome {
   summary: RfmSummary;
   models: ClvModels;
   columns: PredictionColumns;
+  choice: ModelChoice;
 }
 
 function resultOf(request: PredictRequest, s: Settings, o: Outcome): PredictResult {
@@ -326,12 +323,14 @@ function resultOf(request: PredictRequest, s: Settings, o: Outcome): PredictResu
   return {
     shopId: request.shopId,
     runId: request.newRunId(),
-    model: s.model,
+    model: t.model,
+    choice: o.choice,
+    notes: notesOf(o.summary, o.choice),
     unit: s.unit,
     asOf: o.asOf,
     predictedAsOf: endOfDay(o.asOf, o.timeZone).toISOString(),
     customers: o.summary.frequency.length,
-    transaction: t.model === 'bgnbd' ? fitSummary(t) : fitSummary(t),
+    transaction: fitSummary(t),
     spend:
       spend === null
         ? null
@@ -341,8 +340,16 @@ function resultOf(request: PredictRequest, s: Settings, o: Outcome): PredictResu
     discountRate: s.discountRate,
     margin: s.margin,
     totals: totalsOf(o.columns),
+    intervalLevel: INTERVAL_LEVEL,
     warnings: o.models.warnings,
-    timings: { summarySeconds: 0, readSeconds: 0, fitSeconds: 0, scoreSeconds: 0, writeSeconds: 0 },
+    timings: {
+      summarySeconds: 0,
+      readSeconds: 0,
+      chooseSeconds: 0,
+      fitSeconds: 0,
+      scoreSeconds: 0,
+      writeSeconds: 0,
+    },
   };
 }
 
@@ -363,6 +370,9 @@ function runParams(r: PredictResult, validOrders: ValidOrderRule | undefined): R
   return {
     unit: r.unit,
     asOf: r.asOf,
+    choice: r.choice,
+    notes: r.notes,
+    intervalLevel: r.intervalLevel,
     transaction: r.transaction,
     spend: r.spend,
     shrinkage: r.shrinkage,
@@ -372,47 +382,4 @@ function runParams(r: PredictResult, validOrders: ValidOrderRule | undefined): R
     warnings: r.warnings,
     ...(validOrders ? { validOrders } : {}),
   };
-}
-
-/**
- * The calibration/holdout report: the purchase model refitted on the orders up to
- * `calibrationEnd`, its expectations for the holdout (to `until`) against what happened.
- */
-async function validate(
-  engine: SqlEngine,
-  shopId: string,
-  o: {
-    until: number;
-    calibrationEnd: number;
-    timeZone: string;
-    unit: TimeUnit;
-    validOrders?: ValidOrderRule;
-  },
-  s: Settings,
-): Promise<ValidationReport> {
-  const common = {
-    timeZone: o.timeZone,
-    unit: s.unit,
-    period: 'day' as const,
-    ...(o.validOrders ? { validOrders: o.validOrders } : {}),
-  };
-  const split = await calibrationHoldoutFromStore(engine, shopId, {
-    ...common,
-    calibrationEnd: o.calibrationEnd,
-    observationEnd: o.until,
-  });
-  const log = await summaryPurchaseLog(engine, shopId, { ...common, until: o.until });
-  const fit = fitClvModels(split.calibration, {
-    model: s.model,
-    withSpend: false,
-    penalizer: s.penalizer,
-    prior: s.prior,
-  });
-  return validationReport(log, split, fit.transaction as TransactionFit, {
-    calibrationEnd: o.calibrationEnd,
-    observationEnd: o.until,
-    unit: s.unit,
-    period: 'day',
-    ...(await lastOrderDay(engine, shopId, o.until, o.timeZone)),
-  });
 }

@@ -10,6 +10,7 @@
  * longer have a valid order. Call inside `engine.transaction`, after `buildSummaryTable` for the
  * same as-of day.
  */
+import type { NextOrderNote, TransactionModelName } from '../../domain/clv/index.js';
 import { sqlInteger } from '../analytics/sql.js';
 import type { SqlEngine, SqlValue } from '../engine.js';
 import { appendNumberColumns, prepareNumberTable } from './columns.js';
@@ -25,14 +26,16 @@ const SCORE_COLUMNS = [
   'e90',
   'e365',
   'next_days',
+  'note',
+  'orders_low',
+  'orders_high',
   'avg_value',
   'clv',
-  'clv_low',
-  'clv_high',
+  'clv_ci_low',
+  'clv_ci_high',
+  'clv_range_low',
+  'clv_range_high',
 ] as const;
-
-/** A next order further away than this (days) is no date at all: stored as NULL. */
-export const MAX_NEXT_ORDER_DAYS = 36_500;
 
 /** Scores of the summary rows, row i for `idx` = i. Spend columns are null without a spend model. */
 export interface PredictionColumns {
@@ -40,19 +43,29 @@ export interface PredictionColumns {
   expected30: Float64Array;
   expected90: Float64Array;
   expected365: Float64Array;
+  /** Predictive interval of the customer's orders in the next 365 days. */
+  ordersLow: Float64Array;
+  ordersHigh: Float64Array;
+  /** The shop total's predictive interval of orders in 365 days. */
+  ordersTotal: { low: number; high: number };
   /** Days from the as-of day to the expected next order (median wait of an active customer). */
   nextOrderDays: Float64Array;
+  /** 0: the date holds; 1: lapsed, 2: beyond a year (NEXT_ORDER_NOTES): no date. */
+  nextOrderNote: Float64Array;
   expectedAvgValue: Float64Array | null;
   clv: Float64Array | null;
-  /** The 90 % interval of CLV from parameter uncertainty (null when the fit has no covariance). */
-  clvLow: Float64Array | null;
-  clvHigh: Float64Array | null;
+  /** Confidence interval of the expected CLV, from parameter uncertainty (null without a covariance). */
+  clvCiLow: Float64Array | null;
+  clvCiHigh: Float64Array | null;
+  /** Predictive range of CLV (see predict-shop.ts, clvRange). */
+  clvRangeLow: Float64Array | null;
+  clvRangeHigh: Float64Array | null;
 }
 
 /** One fit, as `prediction_runs` keeps it. */
 export interface PredictionRun {
   runId: string;
-  model: 'bgnbd' | 'pnbd';
+  model: TransactionModelName;
   /** The end of the as-of day in the shop's time zone. */
   predictedAsOf: Date;
   /** Parameters and settings of the run (stored as JSON). */
@@ -72,10 +85,15 @@ function scoreData(columns: PredictionColumns): Float64Array[] {
     columns.expected90,
     columns.expected365,
     columns.nextOrderDays,
+    columns.nextOrderNote,
+    columns.ordersLow,
+    columns.ordersHigh,
     absent(columns.expectedAvgValue),
     absent(columns.clv),
-    absent(columns.clvLow),
-    absent(columns.clvHigh),
+    absent(columns.clvCiLow),
+    absent(columns.clvCiHigh),
+    absent(columns.clvRangeLow),
+    absent(columns.clvRangeHigh),
   ];
 }
 
@@ -98,13 +116,18 @@ function valueColumns(until: number): [string, string][] {
     ['expected_purchases_365', 'p.e365'],
     [
       'expected_next_order_date',
-      `CASE WHEN p.next_days >= 0 AND p.next_days <= ${MAX_NEXT_ORDER_DAYS}
+      `CASE WHEN p.note = 0 AND p.next_days >= 0
         THEN DATE '1970-01-01' + CAST(${sqlInteger(until)} + ROUND(p.next_days) AS INTEGER) END`,
     ],
+    ['next_order_note', "CASE p.note WHEN 1 THEN 'lapsed' WHEN 2 THEN 'beyond_year' END"],
+    ['orders_365_low', 'CAST(p.orders_low AS INTEGER)'],
+    ['orders_365_high', 'CAST(p.orders_high AS INTEGER)'],
     ['expected_avg_value', 'p.avg_value'],
     ['predicted_clv', 'p.clv'],
-    ['predicted_clv_low', 'p.clv_low'],
-    ['predicted_clv_high', 'p.clv_high'],
+    ['predicted_clv_ci_low', 'p.clv_ci_low'],
+    ['predicted_clv_ci_high', 'p.clv_ci_high'],
+    ['predicted_clv_range_low', 'p.clv_range_low'],
+    ['predicted_clv_range_high', 'p.clv_range_high'],
   ];
 }
 
@@ -222,12 +245,21 @@ export interface CustomerPredictionRecord {
   expectedPurchases30: number;
   expectedPurchases90: number;
   expectedPurchases365: number;
-  /** 'YYYY-MM-DD', or null when no next order is expected within a century. */
+  /** 'YYYY-MM-DD', or null when no next order is expected (see `nextOrderNote`). */
   expectedNextOrderDate: string | null;
+  /** Why there is no date: 'lapsed' (P(alive) < 0.5) or 'beyond_year'; null with a date. */
+  nextOrderNote: NextOrderNote | null;
+  /** Predictive 90 % interval of the customer's orders in the next 365 days. */
+  orders365Low: number;
+  orders365High: number;
   expectedAvgValue: number | null;
   predictedClv: number | null;
-  predictedClvLow: number | null;
-  predictedClvHigh: number | null;
+  /** Confidence interval of the expected CLV (parameter uncertainty only). */
+  predictedClvCiLow: number | null;
+  predictedClvCiHigh: number | null;
+  /** Predictive range of CLV: the CLV of the predictive range of orders. */
+  predictedClvRangeLow: number | null;
+  predictedClvRangeHigh: number | null;
 }
 
 type PredictionRow = {
@@ -244,10 +276,15 @@ type PredictionRow = {
   expected_purchases_90: number;
   expected_purchases_365: number;
   expected_next_order_date: string | null;
+  next_order_note: NextOrderNote | null;
+  orders_365_low: number;
+  orders_365_high: number;
   expected_avg_value: number | null;
   predicted_clv: number | null;
-  predicted_clv_low: number | null;
-  predicted_clv_high: number | null;
+  predicted_clv_ci_low: number | null;
+  predicted_clv_ci_high: number | null;
+  predicted_clv_range_low: number | null;
+  predicted_clv_range_high: number | null;
 };
 
 const orNull = (v: number | null): number | null => (v === null ? null : Number(v));
@@ -267,10 +304,15 @@ function recordOf(r: PredictionRow): CustomerPredictionRecord {
     expectedPurchases90: Number(r.expected_purchases_90),
     expectedPurchases365: Number(r.expected_purchases_365),
     expectedNextOrderDate: r.expected_next_order_date,
+    nextOrderNote: r.next_order_note,
+    orders365Low: Number(r.orders_365_low),
+    orders365High: Number(r.orders_365_high),
     expectedAvgValue: orNull(r.expected_avg_value),
     predictedClv: orNull(r.predicted_clv),
-    predictedClvLow: orNull(r.predicted_clv_low),
-    predictedClvHigh: orNull(r.predicted_clv_high),
+    predictedClvCiLow: orNull(r.predicted_clv_ci_low),
+    predictedClvCiHigh: orNull(r.predicted_clv_ci_high),
+    predictedClvRangeLow: orNull(r.predicted_clv_range_low),
+    predictedClvRangeHigh: orNull(r.predicted_clv_range_high),
   };
 }
 
@@ -294,7 +336,7 @@ export async function latestPredictionRun(
 ): Promise<PredictionRun | undefined> {
   const rows = await engine.all<{
     run_id: string;
-    model: 'bgnbd' | 'pnbd';
+    model: TransactionModelName;
     predicted_as_of: Date;
     params: string;
     log_likelihood: number;

@@ -129,8 +129,9 @@ export async function customerPrediction(
 ): Promise<Record<string, unknown> | undefined> {
   const rows = await store.engine.all(
     `SELECT model, predicted_as_of, p_alive, churn_probability, expected_purchases_30, expected_purchases_90,
-       expected_purchases_365, expected_next_order_date, expected_avg_value, predicted_clv,
-       predicted_clv_low, predicted_clv_high
+       expected_purchases_365, orders_365_low, orders_365_high, expected_next_order_date, next_order_note,
+       expected_avg_value, predicted_clv, predicted_clv_range_low, predicted_clv_range_high,
+       predicted_clv_ci_low, predicted_clv_ci_high
      FROM customer_predictions WHERE shop_id = $1 AND customer_id = $2`,
     [shopId, customerId],
   );

@@ -16,6 +16,7 @@ import { staleCustomersSchema } from './013-stale-customers.js';
 import { customerPageDuckDbLookups } from './014-customer-page-duckdb-lookups.js';
 import { jobProgress } from './015-job-progress.js';
 import { productCatalogue } from './016-product-catalogue.js';
+import { predictiveIntervalsSchema } from './017-predictive-intervals.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -44,6 +45,7 @@ export const MIGRATIONS: readonly Migration[] = [
   customerPageDuckDbLookups,
   jobProgress,
   productCatalogue,
+  predictiveIntervalsSchema,
 ];
 
 /**

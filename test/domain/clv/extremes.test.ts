@@ -118,7 +118,7 @@ describe('every input, however extreme', () => {
       unit: 'week',
       horizonDays: 3650,
       clvMonths: 120,
-      intervals: true,
+      confidenceIntervals: true,
     });
     for (let i = 0; i < 5; i++) {
       probability(s.pAlive[i] as number);
@@ -126,10 +126,10 @@ describe('every input, however extreme', () => {
       nonNegative(s.expectedPurchases[i] as number);
       nonNegative(s.clv?.[i] as number);
       nonNegative(s.nextPurchaseDays[i] as number);
-      expect(s.intervals?.clv?.low[i]).toBeLessThanOrEqual(s.clv?.[i] as number);
-      expect(s.intervals?.clv?.high[i]).toBeGreaterThanOrEqual(s.clv?.[i] as number);
-      probability(s.intervals?.pAlive.low[i] as number);
-      probability(s.intervals?.pAlive.high[i] as number);
+      expect(s.confidenceIntervals?.clv?.low[i]).toBeLessThanOrEqual(s.clv?.[i] as number);
+      expect(s.confidenceIntervals?.clv?.high[i]).toBeGreaterThanOrEqual(s.clv?.[i] as number);
+      probability(s.confidenceIntervals?.pAlive.low[i] as number);
+      probability(s.confidenceIntervals?.pAlive.high[i] as number);
     }
   });
 });

@@ -65,7 +65,7 @@ describe('scoreCustomers', () => {
     clvMonths: 12,
     discountRate: 0.01,
     margin: 0.3,
-    intervals: true,
+    confidenceIntervals: true,
   });
 
   it('gathers per-tuple results back to the right customers', () => {
@@ -96,7 +96,7 @@ describe('scoreCustomers', () => {
   });
 
   it('brackets every estimate by its interval', () => {
-    const iv = scores.intervals;
+    const iv = scores.confidenceIntervals;
     expect(iv).toBeDefined();
     if (!iv?.clv || !scores.clv) return;
     let widthSum = 0;

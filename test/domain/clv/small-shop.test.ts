@@ -42,7 +42,11 @@ function holdoutError(
   const m = fitClvModels(cal, { model: 'bgnbd', withSpend: true, prior });
   const bg = m.transaction;
   if (bg === null || bg.model !== 'bgnbd' || m.spend === null) throw new Error('no fit');
-  const sc = scoreCustomers(cal, bg, m.spend, { unit: 'week', horizonDays: duration * 7, intervals: true });
+  const sc = scoreCustomers(cal, bg, m.spend, {
+    unit: 'week',
+    horizonDays: duration * 7,
+    confidenceIntervals: true,
+  });
   let est = 0;
   let truth = 0;
   let covered = 0;
@@ -56,8 +60,8 @@ function holdoutError(
     );
     est += sc.expectedPurchases[i] as number;
     truth += t;
-    const lo = sc.intervals?.expectedPurchases.low[i] ?? Number.NaN;
-    const hi = sc.intervals?.expectedPurchases.high[i] ?? Number.NaN;
+    const lo = sc.confidenceIntervals?.expectedPurchases.low[i] ?? Number.NaN;
+    const hi = sc.confidenceIntervals?.expectedPurchases.high[i] ?? Number.NaN;
     if (t >= lo && t <= hi) covered++;
   }
   return {
