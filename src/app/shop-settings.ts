@@ -121,7 +121,7 @@ export interface ShopSettings {
 }
 
 /** Settings read in the last few seconds, per store: every webhook and storefront call needs them. */
-const recent = new WeakMap<object, Map<string, { settings: ShopSettings; until: number }>>();
+const recent = new WeakMap<object, Map<string, { settings: Promise<ShopSettings>; until: number }>>();
 const RECENT_MS = 5000;
 
 /**
@@ -129,16 +129,28 @@ const RECENT_MS = 5000;
  * this process is seen at once; one through another process within five seconds.
  */
 export async function cachedShopSettings(ctx: AppContext, shopId: string): Promise<ShopSettings> {
-  let byShop = recent.get(ctx.store.engine);
+  const key = cacheKey(ctx);
+  let byShop = recent.get(key);
   if (!byShop) {
     byShop = new Map();
-    recent.set(ctx.store.engine, byShop);
+    recent.set(key, byShop);
   }
   const hit = byShop.get(shopId);
   if (hit && hit.until > Date.now()) return hit.settings;
-  const settings = await loadShopSettings(ctx, shopId);
+  // One read for every request that missed at once (a burst of webhooks after the expiry).
+  const settings = loadShopSettings(ctx, shopId);
   byShop.set(shopId, { settings, until: Date.now() + RECENT_MS });
-  return settings;
+  try {
+    return await settings;
+  } catch (error) {
+    byShop.delete(shopId);
+    throw error;
+  }
+}
+
+/** The cache's key: the database (all connections of one DuckDB file share it), else the engine. */
+function cacheKey(ctx: AppContext): object {
+  return ctx.store.engine.database ?? ctx.store.engine;
 }
 
 export async function loadShopSettings(ctx: AppContext, shopId: string): Promise<ShopSettings> {
@@ -177,7 +189,7 @@ export async function setShopSetting(
     throw new NurtureError('invalid_input', `${key}: ${reason}`, [{ path: 'value', reason }]);
   }
   await ctx.store.requireShop(input.shopId);
-  recent.get(ctx.store.engine)?.delete(input.shopId);
+  recent.get(cacheKey(ctx))?.delete(input.shopId);
   if (spec.column) await updateShopColumn(ctx.store, input.shopId, spec.column, parsed.data);
   else await writeShopSetting(ctx.store, input.shopId, key, parsed.data, ctx.clock.now());
   ctx.log.info({ shopId: input.shopId, key }, 'shop setting changed');

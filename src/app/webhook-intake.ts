@@ -19,8 +19,15 @@ export interface DeliveryHandOver {
   /**
    * Called in the transaction that keeps a shop's new deliveries. Returns the instant by which
    * that transaction must have committed for the hand-over to see them, if there is one.
+   * `committed` is the instant an earlier hand-over of this intake returned and committed for
+   * the shop: a hand-over to the same job need not be made again.
    */
-  handOver(ctx: AppContext, shopId: string, deliveryIds: readonly string[]): Promise<Date | undefined>;
+  handOver(
+    ctx: AppContext,
+    shopId: string,
+    deliveryIds: readonly string[],
+    committed: Date | undefined,
+  ): Promise<Date | undefined>;
   /** Called when the commit came after that instant: hands the shop's waiting deliveries over again. */
   again?(ctx: AppContext, shopId: string): Promise<void>;
 }
@@ -35,9 +42,11 @@ const BATCH_WINDOW_MS = 500;
  * One `webhooks.process` job per shop and window after `from`, which takes every pending
  * delivery of the shop (enqueue is idempotent per window). Returns when it may start.
  */
-async function enqueueBatchJob(ctx: AppContext, shopId: string, from: Date): Promise<Date> {
+async function enqueueBatchJob(ctx: AppContext, shopId: string, from: Date, committed?: Date): Promise<Date> {
   const window = Math.floor(from.getTime() / BATCH_WINDOW_MS) + 1;
   const runAt = new Date(window * BATCH_WINDOW_MS);
+  // This window's job is in the table already (it cannot have started: its time is to come).
+  if (committed?.getTime() === runAt.getTime()) return runAt;
   await enqueueJob(
     ctx.store,
     { shopId, kind: WEBHOOKS_BATCH_JOB, runAt, dedupeKey: `${WEBHOOKS_BATCH_JOB}:${window}` },
@@ -53,9 +62,9 @@ async function enqueueBatchJob(ctx: AppContext, shopId: string, from: Date): Pro
  * committed by then; if it did not, the shop gets the job of a later window.
  */
 export const batchHandOver: DeliveryHandOver = {
-  async handOver(ctx, shopId, deliveryIds) {
+  async handOver(ctx, shopId, deliveryIds, committed) {
     await notePendingDeliveries(ctx.store, shopId, deliveryIds);
-    return enqueueBatchJob(ctx, shopId, ctx.clock.now());
+    return enqueueBatchJob(ctx, shopId, ctx.clock.now(), committed);
   },
   async again(ctx, shopId) {
     await enqueueBatchJob(ctx, shopId, ctx.clock.now());
@@ -78,6 +87,8 @@ export async function resumePendingWebhooks(ctx: AppContext): Promise<number> {
  */
 export class WebhookIntake {
   private readonly groups: GroupCommit<WebhookDelivery, KeptDelivery>;
+  /** Per shop, the instant the last committed hand-over returned (its batch job's start). */
+  private readonly committed = new Map<string, Date>();
 
   constructor(
     private readonly ctx: AppContext,
@@ -113,12 +124,15 @@ export class WebhookIntake {
       });
       const txCtx = withStore(this.ctx, tx);
       for (const [shopId, ids] of newByShop)
-        deadlines.set(shopId, await this.handOver.handOver(txCtx, shopId, ids));
+        deadlines.set(shopId, await this.handOver.handOver(txCtx, shopId, ids, this.committed.get(shopId)));
       return results;
     });
     const committedAt = this.ctx.clock.now();
-    for (const [shopId, deadline] of deadlines)
-      if (deadline !== undefined && committedAt >= deadline) await this.handOver.again?.(this.ctx, shopId);
+    for (const [shopId, deadline] of deadlines) {
+      if (deadline === undefined) continue;
+      this.committed.set(shopId, deadline);
+      if (committedAt >= deadline) await this.handOver.again?.(this.ctx, shopId);
+    }
     return kept;
   }
 }

@@ -42,6 +42,11 @@ export interface SqlEngine {
    * pool already: callers use it as it is.
    */
   connect?(): Promise<SqlEngine>;
+  /**
+   * Optional: what the connections of one database share (DuckDB: its first connection), for
+   * caches that must see one database's changes whichever connection made them.
+   */
+  readonly database?: object;
   /** Runs `fn` in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (engine: SqlEngine) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AppContext, makeContext } from '../../src/app/context.js';
 import { GroupCommit } from '../../src/app/group-commit.js';
+import { cachedShopSettings, setShopSetting } from '../../src/app/shop-settings.js';
 import { resumePendingWebhooks, WEBHOOKS_BATCH_JOB, WebhookIntake } from '../../src/app/webhook-intake.js';
 import { NurtureError } from '../../src/errors.js';
 import { listJobs } from '../../src/store/jobs/index.js';
@@ -190,5 +191,17 @@ describe('the webhook intake on DuckDB connections', () => {
     });
     expect(await Promise.all([group.submit(1), group.submit(2)])).toEqual([2, 4]);
     expect(attempts).toBe(2);
+  });
+  it('sees a shop setting changed through another connection at once (one cache per database)', async () => {
+    const { main, intakeCtx } = await setUp();
+    await setShopSetting(main, { shopId: SHOP, key: 'shopify.webhook_secret', value: 'first-secret-123' });
+    expect((await cachedShopSettings(intakeCtx, SHOP)).shopifyWebhookSecret).toBe('first-secret-123');
+    await setShopSetting(main, { shopId: SHOP, key: 'shopify.webhook_secret', value: 'second-secret-456' });
+    const [a, b] = await Promise.all([
+      cachedShopSettings(intakeCtx, SHOP),
+      cachedShopSettings(intakeCtx, SHOP),
+    ]);
+    expect(a.shopifyWebhookSecret).toBe('second-secret-456');
+    expect(b).toBe(a);
   });
 });

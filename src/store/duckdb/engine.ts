@@ -60,6 +60,11 @@ export class DuckDbEngine implements SqlEngine {
     }
   }
 
+  /** What the connections of this database share: its first connection. */
+  get database(): object {
+    return this.first ?? this;
+  }
+
   /**
    * Another connection to the same database, with its own queue and transactions; closed by its
    * own `close` or with the first connection's.
