@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countJobs, enqueueJobs, LEASE_EXPIRED, listJobs } from '../../src/store/jobs/index.js';
 import { openStore, type Store } from '../../src/store/store.js';
@@ -109,9 +110,11 @@ describe.skipIf(!PG_URL)(
       for (const w of workers)
         if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
       if (schemas.length === 0) return;
-      const store = await openStore({ db: PG_URL! });
-      for (const s of schemas) await store.engine.run(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
-      await store.close();
+      // A plain client: opening a store here would migrate the database's public schema.
+      const client = new pg.Client({ connectionString: PG_URL! });
+      await client.connect();
+      for (const s of schemas) await client.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+      await client.end();
     });
 
     it('three workers do 1,200 jobs, each exactly once, and stop gracefully on SIGTERM', async () => {
