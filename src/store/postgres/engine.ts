@@ -42,6 +42,12 @@ const asInstant = (v: SqlValue | undefined): SqlValue | undefined =>
 
 export class PostgresEngine implements SqlEngine {
   readonly dialect = 'postgres' as const;
+  /**
+   * A transaction's statements in turn: one client runs one query at a time, and pg (8.x) queues
+   * overlapping calls itself only with a deprecation warning (callers may issue reads at once,
+   * which on the pool run in parallel).
+   */
+  private turn: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -70,12 +76,23 @@ export class PostgresEngine implements SqlEngine {
   }
 
   async all<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    const result = await this.client.query(sql, params as unknown[]);
+    const result = await this.query(sql, params as unknown[]);
     return result.rows as T[];
   }
 
   async run(sql: string, params: readonly SqlValue[] = []): Promise<void> {
-    await this.client.query(sql, params as unknown[]);
+    await this.query(sql, params as unknown[]);
+  }
+
+  /** One query: on the pool at once, on a transaction's client after the previous one. */
+  private query(sql: string, params: unknown[]): Promise<{ rows: Row[] }> {
+    if (!this.inTransaction) return this.client.query(sql, params);
+    const next = this.turn.then(
+      () => this.client.query(sql, params),
+      () => this.client.query(sql, params),
+    );
+    this.turn = next.catch(() => undefined);
+    return next;
   }
 
   async load(table: string, columns: readonly LoadColumn[], data: LoadData): Promise<void> {
@@ -85,7 +102,7 @@ export class PostgresEngine implements SqlEngine {
     const sql = `INSERT INTO ${table} (${names}) SELECT * FROM unnest(${unnest})`;
     for (let start = 0; start < rows; start += LOAD_CHUNK) {
       const end = Math.min(rows, start + LOAD_CHUNK);
-      await this.client.query(
+      await this.query(
         sql,
         data.map((col, c) => {
           const part = col.slice(start, end);
