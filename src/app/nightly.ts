@@ -6,7 +6,7 @@
 import { localDay } from '../domain/analytics/calendar.js';
 import { startOfDay } from '../domain/segments/resolve.js';
 import { NurtureError } from '../errors.js';
-import { enqueueJob } from '../store/jobs/index.js';
+import { enqueueJob, type PruneOutcome, pruneShopHistory } from '../store/jobs/index.js';
 import { listShops } from '../store/settings/index.js';
 import { runAnalysis } from './analyze.js';
 import type { AppContext } from './context.js';
@@ -44,8 +44,17 @@ export async function scheduleNightly(ctx: AppContext): Promise<number> {
   return enqueued;
 }
 
-/** One shop's night: analyze as of now (segments follow), predict when the shop allows it. */
-export async function runNightly(ctx: AppContext, shopId: string): Promise<{ predicted: boolean }> {
+/** Done jobs and processed webhook deliveries are kept this long (the seller's "what ran lately"). */
+export const HISTORY_DAYS = 7;
+
+/**
+ * One shop's night: analyze as of now (segments follow), predict when the shop allows it, then
+ * forget done jobs and processed deliveries older than a week.
+ */
+export async function runNightly(
+  ctx: AppContext,
+  shopId: string,
+): Promise<{ predicted: boolean; pruned: PruneOutcome }> {
   await runAnalysis({ kind: 'store', ctx }, { shopId, lang: 'vi' });
   let predicted = true;
   try {
@@ -56,6 +65,13 @@ export async function runNightly(ctx: AppContext, shopId: string): Promise<{ pre
     predicted = false;
     ctx.log.info({ shopId, reason: error.message.split('\n')[0] }, 'nightly: predictions skipped');
   }
+  const pruned = await pruneShopHistory(
+    ctx.store,
+    shopId,
+    new Date(ctx.clock.now().getTime() - HISTORY_DAYS * 86_400_000),
+  );
+  if (pruned.jobs + pruned.deliveries > 0)
+    ctx.log.info({ shopId, ...pruned }, 'nightly: old history forgotten');
   await scheduleNightly(ctx);
-  return { predicted };
+  return { predicted, pruned };
 }

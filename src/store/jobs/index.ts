@@ -17,3 +17,4 @@ export {
 export { countJobs, getJob, type ListJobsFilter, listJobs, retryJob } from './manage.js';
 export { recordJobResult, reportJobProgress } from './progress.js';
 export type { Job } from './records.js';
+export { type PruneOutcome, pruneShopHistory } from './retention.js';
