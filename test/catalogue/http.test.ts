@@ -14,7 +14,7 @@ import { CATALOGUE_FIXTURES, PRODUCTS_FILE } from './shop-files.js';
 const SHOP = 'http-catalogue';
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`the catalogue over HTTP (${engine.name})`, () => {
+  describe.skipIf(engine.skipped)(`the catalogue over HTTP (${engine.title})`, () => {
     let store: Store;
     let server: TestServer;
     let key: string;

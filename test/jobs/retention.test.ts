@@ -15,7 +15,7 @@ const OLD = new Date(NOW.getTime() - (HISTORY_DAYS + 1) * 86_400_000);
 const RECENT = new Date(NOW.getTime() - 86_400_000);
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`forgetting old history (${engine.name})`, () => {
+  describe.skipIf(engine.skipped)(`forgetting old history (${engine.title})`, () => {
     it('removes old done jobs and processed deliveries, and nothing else', async () => {
       const store = await engine.open();
       try {

@@ -22,7 +22,7 @@ function comparable(summary: Record<string, unknown>): Record<string, unknown> {
 }
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`imports as jobs (${engine.name})`, () => {
+  describe.skipIf(engine.skipped)(`imports as jobs (${engine.title})`, () => {
     let store: Store;
     let server: TestServer;
     const keys: Record<string, string> = {};

@@ -30,7 +30,7 @@ const delivery = (ctx: AppContext, webhookId: string): WebhookDelivery => ({
 });
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine.skipped)(`the webhook intake (${engine.name})`, () => {
+  describe.skipIf(engine.skipped)(`the webhook intake (${engine.title})`, () => {
     let store: Store | undefined;
     afterEach(async () => {
       await store?.close();
