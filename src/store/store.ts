@@ -107,6 +107,11 @@ export class Store {
     return Object.assign(other, { newId: this.newId });
   }
 
+  /** The same store over another engine (a view of the same database, e.g. `FanoutReads`). */
+  onEngine(engine: SqlEngine): Store {
+    return Object.assign(new Store(engine, this.ids), { newId: this.newId });
+  }
+
   /** Runs `fn` against a store bound to one transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     return this.engine.transaction((engine) => {

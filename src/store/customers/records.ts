@@ -46,15 +46,18 @@ export async function getCustomer(
   const rows = await customerRows(store, shopId, customerId, 'customers', '*');
   const row = rows[0];
   if (!row) return undefined;
-  const tags = await customerRows<{ tag: string }>(store, shopId, customerId, 'customer_tags', 'tag', 'tag');
-  const identities = await customerRows<{ kind: string; value: string }>(
-    store,
-    shopId,
-    customerId,
-    'customer_identities',
-    'kind, value',
-    'kind, value',
-  );
+  // At once: on the server's read connections they run side by side (see FanoutReads).
+  const [tags, identities] = await Promise.all([
+    customerRows<{ tag: string }>(store, shopId, customerId, 'customer_tags', 'tag', 'tag'),
+    customerRows<{ kind: string; value: string }>(
+      store,
+      shopId,
+      customerId,
+      'customer_identities',
+      'kind, value',
+      'kind, value',
+    ),
+  ]);
   return toCustomerRecord(
     row,
     tags.map((t) => t.tag),
