@@ -26,7 +26,7 @@ describe('nurture import', () => {
       },
     );
     expect(out.join('')).toMatch(
-      /^imported orders-csv .*shopee\.csv: 5 rows read, 2 orders, 2 new customers, 0 events, 0 merged, 2 rejected in \d+\.\d s\n$/,
+      /^imported orders-csv .*shopee\.csv: 5 rows read, 2 orders, 2 new customers, 0 events, 0 merged, 2 rejected in \d+,\d s\n$/,
     );
     await expect(program.parseAsync(['import', 'xml', 'f.xml'], { from: 'user' })).rejects.toThrow(
       /unknown import format "xml"/,
