@@ -77,7 +77,7 @@ describe('nurture import', () => {
     );
     expect(r.code).toBe(2);
     expect(r.err).toBe(
-      'nurture: --mapping: a mapping is for orders-csv and products-csv, not shopify-orders\n',
+      'nurture: Dữ liệu không hợp lệ: --mapping: a mapping is for orders-csv and products-csv, not shopify-orders\n',
     );
   });
 });

@@ -68,7 +68,7 @@ describe('nurture segment (CLI)', () => {
       ['create', 'X', '--query', 'referred = true'],
     ]) {
       const r = await seg(...args, '--shop', 'defualt');
-      expect(r.err).toBe("nurture: no shop 'defualt' in this database\n");
+      expect(r.err).toBe("nurture: Không tìm thấy: no shop 'defualt' in this database\n");
       expect(r.code).toBe(4);
     }
     const store = await openStore({ db });
@@ -143,7 +143,7 @@ describe('nurture segment (CLI)', () => {
     const r = await seg('count', '--query', 'number_of_orders > 1 AND amount_spend > 100');
     expect(r.code).toBe(2);
     expect(r.err).toBe(
-      'nurture: line 1, column 26: unknown field amount_spend; did you mean amount_spent?\n' +
+      'nurture: Dữ liệu không hợp lệ: line 1, column 26: unknown field amount_spend; did you mean amount_spent?\n' +
         '  number_of_orders > 1 AND amount_spend > 100\n' +
         '                           ^\n',
     );
