@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeOf, fileSystemError, NurtureError } from '../errors.js';
+import { errorText, UNEXPECTED_ERROR } from '../report/error-text.js';
+import type { Lang } from '../report/format.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerAnalyzeCommand } from './commands/analyze.js';
 import { registerClvCommand } from './commands/clv.js';
@@ -50,14 +52,33 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
   } catch (thrown) {
     if (thrown instanceof CommanderError) return thrown.exitCode === 0 ? 0 : 2;
     const error = fileSystemError(thrown) ?? thrown;
+    const lang = errorLanguage(argv, deps);
     if (error instanceof NurtureError) {
-      deps.err(`nurture: ${inCliTerms(error).message}\n`);
+      deps.err(`nurture: ${errorText(inCliTerms(error), lang)}\n`);
       return exitCodeOf(error);
     }
     deps.err(
-      `nurture: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      `nurture: ${UNEXPECTED_ERROR[lang]}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
     return exitCodeOf(error);
+  }
+}
+
+/**
+ * The language an error is printed in: `--lang vi|en` anywhere on the command line, else
+ * NURTURE_LANG, else Vietnamese. A bad `--lang` or NURTURE_LANG (the error being printed, maybe)
+ * falls back to the next source rather than failing again.
+ */
+function errorLanguage(argv: readonly string[], deps: CliDeps): Lang {
+  for (let i = argv.length - 1; i >= 0; i--) {
+    const arg = argv[i];
+    const value = arg === '--lang' ? argv[i + 1] : arg?.startsWith('--lang=') ? arg.slice(7) : undefined;
+    if (value === 'vi' || value === 'en') return value;
+  }
+  try {
+    return deps.config({}).lang;
+  } catch {
+    return 'vi';
   }
 }
 

@@ -1,7 +1,10 @@
 import type { Kpis, Localized, SegmentKpis, ThresholdSource } from '../domain/analytics/types.js';
 import { builtinSegmentLabel } from '../domain/segments/builtins.js';
 
-export type Lang = 'vi' | 'en';
+import { assertNever } from '../errors.js';
+import { formatterFor, type Lang, SEPARATORS } from './format.js';
+
+export type { Lang };
 
 /** How a KPI is shown: its label and the kind of number it is. */
 export interface KpiFormat {
@@ -115,43 +118,34 @@ export function formatKpi(
   lang: Lang,
 ): string {
   if (value === null || !Number.isFinite(value)) return '–';
-  const locale = lang === 'vi' ? 'vi-VN' : 'en-US';
+  const f = formatterFor(lang);
   switch (kind) {
     case 'money':
-      return formatCurrency(value, currency, lang);
+      return f.money(value, currency);
     case 'count':
-      return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(value);
+      return f.count(value);
     case 'rate':
-      return `${new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value * 100)} %`;
+      return f.percent(value, 1);
     case 'days':
-      return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(value)} ${lang === 'vi' ? 'ngày' : 'days'}`;
+      return `${f.upTo(value, 1)} ${lang === 'vi' ? 'ngày' : 'days'}`;
     case 'ratio':
-      return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
+      return f.upTo(value, 2);
     case 'score':
-      return new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(value);
+      return f.upTo(value, 1);
+    default:
+      return assertNever(kind, 'KPI kind');
   }
 }
 
+/** An amount in the language's format (see report/format.ts). */
 export function formatCurrency(value: number, currency: string, lang: Lang): string {
-  if (currency === 'VND') {
-    const n = Math.round(value);
-    return `${n < 0 ? '-' : ''}${Math.abs(n)
-      .toString()
-      .replace(/\B(?=(\d{3})+(?!\d))/g, '.')} ₫`;
-  }
-  return new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-US', { style: 'currency', currency }).format(
-    value,
-  );
+  return formatterFor(lang).money(value, currency);
 }
 
+/** The day of an instant in the shop's time zone. */
 export function formatDate(d: Date | null, timeZone: string): string {
   if (!d) return '–';
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(d);
+  return formatterFor('en').date(d, timeZone);
 }
 
 /**
@@ -169,13 +163,13 @@ export interface NumberSpec {
 
 /** Amounts as `formatCurrency` writes them. */
 export function moneySpec(currency: string, lang: Lang): NumberSpec {
-  if (currency === 'VND') return { group: '.', decimal: ',', prefix: '', suffix: ' ₫', digits: 0 };
+  if (currency === 'VND') return { ...SEPARATORS[lang], prefix: '', suffix: ' ₫', digits: 0 };
   return specOf(new Intl.NumberFormat(localeOf(lang), { style: 'currency', currency }));
 }
 
 /** Counts as `formatKpi(…, 'count')` writes them. */
 export function countSpec(lang: Lang): NumberSpec {
-  return specOf(new Intl.NumberFormat(localeOf(lang), { maximumFractionDigits: 0 }));
+  return { ...SEPARATORS[lang], prefix: '', suffix: '', digits: 0 };
 }
 
 function localeOf(lang: Lang): string {

@@ -116,7 +116,7 @@ describe('the README printer → paper segment (CLI)', () => {
         expect(r.code).toBe(0);
         if (file === 'products')
           expect(r.out).toMatch(
-            /^imported shopify-products .*shopify-products\.csv: 9 rows read, 6 products \(SKUs\), 1 variants without SKU left out \(order lines name SKUs\), 0 rejected in \d+\.\d s\n$/,
+            /^imported shopify-products .*shopify-products\.csv: 9 rows read, 6 products \(SKUs\), 1 variants without SKU left out \(order lines name SKUs\), 0 rejected in \d+,\d s\n$/,
           );
       }
       const created = await cli(

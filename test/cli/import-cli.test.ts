@@ -29,7 +29,9 @@ describe('nurture import: options and paths', () => {
     ]) {
       const r = await cli(...args, '--db', db, '--shop', 'A');
       expect(r.err).not.toContain('ZodError');
-      expect(r.err).toMatch(/^nurture: --shop: "A" is not a shop id \(lowercase letters, digits, _ or -/);
+      expect(r.err).toMatch(
+        /^nurture: Dữ liệu không hợp lệ: --shop: "A" is not a shop id \(lowercase letters, digits, _ or -/,
+      );
       expect(r.code).toBe(2);
     }
   });
@@ -43,7 +45,7 @@ describe('nurture import: options and paths', () => {
       ['analyze', folder],
     ]) {
       const r = await cli(...args);
-      expect(r.err).toBe(`nurture: ${folder} is a directory, not a file\n`);
+      expect(r.err).toBe(`nurture: Dữ liệu không hợp lệ: ${folder} is a directory, not a file\n`);
       expect(r.code).toBe(2);
     }
   });

@@ -26,7 +26,7 @@ describe('nurture import', () => {
       },
     );
     expect(out.join('')).toMatch(
-      /^imported orders-csv .*shopee\.csv: 5 rows read, 2 orders, 2 new customers, 0 events, 0 merged, 2 rejected in \d+\.\d s\n$/,
+      /^imported orders-csv .*shopee\.csv: 5 rows read, 2 orders, 2 new customers, 0 events, 0 merged, 2 rejected in \d+,\d s\n$/,
     );
     await expect(program.parseAsync(['import', 'xml', 'f.xml'], { from: 'user' })).rejects.toThrow(
       /unknown import format "xml"/,
@@ -77,7 +77,7 @@ describe('nurture import', () => {
     );
     expect(r.code).toBe(2);
     expect(r.err).toBe(
-      'nurture: --mapping: a mapping is for orders-csv and products-csv, not shopify-orders\n',
+      'nurture: Dữ liệu không hợp lệ: --mapping: a mapping is for orders-csv and products-csv, not shopify-orders\n',
     );
   });
 });

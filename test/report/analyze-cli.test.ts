@@ -168,7 +168,7 @@ describe('nurture analyze', () => {
     for (const args of [['analyze'], ['segment', 'list'], ['predict']]) {
       const r = await cli(...args, '--db', typo);
       expect(r.err).toBe(
-        `nurture: no database at ${typo}: import a file or run \`nurture demo\` first, or name one with --db\n`,
+        `nurture: Không tìm thấy: no database at ${typo}: import a file or run \`nurture demo\` first, or name one with --db\n`,
       );
       expect(r.code).toBe(4);
     }
@@ -183,8 +183,8 @@ describe('nurture analyze', () => {
       expect(r.err).not.toContain('unexpected error');
       expect(r.code).toBe(2);
     };
-    await refused(['--db', db, '--lang', 'fr'], /^nurture: --lang: .*"vi"\|"en"/);
-    await refused([orders, '--format', 'xlsx'], /^nurture: --format: /);
+    await refused(['--db', db, '--lang', 'fr'], /^nurture: Dữ liệu không hợp lệ: --lang: .*"vi"\|"en"/);
+    await refused([orders, '--format', 'xlsx'], /^nurture: Dữ liệu không hợp lệ: --format: /);
     await refused(
       [orders, '--format', 'shopify-orders', '--mapping', 'haravan'],
       /--mapping is for --format orders-csv/,
@@ -192,7 +192,7 @@ describe('nurture analyze', () => {
     await refused(['--db', db, '--mapping', 'haravan'], /describe an orders FILE/);
     await refused(
       [orders, '--html', join(dir, 'no-such-dir', 'report.html')],
-      /^nurture: cannot open .*no-such-dir.*report\.html: no such file or directory/,
+      /^nurture: Dữ liệu không hợp lệ: cannot open .*no-such-dir.*report\.html: no such file or directory/,
     );
     await refused([orders, '--customers-out', dir], /cannot open .*: it is a directory/);
     // A mapping alone reads the file as orders-csv: a Shopify export fails Haravan's date format.

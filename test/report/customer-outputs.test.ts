@@ -116,7 +116,9 @@ describe('the CLI shows who the customers are', () => {
       const r = await cli(...args, '--db', db);
       expect(r.code, r.err).toBe(0);
       const header = r.out.split('\n').find((l) => l.startsWith('customer '));
-      expect(header).toMatch(/^customer\s+name\s+phone\s+email\s+entered\s+left/);
+      expect(header).toMatch(
+        /^customer\s+name\s+phone\s+email\s+entered \(Asia\/Ho_Chi_Minh\)\s+left \(Asia\/Ho_Chi_Minh\)/,
+      );
       expect(r.out).toMatch(/cus_\w+\s+Nguyễn Thị Hồng\s+\+84912345678\s+hong@example\.vn\s+\d{4}-/);
     }
     const json = await cli('segment', 'history', 'lifecycle:prospect', '--db', db, '--json');

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type AnalysisSource, runAnalysis } from '../../app/analyze.js';
 import { NurtureError } from '../../errors.js';
 import { checkOutputPaths, databaseFiles } from '../../output-file.js';
+import { formatterFor } from '../../report/format.js';
 import { renderTextReport } from '../../report/text.js';
 import { type CliDeps, withContext } from '../context.js';
 import { parseOptions } from '../options.js';
@@ -94,7 +95,7 @@ export function registerAnalyzeCommand(program: Command, deps: CliDeps): void {
           );
       if (o.json) deps.out(`${JSON.stringify(outcome.report, null, 2)}\n`);
       else deps.out(renderTextReport(outcome.report, config.lang));
-      if (outcome.membership) deps.err(segmentsRefreshedText(outcome.membership));
+      if (outcome.membership) deps.err(segmentsRefreshedText(outcome.membership, formatterFor(config.lang)));
       for (const f of outcome.files) deps.err(`wrote ${f}\n`);
     });
 }

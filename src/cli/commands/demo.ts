@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { systemClock } from '../../app/clock.js';
 import { demoUntil, runDemo } from '../../app/demo.js';
 import { DEFAULT_SHOP_ID } from '../../domain/model/index.js';
-import { formatVnd } from '../../domain/money.js';
 import { DEFAULT_TIME_ZONE } from '../../domain/time.js';
 import { generateShop } from '../../ingest/demo/generate.js';
 import { DEMO_DEFAULT_CUSTOMERS, DEMO_DEFAULT_SEED } from '../../ingest/demo/params.js';
 import type { DemoShop } from '../../ingest/demo/types.js';
 import { type WrittenFile, writeDemoShop } from '../../ingest/demo/write.js';
+import { type Formatter, formatterFor } from '../../report/format.js';
 import type { StoreSummary } from '../../store/store.js';
 import { type CliDeps, withContext } from '../context.js';
 import { parseOptions } from '../options.js';
@@ -28,6 +28,7 @@ const intOption = (name: string, min: number, max: number) =>
 const shopOptionsSchema = z.object({
   customers: intOption('--customers', 1, MAX_CUSTOMERS).default(DEMO_DEFAULT_CUSTOMERS),
   seed: intOption('--seed', -2_147_483_648, 4_294_967_295).default(DEMO_DEFAULT_SEED),
+  lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
   until: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, '--until must be a date YYYY-MM-DD')
@@ -45,23 +46,20 @@ function vnDay(ms: number): string {
   return new Date(ms + 7 * 3_600_000).toISOString().slice(0, 10);
 }
 
-/** 1234567 → "1.234.567", the Vietnamese grouping. */
-function group(n: number): string {
-  return formatVnd(n).replace(' ₫', '');
-}
-
-function describeShop(shop: DemoShop): string {
+function describeShop(shop: DemoShop, f: Formatter): string {
+  const group = (n: number) => f.count(n);
   const last = vnDay(shop.until - 1);
   return `demo shop: ${group(shop.customers.length)} customers, seed ${shop.seed}, history ${vnDay(shop.start)} → ${last}`;
 }
 
-function fileLine(f: WrittenFile): string {
-  const unit = f.kind === 'catalog' ? 'products' : f.kind === 'events' ? 'events' : 'rows';
-  return `  ${f.path}  ${group(f.rows)} ${unit}, ${(f.bytes / 1024).toFixed(0)} KB\n`;
+function fileLine(w: WrittenFile, f: Formatter): string {
+  const unit = w.kind === 'catalog' ? 'products' : w.kind === 'events' ? 'events' : 'rows';
+  return `  ${w.path}  ${f.count(w.rows)} ${unit}, ${f.count(w.bytes / 1024)} KB\n`;
 }
 
 /** The store's summary as a short two-column table. */
-export function summaryTable(shopId: string, s: StoreSummary): string {
+export function summaryTable(shopId: string, s: StoreSummary, f: Formatter, currency = 'VND'): string {
+  const group = (n: number) => f.count(n);
   const statuses = Object.entries(s.ordersByStatus)
     .map(([status, n]) => `${status} ${group(n)}`)
     .join(', ');
@@ -70,7 +68,7 @@ export function summaryTable(shopId: string, s: StoreSummary): string {
     ['buyers', group(s.buyers)],
     ['orders', `${group(s.orders)}${statuses ? ` (${statuses})` : ''}`],
     ['order lines', group(s.orderLines)],
-    ['revenue', formatVnd(s.revenue)],
+    ['revenue', f.money(s.revenue, currency)],
     ['products', group(s.products)],
     ['events', group(s.events)],
     ['feedback', group(s.feedback)],
@@ -93,7 +91,8 @@ export function registerDemoCommands(program: Command, deps: CliDeps): void {
       .option(
         '--until <date>',
         "last day of the history, YYYY-MM-DD, in the shop's time zone (default: today)",
-      );
+      )
+      .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)');
 
   shopOptions(
     program
@@ -108,7 +107,8 @@ export function registerDemoCommands(program: Command, deps: CliDeps): void {
     const until = demoUntil(opts.until, { timeZone: DEFAULT_TIME_ZONE, now: systemClock.now() });
     const shop = generateShop({ customers: opts.customers, seed: opts.seed, until });
     const written = await writeDemoShop(shop, opts.out);
-    deps.out(`${describeShop(shop)}\n${written.map(fileLine).join('')}`);
+    const f = formatterFor(deps.config({ lang: opts.lang }).lang);
+    deps.out(`${describeShop(shop, f)}\n${written.map((w) => fileLine(w, f)).join('')}`);
   });
 
   shopOptions(
@@ -122,7 +122,8 @@ export function registerDemoCommands(program: Command, deps: CliDeps): void {
       .option('--shop <id>', `shop id (default: NURTURE_SHOP or "${DEFAULT_SHOP_ID}")`),
   ).action(async (raw: unknown) => {
     const opts = parseOptions(demoSchema, raw);
-    const flags = { db: opts.db, shop: opts.shop };
+    const flags = { db: opts.db, shop: opts.shop, lang: opts.lang };
+    const f = formatterFor(deps.config(flags).lang);
     const input = {
       shopId: deps.config(flags).shopId,
       customers: opts.customers,
@@ -130,12 +131,13 @@ export function registerDemoCommands(program: Command, deps: CliDeps): void {
       until: opts.until,
     };
     const outcome = await withContext(deps, flags, (ctx) =>
-      runDemo(ctx, input, (shop) => deps.out(`${describeShop(shop)}\n`)),
+      runDemo(ctx, input, (shop) => deps.out(`${describeShop(shop, f)}\n`)),
     );
-    for (const { format, file, summary } of outcome.imports) deps.out(summaryLine(format, file, summary));
-    deps.out(summaryTable(input.shopId, outcome.summary));
+    for (const { format, file, summary } of outcome.imports)
+      deps.out(summaryLine(format, file, summary, undefined, f));
+    deps.out(summaryTable(input.shopId, outcome.summary, f));
     deps.out(
-      `scores and groups as of now (the report: nurture analyze)\n${segmentsRefreshedText(outcome.segments)}`,
+      `scores and groups as of now (the report: nurture analyze)\n${segmentsRefreshedText(outcome.segments, f)}`,
     );
   });
 }

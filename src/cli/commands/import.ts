@@ -5,6 +5,7 @@ import { parseInput } from '../../app/input.js';
 import type { ImportSummary } from '../../ingest/import-file.js';
 import { IMPORT_FORMATS, type ImportFormat } from '../../ingest/records.js';
 import { checkOutputPaths, databaseFiles } from '../../output-file.js';
+import { type Formatter, formatterFor } from '../../report/format.js';
 import type { CliDeps } from '../context.js';
 import { withContext } from '../context.js';
 import { parseOptions } from '../options.js';
@@ -16,6 +17,7 @@ const optionsSchema = z.object({
   mapping: z.string().min(1).optional(),
   skipInvalid: z.boolean().optional(),
   rejects: z.string().min(1).optional(),
+  lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
 });
 
 /** The one-line summary printed at the end of an import. */
@@ -23,9 +25,10 @@ export function summaryLine(
   format: ImportFormat,
   file: string,
   s: ImportSummary,
-  rejectsPath?: string,
+  rejectsPath: string | undefined,
+  f: Formatter,
 ): string {
-  const n = (v: number) => v.toLocaleString('en-US');
+  const n = (v: number) => f.count(v);
   const rejects = s.rejected > 0 && rejectsPath ? ` (see ${rejectsPath})` : '';
   if (format === 'shopify-products' || format === 'products-csv') {
     const skipped =
@@ -34,17 +37,17 @@ export function summaryLine(
         : '';
     return (
       `imported ${format} ${file}: ${n(s.rowsRead)} rows read, ${n(s.products)} products (SKUs)${skipped}, ` +
-      `${n(s.rejected)} rejected${rejects} in ${s.seconds.toFixed(1)} s\n`
+      `${n(s.rejected)} rejected${rejects} in ${f.decimal(s.seconds, 1)} s\n`
     );
   }
   if (format === 'marketing-costs')
     return (
       `imported ${format} ${file}: ${n(s.rowsRead)} rows read, ${n(s.marketingCosts)} monthly costs, ` +
-      `${n(s.rejected)} rejected${rejects} in ${s.seconds.toFixed(1)} s\n`
+      `${n(s.rejected)} rejected${rejects} in ${f.decimal(s.seconds, 1)} s\n`
     );
   return (
     `imported ${format} ${file}: ${n(s.rowsRead)} rows read, ${n(s.orders)} orders, ${n(s.customers)} new customers, ` +
-    `${n(s.events)} events, ${n(s.merged)} merged, ${n(s.rejected)} rejected${rejects} in ${s.seconds.toFixed(1)} s\n`
+    `${n(s.events)} events, ${n(s.merged)} merged, ${n(s.rejected)} rejected${rejects} in ${f.decimal(s.seconds, 1)} s\n`
   );
 }
 
@@ -67,6 +70,7 @@ export function registerImportCommand(program: Command, deps: CliDeps): void {
     )
     .option('--skip-invalid', 'import the valid rows and report the rejected ones (default: all or nothing)')
     .option('--rejects <file>', 'write rejected rows to this CSV file (line,column,reason)')
+    .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)')
     .action(async (formatArg: string, file: string, raw: unknown) => {
       const opts = parseOptions(optionsSchema, raw);
       const input = parseInput(importInputSchema, {
@@ -75,7 +79,7 @@ export function registerImportCommand(program: Command, deps: CliDeps): void {
         mapping: opts.mapping,
         skipInvalid: opts.skipInvalid,
       });
-      const config = deps.config({ db: opts.db, shop: opts.shop });
+      const config = deps.config({ db: opts.db, shop: opts.shop, lang: opts.lang });
       await checkOutputPaths(
         [opts.rejects ? { option: '--rejects', path: opts.rejects } : undefined],
         [
@@ -93,6 +97,6 @@ export function registerImportCommand(program: Command, deps: CliDeps): void {
           onProgress: (p) => bar.update(p),
         }),
       ).finally(() => bar.done());
-      deps.out(summaryLine(input.format, file, summary, opts.rejects));
+      deps.out(summaryLine(input.format, file, summary, opts.rejects, formatterFor(config.lang)));
     });
 }

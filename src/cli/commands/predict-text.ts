@@ -6,7 +6,8 @@
 
 import type { TransactionModelName, ValidationReport } from '../../domain/clv/index.js';
 import { assertNever } from '../../errors.js';
-import { formatCurrency, formatKpi, type Lang } from '../../report/labels.js';
+import { formatterFor } from '../../report/format.js';
+import { formatCurrency, type Lang } from '../../report/labels.js';
 import type { ModelChoice, PredictionNote } from '../../store/clv/choose-model.js';
 import type { PredictResult } from '../../store/clv/predict-shop.js';
 
@@ -46,13 +47,10 @@ const MODEL_NAMES: Record<TransactionModelName, string> = {
   nbd: 'NBD',
 };
 
-const num = (v: number, lang: Lang, digits = 1): string =>
-  new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-US', {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(v);
-const count = (v: number, lang: Lang): string => formatKpi(v, 'count', 'VND', lang);
-const pct = (v: number, lang: Lang): string => `${num(v * 100, lang, 0)} %`;
+// Every number goes through the language's one formatter (report/format.ts).
+const num = (v: number, lang: Lang, digits = 1): string => formatterFor(lang).decimal(v, digits);
+const count = (v: number, lang: Lang): string => formatterFor(lang).count(v);
+const pct = (v: number, lang: Lang): string => formatterFor(lang).percent(v, 0);
 
 function paramLines(
   params: Record<string, number>,

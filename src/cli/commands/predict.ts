@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { type PredictInput, predict } from '../../app/predict.js';
 import { checkOutputPaths, databaseFiles, writeOutputFile } from '../../output-file.js';
 import { renderClvValidationHtml } from '../../report/clv-html.js';
+import { formatterFor } from '../../report/format.js';
 import { type CliDeps, withContext } from '../context.js';
 import { parseOptions } from '../options.js';
 import { formatPredictResult } from './predict-text.js';
@@ -120,7 +121,7 @@ export function registerPredictCommand(program: Command, deps: CliDeps): void {
         (ctx) => predict(ctx, inputOf(o, config.shopId)),
         'existing',
       );
-      deps.err(segmentsRefreshedText(membership));
+      deps.err(segmentsRefreshedText(membership, formatterFor(config.lang)));
       if (o.html !== undefined && result.validation !== undefined) {
         await writeOutputFile(
           o.html,

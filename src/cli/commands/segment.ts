@@ -20,10 +20,11 @@ import {
   showSegment,
   updateShopSegment,
 } from '../../app/segments.js';
-import { formatVnd } from '../../domain/money.js';
+import { loadShopSettings } from '../../app/shop-settings.js';
 import { EXPORT_FORMATS } from '../../domain/segments/input.js';
 import { NurtureError } from '../../errors.js';
 import { checkOutputPaths, databaseFiles, writeOutputFile } from '../../output-file.js';
+import { type Formatter, formatterFor } from '../../report/format.js';
 import { table } from '../../report/text.js';
 import type {
   MembershipStay,
@@ -35,6 +36,7 @@ import { type CliDeps, withContext } from '../context.js';
 import { parseOptions } from '../options.js';
 
 const common = z.object({
+  lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
   db: z.string().min(1).optional(),
   shop: z.string().min(1).optional(),
   json: z.boolean().optional(),
@@ -73,27 +75,34 @@ const schemas = {
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
-/** An instant as the tables show it: to the minute, in UTC. */
-const minuteUtc = (at: Date): string => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/**
+ * How a segment command writes for the seller: the language's formatter, and the shop's time zone
+ * and currency (times are the shop's wall-clock times, with the zone named).
+ */
+interface View {
+  f: Formatter;
+  timeZone: string;
+  currency: string;
+}
 
-function segmentLines(s: Segment): string {
+function segmentLines(s: Segment, v: View): string {
   return [
     `segment   ${s.name}${s.builtin ? ' (built-in)' : ''}`,
     `query     ${s.query}`,
     ...(s.description ? [`about     ${s.description}`] : []),
-    `members   ${s.members.toLocaleString('en-US')}`,
-    `refreshed ${s.refreshedAt ? minuteUtc(s.refreshedAt) : 'never'}`,
+    `members   ${v.f.count(s.members)}`,
+    `refreshed ${s.refreshedAt ? v.f.zonedDateTime(s.refreshedAt, v.timeZone) : 'never'}`,
   ].join('\n');
 }
 
-function changesLine(r: RefreshMembershipResult | null): string {
+function changesLine(r: RefreshMembershipResult | null, f: Formatter): string {
   if (!r) return '';
-  return `membership: ${r.entered} entered, ${r.exited} left\n`;
+  return `membership: ${f.count(r.entered)} entered, ${f.count(r.exited)} left\n`;
 }
 
 /** The report of a full refresh that another command ran (analyze, predict, demo), for stderr. */
-export function segmentsRefreshedText(r: RefreshMembershipResult): string {
-  return `segments: ${r.segments} refreshed, ${r.entered} entered, ${r.exited} left\n${problemLines(r)}`;
+export function segmentsRefreshedText(r: RefreshMembershipResult, f: Formatter): string {
+  return `segments: ${f.count(r.segments)} refreshed, ${f.count(r.entered)} entered, ${f.count(r.exited)} left\n${problemLines(r)}`;
 }
 
 /** Segments a refresh left as they were: queries that no longer parse, queries the database failed to run. */
@@ -104,31 +113,42 @@ function problemLines(r: RefreshMembershipResult): string {
   ].join('');
 }
 
-function membersTable(members: readonly SegmentMember[]): string {
+function membersTable(members: readonly SegmentMember[], v: View): string {
   const name = (m: SegmentMember) => [m.lastName, m.firstName].filter(Boolean).join(' ');
   return table(
-    ['customer', 'name', 'phone', 'email', 'orders', 'spent', 'last order', 'entered'],
+    ['customer', 'name', 'phone', 'email', 'orders', 'spent', 'last order', `entered (${v.timeZone})`],
     members.map((m) => [
       m.customerId,
       name(m),
       m.phone ?? '',
       m.email ?? '',
-      String(m.orders),
-      formatVnd(m.amountSpent),
+      v.f.count(m.orders),
+      v.f.money(m.amountSpent, v.currency),
       m.lastOrderDate ?? '',
-      m.enteredAt.toISOString().slice(0, 16).replace('T', ' '),
+      v.f.dateTime(m.enteredAt, v.timeZone),
     ]),
     [false, false, false, false, true, true, false, false],
   );
 }
 
-type Action = (ctx: AppContext, scope: SegmentScope) => Promise<void>;
+/** A subcommand's work; `view` reads the shop's zone and currency, for text output only. */
+type Action = (ctx: AppContext, scope: SegmentScope, view: () => Promise<View>) => Promise<void>;
 
 /** Opens the store for a subcommand and hands it a context and the scope (shop, as-of). */
 function run(deps: CliDeps, o: Common, action: Action): Promise<void> {
-  const flags = { db: o.db, shop: o.shop };
-  const shopId = deps.config(flags).shopId;
-  return withContext(deps, flags, (ctx) => action(ctx, { shopId, asOf: o.asOf }), 'existing');
+  const flags = { db: o.db, shop: o.shop, lang: o.lang };
+  const { shopId, lang } = deps.config(flags);
+  const f = formatterFor(lang);
+  return withContext(
+    deps,
+    flags,
+    (ctx) =>
+      action(ctx, { shopId, asOf: o.asOf }, async () => {
+        const shop = await loadShopSettings(ctx, shopId);
+        return { f, timeZone: shop.timezone, currency: shop.currency };
+      }),
+    'existing',
+  );
 }
 
 const withCommon = (cmd: Command): Command =>
@@ -139,7 +159,8 @@ const withCommon = (cmd: Command): Command =>
     )
     .option('--shop <id>', 'shop id (default: NURTURE_SHOP or "default")')
     .option('--as-of <date>', 'evaluate as of this day (YYYY-MM-DD, the end of it) or instant (default: now)')
-    .option('--json', 'print JSON');
+    .option('--json', 'print JSON')
+    .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)');
 
 /** Registers `nurture segment` and its subcommands. */
 export function registerSegmentCommands(program: Command, deps: CliDeps): void {
@@ -160,7 +181,7 @@ function registerEditing(segment: Command, deps: CliDeps): void {
     .option('--description <text>', 'what the segment is for')
     .action(async (name: string, raw: unknown) => {
       const o = parseOptions(schemas.create, raw);
-      await run(deps, o, async (ctx, scope) => {
+      await run(deps, o, async (ctx, scope, view) => {
         const input = {
           ...scope,
           name,
@@ -168,7 +189,11 @@ function registerEditing(segment: Command, deps: CliDeps): void {
           ...(o.description !== undefined ? { description: o.description } : {}),
         };
         const { segment: s, refresh } = await createShopSegment(ctx, input);
-        deps.out(o.json ? json(s) : `created\n${segmentLines(s)}\n${changesLine(refresh)}`);
+        if (o.json) deps.out(json(s));
+        else {
+          const v = await view();
+          deps.out(`created\n${segmentLines(s, v)}\n${changesLine(refresh, v.f)}`);
+        }
       });
     });
 
@@ -180,7 +205,7 @@ function registerEditing(segment: Command, deps: CliDeps): void {
     .option('--rename <name>', 'the new name')
     .action(async (name: string, raw: unknown) => {
       const o = parseOptions(schemas.update, raw);
-      await run(deps, o, async (ctx, scope) => {
+      await run(deps, o, async (ctx, scope, view) => {
         const input = {
           ...scope,
           name,
@@ -189,7 +214,11 @@ function registerEditing(segment: Command, deps: CliDeps): void {
           ...(o.rename !== undefined ? { rename: o.rename } : {}),
         };
         const { segment: s, refresh } = await updateShopSegment(ctx, input);
-        deps.out(o.json ? json(s) : `updated\n${segmentLines(s)}\n${changesLine(refresh)}`);
+        if (o.json) deps.out(json(s));
+        else {
+          const v = await view();
+          deps.out(`updated\n${segmentLines(s, v)}\n${changesLine(refresh, v.f)}`);
+        }
       });
     });
 
@@ -208,12 +237,15 @@ function registerEditing(segment: Command, deps: CliDeps): void {
     .option('--time-dependent', 'only segments whose answer drifts with time (relative dates)')
     .action(async (names: string[], raw: unknown) => {
       const o = parseOptions(schemas.refresh, raw);
-      await run(deps, o, async (ctx, scope) => {
+      await run(deps, o, async (ctx, scope, view) => {
         const r = await refreshShopSegments(ctx, { ...scope, names, timeDependent: o.timeDependent });
         if (o.json) deps.out(json(r));
         else {
-          const rows = r.bySegment.map((b) => [b.name, String(b.entered), String(b.exited)]);
-          deps.out(`${table(['segment', 'entered', 'left'], rows, [false, true, true])}\n${changesLine(r)}`);
+          const { f } = await view();
+          const rows = r.bySegment.map((b) => [b.name, f.count(b.entered), f.count(b.exited)]);
+          deps.out(
+            `${table(['segment', 'entered', 'left'], rows, [false, true, true])}\n${changesLine(r, f)}`,
+          );
           deps.err(problemLines(r));
         }
         // The others are refreshed and committed; a segment the database failed to run is still an
@@ -232,7 +264,7 @@ function registerReading(segment: Command, deps: CliDeps): void {
   withCommon(segment.command('list').description('saved segments with their sizes')).action(
     async (raw: unknown) => {
       const o = parseOptions(schemas.plain, raw);
-      await run(deps, o, async (ctx, scope) => {
+      await run(deps, o, async (ctx, scope, view) => {
         const all = await listShopSegments(ctx, scope);
         if (o.json) {
           deps.out(json(all));
@@ -240,13 +272,14 @@ function registerReading(segment: Command, deps: CliDeps): void {
         }
         // A segment never refreshed in full (built-ins until the first `segment refresh`) holds at most
         // the customers refreshed one by one since: its size is unknown, not that count.
-        const refreshed = (at: Date | null) => (at === null ? 'never' : minuteUtc(at));
+        const { f, timeZone } = await view();
+        const refreshed = (at: Date | null) => (at === null ? 'never' : f.dateTime(at, timeZone));
         deps.out(
           `${table(
-            ['segment', 'members', 'refreshed', 'query'],
+            ['segment', 'members', `refreshed (${timeZone})`, 'query'],
             all.map((s) => [
               s.name,
-              s.refreshedAt === null ? '–' : s.members.toLocaleString('en-US'),
+              s.refreshedAt === null ? '–' : f.count(s.members),
               refreshed(s.refreshedAt),
               s.query,
             ]),
@@ -263,10 +296,13 @@ function registerReading(segment: Command, deps: CliDeps): void {
     segment.command('show').description('one segment: its query, size and latest changes').argument('<name>'),
   ).action(async (name: string, raw: unknown) => {
     const o = parseOptions(schemas.plain, raw);
-    await run(deps, o, async (ctx, scope) => {
+    await run(deps, o, async (ctx, scope, view) => {
       const s = await showSegment(ctx, { ...scope, name });
       if (o.json) deps.out(json(s));
-      else deps.out(`${segmentLines(s)}\n${historyTable(s.recentChanges)}\n`);
+      else {
+        const v = await view();
+        deps.out(`${segmentLines(s, v)}\n${historyTable(s.recentChanges, v)}\n`);
+      }
     });
   });
 
@@ -274,10 +310,15 @@ function registerReading(segment: Command, deps: CliDeps): void {
     .option('--limit <n>', 'at most this many (default 50)')
     .action(async (name: string, raw: unknown) => {
       const o = parseOptions(schemas.members, raw);
-      await run(deps, o, async (ctx, scope) => {
+      await run(deps, o, async (ctx, scope, view) => {
         const r = await shopSegmentMembers(ctx, { ...scope, name, limit: o.limit });
         if (o.json) deps.out(json({ segment: r.segment, members: r.members }));
-        else deps.out(`${r.segment.name}: ${r.segment.members} members\n${membersTable(r.members)}\n`);
+        else {
+          const v = await view();
+          deps.out(
+            `${r.segment.name}: ${v.f.count(r.segment.members)} members\n${membersTable(r.members, v)}\n`,
+          );
+        }
       });
     });
 
@@ -285,9 +326,9 @@ function registerReading(segment: Command, deps: CliDeps): void {
     .option('--limit <n>', 'at most this many (default 50)')
     .action(async (name: string, raw: unknown) => {
       const o = parseOptions(schemas.history, raw);
-      await run(deps, o, async (ctx, scope) => {
+      await run(deps, o, async (ctx, scope, view) => {
         const rows = await segmentHistory(ctx, { ...scope, name, limit: o.limit });
-        deps.out(o.json ? json(rows) : `${historyTable(rows)}\n`);
+        deps.out(o.json ? json(rows) : `${historyTable(rows, await view())}\n`);
       });
     });
 
@@ -328,10 +369,10 @@ function registerReading(segment: Command, deps: CliDeps): void {
     });
 }
 
-function historyTable(rows: readonly MembershipStay[]): string {
-  const t = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '');
+function historyTable(rows: readonly MembershipStay[], v: View): string {
+  const t = (d: Date | null) => (d ? v.f.dateTime(d, v.timeZone) : '');
   return table(
-    ['customer', 'name', 'phone', 'email', 'entered', 'left'],
+    ['customer', 'name', 'phone', 'email', `entered (${v.timeZone})`, `left (${v.timeZone})`],
     rows.map((r) => [
       r.customerId,
       r.name ?? '',
