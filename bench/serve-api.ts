@@ -55,9 +55,9 @@ async function addPageRows(db: string): Promise<void> {
     await e.run(
       `INSERT INTO customer_predictions (shop_id, customer_id, model, predicted_as_of, frequency, recency, t_age,
          monetary_value, p_alive, churn_probability, expected_purchases_30, expected_purchases_90,
-         expected_purchases_365, expected_avg_value, predicted_clv)
-       SELECT shop_id, customer_id, 'bgnbd', TIMESTAMPTZ '2026-11-01', 1, 30, 400, 350000, 0.7, 0.3,
-         0.1, 0.3, 1.1, 350000, 385000 FROM customers WHERE shop_id = ${shop}`,
+         expected_purchases_365, expected_avg_value, predicted_clv${hash.column})
+       SELECT c.shop_id, c.customer_id, 'bgnbd', TIMESTAMPTZ '2026-11-01', 1, 30, 400, 350000, 0.7, 0.3,
+         0.1, 0.3, 1.1, 350000, 385000${hash.value} FROM customers c WHERE c.shop_id = ${shop}`,
     );
     await e.run('CHECKPOINT');
   } finally {

@@ -6,6 +6,7 @@ import type { Dialect } from './engine.js';
  *
  * - customer_stats (migration 009) has no index at all (its full rewrites would be minutes long
  *   with one), and a scan of 64-bit hashes is much cheaper than a scan comparing a million ids.
+ * - customer_predictions (migration 018), for the same reason as customer_stats.
  * - segment_members (migration 010) has its ART index on the hash: text keys made deleting many
  *   stays minutes long at commit.
  *
@@ -13,7 +14,11 @@ import type { Dialect } from './engine.js';
  */
 
 /** The tables that carry a lookup hash on DuckDB. */
-export const HASHED_LOOKUP_TABLES: ReadonlySet<string> = new Set(['customer_stats', 'segment_members']);
+export const HASHED_LOOKUP_TABLES: ReadonlySet<string> = new Set([
+  'customer_stats',
+  'customer_predictions',
+  'segment_members',
+]);
 
 /**
  * For an INSERT into a table with a lookup hash: the column to append to the column list and its

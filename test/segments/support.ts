@@ -9,6 +9,7 @@ import {
   resolveQuery,
 } from '../../src/domain/segments/index.js';
 import { recomputeScores, refreshCustomerStats } from '../../src/store/analytics/index.js';
+import { lookupHashInsert } from '../../src/store/lookup-hash.js';
 import { selectIdsSql } from '../../src/store/segments/compile-sql.js';
 import { loadSegmentCustomers } from '../../src/store/segments/index.js';
 import type { Store } from '../../src/store/store.js';
@@ -239,11 +240,13 @@ async function writePredictions(store: Store, shop: ShopSpec): Promise<void> {
     const p = c.prediction;
     const next =
       p.nextDay === null ? null : new Date(AS_OF.getTime() + p.nextDay * DAY).toISOString().slice(0, 10);
+    // As every writer of the table does: the lookup hash on DuckDB (migration 018).
+    const hash = lookupHashInsert(store.dialect, 'CAST($2 AS VARCHAR)');
     await store.engine.run(
       `INSERT INTO customer_predictions (shop_id, customer_id, model, predicted_as_of, frequency, recency, t_age,
          monetary_value, p_alive, churn_probability, expected_purchases_30, expected_purchases_90,
-         expected_purchases_365, expected_next_order_date, predicted_clv)
-       VALUES ($1, $2, 'bgnbd', $3, 1, 10, 100, 100000, $4, $5, 0.1, 0.3, 1, CAST($6 AS DATE), $7)`,
+         expected_purchases_365, expected_next_order_date, predicted_clv${hash.column})
+       VALUES ($1, $2, 'bgnbd', $3, 1, 10, 100, 100000, $4, $5, 0.1, 0.3, 1, CAST($6 AS DATE), $7${hash.value})`,
       [SHOP, id, AS_OF, p.pAlive, p.churn, next, p.clv],
     );
   }

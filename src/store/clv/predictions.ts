@@ -13,6 +13,7 @@
 import type { NextOrderNote, TransactionModelName } from '../../domain/clv/index.js';
 import { sqlInteger } from '../analytics/sql.js';
 import type { SqlEngine, SqlValue } from '../engine.js';
+import { lookupHashInsert } from '../lookup-hash.js';
 import { appendNumberColumns, prepareNumberTable } from './columns.js';
 import { SUMMARY_TABLE } from './store-summary.js';
 
@@ -141,9 +142,10 @@ async function insertScored(
   where = '',
 ): Promise<void> {
   const cols = valueColumns(until);
+  const hash = lookupHashInsert(engine.dialect, 's.customer_id');
   await engine.run(
-    `INSERT INTO customer_predictions (shop_id, customer_id, ${cols.map(([c]) => c).join(', ')})
-     SELECT $1, s.customer_id, ${cols.map(([, v]) => v).join(', ')} FROM ${SCORED} ${where}`,
+    `INSERT INTO customer_predictions (shop_id, customer_id, ${cols.map(([c]) => c).join(', ')}${hash.column})
+     SELECT $1, s.customer_id, ${cols.map(([, v]) => v).join(', ')}${hash.value} FROM ${SCORED} ${where}`,
     params,
   );
 }

@@ -127,13 +127,15 @@ export async function customerPrediction(
   shopId: string,
   customerId: string,
 ): Promise<Record<string, unknown> | undefined> {
-  const rows = await store.engine.all(
-    `SELECT model, predicted_as_of, p_alive, churn_probability, expected_purchases_30, expected_purchases_90,
+  const rows = await customerRows(
+    store,
+    shopId,
+    customerId,
+    'customer_predictions',
+    `model, predicted_as_of, p_alive, churn_probability, expected_purchases_30, expected_purchases_90,
        expected_purchases_365, orders_365_low, orders_365_high, expected_next_order_date, next_order_note,
        expected_avg_value, predicted_clv, predicted_clv_range_low, predicted_clv_range_high,
-       predicted_clv_ci_low, predicted_clv_ci_high
-     FROM customer_predictions WHERE shop_id = $1 AND customer_id = $2`,
-    [shopId, customerId],
+       predicted_clv_ci_low, predicted_clv_ci_high`,
   );
   return rows[0];
 }

@@ -17,6 +17,7 @@ import { customerPageDuckDbLookups } from './014-customer-page-duckdb-lookups.js
 import { jobProgress } from './015-job-progress.js';
 import { productCatalogue } from './016-product-catalogue.js';
 import { predictiveIntervalsSchema } from './017-predictive-intervals.js';
+import { customerPredictionsLookupHash } from './018-customer-predictions-lookup-hash.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -46,6 +47,7 @@ export const MIGRATIONS: readonly Migration[] = [
   jobProgress,
   productCatalogue,
   predictiveIntervalsSchema,
+  customerPredictionsLookupHash,
 ];
 
 /**
