@@ -5,8 +5,8 @@ export type ConnectionLoad = Map<SqlEngine, number>;
 
 /**
  * One request's engine over a pool of connections to one database: its plain reads (`all`
- * outside a transaction) go to the least busy connection, so that the independent reads of one
- * page run at once. Anything else (a write, a staged table, a transaction) pins the request to its
+ * outside a transaction) go to an idle connection when its home is busy, so that the independent
+ * reads of one page run at once. Anything else (a write, a staged table, a transaction) pins the request to its
  * home connection from then on, as temporary objects and transactions live on one connection;
  * reads before that cannot depend on them. Closing it closes nothing: the pool owns the connections.
  */
@@ -28,8 +28,11 @@ export class FanoutReads implements SqlEngine {
 
   async all<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
     if (this.pinned) return this.home.all<T>(sql, params);
+    // Elsewhere only to an idle connection: under load every connection is busy with requests of
+    // its own, and spreading one request over them only interleaves it with the others.
     let pick = this.home;
-    for (const c of this.connections) if ((this.busy.get(c) ?? 0) < (this.busy.get(pick) ?? 0)) pick = c;
+    if ((this.busy.get(this.home) ?? 0) > 0)
+      pick = this.connections.find((c) => (this.busy.get(c) ?? 0) === 0) ?? this.home;
     this.busy.set(pick, (this.busy.get(pick) ?? 0) + 1);
     try {
       return await pick.all<T>(sql, params);
