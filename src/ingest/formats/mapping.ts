@@ -3,13 +3,11 @@
  * order field, how its dates are written, and what its status values mean. JSON or YAML;
  * `--mapping haravan|shopee|lazada|tiktok` picks a built-in one. Reference: docs/import.md.
  */
-import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ORDER_STATUSES, PAYMENT_METHODS, sourceSchema } from '../../domain/model/index.js';
 import { compileDateFormat, isValidTimeZone } from '../../domain/time.js';
 import { NurtureError } from '../../errors.js';
+import { readMappingFile } from './mapping-file.js';
 import { haravanMapping } from './mappings/haravan.js';
 import { lazadaMapping } from './mappings/lazada.js';
 import { shopeeMapping } from './mappings/shopee.js';
@@ -164,27 +162,7 @@ export function parseMapping(value: unknown, origin: string): Mapping {
 export async function loadMapping(ref: string): Promise<Mapping> {
   const builtin = BUILTIN_MAPPINGS[ref.toLowerCase()];
   if (builtin !== undefined) return parseMapping(builtin, `built-in mapping ${ref}`);
-  const ext = extname(ref).toLowerCase();
-  if (ext !== '.json' && ext !== '.yaml' && ext !== '.yml')
-    throw new NurtureError(
-      'invalid_input',
-      `--mapping ${ref}: use a built-in mapping (${Object.keys(BUILTIN_MAPPINGS).join(', ')}) or a .json/.yaml/.yml file`,
-    );
-  let body: string;
-  try {
-    body = await readFile(ref, 'utf8');
-  } catch {
-    throw new NurtureError('invalid_input', `mapping file not found: ${ref}`);
-  }
-  let value: unknown;
-  try {
-    value = ext === '.json' ? JSON.parse(body) : parseYaml(body);
-  } catch (error) {
-    throw new NurtureError(
-      'invalid_input',
-      `${ref}: not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
-    );
-  }
+  const value = await readMappingFile(ref, 'mapping', Object.keys(BUILTIN_MAPPINGS));
   return parseMapping(value, ref);
 }
 

@@ -3,11 +3,9 @@
  * Shopee, a spreadsheet) holds which product field. JSON or YAML, like the orders-csv mappings
  * (mapping.ts); `--mapping haravan|shopee` picks a built-in one. Reference: docs/import.md.
  */
-import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { NurtureError } from '../../errors.js';
+import { readMappingFile } from './mapping-file.js';
 import { haravanProductsMapping } from './product-mappings/haravan.js';
 import { shopeeProductsMapping } from './product-mappings/shopee.js';
 
@@ -85,26 +83,6 @@ export function parseProductMapping(value: unknown, origin: string): ProductMapp
 export async function loadProductMapping(ref: string): Promise<ProductMapping> {
   const builtin = BUILTIN_PRODUCT_MAPPINGS[ref.toLowerCase()];
   if (builtin !== undefined) return parseProductMapping(builtin, `built-in products mapping ${ref}`);
-  const ext = extname(ref).toLowerCase();
-  if (ext !== '.json' && ext !== '.yaml' && ext !== '.yml')
-    throw new NurtureError(
-      'invalid_input',
-      `--mapping ${ref}: use a built-in products mapping (${Object.keys(BUILTIN_PRODUCT_MAPPINGS).join(', ')}) or a .json/.yaml/.yml file`,
-    );
-  let body: string;
-  try {
-    body = await readFile(ref, 'utf8');
-  } catch {
-    throw new NurtureError('invalid_input', `mapping file not found: ${ref}`);
-  }
-  let value: unknown;
-  try {
-    value = ext === '.json' ? JSON.parse(body) : parseYaml(body);
-  } catch (error) {
-    throw new NurtureError(
-      'invalid_input',
-      `${ref}: not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
-    );
-  }
+  const value = await readMappingFile(ref, 'products mapping', Object.keys(BUILTIN_PRODUCT_MAPPINGS));
   return parseProductMapping(value, ref);
 }
