@@ -12,14 +12,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  type CalibrationHoldout,
   calibrationHoldoutSplit,
   compareOnHoldout,
   epochDay,
   fitTransactionModel,
-  holdoutPlan,
   holdoutScore,
-  simulateShop,
+  simulatedSplit,
   type TransactionLog,
   type TransactionModelName,
 } from '../src/domain/clv/index.js';
@@ -28,9 +26,6 @@ import type { PurchaseProcess } from '../src/domain/random/btyd-process.js';
 import { NurtureError } from '../src/errors.js';
 import { readTransactionsFile } from '../src/ingest/transactions-file.js';
 import { fmt, machine, markdownTable } from './util.js';
-
-const START = epochDay(2024, 1, 1);
-const WEEKS = 78;
 
 const TRUTHS: { label: string; process: PurchaseProcess }[] = [
   {
@@ -53,28 +48,6 @@ const TRUTHS: { label: string; process: PurchaseProcess }[] = [
 
 const MODELS: readonly TransactionModelName[] = ['bgnbd', 'mbgnbd', 'pnbd', 'nbd'];
 
-function generatedSplit(process: PurchaseProcess, seed: number, customers: number): CalibrationHoldout {
-  const shop = simulateShop({
-    seed,
-    customers,
-    params: { r: 1, alpha: 1, a: 1, b: 1 },
-    process,
-    spend: { p: 6.25, q: 3.74, v: 15.44 },
-    acquisitionWeeks: 12,
-    horizonWeeks: WEEKS,
-    startDay: START,
-  });
-  const until = START + WEEKS * 7 - 1;
-  const plan = holdoutPlan(until - START + 1);
-  if (plan === null) throw new Error('no holdout');
-  return calibrationHoldoutSplit(shop.log, {
-    calibrationEnd: until - plan.holdoutDays,
-    observationEnd: until,
-    unit: 'week',
-    period: 'day',
-  });
-}
-
 /** The model-choice table of docs/clv.md. */
 export function benchChoice(shops: number, customers = 2000): void {
   const rows: (string | number)[][] = [];
@@ -83,7 +56,7 @@ export function benchChoice(shops: number, customers = 2000): void {
     const margins: number[] = [];
     const t0 = performance.now();
     for (let seed = 1; seed <= shops; seed++) {
-      const c = compareOnHoldout(generatedSplit(truth.process, seed, customers), {
+      const c = compareOnHoldout(simulatedSplit(truth.process, seed, customers), {
         priors: [false],
         penalizer: 0,
       });

@@ -141,7 +141,7 @@ export {
   priorHurts,
   SELECTION_SAMPLE,
 } from './selection.js';
-export { type ShopSimulationOptions, type SimulatedShop, simulateShop } from './simulate.js';
+export { type ShopSimulationOptions, type SimulatedShop, simulatedSplit, simulateShop } from './simulate.js';
 export {
   MINIMUM_CUSTOMERS,
   MINIMUM_REPEAT_CUSTOMERS,

@@ -11,7 +11,13 @@ import {
   type PurchaseProcess,
   simulateCustomer,
 } from '../random/btyd-process.js';
-import type { TransactionLog } from './summary.js';
+import { holdoutPlan } from './selection.js';
+import {
+  type CalibrationHoldout,
+  calibrationHoldoutSplit,
+  epochDay,
+  type TransactionLog,
+} from './summary.js';
 
 export interface ShopSimulationOptions {
   seed: number;
@@ -70,4 +76,39 @@ export function simulateShop(o: ShopSimulationOptions): SimulatedShop {
     lambda,
     dropout,
   };
+}
+
+/** The span of `simulatedSplit`'s shops: customers arrive over 12 weeks, watched for 78. */
+const SPLIT_START = epochDay(2024, 1, 1);
+const SPLIT_WEEKS = 78;
+
+/**
+ * A shop generated from a known purchase process, split into calibration and holdout as
+ * `predict` splits a shop's history (`holdoutPlan`): the ground of the model-choice test and
+ * benchmark, where the true model is known.
+ */
+export function simulatedSplit(
+  process: PurchaseProcess,
+  seed: number,
+  customers: number,
+): CalibrationHoldout {
+  const shop = simulateShop({
+    seed,
+    customers,
+    params: { r: 1, alpha: 1, a: 1, b: 1 },
+    process,
+    spend: { p: 6.25, q: 3.74, v: 15.44 },
+    acquisitionWeeks: 12,
+    horizonWeeks: SPLIT_WEEKS,
+    startDay: SPLIT_START,
+  });
+  const until = SPLIT_START + SPLIT_WEEKS * 7 - 1;
+  const plan = holdoutPlan(until - SPLIT_START + 1);
+  if (plan === null) throw new Error('a simulated shop too short for a holdout');
+  return calibrationHoldoutSplit(shop.log, {
+    calibrationEnd: until - plan.holdoutDays,
+    observationEnd: until,
+    unit: 'week',
+    period: 'day',
+  });
 }

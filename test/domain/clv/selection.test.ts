@@ -1,22 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
   bgnbdConditionalProbabilityOfPurchases,
-  type CalibrationHoldout,
-  calibrationHoldoutSplit,
   compareOnHoldout,
-  epochDay,
   fitBgNbd,
   fitTransactionModel,
   holdoutPlan,
   holdoutScore,
   priorHurts,
-  simulateShop,
+  simulatedSplit,
   type TransactionModelName,
 } from '../../../src/domain/clv/index.js';
 import type { PurchaseProcess } from '../../../src/domain/random/btyd-process.js';
-
-const START = epochDay(2024, 1, 1);
-const WEEKS = 78;
 
 /**
  * Generated shops whose true model is known: BG/NBD and MBG/NBD at their CDNOW estimates, and a
@@ -31,27 +25,6 @@ const TRUTHS: PurchaseProcess[] = [
 ];
 
 /** A shop of `customers` from `truth`, split as `predict` splits it (the last third is the holdout). */
-function generatedSplit(truth: PurchaseProcess, seed: number, customers: number): CalibrationHoldout {
-  const shop = simulateShop({
-    seed,
-    customers,
-    params: { r: 1, alpha: 1, a: 1, b: 1 },
-    process: truth,
-    spend: { p: 6.25, q: 3.74, v: 15.44 },
-    acquisitionWeeks: 12,
-    horizonWeeks: WEEKS,
-    startDay: START,
-  });
-  const until = START + WEEKS * 7 - 1;
-  const plan = holdoutPlan(until - START + 1);
-  if (plan === null) throw new Error('no holdout');
-  return calibrationHoldoutSplit(shop.log, {
-    calibrationEnd: until - plan.holdoutDays,
-    observationEnd: until,
-    unit: 'week',
-    period: 'day',
-  });
-}
 
 describe('choosing the model on the holdout (selection.ts)', () => {
   it('plans the holdout as the last third of the history, four weeks to a year', () => {
@@ -62,7 +35,7 @@ describe('choosing the model on the holdout (selection.ts)', () => {
   });
 
   it('scores a model by the log-probability it gave each customer’s actual holdout count', () => {
-    const split = generatedSplit(TRUTHS[0] as PurchaseProcess, 3, 500);
+    const split = simulatedSplit(TRUTHS[0] as PurchaseProcess, 3, 500);
     const fit = fitBgNbd(split.calibration);
     const h = split.holdout.duration;
     const s = holdoutScore(fit, split.calibration, split.holdout.frequency, h);
@@ -92,7 +65,7 @@ describe('choosing the model on the holdout (selection.ts)', () => {
     for (const truth of TRUTHS) {
       let right = 0;
       for (let seed = 1; seed <= shops; seed++) {
-        const choice = compareOnHoldout(generatedSplit(truth, seed, 2000), { priors: [false], penalizer: 0 });
+        const choice = compareOnHoldout(simulatedSplit(truth, seed, 2000), { priors: [false], penalizer: 0 });
         expect(choice.candidates.map((k) => k.model)).toEqual(['bgnbd', 'mbgnbd', 'pnbd', 'nbd']);
         if (choice.model === truth.model) right++;
         // Never the baseline without drop-out: every shop here has drop-out.
@@ -114,7 +87,7 @@ describe('choosing the model on the holdout (selection.ts)', () => {
     expect(priorHurts(noisy, withPrior)).toBe(false);
     expect(priorHurts(withPrior, without)).toBe(false);
 
-    const split = generatedSplit(TRUTHS[0] as PurchaseProcess, 21, 120);
+    const split = simulatedSplit(TRUTHS[0] as PurchaseProcess, 21, 120);
     const c = compareOnHoldout(split, { models: ['bgnbd'], priors: [false, true], penalizer: 0 });
     expect(c.candidates.map((k) => [k.model, k.prior])).toEqual([
       ['bgnbd', false],
