@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context.js';
-import { cachedShopSettings, loadShopSettings } from '../../app/shop-settings.js';
+import { cachedShopSettings } from '../../app/shop-settings.js';
 import { checkTrackingBatch, type TrackingWriter, trackingBatchSchema } from '../../app/tracking.js';
 import { NurtureError } from '../../errors.js';
 import type { RateLimiter } from '../rate-limit.js';
@@ -9,19 +9,6 @@ import { type RouteSpec, route } from '../route.js';
 export interface TrackingLimits {
   perKey: RateLimiter;
   perIp: RateLimiter;
-}
-
-/** Allowed origins of a shop, cached briefly: every storefront request checks them. */
-class OriginCache {
-  private readonly entries = new Map<string, { origins: readonly string[]; until: number }>();
-  constructor(private readonly ctx: AppContext) {}
-  async of(shopId: string): Promise<readonly string[]> {
-    const hit = this.entries.get(shopId);
-    if (hit && hit.until > Date.now()) return hit.origins;
-    const origins = (await loadShopSettings(this.ctx, shopId)).trackingAllowedOrigins;
-    this.entries.set(shopId, { origins, until: Date.now() + 10_000 });
-    return origins;
-  }
 }
 
 function allowOrigin(reply: FastifyReply, origin: string): void {
@@ -40,7 +27,6 @@ function allowOrigin(reply: FastifyReply, origin: string): void {
  * is not a browser and is let through.
  */
 export function trackingRoutes(ctx: AppContext, writer: TrackingWriter, limits: TrackingLimits): RouteSpec[] {
-  const origins = new OriginCache(ctx);
   return [
     route({
       method: 'POST',
@@ -57,7 +43,7 @@ export function trackingRoutes(ctx: AppContext, writer: TrackingWriter, limits: 
         limits.perKey.take(key?.keyId ?? '', 'key');
         const origin = request.headers.origin;
         if (origin !== undefined) {
-          if (!(await origins.of(shopId)).includes(origin))
+          if (!(await cachedShopSettings(ctx, shopId)).trackingAllowedOrigins.includes(origin))
             throw new NurtureError(
               'forbidden',
               `origin ${origin} may not send events for this shop (tracking.allowed_origins)`,
