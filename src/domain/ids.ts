@@ -16,7 +16,8 @@ export type IdPrefix =
   | 'seg'
   | 'key'
   | 'whk'
-  | 'job';
+  | 'job'
+  | 'usr';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 

@@ -12,6 +12,8 @@ import { storeAnswers } from '../app/health.js';
 import { NurtureError } from '../errors.js';
 import { renderApiHtml } from './api-reference.js';
 import { authenticate, bearerKey, KeyCache } from './auth.js';
+import { mountDashboard } from './dashboard/index.js';
+import type { SignInLimits } from './dashboard/pages/auth.js';
 import { handleError } from './http-errors.js';
 import { openApiDocument } from './openapi.js';
 import type { ReadPool } from './read-pool.js';
@@ -43,6 +45,8 @@ export interface ServerOptions {
   extraRoutes?: readonly RouteSpec[];
   /** Whether the server is shutting down, for /readyz. */
   stopping?: () => boolean;
+  /** The dashboard's sign-in rate limits (tests set their own). */
+  signInLimits?: SignInLimits;
 }
 
 export interface NurtureServer {
@@ -112,6 +116,11 @@ export async function buildServer(options: ServerOptions): Promise<NurtureServer
     raw.removeAllContentTypeParsers();
     raw.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     for (const spec of routes.filter((r) => r.rawBody)) registerRoute(raw, spec, contextOf(spec), keys);
+  });
+  await mountDashboard(app, {
+    ctx,
+    read: readPool ? (fn) => readPool.run(fn) : (fn) => fn(ctx),
+    ...(options.signInLimits ? { signInLimits: options.signInLimits } : {}),
   });
   return { app, routes, keys };
 }

@@ -1,0 +1,80 @@
+/**
+ * The dashboard's stylesheet. Mobile first (many sellers run their shop from a phone): one column,
+ * the menu a scrolling row; wider screens get grids. Text colours keep a contrast of at least
+ * 4.5:1 on their backgrounds (WCAG AA), which the browser tests check.
+ *
+ * Classes pages use: .cards/.card (KPI cards: .label .value .delta.up|.down), .data (tables; wrap
+ * in .scroll on narrow screens), .chart (an SVG chart), .grid2, .form-row, .error (role=alert),
+ * .muted, .badge, .toolbar, .pager, .inline (an inline form), .link (a button that looks like a link).
+ */
+export const DASHBOARD_CSS = `
+:root{--fg:#1f2328;--muted:#57606a;--bg:#f6f8fa;--panel:#fff;--line:#d0d7de;--accent:#0b5cad;--accent-bg:#e7f0fb;
+--good:#116329;--bad:#a40e26;--warn:#7d4e00;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+*{box-sizing:border-box}
+body{margin:0;color:var(--fg);background:var(--bg);font-size:15px;line-height:1.45}
+a{color:var(--accent)}
+a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible,summary:focus-visible{outline:3px solid #f0b400;outline-offset:2px}
+.skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem;z-index:10}
+.skip:focus{left:.5rem}
+.top{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem .75rem;background:#0d2a4a;color:#fff;padding:.5rem .75rem}
+.top a{color:#fff}
+.brand{font-weight:700;text-decoration:none;margin-right:.5rem}
+.brand .shop{font-weight:400;opacity:.9;margin-left:.25rem}
+.top nav{order:3;width:100%;overflow-x:auto}
+.top nav ul{display:flex;gap:.25rem;list-style:none;margin:0;padding:0;white-space:nowrap}
+.top nav a{display:block;padding:.4rem .6rem;border-radius:6px;text-decoration:none}
+.top nav a[aria-current=page]{background:#fff;color:#0d2a4a;font-weight:600}
+.tools{margin-left:auto;display:flex;gap:.75rem;align-items:center}
+.tools .link,.top .link{color:#fff}
+main{padding:1rem .75rem;max-width:1200px;margin:0 auto}
+main:focus{outline:none}
+h1{font-size:1.4rem;margin:.25rem 0 1rem}
+h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
+.foot{color:var(--muted);font-size:.85rem;text-align:center;padding:1rem}
+.muted{color:var(--muted)}
+.panel{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:.75rem 1rem;margin-bottom:1rem}
+.cards{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:.5rem;margin-bottom:1rem}
+.card{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:.6rem .75rem}
+.card .label{color:var(--muted);font-size:.85rem}
+.card .value{font-size:1.25rem;font-weight:650;font-variant-numeric:tabular-nums}
+.delta{font-size:.85rem;font-variant-numeric:tabular-nums}
+.delta.up{color:var(--good)}.delta.down{color:var(--bad)}
+.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
+table.data{border-collapse:collapse;width:100%;background:var(--panel);font-size:.92rem}
+.data th,.data td{border-bottom:1px solid var(--line);padding:.4rem .5rem;text-align:left;vertical-align:top}
+.data th{background:#eef1f4;font-weight:600}
+.data td.num,.data th.num{text-align:right;font-variant-numeric:tabular-nums}
+.chart{width:100%;overflow:hidden}
+.chart svg{width:100%;height:auto;display:block}
+.grid2{display:grid;gap:1rem}
+label{display:block;font-weight:600;margin:.5rem 0 .2rem}
+input[type=text],input[type=email],input[type=password],input[type=search],input[type=date],input[type=number],input[type=url],select,textarea{
+width:100%;max-width:100%;padding:.5rem .6rem;border:1px solid #8c959f;border-radius:6px;font:inherit;background:#fff;color:var(--fg)}
+textarea{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;min-height:5rem}
+button,.button{display:inline-block;padding:.5rem .9rem;border-radius:6px;border:1px solid #0a4f95;background:#0b5cad;color:#fff;font:inherit;cursor:pointer;text-decoration:none}
+button.secondary,.button.secondary{background:#fff;color:#0b5cad}
+button.danger{background:#a40e26;border-color:#8a0b20}
+button.link{background:none;border:none;padding:0;color:var(--accent);text-decoration:underline}
+.inline{display:inline}
+.form-row{margin-bottom:.75rem}
+.toolbar{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end;margin-bottom:.75rem}
+.toolbar>*{flex:1 1 12rem}
+.toolbar>button,.toolbar>.button{flex:0 0 auto}
+.error{background:#ffebe9;border:1px solid #ff8182;color:#82071e;border-radius:6px;padding:.5rem .75rem;margin:.5rem 0}
+.notice{background:#dafbe1;border:1px solid #4ac26b;color:#0f5323;border-radius:6px;padding:.5rem .75rem;margin:.5rem 0}
+.badge{display:inline-block;padding:.05rem .45rem;border-radius:999px;background:var(--accent-bg);color:#0a4a8c;font-size:.8rem;margin:0 .2rem .2rem 0}
+.pager{display:flex;gap:.75rem;align-items:center;margin:.75rem 0}
+.signin{max-width:24rem;margin:2rem auto}
+code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.88em}
+pre{background:#eef1f4;padding:.6rem;border-radius:6px;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
+[title]{text-decoration-style:dotted}
+.htmx-indicator{opacity:0;transition:opacity .2s}.htmx-request .htmx-indicator,.htmx-request.htmx-indicator{opacity:1}
+@media (min-width:760px){
+ body{font-size:15px}
+ .top{flex-wrap:nowrap}
+ .top nav{order:0;width:auto}
+ main{padding:1.25rem 1.5rem}
+ .cards{grid-template-columns:repeat(4,minmax(0,1fr))}
+ .grid2{grid-template-columns:1fr 1fr}
+}
+`;

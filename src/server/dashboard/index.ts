@@ -1,0 +1,40 @@
+/**
+ * The dashboard: server-rendered pages (htmx for the parts that update in place, ECharts drawn on
+ * the server as SVG), in Vietnamese and English, behind a per-shop sign-in. Each page lives in
+ * pages/, calls app/ functions and renders with html.ts; register.ts wraps them in sessions, roles
+ * and CSRF checks.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app/context.js';
+import { RateLimiter } from '../rate-limit.js';
+import type { PageSpec } from './page.js';
+import { authPages, type SignInLimits } from './pages/auth.js';
+import { registerDashboard, type WithContext } from './register.js';
+import { type SessionCache, sessionCache } from './session.js';
+
+export interface DashboardOptions {
+  ctx: AppContext;
+  read: WithContext;
+  /** Sign-in attempts allowed (default: 10 at once then one every 6 s per address; 5 then one a minute per e-mail). */
+  signInLimits?: SignInLimits;
+}
+
+/** Every page of the dashboard, in menu order. */
+export function dashboardPages(limits: SignInLimits, sessions: SessionCache): PageSpec[] {
+  return [...authPages(limits, sessions)];
+}
+
+export async function mountDashboard(app: FastifyInstance, options: DashboardOptions): Promise<SessionCache> {
+  const sessions = sessionCache(options.read);
+  const limits = options.signInLimits ?? {
+    perIp: new RateLimiter({ perSecond: 1 / 6, burst: 10 }),
+    perEmail: new RateLimiter({ perSecond: 1 / 60, burst: 5 }),
+  };
+  await registerDashboard(app, {
+    ctx: options.ctx,
+    read: options.read,
+    sessions,
+    pages: dashboardPages(limits, sessions),
+  });
+  return sessions;
+}
