@@ -14,6 +14,7 @@ export const DASHBOARD_CSS = `
 body{margin:0;color:var(--fg);background:var(--bg);font-size:15px;line-height:1.45}
 a{color:var(--accent)}
 a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible,summary:focus-visible{outline:3px solid #f0b400;outline-offset:2px}
+.visually-hidden{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem;z-index:10}
 .skip:focus{left:.5rem}
 .top{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem .75rem;background:#0d2a4a;color:#fff;padding:.5rem .75rem}
