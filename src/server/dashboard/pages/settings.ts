@@ -9,7 +9,7 @@ import { createApiKey, listShopApiKeys, revokeShopApiKey } from '../../../app/ap
 import type { AppContext } from '../../../app/context.js';
 import { SHOP_SETTINGS, setShopSetting, showShopSettings } from '../../../app/shop-settings.js';
 import { createUser, listShopUsers, resetUserSetupCode, type SessionRecord } from '../../../app/users.js';
-import { NurtureError } from '../../../errors.js';
+import { httpStatusOf, NurtureError } from '../../../errors.js';
 import type { Formatter } from '../../../report/format.js';
 import { COMMON, type Lang } from '../i18n.js';
 import { definePage, type PageResult, type PageSpec, page, redirect } from '../page.js';
@@ -64,7 +64,7 @@ async function attempt(
     return await fn();
   } catch (error) {
     if (!(error instanceof NurtureError)) throw error;
-    return settingsPage(f, { error: { section, error } }, error.code === 'conflict' ? 409 : 400);
+    return settingsPage(f, { error: { section, error } }, httpStatusOf(error));
   }
 }
 
