@@ -88,6 +88,7 @@ async function runForwarded(
     err: (t) => {
       err += t;
     },
+    readStdin: async () => command.stdin ?? '',
   };
   const previous = process.cwd();
   process.chdir(command.cwd);
