@@ -38,6 +38,8 @@ function cliWithInput(
 interface Served {
   child: ChildProcess;
   url: string;
+  /** What it printed on stderr so far. */
+  stderr: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -59,7 +61,7 @@ async function serve(...extra: string[]): Promise<Served> {
     });
     void exited.then(() => fail(new Error(`serve exited: ${err}`)));
   });
-  return { child, url, exited };
+  return { child, url, exited, stderr: () => err };
 }
 
 async function until(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
@@ -128,6 +130,12 @@ describe('nurture serve as a process (DuckDB file)', () => {
         cli('segment', 'export', 'lifecycle:new', '--format', 'csv', '--out', 'new.csv', '--db', db).code,
       ).toBe(0);
       expect(existsSync(join(dir, 'new.csv'))).toBe(true);
+      // No dashboard user yet: the server prints the welcome link that creates the owner.
+      const welcomeLine = /open (http:\/\/\S+\/welcome\?code=\S+) to create its owner/;
+      await until('the welcome link is printed', async () => welcomeLine.test(served.stderr()));
+      const welcome = welcomeLine.exec(served.stderr())?.[1];
+      expect(welcome).toBeDefined();
+      expect((await fetch(welcome ?? '')).status).toBe(200);
       // A password on standard input goes along with the command; the user signs in to the dashboard.
       const made = cliWithInput(
         'chủ shop mật khẩu 1\n',

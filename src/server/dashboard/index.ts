@@ -10,6 +10,7 @@ import { RateLimiter } from '../rate-limit.js';
 import type { PageSpec } from './page.js';
 import { authPages, type SignInLimits } from './pages/auth.js';
 import { settingsPages } from './pages/settings.js';
+import { type FirstOwnerInvite, welcomePages } from './pages/welcome.js';
 import { registerDashboard, type WithContext } from './register.js';
 import { type SessionCache, sessionCache } from './session.js';
 
@@ -18,11 +19,17 @@ export interface DashboardOptions {
   read: WithContext;
   /** Sign-in attempts allowed (default: 10 at once then one every 6 s per address; 5 then one a minute per e-mail). */
   signInLimits?: SignInLimits;
+  /** The one-time code of the welcome page, when the shop has no user yet. */
+  firstOwner?: FirstOwnerInvite;
 }
 
 /** Every page of the dashboard, in menu order. */
-export function dashboardPages(limits: SignInLimits, sessions: SessionCache): PageSpec[] {
-  return [...authPages(limits, sessions), ...settingsPages()];
+export function dashboardPages(
+  limits: SignInLimits,
+  sessions: SessionCache,
+  firstOwner?: FirstOwnerInvite,
+): PageSpec[] {
+  return [...authPages(limits, sessions), ...welcomePages(firstOwner), ...settingsPages()];
 }
 
 export async function mountDashboard(app: FastifyInstance, options: DashboardOptions): Promise<SessionCache> {
@@ -35,7 +42,7 @@ export async function mountDashboard(app: FastifyInstance, options: DashboardOpt
     ctx: options.ctx,
     read: options.read,
     sessions,
-    pages: dashboardPages(limits, sessions),
+    pages: dashboardPages(limits, sessions, options.firstOwner),
   });
   return sessions;
 }
