@@ -31,6 +31,7 @@ main{padding:1rem .75rem;max-width:1200px;margin:0 auto}
 main:focus{outline:none}
 h1{font-size:1.4rem;margin:.25rem 0 1rem}
 h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
+.panel>h2:first-child{margin-top:.25rem}
 .foot{color:var(--muted);font-size:.85rem;text-align:center;padding:1rem}
 .muted{color:var(--muted)}
 .panel{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:.75rem 1rem;margin-bottom:1rem}

@@ -58,7 +58,7 @@ export const T = {
   role: { vi: 'Vai trò', en: 'Role' },
   owner: { vi: 'chủ shop', en: 'owner' },
   staff: { vi: 'nhân viên', en: 'staff' },
-  passwordSet: { vi: 'Mật khẩu', en: 'Password' },
+  passwordSet: { vi: 'Đặt mật khẩu lúc', en: 'Password chosen' },
   waiting: { vi: 'chờ đặt mật khẩu', en: 'waiting for a password' },
   addUser: { vi: 'Thêm người dùng', en: 'Add user' },
   newCode: { vi: 'Mã thiết lập mới', en: 'New setup code' },
@@ -67,6 +67,9 @@ export const T = {
     en: 'Send this link to {email} to choose a password (expires {until}):',
   },
   saved: { vi: 'Đã lưu.', en: 'Saved.' },
+  key: { vi: 'Khóa', en: 'Key' },
+  noKeys: { vi: 'Chưa có khóa nào.', en: 'No keys yet.' },
+  setting: { vi: 'Thiết lập', en: 'Setting' },
   you: { vi: '(bạn)', en: '(you)' },
 } as const satisfies Catalogue;
 
@@ -87,6 +90,24 @@ export interface SettingsModel {
   saved?: boolean;
   error?: { section: 'shop' | 'secrets' | 'keys' | 'users'; error: NurtureError };
 }
+
+/** What a setting is, in the reader's language (the CLI's English text for a setting added later). */
+const ABOUT: Record<string, Localized> = {
+  'shopify.webhook_secret': {
+    vi: 'Khóa bí mật (client secret) của ứng dụng dùng để ký webhook Shopify',
+    en: "the app's client secret that signs Shopify webhooks",
+  },
+  'haravan.webhook_secret': {
+    vi: 'Khóa bí mật dùng để ký webhook Haravan',
+    en: 'the secret that signs Haravan webhooks',
+  },
+  'haravan.verify_token': {
+    vi: 'Mã Haravan gửi khi kiểm tra đăng ký webhook (hub.verify_token)',
+    en: "the token Haravan's subscription check sends (hub.verify_token)",
+  },
+};
+const aboutOf = (s: SettingView, lang: Lang) =>
+  ABOUT[s.key] ? tr(ABOUT[s.key] as Localized, lang) : s.about;
 
 const csrf = (m: SettingsModel) =>
   html`<input type="hidden" name="${CSRF_FIELD}" value="${m.session.csrfToken}">`;
@@ -141,13 +162,13 @@ ${(['shopify', 'haravan'] as const).map((source) => {
 <pre id="url-${source}">${url}</pre>
 <button type="button" class="secondary" data-copy="#url-${source}" data-copied="${tr(T.copied, lang)}">${tr(T.copy, lang)}</button>`;
 })}
-<div class="scroll"><table class="data"><thead><tr><th scope="col">${tr({ vi: 'Thiết lập', en: 'Setting' }, lang)}</th><th scope="col">${tr(T.state, lang)}</th><th scope="col">${tr(T.secretValue, lang)}</th></tr></thead><tbody>
+<div class="scroll"><table class="data"><thead><tr><th scope="col">${tr(T.setting, lang)}</th><th scope="col">${tr(T.state, lang)}</th><th scope="col">${tr(T.secretValue, lang)}</th></tr></thead><tbody>
 ${m.settings
   .filter((s) => s.secret)
   .map(
     (
       s,
-    ) => html`<tr><td><code>${s.key}</code><br><span class="muted">${s.about}</span></td><td>${tr(s.set ? T.secretSet : T.secretUnset, lang)}</td>
+    ) => html`<tr><td><code>${s.key}</code><br><span class="muted">${aboutOf(s, lang)}</span></td><td>${tr(s.set ? T.secretSet : T.secretUnset, lang)}</td>
 <td><form method="post" action="/settings/secret" class="toolbar">${csrf(m)}<input type="hidden" name="key" value="${s.key}">
 <label for="secret-${s.key}" class="visually-hidden">${s.key}</label><input id="secret-${s.key}" name="value" type="password" autocomplete="off">
 <button type="submit">${tr(T.setSecret, lang)}</button></form></td></tr>`,
@@ -162,7 +183,7 @@ function keysSection(m: SettingsModel): Html {
   return html`<section class="panel" id="keys" aria-labelledby="h-keys"><h2 id="h-keys">${tr(T.keys, lang)}</h2>
 ${errorIn(m, 'keys')}
 ${m.newKey ? html`<div class="notice" role="status">${tr(T.newKey, lang)}<pre id="new-key">${m.newKey}</pre><button type="button" class="secondary" data-copy="#new-key" data-copied="${tr(T.copied, lang)}">${tr(T.copy, lang)}</button></div>` : ''}
-<div class="scroll"><table class="data"><thead><tr><th scope="col">${tr(T.kind, lang)}</th><th scope="col">Key</th><th scope="col">${tr(T.label, lang)}</th><th scope="col">${tr(T.created, lang)}</th><th scope="col">${tr(T.state, lang)}</th><th scope="col"></th></tr></thead><tbody>
+<div class="scroll"><table class="data"><thead><tr><th scope="col">${tr(T.kind, lang)}</th><th scope="col">${tr(T.key, lang)}</th><th scope="col">${tr(T.label, lang)}</th><th scope="col">${tr(T.created, lang)}</th><th scope="col">${tr(T.state, lang)}</th><th scope="col"></th></tr></thead><tbody>
 ${m.keys.map(
   (
     k,
