@@ -12,6 +12,7 @@ import { ReadPool } from './read-pool.js';
 import { type CliRunner, cliRoutes } from './routes/cli.js';
 import { trackingRoutes } from './routes/tracking.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { widgetRoutes } from './routes/widget.js';
 import { buildServer, type NurtureServer } from './server.js';
 
 /**
@@ -54,7 +55,7 @@ function engineLog(log: PinoLogger): Log {
 
 /**
  * `nurture serve`: opens the store (the server owns a DuckDB file from now on) and runs, in one
- * process, the JSON API, the store webhooks, storefront tracking and the job dispatcher (webhook
+ * process, the JSON API, the store webhooks, storefront tracking and its widget, and the job dispatcher (webhook
  * processing, the nightly recompute). `stop` is what SIGTERM/SIGINT call.
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
@@ -96,6 +97,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       extraRoutes: [
         ...webhookRoutes(intake),
         ...trackingRoutes(intakeCtx, writer, limits),
+        ...widgetRoutes(),
         ...(options.cli ? cliRoutes(() => owner?.token, options.cli) : []),
       ],
     });

@@ -1,0 +1,62 @@
+/**
+ * The storefront widget's bundle: widget/src/main.ts (vanilla TypeScript, DOM only) bundled by
+ * esbuild into one minified IIFE, once per process, in memory. The sources ship with the package
+ * (package.json `files`), so the same code path serves under vitest (src/) and from the built
+ * package (dist/src/); esbuild is a runtime dependency for this.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { NurtureError } from '../errors.js';
+
+/** The size contract of the widget (issue 15): at most this many bytes gzipped. */
+export const WIDGET_GZIP_BUDGET = 15 * 1024;
+
+export interface WidgetBundle {
+  code: string;
+  /** A strong ETag of the code. */
+  etag: string;
+  gzipBytes: number;
+}
+
+/** widget/src/main.ts from src/server/ (sources) or from dist/src/server/ (built package). */
+function entryPoint(): string {
+  for (const relative of ['../../widget/src/main.ts', '../../../widget/src/main.ts']) {
+    const path = fileURLToPath(new URL(relative, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  throw new NurtureError('internal', 'the widget sources (widget/src/main.ts) are not installed');
+}
+
+/** Bundles the widget (no cache: `widgetBundle` keeps the process's one). */
+export async function buildWidgetBundle(): Promise<WidgetBundle> {
+  const entry = entryPoint();
+  const result = await build({
+    entryPoints: [entry],
+    tsconfig: fileURLToPath(new URL('../tsconfig.json', `file://${entry}`)),
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    platform: 'browser',
+    target: ['es2018'],
+    legalComments: 'none',
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]?.text ?? '';
+  const hash = createHash('sha256').update(code).digest('base64url').slice(0, 27);
+  return { code, etag: `"${hash}"`, gzipBytes: gzipSync(code, { level: 9 }).length };
+}
+
+let cached: Promise<WidgetBundle> | undefined;
+
+/** The widget's bundle, built on first use and kept for the life of the process. */
+export function widgetBundle(): Promise<WidgetBundle> {
+  cached ??= buildWidgetBundle().catch((error: unknown) => {
+    cached = undefined;
+    throw error;
+  });
+  return cached;
+}
