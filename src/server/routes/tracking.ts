@@ -81,7 +81,7 @@ export function trackingRoutes(ctx: AppContext, writer: TrackingWriter, limits: 
       tag: 'Storefront',
       summary:
         "The storefront widget's settings for the shop of a publishable key (`?writeKey=pk_…`): whether it waits for the visitor's consent.",
-      query: z.object({ writeKey: z.string().max(100).optional() }),
+      query: z.object({ writeKey: z.string().max(100).optional().describe('the publishable key (pk_…)') }),
       response: storefrontConfigSchema,
       handler: async ({ key, request, reply }) => {
         const shopId = key?.shopId ?? '';

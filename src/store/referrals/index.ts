@@ -33,9 +33,9 @@ export async function recordReferralVisits(
   for (const v of visits)
     await db.run(
       `INSERT INTO referral_visits (shop_id, anonymous_id, code, customer_id, landing_url, first_seen_at, last_seen_at)
-       SELECT $1, $2, $3,
+       SELECT CAST($1 AS VARCHAR), CAST($2 AS VARCHAR), CAST($3 AS VARCHAR),
          (SELECT MIN(customer_id) FROM customer_identities WHERE shop_id = $1 AND kind = 'anonymous' AND value = $2),
-         $4, $5, $5
+         CAST($4 AS VARCHAR), CAST($5 AS TIMESTAMPTZ), CAST($5 AS TIMESTAMPTZ)
        ON CONFLICT (shop_id, anonymous_id, code)
        DO UPDATE SET last_seen_at = GREATEST(referral_visits.last_seen_at, excluded.last_seen_at)`,
       [shopId, v.anonymousId, v.code, v.landingUrl ?? null, v.at],
