@@ -55,8 +55,8 @@ function engineLog(log: PinoLogger): Log {
 
 /**
  * `nurture serve`: opens the store (the server owns a DuckDB file from now on) and runs, in one
- * process, the JSON API, the store webhooks, storefront tracking and its widget, and the job dispatcher (webhook
- * processing, the nightly recompute). `stop` is what SIGTERM/SIGINT call.
+ * process, the JSON API, the store webhooks, storefront tracking and its widget (`/widget.js`) and
+ * the job dispatcher (webhook processing, the nightly recompute). `stop` is what SIGTERM/SIGINT call.
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const store = await openStore({ db: options.config.db });

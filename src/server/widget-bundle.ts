@@ -60,3 +60,16 @@ export function widgetBundle(): Promise<WidgetBundle> {
   });
   return cached;
 }
+
+/**
+ * The stub that goes before the tag: `window.nurture` as a queue with the API's methods, so
+ * that the page's calls made before the widget has loaded are replayed by it, in order.
+ */
+export const WIDGET_STUB =
+  "window.nurture=window.nurture||[];['track','page','identify','consent','flush'].forEach(function(m){nurture[m]=nurture[m]||function(){nurture.push([m].concat([].slice.call(arguments)))}});";
+
+/** The snippet a shop pastes into its pages (docs/widget.md), for `base` and a publishable key. */
+export function widgetSnippet(base: string, publishableKey: string): string {
+  const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  return `<script>${WIDGET_STUB}</script>\n<script src="${attr(base.replace(/\/+$/, ''))}/widget.js" data-key="${attr(publishableKey)}" async></script>`;
+}

@@ -17,7 +17,7 @@ import { TrackingWriter } from '../../src/app/tracking.js';
 import { RateLimiter } from '../../src/server/rate-limit.js';
 import { trackingRoutes } from '../../src/server/routes/tracking.js';
 import { widgetRoutes } from '../../src/server/routes/widget.js';
-import { widgetBundle } from '../../src/server/widget-bundle.js';
+import { WIDGET_STUB, widgetBundle, widgetSnippet } from '../../src/server/widget-bundle.js';
 import type { Store } from '../../src/store/store.js';
 import { startTestServer, type TestServer } from '../server/support.js';
 import { browserSkipped, launchChromium } from '../support/browser.js';
@@ -27,10 +27,9 @@ import { skipNote } from '../support/skip.js';
 const SHOP = 'shop-web';
 const CONSENT_SHOP = 'shop-consent';
 
-/** The documented snippet: the stub queue, then the tag. */
+/** The documented snippet, its tag pointed elsewhere for the server-down pages. */
 function snippet(src: string, key: string, extra = ''): string {
-  return `<script>window.nurture=window.nurture||[];['track','page','identify','consent','flush'].forEach(function(m){nurture[m]=nurture[m]||function(){nurture.push([m].concat([].slice.call(arguments)))}});</script>
-<script src="${src}" data-key="${key}" ${extra} async></script>`;
+  return `<script>${WIDGET_STUB}</script>\n<script src="${src}" data-key="${key}" ${extra} async></script>`;
 }
 
 /** A product page with the shop's own add-to-cart script beside the widget's attributes. */
@@ -118,13 +117,13 @@ describe.skipIf(browserSkipped)(`the storefront widget in Chromium${skipNote(bro
     consentPk = (await createApiKey(nurture.ctx, { shopId: CONSENT_SHOP, kind: 'publishable' })).key;
     deadApi = `http://127.0.0.1:${await closedPort()}`;
     shop = await pageServer({
-      '/product': () => productPage(snippet(`${nurture.url}/widget.js`, pk)),
+      '/product': () => productPage(widgetSnippet(nurture.url, pk)),
       // The widget loaded (from the shop's own copy), its server gone.
       '/down': () => productPage(snippet('/widget.js', pk, `data-api="${deadApi}"`)),
       // The widget's own server gone too.
       '/gone': () => productPage(snippet(`${deadApi}/widget.js`, pk)),
       '/bare': () => '<!doctype html><html><head><title>bare</title></head><body></body></html>',
-      '/consent': () => productPage(snippet(`${nurture.url}/widget.js`, consentPk)),
+      '/consent': () => productPage(widgetSnippet(nurture.url, consentPk)),
     });
     for (const shopId of [SHOP, CONSENT_SHOP])
       await setShopSetting(nurture.ctx, { shopId, key: 'tracking.allowed_origins', value: urlOf(shop) });
