@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -21,11 +22,18 @@ export interface WidgetBundle {
   gzipBytes: number;
 }
 
-/** widget/src/main.ts from src/server/ (sources) or from dist/src/server/ (built package). */
+/**
+ * widget/src/main.ts of the package this module belongs to: the nearest one up from here (from
+ * src/server/ under vitest, dist/src/server/ in the built package, a test's transpiled copy).
+ */
 function entryPoint(): string {
-  for (const relative of ['../../widget/src/main.ts', '../../../widget/src/main.ts']) {
-    const path = fileURLToPath(new URL(relative, import.meta.url));
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const path = join(dir, 'widget', 'src', 'main.ts');
     if (existsSync(path)) return path;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
   }
   throw new NurtureError('internal', 'the widget sources (widget/src/main.ts) are not installed');
 }
@@ -35,7 +43,7 @@ export async function buildWidgetBundle(): Promise<WidgetBundle> {
   const entry = entryPoint();
   const result = await build({
     entryPoints: [entry],
-    tsconfig: fileURLToPath(new URL('../tsconfig.json', `file://${entry}`)),
+    tsconfig: join(dirname(entry), '..', 'tsconfig.json'),
     bundle: true,
     minify: true,
     format: 'iife',

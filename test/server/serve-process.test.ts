@@ -119,6 +119,10 @@ describe('nurture serve as a process (DuckDB file)', () => {
         cli('segment', 'export', 'lifecycle:new', '--format', 'csv', '--out', 'new.csv', '--db', db).code,
       ).toBe(0);
       expect(existsSync(join(dir, 'new.csv'))).toBe(true);
+      // The storefront widget is served by the process too.
+      const widget = await fetch(`${served.url}/widget.js`);
+      expect(widget.status).toBe(200);
+      expect(await widget.text()).toContain('/t/v1/config');
     } finally {
       served.child.kill('SIGTERM');
       expect(await served.exited).toEqual({ code: 0, signal: null });
