@@ -1,5 +1,6 @@
-/** The widget's pure parts: the bounded queue, the referral code of a query string, cookies. */
+/** The widget's parts that need no page: the bounded queue, `?ref=` parsing, cookies, the registry. */
 import { describe, expect, it } from 'vitest';
+import { type Component, Registry, type WidgetContext } from '../../widget/src/components.js';
 import { BoundedQueue, cookieValue, referralCodeOf } from '../../widget/src/queue.js';
 
 describe('widget queue', () => {
@@ -37,5 +38,46 @@ describe('widget cookies', () => {
     expect(cookieValue(jar, 'nurture_aid')).toBe('abc/def');
     expect(cookieValue(jar, 'missing')).toBeUndefined();
     expect(cookieValue('', 'nurture_aid')).toBeUndefined();
+  });
+});
+
+describe('widget component registry', () => {
+  const context = (): WidgetContext => ({
+    config: { api: 'http://127.0.0.1:1', key: 'pk_test', consentRequired: false },
+    anonymousId: () => 'v-1',
+    track: () => undefined,
+    page: () => undefined,
+    identify: () => undefined,
+    trackNow: () => undefined,
+    listen: () => undefined,
+  });
+
+  it('mounts on start (and at once after), skips a broken component, cleans up on stop', () => {
+    const log: string[] = [];
+    const registry = new Registry();
+    const counting = (name: string): Component => ({
+      mount: () => {
+        log.push(`mount ${name}`);
+        return () => log.push(`unmount ${name}`);
+      },
+    });
+    registry.register('a', counting('a'));
+    registry.register('broken', {
+      mount: () => {
+        throw new Error('boom');
+      },
+    });
+    registry.register('b', counting('b'));
+    expect(log).toEqual([]);
+    registry.start(context);
+    registry.register('c', counting('c'));
+    expect(log).toEqual(['mount a', 'mount b', 'mount c']);
+    registry.unregister('b');
+    registry.stop();
+    expect(log.slice(3)).toEqual(['unmount b', 'unmount a', 'unmount c']);
+    expect(registry.names()).toEqual(['a', 'broken', 'c']);
+    // Started again (consent given again): mounted again, once each.
+    registry.start(context);
+    expect(log.slice(6)).toEqual(['mount a', 'mount c']);
   });
 });
