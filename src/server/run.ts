@@ -14,6 +14,7 @@ import { ReadPool } from './read-pool.js';
 import { type CliRunner, cliRoutes } from './routes/cli.js';
 import { trackingRoutes } from './routes/tracking.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { widgetRoutes } from './routes/widget.js';
 import { buildServer, type NurtureServer } from './server.js';
 
 /**
@@ -58,8 +59,8 @@ function engineLog(log: PinoLogger): Log {
 
 /**
  * `nurture serve`: opens the store (the server owns a DuckDB file from now on) and runs, in one
- * process, the JSON API, the store webhooks, storefront tracking and the job dispatcher (webhook
- * processing, the nightly recompute). `stop` is what SIGTERM/SIGINT call.
+ * process, the JSON API, the store webhooks, storefront tracking and its widget (`/widget.js`) and
+ * the job dispatcher (webhook processing, the nightly recompute). `stop` is what SIGTERM/SIGINT call.
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const store = await openStore({ db: options.config.db });
@@ -105,6 +106,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       extraRoutes: [
         ...webhookRoutes(intake),
         ...trackingRoutes(intakeCtx, writer, limits),
+        ...widgetRoutes(),
         ...(options.cli ? cliRoutes(() => owner?.token, options.cli) : []),
       ],
     });

@@ -145,7 +145,8 @@ function registerRoute(
     ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const presented =
-        bearerKey(request) ?? (spec.auth === 'publishable' ? writeKeyOf(request.body) : undefined);
+        bearerKey(request) ??
+        (spec.auth === 'publishable' ? (writeKeyOf(request.body) ?? writeKeyOf(request.query)) : undefined);
       const key = await authenticate(spec.auth, presented, keys);
       const params = validate(spec.params, request.params, 'params');
       const query = validate(spec.query, request.query, 'query');
@@ -162,7 +163,10 @@ function registerRoute(
   });
 }
 
-/** The `writeKey` of a storefront body (sendBeacon cannot send an Authorization header). */
+/**
+ * The `writeKey` of a storefront body or query (sendBeacon cannot send an Authorization header,
+ * and a GET with one would need a CORS preflight).
+ */
 function writeKeyOf(body: unknown): string | undefined {
   const key =
     typeof body === 'object' && body !== null ? (body as { writeKey?: unknown }).writeKey : undefined;

@@ -157,6 +157,10 @@ describe('nurture serve as a process (DuckDB file)', () => {
       const setup = cli('user', 'create', '--email', 'nv@shop.vn', '--url', served.url, '--db', db);
       expect(setup.out).toContain(`${served.url}/setup?email=nv%40shop.vn&code=`);
       expect(cli('user', 'create', '--email', 'nv@shop.vn', '--db', db).code).toBe(5);
+      // The storefront widget is served by the process too.
+      const widget = await fetch(`${served.url}/widget.js`);
+      expect(widget.status).toBe(200);
+      expect(await widget.text()).toContain('/t/v1/config');
     } finally {
       served.child.kill('SIGTERM');
       expect(await served.exited).toEqual({ code: 0, signal: null });

@@ -3,6 +3,7 @@ import type { SettingView } from '../../../app/shop-settings.js';
 import type { SessionRecord, UserRecord } from '../../../app/users.js';
 import type { NurtureError } from '../../../errors.js';
 import type { Formatter } from '../../../report/format.js';
+import { widgetSnippet } from '../../widget-bundle.js';
 import { formError } from '../error-page.js';
 import { type Html, html } from '../html.js';
 import { type Catalogue, COMMON, fill, type Lang, type Localized, tr } from '../i18n.js';
@@ -121,7 +122,7 @@ function field(id: string, label: Localized, value: string, lang: Lang, type = '
 
 /** The storefront snippet, with the key when one was just made. */
 export function snippet(origin: string, key = 'pk_…'): string {
-  return `<script src="${origin}/widget.js" data-key="${key}" async></script>`;
+  return widgetSnippet(origin, key);
 }
 
 export function settingsBody(m: SettingsModel): Html {
