@@ -20,7 +20,7 @@ export interface EditorValues {
 }
 
 const EXAMPLES = [
-  'orders >= 2 AND lifecycle = loyal',
+  'number_of_orders >= 2 AND lifecycle = loyal',
   "lifecycle = 'churned' AND amount_spent > 2000000",
   'last_order_date < -90d',
 ] as const;

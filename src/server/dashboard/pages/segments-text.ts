@@ -26,8 +26,8 @@ export const T = {
   descriptionLabel: { vi: 'Mô tả (không bắt buộc)', en: 'Description (optional)' },
   queryLabel: { vi: 'Điều kiện (ngôn ngữ truy vấn phân khúc)', en: 'Query (the segment query language)' },
   queryHelp: {
-    vi: 'Ví dụ: orders >= 2 AND lifecycle = loyal. Số khách khớp được đếm ngay khi bạn gõ.',
-    en: 'For example: orders >= 2 AND lifecycle = loyal. Matching customers are counted as you type.',
+    vi: 'Ví dụ: number_of_orders >= 2 AND lifecycle = loyal. Số khách khớp được đếm ngay khi bạn gõ.',
+    en: 'For example: number_of_orders >= 2 AND lifecycle = loyal. Matching customers are counted as you type.',
   },
   examples: { vi: 'Ví dụ điều kiện', en: 'Example queries' },
   checkButton: { vi: 'Kiểm tra', en: 'Check' },
