@@ -5,7 +5,7 @@
  */
 import type { MembershipFlowDay } from '../../../store/segments/flow.js';
 import type { Segment } from '../../../store/segments/index.js';
-import { svgChart } from '../charts.js';
+import { type ChartOption, svgChart } from '../charts.js';
 import { type Html, html } from '../html.js';
 import { fill, type Lang, tr } from '../i18n.js';
 import { CSRF_FIELD } from '../session.js';
@@ -119,6 +119,44 @@ export function flowBuckets(
   return [...buckets].map(([n, b]) => ({ label: dayText(n), ...b }));
 }
 
+/** Stacked bars: entries up (green), exits down (red), one bar per bucket. */
+function flowOption(
+  view: View,
+  buckets: readonly { label: string; entered: number; exited: number }[],
+): ChartOption {
+  const { lang, fmt } = view;
+  return {
+    legend: { top: 0, data: [tr(T.chartEntered, lang), tr(T.chartExited, lang)] },
+    grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+    xAxis: {
+      type: 'category',
+      data: buckets.map((b) => b.label.slice(5)),
+      axisLabel: { hideOverlap: true, fontSize: 12 },
+    },
+    yAxis: {
+      type: 'value',
+      minInterval: 1,
+      axisLabel: { fontSize: 12, formatter: (v: number) => fmt.count(Math.abs(v)) },
+    },
+    series: [
+      {
+        name: tr(T.chartEntered, lang),
+        type: 'bar',
+        stack: 'moves',
+        color: '#2da44e',
+        data: buckets.map((b) => b.entered),
+      },
+      {
+        name: tr(T.chartExited, lang),
+        type: 'bar',
+        stack: 'moves',
+        color: '#a40e26',
+        data: buckets.map((b) => -b.exited),
+      },
+    ],
+  };
+}
+
 /** The chart of entries (up) and exits (down) per day or week, with the period picker. */
 export function flowChart(
   view: View,
@@ -135,45 +173,15 @@ export function flowChart(
   });
   const entered = buckets.reduce((s, b) => s + b.entered, 0);
   const exited = buckets.reduce((s, b) => s + b.exited, 0);
+  const label = fill(T.chartLabel, lang, { bucket: tr(bucket === 'week' ? T.week : T.day, lang) });
+  const option = flowOption(view, buckets);
+  // Drawn twice, for a phone and for a wide screen (CSS shows one): an SVG scaled down to a phone
+  // would shrink its labels below reading size.
   const chart =
     entered + exited === 0
       ? html`<p class="muted">${tr(T.noMoves, lang)}</p>`
-      : svgChart(
-          {
-            legend: { top: 0, data: [tr(T.chartEntered, lang), tr(T.chartExited, lang)] },
-            grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
-            xAxis: {
-              type: 'category',
-              data: buckets.map((b) => b.label.slice(5)),
-              axisLabel: { hideOverlap: true, fontSize: 12 },
-            },
-            yAxis: {
-              type: 'value',
-              minInterval: 1,
-              axisLabel: { fontSize: 12, formatter: (v: number) => fmt.count(Math.abs(v)) },
-            },
-            series: [
-              {
-                name: tr(T.chartEntered, lang),
-                type: 'bar',
-                stack: 'moves',
-                color: '#2da44e',
-                data: buckets.map((b) => b.entered),
-              },
-              {
-                name: tr(T.chartExited, lang),
-                type: 'bar',
-                stack: 'moves',
-                color: '#a40e26',
-                data: buckets.map((b) => -b.exited),
-              },
-            ],
-          },
-          {
-            label: fill(T.chartLabel, lang, { bucket: tr(bucket === 'week' ? T.week : T.day, lang) }),
-            height: 260,
-          },
-        );
+      : html`<div class="seg-chart-narrow">${svgChart(option, { label, width: 380, height: 260 })}</div>
+<div class="seg-chart-wide">${svgChart(option, { label, width: 960, height: 300 })}</div>`;
   return html`<section aria-labelledby="seg-chart-heading">
 <h2 id="seg-chart-heading">${tr(T.chartHeading, lang)}</h2>
 <form method="get" action="${segmentPath(segment.name)}" class="toolbar" data-autosubmit>
