@@ -128,7 +128,7 @@ describe.skipIf(browserSkipped)(`segment pages in Chromium${skipNote(browserSkip
     expect(await page.locator('#query-check').textContent()).toContain(
       `${formatterFor('vi').count(expected)} khách hàng khớp điều kiện`,
     );
-    expect(await page.locator('#query-check a[href^="/customers/cus_"]').count()).toBe(
+    expect(await page.locator('#query-members a[href^="/customers/cus_"]').count()).toBe(
       Math.min(20, expected),
     );
 

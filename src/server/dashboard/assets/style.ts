@@ -71,14 +71,18 @@ pre{background:#eef1f4;padding:.6rem;border-radius:6px;overflow-x:auto;white-spa
 .htmx-indicator{opacity:0;transition:opacity .2s}.htmx-request .htmx-indicator,.htmx-request.htmx-indicator{opacity:1}
 /* segments (pages/segments.ts) */
 .seg-list code.seg-query{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.85em}
-.seg-list td:first-child{min-width:10rem}
+.seg-list td:first-child{min-width:9rem;overflow-wrap:anywhere}
+.seg-list td.num,.seg-list td.when{white-space:nowrap}
+.seg-list .q{display:none}
+@media (min-width:760px){.seg-list .q{display:table-cell}}
 .seg-check{margin:.5rem 0 1rem}
 .seg-check h3{font-size:1rem;margin:.75rem 0 .4rem}
 .query-error pre.caret{background:#fff;color:#1f2328;white-space:pre;overflow-x:auto;word-break:normal;margin:.4rem 0 0;padding:.4rem .5rem;border:1px solid #ff8182}
 .query-error mark{background:#ffd8b5;color:#1f2328;outline:1px solid #82071e}
 .query-error .suggestion{margin:.3rem 0}
 .seg-examples{margin:.3rem 0;padding-left:1.2rem}
-.seg-actions form{flex:0 0 auto}
+.seg-actions form,.seg-top>a{flex:0 0 auto}
+.seg-top{align-items:center}
 .seg-chart-wide{display:none}
 @media (min-width:760px){.seg-chart-wide{display:block}.seg-chart-narrow{display:none}}
 /* end segments */

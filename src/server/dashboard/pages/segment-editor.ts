@@ -10,7 +10,7 @@ import { type Html, html } from '../html.js';
 import { fill, type Lang, tr } from '../i18n.js';
 import { CSRF_FIELD } from '../session.js';
 import { T } from './segments-text.js';
-import { builtinInfo, displayDescription, segmentPath, type View } from './segments-view.js';
+import { builtinInfo, type CheckParts, displayDescription, segmentPath, type View } from './segments-view.js';
 
 /** What the form holds: as saved, or as typed when a save was refused. */
 export interface EditorValues {
@@ -33,7 +33,7 @@ export function editorForm(
   view: View & { csrf: string },
   values: EditorValues,
   segment: Segment | undefined,
-  check: Html,
+  check: CheckParts,
 ): Html {
   const { lang } = view;
   const action = segment ? segmentPath(segment.name) : '/segments/new';
@@ -50,8 +50,9 @@ export function editorForm(
 <p id="seg-query-help" class="muted">${tr(T.queryHelp, lang)}</p>
 <details><summary>${tr(T.examples, lang)}</summary><ul class="seg-examples">${EXAMPLES.map((e) => html`<li><code>${e}</code></li>`)}</ul></details>
 </div>
-<div id="query-check" class="seg-check" aria-live="polite">${check}</div>
+<div id="query-check" class="seg-check" aria-live="polite">${check.summary}</div>
 <div class="toolbar"><button type="submit">${tr(T.save, lang)}</button></div>
+<div id="query-members" class="seg-members">${check.members}</div>
 </form>`;
 }
 

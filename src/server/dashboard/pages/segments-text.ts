@@ -11,6 +11,7 @@ export const T = {
     en: 'Made from RFM, lifecycle and customer value; read-only.',
   },
   ownHeading: { vi: 'Phân khúc của shop', en: "The shop's segments" },
+  ownJump: { vi: 'Phân khúc của shop ({n}) ↓', en: "The shop's segments ({n}) ↓" },
   noOwn: {
     vi: 'Shop chưa có phân khúc riêng. Bấm “Tạo phân khúc” để viết điều kiện đầu tiên.',
     en: 'The shop has no segments of its own yet. Press “New segment” to write the first one.',

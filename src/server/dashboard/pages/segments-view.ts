@@ -46,9 +46,9 @@ function segmentRows(segments: readonly Segment[], view: View): Html {
     (s) => html`<tr>
 <td><a href="${segmentPath(s.name)}">${displayName(s, lang)}</a>${s.builtin ? html`<br><code class="muted">${s.name}</code>` : ''}
 ${!s.builtin && s.description ? html`<br><span class="muted">${s.description}</span>` : ''}</td>
-<td><code class="seg-query">${s.query}</code></td>
+<td class="q"><code class="seg-query">${s.query}</code></td>
 <td class="num">${fmt.count(s.members)}</td>
-<td>${s.refreshedAt ? fmt.dateTime(s.refreshedAt, shop.timezone) : html`<span class="muted">${tr(T.never, lang)}</span>`}</td>
+<td class="when">${s.refreshedAt ? fmt.dateTime(s.refreshedAt, shop.timezone) : html`<span class="muted">${tr(T.never, lang)}</span>`}</td>
 </tr>`,
   )}`;
 }
@@ -56,7 +56,7 @@ ${!s.builtin && s.description ? html`<br><span class="muted">${s.description}</s
 function segmentTable(headingId: string, segments: readonly Segment[], view: View): Html {
   const { lang } = view;
   return html`<div class="scroll"><table class="data seg-list" aria-labelledby="${headingId}">
-<thead><tr><th scope="col">${tr(T.name, lang)}</th><th scope="col">${tr(T.query, lang)}</th>
+<thead><tr><th scope="col">${tr(T.name, lang)}</th><th scope="col" class="q">${tr(T.query, lang)}</th>
 <th scope="col" class="num">${tr(T.members, lang)}</th><th scope="col">${tr(T.refreshed, lang)}</th></tr></thead>
 <tbody>${segmentRows(segments, view)}</tbody></table></div>`;
 }
@@ -67,7 +67,8 @@ export function segmentList(segments: readonly Segment[], view: View, notice?: s
   const builtins = segments.filter((s) => s.builtin);
   const own = segments.filter((s) => !s.builtin);
   return html`${notice ? html`<div class="notice" role="status">${notice}</div>` : ''}
-<div class="toolbar"><a class="button" href="/segments/new">${tr(T.newSegment, lang)}</a></div>
+<div class="toolbar seg-top"><a class="button" href="/segments/new">${tr(T.newSegment, lang)}</a>
+<a href="#own-segments">${fill(T.ownJump, lang, { n: view.fmt.count(own.length) })}</a></div>
 <h2 id="builtin-segments">${tr(T.builtinHeading, lang)}</h2>
 <p class="muted">${tr(T.builtinHelp, lang)}</p>
 ${segmentTable('builtin-segments', builtins, view)}
@@ -138,41 +139,61 @@ function previewTable(members: readonly CustomerListItem[], view: View): Html {
   )}</tbody></table></div>`;
 }
 
-/** The live check: the count and the first members, or the positioned error, or a hint. */
-export function checkResult(check: QueryCheck, view: View): Html {
-  const { lang, fmt, shop } = view;
-  if (check.kind === 'empty') return html`<p class="muted">${tr(T.emptyQuery, lang)}</p>`;
-  if (check.kind === 'error') return errorBox(check.query, check.error, lang);
-  const { preview } = check;
-  return html`<p class="seg-count"><strong data-count="${preview.count}">${fill(T.matches, lang, { n: fmt.count(preview.count) })}</strong>
-<span class="muted">(${fill(T.asOf, lang, { at: fmt.dateTime(preview.asOf, shop.timezone) })})</span></p>
-${preview.count > 0 ? html`<h3>${fill(T.previewHeading, lang, { n: fmt.count(preview.members.length) })}</h3>` : ''}
-${previewTable(preview.members, view)}`;
+/** The check's two places: under the query (count or error) and below the save button (members). */
+export interface CheckParts {
+  summary: Html;
+  members: Html;
 }
 
-/** A saved segment's members as of its last refresh. */
-export function savedMembers(segment: Segment, members: readonly SegmentMember[], view: View): Html {
+/** The live check: the count and the first members, or the positioned error, or a hint. */
+export function checkParts(check: QueryCheck, view: View): CheckParts {
+  const { lang, fmt, shop } = view;
+  if (check.kind === 'empty')
+    return { summary: html`<p class="muted">${tr(T.emptyQuery, lang)}</p>`, members: html`` };
+  if (check.kind === 'error') return { summary: errorBox(check.query, check.error, lang), members: html`` };
+  const { preview } = check;
+  return {
+    summary: html`<p class="seg-count"><strong data-count="${preview.count}">${fill(T.matches, lang, { n: fmt.count(preview.count) })}</strong>
+<span class="muted">(${fill(T.asOf, lang, { at: fmt.dateTime(preview.asOf, shop.timezone) })})</span></p>`,
+    members: html`${preview.count > 0 ? html`<h3>${fill(T.previewHeading, lang, { n: fmt.count(preview.members.length) })}</h3>` : ''}
+${previewTable(preview.members, view)}`,
+  };
+}
+
+/**
+ * The check as htmx swaps it in: the summary into `#query-check`, the members out of band into
+ * `#query-members` (below the save button, which stays near the query).
+ */
+export function checkFragment(check: QueryCheck, view: View): Html {
+  const parts = checkParts(check, view);
+  return html`${parts.summary}<div id="query-members" class="seg-members" hx-swap-oob="true">${parts.members}</div>`;
+}
+
+/** A saved segment's size and members as of its last refresh. */
+export function savedMembers(segment: Segment, members: readonly SegmentMember[], view: View): CheckParts {
   const { lang, fmt, shop } = view;
   const refreshed = segment.refreshedAt
     ? fmt.dateTime(segment.refreshedAt, shop.timezone)
     : tr(T.never, lang);
-  return html`<p class="seg-count"><strong data-count="${segment.members}">${fill(T.matches, lang, { n: fmt.count(segment.members) })}</strong>
-<span class="muted">(${fill(T.asOf, lang, { at: refreshed })})</span></p>
-<h3>${fill(T.savedMembersHeading, lang, { n: fmt.count(members.length) })}</h3>
-${
-  members.length === 0
-    ? html`<p class="muted">${tr(T.nobody, lang)}</p>`
-    : html`<div class="scroll"><table class="data">
-<thead><tr><th scope="col">${tr(T.customer, lang)}</th><th scope="col">${tr(T.phone, lang)}</th>
-<th scope="col" class="num">${tr(T.orders, lang)}</th><th scope="col" class="num">${tr(T.spent, lang)}</th>
-<th scope="col">${tr(T.entered, lang)}</th></tr></thead>
-<tbody>${members.map(
-        (
-          m,
-        ) => html`<tr><td><a href="/customers/${encodeURIComponent(m.customerId)}">${customerName(m.firstName, m.lastName, lang)}</a></td>
+  const rows = members.map(
+    (
+      m,
+    ) => html`<tr><td><a href="/customers/${encodeURIComponent(m.customerId)}">${customerName(m.firstName, m.lastName, lang)}</a></td>
 <td>${m.phone ?? ''}</td><td class="num">${fmt.count(m.orders)}</td>
 <td class="num">${fmt.money(m.amountSpent, shop.currency)}</td>
 <td>${fmt.dateTime(m.enteredAt, shop.timezone)}</td></tr>`,
-      )}</tbody></table></div>`
-}`;
+  );
+  const table =
+    members.length === 0
+      ? html`<p class="muted">${tr(T.nobody, lang)}</p>`
+      : html`<div class="scroll"><table class="data">
+<thead><tr><th scope="col">${tr(T.customer, lang)}</th><th scope="col">${tr(T.phone, lang)}</th>
+<th scope="col" class="num">${tr(T.orders, lang)}</th><th scope="col" class="num">${tr(T.spent, lang)}</th>
+<th scope="col">${tr(T.entered, lang)}</th></tr></thead>
+<tbody>${rows}</tbody></table></div>`;
+  return {
+    summary: html`<p class="seg-count"><strong data-count="${segment.members}">${fill(T.matches, lang, { n: fmt.count(segment.members) })}</strong>
+<span class="muted">(${fill(T.asOf, lang, { at: refreshed })})</span></p>`,
+    members: html`<h3>${fill(T.savedMembersHeading, lang, { n: fmt.count(members.length) })}</h3>${table}`,
+  };
 }

@@ -38,7 +38,8 @@ import {
 } from './segment-editor.js';
 import { T } from './segments-text.js';
 import {
-  checkResult,
+  checkFragment,
+  checkParts,
   displayName,
   type QueryCheck,
   savedMembers,
@@ -95,7 +96,7 @@ function refusedSave(call: Call, values: EditorValues, error: NurtureError, titl
     title,
     'segments',
     html`${isQueryError(error) ? '' : formError(error, call.lang)}
-${editorForm(view, values, undefined, checkResult(check, view))}`,
+${editorForm(view, values, undefined, checkParts(check, view))}`,
     status,
   );
 }
@@ -128,7 +129,7 @@ export function segmentPages(): PageSpec[] {
       handler: async (call) => {
         const values = { ...editorFields.parse({}), ...call.query };
         const view = { ...viewOf(call), csrf: call.session?.csrfToken ?? '' };
-        const check = checkResult(await checkQuery(call as Call, values.query), view);
+        const check = checkParts(await checkQuery(call as Call, values.query), view);
         return page(
           T.newTitle,
           'segments',
@@ -142,8 +143,10 @@ export function segmentPages(): PageSpec[] {
       access: 'staff',
       query: z.object({ query: z.string().max(20_000).default('') }),
       handler: async (call) => {
-        const body = checkResult(await checkQuery(call as Call, call.query.query), viewOf(call));
-        return isHtmx(call as Call) ? fragment(body) : page(T.query, 'segments', body);
+        const check = await checkQuery(call as Call, call.query.query);
+        if (isHtmx(call as Call)) return fragment(checkFragment(check, viewOf(call)));
+        const parts = checkParts(check, viewOf(call));
+        return page(T.query, 'segments', html`${parts.summary}${parts.members}`);
       },
     }),
     definePage({
@@ -250,7 +253,7 @@ async function refusedEdit(
     'segments',
     html`<p><a href="/segments">${tr(T.backToList, call.lang)}</a></p>
 ${isQueryError(error) ? '' : formError(error, call.lang)}
-${editorForm(view, values, segment, checkResult(check, view))}`,
+${editorForm(view, values, segment, checkParts(check, view))}`,
     status,
   );
 }
@@ -284,7 +287,7 @@ async function segmentPage(
       : undefined;
   const members20 = savedMembers(segment, members, view);
   const main = segment.builtin
-    ? html`${builtinView(segment, lang)}<section class="panel" aria-label="${tr(T.members, lang)}">${members20}</section>`
+    ? html`${builtinView(segment, lang)}<section class="panel" aria-label="${tr(T.members, lang)}">${members20.summary}${members20.members}</section>`
     : editorForm(
         view,
         { name: segment.name, description: segment.description ?? '', query: segment.query },
