@@ -80,9 +80,11 @@ pre{background:#eef1f4;padding:.6rem;border-radius:6px;overflow-x:auto;white-spa
 .query-error pre.caret{background:#fff;color:#1f2328;white-space:pre;overflow-x:auto;word-break:normal;margin:.4rem 0 0;padding:.4rem .5rem;border:1px solid #ff8182}
 .query-error mark{background:#ffd8b5;color:#1f2328;outline:1px solid #82071e}
 .query-error .suggestion{margin:.3rem 0}
+.seg-people td{white-space:nowrap}
 .seg-examples{margin:.3rem 0;padding-left:1.2rem}
 .seg-actions form,.seg-top>a{flex:0 0 auto}
 .seg-top{align-items:center}
+.toolbar>.seg-period{flex:0 1 20rem}
 .seg-chart-wide{display:none}
 @media (min-width:760px){.seg-chart-wide{display:block}.seg-chart-narrow{display:none}}
 /* end segments */

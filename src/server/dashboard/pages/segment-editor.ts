@@ -186,7 +186,7 @@ export function flowChart(
   return html`<section aria-labelledby="seg-chart-heading">
 <h2 id="seg-chart-heading">${tr(T.chartHeading, lang)}</h2>
 <form method="get" action="${segmentPath(segment.name)}" class="toolbar" data-autosubmit>
-<div><label for="seg-period">${tr(T.period, lang)}</label>
+<div class="seg-period"><label for="seg-period">${tr(T.period, lang)}</label>
 <select id="seg-period" name="days">${([30, 90, 365] as const).map(
     (d) =>
       html`<option value="${d}"${d === period ? ' selected' : ''}>${tr(d === 30 ? T.last30 : d === 90 ? T.last90 : T.last365, lang)}</option>`,

@@ -125,7 +125,7 @@ const customerName = (first: string | null, last: string | null, lang: Lang) =>
 function previewTable(members: readonly CustomerListItem[], view: View): Html {
   const { lang, fmt, shop } = view;
   if (members.length === 0) return html`<p class="muted">${tr(T.nobody, lang)}</p>`;
-  return html`<div class="scroll"><table class="data">
+  return html`<div class="scroll"><table class="data seg-people">
 <thead><tr><th scope="col">${tr(T.customer, lang)}</th><th scope="col">${tr(T.phone, lang)}</th>
 <th scope="col" class="num">${tr(T.orders, lang)}</th><th scope="col" class="num">${tr(T.spent, lang)}</th>
 <th scope="col">${tr(T.lastOrder, lang)}</th></tr></thead>
@@ -186,7 +186,7 @@ export function savedMembers(segment: Segment, members: readonly SegmentMember[]
   const table =
     members.length === 0
       ? html`<p class="muted">${tr(T.nobody, lang)}</p>`
-      : html`<div class="scroll"><table class="data">
+      : html`<div class="scroll"><table class="data seg-people">
 <thead><tr><th scope="col">${tr(T.customer, lang)}</th><th scope="col">${tr(T.phone, lang)}</th>
 <th scope="col" class="num">${tr(T.orders, lang)}</th><th scope="col" class="num">${tr(T.spent, lang)}</th>
 <th scope="col">${tr(T.entered, lang)}</th></tr></thead>
