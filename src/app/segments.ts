@@ -10,6 +10,7 @@ import { NurtureError } from '../errors.js';
 import { type CustomerListItem, searchCustomers } from '../store/customers/queries.js';
 import { type MembershipFlowDay, membershipFlow } from '../store/segments/flow.js';
 import {
+  countAndFirstIds,
   countQuery,
   createSegment,
   deleteSegment,
@@ -21,7 +22,6 @@ import {
   listSegments,
   type MembershipStay,
   membershipHistory,
-  queryCustomerIds,
   type RefreshMembershipResult,
   refreshSegmentsApart,
   type Segment,
@@ -203,17 +203,18 @@ export interface QueryPreview {
 }
 
 /**
- * A draft query's count and first members, without saving anything (the editor's live check). The
- * members are looked up by the few ids the query returns first, never by the whole answer.
+ * A draft query's count and first members, without saving anything (the editor's live check): one
+ * evaluation of the query gives both, and the members are looked up by those few ids only.
  */
 export async function previewSegmentQuery(
   ctx: AppContext,
   input: SegmentScope & { query: string; limit?: number | undefined },
 ): Promise<QueryPreview> {
-  const { count, asOf } = await countSegmentQuery(ctx, input);
+  const asOf = await asOfIn(ctx, input);
   const limit = Math.max(1, Math.min(100, input.limit ?? 20));
-  const ids =
-    count === 0 ? [] : await queryCustomerIds(ctx.store, input.shopId, input.query, { asOf, limit });
+  const { count, ids } = await withQueryErrors(input.query, () =>
+    countAndFirstIds(ctx.store, input.shopId, input.query, { asOf, limit }),
+  );
   const members =
     ids.length === 0 ? [] : await searchCustomers(ctx.store, input.shopId, { onlyIds: ids, limit });
   return { query: input.query, asOf, count, members };

@@ -13,6 +13,12 @@ import {
   listShopSegments,
 } from '../../src/app/segments.js';
 import { BUILTIN_SEGMENTS } from '../../src/domain/segments/builtins.js';
+import {
+  countAndFirstIds,
+  countQuery,
+  listMembers,
+  queryCustomerIds,
+} from '../../src/store/segments/index.js';
 import { formatterFor } from '../../src/report/format.js';
 import { RateLimiter } from '../../src/server/rate-limit.js';
 import { buildServer } from '../../src/server/server.js';
@@ -240,6 +246,24 @@ for (const engine of ENGINES) {
       });
       expect(answer.status).toBe(403);
       await expect(getShopSegment(ctx, { shopId: A, name: 'no-csrf' })).rejects.toThrow(/no segment/);
+    });
+
+    it('reads what the pages show in one pass each, agreeing with the plain reads', async () => {
+      for (const query of [
+        'number_of_orders >= 1',
+        'number_of_orders >= 1000',
+        "city = 'Hà Nội' OR amount_spent > 500000",
+        'NOT (number_of_orders >= 2)',
+      ]) {
+        const both = await countAndFirstIds(store, A, query, { limit: 3 });
+        expect(both.count).toBe(await countQuery(store, A, query));
+        expect(both.ids).toEqual(await queryCustomerIds(store, A, query, { limit: 3 }));
+      }
+      const { segment } = await createShopSegment(ctx, { shopId: A, name: 'paged', query: 'number_of_orders >= 0' });
+      const all = await listMembers(store.engine, A, segment.segmentId);
+      expect(all.length).toBeGreaterThanOrEqual(4);
+      expect(await listMembers(store.engine, A, segment.segmentId, { limit: 2, offset: 1 })).toEqual(all.slice(1, 3));
+      expect(await listMembers(store.engine, A, segment.segmentId, { limit: 200 })).toEqual(all.slice(0, 200));
     });
 
     it("keeps shop B's segments out of shop A's pages", async () => {

@@ -21,7 +21,7 @@ import { shopTimeZone } from '../analytics/common.js';
 import { tuneForBulk } from '../bulk.js';
 import type { Row, SqlEngine, SqlValue } from '../engine.js';
 import type { Store } from '../store.js';
-import { countSql, selectIdsSql } from './compile-sql.js';
+import { countAndFirstIdsSql, countSql, selectIdsSql } from './compile-sql.js';
 import {
   databaseMessage,
   type RefreshMembershipResult,
@@ -315,6 +315,19 @@ export async function queryCustomerIds(
     options.limit === undefined ? {} : { limit: options.limit },
   );
   return (await allOverShop<{ customer_id: string }>(store, sql, params)).map((r) => r.customer_id);
+}
+
+/** How many customers a query matches now and the first `limit` of them (id order), in one pass. */
+export async function countAndFirstIds(
+  store: Store,
+  shopId: string,
+  text: string,
+  options: AsOfOptions & { limit: number },
+): Promise<{ count: number; ids: string[] }> {
+  const { resolved } = await resolveForShop(store, shopId, text, options);
+  const { sql, params } = countAndFirstIdsSql(resolved, shopId, options.limit);
+  const rows = await allOverShop<{ customer_id: string; n: number | bigint }>(store, sql, params);
+  return { count: Number(rows[0]?.n ?? 0), ids: rows.map((r) => r.customer_id) };
 }
 
 /**
