@@ -170,7 +170,10 @@ describe.skipIf(browserSkipped)(`segment pages in Chromium${skipNote(browserSkip
     expect(await overflowsSideways(page)).toBe(false);
     expect(await page.locator('.query-error').textContent()).toContain('lifecycle');
     await page.screenshot({ path: `${SHOTS}segments-editor-phone.png`, fullPage: true });
-    await Promise.all([page.waitForURL(/\/segments\/new\?/), page.getByRole('link', { name: 'English' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/segments\/new\?/),
+      page.getByRole('link', { name: 'English' }).click(),
+    ]);
     expect(await page.locator('h1').textContent()).toBe('New segment');
     expect(await page.locator('.query-error').textContent()).toContain('Error at line 1, column 21');
     expect(await page.locator('.query-error').textContent()).toContain('Did you mean: lifecycle?');

@@ -13,15 +13,15 @@ import {
   listShopSegments,
 } from '../../src/app/segments.js';
 import { BUILTIN_SEGMENTS } from '../../src/domain/segments/builtins.js';
+import { formatterFor } from '../../src/report/format.js';
+import { RateLimiter } from '../../src/server/rate-limit.js';
+import { buildServer } from '../../src/server/server.js';
 import {
   countAndFirstIds,
   countQuery,
   listMembers,
   queryCustomerIds,
 } from '../../src/store/segments/index.js';
-import { formatterFor } from '../../src/report/format.js';
-import { RateLimiter } from '../../src/server/rate-limit.js';
-import { buildServer } from '../../src/server/server.js';
 import type { Store } from '../../src/store/store.js';
 import { DashboardClient, makeUser } from '../support/dashboard.js';
 import { ENGINES } from '../support/engines.js';
@@ -259,11 +259,19 @@ for (const engine of ENGINES) {
         expect(both.count).toBe(await countQuery(store, A, query));
         expect(both.ids).toEqual(await queryCustomerIds(store, A, query, { limit: 3 }));
       }
-      const { segment } = await createShopSegment(ctx, { shopId: A, name: 'paged', query: 'number_of_orders >= 0' });
+      const { segment } = await createShopSegment(ctx, {
+        shopId: A,
+        name: 'paged',
+        query: 'number_of_orders >= 0',
+      });
       const all = await listMembers(store.engine, A, segment.segmentId);
       expect(all.length).toBeGreaterThanOrEqual(4);
-      expect(await listMembers(store.engine, A, segment.segmentId, { limit: 2, offset: 1 })).toEqual(all.slice(1, 3));
-      expect(await listMembers(store.engine, A, segment.segmentId, { limit: 200 })).toEqual(all.slice(0, 200));
+      expect(await listMembers(store.engine, A, segment.segmentId, { limit: 2, offset: 1 })).toEqual(
+        all.slice(1, 3),
+      );
+      expect(await listMembers(store.engine, A, segment.segmentId, { limit: 200 })).toEqual(
+        all.slice(0, 200),
+      );
     });
 
     it("keeps shop B's segments out of shop A's pages", async () => {
