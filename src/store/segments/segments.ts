@@ -86,13 +86,26 @@ export async function listSegments(store: Store, shopId: string): Promise<Segmen
   return rows.map(toSegment);
 }
 
-/** One segment by name (exact, then case-insensitive); not_found names the nearest. */
+/**
+ * One segment by name (exact, then case-insensitive); not_found names the nearest. Only the segment
+ * found is counted (its rows of segment_members), not every segment of the shop as the list does.
+ */
 export async function getSegment(store: Store, shopId: string, name: string): Promise<Segment> {
   await ensureBuiltinSegments(store, shopId);
-  const rows = await store.engine.all<SegmentRow>(`${SELECT_SEGMENTS} ORDER BY g.name`, [shopId]);
+  const rows = await store.engine.all<Omit<SegmentRow, 'members'>>(
+    `SELECT segment_id, name, query, description, builtin, created_at, updated_at, refreshed_at
+     FROM segments WHERE shop_id = $1 ORDER BY name`,
+    [shopId],
+  );
   const hit =
     rows.find((r) => r.name === name) ?? rows.find((r) => r.name.toLowerCase() === name.toLowerCase());
-  if (hit) return toSegment(hit);
+  if (hit) {
+    const [size] = await store.engine.all<{ n: number | bigint }>(
+      'SELECT COUNT(*) AS n FROM segment_members WHERE shop_id = $1 AND segment_id = $2',
+      [shopId, hit.segment_id],
+    );
+    return toSegment({ ...hit, members: Number(size?.n ?? 0) });
+  }
   const hint = didYouMean(
     name,
     rows.map((r) => r.name),

@@ -16,6 +16,7 @@ import {
   updateShopSegment,
 } from '../../../app/segments.js';
 import { NurtureError } from '../../../errors.js';
+import type { Segment } from '../../../store/segments/index.js';
 import { formError } from '../error-page.js';
 import { html } from '../html.js';
 import { fill, tr } from '../i18n.js';
@@ -85,19 +86,27 @@ async function checkQuery(call: Call, query: string): Promise<QueryCheck> {
 /** A query error has a place (line and column); other refusals (a taken name) show above the form. */
 const isQueryError = (error: NurtureError) => error.details.some((d) => d.line !== undefined);
 
-/** The editor again after a refused save: what was typed, the error where it belongs. */
-function refusedSave(call: Call, values: EditorValues, error: NurtureError, title: string): PageResult {
+/**
+ * The editor again after a refused save (of a new segment, or a change to `segment`): the form holds
+ * what was typed, a query error sits under the query at its place, any other above the form.
+ */
+function refusedForm(
+  call: Call,
+  values: EditorValues,
+  error: NurtureError,
+  segment: Segment | undefined,
+): PageResult {
   const view = { ...viewOf(call), csrf: call.session?.csrfToken ?? '' };
   const check: QueryCheck = isQueryError(error)
     ? { kind: 'error', query: values.query, error }
     : { kind: 'empty' };
-  const status = error.code === 'conflict' ? 409 : error.code === 'not_found' ? 404 : 400;
   return page(
-    title,
+    segment ? displayName(segment, call.lang) : tr(T.newTitle, call.lang),
     'segments',
-    html`${isQueryError(error) ? '' : formError(error, call.lang)}
-${editorForm(view, values, undefined, checkParts(check, view))}`,
-    status,
+    html`<p><a href="/segments">${tr(T.backToList, call.lang)}</a></p>
+${isQueryError(error) ? '' : formError(error, call.lang)}
+${editorForm(view, values, segment, checkParts(check, view))}`,
+    error.code === 'conflict' ? 409 : 400,
   );
 }
 
@@ -168,7 +177,7 @@ export function segmentPages(): PageSpec[] {
           });
           return redirect(`${segmentPath(segment.name)}?saved=1`);
         } catch (error) {
-          return refusedSave(call as Call, call.form, refusal(error), tr(T.newTitle, call.lang));
+          return refusedForm(call as Call, call.form, refusal(error), undefined);
         }
       },
     }),
@@ -208,7 +217,12 @@ export function segmentPages(): PageSpec[] {
           const refused = refusal(error);
           if (refused.code === 'conflict' && !isQueryError(refused) && /built-in/.test(refused.message))
             throw refused;
-          return refusedEdit(call as Call, call.params.name, call.form, refused);
+          return refusedForm(
+            call as Call,
+            call.form,
+            refused,
+            await getShopSegment(call.ctx, { shopId: call.shopId, name: call.params.name }),
+          );
         }
       },
     }),
@@ -236,29 +250,6 @@ export function segmentPages(): PageSpec[] {
       },
     }),
   ];
-}
-
-/** The editor of a saved segment after a refused change, the form holding what was typed. */
-async function refusedEdit(
-  call: Call,
-  name: string,
-  values: EditorValues,
-  error: NurtureError,
-): Promise<PageResult> {
-  const segment = await getShopSegment(call.ctx, { shopId: call.shopId, name });
-  const view = { ...viewOf(call), csrf: call.session?.csrfToken ?? '' };
-  const check: QueryCheck = isQueryError(error)
-    ? { kind: 'error', query: values.query, error }
-    : { kind: 'empty' };
-  const status = error.code === 'conflict' ? 409 : 400;
-  return page(
-    segment.name,
-    'segments',
-    html`<p><a href="/segments">${tr(T.backToList, call.lang)}</a></p>
-${isQueryError(error) ? '' : formError(error, call.lang)}
-${editorForm(view, values, segment, checkParts(check, view))}`,
-    status,
-  );
 }
 
 /** One segment: the editor (or the read-only view of a built-in), its members, actions and chart. */
