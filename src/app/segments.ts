@@ -7,7 +7,10 @@ import type { AudienceFile } from '../domain/segments/audience.js';
 import { describeQueryError, QueryError } from '../domain/segments/index.js';
 import type { ExportFormat } from '../domain/segments/input.js';
 import { NurtureError } from '../errors.js';
+import { type CustomerListItem, searchCustomers } from '../store/customers/queries.js';
+import { type MembershipFlowDay, membershipFlow } from '../store/segments/flow.js';
 import {
+  countAndFirstIds,
   countQuery,
   createSegment,
   deleteSegment,
@@ -15,6 +18,7 @@ import {
   explainQuery,
   exportAudience,
   getSegment,
+  listMembers,
   listSegments,
   type MembershipStay,
   membershipHistory,
@@ -187,4 +191,66 @@ export async function exportSegment(
     includeWithoutConsent: input.includeWithoutConsent ?? false,
     asOf,
   });
+}
+
+/** What the dashboard's editor shows for a query being written: its count now and its first members. */
+export interface QueryPreview {
+  query: string;
+  asOf: Date;
+  count: number;
+  /** The first matching customers in id order (at most `limit`). */
+  members: CustomerListItem[];
+}
+
+/**
+ * A draft query's count and first members, without saving anything (the editor's live check): one
+ * evaluation of the query gives both, and the members are looked up by those few ids only.
+ */
+export async function previewSegmentQuery(
+  ctx: AppContext,
+  input: SegmentScope & { query: string; limit?: number | undefined },
+): Promise<QueryPreview> {
+  const asOf = await asOfIn(ctx, input);
+  const limit = Math.max(1, Math.min(100, input.limit ?? 20));
+  const { count, ids } = await withQueryErrors(input.query, () =>
+    countAndFirstIds(ctx.store, input.shopId, input.query, { asOf, limit }),
+  );
+  const members =
+    ids.length === 0 ? [] : await searchCustomers(ctx.store, input.shopId, { onlyIds: ids, limit });
+  return { query: input.query, asOf, count, members };
+}
+
+/** One saved segment by name (built-in or the shop's own), with its size as of its last refresh. */
+export function getShopSegment(ctx: AppContext, input: SegmentScope & { name: string }): Promise<Segment> {
+  return getSegment(ctx.store, input.shopId, input.name);
+}
+
+/** What the page of one segment shows: the segment, its daily entries and exits, its first members. */
+export interface SegmentOverview {
+  segment: Segment;
+  /** The first current members (as of the last refresh; nothing is refreshed, so a page may read it). */
+  members: SegmentMember[];
+  timeZone: string;
+  /** The start of the window of `flow`. */
+  since: Date;
+  /** Entries and exits per day of the shop's calendar since `since` (days without moves left out). */
+  flow: MembershipFlowDay[];
+}
+
+/** A segment's page: the segment, its first `limit` members and its moves over the last `days` days. */
+export async function segmentOverview(
+  ctx: AppContext,
+  input: SegmentScope & { name: string; limit: number; days: number },
+): Promise<SegmentOverview> {
+  const shop = await ctx.store.requireShop(input.shopId);
+  const segment = await getSegment(ctx.store, input.shopId, input.name);
+  const since = new Date(ctx.clock.now().getTime() - Math.max(1, input.days) * 86_400_000);
+  const members = await listMembers(ctx.store.engine, input.shopId, segment.segmentId, {
+    limit: input.limit,
+  });
+  const flow = await membershipFlow(ctx.store.engine, input.shopId, segment.segmentId, {
+    since,
+    timeZone: shop.timezone,
+  });
+  return { segment, members, timeZone: shop.timezone, since, flow };
 }

@@ -189,6 +189,13 @@ describe('segment query errors', () => {
     ]);
   });
 
+  it('suggests the field one of whose words the misspelling is near (orders, ordres: number_of_orders)', () => {
+    expect(errorOf('ordres > 2').reason).toBe('unknown field ordres; did you mean number_of_orders?');
+    expect(errorOf('orders > 2').reason).toBe('unknown field orders; did you mean number_of_orders?');
+    expect(errorOf('spnet > 2').reason).toBe('unknown field spnet; did you mean amount_spent?');
+    expect(errorOf('qwxyz > 2').reason).toBe('unknown field qwxyz');
+  });
+
   it('counts lines and columns in characters, across line breaks', () => {
     const e = errorOf("city = 'Hà Nội'\n  AND lifecylce = loyal");
     expect(e.at).toMatchObject({ line: 2, column: 7 });

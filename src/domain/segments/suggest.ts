@@ -58,8 +58,32 @@ export function nearest(word: string, candidates: readonly string[]): string | u
     }
   }
   if (best !== undefined && bestDistance <= limit) return best;
-  if (w.length >= 3) return candidates.find((c) => foldName(c).startsWith(w));
-  return undefined;
+  if (w.length >= 3) {
+    const prefixed = candidates.find((c) => foldName(c).startsWith(w));
+    if (prefixed !== undefined) return prefixed;
+  }
+  return nearestByPart(w, candidates, limit);
+}
+
+/**
+ * The candidate one of whose words (between underscores, four letters or more) is near the word: a
+ * seller who writes `ordres` or `orders` means `number_of_orders`. Only a last resort, after whole
+ * names and prefixes found nothing.
+ */
+function nearestByPart(folded: string, candidates: readonly string[], limit: number): string | undefined {
+  if (folded.length < 4) return undefined;
+  let best: string | undefined;
+  let bestDistance = limit + 1;
+  for (const c of candidates)
+    for (const part of foldName(c).split('_')) {
+      if (part.length < 4) continue;
+      const d = editDistance(folded, part);
+      if (d < bestDistance) {
+        best = c;
+        bestDistance = d;
+      }
+    }
+  return best;
 }
 
 /** "; did you mean X?" or nothing. */

@@ -164,6 +164,21 @@ export function countSql(query: ResolvedQuery, shopId: string, options: CompileO
   return { sql: `SELECT COUNT(*) AS n\n${fromWhere}`, params: params.values };
 }
 
+/**
+ * How many customers match and the first `limit` of them (in id order), in one evaluation of the
+ * query: the count is a window over every match, taken before the limit (the editor's live check
+ * would otherwise run the query twice per keystroke).
+ */
+export function countAndFirstIdsSql(query: ResolvedQuery, shopId: string, limit: number): SqlStatement {
+  const params = new SqlParams(shopId);
+  const { fromWhere } = compileQuery(query, params, {});
+  const n = params.add(Math.max(1, Math.floor(limit)), 'BIGINT');
+  return {
+    sql: `SELECT c.customer_id, COUNT(*) OVER () AS n\n${fromWhere}\nORDER BY c.customer_id\nLIMIT ${n}`,
+    params: params.values,
+  };
+}
+
 /** The latest NPS answer with a score per customer (latest by time, then by feedback id). */
 const LATEST_NPS_SQL = `SELECT customer_id, score FROM (
       SELECT f.customer_id, f.score,

@@ -31,6 +31,7 @@ export { loadSegmentCustomers } from './records.js';
 export { type IdScope, makeScope } from './scope.js';
 export {
   type AsOfOptions,
+  countAndFirstIds,
   countQuery,
   createSegment,
   deleteSegment,

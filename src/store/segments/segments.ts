@@ -21,7 +21,7 @@ import { shopTimeZone } from '../analytics/common.js';
 import { tuneForBulk } from '../bulk.js';
 import type { Row, SqlEngine, SqlValue } from '../engine.js';
 import type { Store } from '../store.js';
-import { countSql, selectIdsSql } from './compile-sql.js';
+import { countAndFirstIdsSql, countSql, selectIdsSql } from './compile-sql.js';
 import {
   databaseMessage,
   type RefreshMembershipResult,
@@ -86,13 +86,26 @@ export async function listSegments(store: Store, shopId: string): Promise<Segmen
   return rows.map(toSegment);
 }
 
-/** One segment by name (exact, then case-insensitive); not_found names the nearest. */
+/**
+ * One segment by name (exact, then case-insensitive); not_found names the nearest. Only the segment
+ * found is counted (its rows of segment_members), not every segment of the shop as the list does.
+ */
 export async function getSegment(store: Store, shopId: string, name: string): Promise<Segment> {
   await ensureBuiltinSegments(store, shopId);
-  const rows = await store.engine.all<SegmentRow>(`${SELECT_SEGMENTS} ORDER BY g.name`, [shopId]);
+  const rows = await store.engine.all<Omit<SegmentRow, 'members'>>(
+    `SELECT segment_id, name, query, description, builtin, created_at, updated_at, refreshed_at
+     FROM segments WHERE shop_id = $1 ORDER BY name`,
+    [shopId],
+  );
   const hit =
     rows.find((r) => r.name === name) ?? rows.find((r) => r.name.toLowerCase() === name.toLowerCase());
-  if (hit) return toSegment(hit);
+  if (hit) {
+    const [size] = await store.engine.all<{ n: number | bigint }>(
+      'SELECT COUNT(*) AS n FROM segment_members WHERE shop_id = $1 AND segment_id = $2',
+      [shopId, hit.segment_id],
+    );
+    return toSegment({ ...hit, members: Number(size?.n ?? 0) });
+  }
   const hint = didYouMean(
     name,
     rows.map((r) => r.name),
@@ -315,6 +328,19 @@ export async function queryCustomerIds(
     options.limit === undefined ? {} : { limit: options.limit },
   );
   return (await allOverShop<{ customer_id: string }>(store, sql, params)).map((r) => r.customer_id);
+}
+
+/** How many customers a query matches now and the first `limit` of them (id order), in one pass. */
+export async function countAndFirstIds(
+  store: Store,
+  shopId: string,
+  text: string,
+  options: AsOfOptions & { limit: number },
+): Promise<{ count: number; ids: string[] }> {
+  const { resolved } = await resolveForShop(store, shopId, text, options);
+  const { sql, params } = countAndFirstIdsSql(resolved, shopId, options.limit);
+  const rows = await allOverShop<{ customer_id: string; n: number | bigint }>(store, sql, params);
+  return { count: Number(rows[0]?.n ?? 0), ids: rows.map((r) => r.customer_id) };
 }
 
 /**

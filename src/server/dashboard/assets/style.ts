@@ -46,7 +46,7 @@ table.data{border-collapse:collapse;width:100%;background:var(--panel);font-size
 .data th,.data td{border-bottom:1px solid var(--line);padding:.4rem .5rem;text-align:left;vertical-align:top}
 .data th{background:#eef1f4;font-weight:600}
 .data td.num,.data th.num{text-align:right;font-variant-numeric:tabular-nums}
-.chart{width:100%;overflow:hidden}
+.chart{width:100%;overflow:hidden;margin:0}
 .chart svg{width:100%;height:auto;display:block}
 .grid2{display:grid;gap:1rem}
 label{display:block;font-weight:600;margin:.5rem 0 .2rem}
@@ -71,6 +71,25 @@ code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-s
 pre{background:#eef1f4;padding:.6rem;border-radius:6px;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
 [title]{text-decoration-style:dotted}
 .htmx-indicator{opacity:0;transition:opacity .2s}.htmx-request .htmx-indicator,.htmx-request.htmx-indicator{opacity:1}
+/* segments (pages/segments.ts) */
+.seg-list code.seg-query{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.85em}
+.seg-list td:first-child{min-width:9rem;overflow-wrap:anywhere}
+.seg-list td.num,.seg-list td.when{white-space:nowrap}
+.seg-list .q{display:none}
+@media (min-width:760px){.seg-list .q{display:table-cell}}
+.seg-check{margin:.5rem 0 1rem}
+.seg-check h3{font-size:1rem;margin:.75rem 0 .4rem}
+.query-error pre.caret{background:#fff;color:#1f2328;white-space:pre;overflow-x:auto;word-break:normal;margin:.4rem 0 0;padding:.4rem .5rem;border:1px solid #ff8182}
+.query-error mark{background:#ffd8b5;color:#1f2328;outline:1px solid #82071e}
+.query-error .suggestion{margin:.3rem 0}
+.seg-people td{white-space:nowrap}
+.seg-examples{margin:.3rem 0;padding-left:1.2rem}
+.seg-actions form,.seg-top>a{flex:0 0 auto}
+.seg-top{align-items:center}
+.toolbar>.seg-period{flex:0 1 20rem}
+.seg-chart-wide{display:none}
+@media (min-width:760px){.seg-chart-wide{display:block}.seg-chart-narrow{display:none}}
+/* end segments */
 @media (min-width:760px){
  body{font-size:15px}
  .top{flex-wrap:nowrap}
