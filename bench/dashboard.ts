@@ -37,6 +37,14 @@ export const DASHBOARD_PATHS: readonly {
   anonymous?: boolean;
 }[] = [
   { name: 'baseline: a page without data (the sign-in form)', path: () => '/sign-in', anonymous: true },
+  { name: 'segments: list', path: () => '/segments' },
+  { name: 'segments: a saved segment (members, chart)', path: (ids) => `/segments/${ids.segment}` },
+  {
+    name: 'segments: live count as you type (htmx)',
+    path: () =>
+      `/segments/new/check?query=${encodeURIComponent('number_of_orders >= 2 AND amount_spent > 500000 AND last_order_date > -365d')}`,
+    htmx: true,
+  },
   { name: 'settings', path: () => '/settings' },
 ];
 
