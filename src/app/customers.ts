@@ -3,9 +3,9 @@
  * lookup by phone / e-mail / external id, one customer's whole picture, orders.
  */
 import { z } from 'zod';
+import { readCustomerSearch } from '../domain/customer-search.js';
 import { normalizeEmail, normalizePhone } from '../domain/identity-keys.js';
 import { NurtureError } from '../errors.js';
-import { readCustomerSearch } from '../domain/customer-search.js';
 import {
   type CustomerFilter,
   type CustomerListItem,
@@ -21,8 +21,8 @@ import {
   type TimelineCursor,
   type TimelineEntry,
 } from '../store/customers/queries.js';
-import { INLINE_IDS } from '../store/segments/scope.js';
 import { type MembershipStay, membershipHistory, resolveForShop } from '../store/segments/index.js';
+import { INLINE_IDS } from '../store/segments/scope.js';
 import type { CustomerRecord } from '../store/store.js';
 import type { AppContext } from './context.js';
 import { parseInput } from './input.js';
@@ -59,7 +59,9 @@ export async function listCustomers(
   const segmentQuery = q.segment_query?.trim() ? q.segment_query : undefined;
   // The count first: a wrong query fails here with its position (countSegmentQuery's error).
   const matching =
-    segmentQuery === undefined ? undefined : (await countSegmentQuery(ctx, { shopId, query: segmentQuery })).count;
+    segmentQuery === undefined
+      ? undefined
+      : (await countSegmentQuery(ctx, { shopId, query: segmentQuery })).count;
   const filter = await customerFilter(ctx, shopId, q.q, segmentQuery);
   const ids = await matchingCustomerIds(ctx.store, shopId, filter, { after: q.cursor, limit: q.limit + 1 });
   const pageIds = ids.slice(0, q.limit);
