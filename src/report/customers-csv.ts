@@ -83,7 +83,7 @@ export const DEFAULT_LIST_COLUMNS: readonly ListColumn[] = [
 
 /** A customer's name as Vietnamese names read: family name first ("Nguyễn Thị Hồng"). */
 export function fullName(c: { firstName: string | null; lastName: string | null }): string {
-  return [c.lastName, c.firstName].filter((p) => p && p.trim()).join(' ');
+  return [c.lastName, c.firstName].filter((p) => p?.trim()).join(' ');
 }
 
 /** One cell of a list row in the CSV (numbers as numbers, instants in ISO, text safe for spreadsheets). */

@@ -176,12 +176,13 @@ for (const engine of ENGINES) {
     });
 
     it('keeps the chosen columns in the links', async () => {
-      const page = await owner.get('/customers?cols=email&cols=predicted_clv&cols=');
+      const page = await owner.get('/customers?cols=email&cols=predicted_clv&cols=&after=cus_0');
       expect(page.text).toContain('<th scope="col">E-mail</th>');
       expect(page.text).toContain('CLV dự đoán</th>');
       expect(page.text).not.toContain('Số đơn</th>');
       expect(page.text).toContain('/customers/export.csv?cols=email%2Cpredicted_clv');
-      expect(page.text).toMatch(/\/customers\?cols=email%2Cpredicted_clv&amp;after=cus_/);
+      // The pager's links keep them (here: back to the first page).
+      expect(page.text).toContain('<a href="/customers?cols=email%2Cpredicted_clv">');
     });
 
     it("shows a customer's identities, consent, stats, groups, segment stays and timeline", async () => {
