@@ -10,6 +10,7 @@ import {
   type CustomerFilter,
   type CustomerListItem,
   customerListRows,
+  customerListRowsBetween,
   matchingCustomerIds,
 } from '../store/customers/directory.js';
 import {
@@ -95,7 +96,8 @@ const EXPORT_ID_BATCH = 10_000;
 
 /**
  * Every customer the list's filter matches, in id order, a batch of rows at a time (for a CSV
- * streamed as it is read): the ids in batches of 10,000, their rows in batches of `INLINE_IDS`.
+ * streamed as it is read): the ids in batches of 10,000, then the rows of each batch's id range
+ * in one read, keeping the batch's ids (a segment query leaves others in the range).
  */
 export async function* exportCustomers(
   ctx: AppContext,
@@ -110,10 +112,13 @@ export async function* exportCustomers(
   let after = '';
   for (;;) {
     const ids = await matchingCustomerIds(ctx.store, shopId, filter, { after, limit: EXPORT_ID_BATCH });
-    for (let at = 0; at < ids.length; at += INLINE_IDS)
-      yield await customerListRows(ctx.store, shopId, ids.slice(at, at + INLINE_IDS));
+    const first = ids[0];
     const last = ids.at(-1);
-    if (ids.length < EXPORT_ID_BATCH || last === undefined) return;
+    if (first === undefined || last === undefined) return;
+    const wanted = new Set(ids);
+    const rows = await customerListRowsBetween(ctx.store, shopId, first, last);
+    yield rows.filter((r) => wanted.has(r.customerId));
+    if (ids.length < EXPORT_ID_BATCH) return;
     after = last;
   }
 }
