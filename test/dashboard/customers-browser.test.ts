@@ -126,7 +126,7 @@ describe.skipIf(browserSkipped)(`customers' pages in Chromium${skipNote(browserS
     await page.locator('#segment').focus();
     await page.keyboard.type('number_of_ordrs >= 3');
     await page.locator('#segment-count [role=alert]').waitFor();
-    await expect(page.locator('#segment-count').textContent()).resolves.toMatch(/column 1/);
+    await expect(page.locator('#segment-count').textContent()).resolves.toMatch(/ở dòng 1, cột 1/);
     await page.screenshot({ path: `${SHOTS}/customers-query-error-desktop.png`, fullPage: true });
     await page.locator('#segment').fill('');
     await page.keyboard.type(query);

@@ -133,7 +133,7 @@ for (const engine of ENGINES) {
       });
       expect(live.status).toBe(200);
       expect(live.text).toContain('role="alert"');
-      expect(live.text).toMatch(/column 1/);
+      expect(live.text).toContain('Điều kiện chưa đúng ở dòng 1, cột 1');
       expect(live.text).toContain('number_of_orders');
       expect(live.text).toContain('^');
       const page = await owner.get(`/customers?segment=${encodeURIComponent('number_of_orders >= ')}`);
@@ -142,7 +142,7 @@ for (const engine of ENGINES) {
       const alert = page.text.indexOf('role="alert"');
       expect(form).toBeGreaterThan(0);
       expect(alert).toBeGreaterThan(form);
-      expect(page.text).toMatch(/column \d+/);
+      expect(page.text).toMatch(/ở dòng 1, cột \d+/);
     });
 
     it('exports the filtered customers with the chosen columns as CSV', async () => {

@@ -77,7 +77,7 @@ pre{background:#eef1f4;padding:.6rem;border-radius:6px;overflow-x:auto;white-spa
 .columns-chooser summary{cursor:pointer;font-weight:600;padding:.25rem 0}
 .columns-chooser fieldset{border:0;margin:0;padding:.25rem 0;display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));gap:.1rem .75rem}
 label.check{display:flex;gap:.4rem;align-items:center;font-weight:400;margin:.15rem 0}
-.query-error{background:none;padding:.25rem 0 0;margin:0;white-space:pre;overflow-x:auto;word-break:normal;color:#82071e}
+.query-error{background:none;padding:.25rem 0 0;margin:.25rem 0 0;white-space:pre;overflow-x:auto;word-break:normal;color:#82071e}
 .list-tools{align-items:center;justify-content:space-between}
 .list-tools p{margin:0;flex:1 1 auto}
 .badge.yes{background:#dafbe1;color:#0f5323}.badge.no{background:#ffebe9;color:#82071e}

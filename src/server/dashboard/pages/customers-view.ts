@@ -35,6 +35,10 @@ export const T = {
   first: { vi: '← Trang đầu', en: '← First page' },
   shown: { vi: 'Hiện {n} khách', en: 'Showing {n} customers' },
   wrongQuery: { vi: 'Điều kiện chưa đúng', en: 'The query is not right' },
+  wrongAt: {
+    vi: 'Điều kiện chưa đúng ở dòng {line}, cột {column}',
+    en: 'The query is not right at line {line}, column {column}',
+  },
 } as const satisfies Catalogue;
 
 export const COLUMN_LABELS: Record<ListColumn, Localized> = {
@@ -167,15 +171,32 @@ ${
 </nav>`;
 }
 
+/** A segment query's error: the place (line, column), the reason, the query line with a caret under the place. */
+export interface QueryProblem {
+  error: string;
+  line?: number | undefined;
+  column?: string | number | undefined;
+}
+
 /** The live count of a segment query, or its error with the place marked (under the input). */
 export function countView(
   lang: Lang,
   fmt: Formatter,
-  outcome: { count: number } | { error: string } | undefined,
+  outcome: { count: number } | QueryProblem | undefined,
 ): Html {
   if (outcome === undefined) return html``;
-  if ('error' in outcome)
-    return html`<div class="error" role="alert"><strong>${tr(T.wrongQuery, lang)}</strong><pre class="query-error">${outcome.error}</pre></div>`;
+  if ('error' in outcome) {
+    // describeQueryError's text: "line L, column C: reason", then the query line and the caret.
+    const [first = '', ...shown] = outcome.error.split('\n');
+    const reason = first.replace(/^line \d+, column \d+: /, '');
+    const heading =
+      outcome.line !== undefined && outcome.column !== undefined
+        ? fill(T.wrongAt, lang, { line: outcome.line, column: outcome.column })
+        : tr(T.wrongQuery, lang);
+    return html`<div class="error" role="alert"><strong>${heading}</strong>: ${reason}${
+      shown.length > 0 ? html`<pre class="query-error">${shown.join('\n')}</pre>` : ''
+    }</div>`;
+  }
   return html`<p class="count"><strong>${fill(T.matching, lang, { n: fmt.count(outcome.count) })}</strong></p>`;
 }
 

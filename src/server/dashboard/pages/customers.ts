@@ -19,7 +19,14 @@ import {
 import { type Html, html } from '../html.js';
 import { definePage, fragment, type PageSpec, page, SENT } from '../page.js';
 import { profilePages } from './customer-profile.js';
-import { countView, filterForm, type ListState, resultsView, T } from './customers-view.js';
+import {
+  countView,
+  filterForm,
+  type ListState,
+  type QueryProblem,
+  resultsView,
+  T,
+} from './customers-view.js';
 
 const PAGE_SIZE = 50;
 
@@ -52,9 +59,10 @@ function stateOf(query: z.output<typeof listQuerySchema>): ListState {
 }
 
 /** A segment query's failure as the page shows it (with its place), or rethrown if it is another error. */
-function queryError(error: unknown): { error: string } {
-  if (error instanceof NurtureError && error.code === 'invalid_input') return { error: error.message };
-  throw error;
+function queryError(error: unknown): QueryProblem {
+  if (!(error instanceof NurtureError) || error.code !== 'invalid_input') throw error;
+  const at = error.details.find((d) => d.line !== undefined && d.column !== undefined);
+  return { error: error.message, line: at?.line, column: at?.column };
 }
 
 /** Streams the CSV inside the handler, so that every read happens on the page's read connection. */
@@ -99,7 +107,7 @@ export function customersPages(): PageSpec[] {
         const state = stateOf(query);
         const view = { lang, fmt, currency: shop.currency, timezone: shop.timezone, state };
         let results: Html;
-        let count: { count: number } | { error: string } | undefined;
+        let count: { count: number } | QueryProblem | undefined;
         try {
           const list = await listCustomers(ctx, shopId, {
             q: state.q || undefined,
