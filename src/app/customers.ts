@@ -32,7 +32,11 @@ import { countSegmentQuery } from './segments.js';
 const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 
 export const customerListQuerySchema = z.object({
-  q: z.string().max(200).optional().describe('part of a name, a phone number or an e-mail'),
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('a phone or an e-mail in any form (0912 345 678), the start of one, or the start of a name'),
   segment_query: z.string().max(20_000).optional().describe('only customers matching this segment query'),
   cursor: z.string().max(100).optional().describe('nextCursor of the previous page'),
   limit: limit(500, 50),
