@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { readCustomerSearch } from '../domain/customer-search.js';
 import { normalizeEmail, normalizePhone } from '../domain/identity-keys.js';
+import { describeQueryError, QueryError } from '../domain/segments/index.js';
 import { NurtureError } from '../errors.js';
 import {
   type CustomerFilter,
@@ -62,13 +63,18 @@ export async function listCustomers(
   const q = parseInput(customerListQuerySchema, query);
   await ctx.store.requireShop(shopId);
   const segmentQuery = q.segment_query?.trim() ? q.segment_query : undefined;
-  // The count first: a wrong query fails here with its position (countSegmentQuery's error).
-  const matching =
+  const asOf = ctx.clock.now();
+  // A wrong query fails here, with its position, before any read.
+  const filter = await customerFilter(ctx, shopId, q.q, segmentQuery, asOf);
+  // The count and the page at once: on the server's read connections they run side by side.
+  const [matching, ids] = await Promise.all([
     segmentQuery === undefined
       ? undefined
-      : (await countSegmentQuery(ctx, { shopId, query: segmentQuery })).count;
-  const filter = await customerFilter(ctx, shopId, q.q, segmentQuery);
-  const ids = await matchingCustomerIds(ctx.store, shopId, filter, { after: q.cursor, limit: q.limit + 1 });
+      : countSegmentQuery(ctx, { shopId, query: segmentQuery, asOf: asOf.toISOString() }).then(
+          (r) => r.count,
+        ),
+    matchingCustomerIds(ctx.store, shopId, filter, { after: q.cursor, limit: q.limit + 1 }),
+  ]);
   const pageIds = ids.slice(0, q.limit);
   const customers: CustomerListItem[] = [];
   for (let at = 0; at < pageIds.length; at += INLINE_IDS)
@@ -80,19 +86,26 @@ export async function listCustomers(
   };
 }
 
-/** The search text and segment query as the store's filter (the query resolved as of now). */
+/**
+ * The search text and segment query as the store's filter, the query resolved as of `asOf`; a
+ * wrong query is invalid input with its line and a caret under the place (as app/segments.ts).
+ */
 async function customerFilter(
   ctx: AppContext,
   shopId: string,
   text: string | undefined,
   segmentQuery: string | undefined,
+  asOf: Date,
 ): Promise<CustomerFilter> {
   const match = readCustomerSearch(text);
-  const segment =
-    segmentQuery === undefined
-      ? undefined
-      : (await resolveForShop(ctx.store, shopId, segmentQuery, { asOf: ctx.clock.now() })).resolved;
-  return { match, segment };
+  if (segmentQuery === undefined) return { match, segment: undefined };
+  try {
+    return { match, segment: (await resolveForShop(ctx.store, shopId, segmentQuery, { asOf })).resolved };
+  } catch (error) {
+    if (error instanceof QueryError)
+      throw new NurtureError('invalid_input', describeQueryError(segmentQuery, error), error.details);
+    throw error;
+  }
 }
 
 /** Ids read per query while exporting (a segment query runs once per batch). */
@@ -111,8 +124,7 @@ export async function* exportCustomers(
   const q = parseInput(customerListQuerySchema, { ...query, limit: 1 });
   await ctx.store.requireShop(shopId);
   const segmentQuery = q.segment_query?.trim() ? q.segment_query : undefined;
-  if (segmentQuery !== undefined) await countSegmentQuery(ctx, { shopId, query: segmentQuery });
-  const filter = await customerFilter(ctx, shopId, q.q, segmentQuery);
+  const filter = await customerFilter(ctx, shopId, q.q, segmentQuery, ctx.clock.now());
   let after = '';
   for (;;) {
     const ids = await matchingCustomerIds(ctx.store, shopId, filter, { after, limit: EXPORT_ID_BATCH });
