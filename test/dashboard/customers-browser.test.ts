@@ -136,6 +136,35 @@ describe.skipIf(browserSkipped)(`customers' pages in Chromium${skipNote(browserS
     await page.locator('#results', { hasText: shown }).waitFor();
     expect(new URL(page.url()).searchParams.get('segment')).toBe(query);
     await page.screenshot({ path: `${SHOTS}/customers-segment-desktop.png`, fullPage: true });
+
+    // A column chosen: the list follows, and the URL (so the CSV link) keeps it.
+    await page.locator('details.columns-chooser summary').click();
+    await page.getByLabel('CLV dự đoán').check();
+    await page.locator('#results th', { hasText: 'CLV dự đoán' }).waitFor();
+    expect(new URL(page.url()).searchParams.getAll('cols')).toContain('predicted_clv');
+    await expect(page.locator('#results a[download]').getAttribute('href')).resolves.toContain(
+      'predicted_clv',
+    );
+    await context.close();
+  });
+
+  it("loads a long timeline's older entries in place", async () => {
+    const [busy] = await store.engine.all<{ customer_id: string; n: number }>(
+      `SELECT customer_id, COUNT(*) AS n FROM events WHERE shop_id = 'demo' AND customer_id IS NOT NULL
+       GROUP BY customer_id ORDER BY n DESC, customer_id LIMIT 1`,
+    );
+    expect(Number(busy?.n)).toBeGreaterThan(100);
+    const context = await browser.newContext({ viewport: SIZES.desktop });
+    const page = await context.newPage();
+    await signInBrowser(page, url, email);
+    await page.goto(`${url}/customers/${busy?.customer_id}`);
+    const rows = page.locator('table.timeline tbody tr:not(.more)');
+    await expect(rows.count()).resolves.toBe(100);
+    await page.getByRole('link', { name: 'Xem thêm' }).click();
+    await page.waitForFunction(
+      "document.querySelectorAll('table.timeline tbody tr:not(.more)').length > 100",
+    );
+    expect(new URL(page.url()).pathname).toBe(`/customers/${busy?.customer_id}`);
     await context.close();
   });
 });
