@@ -82,7 +82,7 @@ label.check{display:flex;gap:.4rem;align-items:center;font-weight:400;margin:.15
 .list-tools p{margin:0;flex:1 1 auto}
 .badge.yes{background:#dafbe1;color:#0f5323}.badge.no{background:#ffebe9;color:#82071e}
 ul.groups{padding-left:1.1rem;margin:.25rem 0}
-table.data.customers td,table.data.timeline td,table.data.segments td{white-space:nowrap}
+table.data.customers td.num,table.data.customers td.nowrap,table.data.customers td:first-child,table.data.timeline td,table.data.segments td{white-space:nowrap}
 table.data.predictions th{width:45%;font-weight:600}
 table.data.predictions .note{display:block;white-space:normal;text-align:left;margin-top:.15rem}
 /* end customers */

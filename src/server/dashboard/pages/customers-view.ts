@@ -58,6 +58,11 @@ export const COLUMN_LABELS: Record<ListColumn, Localized> = {
 };
 
 const NUMERIC: ReadonlySet<ListColumn> = new Set(['orders', 'revenue', 'aov', 'predicted_clv', 'p_alive']);
+/** Cells kept on one line (a phone or a day cut in two reads wrong); group names may wrap. */
+const ONE_LINE: ReadonlySet<ListColumn> = new Set(['phone', 'first_order_at', 'last_order_at']);
+
+const cellClass = (k: ListColumn) =>
+  NUMERIC.has(k) ? html` class="num"` : ONE_LINE.has(k) ? html` class="nowrap"` : '';
 
 /** What the list's URL says: the search, the segment query, the columns, the page. */
 export interface ListState {
@@ -160,8 +165,7 @@ ${
 <tbody>${v.customers.map(
         (c) =>
           html`<tr><td><a href="/customers/${encodeURIComponent(c.customerId)}">${fullName(c) || tr(T.noName, lang)}</a></td>${state.columns.map(
-            (k) =>
-              html`<td${NUMERIC.has(k) ? html` class="num"` : ''}>${cell(c, k, fmt, v.currency, v.timezone, lang)}</td>`,
+            (k) => html`<td${cellClass(k)}>${cell(c, k, fmt, v.currency, v.timezone, lang)}</td>`,
           )}</tr>`,
       )}</tbody></table></div>`
 }
