@@ -7,7 +7,7 @@ import type { AudienceFile } from '../domain/segments/audience.js';
 import { describeQueryError, QueryError } from '../domain/segments/index.js';
 import type { ExportFormat } from '../domain/segments/input.js';
 import { NurtureError } from '../errors.js';
-import { type CustomerListItem, searchCustomers } from '../store/customers/queries.js';
+import { type CustomerListItem, customerListRows } from '../store/customers/directory.js';
 import { type MembershipFlowDay, membershipFlow } from '../store/segments/flow.js';
 import {
   countAndFirstIds,
@@ -215,8 +215,7 @@ export async function previewSegmentQuery(
   const { count, ids } = await withQueryErrors(input.query, () =>
     countAndFirstIds(ctx.store, input.shopId, input.query, { asOf, limit }),
   );
-  const members =
-    ids.length === 0 ? [] : await searchCustomers(ctx.store, input.shopId, { onlyIds: ids, limit });
+  const members = ids.length === 0 ? [] : await customerListRows(ctx.store, input.shopId, ids);
   return { query: input.query, asOf, count, members };
 }
 

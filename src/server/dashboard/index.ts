@@ -9,6 +9,7 @@ import type { AppContext } from '../../app/context.js';
 import { RateLimiter } from '../rate-limit.js';
 import type { PageSpec } from './page.js';
 import { authPages, type SignInLimits } from './pages/auth.js';
+import { customersPages } from './pages/customers.js';
 import { segmentPages } from './pages/segments.js';
 import { settingsPages } from './pages/settings.js';
 import { type FirstOwnerInvite, welcomePages } from './pages/welcome.js';
@@ -30,7 +31,13 @@ export function dashboardPages(
   sessions: SessionCache,
   firstOwner?: FirstOwnerInvite,
 ): PageSpec[] {
-  return [...authPages(limits, sessions), ...welcomePages(firstOwner), ...segmentPages(), ...settingsPages()];
+  return [
+    ...authPages(limits, sessions),
+    ...welcomePages(firstOwner),
+    ...customersPages(),
+    ...segmentPages(),
+    ...settingsPages(),
+  ];
 }
 
 export async function mountDashboard(app: FastifyInstance, options: DashboardOptions): Promise<SessionCache> {

@@ -1,108 +1,11 @@
 /**
- * Reads of customers for the API and the dashboard: search with cursor paging, and what one
- * customer's page shows (stats, groups, predictions, segment stays, a timeline).
+ * Reads of one customer for the API and the dashboard: what the customer's page shows (stats,
+ * groups, predictions, a timeline), and orders. The list and search are in directory.ts.
  */
-import { stageCustomerIds } from '../analytics/common.js';
 import type { SqlValue } from '../engine.js';
 import { paramRefs, shopRowsSql } from '../segments/scope.js';
 import type { Store } from '../store.js';
 import { customerRows } from './records.js';
-
-export interface CustomerListItem {
-  customerId: string;
-  firstName: string | null;
-  lastName: string | null;
-  phone: string | null;
-  email: string | null;
-  city: string | null;
-  orders: number;
-  revenue: number;
-  lastOrderAt: Date | null;
-  lifecycle: string | null;
-  valueGroup: string | null;
-  rfmGroup: string | null;
-}
-
-export interface CustomerSearch {
-  /** Part of a name, a phone (any form, digits compared) or an e-mail. */
-  text?: string | undefined;
-  /** Only these customers (a segment query's answer), when given. */
-  onlyIds?: readonly string[] | undefined;
-  /** The last customer id of the previous page. */
-  after?: string | undefined;
-  limit: number;
-}
-
-type ListRow = {
-  customer_id: string;
-  first_name: string | null;
-  last_name: string | null;
-  phone: string | null;
-  email: string | null;
-  city: string | null;
-  orders: number | null;
-  revenue: number | null;
-  last_order_at: Date | null;
-  lifecycle: string | null;
-  value_group: string | null;
-  rfm_group: string | null;
-};
-
-/** Live customers in id order (ids sort by creation), a page at a time. */
-export function searchCustomers(
-  store: Store,
-  shopId: string,
-  search: CustomerSearch,
-): Promise<CustomerListItem[]> {
-  return store.transaction(async (tx) => {
-    const params: SqlValue[] = [shopId, search.after ?? '', search.limit];
-    const where = ['c.shop_id = $1', 'c.merged_into IS NULL', 'c.customer_id > $2'];
-    let from = 'customers c';
-    if (search.onlyIds !== undefined) {
-      const staged = await stageCustomerIds(tx.engine, search.onlyIds);
-      from = `${staged} s JOIN customers c ON c.customer_id = s.customer_id`;
-    }
-    const text = search.text?.trim().normalize('NFC').toLowerCase();
-    if (text) {
-      params.push(`%${text}%`);
-      const n = `$${params.length}`;
-      const clauses = [
-        `lower(coalesce(c.last_name, '') || ' ' || coalesce(c.first_name, '')) LIKE ${n}`,
-        `lower(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) LIKE ${n}`,
-        `lower(coalesce(c.email, '')) LIKE ${n}`,
-      ];
-      const digits = text.replace(/\D/g, '').replace(/^(84|0)/, '');
-      if (digits.length >= 3) {
-        params.push(`%${digits}%`);
-        clauses.push(`coalesce(c.phone, '') LIKE $${params.length}`);
-      }
-      where.push(`(${clauses.join(' OR ')})`);
-    }
-    const rows = await tx.engine.all<ListRow>(
-      `SELECT c.customer_id, c.first_name, c.last_name, c.phone, c.email, c.city,
-         st.orders, st.revenue, st.last_order_at, st.lifecycle, st.value_group, st.rfm_group
-       FROM ${from}
-       LEFT JOIN customer_stats st ON st.shop_id = c.shop_id AND st.customer_id = c.customer_id
-       WHERE ${where.join(' AND ')}
-       ORDER BY c.customer_id LIMIT $3`,
-      params,
-    );
-    return rows.map((r) => ({
-      customerId: r.customer_id,
-      firstName: r.first_name,
-      lastName: r.last_name,
-      phone: r.phone,
-      email: r.email,
-      city: r.city,
-      orders: Number(r.orders ?? 0),
-      revenue: Number(r.revenue ?? 0),
-      lastOrderAt: r.last_order_at,
-      lifecycle: r.lifecycle,
-      valueGroup: r.value_group,
-      rfmGroup: r.rfm_group,
-    }));
-  });
-}
 
 /** The customer's stats row with groups, or undefined before any analysis. */
 export async function customerStats(
@@ -149,12 +52,19 @@ export interface TimelineEntry {
   total: number | null;
 }
 
-/** Orders and storefront events, latest first. */
+/** Where a page of a timeline ends: the next page starts after (older than) this entry. */
+export interface TimelineCursor {
+  at: Date;
+  id: string;
+}
+
+/** Orders and storefront events, latest first; older than `before` when given. */
 export async function customerTimeline(
   store: Store,
   shopId: string,
   customerId: string,
   limit: number,
+  before?: TimelineCursor,
 ): Promise<TimelineEntry[]> {
   const params: SqlValue[] = [shopId];
   const one = { kind: 'inline', ids: [customerId] } as const;
@@ -174,6 +84,12 @@ export async function customerTimeline(
     one,
     params,
   );
+  const older = before
+    ? (([at, id]) =>
+        `WHERE happened_at < CAST(${at} AS TIMESTAMPTZ) OR (happened_at = CAST(${at} AS TIMESTAMPTZ) AND id < ${id})`)(
+        paramRefs([before.at, before.id], params),
+      )
+    : '';
   const rows = await store.engine.all<{
     happened_at: Date;
     kind: 'order' | 'event';
@@ -193,7 +109,7 @@ export async function customerTimeline(
        UNION ALL
        SELECT occurred_at AS happened_at, 'event' AS kind, event_id AS id, name, NULL AS status, NULL AS total
        FROM e
-     ) t ORDER BY happened_at DESC, id DESC LIMIT CAST(${paramRefs([limit], params)[0]} AS BIGINT)`,
+     ) t ${older} ORDER BY happened_at DESC, id DESC LIMIT CAST(${paramRefs([limit], params)[0]} AS BIGINT)`,
     params,
   );
   return rows.map(({ happened_at, ...r }) => ({

@@ -20,6 +20,7 @@ import { predictiveIntervalsSchema } from './017-predictive-intervals.js';
 import { customerPredictionsLookupHash } from './018-customer-predictions-lookup-hash.js';
 import { referralVisitsSchema } from './019-referral-visits.js';
 import { dashboardUsers } from './020-dashboard-users.js';
+import { customerNameSearch } from './021-customer-name-search.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -52,6 +53,7 @@ export const MIGRATIONS: readonly Migration[] = [
   customerPredictionsLookupHash,
   referralVisitsSchema,
   dashboardUsers,
+  customerNameSearch,
 ];
 
 /**

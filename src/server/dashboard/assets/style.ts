@@ -90,6 +90,23 @@ pre{background:#eef1f4;padding:.6rem;border-radius:6px;overflow-x:auto;white-spa
 .seg-chart-wide{display:none}
 @media (min-width:760px){.seg-chart-wide{display:block}.seg-chart-narrow{display:none}}
 /* end segments */
+/* customers (list and profile) */
+.sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+.small{font-size:.85rem}
+.mono,input.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+.filters .form-row p{margin:.2rem 0 0}
+.columns-chooser summary{cursor:pointer;font-weight:600;padding:.25rem 0}
+.columns-chooser fieldset{border:0;margin:0;padding:.25rem 0;display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));gap:.1rem .75rem}
+label.check{display:flex;gap:.4rem;align-items:center;font-weight:400;margin:.15rem 0}
+.filter-caret{background:none;padding:.25rem 0 0;margin:.25rem 0 0;white-space:pre;overflow-x:auto;word-break:normal;color:#82071e}
+.list-tools{align-items:center;justify-content:space-between}
+.list-tools p{margin:0;flex:1 1 auto}
+.badge.yes{background:#dafbe1;color:#0f5323}.badge.no{background:#ffebe9;color:#82071e}
+ul.groups{padding-left:1.1rem;margin:.25rem 0}
+table.data.customers td.num,table.data.customers td.nowrap,table.data.customers td:first-child,table.data.timeline td,table.data.segments td{white-space:nowrap}
+table.data.predictions th{width:45%;font-weight:600}
+table.data.predictions .note{display:block;white-space:normal;text-align:left;margin-top:.15rem}
+/* end customers */
 @media (min-width:760px){
  body{font-size:15px}
  .top{flex-wrap:nowrap}

@@ -3,12 +3,13 @@
  * its suggestion, the first members) and the member tables. The editor and the chart are in
  * segment-editor.ts.
  */
+
+import type { CustomerListItem } from '../../../app/customers.js';
 import type { QueryPreview } from '../../../app/segments.js';
 import type { ShopSettings } from '../../../app/shop-settings.js';
 import { BUILTIN_SEGMENTS } from '../../../domain/segments/builtins.js';
 import type { NurtureError } from '../../../errors.js';
 import type { Formatter } from '../../../report/format.js';
-import type { CustomerListItem } from '../../../store/customers/queries.js';
 import type { Segment, SegmentMember } from '../../../store/segments/index.js';
 import { formError } from '../error-page.js';
 import { type Html, html } from '../html.js';
