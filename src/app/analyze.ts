@@ -118,7 +118,11 @@ async function analyzeLive(
  * outputs are written before, from what it saw.
  */
 async function analyzePast(tx: Store, request: AnalysisRequest, asOf: Date): Promise<AnalysisOutcome> {
-  const report = await analyzeShop(tx, request.shopId, { asOf, refreshStats: 'as-of', ...periodStart(request) });
+  const report = await analyzeShop(tx, request.shopId, {
+    asOf,
+    refreshStats: 'as-of',
+    ...periodStart(request),
+  });
   if (request.segments) {
     // Segment queries read orders, events and customers as they are: rewind them to the date.
     await rewindForReport(tx.engine, request.shopId, asOf);

@@ -12,14 +12,20 @@ import { z } from 'zod';
 import { localDay } from '../domain/analytics/calendar.js';
 import { resolveAnalyticsConfig } from '../domain/analytics/config.js';
 import { periodSeries, type SeriesPoint } from '../domain/analytics/series.js';
-import type { AnalysisReport, Kpis, LifecycleStage, TransitionMatrix, ValueGroup } from '../domain/analytics/types.js';
+import type {
+  AnalysisReport,
+  Kpis,
+  LifecycleStage,
+  TransitionMatrix,
+  ValueGroup,
+} from '../domain/analytics/types.js';
 import { shopSchema } from '../domain/model/shop.js';
 import { NurtureError } from '../errors.js';
 import { computeMetrics } from '../store/analytics/index.js';
 import { revenueByDay, shopDataVersion } from '../store/analytics/period-orders.js';
 import { transitionsOfBothModels } from '../store/analytics/transitions.js';
-import { resolveAsOf } from './as-of.js';
 import { runAnalysis } from './analyze.js';
+import { resolveAsOf } from './as-of.js';
 import { type CacheState, ComputedCache } from './computed-cache.js';
 import type { AppContext } from './context.js';
 import { type ChosenPeriod, choosePeriod, periodInputSchema, previousPeriod } from './period.js';
@@ -149,7 +155,13 @@ export async function startMoves(
     key,
     version,
     async () => {
-      const both = await transitionsOfBothModels(ctx.store.engine, shopId, from, to, resolveAnalyticsConfig());
+      const both = await transitionsOfBothModels(
+        ctx.store.engine,
+        shopId,
+        from,
+        to,
+        resolveAnalyticsConfig(),
+      );
       return { lifecycle: both.lifecycle, value: both.value };
     },
     () => ctx.clock.now(),

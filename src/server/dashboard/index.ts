@@ -6,9 +6,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
+import { type OverviewCaches, overviewCaches } from '../../app/overview.js';
 import { RateLimiter } from '../rate-limit.js';
 import type { PageSpec } from './page.js';
 import { authPages, type SignInLimits } from './pages/auth.js';
+import { bestPages } from './pages/best.js';
+import { overviewPages } from './pages/overview.js';
 import { registerDashboard, type WithContext } from './register.js';
 import { type SessionCache, sessionCache } from './session.js';
 
@@ -20,8 +23,12 @@ export interface DashboardOptions {
 }
 
 /** Every page of the dashboard, in menu order. */
-export function dashboardPages(limits: SignInLimits, sessions: SessionCache): PageSpec[] {
-  return [...authPages(limits, sessions)];
+export function dashboardPages(
+  limits: SignInLimits,
+  sessions: SessionCache,
+  caches: OverviewCaches = overviewCaches(),
+): PageSpec[] {
+  return [...authPages(limits, sessions), ...overviewPages(caches), ...bestPages()];
 }
 
 export async function mountDashboard(app: FastifyInstance, options: DashboardOptions): Promise<SessionCache> {

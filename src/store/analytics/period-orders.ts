@@ -36,7 +36,11 @@ export async function revenueByDay(
      LIMIT 40000`,
     [shopId, period.from, period.to],
   );
-  return rows.map((r) => ({ day: String(r.day).slice(0, 10), revenue: Number(r.revenue ?? 0), orders: Number(r.orders) }));
+  return rows.map((r) => ({
+    day: String(r.day).slice(0, 10),
+    revenue: Number(r.revenue ?? 0),
+    orders: Number(r.orders),
+  }));
 }
 
 /** How a period's best customers are ranked. */
