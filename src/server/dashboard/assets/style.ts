@@ -74,7 +74,7 @@ pre{background:#eef1f4;padding:.6rem;border-radius:6px;overflow-x:auto;white-spa
 .presets{display:flex;flex-wrap:wrap;gap:.4rem;margin-bottom:.25rem}
 .period-picker .toolbar{margin:0}
 .kpi{position:relative;cursor:help}
-.kpi .value{white-space:nowrap}
+.kpi .value{white-space:nowrap;font-size:clamp(1rem,4vw,1.25rem)}
 .kpi .tip{display:none;position:absolute;z-index:5;left:0;right:0;top:100%;margin-top:2px;background:#fff;color:var(--fg);border:1px solid #8c959f;border-radius:6px;padding:.4rem .5rem;font-size:.85rem;box-shadow:0 2px 6px rgba(0,0,0,.15)}
 .kpi:hover .tip,.kpi:focus .tip{display:block}
 .kpi:focus-visible{outline:3px solid #f0b400;outline-offset:2px}
@@ -83,7 +83,13 @@ pre{background:#eef1f4;padding:.6rem;border-radius:6px;overflow-x:auto;white-spa
 .spinner{display:inline-block;width:.9em;height:.9em;border:2px solid #4ac26b;border-top-color:transparent;border-radius:50%;animation:spin 1s linear infinite;vertical-align:-.1em}
 @keyframes spin{to{transform:rotate(360deg)}}
 @media (prefers-reduced-motion:reduce){.spinner{animation:none}}
-.wide{min-width:560px}
+figure.chart{margin:0 0 .5rem}
+.grid2>*{min-width:0}
+.rfm-grid{max-width:640px}
+.kpi-note{margin-top:0}
+table.groups td.num{white-space:nowrap}
+table.groups th[scope=row]{min-width:8.5rem}
+table.best td.num{white-space:nowrap}
 .advice{margin:.5rem 0 1rem}.advice summary{cursor:pointer;font-weight:600}
 .group-advice h3{font-size:1rem;margin:.75rem 0 .2rem}.group-advice p{margin:.2rem 0}
 .tabs{display:flex;gap:.25rem;border-bottom:2px solid var(--line);margin:.5rem 0 .75rem}

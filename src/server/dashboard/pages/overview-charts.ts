@@ -40,6 +40,15 @@ export const CHART_T = {
 
 const AXIS_FONT = 12;
 
+/**
+ * A chart that keeps at least `minWidth` pixels: on a phone its box scrolls sideways rather than
+ * shrinking the text below reading size; on a desktop it scales to the column.
+ */
+export function scrolling(chart: Html, minWidth: number, maxWidth?: number): Html {
+  const style = `min-width:${minWidth}px${maxWidth ? `;max-width:${maxWidth}px` : ''}`;
+  return html`<div class="scroll"><div class="chart-box" style="${style}">${chart}</div></div>`;
+}
+
 /** Revenue (bars) and valid orders (line) per day or month. */
 export function seriesChart(
   series: { unit: 'day' | 'month'; points: SeriesPoint[] },
@@ -49,21 +58,26 @@ export function seriesChart(
   const label = tr(series.unit === 'day' ? CHART_T.day : CHART_T.month, lang);
   const title = tr(CHART_T.overTime, lang).replace('{unit}', label);
   const compact = (v: number) => compactNumber(v, fmt);
+  const font = 15;
   return svgChart(
     {
-      legend: { top: 0, data: [tr(CHART_T.revenue, lang), tr(CHART_T.orders, lang)] },
-      grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
+      legend: {
+        top: 0,
+        data: [tr(CHART_T.revenue, lang), tr(CHART_T.orders, lang)],
+        textStyle: { fontSize: font },
+      },
+      grid: { left: 8, right: 8, top: 40, bottom: 8, containLabel: true },
       xAxis: {
         type: 'category',
         data: series.points.map((p) => (series.unit === 'day' ? p.bucket.slice(5) : p.bucket)),
-        axisLabel: { fontSize: AXIS_FONT },
+        axisLabel: { fontSize: font },
       },
       yAxis: [
-        { type: 'value', axisLabel: { formatter: compact, fontSize: AXIS_FONT } },
+        { type: 'value', axisLabel: { formatter: compact, fontSize: font } },
         {
           type: 'value',
           splitLine: { show: false },
-          axisLabel: { formatter: (v: number) => fmt.count(v), fontSize: AXIS_FONT },
+          axisLabel: { formatter: (v: number) => fmt.count(v), fontSize: font },
         },
       ],
       series: [
@@ -81,7 +95,7 @@ export function seriesChart(
         },
       ],
     },
-    { label: title, height: 300 },
+    { label: title, width: 1000, height: 340 },
   );
 }
 
@@ -111,7 +125,7 @@ export function groupsChart<G extends string>(
         { name: tr(CHART_T.revenueShare, lang), type: 'bar', data: shown.map((g) => pct(g.revenueShare)) },
       ],
     },
-    { label: tr(CHART_T.groupsChart, lang), height: Math.max(220, 60 + shown.length * 34) },
+    { label: tr(CHART_T.groupsChart, lang), width: 560, height: Math.max(220, 60 + shown.length * 34) },
   );
 }
 
@@ -122,12 +136,16 @@ function heatMap(
   cells: readonly [number, number, number][],
   options: {
     label: string;
+    width: number;
     height: number;
     max: number;
     cellText: (v: number) => string;
     leftWidth?: number;
   },
 ): Html {
+  const left = options.leftWidth ?? 150;
+  // Each column's label wraps within its own band, so neighbours never run into each other.
+  const band = Math.floor((options.width - left - 40) / Math.max(1, x.length));
   return svgChart(
     {
       grid: { left: 8, right: 8, top: 8, bottom: 56, containLabel: true },
@@ -135,14 +153,14 @@ function heatMap(
         type: 'category',
         data: [...x],
         splitArea: { show: true },
-        axisLabel: { fontSize: AXIS_FONT, interval: 0, width: 90, overflow: 'break' },
+        axisLabel: { fontSize: AXIS_FONT, interval: 0, width: Math.max(24, band - 6), overflow: 'break' },
       },
       yAxis: {
         type: 'category',
         data: [...y],
         inverse: true,
         splitArea: { show: true },
-        axisLabel: { fontSize: AXIS_FONT, width: options.leftWidth ?? 150, overflow: 'truncate' },
+        axisLabel: { fontSize: AXIS_FONT, width: left, overflow: 'truncate' },
       },
       visualMap: {
         min: 0,
@@ -153,6 +171,7 @@ function heatMap(
         bottom: 0,
         itemHeight: 160,
         itemWidth: 12,
+        text: [options.cellText(options.max) || String(options.max), '0'],
         inRange: { color: ['#f3f7fc', '#0b5cad'] },
         textStyle: { fontSize: AXIS_FONT },
       },
@@ -168,7 +187,7 @@ function heatMap(
         },
       ],
     },
-    { label: options.label, height: options.height },
+    { label: options.label, width: options.width, height: options.height },
   );
 }
 
@@ -180,6 +199,7 @@ export function rfmChart(report: AnalysisReport, fmt: Formatter, lang: Lang): Ht
   const cells = rfmCellsData(report).map(([f, r, n]) => [f, 4 - r, n] as [number, number, number]);
   return heatMap(['F1', 'F2', 'F3', 'F4', 'F5'], ['R5', 'R4', 'R3', 'R2', 'R1'], cells, {
     label: tr(CHART_T.rfmChart, lang),
+    width: 560,
     height: 320,
     max: maxOf(cells),
     cellText: (v) => fmt.count(v),
@@ -193,10 +213,11 @@ export function cohortChart(report: AnalysisReport, fmt: Formatter, lang: Lang):
   const months = Array.from({ length: data.months }, (_, k) => `+${k}`);
   return heatMap(months, data.rows, data.cells, {
     label: tr(CHART_T.cohortChart, lang),
+    width: cohortChartWidth(data.months),
     height: Math.max(220, 90 + 22 * data.rows.length),
     max: 100,
     cellText: (v) => (v === 0 ? '' : fmt.upTo(v, 0)),
-    leftWidth: 110,
+    leftWidth: 130,
   });
 }
 
@@ -211,11 +232,18 @@ export function movesChart<G extends string>(
   const data = transitionsData(matrix, labelOf, lang, timeZone);
   return heatMap(data.to, data.from, data.cells, {
     label: `${tr(CHART_T.movesChart, lang)} ${data.title}`,
+    width: MOVES_WIDTH,
     height: Math.max(260, 110 + 34 * data.from.length),
     max: maxOf(data.cells),
     cellText: (v) => (v === 0 ? '' : fmt.count(v)),
   });
 }
+
+/** The cohort chart's width: room for every month's column. */
+export const cohortChartWidth = (months: number) => Math.max(560, 170 + 44 * months);
+
+/** The moves charts' width: seven groups' names side by side. */
+export const MOVES_WIDTH = 900;
 
 /** 1.250.000.000 → "1,3 tỷ" / "1.3B": axis labels short enough for a phone. */
 function compactNumber(v: number, fmt: Formatter): string {

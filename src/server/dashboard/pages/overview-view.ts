@@ -18,7 +18,17 @@ import { formatKpi, HEADLINE_KPIS, type KpiFormat, t } from '../../../report/lab
 import { rfmGridNote } from '../../../report/rfm-note.js';
 import { type Html, html } from '../html.js';
 import { type Catalogue, fill, type Lang, tr } from '../i18n.js';
-import { cohortChart, groupsChart, movesChart, rfmChart, seriesChart, whenAny } from './overview-charts.js';
+import {
+  cohortChart,
+  cohortChartWidth,
+  groupsChart,
+  MOVES_WIDTH,
+  movesChart,
+  rfmChart,
+  scrolling,
+  seriesChart,
+  whenAny,
+} from './overview-charts.js';
 
 export const VIEW_T = {
   kpis: { vi: 'Chỉ số chính', en: 'Key figures' },
@@ -56,15 +66,24 @@ export function reportView(data: OverviewData, fmt: Formatter, lang: Lang): Html
 <p class="muted">${tr(VIEW_T.helpCard, lang)}</p>
 <div class="cards kpis">${HEADLINE_KPIS.map((k) => kpiCard(k, data, fmt, lang))}</div></section>
 <section aria-labelledby="h-time"><h2 id="h-time">${tr(VIEW_T.overTime, lang)}</h2>
-${whenAny(report.kpis.orders, () => seriesChart(data.series, fmt, lang), tr(VIEW_T.noOrders, lang))}</section>
+${whenAny(report.kpis.orders, () => scrolling(seriesChart(data.series, fmt, lang), 680), tr(VIEW_T.noOrders, lang))}</section>
 ${groupSection('lifecycle', tr(VIEW_T.lifecycle, lang), report.lifecycle.groups, data, fmt, lang)}
 ${groupSection('value', tr(VIEW_T.value, lang), report.valueGroups.groups, data, fmt, lang)}
 ${groupSection('rfm', tr(VIEW_T.rfmGroups, lang), report.rfm.groups, data, fmt, lang)}
 <section aria-labelledby="h-rfmgrid"><h2 id="h-rfmgrid">${tr(VIEW_T.rfmGrid, lang)}</h2>
-<div class="scroll"><div class="wide">${rfmChart(report, fmt, lang)}</div></div>
+<div class="rfm-grid">${scrolling(rfmChart(report, fmt, lang), 480)}</div>
 ${rfmNote(data, lang)}</section>
 <section aria-labelledby="h-cohorts"><h2 id="h-cohorts">${tr(VIEW_T.cohorts, lang)}</h2>
-${whenAny(report.cohorts.rows.length, () => html`<div class="scroll"><div class="wide">${cohortChart(report, fmt, lang)}</div></div>`, tr(VIEW_T.noCohorts, lang))}</section>`;
+${whenAny(
+  report.cohorts.rows.length,
+  () =>
+    scrolling(
+      cohortChart(report, fmt, lang),
+      cohortChartWidth(report.cohorts.months),
+      Math.round(cohortChartWidth(report.cohorts.months) * 1.25),
+    ),
+  tr(VIEW_T.noCohorts, lang),
+)}</section>`;
 }
 
 function rfmNote(data: OverviewData, lang: Lang): Html {
@@ -129,7 +148,7 @@ function groupSection<G extends string>(
   const currency = data.report.shop.currency;
   const pct = (v: number | null) => (v === null ? '–' : fmt.percent(v, 1));
   return html`<section aria-labelledby="h-${id}"><h2 id="h-${id}">${title}</h2>
-<div class="grid2"><div>${groupsChart(groups, fmt, lang)}</div>
+<div class="grid2"><div>${scrolling(groupsChart(groups, fmt, lang), 480)}</div>
 <div class="scroll"><table class="data groups" data-model="${id}"><thead><tr><th scope="col">${tr(VIEW_T.group, lang)}</th>
 <th scope="col" class="num">${tr(VIEW_T.customers, lang)}</th><th scope="col" class="num">${tr(VIEW_T.customerShare, lang)}</th>
 <th scope="col" class="num">${tr(VIEW_T.revenue, lang)}</th><th scope="col" class="num">${tr(VIEW_T.revenueShare, lang)}</th></tr></thead>
@@ -158,7 +177,7 @@ export function movesView(
   const lifecycleLabel = (g: LifecycleStage) => groupInfo('lifecycle', g).label[lang];
   const valueLabel = (g: ValueGroup) => groupInfo('value', g).label[lang];
   return html`<h3>${t('lifecycle', lang)}</h3>
-<div class="scroll"><div class="wide">${movesChart(moves.lifecycle, lifecycleLabel, fmt, lang, timeZone)}</div></div>
+${scrolling(movesChart(moves.lifecycle, lifecycleLabel, fmt, lang, timeZone), MOVES_WIDTH)}
 <h3>${t('valueGroups', lang)}</h3>
-<div class="scroll"><div class="wide">${movesChart(moves.value, valueLabel, fmt, lang, timeZone)}</div></div>`;
+${scrolling(movesChart(moves.value, valueLabel, fmt, lang, timeZone), MOVES_WIDTH)}`;
 }

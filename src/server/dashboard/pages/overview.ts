@@ -100,14 +100,22 @@ const periodOf = (q: PeriodQuery) => ({
   ...(q.to ? { to: q.to } : {}),
 });
 
-/** The report part of the page, rendered once per result and language. */
-const rendered = new WeakMap<OverviewData, Partial<Record<Lang, Html>>>();
-function cachedReportView(data: OverviewData, fmt: Formatter, lang: Lang): Html {
-  const byLang = rendered.get(data) ?? {};
-  rendered.set(data, byLang);
-  byLang[lang] ??= reportView(data, fmt, lang);
+/**
+ * Parts rendered once per computed result and language (drawing the charts takes most of a
+ * page's time): kept as long as the result is in the cache.
+ */
+const rendered = new WeakMap<object, Partial<Record<Lang, Html>>>();
+function once(key: object, lang: Lang, render: () => Html): Html {
+  const byLang = rendered.get(key) ?? {};
+  rendered.set(key, byLang);
+  byLang[lang] ??= render();
   return byLang[lang];
 }
+const cachedReportView = (data: OverviewData, fmt: Formatter, lang: Lang) =>
+  once(data, lang, () => reportView(data, fmt, lang));
+/** The moves of the report itself (keyed by its transitions), or of two chosen dates. */
+const cachedMovesView = (moves: MovesData, fmt: Formatter, lang: Lang, zone: string) =>
+  once(moves.lifecycle, lang, () => movesView(moves, fmt, lang, zone));
 
 /** The overview page and its status parts and compute requests. */
 export function overviewPages(caches: OverviewCaches): PageSpec[] {
@@ -144,8 +152,18 @@ ${data ? movesSection(data, query, moves, fmt, lang, shop.timezone, now, csrf) :
       query: periodQuery,
       handler: async ({ ctx, shopId, lang, fmt, shop, query, reply, session }) => {
         const { state } = await overviewState(ctx, caches, { shopId, ...periodOf(query) });
-        // Fresh figures are there: the whole page shows them (htmx reloads it).
-        if (state.current) reply.header('hx-refresh', 'true');
+        if (state.current) {
+          // Fresh figures are there: drawn now, so that the page htmx reloads next is quick.
+          const data = state.current.value;
+          cachedReportView(data, fmt, lang);
+          cachedMovesView(
+            { lifecycle: data.report.lifecycle.transitions, value: data.report.valueGroups.transitions },
+            fmt,
+            lang,
+            shop.timezone,
+          );
+          reply.header('hx-refresh', 'true');
+        }
         return fragment(
           overviewStatus(state, query, fmt, lang, shop.timezone, ctx.clock.now(), session?.csrfToken ?? ''),
         );
@@ -173,7 +191,10 @@ ${data ? movesSection(data, query, moves, fmt, lang, shop.timezone, now, csrf) :
       handler: async ({ ctx, shopId, lang, fmt, shop, query, reply, session }) => {
         if (!query.mfrom || !query.mto) return fragment(html``);
         const moves = await movesState(ctx, caches, { shopId, from: query.mfrom, to: query.mto });
-        if (moves.state.current) reply.header('hx-refresh', 'true');
+        if (moves.state.current) {
+          cachedMovesView(moves.state.current.value, fmt, lang, shop.timezone);
+          reply.header('hx-refresh', 'true');
+        }
         return fragment(
           movesStatus(
             moves.state,
@@ -367,5 +388,5 @@ function movesSection(
 <div><label for="moves-to">${tr(T.movesTo, lang)}</label><input id="moves-to" name="mto" type="date" value="${toDay}"></div>
 <button type="submit">${tr(T.show, lang)}</button></form>
 ${moves ? movesStatus(moves.state, query, fmt, lang, zone, now, csrf) : ''}
-${shown ? movesView(shown, fmt, lang, zone) : ''}</section>`;
+${shown ? cachedMovesView(shown, fmt, lang, zone) : ''}</section>`;
 }
