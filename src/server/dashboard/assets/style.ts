@@ -90,6 +90,7 @@ figure.chart{margin:0 0 .5rem}
 table.groups td.num{white-space:nowrap}
 table.groups th[scope=row]{min-width:8.5rem}
 table.best td.num{white-space:nowrap}
+table.best td.name{min-width:7.5rem}
 .advice{margin:.5rem 0 1rem}.advice summary{cursor:pointer;font-weight:600}
 .group-advice h3{font-size:1rem;margin:.75rem 0 .2rem}.group-advice p{margin:.2rem 0}
 .tabs{display:flex;gap:.25rem;border-bottom:2px solid var(--line);margin:.5rem 0 .75rem}

@@ -145,12 +145,12 @@ function table(
     by: tr(by === 'revenue' ? T.byRevenue : T.byOrders, lang).toLowerCase(),
   });
   return html`<div class="scroll"><table class="data best" data-by="${by}"><caption class="sr">${caption}</caption>
-<thead><tr><th scope="col" class="num">${tr(T.rank, lang)}</th><th scope="col">${tr(T.customer, lang)}</th><th scope="col">${tr(T.phone, lang)}</th>
-<th scope="col" class="num">${tr(T.orders, lang)}</th><th scope="col" class="num">${tr(T.revenue, lang)}</th><th scope="col">${tr(T.lastOrder, lang)}</th></tr></thead>
+<thead><tr><th scope="col" class="num">${tr(T.rank, lang)}</th><th scope="col">${tr(T.customer, lang)}</th>
+<th scope="col" class="num">${tr(T.orders, lang)}</th><th scope="col" class="num">${tr(T.revenue, lang)}</th><th scope="col">${tr(T.lastOrder, lang)}</th><th scope="col">${tr(T.phone, lang)}</th></tr></thead>
 <tbody>${rows.map(
     (c, i) => html`<tr data-customer="${c.customerId}"><td class="num">${i + 1}</td>
-<td><a href="/customers/${encodeURIComponent(c.customerId)}">${c.name ?? c.email ?? c.phone ?? c.customerId}</a></td>
-<td>${c.phone ?? ''}</td><td class="num">${fmt.count(c.orders)}</td><td class="num">${fmt.money(c.revenue, currency)}</td>
-<td>${fmt.date(c.lastOrderAt, zone)}</td></tr>`,
+<td class="name"><a href="/customers/${encodeURIComponent(c.customerId)}">${c.name ?? c.email ?? c.phone ?? c.customerId}</a></td>
+<td class="num">${fmt.count(c.orders)}</td><td class="num">${fmt.money(c.revenue, currency)}</td>
+<td>${fmt.date(c.lastOrderAt, zone)}</td><td>${c.phone ?? ''}</td></tr>`,
   )}</tbody></table></div>`;
 }

@@ -148,7 +148,7 @@ function heatMap(
   const band = Math.floor((options.width - left - 40) / Math.max(1, x.length));
   return svgChart(
     {
-      grid: { left: 8, right: 8, top: 8, bottom: 56, containLabel: true },
+      grid: { left: 20, right: 8, top: 8, bottom: 56, containLabel: true },
       xAxis: {
         type: 'category',
         data: [...x],
