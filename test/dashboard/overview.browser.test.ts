@@ -5,18 +5,20 @@
  * header's link; the best customers switch ranking. Screenshots at phone and desktop widths go to
  * test-artifacts/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppContext, makeContext } from '../../src/app/context.js';
 import { runDemo } from '../../src/app/demo.js';
-import { HEADLINE_KPIS } from '../../src/report/labels.js';
+import type { AnalysisReport } from '../../src/domain/analytics/types.js';
+import { formatKpi, HEADLINE_KPIS } from '../../src/report/labels.js';
 import { buildServer } from '../../src/server/server.js';
-import type { Store } from '../../src/store/store.js';
+import { openStore, type Store } from '../../src/store/store.js';
 import { browserSkipped, launchChromium } from '../support/browser.js';
+import { cli } from '../support/cli.js';
 import { makeUser, signInBrowser } from '../support/dashboard.js';
-import { ENGINES } from '../support/engines.js';
 
 const SHOTS = join(process.cwd(), 'test-artifacts', 'screenshots');
 const PHONE = { width: 390, height: 844 };
@@ -51,17 +53,25 @@ async function waitForCards(page: Page): Promise<void> {
   expect(await page.locator('.kpi').count()).toBe(HEADLINE_KPIS.length);
 }
 
-const engine = ENGINES[0]!;
-
-describe.skipIf(browserSkipped)(`overview and best customers in Chromium (${engine.title})`, () => {
+describe.skipIf(browserSkipped)(`overview and best customers in Chromium (duckdb)`, () => {
   let store: Store;
   let ctx: AppContext;
   let browser: Browser;
   let url = '';
   let email = '';
   let close: () => Promise<void>;
+  /** A DuckDB file, so that `nurture analyze --json` can read the same shop after the server. */
+  const dir = mkdtempSync(join(tmpdir(), 'nurture-overview-'));
+  const db = join(dir, 'shop.duckdb');
+  let closed = false;
+  const shutDown = async () => {
+    if (closed) return;
+    closed = true;
+    await close?.();
+    await store?.close();
+  };
   beforeAll(async () => {
-    store = await engine.open();
+    store = await openStore({ db });
     ctx = makeContext(store);
     await runDemo(ctx, { shopId: 'demo', customers: 2000, seed: 42 });
     email = await makeUser(ctx, 'demo', 'owner');
@@ -75,8 +85,8 @@ describe.skipIf(browserSkipped)(`overview and best customers in Chromium (${engi
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
-    await close?.();
-    await store?.close();
+    await shutDown();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('computes and shows the overview, changes period and language, at phone and desktop', async () => {
@@ -164,5 +174,29 @@ describe.skipIf(browserSkipped)(`overview and best customers in Chromium (${engi
     expect(orders).toEqual([...orders].sort((a, b) => b - a));
     expect(await page.locator('a[download]').getAttribute('href')).toBe('/best.csv?preset=12m&by=orders');
     await context.close();
+  }, 120_000);
+  it('shows the KPIs `nurture analyze --json` prints for the same shop (last 12 months)', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const page = await context.newPage();
+    await signInBrowser(page, url, email);
+    await page.goto(`${url}/?preset=12m`);
+    await waitForCards(page);
+    const shown = new Map<string, string>();
+    for (const card of await page.locator('.kpi').all())
+      shown.set(
+        (await card.getAttribute('data-kpi')) ?? '',
+        (await card.locator('.value').textContent()) ?? '',
+      );
+    await context.close();
+    // The server owns the DuckDB file while it runs: the CLI reads it after.
+    await shutDown();
+    const run = await cli('analyze', '--db', db, '--shop', 'demo', '--json');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.out) as AnalysisReport;
+    for (const k of HEADLINE_KPIS)
+      expect([k.key, shown.get(k.key)]).toEqual([
+        k.key,
+        formatKpi(report.kpis[k.key] as number | null, k.kind, report.shop.currency, 'vi'),
+      ]);
   }, 120_000);
 });
