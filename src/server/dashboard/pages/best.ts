@@ -5,23 +5,16 @@
  */
 import { z } from 'zod';
 import { BEST_CUSTOMERS_LIMIT, bestCustomersOfPeriod } from '../../../app/best-customers.js';
-import { type ChosenPeriod, PERIOD_PRESETS, type PeriodPreset } from '../../../app/period.js';
 import { bestCustomersCsv } from '../../../report/customers-csv.js';
 import type { Formatter } from '../../../report/format.js';
 import type { BestRanking, PeriodCustomer } from '../../../store/analytics/period-orders.js';
 import { type Html, html } from '../html.js';
 import { type Catalogue, fill, type Lang, tr } from '../i18n.js';
 import { definePage, type PageSpec, page, SENT } from '../page.js';
+import { optionalField, periodInput, periodParams, periodPicker, periodQuery } from './period-picker.js';
 
 const T = {
   title: { vi: 'Khách hàng tốt nhất', en: 'Best customers' },
-  period: { vi: 'Kỳ', en: 'Period' },
-  last30: { vi: '30 ngày', en: '30 days' },
-  last90: { vi: '90 ngày', en: '90 days' },
-  last12m: { vi: '12 tháng', en: '12 months' },
-  from: { vi: 'Từ ngày', en: 'From' },
-  to: { vi: 'Đến ngày', en: 'To' },
-  show: { vi: 'Xem', en: 'Show' },
   ranking: { vi: 'Xếp hạng', en: 'Ranking' },
   byRevenue: { vi: 'Theo doanh thu', en: 'By revenue' },
   byOrders: { vi: 'Theo số đơn', en: 'By number of orders' },
@@ -40,40 +33,17 @@ const T = {
   caption: { vi: 'Khách hàng tốt nhất {by}', en: 'Best customers {by}' },
 } as const satisfies Catalogue;
 
-const PRESET_LABEL: Record<PeriodPreset, keyof typeof T> = {
-  '30d': 'last30',
-  '90d': 'last90',
-  '12m': 'last12m',
-};
-
-const optional = <S extends z.ZodType>(schema: S) =>
-  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
-const query = z.object({
-  preset: optional(z.enum(PERIOD_PRESETS)),
-  from: optional(day),
-  to: optional(day),
-  by: optional(z.enum(['revenue', 'orders'])),
-});
+const query = periodQuery.extend({ by: optionalField(z.enum(['revenue', 'orders'])) });
 type Query = z.output<typeof query>;
 
 function params(q: Query, by?: BestRanking): URLSearchParams {
-  const p = new URLSearchParams();
-  if (q.preset) p.set('preset', q.preset);
-  if (q.from) p.set('from', q.from);
-  if (q.to) p.set('to', q.to);
+  const p = periodParams(q);
   const ranking = by ?? q.by;
   if (ranking) p.set('by', ranking);
   return p;
 }
 
-const input = (shopId: string, q: Query) => ({
-  shopId,
-  ...(q.preset ? { preset: q.preset } : {}),
-  ...(q.from ? { from: q.from } : {}),
-  ...(q.to ? { to: q.to } : {}),
-  by: q.by ?? 'revenue',
-});
+const input = (shopId: string, q: Query) => ({ shopId, ...periodInput(q), by: q.by ?? 'revenue' });
 
 export function bestPages(): PageSpec[] {
   return [
@@ -87,7 +57,7 @@ export function bestPages(): PageSpec[] {
         return page(
           T.title,
           'best',
-          html`${picker(q, best.period, lang)}
+          html`${periodPicker({ path: '/best', query: q, period: best.period, lang, id: 'best', ...(q.by ? { keep: { by: q.by } } : {}) })}
 ${tabs(q, best.by, lang)}
 <p class="muted">${fill(T.intro, lang, { n: BEST_CUSTOMERS_LIMIT, from: best.period.firstDay, to: best.period.lastDay })}</p>
 <p><a class="button secondary" href="/best.csv?${params(q, best.by)}" download>${tr(T.csv, lang)}</a></p>
@@ -111,20 +81,6 @@ ${best.customers.length === 0 ? html`<p class="muted">${tr(T.none, lang)}</p>` :
       },
     }),
   ];
-}
-
-function picker(q: Query, period: ChosenPeriod, lang: Lang): Html {
-  return html`<div class="panel period-picker">
-<nav aria-label="${tr(T.period, lang)}" class="presets">${PERIOD_PRESETS.map((p) => {
-    const href = `/best?${params({ preset: p, by: q.by })}`;
-    const on = period.preset === p;
-    return html`<a class="button${on ? '' : ' secondary'}" href="${href}"${on ? html` aria-current="true"` : ''}>${tr(T[PRESET_LABEL[p]], lang)}</a>`;
-  })}</nav>
-<form method="get" action="/best" class="toolbar">${q.by ? html`<input type="hidden" name="by" value="${q.by}">` : ''}
-<div><label for="best-from">${tr(T.from, lang)}</label><input id="best-from" name="from" type="date" value="${q.from ?? period.firstDay}"></div>
-<div><label for="best-to">${tr(T.to, lang)}</label><input id="best-to" name="to" type="date" value="${q.to ?? period.lastDay}"></div>
-<button type="submit">${tr(T.show, lang)}</button>
-</form></div>`;
 }
 
 function tabs(q: Query, by: BestRanking, lang: Lang): Html {

@@ -8,7 +8,7 @@
  * and otherwise asks for it with an htmx POST on load (a button without JavaScript), then polls a
  * small status part that reloads the page once the fresh result is there. See docs/dashboard.md.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { CacheState } from '../../../app/computed-cache.js';
 import {
   type MovesData,
@@ -19,44 +19,29 @@ import {
   startMoves,
   startOverview,
 } from '../../../app/overview.js';
-import { type ChosenPeriod, PERIOD_PRESETS, type PeriodPreset } from '../../../app/period.js';
 import { localDay } from '../../../domain/analytics/calendar.js';
 import type { Formatter } from '../../../report/format.js';
 import { type Html, html } from '../html.js';
 import { type Catalogue, fill, type Lang, tr } from '../i18n.js';
 import { definePage, fragment, type PageSpec, page, redirect } from '../page.js';
-import { CSRF_FIELD } from '../session.js';
+import { statusPanel } from './compute-status.js';
 import { movesView, reportView } from './overview-view.js';
+import {
+  dayField,
+  optionalField,
+  type PeriodQuery,
+  periodInput,
+  periodParams,
+  periodPicker,
+  periodQuery,
+} from './period-picker.js';
 
 const T = {
   title: { vi: 'Tổng quan', en: 'Overview' },
-  period: { vi: 'Kỳ báo cáo', en: 'Period' },
-  last30: { vi: '30 ngày', en: '30 days' },
-  last90: { vi: '90 ngày', en: '90 days' },
-  last12m: { vi: '12 tháng', en: '12 months' },
-  from: { vi: 'Từ ngày', en: 'From' },
-  to: { vi: 'Đến ngày', en: 'To' },
-  show: { vi: 'Xem', en: 'Show' },
   periodLine: {
     vi: 'Kỳ {from} → {to}, so với {pfrom} → {pto} (kỳ trước cùng độ dài).',
     en: 'Period {from} → {to}, compared with {pfrom} → {pto} (the period of the same length before).',
   },
-  computedAt: { vi: 'Số liệu tính lúc {at} ({ago}).', en: 'Figures computed at {at} ({ago}).' },
-  staleAt: {
-    vi: 'Đang tính lại vì có dữ liệu mới; số liệu dưới đây tính lúc {at} ({ago}).',
-    en: 'Recomputing for new data; the figures below were computed at {at} ({ago}).',
-  },
-  computing: {
-    vi: 'Đang tính số liệu cho kỳ này… (cửa hàng lớn cần vài giây đến một phút)',
-    en: 'Computing the figures of this period… (a large shop takes a few seconds to a minute)',
-  },
-  computeNow: { vi: 'Tính ngay', en: 'Compute now' },
-  reload: { vi: 'Tải lại trang', en: 'Reload the page' },
-  failed: { vi: 'Không tính được: {message}', en: 'Could not compute: {message}' },
-  retry: { vi: 'Thử lại', en: 'Try again' },
-  justNow: { vi: 'vừa xong', en: 'just now' },
-  minutesAgo: { vi: '{n} phút trước', en: '{n} min ago' },
-  hoursAgo: { vi: '{n} giờ trước', en: '{n} h ago' },
   moves: { vi: 'Dịch chuyển giữa các nhóm', en: 'Moves between groups' },
   movesHelp: {
     vi: 'Số khách ở mỗi nhóm vào ngày thứ nhất (hàng) và nhóm của họ vào ngày thứ hai (cột).',
@@ -64,41 +49,11 @@ const T = {
   },
   movesFrom: { vi: 'Ngày thứ nhất', en: 'First date' },
   movesTo: { vi: 'Ngày thứ hai', en: 'Second date' },
+  show: { vi: 'Xem', en: 'Show' },
 } as const satisfies Catalogue;
 
-const PRESET_LABEL: Record<PeriodPreset, keyof typeof T> = {
-  '30d': 'last30',
-  '90d': 'last90',
-  '12m': 'last12m',
-};
-
-/** An empty field of a GET form is no value. */
-const optional = <S extends z.ZodType>(schema: S) =>
-  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
-const periodQuery = z.object({
-  preset: optional(z.enum(PERIOD_PRESETS)),
-  from: optional(day),
-  to: optional(day),
-});
-const pageQuery = periodQuery.extend({ mfrom: optional(day), mto: optional(day) });
-type PeriodQuery = z.output<typeof periodQuery>;
+const pageQuery = periodQuery.extend({ mfrom: optionalField(dayField), mto: optionalField(dayField) });
 type PageQuery = z.output<typeof pageQuery>;
-
-/** The period part of a query, as a query string (for links, polls and forms that keep it). */
-function periodParams(q: PeriodQuery): URLSearchParams {
-  const p = new URLSearchParams();
-  if (q.preset) p.set('preset', q.preset);
-  if (q.from) p.set('from', q.from);
-  if (q.to) p.set('to', q.to);
-  return p;
-}
-
-const periodOf = (q: PeriodQuery) => ({
-  ...(q.preset ? { preset: q.preset } : {}),
-  ...(q.from ? { from: q.from } : {}),
-  ...(q.to ? { to: q.to } : {}),
-});
 
 /**
  * Parts rendered once per computed result and language (drawing the charts takes most of a
@@ -126,7 +81,7 @@ export function overviewPages(caches: OverviewCaches): PageSpec[] {
       access: 'staff',
       query: pageQuery,
       handler: async ({ ctx, shopId, lang, fmt, shop, query, session }) => {
-        const { period, state } = await overviewState(ctx, caches, { shopId, ...periodOf(query) });
+        const { period, state } = await overviewState(ctx, caches, { shopId, ...periodInput(query) });
         const data = (state.current ?? state.stale)?.value;
         const now = ctx.clock.now();
         const moves =
@@ -137,7 +92,7 @@ export function overviewPages(caches: OverviewCaches): PageSpec[] {
         return page(
           T.title,
           'overview',
-          html`${picker(query, period, lang)}
+          html`${periodPicker({ path: '/', query, period, lang, id: 'period' })}
 ${data ? periodLine(data, fmt, lang, shop.timezone) : ''}
 ${overviewStatus(state, query, fmt, lang, shop.timezone, now, csrf)}
 ${data ? cachedReportView(data, fmt, lang) : ''}
@@ -151,7 +106,7 @@ ${data ? movesSection(data, query, moves, fmt, lang, shop.timezone, now, csrf) :
       access: 'staff',
       query: periodQuery,
       handler: async ({ ctx, shopId, lang, fmt, shop, query, reply, session }) => {
-        const { state } = await overviewState(ctx, caches, { shopId, ...periodOf(query) });
+        const { state } = await overviewState(ctx, caches, { shopId, ...periodInput(query) });
         if (state.current) {
           // Fresh figures are there: drawn now, so that the page htmx reloads next is quick.
           const data = state.current.value;
@@ -175,7 +130,7 @@ ${data ? movesSection(data, query, moves, fmt, lang, shop.timezone, now, csrf) :
       access: 'staff',
       form: periodQuery,
       handler: async ({ ctx, shopId, lang, fmt, shop, form, request, session }) => {
-        const { state } = await startOverview(ctx, caches, { shopId, ...periodOf(form) });
+        const { state } = await startOverview(ctx, caches, { shopId, ...periodInput(form) });
         if (request.headers['hx-request'] === 'true')
           return fragment(
             overviewStatus(state, form, fmt, lang, shop.timezone, ctx.clock.now(), session?.csrfToken ?? ''),
@@ -241,20 +196,6 @@ function pageParams(q: PageQuery): URLSearchParams {
   return p;
 }
 
-/** Presets as links, two dates as a GET form. */
-function picker(query: PeriodQuery, period: ChosenPeriod, lang: Lang): Html {
-  return html`<div class="panel period-picker">
-<nav aria-label="${tr(T.period, lang)}" class="presets">${PERIOD_PRESETS.map(
-    (p) =>
-      html`<a class="button${period.preset === p ? '' : ' secondary'}" href="/?preset=${p}"${period.preset === p ? html` aria-current="true"` : ''}>${tr(T[PRESET_LABEL[p]], lang)}</a>`,
-  )}</nav>
-<form method="get" action="/" class="toolbar">
-<div><label for="period-from">${tr(T.from, lang)}</label><input id="period-from" name="from" type="date" value="${query.from ?? period.firstDay}"></div>
-<div><label for="period-to">${tr(T.to, lang)}</label><input id="period-to" name="to" type="date" value="${query.to ?? period.lastDay}"></div>
-<button type="submit">${tr(T.show, lang)}</button>
-</form></div>`;
-}
-
 function periodLine(data: OverviewData, fmt: Formatter, lang: Lang, zone: string): Html {
   const last = (d: Date) => fmt.date(new Date(d.getTime() - 1), zone);
   return html`<p class="muted period-line">${fill(T.periodLine, lang, {
@@ -263,53 +204,6 @@ function periodLine(data: OverviewData, fmt: Formatter, lang: Lang, zone: string
     pfrom: fmt.date(data.previousPeriod.from, zone),
     pto: last(data.previousPeriod.to),
   })}</p>`;
-}
-
-function ago(at: Date, now: Date, lang: Lang): string {
-  const minutes = Math.floor((now.getTime() - at.getTime()) / 60_000);
-  if (minutes < 1) return tr(T.justNow, lang);
-  if (minutes < 120) return fill(T.minutesAgo, lang, { n: minutes });
-  return fill(T.hoursAgo, lang, { n: Math.floor(minutes / 60) });
-}
-
-interface StatusParts {
-  id: string;
-  statusUrl: string;
-  refreshUrl: string;
-  hidden: Record<string, string>;
-}
-
-/**
- * Where a cached computation stands: its age when current; else the request that starts it (on
- * load with htmx, a button without), or the poll that follows it and reloads the page when done.
- */
-function statusPanel<T>(
-  state: CacheState<T>,
-  parts: StatusParts,
-  fmt: Formatter,
-  lang: Lang,
-  zone: string,
-  now: Date,
-  csrf: string,
-): Html {
-  const { current, stale } = state;
-  if (current)
-    return html`<p id="${parts.id}" class="muted status">${fill(T.computedAt, lang, { at: fmt.dateTime(current.computedAt, zone), ago: ago(current.computedAt, now, lang) })}</p>`;
-  const staleLine = stale
-    ? html`<p>${fill(T.staleAt, lang, { at: fmt.dateTime(stale.computedAt, zone), ago: ago(stale.computedAt, now, lang) })}</p>`
-    : '';
-  const form = (label: string) => html`<form method="post" action="${parts.refreshUrl}" class="inline">
-<input type="hidden" name="${CSRF_FIELD}" value="${csrf}">${Object.entries(parts.hidden).map(
-    ([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`,
-  )}<button type="submit" class="secondary">${label}</button></form>`;
-  if (state.failed)
-    return html`<div id="${parts.id}" class="error status" role="alert">${fill(T.failed, lang, { message: state.failed })} ${form(tr(T.retry, lang))}</div>`;
-  if (state.computing)
-    return html`<div id="${parts.id}" class="notice status" role="status" aria-live="polite" hx-get="${parts.statusUrl}" hx-trigger="every 1s" hx-swap="outerHTML">
-${staleLine}<p><span class="spinner" aria-hidden="true"></span> ${tr(T.computing, lang)}</p>
-<noscript><a href="">${tr(T.reload, lang)}</a></noscript></div>`;
-  return html`<div id="${parts.id}" class="notice status" role="status" aria-live="polite" hx-post="${parts.refreshUrl}" hx-trigger="load" hx-vals="${JSON.stringify(parts.hidden)}" hx-swap="outerHTML">
-${staleLine}<p>${tr(T.computing, lang)}</p>${form(tr(T.computeNow, lang))}</div>`;
 }
 
 function overviewStatus(
