@@ -53,7 +53,7 @@ export interface OverviewCaches {
 }
 
 export function overviewCaches(): OverviewCaches {
-  return { overview: new ComputedCache(100), moves: new ComputedCache(100) };
+  return { overview: new ComputedCache(40), moves: new ComputedCache(40) };
 }
 
 export const overviewInputSchema = periodInputSchema.extend({ shopId: shopSchema.shape.shopId });
