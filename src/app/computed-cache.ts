@@ -29,12 +29,25 @@ interface Slot<T> {
   ready?: Computed<T>;
   running?: { version: string };
   failed?: { version: string; message: string };
+  /** When the last computation of this key ended and how long it took (wall clock, ms). */
+  last?: { endedAt: number; tookMs: number };
 }
+
+/**
+ * After a computation of t seconds, the same key is computed again at the earliest `IDLE_FACTOR` t
+ * seconds after it ended: a shop whose orders keep coming, watched on the overview, is analysed
+ * at most a fifth of the time, its figures at most a few minutes old (30 s of analysis → 2 min).
+ */
+export const IDLE_FACTOR = 4;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class ComputedCache<T> {
   private readonly slots = new Map<string, Slot<T>>();
   /** Computations run one at a time: an analysis uses the connection's temporary tables. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Computations started and not ended (waiting their turn or their idle time). */
+  private readonly pending = new Set<Promise<unknown>>();
 
   /** @param maxKeys results kept (oldest dropped first), so memory stays bounded */
   constructor(private readonly maxKeys = 100) {}
@@ -69,24 +82,45 @@ export class ComputedCache<T> {
       slot.running = { version };
       delete slot.failed;
       this.remember(name, slot);
-      const run = this.queue.then(async () => {
-        try {
-          const value = await compute();
-          slot.ready = { version, computedAt: now(), value };
-        } catch (error) {
-          slot.failed = { version, message: error instanceof Error ? error.message : String(error) };
-        } finally {
-          if (slot.running?.version === version) delete slot.running;
-        }
-      });
-      this.queue = run;
+      const idle = slot.last ? slot.last.endedAt + IDLE_FACTOR * slot.last.tookMs - Date.now() : 0;
+      const run = delay(Math.max(0, idle)).then(() =>
+        this.enqueue(() => this.compute(slot, version, compute, now)),
+      );
+      this.pending.add(run);
+      void run.finally(() => this.pending.delete(run));
     }
     return this.state(shopId, key, version);
   }
 
   /** Resolves when every computation started so far has ended (tests, shutdown). */
   async settled(): Promise<void> {
-    await this.queue;
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  private enqueue(fn: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(fn);
+    this.queue = run;
+    return run;
+  }
+
+  private async compute(
+    slot: Slot<T>,
+    version: string,
+    compute: () => Promise<T>,
+    now: () => Date,
+  ): Promise<void> {
+    // A newer version asked for meanwhile: that one's computation makes this one useless.
+    if (slot.running?.version !== version) return;
+    const began = Date.now();
+    try {
+      const value = await compute();
+      slot.ready = { version, computedAt: now(), value };
+    } catch (error) {
+      slot.failed = { version, message: error instanceof Error ? error.message : String(error) };
+    } finally {
+      slot.last = { endedAt: Date.now(), tookMs: Date.now() - began };
+      if (slot.running?.version === version) delete slot.running;
+    }
   }
 
   private remember(name: string, slot: Slot<T>): void {

@@ -98,6 +98,27 @@ describe('ComputedCache', () => {
     expect(cache.state('a', 'p', 'v1').current?.value).toBe('ok');
   });
 
+  it('waits after a computation before the next of the same key, and computes only the newest', async () => {
+    const cache = new ComputedCache<string>(10);
+    const runs: string[] = [];
+    const slow = (v: string) => async () => {
+      runs.push(v);
+      await new Promise((r) => setTimeout(r, 50));
+      return v;
+    };
+    cache.start('a', 'p', 'v1', slow('v1'), now);
+    await cache.settled();
+    const began = Date.now();
+    cache.start('a', 'p', 'v2', slow('v2'), now);
+    expect(cache.state('a', 'p', 'v3').stale?.value).toBe('v1');
+    cache.start('a', 'p', 'v3', slow('v3'), now);
+    await cache.settled();
+    // Four times the ~50 ms the first took, and v2 was overtaken by v3 before its turn.
+    expect(Date.now() - began).toBeGreaterThanOrEqual(4 * 45);
+    expect(runs).toEqual(['v1', 'v3']);
+    expect(cache.state('a', 'p', 'v3').current?.value).toBe('v3');
+  });
+
   it('keeps at most its number of keys, the oldest dropped first', async () => {
     const cache = new ComputedCache<number>(2);
     for (const k of ['x', 'y', 'z']) cache.start('a', k, 'v', async () => 1, now);
