@@ -86,7 +86,6 @@ pre{background:#eef1f4;padding:.6rem;border-radius:6px;overflow-x:auto;white-spa
 figure.chart{margin:0 0 .5rem}
 .grid2>*{min-width:0}
 .rfm-grid{max-width:640px}
-.kpi-note{margin-top:0}
 table.groups td.num{white-space:nowrap}
 table.groups th[scope=row]{min-width:8.5rem}
 table.best td.num{white-space:nowrap}
