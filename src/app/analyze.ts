@@ -32,6 +32,11 @@ export interface AnalysisRequest {
   shopId: string;
   /** A date ('YYYY-MM-DD', the whole day counts) or an instant; default: see `resolveAsOf`. */
   asOf?: string;
+  /**
+   * The KPI period (the dashboard's period picker): from an instant, or the last `days` before the
+   * as-of instant; default the last `periodDays` (365), as `nurture analyze` reports.
+   */
+  period?: { from: Date } | { days: number };
   lang: Lang;
   htmlPath?: string;
   customersOutPath?: string;
@@ -97,7 +102,7 @@ async function analyzeLive(
   asOf: Date,
   fromFile: boolean,
 ): Promise<AnalysisOutcome> {
-  const report = await analyzeShop(store, request.shopId, { asOf });
+  const report = await analyzeShop(store, request.shopId, { asOf, ...periodStart(request) });
   // The scores just moved customers between groups: a store's segments follow them at once, so
   // that the built-ins and their entries and exits (campaign triggers) agree with the report.
   const membership =
@@ -113,7 +118,11 @@ async function analyzeLive(
  * outputs are written before, from what it saw.
  */
 async function analyzePast(tx: Store, request: AnalysisRequest, asOf: Date): Promise<AnalysisOutcome> {
-  const report = await analyzeShop(tx, request.shopId, { asOf, refreshStats: 'as-of' });
+  const report = await analyzeShop(tx, request.shopId, {
+    asOf,
+    refreshStats: 'as-of',
+    ...periodStart(request),
+  });
   if (request.segments) {
     // Segment queries read orders, events and customers as they are: rewind them to the date.
     await rewindForReport(tx.engine, request.shopId, asOf);
@@ -121,6 +130,13 @@ async function analyzePast(tx: Store, request: AnalysisRequest, asOf: Date): Pro
     report.segments = await segmentsOf(tx, request.shopId, report);
   }
   return writeOutputs(tx, request, report);
+}
+
+/** The KPI period's options of analyzeShop (none: its default, the last `periodDays`). */
+function periodStart(request: AnalysisRequest): { from?: Date; config?: { periodDays: number } } {
+  const period = request.period;
+  if (!period) return {};
+  return 'from' in period ? { from: period.from } : { config: { periodDays: period.days } };
 }
 
 async function writeOutputs(

@@ -136,3 +136,42 @@ export function customerListCsvLines(
     .map((c) => csvLine([c.customerId, spreadsheetCell(fullName(c)), ...columns.map((k) => listCell(c, k))]))
     .join('');
 }
+
+/** The columns of the best customers of a period (the dashboard's CSV download). */
+export const BEST_CUSTOMERS_CSV_COLUMNS = [
+  'rank',
+  'customer_id',
+  'name',
+  'phone',
+  'email',
+  'orders',
+  'revenue',
+  'last_order_at',
+] as const;
+
+/** The best customers of a period as CSV, in their rank order (text made safe for spreadsheets). */
+export function bestCustomersCsv(
+  rows: readonly {
+    customerId: string;
+    name: string | null;
+    phone: string | null;
+    email: string | null;
+    orders: number;
+    revenue: number;
+    lastOrderAt: Date;
+  }[],
+): string {
+  const lines = rows.map((c, i) =>
+    csvLine([
+      i + 1,
+      c.customerId,
+      spreadsheetCell(c.name ?? ''),
+      spreadsheetCell(c.phone ?? ''),
+      spreadsheetCell(c.email ?? ''),
+      c.orders,
+      c.revenue,
+      c.lastOrderAt.toISOString(),
+    ]),
+  );
+  return csvLine([...BEST_CUSTOMERS_CSV_COLUMNS]) + lines.join('');
+}

@@ -6,19 +6,54 @@ import { countSpec, formatDate, type Lang, moneySpec, t } from './labels.js';
  * number formats resolved on the server) and the script that draws them in the page with ECharts.
  */
 
-/** What the client script needs to draw the charts. */
-export function chartData(report: AnalysisReport, lang: Lang) {
-  const groupBars = <G extends string>(groups: readonly GroupReport<G>[]) => ({
+/** A model's groups as chart series: their labels, sizes and period revenue (rounded). */
+export function groupBarsData<G extends string>(groups: readonly GroupReport<G>[], lang: Lang) {
+  return {
     labels: groups.map((g) => g.label[lang]),
     customers: groups.map((g) => g.customers),
     revenue: groups.map((g) => Math.round(g.revenue)),
-  });
-  const transitions = <G extends string>(m: TransitionMatrix<G>, labelOf: (g: G) => string) => ({
+  };
+}
+
+/**
+ * A transition matrix as heat-map cells [to, from, customers]: the rows are the groups of the
+ * first date and "not yet a customer", the columns those of the second.
+ */
+export function transitionsData<G extends string>(
+  m: TransitionMatrix<G>,
+  labelOf: (g: G) => string,
+  lang: Lang,
+  timeZone: string,
+) {
+  return {
     from: [...m.groups.map(labelOf), t('newCustomer', lang)],
     to: m.groups.map(labelOf),
-    cells: m.matrix.flatMap((row, i) => row.map((v, j) => [j, i, v])),
-    title: `${formatDate(m.fromDate, report.shop.timezone)} → ${formatDate(m.toDate, report.shop.timezone)}`,
-  });
+    cells: m.matrix.flatMap((row, i) => row.map((v, j) => [j, i, v] as [number, number, number])),
+    title: `${formatDate(m.fromDate, timeZone)} → ${formatDate(m.toDate, timeZone)}`,
+  };
+}
+
+/** Cohort retention as heat-map cells [month offset, cohort row, percent with one decimal]. */
+export function cohortsData(report: Pick<AnalysisReport, 'cohorts'>) {
+  return {
+    rows: report.cohorts.rows.map((r) => `${r.cohort} (${r.size})`),
+    months: report.cohorts.months,
+    cells: report.cohorts.rows.flatMap((r, i) =>
+      r.rates.map((rate, k) => [k, i, Math.round(rate * 1000) / 10] as [number, number, number]),
+    ),
+  };
+}
+
+/** The RFM grid as heat-map cells [F - 1, R - 1, customers]. */
+export function rfmCellsData(report: Pick<AnalysisReport, 'rfm'>): [number, number, number][] {
+  return report.rfm.grid.cells.map((c) => [c.f - 1, c.r - 1, c.customers]);
+}
+
+/** What the client script needs to draw the charts. */
+export function chartData(report: AnalysisReport, lang: Lang) {
+  const groupBars = <G extends string>(groups: readonly GroupReport<G>[]) => groupBarsData(groups, lang);
+  const transitions = <G extends string>(m: TransitionMatrix<G>, labelOf: (g: G) => string) =>
+    transitionsData(m, labelOf, lang, report.shop.timezone);
   const lifecycleLabel = new Map(report.lifecycle.groups.map((g) => [g.id as string, g.label[lang]]));
   const valueLabel = new Map(report.valueGroups.groups.map((g) => [g.id as string, g.label[lang]]));
   return {
@@ -32,16 +67,10 @@ export function chartData(report: AnalysisReport, lang: Lang) {
       to: t('to', lang),
       months: t('month', lang),
     },
-    rfm: report.rfm.grid.cells.map((c) => [c.f - 1, c.r - 1, c.customers]),
+    rfm: rfmCellsData(report),
     lifecycle: groupBars(report.lifecycle.groups),
     value: groupBars(report.valueGroups.groups),
-    cohorts: {
-      rows: report.cohorts.rows.map((r) => `${r.cohort} (${r.size})`),
-      months: report.cohorts.months,
-      cells: report.cohorts.rows.flatMap((r, i) =>
-        r.rates.map((rate, k) => [k, i, Math.round(rate * 1000) / 10]),
-      ),
-    },
+    cohorts: cohortsData(report),
     transLifecycle: transitions(report.lifecycle.transitions, (g) => lifecycleLabel.get(g) ?? g),
     transValue: transitions(report.valueGroups.transitions, (g) => valueLabel.get(g) ?? g),
   };

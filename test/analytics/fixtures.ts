@@ -87,16 +87,17 @@ export async function importBatches(
   store: Store,
   batches: readonly Batch[],
   importId = 'imp_test',
+  shopId = SHOP,
 ): Promise<string[]> {
-  await store.ensureShop({ shopId: SHOP });
+  await store.ensureShop({ shopId });
   const now = new Date(store.ids.now());
   return store.transaction(async (tx) => {
-    const session = await tx.beginImport(SHOP);
+    const session = await tx.beginImport(shopId);
     const touched: string[] = [];
     const referrals = [];
     for (const b of batches) {
       const r = await tx.importBatch(
-        SHOP,
+        shopId,
         { customers: b.customers ?? [], orders: b.orders ?? [], events: b.events ?? [] },
         importId,
         now,
@@ -105,8 +106,8 @@ export async function importBatches(
       touched.push(...r.customerIds);
       referrals.push(...r.referrals);
     }
-    await tx.resolveReferrals(SHOP, referrals);
-    await refreshCustomerStats(tx.engine, SHOP, { customerIds: touched });
+    await tx.resolveReferrals(shopId, referrals);
+    await refreshCustomerStats(tx.engine, shopId, { customerIds: touched });
     return touched;
   });
 }

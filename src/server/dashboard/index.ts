@@ -6,10 +6,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
+import { type OverviewCaches, overviewCaches } from '../../app/overview.js';
 import { RateLimiter } from '../rate-limit.js';
 import type { PageSpec } from './page.js';
 import { authPages, type SignInLimits } from './pages/auth.js';
+import { bestPages } from './pages/best.js';
 import { customersPages } from './pages/customers.js';
+import { overviewPages } from './pages/overview.js';
 import { segmentPages } from './pages/segments.js';
 import { settingsPages } from './pages/settings.js';
 import { type FirstOwnerInvite, welcomePages } from './pages/welcome.js';
@@ -30,12 +33,15 @@ export function dashboardPages(
   limits: SignInLimits,
   sessions: SessionCache,
   firstOwner?: FirstOwnerInvite,
+  caches: OverviewCaches = overviewCaches(),
 ): PageSpec[] {
   return [
     ...authPages(limits, sessions),
     ...welcomePages(firstOwner),
+    ...overviewPages(caches),
     ...customersPages(),
     ...segmentPages(),
+    ...bestPages(),
     ...settingsPages(),
   ];
 }

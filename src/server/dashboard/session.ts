@@ -126,8 +126,9 @@ export class SessionCache {
     if (hit && hit.until > now) return hit.session;
     const session = await this.lookup(token);
     if (this.entries.size >= this.capacity) this.entries.clear();
+    // The store compared the expiry with the application's clock; the cache only bounds staleness.
     this.entries.set(key, { session, until: now + this.ttlMs });
-    return session && session.expiresAt.getTime() > now ? session : undefined;
+    return session;
   }
 
   forget(token: string): void {

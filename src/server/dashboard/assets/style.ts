@@ -71,6 +71,34 @@ code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-s
 pre{background:#eef1f4;padding:.6rem;border-radius:6px;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
 [title]{text-decoration-style:dotted}
 .htmx-indicator{opacity:0;transition:opacity .2s}.htmx-request .htmx-indicator,.htmx-request.htmx-indicator{opacity:1}
+/* ---- overview and best customers (pages/overview*.ts, pages/best.ts) ---- */
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.presets{display:flex;flex-wrap:wrap;gap:.4rem;margin-bottom:.25rem}
+.period-picker .toolbar{margin:0}
+.kpi{position:relative;cursor:help}
+.kpi .value{white-space:nowrap;font-size:clamp(1rem,4vw,1.25rem)}
+.kpi .tip{display:none;position:absolute;z-index:5;left:0;right:0;top:100%;margin-top:2px;background:#fff;color:var(--fg);border:1px solid #8c959f;border-radius:6px;padding:.4rem .5rem;font-size:.85rem;box-shadow:0 2px 6px rgba(0,0,0,.15)}
+.kpi:hover .tip,.kpi:focus .tip{display:block}
+.kpi:focus-visible{outline:3px solid #f0b400;outline-offset:2px}
+.delta.good{color:var(--good)}.delta.bad{color:var(--bad)}.delta.flat{color:var(--muted)}
+.status p{margin:.25rem 0}
+.spinner{display:inline-block;width:.9em;height:.9em;border:2px solid #4ac26b;border-top-color:transparent;border-radius:50%;animation:spin 1s linear infinite;vertical-align:-.1em}
+@keyframes spin{to{transform:rotate(360deg)}}
+@media (prefers-reduced-motion:reduce){.spinner{animation:none}}
+figure.chart{margin:0 0 .5rem}
+.grid2>*{min-width:0}
+.rfm-grid{max-width:640px}
+table.groups td.num{white-space:nowrap}
+table.groups th[scope=row]{min-width:8.5rem}
+table.best td.num{white-space:nowrap}
+table.best td.name{min-width:7.5rem}
+.advice{margin:.5rem 0 1rem}.advice summary{cursor:pointer;font-weight:600}
+.group-advice h3{font-size:1rem;margin:.75rem 0 .2rem}.group-advice p{margin:.2rem 0}
+.tabs{display:flex;gap:.25rem;border-bottom:2px solid var(--line);margin:.5rem 0 .75rem}
+.tabs a{padding:.45rem .8rem;border-radius:6px 6px 0 0;text-decoration:none;color:var(--accent)}
+.tabs a.on{background:var(--panel);border:2px solid var(--line);border-bottom-color:var(--panel);margin-bottom:-2px;font-weight:600;color:var(--fg)}
+table.data caption{text-align:left}
+/* ---- end overview and best customers ---- */
 /* segments (pages/segments.ts) */
 .seg-list code.seg-query{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.85em}
 .seg-list td:first-child{min-width:9rem;overflow-wrap:anywhere}
