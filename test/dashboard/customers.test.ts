@@ -133,7 +133,7 @@ for (const engine of ENGINES) {
       });
       expect(live.status).toBe(200);
       expect(live.text).toContain('role="alert"');
-      expect(live.text).toContain('Điều kiện chưa đúng ở dòng 1, cột 1');
+      expect(live.text).toContain('Lỗi ở dòng 1, cột 1');
       expect(live.text).toContain('number_of_orders');
       expect(live.text).toContain('^');
       const page = await owner.get(`/customers?segment=${encodeURIComponent('number_of_orders >= ')}`);

@@ -5,7 +5,8 @@
  *
  * Classes pages use: .cards/.card (KPI cards: .label .value .delta.up|.down), .data (tables; wrap
  * in .scroll on narrow screens), .chart (an SVG chart), .grid2, .form-row, .error (role=alert),
- * .muted, .badge, .toolbar, .pager, .inline (an inline form), .link (a button that looks like a link).
+ * .muted, .badge, .toolbar, .pager, .inline (an inline form), .link (a button that looks like a link),
+ * .visually-hidden (read by screen readers, not shown).
  */
 export const DASHBOARD_CSS = `
 :root{--fg:#1f2328;--muted:#57606a;--bg:#f6f8fa;--panel:#fff;--line:#d0d7de;--accent:#0b5cad;--accent-bg:#e7f0fb;
@@ -14,7 +15,7 @@ export const DASHBOARD_CSS = `
 body{margin:0;color:var(--fg);background:var(--bg);font-size:15px;line-height:1.45}
 a{color:var(--accent)}
 a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible,summary:focus-visible{outline:3px solid #f0b400;outline-offset:2px}
-.visually-hidden{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.visually-hidden{position:absolute!important;width:1px;height:1px;padding:0;margin:-1px;border:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem;z-index:10}
 .skip:focus{left:.5rem}
 .top{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem .75rem;background:#0d2a4a;color:#fff;padding:.5rem .75rem}
@@ -72,7 +73,6 @@ pre{background:#eef1f4;padding:.6rem;border-radius:6px;overflow-x:auto;white-spa
 [title]{text-decoration-style:dotted}
 .htmx-indicator{opacity:0;transition:opacity .2s}.htmx-request .htmx-indicator,.htmx-request.htmx-indicator{opacity:1}
 /* ---- overview and best customers (pages/overview*.ts, pages/best.ts) ---- */
-.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .presets{display:flex;flex-wrap:wrap;gap:.4rem;margin-bottom:.25rem}
 .period-picker .toolbar{margin:0}
 .kpi{position:relative;cursor:help}
@@ -119,14 +119,12 @@ table.data caption{text-align:left}
 @media (min-width:760px){.seg-chart-wide{display:block}.seg-chart-narrow{display:none}}
 /* end segments */
 /* customers (list and profile) */
-.sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 .small{font-size:.85rem}
 .mono,input.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .filters .form-row p{margin:.2rem 0 0}
 .columns-chooser summary{cursor:pointer;font-weight:600;padding:.25rem 0}
 .columns-chooser fieldset{border:0;margin:0;padding:.25rem 0;display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));gap:.1rem .75rem}
 label.check{display:flex;gap:.4rem;align-items:center;font-weight:400;margin:.15rem 0}
-.filter-caret{background:none;padding:.25rem 0 0;margin:.25rem 0 0;white-space:pre;overflow-x:auto;word-break:normal;color:#82071e}
 .list-tools{align-items:center;justify-content:space-between}
 .list-tools p{margin:0;flex:1 1 auto}
 .badge.yes{background:#dafbe1;color:#0f5323}.badge.no{background:#ffebe9;color:#82071e}

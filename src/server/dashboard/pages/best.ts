@@ -100,7 +100,7 @@ function table(
   const caption = fill(T.caption, lang, {
     by: tr(by === 'revenue' ? T.byRevenue : T.byOrders, lang).toLowerCase(),
   });
-  return html`<div class="scroll"><table class="data best" data-by="${by}"><caption class="sr">${caption}</caption>
+  return html`<div class="scroll"><table class="data best" data-by="${by}"><caption class="visually-hidden">${caption}</caption>
 <thead><tr><th scope="col" class="num">${tr(T.rank, lang)}</th><th scope="col">${tr(T.customer, lang)}</th>
 <th scope="col" class="num">${tr(T.orders, lang)}</th><th scope="col" class="num">${tr(T.revenue, lang)}</th><th scope="col">${tr(T.lastOrder, lang)}</th><th scope="col">${tr(T.phone, lang)}</th></tr></thead>
 <tbody>${rows.map(

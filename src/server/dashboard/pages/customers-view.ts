@@ -4,11 +4,13 @@
  * are in customers.ts.
  */
 import { groupInfo } from '../../../domain/analytics/groups-catalog.js';
+import type { NurtureError } from '../../../errors.js';
 import { fullName, LIST_COLUMNS, type ListColumn } from '../../../report/customers-csv.js';
 import type { Formatter } from '../../../report/format.js';
 import type { CustomerListItem } from '../../../store/customers/directory.js';
 import { type Html, html } from '../html.js';
 import { type Catalogue, fill, type Lang, type Localized, tr } from '../i18n.js';
+import { queryErrorBox } from '../query-error.js';
 
 export const T = {
   title: { vi: 'Khách hàng', en: 'Customers' },
@@ -34,11 +36,6 @@ export const T = {
   next: { vi: 'Trang sau →', en: 'Next page →' },
   first: { vi: '← Trang đầu', en: '← First page' },
   shown: { vi: 'Hiện {n} khách', en: 'Showing {n} customers' },
-  wrongQuery: { vi: 'Điều kiện chưa đúng', en: 'The query is not right' },
-  wrongAt: {
-    vi: 'Điều kiện chưa đúng ở dòng {line}, cột {column}',
-    en: 'The query is not right at line {line}, column {column}',
-  },
 } as const satisfies Catalogue;
 
 export const COLUMN_LABELS: Record<ListColumn, Localized> = {
@@ -157,7 +154,7 @@ ${
   v.customers.length === 0
     ? html`<p class="panel">${tr(T.none, lang)}</p>`
     : html`<div class="scroll"><table class="data customers">
-<caption class="sr-only">${tr(T.results, lang)}</caption>
+<caption class="visually-hidden">${tr(T.results, lang)}</caption>
 <thead><tr><th scope="col">${tr(T.name, lang)}</th>${state.columns.map(
         (k) =>
           html`<th scope="col"${NUMERIC.has(k) ? html` class="num"` : ''}>${tr(COLUMN_LABELS[k], lang)}</th>`,
@@ -175,11 +172,10 @@ ${
 </nav>`;
 }
 
-/** A segment query's error: the place (line, column), the reason, the query line with a caret under the place. */
+/** A segment query that did not compile: the query as typed and the error (with its place). */
 export interface QueryProblem {
-  error: string;
-  line?: number | undefined;
-  column?: string | number | undefined;
+  query: string;
+  error: NurtureError;
 }
 
 /** The live count of a segment query, or its error with the place marked (under the input). */
@@ -189,18 +185,7 @@ export function countView(
   outcome: { count: number } | QueryProblem | undefined,
 ): Html {
   if (outcome === undefined) return html``;
-  if ('error' in outcome) {
-    // describeQueryError's text: "line L, column C: reason", then the query line and the caret.
-    const [first = '', ...shown] = outcome.error.split('\n');
-    const reason = first.replace(/^line \d+, column \d+: /, '');
-    const heading =
-      outcome.line !== undefined && outcome.column !== undefined
-        ? fill(T.wrongAt, lang, { line: outcome.line, column: outcome.column })
-        : tr(T.wrongQuery, lang);
-    return html`<div class="error" role="alert"><strong>${heading}</strong>: ${reason}${
-      shown.length > 0 ? html`<pre class="filter-caret">${shown.join('\n')}</pre>` : ''
-    }</div>`;
-  }
+  if ('error' in outcome) return queryErrorBox(outcome.query, outcome.error, lang);
   return html`<p class="count"><strong>${fill(T.matching, lang, { n: fmt.count(outcome.count) })}</strong></p>`;
 }
 
@@ -228,7 +213,7 @@ export function filterForm(lang: Lang, state: ListState, countPart: Html): Html 
   <details class="form-row columns-chooser">
     <summary>${tr(T.columns, lang)}</summary>
     <input type="hidden" name="cols" value="">
-    <fieldset><legend class="sr-only">${tr(T.columns, lang)}</legend>
+    <fieldset><legend class="visually-hidden">${tr(T.columns, lang)}</legend>
     ${LIST_COLUMNS.map(
       (k) =>
         html`<label class="check"><input type="checkbox" class="col-choice" name="cols" value="${k}"${

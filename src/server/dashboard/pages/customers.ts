@@ -59,10 +59,9 @@ function stateOf(query: z.output<typeof listQuerySchema>): ListState {
 }
 
 /** A segment query's failure as the page shows it (with its place), or rethrown if it is another error. */
-function queryError(error: unknown): QueryProblem {
+function queryError(query: string, error: unknown): QueryProblem {
   if (!(error instanceof NurtureError) || error.code !== 'invalid_input') throw error;
-  const at = error.details.find((d) => d.line !== undefined && d.column !== undefined);
-  return { error: error.message, line: at?.line, column: at?.column };
+  return { query, error };
 }
 
 /** Streams the CSV inside the handler, so that every read happens on the page's read connection. */
@@ -123,7 +122,7 @@ export function customersPages(): PageSpec[] {
             matching: list.matching,
           });
         } catch (error) {
-          count = queryError(error);
+          count = queryError(state.segment, error);
           results = countView(lang, fmt, count);
           if (!isHtmx(request.headers)) reply.status(400);
         }
@@ -148,7 +147,7 @@ export function customersPages(): PageSpec[] {
           const { count } = await countSegmentQuery(ctx, { shopId, query: text });
           return fragment(countView(lang, fmt, { count }));
         } catch (error) {
-          return fragment(countView(lang, fmt, queryError(error)));
+          return fragment(countView(lang, fmt, queryError(text, error)));
         }
       },
     }),

@@ -127,13 +127,13 @@ function delta(
     !Number.isFinite(before) ||
     before === 0
   )
-    return html`<div class="delta flat">– <span class="sr">${tr(VIEW_T.noPrevious, lang)}</span></div>`;
+    return html`<div class="delta flat">– <span class="visually-hidden">${tr(VIEW_T.noPrevious, lang)}</span></div>`;
   const change = (value - before) / Math.abs(before);
   if (Math.abs(change) < 0.0005)
-    return html`<div class="delta flat">= 0 % <span class="sr">${tr(VIEW_T.unchanged, lang)}</span></div>`;
+    return html`<div class="delta flat">= 0 % <span class="visually-hidden">${tr(VIEW_T.unchanged, lang)}</span></div>`;
   const up = change > 0;
   const good = up !== LOWER_IS_BETTER.has(key);
-  return html`<div class="delta ${good ? 'good' : 'bad'}">${up ? '▲' : '▼'} ${up ? '+' : '−'}${fmt.percent(Math.abs(change), 1)} <span class="sr">${tr(good ? VIEW_T.better : VIEW_T.worse, lang)}</span></div>`;
+  return html`<div class="delta ${good ? 'good' : 'bad'}">${up ? '▲' : '▼'} ${up ? '+' : '−'}${fmt.percent(Math.abs(change), 1)} <span class="visually-hidden">${tr(good ? VIEW_T.better : VIEW_T.worse, lang)}</span></div>`;
 }
 
 /** A model's groups: the shares chart, the table, and each group's goal and actions. */

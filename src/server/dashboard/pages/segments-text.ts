@@ -60,8 +60,6 @@ export const T = {
   },
   matches: { vi: '{n} khách hàng khớp điều kiện', en: '{n} customers match' },
   asOf: { vi: 'tính đến {at}', en: 'as of {at}' },
-  errorAt: { vi: 'Lỗi ở dòng {line}, cột {column}', en: 'Error at line {line}, column {column}' },
-  didYouMean: { vi: 'Có phải ý bạn là: {word}?', en: 'Did you mean: {word}?' },
   previewHeading: { vi: '{n} khách đầu tiên', en: 'First {n} customers' },
   savedMembersHeading: {
     vi: 'Thành viên (lần làm mới gần nhất, {n} đầu tiên)',

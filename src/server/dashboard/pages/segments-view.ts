@@ -11,9 +11,9 @@ import { BUILTIN_SEGMENTS } from '../../../domain/segments/builtins.js';
 import type { NurtureError } from '../../../errors.js';
 import type { Formatter } from '../../../report/format.js';
 import type { Segment, SegmentMember } from '../../../store/segments/index.js';
-import { formError } from '../error-page.js';
 import { type Html, html } from '../html.js';
 import { fill, type Lang, tr } from '../i18n.js';
+import { queryErrorBox } from '../query-error.js';
 import { T } from './segments-text.js';
 
 /** How a page formats: the language, its formatter and the shop (zone, currency). */
@@ -83,43 +83,6 @@ export type QueryCheck =
   | { kind: 'ok'; preview: QueryPreview }
   | { kind: 'error'; query: string; error: NurtureError };
 
-/** Characters of the query line shown on each side of an error's place (fits a phone). */
-const AROUND = 18;
-
-/** The line of the query around the error, with a caret under the place (same monospace font). */
-function caretLines(query: string, line: number, column: number): Html {
-  const chars = Array.from(query.split(/\r\n|\r|\n/)[line - 1] ?? '');
-  const at = Math.max(0, column - 1);
-  const start = Math.max(0, at - AROUND);
-  const end = Math.min(chars.length, at + AROUND + 1);
-  const before = start > 0 ? '…' : '';
-  const after = end < chars.length ? '…' : '';
-  const head = `${before}${chars.slice(start, at).join('')}`;
-  const mark = chars[at] ?? ' ';
-  const tail = `${chars.slice(at + 1, end).join('')}${after}`;
-  return html`<pre class="caret" aria-hidden="true">${head}<mark>${mark}</mark>${tail}
-${' '.repeat(Array.from(head).length)}^</pre>`;
-}
-
-/** "unknown field ordres; did you mean orders?" → the reason and the suggested word apart. */
-export function splitSuggestion(reason: string): { reason: string; suggestion: string | undefined } {
-  const m = /^(.*?);\s*did you mean (.+?)\?(.*)$/s.exec(reason);
-  if (!m) return { reason, suggestion: undefined };
-  return { reason: `${m[1] ?? ''}${m[3] ?? ''}`.trim(), suggestion: m[2] };
-}
-
-function errorBox(query: string, error: NurtureError, lang: Lang): Html {
-  const place = error.details.find((d) => d.line !== undefined && typeof d.column === 'number');
-  if (!place || place.line === undefined || typeof place.column !== 'number') return formError(error, lang);
-  const { line, column } = place;
-  const { reason, suggestion } = splitSuggestion(place.reason);
-  return html`<div class="error query-error" role="alert" data-line="${line}" data-column="${column}">
-<strong>${fill(T.errorAt, lang, { line, column })}</strong>: <span lang="en">${reason}</span>
-${suggestion ? html`<p class="suggestion"><strong>${fill(T.didYouMean, lang, { word: suggestion })}</strong></p>` : ''}
-${caretLines(query, line, column)}
-</div>`;
-}
-
 const customerName = (first: string | null, last: string | null, lang: Lang) =>
   [last, first].filter((p) => p !== null && p !== '').join(' ') || tr(T.noName, lang);
 
@@ -151,7 +114,8 @@ export function checkParts(check: QueryCheck, view: View): CheckParts {
   const { lang, fmt, shop } = view;
   if (check.kind === 'empty')
     return { summary: html`<p class="muted">${tr(T.emptyQuery, lang)}</p>`, members: html`` };
-  if (check.kind === 'error') return { summary: errorBox(check.query, check.error, lang), members: html`` };
+  if (check.kind === 'error')
+    return { summary: queryErrorBox(check.query, check.error, lang), members: html`` };
   const { preview } = check;
   return {
     summary: html`<p class="seg-count"><strong data-count="${preview.count}">${fill(T.matches, lang, { n: fmt.count(preview.count) })}</strong>
