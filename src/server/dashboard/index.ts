@@ -9,6 +9,8 @@ import type { AppContext } from '../../app/context.js';
 import { RateLimiter } from '../rate-limit.js';
 import type { PageSpec } from './page.js';
 import { authPages, type SignInLimits } from './pages/auth.js';
+import { importPages } from './pages/imports.js';
+import { livePages } from './pages/live.js';
 import { registerDashboard, type WithContext } from './register.js';
 import { type SessionCache, sessionCache } from './session.js';
 
@@ -21,7 +23,7 @@ export interface DashboardOptions {
 
 /** Every page of the dashboard, in menu order. */
 export function dashboardPages(limits: SignInLimits, sessions: SessionCache): PageSpec[] {
-  return [...authPages(limits, sessions)];
+  return [...authPages(limits, sessions), ...livePages(), ...importPages()];
 }
 
 export async function mountDashboard(app: FastifyInstance, options: DashboardOptions): Promise<SessionCache> {

@@ -19,6 +19,7 @@ import { productCatalogue } from './016-product-catalogue.js';
 import { predictiveIntervalsSchema } from './017-predictive-intervals.js';
 import { customerPredictionsLookupHash } from './018-customer-predictions-lookup-hash.js';
 import { dashboardUsers } from './020-dashboard-users.js';
+import { eventsByTime } from './021-events-by-time.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -50,6 +51,7 @@ export const MIGRATIONS: readonly Migration[] = [
   predictiveIntervalsSchema,
   customerPredictionsLookupHash,
   dashboardUsers,
+  eventsByTime,
 ];
 
 /**
