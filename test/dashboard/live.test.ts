@@ -11,9 +11,9 @@ import { TrackingWriter } from '../../src/app/tracking.js';
 import { RateLimiter } from '../../src/server/rate-limit.js';
 import { trackingRoutes } from '../../src/server/routes/tracking.js';
 import type { Store } from '../../src/store/store.js';
+import { call, seedShop, startTestServer, type TestServer } from '../server/support.js';
 import { DashboardClient, makeUser } from '../support/dashboard.js';
 import { ENGINES } from '../support/engines.js';
-import { call, seedShop, startTestServer, type TestServer } from '../server/support.js';
 
 const SHOP = 'shop-live';
 const OTHER = 'shop-live-other';
