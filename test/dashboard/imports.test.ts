@@ -5,21 +5,17 @@
  * history lists it. A refused file shows its bad line. No CSRF token, no job; another shop's job
  * (or a job that is not an import) is a 404.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appJobContext, applicationJobs, Dispatcher } from '../../src/engine/index.js';
 import { countJobs, enqueueJob } from '../../src/store/jobs/index.js';
 import type { Store } from '../../src/store/store.js';
-import { FIXTURES, startTestServer, type TestServer } from '../server/support.js';
+import { startTestServer, type TestServer } from '../server/support.js';
 import { DashboardClient, makeUser, type PageAnswer } from '../support/dashboard.js';
 import { ENGINES } from '../support/engines.js';
+import { ORDERS_WITH_A_BAD_ROW } from './import-fixture.js';
 
 const SHOP = 'shop-imports';
 const OTHER = 'shop-imports-other';
-
-/** Four good lines of the Shopify fixture (orders #1001–#1003) and, on line 6, a month 13. */
-const FIXTURE_LINES = readFileSync(`${FIXTURES}shopify-orders.csv`, 'utf8').split('\n');
-export const ORDERS_WITH_A_BAD_ROW = [...FIXTURE_LINES.slice(0, 5), FIXTURE_LINES[6], ''].join('\n');
 
 /** The form as a browser sends it: fields first, the file last; the token in the action's query. */
 async function upload(
