@@ -77,7 +77,8 @@ pre{background:#eef1f4;padding:.6rem;border-radius:6px;overflow-x:auto;white-spa
 .visitor .who{display:flex;justify-content:space-between;gap:.5rem;flex-wrap:wrap}
 .visitor .who time{color:var(--muted);font-size:.85rem;white-space:nowrap}
 .visitor p{margin:.3rem 0}
-.visitor .views{margin:.2rem 0 0;padding-left:1.2rem;overflow-wrap:anywhere}
+.visitor .views{margin:.2rem 0 0;padding:0;list-style:none;overflow-wrap:anywhere}
+.visitor .views li{padding:.1rem 0}
 .visitor .views .kind{display:inline-block;min-width:4.5rem;color:var(--muted);font-size:.85rem}
 /* end live visitors */
 /* imports (pages/imports-view.ts) */
@@ -88,7 +89,10 @@ input[type=file]{max-width:100%;font:inherit}
 progress{width:100%;height:1.1rem;display:block;margin:.3rem 0}
 .state{display:inline-block;padding:.05rem .5rem;border-radius:999px;font-size:.85rem;font-weight:600;background:#eef1f4;color:var(--fg)}
 .state.done{background:#dafbe1;color:#0f5323}.state.failed{background:#ffebe9;color:#82071e}.state.running{background:var(--accent-bg);color:#0a4a8c}
-td.file{overflow-wrap:anywhere;max-width:16rem}
+#import-history{min-width:46rem}
+#import-history td.file{overflow-wrap:anywhere;max-width:16rem}
+.panel>h2:first-child{margin-top:.25rem}
+.panel>p:first-child{margin-top:0}
 /* end imports */
 @media (min-width:760px){
  .visitors{grid-template-columns:repeat(auto-fill,minmax(22rem,1fr))}
