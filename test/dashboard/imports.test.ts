@@ -7,6 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appJobContext, applicationJobs, Dispatcher } from '../../src/engine/index.js';
+import { BUILTIN_MAPPINGS } from '../../src/ingest/formats/mapping.js';
+import { BUILTIN_PRODUCT_MAPPINGS } from '../../src/ingest/formats/product-mapping.js';
+import { IMPORT_FORMATS } from '../../src/ingest/records.js';
+import { IMPORT_CHOICES } from '../../src/server/dashboard/pages/import-choices.js';
 import { countJobs, enqueueJob } from '../../src/store/jobs/index.js';
 import type { Store } from '../../src/store/store.js';
 import { startTestServer, type TestServer } from '../server/support.js';
@@ -79,6 +83,23 @@ for (const engine of ENGINES) {
         expect(answer.text).toContain(`<label for="${id}">`);
       expect(answer.text).toContain('<option value="orders-csv:haravan">Đơn hàng Haravan (CSV)</option>');
       expect(answer.text).toContain('Chưa nhập tệp nào.');
+      await client.get('/lang/en?back=/imports');
+      const english = await client.get('/imports');
+      expect(english.text).toContain('<option value="orders-csv:tiktok">TikTok Shop orders (CSV)</option>');
+      expect(english.text).toContain('No imports yet.');
+      await client.get('/lang/vi?back=/imports');
+    });
+
+    it('offers every import format, the mapped ones once per built-in mapping', () => {
+      const values = IMPORT_CHOICES.map((c) => c.value);
+      for (const format of IMPORT_FORMATS)
+        if (format === 'orders-csv')
+          for (const m of Object.keys(BUILTIN_MAPPINGS)) expect(values).toContain(`orders-csv:${m}`);
+        else if (format === 'products-csv')
+          for (const m of Object.keys(BUILTIN_PRODUCT_MAPPINGS))
+            expect(values).toContain(`products-csv:${m}`);
+        else expect(values).toContain(format);
+      expect(new Set(values).size).toBe(values.length);
     });
 
     it('refuses an upload without the CSRF token, or with a wrong one, and enqueues nothing', async () => {
