@@ -48,6 +48,7 @@ export interface LiveVisitors {
   minutes: number;
   /** Visitors in the window in all; `visitors` holds at most `limit` of them. */
   total: number;
+  /** Of `total`, the known customers (the rest are anonymous). */
   known: number;
   visitors: LiveVisitor[];
 }
@@ -59,7 +60,7 @@ export async function listLiveVisitors(
 ): Promise<LiveVisitors> {
   const valid = parseInput(liveVisitorsInputSchema, input);
   const asOf = ctx.clock.now();
-  const { visitors, total } = await liveVisitors(ctx.store, valid.shopId, {
+  const { visitors, total, known } = await liveVisitors(ctx.store, valid.shopId, {
     since: new Date(asOf.getTime() - valid.minutes * 60_000),
     until: new Date(asOf.getTime() + CLOCK_AHEAD_MS),
     limit: valid.limit,
@@ -74,7 +75,7 @@ export async function listLiveVisitors(
     asOf,
     minutes: valid.minutes,
     total,
-    known: visitors.filter((v) => v.customerId).length,
+    known,
     visitors: visitors.map((v) => {
       const c = v.customerId ? customers.get(v.customerId) : undefined;
       return {

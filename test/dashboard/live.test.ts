@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAnalysis } from '../../src/app/analyze.js';
 import { createApiKey } from '../../src/app/api-keys.js';
+import { listLiveVisitors } from '../../src/app/live.js';
 import { TrackingWriter } from '../../src/app/tracking.js';
 import { RateLimiter } from '../../src/server/rate-limit.js';
 import { trackingRoutes } from '../../src/server/routes/tracking.js';
@@ -126,6 +127,20 @@ for (const engine of ENGINES) {
       // Works without JS: a refresh link; with JS: the panel asks for itself every 10 s.
       expect(text).toContain('<a href="/live">Tải lại</a>');
       expect(text).toContain('hx-trigger="every 10s"');
+    });
+
+    it('is bounded: at most `limit` visitors, the latest first, `viewsPerVisitor` views each, all counted', async () => {
+      const live = await listLiveVisitors(server.ctx, { shopId: SHOP, limit: 1, viewsPerVisitor: 1 });
+      expect(live).toMatchObject({ total: 2, known: 1, minutes: 5 });
+      expect(live.visitors).toHaveLength(1);
+      expect(live.visitors[0]).toMatchObject({
+        anonymousId: 'anon-visitor-1111',
+        events: 2,
+        customer: undefined,
+      });
+      expect(live.visitors[0]?.views).toEqual([
+        { kind: 'product', title: 'Áo dài lụa', detail: 'AD-01', at: expect.any(Date) },
+      ]);
     });
 
     it('answers htmx with the panel alone', async () => {

@@ -43,6 +43,8 @@ export interface LiveVisitorsResult {
   visitors: LiveVisitorRow[];
   /** Visitors in the window, including those beyond `limit`. */
   total: number;
+  /** …of whom known customers. */
+  known: number;
 }
 
 /** The window's events with the visitor each belongs to (customer id first, else anonymous id). */
@@ -73,11 +75,13 @@ export async function liveVisitors(
     last_seen: Date;
     events: number;
     total: number;
+    known: number;
   }>(
     // The window is read once (MATERIALIZED): both the grouping and the ranking read it.
     `WITH w AS MATERIALIZED (${WINDOW_EVENTS}),
      v AS (
-       SELECT visitor, MAX(occurred_at) AS last_seen, COUNT(*) AS events, COUNT(*) OVER () AS total
+       SELECT visitor, MAX(occurred_at) AS last_seen, COUNT(*) AS events, COUNT(*) OVER () AS total,
+         SUM(CASE WHEN visitor LIKE 'c:%' THEN 1 ELSE 0 END) OVER () AS known
        FROM w GROUP BY visitor
        ORDER BY last_seen DESC, visitor LIMIT CAST(${limit} AS BIGINT)
      ),
@@ -86,7 +90,7 @@ export async function liveVisitors(
        FROM w WHERE w.visitor IN (SELECT visitor FROM v)
      )
      SELECT v.visitor, r.customer_id, r.anonymous_id, r.name, r.occurred_at, r.properties,
-       v.last_seen, v.events, v.total
+       v.last_seen, v.events, v.total, v.known
      FROM v JOIN ranked r ON r.visitor = v.visitor
      WHERE r.n <= CAST(${views} AS BIGINT)
      ORDER BY v.last_seen DESC, v.visitor, r.n`,
@@ -108,7 +112,11 @@ export async function liveVisitors(
     visitor.anonymousId ??= r.anonymous_id;
     visitor.views.push({ name: r.name, at: r.occurred_at, properties: r.properties });
   }
-  return { visitors: [...byVisitor.values()], total: Number(rows[0]?.total ?? 0) };
+  return {
+    visitors: [...byVisitor.values()],
+    total: Number(rows[0]?.total ?? 0),
+    known: Number(rows[0]?.known ?? 0),
+  };
 }
 
 /** A known visitor as the page names them: their name and groups (null before any analysis). */

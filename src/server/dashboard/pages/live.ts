@@ -133,11 +133,11 @@ ${groupBadges(visitor, lang)}
 /** The panel htmx reloads: the counts and the visitors. */
 function livePanel(data: LiveVisitors, lang: Lang, fmt: Formatter, zone: string): Html {
   const time = clockTime(data.asOf, zone);
-  return html`<section id="live-panel" hx-get="/live" hx-trigger="every 10s" hx-swap="outerHTML" aria-live="polite">
+  return html`<section id="live-panel" hx-get="/live" hx-trigger="every 10s" hx-swap="outerHTML">
 <div class="cards">
 <div class="card"><div class="label">${tr(T.now, lang)}</div><div class="value" data-testid="live-total">${fmt.count(data.total)}</div></div>
 <div class="card"><div class="label">${tr(T.known, lang)}</div><div class="value">${fmt.count(data.known)}</div></div>
-<div class="card"><div class="label">${tr(T.anonymous, lang)}</div><div class="value">${fmt.count(data.visitors.length - data.known)}</div></div>
+<div class="card"><div class="label">${tr(T.anonymous, lang)}</div><div class="value">${fmt.count(data.total - data.known)}</div></div>
 </div>
 <p class="muted">${fill(T.window, lang, { n: data.minutes, time })} ${tr(T.autoRefresh, lang)} <a href="/live">${tr(T.refresh, lang)}</a></p>
 ${data.total > data.visitors.length ? html`<p class="muted">${fill(T.shownOf, lang, { shown: fmt.count(data.visitors.length), total: fmt.count(data.total) })}</p>` : ''}
