@@ -183,7 +183,12 @@ describe.skipIf(browserSkipped)(`live visitors and imports in Chromium${skipNote
     expect(await page.evaluate('document.activeElement && document.activeElement.textContent')).toBe(
       'Nhập dữ liệu',
     );
+    // Sent by XMLHttpRequest (the upload's own progress bar), then to the import's page.
+    const posted = page.waitForRequest(
+      (r) => r.method() === 'POST' && new URL(r.url()).pathname === '/imports',
+    );
     await Promise.all([page.waitForURL(/\/imports\/job_/), page.keyboard.press('Enter')]);
+    expect((await posted).resourceType()).toBe('xhr');
 
     await page.locator('progress#import-progress').waitFor();
     expect(await page.getByText('Đang chờ', { exact: true }).count()).toBe(1);

@@ -22,6 +22,7 @@ export const T = {
     en: 'Skip invalid rows (import the valid rows, list the bad ones)',
   },
   start: { vi: 'Nhập dữ liệu', en: 'Import' },
+  uploading: { vi: 'Đang tải tệp lên', en: 'Uploading the file' },
   history: { vi: 'Lịch sử nhập', en: 'Import history' },
   noHistory: { vi: 'Chưa nhập tệp nào.', en: 'No imports yet.' },
   when: { vi: 'Thời gian', en: 'When' },
@@ -77,7 +78,7 @@ export function stateLabel(state: JobState, lang: Lang): string {
 
 /** The upload form: a plain multipart form (the CSRF token in its action), working without JS. */
 export function uploadForm(lang: Lang, csrf: string, values: { choice: string; skipInvalid: boolean }): Html {
-  return html`<form class="panel" method="post" action="/imports?_csrf=${encodeURIComponent(csrf)}" enctype="multipart/form-data">
+  return html`<form class="panel" method="post" action="/imports?_csrf=${encodeURIComponent(csrf)}" enctype="multipart/form-data" data-upload-progress="#upload-progress">
 <h2>${tr(T.upload, lang)}</h2>
 <p class="muted">${tr(T.uploadHelp, lang)}</p>
 <div class="form-row"><label for="format">${tr(T.format, lang)}</label>
@@ -89,6 +90,7 @@ export function uploadForm(lang: Lang, csrf: string, values: { choice: string; s
 <label for="skipInvalid">${tr(T.skipInvalid, lang)}</label></div>
 <div class="form-row"><label for="file">${tr(T.file, lang)}</label>
 <input type="file" id="file" name="file" required accept=".csv,.tsv,.txt,.jsonl,.json,text/csv"></div>
+<progress id="upload-progress" hidden aria-label="${tr(T.uploading, lang)}"></progress>
 <button type="submit">${tr(T.start, lang)}</button>
 </form>`;
 }
