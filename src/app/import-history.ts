@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { JobState } from '../domain/jobs/index.js';
 import { NurtureError } from '../errors.js';
+import { refusalOf } from '../ingest/import-file.js';
 import { IMPORT_FORMATS, type ImportFormat, type Reject } from '../ingest/records.js';
 import { type Job, listJobs } from '../store/jobs/index.js';
 import type { AppContext } from './context.js';
@@ -44,6 +45,11 @@ export interface ImportJobView {
   summary: ImportJobSummary | undefined;
   /** Why the latest attempt failed (a refused file lists its bad rows), without the stack trace. */
   error: string | undefined;
+  /**
+   * The file was refused (invalid rows not skipped): its rejected rows. Trying again refuses it
+   * again, so the seller reads this as the import's end whatever the job's state.
+   */
+  refused: { rejected: number; rejects: Reject[] } | undefined;
 }
 
 const payloadSchema = z.object({
@@ -99,6 +105,7 @@ export function importJobView(job: Job): ImportJobView {
   const p = payload.success ? payload.data : {};
   const progress = progressSchema.safeParse(job.progress);
   const summary = job.result === null ? undefined : summarySchema.safeParse(job.result);
+  const error = errorMessageOf(job.lastError, p.path, p.fileName);
   return {
     jobId: job.jobId,
     state: job.state,
@@ -113,7 +120,8 @@ export function importJobView(job: Job): ImportJobView {
     maxAttempts: job.maxAttempts,
     progress: progress.success ? progress.data : undefined,
     summary: summary?.success ? summary.data : undefined,
-    error: errorMessageOf(job.lastError, p.path, p.fileName),
+    error,
+    refused: error && job.result === null ? refusalOf(error) : undefined,
   };
 }
 

@@ -6,6 +6,7 @@
  * (or a job that is not an import) is a 404.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getImportJob } from '../../src/app/import-history.js';
 import { appJobContext, applicationJobs, Dispatcher } from '../../src/engine/index.js';
 import { BUILTIN_MAPPINGS } from '../../src/ingest/formats/mapping.js';
 import { BUILTIN_PRODUCT_MAPPINGS } from '../../src/ingest/formats/product-mapping.js';
@@ -156,13 +157,21 @@ for (const engine of ENGINES) {
       const url = posted.headers.get('location') ?? '';
       await drain();
       const answer = await client.get(url);
+      // Trying again would refuse it again: the page says refused, and stops polling.
+      expect(answer.text).toContain('data-state="refused"');
+      expect(answer.text).not.toContain('hx-trigger');
       expect(answer.text).toContain('role="alert"');
-      expect(answer.text).toContain('Không có dữ liệu nào được nhập');
-      expect(answer.text).toMatch(/line 6/);
-      // The seller sees the file's name, not where the server kept it.
-      expect(answer.text).toContain('tu-choi.csv: 1 row(s) rejected');
-      expect(answer.text).not.toContain('.uploads');
-      expect(answer.text).not.toContain('nurture-uploads');
+      expect(answer.text).toContain('Tệp bị từ chối vì có 1 dòng lỗi; không có dữ liệu nào được nhập.');
+      expect(answer.text).toMatch(
+        /<tr><td class="num">6<\/td><td>Created at<\/td><td>bad date [^<]+<\/td><\/tr>/,
+      );
+      const history = await client.get('/imports');
+      expect(history.text).toMatch(/tu-choi\.csv[\s\S]*?Bị từ chối[\s\S]*?<td class="num">1<\/td>\s*<\/tr>/);
+      // The error as kept names the file, not where the server kept it.
+      const view = await getImportJob(server.ctx, { shopId: SHOP, jobId: url.split('/').pop() ?? '' });
+      expect(view.error).toContain('tu-choi.csv: 1 row(s) rejected');
+      expect(view.error).not.toMatch(/uploads|\/tmp\//);
+      expect(view.error).not.toMatch(/^\s+at /m);
     });
 
     it("is a 404 for another shop's import and for a job that is not an import", async () => {

@@ -218,6 +218,28 @@ describe.skipIf(browserSkipped)(`live visitors and imports in Chromium${skipNote
     await page.goto(`${running.url}/imports`);
     await page.getByRole('cell', { name: 'don-hang-co-loi.csv' }).waitFor();
     await screenshots(page, 'imports');
+
+    // The same file, invalid rows not skipped: refused, its bad line in the error.
+    await page.getByLabel(/Bỏ qua dòng lỗi/).uncheck();
+    await page.getByLabel('Tệp', { exact: true }).setInputFiles({
+      name: 'tu-choi.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(ORDERS_WITH_A_BAD_ROW),
+    });
+    await Promise.all([
+      page.waitForURL(/\/imports\/job_/),
+      page.getByRole('button', { name: 'Nhập dữ liệu' }).click(),
+    ]);
+    const again = new Dispatcher({
+      store: running.ctx.store,
+      registry: applicationJobs(),
+      context: appJobContext(running.ctx.config),
+    });
+    expect(await again.drain()).toMatchObject({ claimed: 1, done: 0 });
+    await page.getByRole('alert').waitFor({ timeout: 15_000 });
+    expect(await page.getByRole('alert').textContent()).toContain('Tệp bị từ chối vì có 1 dòng lỗi');
+    expect(await page.locator('#rejects tbody tr td').first().textContent()).toBe('6');
+    await screenshots(page, 'import-refused');
     await page.close();
   });
 });

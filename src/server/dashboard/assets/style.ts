@@ -89,7 +89,7 @@ input[type=file]{max-width:100%;font:inherit}
 progress{width:100%;height:1.1rem;display:block;margin:.3rem 0}
 progress[hidden]{display:none}
 .state{display:inline-block;padding:.05rem .5rem;border-radius:999px;font-size:.85rem;font-weight:600;background:#eef1f4;color:var(--fg)}
-.state.done{background:#dafbe1;color:#0f5323}.state.failed{background:#ffebe9;color:#82071e}.state.running{background:var(--accent-bg);color:#0a4a8c}
+.state.done{background:#dafbe1;color:#0f5323}.state.failed,.state.refused{background:#ffebe9;color:#82071e}.state.running{background:var(--accent-bg);color:#0a4a8c}
 #import-history{min-width:46rem}
 #import-history td.file{overflow-wrap:anywhere;max-width:16rem}
 .panel>h2:first-child{margin-top:.25rem}

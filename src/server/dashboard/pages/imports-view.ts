@@ -4,6 +4,7 @@
  */
 import type { ImportJobView } from '../../../app/import-history.js';
 import type { JobState } from '../../../domain/jobs/index.js';
+import type { Reject } from '../../../ingest/records.js';
 import type { Formatter } from '../../../report/format.js';
 import { type Html, html } from '../html.js';
 import { type Catalogue, fill, type Lang, tr } from '../i18n.js';
@@ -40,9 +41,11 @@ export const T = {
     vi: 'Lần thử trước bị lỗi; sẽ thử lại lúc {at}.',
     en: 'The last attempt failed; it will be tried again at {at}.',
   },
+  failedNothing: { vi: 'Không có dữ liệu nào được nhập.', en: 'Nothing was imported.' },
+  refusedState: { vi: 'Bị từ chối', en: 'Refused' },
   refused: {
-    vi: 'Không có dữ liệu nào được nhập. Nếu tệp có dòng lỗi (liệt kê dưới đây), hãy sửa chúng hoặc tải lại với “Bỏ qua dòng lỗi”.',
-    en: 'Nothing was imported. If the file has bad rows (listed below), fix them or upload it again with “Skip invalid rows”.',
+    vi: 'Tệp bị từ chối vì có {n} dòng lỗi; không có dữ liệu nào được nhập. Sửa các dòng dưới đây, hoặc tải tệp lên lại với “Bỏ qua dòng lỗi”.',
+    en: 'The file was refused: {n} rows are invalid, and nothing was imported. Fix the rows below, or upload the file again with “Skip invalid rows”.',
   },
   progress: { vi: 'Tiến độ', en: 'Progress' },
   progressText: { vi: '{percent} · {rows} dòng đã đọc', en: '{percent} · {rows} rows read' },
@@ -72,8 +75,13 @@ export const T = {
 /** Rejected rows listed on the page (the job keeps up to 1000): a page stays light. */
 const REJECTS_SHOWN = 200;
 
-export function stateLabel(state: JobState, lang: Lang): string {
-  return tr(T[state], lang);
+/** The import's state as the seller reads it: a refused file is refused, whatever its job does next. */
+export function stateOf(job: ImportJobView): JobState | 'refused' {
+  return job.refused && job.state !== 'done' ? 'refused' : job.state;
+}
+
+export function stateLabel(state: JobState | 'refused', lang: Lang): string {
+  return tr(state === 'refused' ? T.refusedState : T[state], lang);
 }
 
 /** The upload form: a plain multipart form (the CSRF token in its action), working without JS. */
@@ -125,10 +133,10 @@ export function historyTable(jobs: readonly ImportJobView[], lang: Lang, fmt: Fo
 <td><a href="/imports/${encodeURIComponent(job.jobId)}">${fmt.dateTime(job.createdAt, zone)}</a></td>
 <td class="file">${job.fileName ?? '—'}</td>
 <td>${label ? tr(label, lang) : '—'}</td>
-<td><span class="state ${job.state}">${stateLabel(job.state, lang)}</span></td>
+<td><span class="state ${stateOf(job)}">${stateLabel(stateOf(job), lang)}</span></td>
 <td class="num">${rows === undefined ? '—' : fmt.count(rows)}</td>
 <td>${importedText(job, lang, fmt)}</td>
-<td class="num">${job.summary ? fmt.count(job.summary.rejected) : '—'}</td>
+<td class="num">${job.summary ? fmt.count(job.summary.rejected) : job.refused ? fmt.count(job.refused.rejected) : '—'}</td>
 </tr>`;
   })}</tbody></table></div>`;
 }
@@ -142,6 +150,24 @@ function progressBlock(job: ImportJobView, lang: Lang, fmt: Formatter): Html {
   return html`<p><label for="import-progress">${tr(T.progress, lang)}</label>
 <progress id="import-progress" max="${p.totalBytes}" value="${Math.min(p.bytesRead, p.totalBytes)}">${fmt.percent(ratio, 0)}</progress>
 <span>${fill(T.progressText, lang, { percent: fmt.percent(ratio, 0), rows: fmt.count(p.rowsRead) })}</span></p>`;
+}
+
+/** The rejected rows by line, column and reason (the first ones, with how many there are in all). */
+function rejectsTable(shown: readonly Reject[], total: number, lang: Lang, fmt: Formatter): Html {
+  return html`${total > shown.length ? html`<p class="muted">${fill(T.rejectsShown, lang, { shown: fmt.count(shown.length), total: fmt.count(total) })}</p>` : ''}
+<div class="scroll"><table class="data" id="rejects"><thead><tr><th scope="col" class="num">${tr(T.line, lang)}</th><th scope="col">${tr(T.column, lang)}</th><th scope="col">${tr(T.reason, lang)}</th></tr></thead>
+<tbody>${shown.map((r) => html`<tr><td class="num">${r.line}</td><td>${r.column ?? '—'}</td><td>${r.reason}</td></tr>`)}</tbody></table></div>`;
+}
+
+/** Why nothing was imported: a refused file's rows, or the error as it was written. */
+function errorBlock(job: ImportJobView, lang: Lang, fmt: Formatter, zone: string): Html {
+  if (!job.error || job.summary) return html``;
+  if (job.refused)
+    return html`<div class="error" role="alert"><p>${fill(T.refused, lang, { n: fmt.count(job.refused.rejected) })}</p></div>
+<h2>${tr(T.rejects, lang)}</h2>
+${rejectsTable(job.refused.rejects.slice(0, REJECTS_SHOWN), job.refused.rejected, lang, fmt)}`;
+  return html`<div class="error" role="alert">${job.state === 'queued' ? html`<p>${fill(T.retrying, lang, { at: fmt.dateTime(job.runAt, zone) })}</p>` : html`<p>${tr(T.failedNothing, lang)}</p>`}
+<pre>${job.error}</pre></div>`;
 }
 
 function summaryBlock(job: ImportJobView, lang: Lang, fmt: Formatter): Html {
@@ -166,9 +192,7 @@ function summaryBlock(job: ImportJobView, lang: Lang, fmt: Formatter): Html {
 ${
   shown.length === 0
     ? html`<p class="muted">${tr(T.noRejects, lang)}</p>`
-    : html`${s.rejected > shown.length ? html`<p class="muted">${fill(T.rejectsShown, lang, { shown: fmt.count(shown.length), total: fmt.count(s.rejected) })}</p>` : ''}
-<div class="scroll"><table class="data" id="rejects"><thead><tr><th scope="col" class="num">${tr(T.line, lang)}</th><th scope="col">${tr(T.column, lang)}</th><th scope="col">${tr(T.reason, lang)}</th></tr></thead>
-<tbody>${shown.map((r) => html`<tr><td class="num">${r.line}</td><td>${r.column ?? '—'}</td><td>${r.reason}</td></tr>`)}</tbody></table></div>`
+    : rejectsTable(shown, s.rejected, lang, fmt)
 }`;
 }
 
@@ -177,20 +201,16 @@ ${
  * second (htmx replaces it); once finished it comes without the trigger, so the polling stops.
  */
 export function statusPanel(job: ImportJobView, lang: Lang, fmt: Formatter, zone: string): Html {
-  const finished = job.state === 'done' || job.state === 'failed';
+  const state = stateOf(job);
+  const finished = state === 'done' || state === 'failed' || state === 'refused';
   const url = `/imports/${encodeURIComponent(job.jobId)}`;
   const polling = finished ? '' : html` hx-get="${url}" hx-trigger="every 1s" hx-swap="outerHTML"`;
-  return html`<section id="import-status" class="panel"${polling} aria-live="polite" data-state="${job.state}">
-<p><span class="state ${job.state}">${stateLabel(job.state, lang)}</span>
+  return html`<section id="import-status" class="panel"${polling} aria-live="polite" data-state="${state}">
+<p><span class="state ${state}">${stateLabel(state, lang)}</span>
 ${job.fileName ? html` · ${fill(T.fileLabel, lang, { name: job.fileName })}` : ''}
 · <time datetime="${job.createdAt.toISOString()}">${fmt.dateTime(job.createdAt, zone)}</time></p>
 ${finished ? '' : progressBlock(job, lang, fmt)}
-${
-  job.error
-    ? html`<div class="error" role="alert">${job.state === 'queued' ? html`<p>${fill(T.retrying, lang, { at: fmt.dateTime(job.runAt, zone) })}</p>` : ''}
-${job.summary || job.skipInvalid ? '' : html`<p>${tr(T.refused, lang)}</p>`}<pre>${job.error}</pre></div>`
-    : ''
-}
+${errorBlock(job, lang, fmt, zone)}
 ${summaryBlock(job, lang, fmt)}
 ${finished ? html`<p><a href="/imports">${tr(T.another, lang)}</a></p>` : html`<p class="muted">${tr(T.autoRefresh, lang)} <a href="${url}">${tr(T.refresh, lang)}</a></p>`}
 </section>`;
