@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<(argv: string[]) => Promise<void>>> 
   analyze: async () => (await import('./analyze.js')).benchAnalyze,
   segments: async () => (await import('./segments.js')).benchSegments,
   serve: async () => (await import('./serve.js')).benchServe,
+  dashboard: async () => (await import('./dashboard.js')).benchDashboard,
 };
 
 const [name, ...rest] = process.argv.slice(2);

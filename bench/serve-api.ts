@@ -65,8 +65,8 @@ async function addPageRows(db: string): Promise<void> {
   }
 }
 
-/** The shop's database, made once (a cut run is never reused). */
-async function ensureShop(customers: number): Promise<string> {
+/** The shop's database, made once (a cut run is never reused); the dashboard benchmark reads it too. */
+export async function ensureShop(customers: number): Promise<string> {
   mkdirSync(DATA_DIR, { recursive: true });
   const path = resolve(join(DATA_DIR, `api-${customers}.duckdb`));
   if (existsSync(path)) return path;

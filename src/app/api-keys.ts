@@ -14,6 +14,8 @@ import {
 import type { AppContext } from './context.js';
 import { parseInput } from './input.js';
 
+export type { ApiKeyKind, ApiKeyRecord } from '../store/api-keys/index.js';
+
 const PREFIX: Record<ApiKeyKind, string> = { secret: 'sk', publishable: 'pk' };
 
 export const createApiKeyInputSchema = z.object({

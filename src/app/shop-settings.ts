@@ -83,6 +83,12 @@ export const SHOP_SETTINGS = {
     secret: false,
     about: 'comma-separated origins whose pages may send storefront events',
   },
+  'tracking.consent_required': {
+    schema: z.enum(['true', 'false'], 'true or false'),
+    secret: false,
+    about:
+      'true: the storefront widget stores and sends nothing until the page calls nurture.consent(true); default false',
+  },
   'jobs.nightly_hour': {
     schema: z.string().regex(/^([01]?\d|2[0-3])$/, 'an hour 0–23'),
     secret: false,
@@ -117,6 +123,8 @@ export interface ShopSettings {
   haravanWebhookSecret: string | undefined;
   haravanVerifyToken: string | undefined;
   trackingAllowedOrigins: string[];
+  /** The widget waits for the visitor's consent (`nurture.consent(true)`) before storing or sending. */
+  trackingConsentRequired: boolean;
   nightlyHour: number;
 }
 
@@ -164,6 +172,7 @@ export async function loadShopSettings(ctx: AppContext, shopId: string): Promise
     haravanWebhookSecret: stored.get('haravan.webhook_secret'),
     haravanVerifyToken: stored.get('haravan.verify_token'),
     trackingAllowedOrigins: (stored.get('tracking.allowed_origins') ?? '').split(',').filter(Boolean),
+    trackingConsentRequired: stored.get('tracking.consent_required') === 'true',
     nightlyHour: Number(stored.get('jobs.nightly_hour') ?? 3),
   };
 }

@@ -7,9 +7,11 @@
 import { z } from 'zod';
 import { normalizeEmail, normalizePhone } from '../domain/identity-keys.js';
 import type { CustomerInput, EventInput } from '../domain/model/index.js';
+import { REFERRAL_EVENT, referralCodeOf } from '../domain/referral-code.js';
 import { NurtureError } from '../errors.js';
 import { eventOf } from '../ingest/formats/events-jsonl.js';
 import { RowProblem } from '../ingest/formats/fields.js';
+import { type ReferralVisitInput, recordReferralVisits } from '../store/referrals/index.js';
 import { isAnonymousOnly, linkAnonymousIds, writeAnonymousEvents } from '../store/tracking/anonymous.js';
 import type { AppContext } from './context.js';
 
@@ -58,7 +60,7 @@ export function checkTrackingBatch(
       const type = call['type'] ?? 'track';
       if (type === 'identify') out.identifies.push(identifyOf(call));
       else if (type === 'track' || type === 'page')
-        out.events.push(eventOfCall(call, type, timeZone, receivedAt));
+        out.events.push(checkReferral(eventOfCall(call, type, timeZone, receivedAt)));
       else throw new RowProblem('type', `type must be track, page or identify, not ${JSON.stringify(type)}`);
     } catch (error) {
       if (error instanceof RowProblem)
@@ -88,6 +90,32 @@ function eventOfCall(call: Json, type: 'track' | 'page', timeZone: string, recei
     }),
     timeZone,
   );
+}
+
+/** A referral landing must name its visitor and carry a well-formed `properties.code`. */
+function checkReferral(event: EventInput): EventInput {
+  if (event.event !== REFERRAL_EVENT) return event;
+  if (!event.anonymousId) throw new RowProblem('anonymousId', 'a referral landing needs the anonymousId');
+  const code = referralCodeOf(event.properties['code']);
+  if (!code) throw new RowProblem('properties.code', 'a referral code is 1-64 letters, digits, "-" or "_"');
+  return { ...event, properties: { ...event.properties, code } };
+}
+
+/** The referral landings among a batch's events. */
+function referralVisitsOf(events: readonly EventInput[]): ReferralVisitInput[] {
+  return events.flatMap((e) => {
+    const code = e.event === REFERRAL_EVENT ? referralCodeOf(e.properties['code']) : undefined;
+    if (!code || !e.anonymousId) return [];
+    const url = e.properties['url'];
+    return [
+      {
+        anonymousId: e.anonymousId,
+        code,
+        landingUrl: typeof url === 'string' ? url.slice(0, 2000) : undefined,
+        at: e.timestamp,
+      },
+    ];
+  });
 }
 
 function identifyOf(call: Json): Identify {
@@ -184,7 +212,9 @@ export class TrackingWriter {
 /**
  * Writes events and identifies in one transaction through the import writer (identity
  * resolution, dedupe by message id), then joins anonymous visitors to the customers they
- * identified as: their earlier events, and later ones through an `anonymous` identity.
+ * identified as: their earlier events, and later ones through an `anonymous` identity. Referral
+ * landings (`Referral Link Opened`) are kept in `referral_visits` too, and follow the visitor to
+ * the customer they identify as.
  */
 export async function writeCalls(
   ctx: AppContext,
@@ -192,29 +222,34 @@ export async function writeCalls(
   events: readonly EventInput[],
   identifies: readonly Identify[],
 ): Promise<void> {
+  const visits = referralVisitsOf(events);
+  const identified = identifies.flatMap((i) => (i.anonymousId ? [i.anonymousId] : []));
   await ctx.store.transaction(async (tx) => {
     // Page views and product views of visitors not identified in this batch: nothing to resolve.
     if (identifies.length === 0 && events.every(isAnonymousOnly)) {
       await writeAnonymousEvents(tx, shopId, events);
-      return;
+    } else {
+      const now = ctx.clock.now();
+      const session = await tx.beginImport(shopId);
+      await tx.importBatch(
+        shopId,
+        { customers: identifies.map((i) => i.customer), orders: [], events },
+        ctx.newId('imp'),
+        now,
+        session,
+      );
+      await linkAnonymousIds(tx, shopId, {
+        identified: identifies.flatMap((i) =>
+          i.anonymousId
+            ? [{ anonymousId: i.anonymousId, phone: i.customer.phone, email: i.customer.email }]
+            : [],
+        ),
+        seen: [...new Set(events.flatMap((e) => (e.anonymousId ? [e.anonymousId] : [])))],
+        now,
+      });
     }
-    const now = ctx.clock.now();
-    const session = await tx.beginImport(shopId);
-    await tx.importBatch(
-      shopId,
-      { customers: identifies.map((i) => i.customer), orders: [], events },
-      ctx.newId('imp'),
-      now,
-      session,
-    );
-    await linkAnonymousIds(tx, shopId, {
-      identified: identifies.flatMap((i) =>
-        i.anonymousId
-          ? [{ anonymousId: i.anonymousId, phone: i.customer.phone, email: i.customer.email }]
-          : [],
-      ),
-      seen: [...new Set(events.flatMap((e) => (e.anonymousId ? [e.anonymousId] : [])))],
-      now,
-    });
+    // Referral landings are kept beside their events, and follow the visitor to the customer.
+    if (visits.length > 0 || identified.length > 0)
+      await recordReferralVisits(tx, shopId, visits, identified);
   });
 }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { shopIdSchema } from '../domain/model/shop.js';
 import { NurtureError } from '../errors.js';
 import {
+  countUsers,
   deleteSession,
   deleteUserSessions,
   findSession,
@@ -91,6 +92,25 @@ export async function createUser(ctx: AppContext, input: CreateUserInput): Promi
   await insertUser(ctx.store, user);
   ctx.log.info({ shopId: user.shopId, userId: user.userId, role: user.role }, 'user created');
   return { user: publicUser(user), ...(setupCode && setupExpiresAt ? { setupCode, setupExpiresAt } : {}) };
+}
+
+/** How many users a shop has (none: `nurture serve` offers to create the owner). */
+export function countShopUsers(ctx: AppContext, input: { shopId: string }): Promise<number> {
+  return countUsers(ctx.store, input.shopId);
+}
+
+/**
+ * The first owner of a shop that has no user yet (the welcome page `nurture serve` prints the
+ * link of), signed in at once. Refused once the shop has a user.
+ */
+export async function createFirstOwner(
+  ctx: AppContext,
+  input: { shopId: string; email: string; password: string },
+): Promise<NewSession> {
+  if ((await countUsers(ctx.store, input.shopId)) > 0)
+    throw new NurtureError('conflict', 'this shop has its owner already: sign in');
+  const { user } = await createUser(ctx, { ...input, role: 'owner' });
+  return startSession(ctx, user);
 }
 
 export function listShopUsers(ctx: AppContext, input: { shopId: string }): Promise<UserRecord[]> {

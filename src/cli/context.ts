@@ -20,6 +20,8 @@ export interface CliDeps {
   /** Output streams, so tests can capture them. */
   out: (text: string) => void;
   err: (text: string) => void;
+  /** All of standard input (a password given with --password-stdin); '' when there is none. */
+  readStdin?: () => Promise<string>;
 }
 
 /** Whether a command may create the store ('create': import, demo) or needs one ('existing'). */
@@ -40,6 +42,12 @@ export function defaultDeps(env: Record<string, string | undefined>): CliDeps {
     },
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
+    readStdin: async () => {
+      if (process.stdin.isTTY) return '';
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
   };
 }
 

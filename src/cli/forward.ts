@@ -34,6 +34,7 @@ export async function forwardToOwner(
   argv: readonly string[],
   db: string,
   env: { shop?: string | undefined; lang?: string | undefined },
+  readStdin?: () => Promise<string>,
 ): Promise<ForwardedRun | undefined> {
   const command = argv.find((a) => !a.startsWith('-'));
   if (command === undefined || LOCAL_COMMANDS.has(command) || argv.includes('--help') || argv.includes('-h'))
@@ -52,10 +53,12 @@ export async function forwardToOwner(
         `${owner.pid}) and run the command again`,
     );
   }
+  // Standard input goes along only where a command reads it (a password), read once it is sure to go.
+  const stdin = argv.includes('--password-stdin') && readStdin ? await readStdin() : undefined;
   const res = await fetch(`${owner.url}/internal/v1/cli`, {
     method: 'POST',
     headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ argv, cwd: process.cwd(), shop: env.shop, lang: env.lang }),
+    body: JSON.stringify({ argv, cwd: process.cwd(), shop: env.shop, lang: env.lang, stdin }),
   });
   const body = (await res.json()) as Partial<ForwardedRun> & { error?: { message?: string } };
   if (!res.ok || typeof body.code !== 'number')

@@ -12,6 +12,7 @@ import { registerPredictCommand } from './commands/predict.js';
 import { registerProductCommands } from './commands/products.js';
 import { registerSegmentCommands } from './commands/segment.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerUserCommands } from './commands/user.js';
 import type { CliDeps } from './context.js';
 import { databaseOf, type ForwardedRun, forwardToOwner } from './forward.js';
 import { inCliTerms } from './options.js';
@@ -34,6 +35,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerServeCommand(program, deps);
   registerAdminCommands(program, deps);
   registerJobsCommands(program, deps);
+  registerUserCommands(program, deps);
   return program;
 }
 
@@ -90,5 +92,10 @@ async function forwardIfServed(argv: readonly string[], deps: CliDeps): Promise<
   } catch {
     return undefined; // a bad setting is reported by the command itself
   }
-  return forwardToOwner(argv, databaseOf(argv, config.db), { shop: config.shopId, lang: config.lang });
+  return forwardToOwner(
+    argv,
+    databaseOf(argv, config.db),
+    { shop: config.shopId, lang: config.lang },
+    deps.readStdin,
+  );
 }

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { type Logger as PinoLogger, pino } from 'pino';
 import { type AppContext, makeContext } from '../app/context.js';
 import { scheduleNightly } from '../app/nightly.js';
 import { TrackingWriter } from '../app/tracking.js';
+import { countShopUsers } from '../app/users.js';
 import { resumePendingWebhooks, WebhookIntake } from '../app/webhook-intake.js';
 import type { AppConfig } from '../config.js';
 import { type AppJobContext, appJobContext, applicationJobs, Dispatcher, type Log } from '../engine/index.js';
@@ -12,6 +14,7 @@ import { ReadPool } from './read-pool.js';
 import { type CliRunner, cliRoutes } from './routes/cli.js';
 import { trackingRoutes } from './routes/tracking.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { widgetRoutes } from './routes/widget.js';
 import { buildServer, type NurtureServer } from './server.js';
 
 /**
@@ -42,6 +45,8 @@ export interface RunningServer {
   ctx: AppContext;
   /** The address it listens on, e.g. http://127.0.0.1:8787. */
   url: string;
+  /** The link that creates the shop's first dashboard user, while it has none. */
+  welcomeUrl: string | undefined;
   dispatcher: Dispatcher<AppJobContext> | undefined;
   /** Graceful shutdown: stop accepting, finish in-flight requests and jobs, release the database. */
   stop(): Promise<void>;
@@ -54,8 +59,8 @@ function engineLog(log: PinoLogger): Log {
 
 /**
  * `nurture serve`: opens the store (the server owns a DuckDB file from now on) and runs, in one
- * process, the JSON API, the store webhooks, storefront tracking and the job dispatcher (webhook
- * processing, the nightly recompute). `stop` is what SIGTERM/SIGINT call.
+ * process, the JSON API, the store webhooks, storefront tracking and its widget (`/widget.js`) and
+ * the job dispatcher (webhook processing, the nightly recompute). `stop` is what SIGTERM/SIGINT call.
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const store = await openStore({ db: options.config.db });
@@ -87,15 +92,21 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         });
   let server: NurtureServer;
   let owner: OwnerRecord | undefined;
+  const firstOwner =
+    (await countShopUsers(ctx, { shopId: options.config.shopId })) === 0
+      ? { shopId: options.config.shopId, code: randomBytes(18).toString('base64url') }
+      : undefined;
   try {
     server = await buildServer({
       ctx,
       readPool: new ReadPool(readers),
       logger: log,
       stopping: () => stopping,
+      ...(firstOwner ? { firstOwner } : {}),
       extraRoutes: [
         ...webhookRoutes(intake),
         ...trackingRoutes(intakeCtx, writer, limits),
+        ...widgetRoutes(),
         ...(options.cli ? cliRoutes(() => owner?.token, options.cli) : []),
       ],
     });
@@ -134,5 +145,6 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     })();
     return stopped;
   };
-  return { server, ctx, url, dispatcher, stop };
+  const welcomeUrl = firstOwner ? `${url}/welcome?code=${firstOwner.code}` : undefined;
+  return { server, ctx, url, welcomeUrl, dispatcher, stop };
 }

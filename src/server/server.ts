@@ -14,6 +14,7 @@ import { renderApiHtml } from './api-reference.js';
 import { authenticate, bearerKey, KeyCache } from './auth.js';
 import { mountDashboard } from './dashboard/index.js';
 import type { SignInLimits } from './dashboard/pages/auth.js';
+import type { FirstOwnerInvite } from './dashboard/pages/welcome.js';
 import { handleError } from './http-errors.js';
 import { openApiDocument } from './openapi.js';
 import type { ReadPool } from './read-pool.js';
@@ -47,6 +48,8 @@ export interface ServerOptions {
   stopping?: () => boolean;
   /** The dashboard's sign-in rate limits (tests set their own). */
   signInLimits?: SignInLimits;
+  /** The welcome page's one-time code, when the shop has no dashboard user yet. */
+  firstOwner?: FirstOwnerInvite;
 }
 
 export interface NurtureServer {
@@ -121,6 +124,7 @@ export async function buildServer(options: ServerOptions): Promise<NurtureServer
     ctx,
     read: readPool ? (fn) => readPool.run(fn) : (fn) => fn(ctx),
     ...(options.signInLimits ? { signInLimits: options.signInLimits } : {}),
+    ...(options.firstOwner ? { firstOwner: options.firstOwner } : {}),
   });
   return { app, routes, keys };
 }
@@ -141,7 +145,8 @@ function registerRoute(
     ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const presented =
-        bearerKey(request) ?? (spec.auth === 'publishable' ? writeKeyOf(request.body) : undefined);
+        bearerKey(request) ??
+        (spec.auth === 'publishable' ? (writeKeyOf(request.body) ?? writeKeyOf(request.query)) : undefined);
       const key = await authenticate(spec.auth, presented, keys);
       const params = validate(spec.params, request.params, 'params');
       const query = validate(spec.query, request.query, 'query');
@@ -158,7 +163,10 @@ function registerRoute(
   });
 }
 
-/** The `writeKey` of a storefront body (sendBeacon cannot send an Authorization header). */
+/**
+ * The `writeKey` of a storefront body or query (sendBeacon cannot send an Authorization header,
+ * and a GET with one would need a CORS preflight).
+ */
 function writeKeyOf(body: unknown): string | undefined {
   const key =
     typeof body === 'object' && body !== null ? (body as { writeKey?: unknown }).writeKey : undefined;

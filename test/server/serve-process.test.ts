@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DashboardClient } from '../support/dashboard.js';
 import { transpileSources } from '../support/transpile.js';
 
 const BUILD = resolve('test-artifacts/serve-build');
@@ -18,10 +19,18 @@ const db = join(dir, 'shop.duckdb');
 const children: ChildProcess[] = [];
 
 function cli(...args: string[]): { code: number | null; out: string; err: string } {
+  return cliWithInput(undefined, ...args);
+}
+
+function cliWithInput(
+  input: string | undefined,
+  ...args: string[]
+): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [main, ...args], {
     cwd: dir,
     encoding: 'utf8',
     env: { ...process.env, NURTURE_DB: '' },
+    ...(input === undefined ? {} : { input }),
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -29,6 +38,8 @@ function cli(...args: string[]): { code: number | null; out: string; err: string
 interface Served {
   child: ChildProcess;
   url: string;
+  /** What it printed on stderr so far. */
+  stderr: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -50,7 +61,7 @@ async function serve(...extra: string[]): Promise<Served> {
     });
     void exited.then(() => fail(new Error(`serve exited: ${err}`)));
   });
-  return { child, url, exited };
+  return { child, url, exited, stderr: () => err };
 }
 
 async function until(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
@@ -119,6 +130,37 @@ describe('nurture serve as a process (DuckDB file)', () => {
         cli('segment', 'export', 'lifecycle:new', '--format', 'csv', '--out', 'new.csv', '--db', db).code,
       ).toBe(0);
       expect(existsSync(join(dir, 'new.csv'))).toBe(true);
+      // No dashboard user yet: the server prints the welcome link that creates the owner.
+      const welcomeLine = /open (http:\/\/\S+\/welcome\?code=\S+) to create its owner/;
+      await until('the welcome link is printed', async () => welcomeLine.test(served.stderr()));
+      const welcome = welcomeLine.exec(served.stderr())?.[1];
+      expect(welcome).toBeDefined();
+      expect((await fetch(welcome ?? '')).status).toBe(200);
+      // A password on standard input goes along with the command; the user signs in to the dashboard.
+      const made = cliWithInput(
+        'chủ shop mật khẩu 1\n',
+        'user',
+        'create',
+        '--email',
+        'chu@shop.vn',
+        '--role',
+        'owner',
+        '--password-stdin',
+        '--db',
+        db,
+      );
+      expect(made.err).toBe('');
+      expect(made.out).toContain('owner chu@shop.vn of shop default created; they can sign in now');
+      const dashboard = new DashboardClient(served.url);
+      expect((await dashboard.signIn('chu@shop.vn', 'chủ shop mật khẩu 1', '/settings')).status).toBe(303);
+      expect((await dashboard.get('/settings')).text).toContain(`${served.url}/webhooks/shopify/default`);
+      const setup = cli('user', 'create', '--email', 'nv@shop.vn', '--url', served.url, '--db', db);
+      expect(setup.out).toContain(`${served.url}/setup?email=nv%40shop.vn&code=`);
+      expect(cli('user', 'create', '--email', 'nv@shop.vn', '--db', db).code).toBe(5);
+      // The storefront widget is served by the process too.
+      const widget = await fetch(`${served.url}/widget.js`);
+      expect(widget.status).toBe(200);
+      expect(await widget.text()).toContain('/t/v1/config');
     } finally {
       served.child.kill('SIGTERM');
       expect(await served.exited).toEqual({ code: 0, signal: null });

@@ -15,6 +15,7 @@ import { openApiPath } from '../../src/server/openapi.js';
 import { RateLimiter } from '../../src/server/rate-limit.js';
 import { trackingRoutes } from '../../src/server/routes/tracking.js';
 import { webhookRoutes } from '../../src/server/routes/webhooks.js';
+import { widgetRoutes } from '../../src/server/routes/widget.js';
 import { enqueueJob } from '../../src/store/jobs/index.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES } from '../support/engines.js';
@@ -182,7 +183,15 @@ const CASES: Record<string, Case> = {
     },
     expect: (r) => expect(r.status).toBe(200),
   }),
+  'GET /t/v1/config': () => ({
+    path: '/t/v1/config',
+    // Shop B requires consent; A's key answers A's setting.
+    expect: (r) => expect(r.body).toEqual({ consentRequired: false }),
+  }),
 };
+
+/** Storefront routes: a publishable key is what they take. */
+const STOREFRONT = new Set(['POST /t/v1/batch', 'GET /t/v1/config']);
 
 /** Routes that take no key: they are checked by their own tests (signatures, health). */
 const UNAUTHENTICATED = new Set([
@@ -194,6 +203,7 @@ const UNAUTHENTICATED = new Set([
   'POST /webhooks/haravan/{shop}',
   'GET /webhooks/haravan/{shop}',
   'OPTIONS /t/v1/batch',
+  'GET /widget.js',
 ]);
 
 for (const engine of ENGINES) {
@@ -240,12 +250,18 @@ for (const engine of ENGINES) {
         key: 'shopify.webhook_secret',
         value: 'b-webhook-secret',
       });
+      await (await import('../../src/app/shop-settings.js')).setShopSetting(ctx, {
+        shopId: 'shop-b',
+        key: 'tracking.consent_required',
+        value: 'true',
+      });
       server = await startTestServer(store, (c) => [
         ...webhookRoutes(new WebhookIntake(c, { handOver: async () => undefined })),
         ...trackingRoutes(c, new TrackingWriter(c), {
           perKey: new RateLimiter({ perSecond: 1000, burst: 1000 }),
           perIp: new RateLimiter({ perSecond: 1000, burst: 1000 }),
         }),
+        ...widgetRoutes(),
       ]);
     });
     afterAll(async () => {
@@ -304,7 +320,7 @@ for (const engine of ENGINES) {
           key: 'sk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
         });
         expect(unknown.status, name).toBe(401);
-        if (name !== 'POST /t/v1/batch') {
+        if (!STOREFRONT.has(name)) {
           const publishable = await call(server.url, method, c.path, { ...opts, key: a.publishable });
           expect(publishable.status, name).toBe(403);
         }

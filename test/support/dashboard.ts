@@ -51,7 +51,11 @@ export class DashboardClient {
   }
 
   /** A urlencoded form POST with the CSRF token (unless `_csrf` is given). */
-  async post(path: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<PageAnswer> {
+  async post(
+    path: string,
+    form: Record<string, string>,
+    headers: Record<string, string> = {},
+  ): Promise<PageAnswer> {
     const res = await fetch(this.baseUrl + path, {
       method: 'POST',
       headers: {
@@ -88,9 +92,20 @@ export async function makeUser(ctx: AppContext, shopId: string, role: UserRole =
 }
 
 /** Signs a Chromium page in through the form. */
-export async function signInBrowser(page: Page, baseUrl: string, email: string, password = TEST_PASSWORD): Promise<void> {
+export async function signInBrowser(
+  page: Page,
+  baseUrl: string,
+  email: string,
+  password = TEST_PASSWORD,
+): Promise<void> {
   await page.goto(`${baseUrl}/sign-in`);
   await page.getByLabel(/E-mail/).fill(email);
-  await page.getByLabel(/Mật khẩu|Password/).first().fill(password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/sign-in')), page.locator('form button[type=submit]').click()]);
+  await page
+    .getByLabel(/Mật khẩu|Password/)
+    .first()
+    .fill(password);
+  await Promise.all([
+    page.waitForURL((u) => !u.pathname.startsWith('/sign-in')),
+    page.locator('form button[type=submit]').click(),
+  ]);
 }

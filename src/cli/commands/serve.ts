@@ -47,7 +47,14 @@ export function registerServeCommand(program: Command, deps: CliDeps): void {
         cli: (command) => runForwarded(command, config, () => store),
       });
       store = running.ctx.store;
-      deps.err(`nurture: serving on ${running.url} (API docs: ${running.url}/api/docs); Ctrl-C stops\n`);
+      deps.err(
+        `nurture: serving on ${running.url} (dashboard: ${running.url}/, API docs: ${running.url}/api/docs); Ctrl-C stops\n`,
+      );
+      if (running.welcomeUrl)
+        deps.err(
+          `nurture: shop ${config.shopId} has no dashboard user yet: open ${running.welcomeUrl} to create its owner ` +
+            '(or: nurture user create --email E --role owner)\n',
+        );
       await new Promise<void>((resolve) => {
         const onSignal = () => {
           process.off('SIGTERM', onSignal);
@@ -88,6 +95,7 @@ async function runForwarded(
     err: (t) => {
       err += t;
     },
+    readStdin: async () => command.stdin ?? '',
   };
   const previous = process.cwd();
   process.chdir(command.cwd);

@@ -31,7 +31,7 @@ export const ORDER_STATUSES = [
 export const orderStatusSchema = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof orderStatusSchema>;
 
-/** Event names follow the Segment e-commerce spec, plus our message reactions. */
+/** Event names follow the Segment e-commerce spec, plus our message reactions and referral landings. */
 export const EVENT_NAMES = [
   'Page Viewed',
   'Products Searched',
@@ -57,6 +57,8 @@ export const EVENT_NAMES = [
   'Message Clicked',
   'Message Declined',
   'Survey Answered',
+  // A storefront visitor landed with ?ref=CODE (the widget sends it at once; see referral-code.ts).
+  'Referral Link Opened',
 ] as const;
 export const eventNameSchema = z.enum(EVENT_NAMES);
 export type EventName = z.infer<typeof eventNameSchema>;

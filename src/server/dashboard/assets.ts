@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { DASHBOARD_CSS } from './assets/style.js';
 import { DASHBOARD_JS } from './assets/script.js';
+import { DASHBOARD_CSS } from './assets/style.js';
 
 /**
  * The dashboard's static files, served by us (no CDN): htmx from its package, our stylesheet and
@@ -42,7 +42,8 @@ function assetVersion(): string {
   if (version === undefined) {
     assets ??= load();
     let h = 0;
-    for (const a of assets.values()) for (let i = 0; i < a.body.length; i += 7) h = (h * 31 + a.body.charCodeAt(i)) | 0;
+    for (const a of assets.values())
+      for (let i = 0; i < a.body.length; i += 7) h = (h * 31 + a.body.charCodeAt(i)) | 0;
     version = (h >>> 0).toString(36);
   }
   return version;

@@ -5,7 +5,7 @@
  * formatted here, in the reader's language.
  */
 import * as echarts from 'echarts';
-import { raw, type Html, html } from './html.js';
+import { type Html, html, raw } from './html.js';
 
 export type ChartOption = echarts.EChartsCoreOption;
 
@@ -20,7 +20,10 @@ export interface ChartBox {
 const BASE: ChartOption = {
   animation: false,
   color: ['#0b5cad', '#e07b00', '#2da44e', '#a40e26', '#8250df', '#57606a', '#bf8700', '#1b7c83'],
-  textStyle: { fontFamily: 'system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif', color: '#1f2328' },
+  textStyle: {
+    fontFamily: 'system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif',
+    color: '#1f2328',
+  },
   grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
 };
 

@@ -16,7 +16,11 @@ ${
   error.details.length > 0
     ? html`<ul>${error.details.map(
         (d) =>
-          html`<li>${[d.line !== undefined ? `line ${d.line}` : '', d.column !== undefined ? `column ${d.column}` : '', d.path ?? '']
+          html`<li>${[
+            d.line !== undefined ? `line ${d.line}` : '',
+            d.column !== undefined ? `column ${d.column}` : '',
+            d.path ?? '',
+          ]
             .filter(Boolean)
             .join(', ')}: ${d.reason}</li>`,
       )}</ul>`

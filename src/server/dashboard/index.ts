@@ -11,6 +11,8 @@ import type { PageSpec } from './page.js';
 import { authPages, type SignInLimits } from './pages/auth.js';
 import { importPages } from './pages/imports.js';
 import { livePages } from './pages/live.js';
+import { settingsPages } from './pages/settings.js';
+import { type FirstOwnerInvite, welcomePages } from './pages/welcome.js';
 import { registerDashboard, type WithContext } from './register.js';
 import { type SessionCache, sessionCache } from './session.js';
 
@@ -19,11 +21,23 @@ export interface DashboardOptions {
   read: WithContext;
   /** Sign-in attempts allowed (default: 10 at once then one every 6 s per address; 5 then one a minute per e-mail). */
   signInLimits?: SignInLimits;
+  /** The one-time code of the welcome page, when the shop has no user yet. */
+  firstOwner?: FirstOwnerInvite;
 }
 
 /** Every page of the dashboard, in menu order. */
-export function dashboardPages(limits: SignInLimits, sessions: SessionCache): PageSpec[] {
-  return [...authPages(limits, sessions), ...livePages(), ...importPages()];
+export function dashboardPages(
+  limits: SignInLimits,
+  sessions: SessionCache,
+  firstOwner?: FirstOwnerInvite,
+): PageSpec[] {
+  return [
+    ...authPages(limits, sessions),
+    ...welcomePages(firstOwner),
+    ...livePages(),
+    ...importPages(),
+    ...settingsPages(),
+  ];
 }
 
 export async function mountDashboard(app: FastifyInstance, options: DashboardOptions): Promise<SessionCache> {
@@ -36,7 +50,7 @@ export async function mountDashboard(app: FastifyInstance, options: DashboardOpt
     ctx: options.ctx,
     read: options.read,
     sessions,
-    pages: dashboardPages(limits, sessions),
+    pages: dashboardPages(limits, sessions, options.firstOwner),
   });
   return sessions;
 }

@@ -44,6 +44,7 @@ const NO_SHOP: ShopSettings = {
   haravanWebhookSecret: undefined,
   haravanVerifyToken: undefined,
   trackingAllowedOrigins: [],
+  trackingConsentRequired: false,
   nightlyHour: 3,
 };
 
@@ -96,7 +97,9 @@ function registerPage(app: FastifyInstance, spec: PageSpec, deps: DashboardDeps)
         if (spec.method === 'POST') {
           const expected = session?.csrfToken ?? cookiesOf(request).get(PRE_SESSION_COOKIE) ?? '';
           // A multipart upload carries its token in the header (htmx) or the query (a plain form).
-          const form = spec.multipart ? { _csrf: (request.query as Record<string, unknown>)['_csrf'] } : request.body;
+          const form = spec.multipart
+            ? { _csrf: (request.query as Record<string, unknown>)['_csrf'] }
+            : request.body;
           checkCsrf(request, expected, form);
         }
         const params = validate(spec.params, request.params, 'params');
@@ -129,7 +132,9 @@ function registerPage(app: FastifyInstance, spec: PageSpec, deps: DashboardDeps)
         return send(
           request,
           reply,
-          isHtmx(request) ? { kind: 'fragment', body, status } : { kind: 'page', title: errorTitle(status), nav: undefined, body, status },
+          isHtmx(request)
+            ? { kind: 'fragment', body, status }
+            : { kind: 'page', title: errorTitle(status), nav: undefined, body, status },
           { lang, session, shop },
         );
       }
@@ -144,7 +149,10 @@ const errorTitle = (status: number) =>
       ? { vi: 'Không có quyền', en: 'Forbidden' }
       : { vi: 'Có lỗi xảy ra', en: 'Something went wrong' };
 
-async function sessionOf(request: FastifyRequest, sessions: SessionCache): Promise<SessionRecord | undefined> {
+async function sessionOf(
+  request: FastifyRequest,
+  sessions: SessionCache,
+): Promise<SessionRecord | undefined> {
   const token = cookiesOf(request).get(SESSION_COOKIE);
   return token ? sessions.resolve(token) : undefined;
 }

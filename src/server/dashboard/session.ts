@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context.js';
-import { findUserSession, type SessionRecord, SESSION_DAYS, sessionKey } from '../../app/users.js';
+import { findUserSession, SESSION_DAYS, type SessionRecord, sessionKey } from '../../app/users.js';
 import { NurtureError } from '../../errors.js';
 import type { Lang } from './i18n.js';
 

@@ -8,6 +8,8 @@ export interface ForwardedCommand {
   cwd: string;
   shop?: string | undefined;
   lang?: string | undefined;
+  /** The caller's standard input, for commands that read it (`--password-stdin`). */
+  stdin?: string | undefined;
 }
 
 /** Runs a command line in the server's process, against its store; its output and exit code. */
@@ -40,6 +42,7 @@ export function cliRoutes(token: () => string | undefined, run: CliRunner): Rout
         cwd: z.string().min(1).max(4096),
         shop: z.string().max(64).optional(),
         lang: z.string().max(8).optional(),
+        stdin: z.string().max(100_000).optional(),
       }),
       handler: async ({ request, body }) => {
         const expected = token();

@@ -18,6 +18,7 @@ import { jobProgress } from './015-job-progress.js';
 import { productCatalogue } from './016-product-catalogue.js';
 import { predictiveIntervalsSchema } from './017-predictive-intervals.js';
 import { customerPredictionsLookupHash } from './018-customer-predictions-lookup-hash.js';
+import { referralVisitsSchema } from './019-referral-visits.js';
 import { dashboardUsers } from './020-dashboard-users.js';
 import { eventsByTime } from './021-events-by-time.js';
 
@@ -50,6 +51,7 @@ export const MIGRATIONS: readonly Migration[] = [
   productCatalogue,
   predictiveIntervalsSchema,
   customerPredictionsLookupHash,
+  referralVisitsSchema,
   dashboardUsers,
   eventsByTime,
 ];

@@ -121,6 +121,14 @@ export async function listUsers(store: Store, shopId: string): Promise<UserRecor
   return rows.map((r) => publicUser(toCredentials(r)));
 }
 
+export async function countUsers(store: Store, shopId: string): Promise<number> {
+  const rows = await store.engine.all<{ n: number | bigint }>(
+    'SELECT count(*) AS n FROM users WHERE shop_id = $1',
+    [shopId],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
 /** Sets a user's password (and spends the setup code). */
 export async function setUserPassword(
   store: Store,

@@ -14,6 +14,7 @@ export const DASHBOARD_CSS = `
 body{margin:0;color:var(--fg);background:var(--bg);font-size:15px;line-height:1.45}
 a{color:var(--accent)}
 a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible,summary:focus-visible{outline:3px solid #f0b400;outline-offset:2px}
+.visually-hidden{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem;z-index:10}
 .skip:focus{left:.5rem}
 .top{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem .75rem;background:#0d2a4a;color:#fff;padding:.5rem .75rem}
@@ -30,6 +31,7 @@ main{padding:1rem .75rem;max-width:1200px;margin:0 auto}
 main:focus{outline:none}
 h1{font-size:1.4rem;margin:.25rem 0 1rem}
 h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
+.panel>h2:first-child{margin-top:.25rem}
 .foot{color:var(--muted);font-size:.85rem;text-align:center;padding:1rem}
 .muted{color:var(--muted)}
 .panel{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:.75rem 1rem;margin-bottom:1rem}

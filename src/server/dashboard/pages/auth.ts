@@ -6,7 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { setupPassword, signIn, signOut, MIN_PASSWORD_LENGTH } from '../../../app/users.js';
+import { MIN_PASSWORD_LENGTH, setupPassword, signIn, signOut } from '../../../app/users.js';
 import { NurtureError } from '../../../errors.js';
 import type { RateLimiter } from '../../rate-limit.js';
 import { formError } from '../error-page.js';
@@ -14,8 +14,8 @@ import { type Html, html } from '../html.js';
 import { type Catalogue, COMMON, fill, type Lang, tr } from '../i18n.js';
 import { definePage, type PageResult, type PageSpec, page, redirect, safeLocalPath } from '../page.js';
 import {
-  clearSessionCookie,
   CSRF_FIELD,
+  clearSessionCookie,
   cookiesOf,
   preSessionToken,
   SESSION_COOKIE,
@@ -26,7 +26,10 @@ import {
 const T = {
   email: { vi: 'E-mail', en: 'E-mail' },
   password: { vi: 'Mật khẩu', en: 'Password' },
-  shop: { vi: 'Mã shop (nếu e-mail dùng cho nhiều shop)', en: 'Shop id (if the e-mail is used in several shops)' },
+  shop: {
+    vi: 'Mã shop (nếu e-mail dùng cho nhiều shop)',
+    en: 'Shop id (if the e-mail is used in several shops)',
+  },
   setupTitle: { vi: 'Đặt mật khẩu', en: 'Choose a password' },
   setupCode: { vi: 'Mã thiết lập', en: 'Setup code' },
   newPassword: {
@@ -110,7 +113,10 @@ export function authPages(limits: SignInLimits, sessions: SessionCache): PageSpe
       access: 'public',
       query: z.object({ email: z.string().max(300).optional(), code: z.string().max(300).optional() }),
       handler: async ({ lang, query, request, reply }) =>
-        setupPage(lang, preSessionToken(request, reply), { email: query.email ?? '', code: query.code ?? '' }),
+        setupPage(lang, preSessionToken(request, reply), {
+          email: query.email ?? '',
+          code: query.code ?? '',
+        }),
     }),
     definePage({
       method: 'POST',
