@@ -37,6 +37,9 @@ export const DASHBOARD_PATHS: readonly {
   anonymous?: boolean;
 }[] = [
   { name: 'baseline: a page without data (the sign-in form)', path: () => '/sign-in', anonymous: true },
+  { name: 'live visitors', path: () => '/live' },
+  { name: 'live visitors: the panel htmx reloads every 10 s', path: () => '/live', htmx: true },
+  { name: 'imports (form and history)', path: () => '/imports' },
   { name: 'settings', path: () => '/settings' },
 ];
 
