@@ -60,6 +60,9 @@ export const DASHBOARD_PATHS: readonly {
       `/segments/new/check?query=${encodeURIComponent('number_of_orders >= 2 AND amount_spent > 500000 AND last_order_date > -365d')}`,
     htmx: true,
   },
+  { name: 'live visitors', path: () => '/live' },
+  { name: 'live visitors: the panel htmx reloads every 10 s', path: () => '/live', htmx: true },
+  { name: 'imports (form and history)', path: () => '/imports' },
   { name: 'settings', path: () => '/settings' },
 ];
 

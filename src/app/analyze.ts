@@ -87,11 +87,13 @@ async function analyzeStore(
   fromFile = false,
 ): Promise<AnalysisOutcome> {
   const shop = await ctx.store.requireShop(request.shopId);
-  const asOf = await analysisAsOf(ctx, request, shop.timezone, fromFile);
+  // One reading of the clock: "now" resolved to an instant must still count as now a moment later.
+  const now = ctx.clock.now();
+  const asOf = await analysisAsOf(ctx, request, shop.timezone, fromFile, now);
   // Only an analysis as of now rewrites live state (scores, groups, segment members and their
   // history: the campaign triggers). A past date is a report of the shop as it was then, computed
   // by the same SQL in a transaction that is rolled back; a file's store is thrown away anyway.
-  if (fromFile || isLive(asOf, ctx.clock.now())) return analyzeLive(ctx.store, request, asOf, fromFile);
+  if (fromFile || isLive(asOf, now)) return analyzeLive(ctx.store, request, asOf, fromFile);
   return ctx.store.scratch((tx) => analyzePast(tx, request, asOf));
 }
 
@@ -169,8 +171,8 @@ async function analysisAsOf(
   request: AnalysisRequest,
   timeZone: string,
   fromFile: boolean,
+  now: Date,
 ): Promise<Date> {
-  const now = ctx.clock.now();
   if (request.asOf !== undefined || !fromFile) return resolveAsOf(request.asOf, { timeZone, now });
   const last = (await ctx.store.summary(request.shopId)).lastOrderAt;
   if (!last) throw new NurtureError('not_enough_data', 'the file has no orders to analyse');

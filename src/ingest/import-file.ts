@@ -250,6 +250,28 @@ function rejectedError(path: string, rejects: readonly Reject[]): NurtureError {
   );
 }
 
+/** The refusal's first line, as `rejectedError` writes it. */
+const REFUSAL = /: (\d+) row\(s\) rejected; nothing was imported/;
+/** One rejected row's line in the refusal's message. */
+const REFUSED_ROW = /^ {2}line (\d+)(?:, column (.*?))?: (.*)$/;
+
+/**
+ * Reads back the rejected rows of an all-or-nothing import's refusal from its message (a job
+ * keeps only its error's text): how many rows were rejected and the first ones, by line and
+ * column; undefined for any other error.
+ */
+export function refusalOf(message: string): { rejected: number; rejects: Reject[] } | undefined {
+  const head = REFUSAL.exec(message);
+  if (!head) return undefined;
+  const rejects: Reject[] = [];
+  for (const line of message.split('\n')) {
+    const row = REFUSED_ROW.exec(line);
+    if (row)
+      rejects.push({ line: Number(row[1]), ...(row[2] ? { column: row[2] } : {}), reason: row[3] ?? '' });
+  }
+  return { rejected: Number(head[1]), rejects };
+}
+
 async function writeRejects(path: string, rejects: readonly Reject[]): Promise<void> {
   // Read by people in a spreadsheet: a column or value from the file cannot become a formula.
   const body = rejects

@@ -12,6 +12,8 @@ import type { PageSpec } from './page.js';
 import { authPages, type SignInLimits } from './pages/auth.js';
 import { bestPages } from './pages/best.js';
 import { customersPages } from './pages/customers.js';
+import { importPages } from './pages/imports.js';
+import { livePages } from './pages/live.js';
 import { overviewPages } from './pages/overview.js';
 import { segmentPages } from './pages/segments.js';
 import { settingsPages } from './pages/settings.js';
@@ -42,6 +44,8 @@ export function dashboardPages(
     ...customersPages(),
     ...segmentPages(),
     ...bestPages(),
+    ...livePages(),
+    ...importPages(),
     ...settingsPages(),
   ];
 }

@@ -21,6 +21,7 @@ import { customerPredictionsLookupHash } from './018-customer-predictions-lookup
 import { referralVisitsSchema } from './019-referral-visits.js';
 import { dashboardUsers } from './020-dashboard-users.js';
 import { customerNameSearch } from './021-customer-name-search.js';
+import { eventsByTime } from './022-events-by-time.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -54,6 +55,7 @@ export const MIGRATIONS: readonly Migration[] = [
   referralVisitsSchema,
   dashboardUsers,
   customerNameSearch,
+  eventsByTime,
 ];
 
 /**

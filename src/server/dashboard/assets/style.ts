@@ -133,7 +133,34 @@ table.data.customers td.num,table.data.customers td.nowrap,table.data.customers 
 table.data.predictions th{width:45%;font-weight:600}
 table.data.predictions .note{display:block;white-space:normal;text-align:left;margin-top:.15rem}
 /* end customers */
+/* live visitors (pages/live.ts) */
+.small{font-size:.85rem}
+.visitors{list-style:none;margin:0;padding:0;display:grid;gap:.5rem}
+.visitor{background:var(--panel);border:1px solid var(--line);border-left:4px solid #8c959f;border-radius:8px;padding:.6rem .75rem;min-width:0}
+.visitor.known{border-left-color:var(--accent)}
+.visitor .who{display:flex;justify-content:space-between;gap:.5rem;flex-wrap:wrap}
+.visitor .who time{color:var(--muted);font-size:.85rem;white-space:nowrap}
+.visitor p{margin:.3rem 0}
+.visitor .views{margin:.2rem 0 0;padding:0;list-style:none;overflow-wrap:anywhere}
+.visitor .views li{padding:.1rem 0}
+.visitor .views .kind{display:inline-block;min-width:4.5rem;color:var(--muted);font-size:.85rem}
+/* end live visitors */
+/* imports (pages/imports-view.ts) */
+.check{display:flex;gap:.5rem;align-items:flex-start}
+.check input{margin-top:.25rem;width:1.1rem;height:1.1rem;flex:none}
+.check label{margin:0;font-weight:400}
+input[type=file]{max-width:100%;font:inherit}
+progress{width:100%;height:1.1rem;display:block;margin:.3rem 0}
+progress[hidden]{display:none}
+.state{display:inline-block;padding:.05rem .5rem;border-radius:999px;font-size:.85rem;font-weight:600;background:#eef1f4;color:var(--fg)}
+.state.done{background:#dafbe1;color:#0f5323}.state.failed,.state.refused{background:#ffebe9;color:#82071e}.state.running{background:var(--accent-bg);color:#0a4a8c}
+#import-history{min-width:46rem}
+#import-history td.file{overflow-wrap:anywhere;max-width:16rem}
+.panel>h2:first-child{margin-top:.25rem}
+.panel>p:first-child{margin-top:0}
+/* end imports */
 @media (min-width:760px){
+ .visitors{grid-template-columns:repeat(auto-fill,minmax(22rem,1fr))}
  body{font-size:15px}
  .top{flex-wrap:nowrap}
  .top nav{order:0;width:auto}
