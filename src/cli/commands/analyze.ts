@@ -7,7 +7,7 @@ import { formatterFor } from '../../report/format.js';
 import { renderTextReport } from '../../report/text.js';
 import { type CliDeps, withContext } from '../context.js';
 import { parseOptions } from '../options.js';
-import { segmentsRefreshedText } from './segment.js';
+import { segmentsRefreshedText } from './segment-text.js';
 
 const optionsSchema = z.object({
   format: z.enum(['shopify-orders', 'orders-csv']).optional(),

@@ -13,7 +13,7 @@ import { formatterFor } from '../../report/format.js';
 import { type CliDeps, withContext } from '../context.js';
 import { parseOptions } from '../options.js';
 import { formatPredictResult } from './predict-text.js';
-import { segmentsRefreshedText } from './segment.js';
+import { segmentsRefreshedText } from './segment-text.js';
 
 const day = (name: string) => z.string().regex(/^\d{4}-\d{2}-\d{2}$/, `${name} must be a date YYYY-MM-DD`);
 
