@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { runClvFit } from '../../../src/app/clv-fit.js';
 import { registerClvCommand } from '../../../src/cli/commands/clv.js';
+import { defaultDeps } from '../../../src/cli/context.js';
 import { bgnbdConditionalExpected, bgnbdExpectedNew, bgnbdPAlive } from '../../../src/domain/clv/index.js';
 import { NurtureError } from '../../../src/errors.js';
 import { cli } from '../../support/cli.js';
@@ -233,7 +234,7 @@ describe('nurture clv fit: files, predictions, validation, refusals', () => {
     const program = new Command('nurture').exitOverride();
     let printed = '';
     program.configureOutput({ writeOut: (s) => (printed += s), writeErr: () => {} });
-    registerClvCommand(program);
+    registerClvCommand(program, defaultDeps({}));
     await program.parseAsync([...cdnowFitArgs(), '--unit', 'week', '--json'], { from: 'user' });
     const json = JSON.parse(printed);
     expect(Object.keys(json)).toEqual(
