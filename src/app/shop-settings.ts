@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Localized } from '../domain/analytics/types.js';
 import { shopSchema } from '../domain/model/shop.js';
+import { DEFAULT_TIME_ZONE } from '../domain/time.js';
 import { NurtureError } from '../errors.js';
 import { readShopSettings, updateShopColumn, writeShopSetting } from '../store/settings/index.js';
 import type { AppContext } from './context.js';
@@ -232,6 +233,14 @@ export async function showShopSettings(ctx: AppContext, input: { shopId: string 
     const value = spec.column ? shop[spec.column] : stored.get(key);
     return viewOf(key, value);
   });
+}
+
+/**
+ * The time zone a shop's times are shown in: its setting, or the default zone for a shop that has
+ * no row yet (jobs queued for it before its first import).
+ */
+export async function shopTimeZone(ctx: AppContext, shopId: string): Promise<string> {
+  return (await ctx.store.getShop(shopId))?.timezone ?? DEFAULT_TIME_ZONE;
 }
 
 /** What a setting is, in the reader's language. */

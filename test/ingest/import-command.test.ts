@@ -27,7 +27,7 @@ describe('nurture import', () => {
       },
     );
     expect(out.join('')).toMatch(
-      /^imported orders-csv .*shopee\.csv: 5 rows read, 2 orders, 2 new customers, 0 events, 0 merged, 2 rejected in \d+,\d s\n$/,
+      /^đã nhập orders-csv .*shopee\.csv: đọc 5 dòng, 2 đơn hàng, 2 khách mới, 0 sự kiện, 0 khách được gộp, 2 dòng bị loại trong \d+,\d giây\n$/,
     );
     await expect(program.parseAsync(['import', 'xml', 'f.xml'], { from: 'user' })).rejects.toThrow(
       /unknown import format "xml"/,

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { createApiKey, listShopApiKeys, revokeShopApiKey } from '../../app/api-keys.js';
 import type { AppContext } from '../../app/context.js';
-import { loadShopSettings, setShopSetting, settingAbout, showShopSettings } from '../../app/shop-settings.js';
+import { setShopSetting, settingAbout, shopTimeZone, showShopSettings } from '../../app/shop-settings.js';
 import { type Formatter, formatterFor } from '../../report/format.js';
 import { type Catalogue, fill, tr } from '../../report/i18n.js';
 import { table } from '../../report/text.js';
@@ -50,7 +50,7 @@ const T = {
 
 /** The language's formatter and the shop's time zone, for the key list's times. */
 async function shopView(ctx: AppContext, shopId: string, f: Formatter) {
-  const { timezone } = await loadShopSettings(ctx, shopId);
+  const timezone = await shopTimeZone(ctx, shopId);
   return { f, zone: timezone, minute: (d: Date | null) => (d ? f.dateTime(d, timezone) : '') };
 }
 

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.js';
 import { listShopJobs, retryShopJob } from '../../app/jobs.js';
-import { loadShopSettings } from '../../app/shop-settings.js';
+import { shopTimeZone } from '../../app/shop-settings.js';
 import type { Localized } from '../../domain/analytics/types.js';
 import type { JobState } from '../../domain/jobs/index.js';
 import { JOB_STATES } from '../../domain/jobs/index.js';
@@ -106,7 +106,7 @@ interface View {
 }
 
 async function viewOf(ctx: AppContext, shopId: string, lang: Lang): Promise<View> {
-  return { f: formatterFor(lang), zone: (await loadShopSettings(ctx, shopId)).timezone };
+  return { f: formatterFor(lang), zone: await shopTimeZone(ctx, shopId) };
 }
 const firstLine = (text: string | null, max = 60) => {
   const line = (text ?? '').split('\n')[0] ?? '';

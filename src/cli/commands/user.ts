@@ -6,8 +6,7 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.js';
-import { loadShopSettings } from '../../app/shop-settings.js';
+import { shopTimeZone } from '../../app/shop-settings.js';
 import { createUser, listShopUsers, resetUserSetupCode } from '../../app/users.js';
 import { NurtureError } from '../../errors.js';
 import { type Formatter, formatterFor } from '../../report/format.js';
@@ -58,11 +57,6 @@ const T = {
   },
 } as const satisfies Catalogue;
 
-/** The shop's time zone, for the times a user command prints. */
-async function shopZone(ctx: AppContext, shopId: string): Promise<string> {
-  return (await loadShopSettings(ctx, shopId)).timezone;
-}
-
 /** An instant as the shop's wall time with the zone named, or '' for none. */
 const zoned = (f: Formatter, zone: string, d: Date | null | undefined) => (d ? f.zonedDateTime(d, zone) : '');
 
@@ -111,7 +105,7 @@ export function registerUserCommands(program: Command, deps: CliDeps): void {
           role: o.role,
           ...(password ? { password } : {}),
         }),
-        zone: await shopZone(ctx, shopId),
+        zone: await shopTimeZone(ctx, shopId),
       }));
       const link = created.setupCode ? setupLink(o.url, created.user.email, created.setupCode) : undefined;
       const who = { role: tr(T[created.user.role], lang), email: created.user.email, shop: shopId };
@@ -130,7 +124,7 @@ export function registerUserCommands(program: Command, deps: CliDeps): void {
     const { users, zone } = await withContext(
       deps,
       flags,
-      async (ctx) => ({ users: await listShopUsers(ctx, { shopId }), zone: await shopZone(ctx, shopId) }),
+      async (ctx) => ({ users: await listShopUsers(ctx, { shopId }), zone: await shopTimeZone(ctx, shopId) }),
       'existing',
     );
     const at = (d: Date | null) => (d ? f.dateTime(d, zone) : '');
@@ -166,7 +160,7 @@ export function registerUserCommands(program: Command, deps: CliDeps): void {
         flags,
         async (ctx) => ({
           made: await resetUserSetupCode(ctx, { shopId, email: o.email }),
-          zone: await shopZone(ctx, shopId),
+          zone: await shopTimeZone(ctx, shopId),
         }),
         'existing',
       );
