@@ -105,10 +105,10 @@ describe('nurture analyze', () => {
     // A past date is a report only (issue 13, 5a): it refreshes nothing.
     const past = await cli('analyze', '--db', db, '--as-of', '2026-10-31', '--json');
     expect(past.code, past.err).toBe(0);
-    expect(past.err).not.toMatch(/^segments: /m);
+    expect(past.err).not.toMatch(/^phân khúc: /m);
     const r = await cli('analyze', '--db', db, '--json');
     expect(r.code, r.err).toBe(0);
-    expect(r.err).toMatch(/^segments: 26 refreshed, \d+ entered, \d+ left$/m);
+    expect(r.err).toMatch(/^phân khúc: làm mới 26, \d+ khách vào, \d+ khách ra$/m);
     const report = JSON.parse(r.out) as AnalysisReport;
     const list = await cli('segment', 'list', '--db', db, '--json');
     expect(list.code, list.err).toBe(0);

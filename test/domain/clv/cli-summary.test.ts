@@ -152,6 +152,8 @@ describe('nurture clv fit --summary', () => {
         '--model',
         'bgbb',
       ],
+      '--lang',
+      'en',
     );
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^BG\/BB on 11,104 customers \(22 distinct tuples\)/);
