@@ -45,7 +45,7 @@ describe('nurture import: options and paths', () => {
       ['analyze', folder],
     ]) {
       const r = await cli(...args);
-      expect(r.err).toBe(`nurture: Dữ liệu không hợp lệ: ${folder} is a directory, not a file\n`);
+      expect(r.err).toBe(`nurture: Dữ liệu không hợp lệ: ${folder} là một thư mục, không phải tệp\n`);
       expect(r.code).toBe(2);
     }
   });

@@ -168,7 +168,7 @@ describe('nurture analyze', () => {
     for (const args of [['analyze'], ['segment', 'list'], ['predict']]) {
       const r = await cli(...args, '--db', typo);
       expect(r.err).toBe(
-        `nurture: Không tìm thấy: no database at ${typo}: import a file or run \`nurture demo\` first, or name one with --db\n`,
+        `nurture: Không tìm thấy: không có cơ sở dữ liệu tại ${typo}: hãy nhập một tệp hoặc chạy \`nurture demo\` trước, hoặc chỉ ra cơ sở dữ liệu bằng --db\n`,
       );
       expect(r.code).toBe(4);
     }
@@ -192,7 +192,7 @@ describe('nurture analyze', () => {
     await refused(['--db', db, '--mapping', 'haravan'], /describe an orders FILE/);
     await refused(
       [orders, '--html', join(dir, 'no-such-dir', 'report.html')],
-      /^nurture: Dữ liệu không hợp lệ: cannot open .*no-such-dir.*report\.html: no such file or directory/,
+      /^nurture: Dữ liệu không hợp lệ: không mở được .*no-such-dir.*report\.html: không có tệp hoặc thư mục này/,
     );
     await refused([orders, '--customers-out', dir], /cannot open .*: it is a directory/);
     // A mapping alone reads the file as orders-csv: a Shopify export fails Haravan's date format.

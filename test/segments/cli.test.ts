@@ -73,7 +73,7 @@ describe('nurture segment (CLI)', () => {
       ['create', 'X', '--query', 'referred = true'],
     ]) {
       const r = await seg(...args, '--shop', 'defualt');
-      expect(r.err).toBe("nurture: Không tìm thấy: no shop 'defualt' in this database\n");
+      expect(r.err).toBe("nurture: Không tìm thấy: không có shop 'defualt' trong cơ sở dữ liệu này\n");
       expect(r.code).toBe(4);
     }
     const store = await openStore({ db });

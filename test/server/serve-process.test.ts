@@ -150,7 +150,9 @@ describe('nurture serve as a process (DuckDB file)', () => {
         db,
       );
       expect(made.err).toBe('');
-      expect(made.out).toContain('Đã tạo chủ shop chu@shop.vn của shop default; người này đăng nhập được ngay');
+      expect(made.out).toContain(
+        'Đã tạo chủ shop chu@shop.vn của shop default; người này đăng nhập được ngay',
+      );
       const dashboard = new DashboardClient(served.url);
       expect((await dashboard.signIn('chu@shop.vn', 'chủ shop mật khẩu 1', '/settings')).status).toBe(303);
       expect((await dashboard.get('/settings')).text).toContain(`${served.url}/webhooks/shopify/default`);

@@ -226,7 +226,9 @@ describe('nurture clv fit: files, predictions, validation, refusals', () => {
   it('reports a prediction file that cannot be opened as invalid input naming it (no crash)', async () => {
     const missing = join(dir, 'no-such-dir', 'pred.csv');
     const r = await cli(...cdnowFitArgs(), '--predict-out', missing);
-    expect(r.err).toBe(`nurture: Dữ liệu không hợp lệ: cannot open ${missing}: no such file or directory\n`);
+    expect(r.err).toBe(
+      `nurture: Dữ liệu không hợp lệ: không mở được ${missing}: không có tệp hoặc thư mục này\n`,
+    );
     expect(r.code).toBe(2);
   });
 
