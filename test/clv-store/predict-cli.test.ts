@@ -325,7 +325,7 @@ describe('nurture predict on the demo shop', () => {
       ],
     ];
     for (const [args, message] of cases) {
-      const r = await cli('predict', '--db', db, ...args);
+      const r = await cli('predict', '--db', db, ...args, '--lang', 'en');
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err).toMatch(message);
     }

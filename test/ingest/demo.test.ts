@@ -627,6 +627,6 @@ describe('end to end', () => {
     }
     output = '';
     expect(await runCli(['generate', '--customers', 'lots', '--out', out], deps)).toBe(2);
-    expect(output).toContain('--customers must be a number');
+    expect(output).toContain('--customers phải là một số');
   });
 });

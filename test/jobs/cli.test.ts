@@ -66,12 +66,12 @@ describe('nurture jobs and nurture worker (DuckDB file)', () => {
     const bad = await cli('jobs', 'list', '--db', db, '--state', 'sleeping');
     expect(bad).toMatchObject({
       code: 2,
-      err: expect.stringContaining('--state is one of queued, running, done, failed'),
+      err: expect.stringContaining('--state phải là một trong: queued, running, done, failed'),
     });
     const both = await cli('jobs', 'list', '--db', db, '--failed', '--state', 'done');
     expect(both).toMatchObject({ code: 2, err: expect.stringContaining('contradict') });
     const zero = await cli('worker', '--db', db, '--concurrency', '0', '--drain');
-    expect(zero).toMatchObject({ code: 2, err: expect.stringContaining('--concurrency must be 1 or more') });
+    expect(zero).toMatchObject({ code: 2, err: expect.stringContaining('--concurrency phải từ 1 trở lên') });
     const missing = await cli('worker', '--db', join(dir, 'missing.duckdb'), '--drain');
     expect(missing.code).toBe(4);
     const handlers = await cli('worker', '--db', db, '--drain', '--handlers', join(dir, 'nope.mjs'));

@@ -194,7 +194,7 @@ describe('nurture analyze', () => {
       [orders, '--html', join(dir, 'no-such-dir', 'report.html')],
       /^nurture: Dữ liệu không hợp lệ: không mở được .*no-such-dir.*report\.html: không có tệp hoặc thư mục này/,
     );
-    await refused([orders, '--customers-out', dir], /cannot open .*: it is a directory/);
+    await refused([orders, '--customers-out', dir], /không mở được .*: đây là một thư mục/);
     // A mapping alone reads the file as orders-csv: a Shopify export fails Haravan's date format.
     const asHaravan = await cli('analyze', orders, '--mapping', 'haravan');
     expect(asHaravan.code).toBe(3);

@@ -259,7 +259,7 @@ describe('nurture clv fit --summary', () => {
         ],
       ];
       for (const [argv, message] of cases) {
-        const r = await cli(...argv);
+        const r = await cli(...argv, '--lang', 'en');
         expect(r.err).toMatch(message);
         expect(r.code).toBe(2);
       }
