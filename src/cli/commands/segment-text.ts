@@ -84,6 +84,7 @@ export function segmentLines(s: Segment, v: View): string {
   return lines.map(([label, value]) => `${tr(label, lang).padEnd(width)} ${value}`).join('\n');
 }
 
+/** "thành viên: 12 vào, 3 ra": what a change to one segment did to its membership. */
 export function changesLine(r: RefreshMembershipResult | null, f: Formatter): string {
   if (!r) return '';
   return `${fill(T.changes, f.lang, { entered: f.count(r.entered), left: f.count(r.exited) })}\n`;
@@ -106,6 +107,7 @@ export function problemLines(r: RefreshMembershipResult, lang: Lang): string {
   ].join('');
 }
 
+/** A segment's current members: who they are, what they bought, when they entered (shop time). */
 export function membersTable(members: readonly SegmentMember[], v: View): string {
   const name = (m: SegmentMember) => [m.lastName, m.firstName].filter(Boolean).join(' ');
   const lang = v.f.lang;
@@ -128,6 +130,7 @@ export function membersTable(members: readonly SegmentMember[], v: View): string
   );
 }
 
+/** Entries and exits, the times in the shop's zone (named in the headers). */
 export function historyTable(rows: readonly MembershipStay[], v: View): string {
   const t = (d: Date | null) => (d ? v.f.dateTime(d, v.timeZone) : '');
   const lang = v.f.lang;
