@@ -160,6 +160,15 @@ describe('segment commands', () => {
       /^[\d,]+ customers\n$/,
     );
 
+    const explainVi = await run('vi', 'explain', '--query', 'last_order_date < -90d');
+    expectAll(explainVi.out, ['truy vấn: ', 'tính đến: ', 'cây cú pháp:', 'tham số:']);
+    expectNone(explainVi.out, ['as of:', 'tree:', 'params:']);
+    expectAll((await run('en', 'explain', '--query', 'last_order_date < -90d')).out, [
+      'as of: ',
+      'tree:',
+      'params:',
+    ]);
+
     const membersVi = await run('vi', 'members', 'late', '--limit', '2', '--as-of', '2031-01-01');
     expect(membersVi.out).toMatch(/^late: [\d.]+ thành viên$/m);
     expect(membersVi.out).toMatch(

@@ -162,12 +162,17 @@ describe('nurture segment (CLI)', () => {
       ...AS_OF,
     );
     expect(r.code).toBe(0);
+    expect(r.out).toMatch(
+      /^tính đến: 2026-10-31T16:59:59\.999Z \(hôm nay là 2026-10-31 theo Asia\/Ho_Chi_Minh\)$/m,
+    );
+    expect(r.out).toMatch(/^cây cú pháp:$/m);
     expect(r.out).toContain('products_purchased sku=* category=printing window [-30d, …) count >= 1');
     expect(r.out).toContain('last_order_date < 2026-10-24 (date)');
     expect(r.out).toContain('c.customer_id IN (SELECT o.customer_id FROM orders o JOIN order_lines l');
     expect(r.out).toContain('$2 = "printing"');
     // The values travel as parameters: the SQL text holds none of them.
-    const sql = r.out.slice(r.out.indexOf('sql:'), r.out.indexOf('params:'));
+    const sql = r.out.slice(r.out.indexOf('sql:'), r.out.indexOf('tham số:'));
+    expect(sql).toContain('SELECT');
     expect(sql).not.toContain('printing');
     expect(sql).not.toContain('2026-10-24');
   });

@@ -7,6 +7,7 @@ import type { Formatter, Lang } from '../../report/format.js';
 import { type Catalogue, fill, tr } from '../../report/i18n.js';
 import { table } from '../../report/text.js';
 import type {
+  Explanation,
   MembershipStay,
   RefreshMembershipResult,
   Segment,
@@ -69,6 +70,40 @@ export const T = {
     en: ', {n} without phone or e-mail',
   },
 } as const satisfies Catalogue;
+
+/** The labels of `segment explain`; "sql" and the parameters' `$n` stay as the database reads them. */
+const EXPLAIN = {
+  query: { vi: 'truy vấn: {query}', en: 'query: {query}' },
+  asOf: {
+    vi: 'tính đến: {at} (hôm nay là {today} theo {zone})',
+    en: 'as of: {at} (today {today} in {zone})',
+  },
+  tree: { vi: 'cây cú pháp:', en: 'tree:' },
+  resolved: { vi: 'ngày tương đối đã quy ra ngày:', en: 'resolved:' },
+  sql: { vi: 'sql:', en: 'sql:' },
+  params: { vi: 'tham số:', en: 'params:' },
+} as const satisfies Catalogue;
+
+/** A query's parsed tree, the tree with its relative dates resolved, its SQL and its parameters. */
+export function explainText(e: Explanation, lang: Lang): string {
+  return [
+    fill(EXPLAIN.query, lang, { query: e.query }),
+    fill(EXPLAIN.asOf, lang, { at: e.asOf.toISOString(), today: e.today, zone: e.timeZone }),
+    '',
+    tr(EXPLAIN.tree, lang),
+    e.tree,
+    '',
+    tr(EXPLAIN.resolved, lang),
+    e.resolvedTree,
+    '',
+    tr(EXPLAIN.sql, lang),
+    e.sql,
+    '',
+    tr(EXPLAIN.params, lang),
+    ...e.params.map((p, i) => `  $${i + 1} = ${JSON.stringify(p)}`),
+    '',
+  ].join('\n');
+}
 
 /** A segment as label/value lines, the labels padded to one column. */
 export function segmentLines(s: Segment, v: View): string {

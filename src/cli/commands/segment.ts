@@ -31,6 +31,7 @@ import { type CliDeps, withContext } from '../context.js';
 import { parseOptions } from '../options.js';
 import {
   changesLine,
+  explainText,
   historyTable,
   membersTable,
   problemLines,
@@ -356,29 +357,10 @@ function registerQueries(segment: Command, deps: CliDeps): void {
     .requiredOption('--query <query>', 'the condition')
     .action(async (raw: unknown) => {
       const o = parseOptions(schemas.query, raw);
-      await run(deps, o, async (ctx, scope) => {
+      await run(deps, o, async (ctx, scope, view) => {
         const e = await explainSegmentQuery(ctx, { ...scope, query: o.query });
         if (o.json) deps.out(json(e));
-        else
-          deps.out(
-            [
-              `query: ${e.query}`,
-              `as of: ${e.asOf.toISOString()} (today ${e.today} in ${e.timeZone})`,
-              '',
-              'tree:',
-              e.tree,
-              '',
-              'resolved:',
-              e.resolvedTree,
-              '',
-              'sql:',
-              e.sql,
-              '',
-              'params:',
-              ...e.params.map((p, i) => `  $${i + 1} = ${JSON.stringify(p)}`),
-              '',
-            ].join('\n'),
-          );
+        else deps.out(explainText(e, (await view()).f.lang));
       });
     });
 }
