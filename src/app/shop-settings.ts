@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { Localized } from '../domain/analytics/types.js';
 import { shopSchema } from '../domain/model/shop.js';
+import { DEFAULT_TIME_ZONE } from '../domain/time.js';
 import { NurtureError } from '../errors.js';
 import { readShopSettings, updateShopColumn, writeShopSetting } from '../store/settings/index.js';
 import type { AppContext } from './context.js';
@@ -40,7 +42,8 @@ interface SettingSpec {
   secret: boolean;
   /** Lives in the shops table rather than shop_settings. */
   column?: 'name' | 'currency' | 'timezone';
-  about: string;
+  /** What the setting is, for `nurture shop show` (the API's `about` is the English text). */
+  about: Localized;
 }
 
 /** Every setting a shop has, with its validation. `nurture shop set` and the API take these keys. */
@@ -49,50 +52,67 @@ export const SHOP_SETTINGS = {
     schema: z.string().trim().min(1).max(200),
     secret: false,
     column: 'name',
-    about: "the shop's name",
+    about: { vi: 'tên shop', en: "the shop's name" },
   },
   timezone: {
     schema: timeZone,
     secret: false,
     column: 'timezone',
-    about: 'IANA time zone of dates and schedules',
+    about: {
+      vi: 'múi giờ IANA của ngày giờ và lịch chạy',
+      en: 'IANA time zone of dates and schedules',
+    },
   },
   currency: {
     schema: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code like VND'),
     secret: false,
     column: 'currency',
-    about: 'ISO 4217 currency',
+    about: { vi: 'tiền tệ ISO 4217', en: 'ISO 4217 currency' },
   },
   'shopify.webhook_secret': {
     schema: z.string().min(8, 'at least 8 characters'),
     secret: true,
-    about: "the app's client secret that signs Shopify webhooks",
+    about: {
+      vi: 'khóa bí mật (client secret) của ứng dụng dùng để ký webhook Shopify',
+      en: "the app's client secret that signs Shopify webhooks",
+    },
   },
   'haravan.webhook_secret': {
     schema: z.string().min(8, 'at least 8 characters'),
     secret: true,
-    about: 'the secret that signs Haravan webhooks',
+    about: { vi: 'khóa bí mật dùng để ký webhook Haravan', en: 'the secret that signs Haravan webhooks' },
   },
   'haravan.verify_token': {
     schema: z.string().min(8, 'at least 8 characters'),
     secret: true,
-    about: "the token Haravan's subscription check sends (hub.verify_token)",
+    about: {
+      vi: 'mã Haravan gửi khi kiểm tra đăng ký webhook (hub.verify_token)',
+      en: "the token Haravan's subscription check sends (hub.verify_token)",
+    },
   },
   'tracking.allowed_origins': {
     schema: origins,
     secret: false,
-    about: 'comma-separated origins whose pages may send storefront events',
+    about: {
+      vi: 'các origin (cách nhau bằng dấu phẩy) mà trang của chúng được gửi sự kiện cửa hàng',
+      en: 'comma-separated origins whose pages may send storefront events',
+    },
   },
   'tracking.consent_required': {
     schema: z.enum(['true', 'false'], 'true or false'),
     secret: false,
-    about:
-      'true: the storefront widget stores and sends nothing until the page calls nurture.consent(true); default false',
+    about: {
+      vi: 'true: widget cửa hàng không lưu và không gửi gì cho đến khi trang gọi nurture.consent(true); mặc định false',
+      en: 'true: the storefront widget stores and sends nothing until the page calls nurture.consent(true); default false',
+    },
   },
   'jobs.nightly_hour': {
     schema: z.string().regex(/^([01]?\d|2[0-3])$/, 'an hour 0–23'),
     secret: false,
-    about: 'hour (shop time) of the nightly analyze + predict + segment refresh; default 3',
+    about: {
+      vi: 'giờ (theo giờ shop) chạy analyze + predict + làm mới phân khúc hằng đêm; mặc định 3',
+      en: 'hour (shop time) of the nightly analyze + predict + segment refresh; default 3',
+    },
   },
 } as const satisfies Record<string, SettingSpec>;
 
@@ -215,6 +235,20 @@ export async function showShopSettings(ctx: AppContext, input: { shopId: string 
   });
 }
 
+/**
+ * The time zone a shop's times are shown in: its setting, or the default zone for a shop that has
+ * no row yet (jobs queued for it before its first import).
+ */
+export async function shopTimeZone(ctx: AppContext, shopId: string): Promise<string> {
+  return (await ctx.store.getShop(shopId))?.timezone ?? DEFAULT_TIME_ZONE;
+}
+
+/** What a setting is, in the reader's language. */
+export function settingAbout(key: ShopSettingKey, lang: 'vi' | 'en'): string {
+  const spec: SettingSpec = SHOP_SETTINGS[key];
+  return spec.about[lang];
+}
+
 function viewOf(key: ShopSettingKey, value: string | undefined): SettingView {
   const spec: SettingSpec = SHOP_SETTINGS[key];
   return {
@@ -222,6 +256,6 @@ function viewOf(key: ShopSettingKey, value: string | undefined): SettingView {
     value: spec.secret || value === undefined ? null : value,
     secret: spec.secret,
     set: value !== undefined,
-    about: spec.about,
+    about: spec.about.en,
   };
 }

@@ -28,7 +28,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerImportCommand(program, deps);
   registerDemoCommands(program, deps);
   registerAnalyzeCommand(program, deps);
-  registerClvCommand(program);
+  registerClvCommand(program, deps);
   registerPredictCommand(program, deps);
   registerSegmentCommands(program, deps);
   registerProductCommands(program, deps);

@@ -1,3 +1,12 @@
+import { type Formatter, formatterFor } from '../report/format.js';
+import { type Catalogue, fill } from '../report/i18n.js';
+
+/** The bar's words: rows a second and the time left. */
+const T = {
+  rate: { vi: '{n} dòng/giây', en: '{n} rows/s' },
+  eta: { vi: 'còn {t}', en: 'ETA {t}' },
+} as const satisfies Catalogue;
+
 /** The part of a terminal stream the progress bar needs (process.stderr fits). */
 export interface ProgressStream {
   isTTY?: boolean;
@@ -19,6 +28,7 @@ export interface ProgressBar {
 /** A one-line progress bar (bar, %, MB, rows/s, ETA) redrawn at most 10 times a second; silent off a TTY. */
 export function progressBar(
   stream: ProgressStream,
+  f: Formatter = formatterFor('vi'),
   now: () => number = () => performance.now(),
 ): ProgressBar {
   if (!stream.isTTY) return { update: () => {}, done: () => {} };
@@ -31,7 +41,7 @@ export function progressBar(
       if (t - last < 100 && s.bytesRead < s.totalBytes) return;
       last = t;
       drawn = true;
-      stream.write(`\r${progressLine(s, (t - started) / 1000, stream.columns ?? 80)}\x1b[K`);
+      stream.write(`\r${progressLine(s, (t - started) / 1000, stream.columns ?? 80, f)}\x1b[K`);
     },
     done() {
       if (drawn) stream.write('\r\x1b[K');
@@ -39,13 +49,23 @@ export function progressBar(
   };
 }
 
-/** The bar's text, e.g. `[#########-----------]  45%  24.5/54.5 MB  512,300 rows/s  ETA 3s`. */
-export function progressLine(s: ProgressState, seconds: number, columns: number): string {
+/**
+ * The bar's text in the formatter's language, e.g.
+ * `[#########-----------]  45%  24,5/54,5 MB  512.300 dòng/giây  còn 3s` (vi) or
+ * `[#########-----------]  45%  24.5/54.5 MB  512,300 rows/s  ETA 3s` (en).
+ */
+export function progressLine(
+  s: ProgressState,
+  seconds: number,
+  columns: number,
+  f: Formatter = formatterFor('vi'),
+): string {
   const fraction = s.totalBytes > 0 ? Math.min(1, s.bytesRead / s.totalBytes) : 0;
   const rate = seconds > 0 ? Math.round(s.rowsRead / seconds) : 0;
   const eta = fraction > 0 ? Math.max(0, Math.round((seconds * (1 - fraction)) / fraction)) : undefined;
-  const mb = (n: number) => (n / 1e6).toFixed(1);
-  const tail = `${String(Math.floor(fraction * 100)).padStart(3)}%  ${mb(s.bytesRead)}/${mb(s.totalBytes)} MB  ${rate.toLocaleString('en-US')} rows/s  ETA ${eta === undefined ? '?' : `${eta}s`}`;
+  const mb = (n: number) => f.decimal(n / 1e6, 1);
+  const left = fill(T.eta, f.lang, { t: eta === undefined ? '?' : `${eta}s` });
+  const tail = `${String(Math.floor(fraction * 100)).padStart(3)}%  ${mb(s.bytesRead)}/${mb(s.totalBytes)} MB  ${fill(T.rate, f.lang, { n: f.count(rate) })}  ${left}`;
   const width = Math.max(10, Math.min(30, columns - tail.length - 4));
   const full = Math.round(fraction * width);
   return `[${'#'.repeat(full)}${'-'.repeat(width - full)}] ${tail}`;

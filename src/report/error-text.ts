@@ -1,11 +1,13 @@
 /**
  * What an error is, in the reader's language: a headline per error code, printed before the
  * message. The message itself is written where the failure is found (it names the file line, the
- * option, the query position) and stays as it is; the headline tells a Vietnamese seller at once
- * what kind of failure it is.
+ * option, the query position); the most common ones are said in Vietnamese too (error-messages.ts),
+ * the others stay as written. The headline tells a Vietnamese seller at once what kind of failure
+ * it is.
  */
 import type { Localized } from '../domain/analytics/types.js';
 import type { ErrorCode, NurtureError } from '../errors.js';
+import { localizedMessage } from './error-messages.js';
 import type { Lang } from './format.js';
 
 /** One headline per code; `satisfies` makes a new code without its texts a type error. */
@@ -25,7 +27,7 @@ export const ERROR_HEADLINES = {
 /** An error that is not a NurtureError: a defect, printed with its stack. */
 export const UNEXPECTED_ERROR: Localized = { vi: 'Lỗi không mong đợi', en: 'Unexpected error' };
 
-/** "Dữ liệu không hợp lệ: --limit must be a number". */
+/** "Dữ liệu không hợp lệ: --limit phải là một số" (vi), "Invalid input: --limit must be a number" (en). */
 export function errorText(error: NurtureError, lang: Lang): string {
-  return `${ERROR_HEADLINES[error.code][lang]}: ${error.message}`;
+  return `${ERROR_HEADLINES[error.code][lang]}: ${localizedMessage(error.message, lang)}`;
 }

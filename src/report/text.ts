@@ -61,7 +61,7 @@ function groupTable(groups: readonly GroupReport<string>[], report: AnalysisRepo
     [t('group', lang), t('customers', lang), '%', t('revenue', lang), t('revenueShare', lang)],
     groups.map((g) => [
       g.label[lang],
-      String(g.customers),
+      formatKpi(g.customers, 'count', report.shop.currency, lang),
       pct(g.customerShare),
       formatCurrency(g.revenue, report.shop.currency, lang),
       pct(g.revenueShare),
@@ -96,7 +96,7 @@ function customerTable(rows: readonly CustomerRow[], report: AnalysisReport, lan
     rows.map((c, i) => [
       String(i + 1),
       c.name ?? c.phone ?? c.email ?? c.customerId,
-      String(c.orders),
+      formatKpi(c.orders, 'count', report.shop.currency, lang),
       formatCurrency(c.revenue, report.shop.currency, lang),
       formatDate(c.lastOrderAt, report.shop.timezone),
     ]),

@@ -48,10 +48,10 @@ describe('the README printer → paper segment (CLI)', () => {
     const demo = await cli('demo', '--db', db, '--customers', '1000');
     expect(demo.code).toBe(0);
     expect(demo.out).toMatch(
-      /imported shopify-products products\.csv: \d+ rows read, 40 products \(SKUs\), 0 rejected/,
+      /đã nhập shopify-products products\.csv: đọc \d+ dòng, 40 sản phẩm \(SKU\), 0 dòng bị loại/,
     );
     expect(demo.out).toMatch(
-      /imported marketing-costs marketing_costs\.csv: \d+ rows read, \d+ monthly costs, 0 rejected/,
+      /đã nhập marketing-costs marketing_costs\.csv: đọc \d+ dòng, \d+ chi phí theo tháng, 0 dòng bị loại/,
     );
     // The demo's history ends on 31 October 2026: ask as of that day.
     const asOf = ['--as-of', '2026-10-31'];
@@ -116,7 +116,7 @@ describe('the README printer → paper segment (CLI)', () => {
         expect(r.code).toBe(0);
         if (file === 'products')
           expect(r.out).toMatch(
-            /^imported shopify-products .*shopify-products\.csv: 9 rows read, 6 products \(SKUs\), 1 variants without SKU left out \(order lines name SKUs\), 0 rejected in \d+,\d s\n$/,
+            /^đã nhập shopify-products .*shopify-products\.csv: đọc 9 dòng, 6 sản phẩm \(SKU\), bỏ qua 1 biến thể không có SKU \(dòng đơn hàng ghi theo SKU\), 0 dòng bị loại trong \d+,\d giây\n$/,
           );
       }
       const created = await cli(

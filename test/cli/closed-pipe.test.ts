@@ -39,7 +39,7 @@ describe.runIf(existsSync(builtCli))('the built CLI writing into a closed pipe',
 
   it('keeps the exit code of a failure', async () => {
     const { code, err } = await runWithClosedStdout('analyze', join(dir, 'missing.csv'), '--json');
-    expect(err).toContain('file not found');
+    expect(err).toContain('không tìm thấy tệp');
     expect(code).toBe(2);
   });
 });

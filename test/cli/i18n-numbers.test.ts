@@ -32,13 +32,13 @@ beforeAll(async () => {
 
 describe('demo and import: counts and amounts in the language', () => {
   it('vi: 2.000 customers, 1.536.122.000 ₫, 0,4 s', () => {
-    expect(demoVi).toContain('demo shop: 2.000 customers');
+    expect(demoVi).toContain('shop demo: 2.000 khách hàng');
     expect(demoVi).toMatch(
-      /^imported shopify-customers customers\.csv: 2\.000 rows read, .*2\.000 new customers, .* in \d+,\d s$/m,
+      /^đã nhập shopify-customers customers\.csv: đọc 2\.000 dòng, .*2\.000 khách mới, .* trong \d+,\d giây$/m,
     );
-    expect(demoVi).toMatch(/^ {2}customers\s+2\.000$/m);
-    expect(demoVi).toMatch(/^ {2}revenue\s+\d{1,3}(\.\d{3})+ ₫$/m);
-    expect(demoVi).toMatch(/^segments: 26 refreshed, \d\.\d{3} entered, 0 left$/m);
+    expect(demoVi).toMatch(/^ {2}khách hàng\s+2\.000$/m);
+    expect(demoVi).toMatch(/^ {2}doanh thu\s+\d{1,3}(\.\d{3})+ ₫$/m);
+    expect(demoVi).toMatch(/^phân khúc: làm mới 26, \d\.\d{3} khách vào, 0 khách ra$/m);
   });
 
   it('en: 2,000 customers, 1,536,122,000 ₫, 0.4 s', () => {
@@ -65,7 +65,7 @@ describe('segments: sizes and changes in the language', () => {
     const vi = await cli('segment', 'refresh', 'late', '--as-of', '2031-01-01', '--db', dbVi, '--lang', 'vi');
     expect(vi.code).toBe(0);
     expect(vi.out).toMatch(/^late\s+\d\.\d{3}\s+0$/m);
-    expect(vi.out).toMatch(/^membership: \d\.\d{3} entered, 0 left$/m);
+    expect(vi.out).toMatch(/^thành viên: \d\.\d{3} vào, 0 ra$/m);
     const en = await cli('segment', 'refresh', 'late', '--as-of', '2031-01-01', '--db', dbEn, '--lang', 'en');
     expect(en.code).toBe(0);
     expect(en.out).toMatch(/^late\s+\d,\d{3}\s+0$/m);
@@ -93,7 +93,7 @@ describe('segments: sizes and changes in the language', () => {
       '--lang',
       'vi',
     );
-    expect(top.out).toMatch(new RegExp(`^late: ${groupedBy(members, '.')} members$`, 'm'));
+    expect(top.out).toMatch(new RegExp(`^late: ${groupedBy(members, '.')} thành viên$`, 'm'));
     expect(top.out).toMatch(/ \d{1,3}(\.\d{3})+ ₫ /);
   });
 

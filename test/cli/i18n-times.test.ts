@@ -33,14 +33,14 @@ describe("segment times in the shop's time zone", () => {
     expect(stay?.enteredAt).toBe('2031-01-01T16:59:59.999Z');
     const history = await cli('segment', 'history', 'late', '--limit', '1', '--db', db);
     expect(history.out).toMatch(
-      /^customer\s+name\s+phone\s+email\s+entered \(Asia\/Ho_Chi_Minh\)\s+left \(Asia\/Ho_Chi_Minh\)/,
+      /^khách hàng\s+tên\s+điện thoại\s+email\s+vào lúc \(Asia\/Ho_Chi_Minh\)\s+ra lúc \(Asia\/Ho_Chi_Minh\)/,
     );
     expect(history.out).toMatch(new RegExp(`^${stay?.customerId}\\s.*\\s2031-01-01 23:59\\s*$`, 'm'));
     expect(history.out).not.toContain('16:59');
     const show = await cli('segment', 'show', 'late', '--db', db);
-    expect(show.out).toMatch(/^refreshed 2031-01-01 23:59 \(Asia\/Ho_Chi_Minh\)$/m);
+    expect(show.out).toMatch(/^làm mới\s+2031-01-01 23:59 \(Asia\/Ho_Chi_Minh\)$/m);
     const list = await cli('segment', 'list', '--db', db);
-    expect(list.out).toMatch(/^segment\s+members\s+refreshed \(Asia\/Ho_Chi_Minh\)\s+query/);
+    expect(list.out).toMatch(/^phân khúc\s+thành viên\s+làm mới \(Asia\/Ho_Chi_Minh\)\s+truy vấn/);
     expect(list.out).toMatch(/^late\s+[\d.]+\s+2031-01-01 23:59\s+last_order_date < -1000d$/m);
   });
 
@@ -60,6 +60,8 @@ describe("segment times in the shop's time zone", () => {
       '2031-01-01T16:59:59.999Z',
       '--db',
       db,
+      '--lang',
+      'en',
     );
     expect(members.out).toMatch(/entered \(America\/New_York\)/);
     expect(members.out).toMatch(/\s2031-01-01 11:59\s*$/m);

@@ -45,7 +45,7 @@ describe('nurture import: options and paths', () => {
       ['analyze', folder],
     ]) {
       const r = await cli(...args);
-      expect(r.err).toBe(`nurture: Dữ liệu không hợp lệ: ${folder} is a directory, not a file\n`);
+      expect(r.err).toBe(`nurture: Dữ liệu không hợp lệ: ${folder} là một thư mục, không phải tệp\n`);
       expect(r.code).toBe(2);
     }
   });
@@ -57,7 +57,16 @@ describe('nurture import: options and paths', () => {
       `{"event":"Product Viewed","userId":"u1","timestamp":"2024-03-05T10:00:00+07:00","properties":{"ok":1}}\n` +
         `{"event":"Product Viewed","userId":"u2","timestamp":"2024-03-05T10:00:00+07:00","properties":${deep}}\n`,
     );
-    const r = await cli('import', 'events-jsonl', events, '--db', join(dir, 'deep.duckdb'), '--skip-invalid');
+    const r = await cli(
+      'import',
+      'events-jsonl',
+      events,
+      '--db',
+      join(dir, 'deep.duckdb'),
+      '--skip-invalid',
+      '--lang',
+      'en',
+    );
     expect(r.err).toBe('');
     expect(r.out).toMatch(/: 2 rows read, .* 1 events, 0 merged, 1 rejected/);
     const all = await cli('import', 'events-jsonl', events, '--db', join(dir, 'deep2.duckdb'));

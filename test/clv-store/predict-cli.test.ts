@@ -64,7 +64,7 @@ beforeAll(async () => {
     html,
   );
   expect(v.code, v.err).toBe(0);
-  expect(v.err).toContain(`wrote ${html}`);
+  expect(v.err).toContain(`đã ghi ${html}`);
   validated = JSON.parse(v.out) as PredictResult;
 }, 180_000);
 
@@ -325,7 +325,7 @@ describe('nurture predict on the demo shop', () => {
       ],
     ];
     for (const [args, message] of cases) {
-      const r = await cli('predict', '--db', db, ...args);
+      const r = await cli('predict', '--db', db, ...args, '--lang', 'en');
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err).toMatch(message);
     }
@@ -352,7 +352,7 @@ describe('nurture predict on the demo shop', () => {
     // Predictions as of another day (and with the default model): other customers have gone quiet.
     const r = await cli('predict', '--db', db, '--as-of', '2026-08-31', '--json');
     expect(r.code, r.err).toBe(0);
-    expect(r.err).toMatch(/^segments: 27 refreshed, \d+ entered, \d+ left$/m);
+    expect(r.err).toMatch(/^phân khúc: làm mới 27, \d+ khách vào, \d+ khách ra$/m);
     const after = await lowCount();
     expect(after).not.toBe(before);
     expect(await membersOf()).toBe(after);

@@ -87,7 +87,7 @@ describe('the demo shop ends today', () => {
     const r = await cli('generate', '--customers', '30', '--seed', '5', '--out', dir);
     const after = localDay(new Date(), ZONE);
     expect(r.code, r.err).toBe(0);
-    const last = /history \d{4}-\d\d-\d\d → (\d{4}-\d\d-\d\d)/.exec(r.out)?.[1];
+    const last = /lịch sử \d{4}-\d\d-\d\d → (\d{4}-\d\d-\d\d)/.exec(r.out)?.[1];
     expect([before, after]).toContain(last);
     const bad = await cli('generate', '--out', dir, '--until', '2027-02-30');
     expect(bad.code).toBe(2);

@@ -604,11 +604,11 @@ describe('end to end', () => {
     output = '';
     const db = join(tmp('db'), 'demo.duckdb');
     expect(await runCli(['demo', '--db', db, '--customers', '120', '--seed', '3'], deps)).toBe(0);
-    expect(output).toMatch(/customers\s+120/);
-    expect(output).toMatch(/merges\s+0/);
-    expect(output).toContain('0 rejected');
+    expect(output).toMatch(/khách hàng\s+120/);
+    expect(output).toMatch(/lần gộp khách\s+0/);
+    expect(output).toContain('0 dòng bị loại');
     // Scored and segmented: each lifecycle:* built-in segment holds the customers of its group.
-    expect(output).toMatch(/segments: 26 refreshed, \d+ entered, 0 left/);
+    expect(output).toMatch(/phân khúc: làm mới 26, \d+ khách vào, 0 khách ra/);
     const store = await openStore({ db });
     try {
       const groups = await store.engine.all<{ name: string; n: number }>(
@@ -627,6 +627,6 @@ describe('end to end', () => {
     }
     output = '';
     expect(await runCli(['generate', '--customers', 'lots', '--out', out], deps)).toBe(2);
-    expect(output).toContain('--customers must be a number');
+    expect(output).toContain('--customers phải là một số');
   });
 });

@@ -4,6 +4,7 @@ import { registerImportCommand } from '../../src/cli/commands/import.js';
 import type { CliDeps } from '../../src/cli/context.js';
 import { progressBar, progressLine } from '../../src/cli/progress.js';
 import { loadConfig } from '../../src/config.js';
+import { formatterFor } from '../../src/report/format.js';
 import { openStore } from '../../src/store/store.js';
 import { cli } from '../support/cli.js';
 import { FIXTURES } from './read-all.js';
@@ -26,7 +27,7 @@ describe('nurture import', () => {
       },
     );
     expect(out.join('')).toMatch(
-      /^imported orders-csv .*shopee\.csv: 5 rows read, 2 orders, 2 new customers, 0 events, 0 merged, 2 rejected in \d+,\d s\n$/,
+      /^đã nhập orders-csv .*shopee\.csv: đọc 5 dòng, 2 đơn hàng, 2 khách mới, 0 sự kiện, 0 khách được gộp, 2 dòng bị loại trong \d+,\d giây\n$/,
     );
     await expect(program.parseAsync(['import', 'xml', 'f.xml'], { from: 'user' })).rejects.toThrow(
       /unknown import format "xml"/,
@@ -47,8 +48,12 @@ describe('nurture import', () => {
   });
 
   it('draws a progress line on a TTY and nothing elsewhere', () => {
-    expect(progressLine({ bytesRead: 25e6, totalBytes: 50e6, rowsRead: 100_000 }, 2, 120)).toBe(
+    const state = { bytesRead: 25e6, totalBytes: 50e6, rowsRead: 100_000 };
+    expect(progressLine(state, 2, 120, formatterFor('en'))).toBe(
       '[###############---------------]  50%  25.0/50.0 MB  50,000 rows/s  ETA 2s',
+    );
+    expect(progressLine(state, 2, 120, formatterFor('vi'))).toBe(
+      '[###############---------------]  50%  25,0/50,0 MB  50.000 dòng/giây  còn 2s',
     );
     const written: string[] = [];
     progressBar({ isTTY: false, write: (t) => written.push(t) }).update({
@@ -58,7 +63,11 @@ describe('nurture import', () => {
     });
     expect(written).toEqual([]);
     let t = 0;
-    const bar = progressBar({ isTTY: true, columns: 100, write: (s) => written.push(s) }, () => (t += 1000));
+    const bar = progressBar(
+      { isTTY: true, columns: 100, write: (s) => written.push(s) },
+      formatterFor('en'),
+      () => (t += 1000),
+    );
     bar.update({ bytesRead: 1, totalBytes: 2, rowsRead: 10 });
     bar.done();
     expect(written[0]).toContain(' 50%');

@@ -25,10 +25,14 @@ describe('nurture jobs and nurture worker (DuckDB file)', () => {
     const listed = await cli('jobs', 'list', '--db', db);
     expect(listed.code).toBe(0);
     expect(listed.out).toContain(jobId);
-    expect(listed.out).toContain('queued 1, running 0, done 0, failed 0');
+    expect(listed.out).toContain('đang chờ 1, đang chạy 0, xong 0, lỗi 0');
+    expect(listed.out).toMatch(/^việc\s+loại\s+trạng thái\s+số lần chạy\s+chạy lúc \(Asia\/Ho_Chi_Minh\)/);
+    const english = await cli('jobs', 'list', '--db', db, '--lang', 'en');
+    expect(english.out).toContain('queued 1, running 0, done 0, failed 0');
+    expect(english.out).toMatch(/^job\s+kind\s+state\s+attempts\s+run at \(Asia\/Ho_Chi_Minh\)/);
 
     // No kind is registered in the application yet: the worker fails the job with a clear error.
-    const worked = await cli('worker', '--db', db, '--drain', '--poll-ms', '10');
+    const worked = await cli('worker', '--db', db, '--drain', '--poll-ms', '10', '--lang', 'en');
     expect(worked.code).toBe(0);
     expect(worked.out).toBe('0 done, 0 to retry, 2 failed\n');
     expect(worked.err).toContain(
@@ -44,7 +48,7 @@ describe('nurture jobs and nurture worker (DuckDB file)', () => {
     const retried = await cli('jobs', 'retry', jobId, '--db', db);
     expect(retried.code).toBe(0);
     expect(retried.out).toContain(
-      `job ${jobId} (nobody.handles) queued again, 5 attempts; it last failed with:`,
+      `việc ${jobId} (nobody.handles) đã vào hàng đợi lại, 5 lần thử; lần trước lỗi:`,
     );
     const again = await cli('jobs', 'retry', jobId, '--db', db);
     expect(again).toMatchObject({
@@ -62,12 +66,12 @@ describe('nurture jobs and nurture worker (DuckDB file)', () => {
     const bad = await cli('jobs', 'list', '--db', db, '--state', 'sleeping');
     expect(bad).toMatchObject({
       code: 2,
-      err: expect.stringContaining('--state is one of queued, running, done, failed'),
+      err: expect.stringContaining('--state phải là một trong: queued, running, done, failed'),
     });
     const both = await cli('jobs', 'list', '--db', db, '--failed', '--state', 'done');
     expect(both).toMatchObject({ code: 2, err: expect.stringContaining('contradict') });
     const zero = await cli('worker', '--db', db, '--concurrency', '0', '--drain');
-    expect(zero).toMatchObject({ code: 2, err: expect.stringContaining('--concurrency must be 1 or more') });
+    expect(zero).toMatchObject({ code: 2, err: expect.stringContaining('--concurrency phải từ 1 trở lên') });
     const missing = await cli('worker', '--db', join(dir, 'missing.duckdb'), '--drain');
     expect(missing.code).toBe(4);
     const handlers = await cli('worker', '--db', db, '--drain', '--handlers', join(dir, 'nope.mjs'));

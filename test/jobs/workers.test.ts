@@ -131,7 +131,7 @@ describe.skipIf(!PG_URL)(
         for (const w of three) w.child.kill('SIGTERM');
         for (const w of three) {
           expect(await w.exited).toEqual({ code: 0, signal: null });
-          expect(w.stderr()).toContain('SIGTERM: claiming nothing more');
+          expect(w.stderr()).toContain('SIGTERM: không nhận thêm việc');
           expect(w.stderr()).toContain('worker stopped');
         }
         const runs = await runsByJob(store);

@@ -105,10 +105,10 @@ describe('nurture analyze', () => {
     // A past date is a report only (issue 13, 5a): it refreshes nothing.
     const past = await cli('analyze', '--db', db, '--as-of', '2026-10-31', '--json');
     expect(past.code, past.err).toBe(0);
-    expect(past.err).not.toMatch(/^segments: /m);
+    expect(past.err).not.toMatch(/^phân khúc: /m);
     const r = await cli('analyze', '--db', db, '--json');
     expect(r.code, r.err).toBe(0);
-    expect(r.err).toMatch(/^segments: 26 refreshed, \d+ entered, \d+ left$/m);
+    expect(r.err).toMatch(/^phân khúc: làm mới 26, \d+ khách vào, \d+ khách ra$/m);
     const report = JSON.parse(r.out) as AnalysisReport;
     const list = await cli('segment', 'list', '--db', db, '--json');
     expect(list.code, list.err).toBe(0);
@@ -168,7 +168,7 @@ describe('nurture analyze', () => {
     for (const args of [['analyze'], ['segment', 'list'], ['predict']]) {
       const r = await cli(...args, '--db', typo);
       expect(r.err).toBe(
-        `nurture: Không tìm thấy: no database at ${typo}: import a file or run \`nurture demo\` first, or name one with --db\n`,
+        `nurture: Không tìm thấy: không có cơ sở dữ liệu tại ${typo}: hãy nhập một tệp hoặc chạy \`nurture demo\` trước, hoặc chỉ ra cơ sở dữ liệu bằng --db\n`,
       );
       expect(r.code).toBe(4);
     }
@@ -192,9 +192,9 @@ describe('nurture analyze', () => {
     await refused(['--db', db, '--mapping', 'haravan'], /describe an orders FILE/);
     await refused(
       [orders, '--html', join(dir, 'no-such-dir', 'report.html')],
-      /^nurture: Dữ liệu không hợp lệ: cannot open .*no-such-dir.*report\.html: no such file or directory/,
+      /^nurture: Dữ liệu không hợp lệ: không mở được .*no-such-dir.*report\.html: không có tệp hoặc thư mục này/,
     );
-    await refused([orders, '--customers-out', dir], /cannot open .*: it is a directory/);
+    await refused([orders, '--customers-out', dir], /không mở được .*: đây là một thư mục/);
     // A mapping alone reads the file as orders-csv: a Shopify export fails Haravan's date format.
     const asHaravan = await cli('analyze', orders, '--mapping', 'haravan');
     expect(asHaravan.code).toBe(3);

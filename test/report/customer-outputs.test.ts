@@ -113,7 +113,7 @@ describe('the CLI shows who the customers are', () => {
       ['segment', 'history', 'lifecycle:prospect'],
       ['segment', 'show', 'lifecycle:prospect'],
     ]) {
-      const r = await cli(...args, '--db', db);
+      const r = await cli(...args, '--db', db, '--lang', 'en');
       expect(r.code, r.err).toBe(0);
       const header = r.out.split('\n').find((l) => l.startsWith('customer '));
       expect(header).toMatch(

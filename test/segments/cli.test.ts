@@ -40,7 +40,7 @@ describe('nurture segment (CLI)', () => {
     expect(filled.out.split('\n').find((l) => l.startsWith('lifecycle:loyal '))).toMatch(
       /^lifecycle:loyal\s+[1-9][\d.]*\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+lifecycle = 'loyal'$/,
     );
-    expect(filled.out).not.toContain('fills them');
+    expect(filled.out).not.toContain('sẽ điền số');
   });
 
   it('says which built-ins were never filled (a shop only imported) until a refresh', async () => {
@@ -51,14 +51,19 @@ describe('nurture segment (CLI)', () => {
     const list = () => cli('segment', 'list', '--db', imported);
     const text = await list();
     const loyal = text.out.split('\n').find((l) => l.startsWith('lifecycle:loyal '));
-    expect(loyal).toMatch(/^lifecycle:loyal\s+–\s+never\s+lifecycle = 'loyal'$/);
-    expect(text.out).toContain('`nurture segment refresh` fills them');
+    expect(loyal).toMatch(/^lifecycle:loyal\s+–\s+chưa bao giờ\s+lifecycle = 'loyal'$/);
+    expect(text.out).toContain('`nurture segment refresh` sẽ điền số');
+    const english = await cli('segment', 'list', '--db', imported, '--lang', 'en');
+    expect(english.out.split('\n').find((l) => l.startsWith('lifecycle:loyal '))).toMatch(
+      /^lifecycle:loyal\s+–\s+never\s+lifecycle = 'loyal'$/,
+    );
+    expect(english.out).toContain('`nurture segment refresh` fills them');
     expect((await cli('segment', 'refresh', '--db', imported)).code).toBe(0);
     const after = await list();
     expect(after.out.split('\n').find((l) => l.startsWith('lifecycle:referred '))).toMatch(
       /^lifecycle:referred\s+[\d.]+\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+referred = true$/,
     );
-    expect(after.out).not.toContain('fills them');
+    expect(after.out).not.toContain('sẽ điền số');
   });
 
   it('refuses a shop that does not exist and creates nothing (a mistyped --shop)', async () => {
@@ -68,7 +73,7 @@ describe('nurture segment (CLI)', () => {
       ['create', 'X', '--query', 'referred = true'],
     ]) {
       const r = await seg(...args, '--shop', 'defualt');
-      expect(r.err).toBe("nurture: Không tìm thấy: no shop 'defualt' in this database\n");
+      expect(r.err).toBe("nurture: Không tìm thấy: không có shop 'defualt' trong cơ sở dữ liệu này\n");
       expect(r.code).toBe(4);
     }
     const store = await openStore({ db });
@@ -119,7 +124,7 @@ describe('nurture segment (CLI)', () => {
     const q2 = `${q1} AND amount_spent > 3000000`;
     const updated = await seg('update', 'Cần lôi kéo VIP', '--query', q2, '--as-of', '2026-10-31T12:00:00Z');
     expect(updated.code).toBe(0);
-    expect(updated.out).toMatch(/membership: 0 entered, [1-9]\d* left/);
+    expect(updated.out).toMatch(/^thành viên: 0 vào, [1-9]\d* ra$/m);
     const shown = jsonOf<{ members: number; recentChanges: { exitedAt: string | null }[] }>(
       (await seg('show', 'Cần lôi kéo VIP', '--json')).out,
     );
@@ -129,7 +134,7 @@ describe('nurture segment (CLI)', () => {
     expect(shown.recentChanges[0]?.exitedAt).toBe('2026-10-31T12:00:00.000Z');
 
     const deleted = await seg('delete', 'Cần lôi kéo VIP');
-    expect(deleted.out).toBe('deleted Cần lôi kéo VIP\n');
+    expect(deleted.out).toBe('đã xoá Cần lôi kéo VIP\n');
     expect((await seg('show', 'Cần lôi kéo VIP')).code).toBe(4);
   });
 
@@ -157,12 +162,17 @@ describe('nurture segment (CLI)', () => {
       ...AS_OF,
     );
     expect(r.code).toBe(0);
+    expect(r.out).toMatch(
+      /^tính đến: 2026-10-31T16:59:59\.999Z \(hôm nay là 2026-10-31 theo Asia\/Ho_Chi_Minh\)$/m,
+    );
+    expect(r.out).toMatch(/^cây cú pháp:$/m);
     expect(r.out).toContain('products_purchased sku=* category=printing window [-30d, …) count >= 1');
     expect(r.out).toContain('last_order_date < 2026-10-24 (date)');
     expect(r.out).toContain('c.customer_id IN (SELECT o.customer_id FROM orders o JOIN order_lines l');
     expect(r.out).toContain('$2 = "printing"');
     // The values travel as parameters: the SQL text holds none of them.
-    const sql = r.out.slice(r.out.indexOf('sql:'), r.out.indexOf('params:'));
+    const sql = r.out.slice(r.out.indexOf('sql:'), r.out.indexOf('tham số:'));
+    expect(sql).toContain('SELECT');
     expect(sql).not.toContain('printing');
     expect(sql).not.toContain('2026-10-24');
   });

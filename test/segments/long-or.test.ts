@@ -191,7 +191,7 @@ describe('nurture segment refresh with a segment DuckDB cannot run', () => {
       expect(r.code).toBe(2);
       expect(r.out).toMatch(/^many skus\s+0\s+0$/m);
       expect(r.out).toMatch(/^lifecycle:loyal\s/m);
-      expect(r.err).toContain('failed broken: Binder Error: Max expression depth');
+      expect(r.err).toContain('không làm mới được broken: Binder Error: Max expression depth');
       expect(r.err).toContain('1 segment could not be refreshed (broken)');
       const list = await cli('segment', 'list', '--db', db, '--shop', SHOP, '--json');
       expect(list.code).toBe(0);

@@ -56,7 +56,7 @@ async function serve(...extra: string[]): Promise<Served> {
   const url = await new Promise<string>((done, fail) => {
     child.stderr!.on('data', (chunk: Buffer) => {
       err += chunk.toString();
-      const m = /serving on (http:\/\/\S+) /.exec(err);
+      const m = /đang chạy tại (http:\/\/\S+) /.exec(err);
       if (m) done(m[1]!);
     });
     void exited.then(() => fail(new Error(`serve exited: ${err}`)));
@@ -131,7 +131,7 @@ describe('nurture serve as a process (DuckDB file)', () => {
       ).toBe(0);
       expect(existsSync(join(dir, 'new.csv'))).toBe(true);
       // No dashboard user yet: the server prints the welcome link that creates the owner.
-      const welcomeLine = /open (http:\/\/\S+\/welcome\?code=\S+) to create its owner/;
+      const welcomeLine = /mở (http:\/\/\S+\/welcome\?code=\S+) để tạo chủ shop/;
       await until('the welcome link is printed', async () => welcomeLine.test(served.stderr()));
       const welcome = welcomeLine.exec(served.stderr())?.[1];
       expect(welcome).toBeDefined();
@@ -150,7 +150,9 @@ describe('nurture serve as a process (DuckDB file)', () => {
         db,
       );
       expect(made.err).toBe('');
-      expect(made.out).toContain('owner chu@shop.vn of shop default created; they can sign in now');
+      expect(made.out).toContain(
+        'Đã tạo chủ shop chu@shop.vn của shop default; người này đăng nhập được ngay',
+      );
       const dashboard = new DashboardClient(served.url);
       expect((await dashboard.signIn('chu@shop.vn', 'chủ shop mật khẩu 1', '/settings')).status).toBe(303);
       expect((await dashboard.get('/settings')).text).toContain(`${served.url}/webhooks/shopify/default`);

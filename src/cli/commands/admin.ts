@@ -5,7 +5,10 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { createApiKey, listShopApiKeys, revokeShopApiKey } from '../../app/api-keys.js';
-import { setShopSetting, showShopSettings } from '../../app/shop-settings.js';
+import type { AppContext } from '../../app/context.js';
+import { setShopSetting, settingAbout, shopTimeZone, showShopSettings } from '../../app/shop-settings.js';
+import { type Formatter, formatterFor } from '../../report/format.js';
+import { type Catalogue, fill, tr } from '../../report/i18n.js';
 import { table } from '../../report/text.js';
 import { type CliDeps, withContext } from '../context.js';
 import { parseOptions } from '../options.js';
@@ -14,6 +17,7 @@ const common = z.object({
   db: z.string().min(1).optional(),
   shop: z.string().min(1).optional(),
   json: z.boolean().optional(),
+  lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
 });
 const createSchema = common.extend({
   kind: z.enum(['secret', 'publishable'], { error: '--kind is secret or publishable' }),
@@ -21,7 +25,34 @@ const createSchema = common.extend({
 });
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
-const minute = (d: Date | null) => (d ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '');
+
+/** What `apikey` and `shop` print, in both languages; `--json` keeps its English keys. */
+const T = {
+  created: {
+    vi: '(khóa {kind} {id} của shop {shop}: chỉ hiện một lần này, Nurture chỉ giữ mã băm của nó)',
+    en: '({kind} key {id} of shop {shop}: shown this once, only its hash is kept)',
+  },
+  secret: { vi: 'bí mật', en: 'secret' },
+  publishable: { vi: 'công khai', en: 'publishable' },
+  id: { vi: 'mã', en: 'id' },
+  kind: { vi: 'loại', en: 'kind' },
+  key: { vi: 'khóa', en: 'key' },
+  label: { vi: 'nhãn', en: 'label' },
+  createdAt: { vi: 'tạo lúc ({zone})', en: 'created ({zone})' },
+  revokedAt: { vi: 'thu hồi lúc ({zone})', en: 'revoked ({zone})' },
+  revoked: { vi: 'đã thu hồi {id}', en: 'revoked {id}' },
+  setting: { vi: 'thiết lập', en: 'setting' },
+  value: { vi: 'giá trị', en: 'value' },
+  about: { vi: 'ý nghĩa', en: 'about' },
+  isSet: { vi: '(đã đặt)', en: '(set)' },
+  notSet: { vi: '(chưa đặt)', en: '(not set)' },
+} as const satisfies Catalogue;
+
+/** The language's formatter and the shop's time zone, for the key list's times. */
+async function shopView(ctx: AppContext, shopId: string, f: Formatter) {
+  const timezone = await shopTimeZone(ctx, shopId);
+  return { f, zone: timezone, minute: (d: Date | null) => (d ? f.dateTime(d, timezone) : '') };
+}
 
 const withCommon = (cmd: Command): Command =>
   cmd
@@ -30,7 +61,8 @@ const withCommon = (cmd: Command): Command =>
       'DuckDB file, :memory: or postgres:// URL (default: NURTURE_DB or ./nurture.duckdb)',
     )
     .option('--shop <id>', 'shop id (default: NURTURE_SHOP or "default")')
-    .option('--json', 'print JSON');
+    .option('--json', 'print JSON')
+    .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)');
 
 export function registerAdminCommands(program: Command, deps: CliDeps): void {
   const apikey = program.command('apikey').description('API keys of a shop: create, list, revoke');
@@ -39,36 +71,47 @@ export function registerAdminCommands(program: Command, deps: CliDeps): void {
     .option('--label <text>', 'what the key is for')
     .action(async (raw: unknown) => {
       const o = parseOptions(createSchema, raw);
-      const flags = { db: o.db, shop: o.shop };
-      const shopId = deps.config(flags).shopId;
+      const flags = { db: o.db, shop: o.shop, lang: o.lang };
+      const { shopId, lang } = deps.config(flags);
       const { key, record } = await withContext(deps, flags, (ctx) =>
         createApiKey(ctx, { shopId, kind: o.kind, ...(o.label ? { label: o.label } : {}) }),
       );
       if (o.json) deps.out(json({ key, ...record }));
       else
         deps.out(
-          `${key}\n` +
-            `(${record.kind} key ${record.keyId} of shop ${shopId}: shown this once, only its hash is kept)\n`,
+          `${key}\n${fill(T.created, lang, { kind: tr(T[record.kind], lang), id: record.keyId, shop: shopId })}\n`,
         );
     });
   withCommon(apikey.command('list').description("the shop's keys (never the keys themselves)")).action(
     async (raw: unknown) => {
       const o = parseOptions(common, raw);
-      const flags = { db: o.db, shop: o.shop };
-      const shopId = deps.config(flags).shopId;
-      const keys = await withContext(deps, flags, (ctx) => listShopApiKeys(ctx, { shopId }), 'existing');
+      const flags = { db: o.db, shop: o.shop, lang: o.lang };
+      const { shopId, lang } = deps.config(flags);
+      const { keys, view } = await withContext(
+        deps,
+        flags,
+        async (ctx) => ({
+          keys: await listShopApiKeys(ctx, { shopId }),
+          view: await shopView(ctx, shopId, formatterFor(lang)),
+        }),
+        'existing',
+      );
       if (o.json) deps.out(json(keys));
       else
         deps.out(
           `${table(
-            ['id', 'kind', 'key', 'label', 'created', 'revoked'],
+            [
+              ...[T.id, T.kind, T.key, T.label].map((h) => tr(h, lang)),
+              fill(T.createdAt, lang, { zone: view.zone }),
+              fill(T.revokedAt, lang, { zone: view.zone }),
+            ],
             keys.map((k) => [
               k.keyId,
-              k.kind,
+              tr(T[k.kind], lang),
               k.hint,
               k.label ?? '',
-              minute(k.createdAt),
-              minute(k.revokedAt),
+              view.minute(k.createdAt),
+              view.minute(k.revokedAt),
             ]),
             [false, false, false, false, false, false],
           )}\n`,
@@ -79,33 +122,33 @@ export function registerAdminCommands(program: Command, deps: CliDeps): void {
     apikey.command('revoke').description('revoke a key').argument('<id>', 'the key id (key_…)'),
   ).action(async (id: string, raw: unknown) => {
     const o = parseOptions(common, raw);
-    const flags = { db: o.db, shop: o.shop };
-    const shopId = deps.config(flags).shopId;
+    const flags = { db: o.db, shop: o.shop, lang: o.lang };
+    const { shopId, lang } = deps.config(flags);
     const r = await withContext(
       deps,
       flags,
       (ctx) => revokeShopApiKey(ctx, { shopId, keyId: id }),
       'existing',
     );
-    deps.out(o.json ? json(r) : `revoked ${r.keyId}\n`);
+    deps.out(o.json ? json(r) : `${fill(T.revoked, lang, { id: r.keyId })}\n`);
   });
 
   const shop = program.command('shop').description('shop settings: show, set');
   withCommon(shop.command('show').description('every setting (secrets say only "set")')).action(
     async (raw: unknown) => {
       const o = parseOptions(common, raw);
-      const flags = { db: o.db, shop: o.shop };
-      const shopId = deps.config(flags).shopId;
+      const flags = { db: o.db, shop: o.shop, lang: o.lang };
+      const { shopId, lang } = deps.config(flags);
       const settings = await withContext(deps, flags, (ctx) => showShopSettings(ctx, { shopId }), 'existing');
       if (o.json) deps.out(json(settings));
       else
         deps.out(
           `${table(
-            ['setting', 'value', 'about'],
+            [T.setting, T.value, T.about].map((h) => tr(h, lang)),
             settings.map((s) => [
               s.key,
-              s.secret ? (s.set ? '(set)' : '(not set)') : (s.value ?? ''),
-              s.about,
+              s.secret ? tr(s.set ? T.isSet : T.notSet, lang) : (s.value ?? ''),
+              settingAbout(s.key, lang),
             ]),
             [false, false, false],
           )}\n`,
@@ -120,14 +163,14 @@ export function registerAdminCommands(program: Command, deps: CliDeps): void {
       .argument('<value>', 'the value'),
   ).action(async (key: string, value: string, raw: unknown) => {
     const o = parseOptions(common, raw);
-    const flags = { db: o.db, shop: o.shop };
-    const shopId = deps.config(flags).shopId;
+    const flags = { db: o.db, shop: o.shop, lang: o.lang };
+    const { shopId, lang } = deps.config(flags);
     const view = await withContext(
       deps,
       flags,
       (ctx) => setShopSetting(ctx, { shopId, key, value }),
       'existing',
     );
-    deps.out(o.json ? json(view) : `${view.key} = ${view.secret ? '(set)' : view.value}\n`);
+    deps.out(o.json ? json(view) : `${view.key} = ${view.secret ? tr(T.isSet, lang) : view.value}\n`);
   });
 }

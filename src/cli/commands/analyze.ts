@@ -4,10 +4,12 @@ import { type AnalysisSource, runAnalysis } from '../../app/analyze.js';
 import { NurtureError } from '../../errors.js';
 import { checkOutputPaths, databaseFiles } from '../../output-file.js';
 import { formatterFor } from '../../report/format.js';
+import { fill } from '../../report/i18n.js';
 import { renderTextReport } from '../../report/text.js';
 import { type CliDeps, withContext } from '../context.js';
 import { parseOptions } from '../options.js';
-import { segmentsRefreshedText } from './segment.js';
+import { SHARED } from '../words.js';
+import { segmentsRefreshedText } from './segment-text.js';
 
 const optionsSchema = z.object({
   format: z.enum(['shopify-orders', 'orders-csv']).optional(),
@@ -96,6 +98,6 @@ export function registerAnalyzeCommand(program: Command, deps: CliDeps): void {
       if (o.json) deps.out(`${JSON.stringify(outcome.report, null, 2)}\n`);
       else deps.out(renderTextReport(outcome.report, config.lang));
       if (outcome.membership) deps.err(segmentsRefreshedText(outcome.membership, formatterFor(config.lang)));
-      for (const f of outcome.files) deps.err(`wrote ${f}\n`);
+      for (const f of outcome.files) deps.err(`${fill(SHARED.wrote, config.lang, { file: f })}\n`);
     });
 }

@@ -2,10 +2,12 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { importFile, importInputSchema } from '../../app/imports.js';
 import { parseInput } from '../../app/input.js';
+import type { Localized } from '../../domain/analytics/types.js';
 import type { ImportSummary } from '../../ingest/import-file.js';
 import { IMPORT_FORMATS, type ImportFormat } from '../../ingest/records.js';
 import { checkOutputPaths, databaseFiles } from '../../output-file.js';
 import { type Formatter, formatterFor } from '../../report/format.js';
+import { type Catalogue, fill } from '../../report/i18n.js';
 import type { CliDeps } from '../context.js';
 import { withContext } from '../context.js';
 import { parseOptions } from '../options.js';
@@ -20,6 +22,25 @@ const optionsSchema = z.object({
   lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
 });
 
+/** The words of the import summary (also demo's, which imports through the same command). */
+const T = {
+  imported: { vi: 'đã nhập {format} {file}: ', en: 'imported {format} {file}: ' },
+  rowsRead: { vi: 'đọc {n} dòng', en: '{n} rows read' },
+  products: { vi: '{n} sản phẩm (SKU)', en: '{n} products (SKUs)' },
+  skippedVariants: {
+    vi: ', bỏ qua {n} biến thể không có SKU (dòng đơn hàng ghi theo SKU)',
+    en: ', {n} variants without SKU left out (order lines name SKUs)',
+  },
+  monthlyCosts: { vi: '{n} chi phí theo tháng', en: '{n} monthly costs' },
+  orders: { vi: '{n} đơn hàng', en: '{n} orders' },
+  newCustomers: { vi: '{n} khách mới', en: '{n} new customers' },
+  events: { vi: '{n} sự kiện', en: '{n} events' },
+  merged: { vi: '{n} khách được gộp', en: '{n} merged' },
+  rejected: { vi: '{n} dòng bị loại', en: '{n} rejected' },
+  seeRejects: { vi: ' (xem {path})', en: ' (see {path})' },
+  took: { vi: ' trong {s} giây', en: ' in {s} s' },
+} as const satisfies Catalogue;
+
 /** The one-line summary printed at the end of an import. */
 export function summaryLine(
   format: ImportFormat,
@@ -28,26 +49,26 @@ export function summaryLine(
   rejectsPath: string | undefined,
   f: Formatter,
 ): string {
-  const n = (v: number) => f.count(v);
-  const rejects = s.rejected > 0 && rejectsPath ? ` (see ${rejectsPath})` : '';
-  if (format === 'shopify-products' || format === 'products-csv') {
-    const skipped =
-      s.skippedVariants > 0
-        ? `, ${n(s.skippedVariants)} variants without SKU left out (order lines name SKUs)`
-        : '';
-    return (
-      `imported ${format} ${file}: ${n(s.rowsRead)} rows read, ${n(s.products)} products (SKUs)${skipped}, ` +
-      `${n(s.rejected)} rejected${rejects} in ${f.decimal(s.seconds, 1)} s\n`
-    );
-  }
-  if (format === 'marketing-costs')
-    return (
-      `imported ${format} ${file}: ${n(s.rowsRead)} rows read, ${n(s.marketingCosts)} monthly costs, ` +
-      `${n(s.rejected)} rejected${rejects} in ${f.decimal(s.seconds, 1)} s\n`
-    );
+  const say = (entry: Localized, n: number) => fill(entry, f.lang, { n: f.count(n) });
+  const parts =
+    format === 'shopify-products' || format === 'products-csv'
+      ? [
+          say(T.rowsRead, s.rowsRead),
+          `${say(T.products, s.products)}${s.skippedVariants > 0 ? say(T.skippedVariants, s.skippedVariants) : ''}`,
+        ]
+      : format === 'marketing-costs'
+        ? [say(T.rowsRead, s.rowsRead), say(T.monthlyCosts, s.marketingCosts)]
+        : [
+            say(T.rowsRead, s.rowsRead),
+            say(T.orders, s.orders),
+            say(T.newCustomers, s.customers),
+            say(T.events, s.events),
+            say(T.merged, s.merged),
+          ];
+  const rejects = s.rejected > 0 && rejectsPath ? fill(T.seeRejects, f.lang, { path: rejectsPath }) : '';
   return (
-    `imported ${format} ${file}: ${n(s.rowsRead)} rows read, ${n(s.orders)} orders, ${n(s.customers)} new customers, ` +
-    `${n(s.events)} events, ${n(s.merged)} merged, ${n(s.rejected)} rejected${rejects} in ${f.decimal(s.seconds, 1)} s\n`
+    `${fill(T.imported, f.lang, { format, file })}${[...parts, say(T.rejected, s.rejected)].join(', ')}` +
+    `${rejects}${fill(T.took, f.lang, { s: f.decimal(s.seconds, 1) })}\n`
   );
 }
 
@@ -88,7 +109,8 @@ export function registerImportCommand(program: Command, deps: CliDeps): void {
           ...databaseFiles(config.db),
         ],
       );
-      const bar = progressBar(process.stderr);
+      const f = formatterFor(config.lang);
+      const bar = progressBar(process.stderr, f);
       const summary = await withContext(deps, { db: opts.db, shop: opts.shop }, (ctx) =>
         importFile(ctx, {
           ...input,
@@ -97,6 +119,6 @@ export function registerImportCommand(program: Command, deps: CliDeps): void {
           onProgress: (p) => bar.update(p),
         }),
       ).finally(() => bar.done());
-      deps.out(summaryLine(input.format, file, summary, opts.rejects, formatterFor(config.lang)));
+      deps.out(summaryLine(input.format, file, summary, opts.rejects, f));
     });
 }

@@ -7,7 +7,11 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import type { AppContext } from '../../app/context.js';
 import { listShopJobs, retryShopJob } from '../../app/jobs.js';
+import { shopTimeZone } from '../../app/shop-settings.js';
+import type { Localized } from '../../domain/analytics/types.js';
+import type { JobState } from '../../domain/jobs/index.js';
 import { JOB_STATES } from '../../domain/jobs/index.js';
 import {
   type AppJobContext,
@@ -18,6 +22,8 @@ import {
   type Log,
 } from '../../engine/index.js';
 import { NurtureError } from '../../errors.js';
+import { type Formatter, formatterFor, type Lang } from '../../report/format.js';
+import { type Catalogue, fill, tr } from '../../report/i18n.js';
 import { table } from '../../report/text.js';
 import type { Job } from '../../store/jobs/index.js';
 import { type CliDeps, withContext, withStore } from '../context.js';
@@ -27,6 +33,7 @@ const common = z.object({
   db: z.string().min(1).optional(),
   shop: z.string().min(1).optional(),
   json: z.boolean().optional(),
+  lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
 });
 
 const count = (name: string, max: number) =>
@@ -52,25 +59,74 @@ const schemas = {
     batch: count('batch', 10_000).optional(),
     handlers: z.string().min(1).optional(),
     drain: z.boolean().optional(),
+    lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
   }),
 };
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-const instant = (at: Date | null) => (at ? `${at.toISOString().slice(0, 19).replace('T', ' ')}` : '');
+
+/** What `jobs` and `worker` print, in both languages; `--json` and the worker's log stay English. */
+const T = {
+  job: { vi: 'việc', en: 'job' },
+  kind: { vi: 'loại', en: 'kind' },
+  state: { vi: 'trạng thái', en: 'state' },
+  attempts: { vi: 'số lần chạy', en: 'attempts' },
+  runAt: { vi: 'chạy lúc ({zone})', en: 'run at ({zone})' },
+  lastError: { vi: 'lỗi gần nhất', en: 'last error' },
+  none: { vi: 'chưa có việc nào', en: 'no jobs' },
+  requeued: {
+    vi: 'việc {id} ({kind}) đã vào hàng đợi lại, {attempts} lần thử',
+    en: 'job {id} ({kind}) queued again, {attempts} attempts',
+  },
+  lastFailed: { vi: '; lần trước lỗi: {error}', en: '; it last failed with: {error}' },
+  noneDue: { vi: 'không có việc nào đến hạn', en: 'no job due' },
+  worked: {
+    vi: '{done} xong, {retried} sẽ chạy lại, {failed} lỗi',
+    en: '{done} done, {retried} to retry, {failed} failed',
+  },
+  lost: { vi: ', {lost} do worker khác nhận', en: ', {lost} taken over by another worker' },
+  stopping: {
+    vi: '{signal}: không nhận thêm việc, đang hoàn tất {n} việc đang chạy',
+    en: '{signal}: claiming nothing more, finishing {n} running job(s)',
+  },
+} as const satisfies Catalogue;
+
+/** Job states as the seller reads them (`--state` takes the English names). */
+const STATES: Record<JobState, Localized> = {
+  queued: { vi: 'đang chờ', en: 'queued' },
+  running: { vi: 'đang chạy', en: 'running' },
+  done: { vi: 'xong', en: 'done' },
+  failed: { vi: 'lỗi', en: 'failed' },
+};
+
+/** The language's formatter and the shop's time zone, for the job list's times. */
+interface View {
+  f: Formatter;
+  zone: string;
+}
+
+async function viewOf(ctx: AppContext, shopId: string, lang: Lang): Promise<View> {
+  return { f: formatterFor(lang), zone: await shopTimeZone(ctx, shopId) };
+}
 const firstLine = (text: string | null, max = 60) => {
   const line = (text ?? '').split('\n')[0] ?? '';
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 };
 
-function jobsTable(jobs: readonly Job[]): string {
+function jobsTable(jobs: readonly Job[], v: View): string {
+  const lang = v.f.lang;
   return table(
-    ['job', 'kind', 'state', 'attempts', 'run at (UTC)', 'last error'],
+    [
+      ...[T.job, T.kind, T.state, T.attempts].map((h) => tr(h, lang)),
+      fill(T.runAt, lang, { zone: v.zone }),
+      tr(T.lastError, lang),
+    ],
     jobs.map((j) => [
       j.jobId,
       j.kind,
-      j.state,
+      tr(STATES[j.state], lang),
       `${j.attempts}/${j.maxAttempts}`,
-      instant(j.runAt),
+      j.runAt ? v.f.dateTime(j.runAt, v.zone) : '',
       firstLine(j.lastError),
     ]),
     [false, false, false, true, false, false],
@@ -86,7 +142,8 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
         'DuckDB file, :memory: or postgres:// URL (default: NURTURE_DB or ./nurture.duckdb)',
       )
       .option('--shop <id>', 'shop id (default: NURTURE_SHOP or "default")')
-      .option('--json', 'print JSON');
+      .option('--json', 'print JSON')
+      .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)');
 
   withCommon(
     jobs.command('list').description("the shop's jobs, the latest first, and how many are in each state"),
@@ -100,7 +157,7 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
       if (o.failed && o.state !== undefined && o.state !== 'failed')
         throw new NurtureError('invalid_input', `--failed and --state ${o.state} contradict each other`);
       const state = o.failed ? 'failed' : o.state;
-      const { shopId } = deps.config({ db: o.db, shop: o.shop });
+      const { shopId, lang } = deps.config({ db: o.db, shop: o.shop, lang: o.lang });
       await withContext(
         deps,
         { db: o.db, shop: o.shop },
@@ -115,8 +172,9 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
             deps.out(json({ counts, jobs: list }));
             return;
           }
-          deps.out(list.length > 0 ? `${jobsTable(list)}\n` : 'no jobs\n');
-          deps.out(`${JOB_STATES.map((s) => `${s} ${counts[s]}`).join(', ')}\n`);
+          const v = await viewOf(ctx, shopId, lang);
+          deps.out(list.length > 0 ? `${jobsTable(list, v)}\n` : `${tr(T.none, lang)}\n`);
+          deps.out(`${JOB_STATES.map((s) => `${tr(STATES[s], lang)} ${v.f.count(counts[s])}`).join(', ')}\n`);
         },
         'existing',
       );
@@ -129,7 +187,7 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
       .argument('<job-id>'),
   ).action(async (jobId: string, raw: unknown) => {
     const o = parseOptions(schemas.retry, raw);
-    const { shopId } = deps.config({ db: o.db, shop: o.shop });
+    const { shopId, lang } = deps.config({ db: o.db, shop: o.shop, lang: o.lang });
     await withContext(
       deps,
       { db: o.db, shop: o.shop },
@@ -138,8 +196,8 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
         deps.out(
           o.json
             ? json(job)
-            : `job ${job.jobId} (${job.kind}) queued again, ${job.maxAttempts} attempts` +
-                `${job.lastError ? `; it last failed with: ${firstLine(job.lastError, 200)}` : ''}\n`,
+            : fill(T.requeued, lang, { id: job.jobId, kind: job.kind, attempts: job.maxAttempts }) +
+                `${job.lastError ? fill(T.lastFailed, lang, { error: firstLine(job.lastError, 200) }) : ''}\n`,
         );
       },
       'existing',
@@ -163,8 +221,10 @@ function registerWorkerCommand(program: Command, deps: CliDeps): void {
     .option('--batch <n>', 'at most this many jobs per claim (default: the concurrency)')
     .option('--handlers <module>', 'an ES module whose `handlers` export adds job kinds ({ kind: handler })')
     .option('--drain', 'stop once no job is due and none is running')
+    .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)')
     .action(async (raw: unknown) => {
       const o = parseOptions(schemas.worker, raw);
+      const f = formatterFor(deps.config({ db: o.db, lang: o.lang }).lang);
       const registry = applicationJobs();
       if (o.handlers) await addHandlers(registry, o.handlers);
       await withStore(
@@ -182,13 +242,13 @@ function registerWorkerCommand(program: Command, deps: CliDeps): void {
             ...(o.batch ? { batchSize: o.batch } : {}),
           });
           if (o.drain) await dispatcher.drain();
-          else await runUntilSignalled(dispatcher, deps);
+          else await runUntilSignalled(dispatcher, deps, f.lang);
           const s = dispatcher.stats;
+          const n = { done: f.count(s.done), retried: f.count(s.retried), failed: f.count(s.failed) };
           deps.out(
             o.drain && s.claimed === 0
-              ? 'no job due\n'
-              : `${s.done} done, ${s.retried} to retry, ${s.failed} failed` +
-                  `${s.lost > 0 ? `, ${s.lost} taken over by another worker` : ''}\n`,
+              ? `${tr(T.noneDue, f.lang)}\n`
+              : `${fill(T.worked, f.lang, n)}${s.lost > 0 ? fill(T.lost, f.lang, { lost: f.count(s.lost) }) : ''}\n`,
           );
         },
         'existing',
@@ -197,12 +257,16 @@ function registerWorkerCommand(program: Command, deps: CliDeps): void {
 }
 
 /** Starts the dispatcher and stops it gracefully on the first SIGTERM or SIGINT. */
-async function runUntilSignalled(dispatcher: Dispatcher<AppJobContext>, deps: CliDeps): Promise<void> {
+async function runUntilSignalled(
+  dispatcher: Dispatcher<AppJobContext>,
+  deps: CliDeps,
+  lang: Lang,
+): Promise<void> {
   const signals = ['SIGTERM', 'SIGINT'] as const;
   let onSignal: (signal: NodeJS.Signals) => void = () => {};
   const signalled = new Promise<void>((done) => {
     onSignal = (signal) => {
-      deps.err(`${signal}: claiming nothing more, finishing ${dispatcher.inFlight} running job(s)\n`);
+      deps.err(`${fill(T.stopping, lang, { signal, n: dispatcher.inFlight })}\n`);
       done();
     };
   });

@@ -7,11 +7,10 @@
 import type { TransactionModelName, ValidationReport } from '../../domain/clv/index.js';
 import { assertNever } from '../../errors.js';
 import { formatterFor } from '../../report/format.js';
+import type { Catalogue } from '../../report/i18n.js';
 import { formatCurrency, type Lang } from '../../report/labels.js';
 import type { ModelChoice, PredictionNote } from '../../store/clv/choose-model.js';
 import type { PredictResult } from '../../store/clv/predict-shop.js';
-
-type Text = { vi: string; en: string };
 
 const L = {
   head: { vi: 'Dự đoán CLV', en: 'CLV predictions' },
@@ -38,7 +37,10 @@ const L = {
   off: { vi: 'tắt', en: 'off' },
   warning: { vi: 'cảnh báo', en: 'warning' },
   note: { vi: 'lưu ý', en: 'note' },
-} as const satisfies Record<string, Text>;
+  day: { vi: 'ngày', en: 'day' },
+  week: { vi: 'tuần', en: 'week' },
+  notAvailable: { vi: 'không có', en: 'n/a' },
+} as const satisfies Catalogue;
 
 const MODEL_NAMES: Record<TransactionModelName, string> = {
   bgnbd: 'BG/NBD',
@@ -59,7 +61,7 @@ function paramLines(
 ): string[] {
   return Object.entries(params).map(([k, v]) => {
     const se = errors[k];
-    const sd = se === null || se === undefined ? 'n/a' : num(se, lang, 4);
+    const sd = se === null || se === undefined ? L.notAvailable[lang] : num(se, lang, 4);
     return `  ${k.padEnd(6)} ${num(v, lang, 4).padStart(14)}  ± ${sd}`;
   });
 }
@@ -163,7 +165,7 @@ export function formatPredictResult(r: PredictResult, lang: Lang, currency = 'VN
   const out = [
     `${L.head[lang]} — ${r.shopId}, ${L.asOf[lang]} ${r.asOf}: ${count(r.customers, lang)} ${L.customers[lang]}`,
     ...choiceLines(r.choice, lang),
-    `${MODEL_NAMES[r.model]} (${L.unit[lang]} ${r.unit})`,
+    `${MODEL_NAMES[r.model]} (${L.unit[lang]} ${L[r.unit][lang]})`,
     ...paramLines(r.transaction.params, r.transaction.standardErrors, lang),
   ];
   if (r.spend) out.push(L.spend[lang], ...paramLines(r.spend.params, r.spend.standardErrors, lang));

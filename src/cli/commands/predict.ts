@@ -10,10 +10,12 @@ import { type PredictInput, predict } from '../../app/predict.js';
 import { checkOutputPaths, databaseFiles, writeOutputFile } from '../../output-file.js';
 import { renderClvValidationHtml } from '../../report/clv-html.js';
 import { formatterFor } from '../../report/format.js';
+import { fill } from '../../report/i18n.js';
 import { type CliDeps, withContext } from '../context.js';
 import { parseOptions } from '../options.js';
+import { SHARED } from '../words.js';
 import { formatPredictResult } from './predict-text.js';
-import { segmentsRefreshedText } from './segment.js';
+import { segmentsRefreshedText } from './segment-text.js';
 
 const day = (name: string) => z.string().regex(/^\d{4}-\d{2}-\d{2}$/, `${name} must be a date YYYY-MM-DD`);
 
@@ -127,7 +129,7 @@ export function registerPredictCommand(program: Command, deps: CliDeps): void {
           o.html,
           renderClvValidationHtml(result.validation, { shopName: shop.name, lang: config.lang }),
         );
-        deps.err(`wrote ${o.html}\n`);
+        deps.err(`${fill(SHARED.wrote, config.lang, { file: o.html })}\n`);
       }
       deps.out(
         o.json

@@ -13,6 +13,7 @@ import {
 } from '../../app/products.js';
 import type { CatalogueEntry } from '../../domain/catalogue.js';
 import type { SettingOrigin } from '../../domain/model/index.js';
+import { formatterFor } from '../../report/format.js';
 import { formatCurrency, type Lang } from '../../report/labels.js';
 import { table } from '../../report/text.js';
 import { type CliDeps, withContext } from '../context.js';
@@ -22,7 +23,7 @@ const common = z.object({
   db: z.string().min(1).optional(),
   shop: z.string().min(1).optional(),
   json: z.boolean().optional(),
-  lang: z.string().optional(),
+  lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
 });
 const listSchema = common.extend({
   category: z.string().min(1).optional(),
@@ -150,7 +151,7 @@ export function registerProductCommands(program: Command, deps: CliDeps): void {
         [w('category'), w('products'), w('consumable'), w('cycle')],
         result.categories.map((c) => [
           c.category,
-          String(c.products),
+          formatterFor(lang).count(c.products),
           c.consumable === null ? '' : c.consumable ? w('yes') : w('no'),
           c.reorderCycleDays === null ? '' : `${c.reorderCycleDays} ${w('days')}`,
         ]),
@@ -221,6 +222,7 @@ function productDetail(
   lang: Lang,
 ): string {
   const w = (k: Word) => WORDS[k][lang];
+  const n = (v: number) => formatterFor(lang).count(v);
   const lines: [string, string][] = [
     [w('sku'), e.sku],
     [w('title'), e.variantTitle ? `${e.title} (${e.variantTitle})` : e.title],
@@ -235,7 +237,7 @@ function productDetail(
     ],
     [
       w('ordered'),
-      `${usage.orders} ${w('orders')}, ${usage.units} ${w('units')}, ${usage.customers} ${w('buyers')}`,
+      `${n(usage.orders)} ${w('orders')}, ${n(usage.units)} ${w('units')}, ${n(usage.customers)} ${w('buyers')}`,
     ],
   ];
   return `${table(['', ''], lines, [false, false])}\n`;
@@ -260,6 +262,9 @@ function setSummary(r: ProductSetResult, lang: Lang): string {
           .filter(Boolean)
           .join(', ');
   const n = r.products.length;
-  const count = lang === 'vi' ? `${n} sản phẩm` : `${n} product${n === 1 ? '' : 's'}`;
+  const count =
+    lang === 'vi'
+      ? `${formatterFor(lang).count(n)} sản phẩm`
+      : `${formatterFor(lang).count(n)} product${n === 1 ? '' : 's'}`;
   return `${what}: ${said} (${count})\n${productTable(r.products, r.currency, lang)}`;
 }

@@ -24,16 +24,21 @@ import { loadShopSettings } from '../../app/shop-settings.js';
 import { EXPORT_FORMATS } from '../../domain/segments/input.js';
 import { NurtureError } from '../../errors.js';
 import { checkOutputPaths, databaseFiles, writeOutputFile } from '../../output-file.js';
-import { type Formatter, formatterFor } from '../../report/format.js';
+import { formatterFor } from '../../report/format.js';
+import { fill, tr } from '../../report/i18n.js';
 import { table } from '../../report/text.js';
-import type {
-  MembershipStay,
-  RefreshMembershipResult,
-  Segment,
-  SegmentMember,
-} from '../../store/segments/index.js';
 import { type CliDeps, withContext } from '../context.js';
 import { parseOptions } from '../options.js';
+import {
+  changesLine,
+  explainText,
+  historyTable,
+  membersTable,
+  problemLines,
+  segmentLines,
+  T,
+  type View,
+} from './segment-text.js';
 
 const common = z.object({
   lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
@@ -74,62 +79,6 @@ const schemas = {
 };
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-
-/**
- * How a segment command writes for the seller: the language's formatter, and the shop's time zone
- * and currency (times are the shop's wall-clock times, with the zone named).
- */
-interface View {
-  f: Formatter;
-  timeZone: string;
-  currency: string;
-}
-
-function segmentLines(s: Segment, v: View): string {
-  return [
-    `segment   ${s.name}${s.builtin ? ' (built-in)' : ''}`,
-    `query     ${s.query}`,
-    ...(s.description ? [`about     ${s.description}`] : []),
-    `members   ${v.f.count(s.members)}`,
-    `refreshed ${s.refreshedAt ? v.f.zonedDateTime(s.refreshedAt, v.timeZone) : 'never'}`,
-  ].join('\n');
-}
-
-function changesLine(r: RefreshMembershipResult | null, f: Formatter): string {
-  if (!r) return '';
-  return `membership: ${f.count(r.entered)} entered, ${f.count(r.exited)} left\n`;
-}
-
-/** The report of a full refresh that another command ran (analyze, predict, demo), for stderr. */
-export function segmentsRefreshedText(r: RefreshMembershipResult, f: Formatter): string {
-  return `segments: ${f.count(r.segments)} refreshed, ${f.count(r.entered)} entered, ${f.count(r.exited)} left\n${problemLines(r)}`;
-}
-
-/** Segments a refresh left as they were: queries that no longer parse, queries the database failed to run. */
-function problemLines(r: RefreshMembershipResult): string {
-  return [
-    ...r.skipped.map((s) => `skipped ${s.name}: ${s.reason}\n`),
-    ...r.failed.map((s) => `failed ${s.name}: ${s.reason}\n`),
-  ].join('');
-}
-
-function membersTable(members: readonly SegmentMember[], v: View): string {
-  const name = (m: SegmentMember) => [m.lastName, m.firstName].filter(Boolean).join(' ');
-  return table(
-    ['customer', 'name', 'phone', 'email', 'orders', 'spent', 'last order', `entered (${v.timeZone})`],
-    members.map((m) => [
-      m.customerId,
-      name(m),
-      m.phone ?? '',
-      m.email ?? '',
-      v.f.count(m.orders),
-      v.f.money(m.amountSpent, v.currency),
-      m.lastOrderDate ?? '',
-      v.f.dateTime(m.enteredAt, v.timeZone),
-    ]),
-    [false, false, false, false, true, true, false, false],
-  );
-}
 
 /** A subcommand's work; `view` reads the shop's zone and currency, for text output only. */
 type Action = (ctx: AppContext, scope: SegmentScope, view: () => Promise<View>) => Promise<void>;
@@ -192,7 +141,7 @@ function registerEditing(segment: Command, deps: CliDeps): void {
         if (o.json) deps.out(json(s));
         else {
           const v = await view();
-          deps.out(`created\n${segmentLines(s, v)}\n${changesLine(refresh, v.f)}`);
+          deps.out(`${tr(T.created, v.f.lang)}\n${segmentLines(s, v)}\n${changesLine(refresh, v.f)}`);
         }
       });
     });
@@ -217,7 +166,7 @@ function registerEditing(segment: Command, deps: CliDeps): void {
         if (o.json) deps.out(json(s));
         else {
           const v = await view();
-          deps.out(`updated\n${segmentLines(s, v)}\n${changesLine(refresh, v.f)}`);
+          deps.out(`${tr(T.updated, v.f.lang)}\n${segmentLines(s, v)}\n${changesLine(refresh, v.f)}`);
         }
       });
     });
@@ -226,9 +175,13 @@ function registerEditing(segment: Command, deps: CliDeps): void {
     segment.command('delete').description('delete a segment and its history').argument('<name>'),
   ).action(async (name: string, raw: unknown) => {
     const o = parseOptions(schemas.plain, raw);
-    await run(deps, o, async (ctx, scope) => {
+    await run(deps, o, async (ctx, scope, view) => {
       const s = await deleteShopSegment(ctx, { ...scope, name });
-      deps.out(o.json ? json({ deleted: s.name, segmentId: s.segmentId }) : `deleted ${s.name}\n`);
+      deps.out(
+        o.json
+          ? json({ deleted: s.name, segmentId: s.segmentId })
+          : `${fill(T.deleted, (await view()).f.lang, { name: s.name })}\n`,
+      );
     });
   });
 
@@ -244,9 +197,13 @@ function registerEditing(segment: Command, deps: CliDeps): void {
           const { f } = await view();
           const rows = r.bySegment.map((b) => [b.name, f.count(b.entered), f.count(b.exited)]);
           deps.out(
-            `${table(['segment', 'entered', 'left'], rows, [false, true, true])}\n${changesLine(r, f)}`,
+            `${table(
+              [T.segment, T.entered, T.left].map((h) => tr(h, f.lang)),
+              rows,
+              [false, true, true],
+            )}\n${changesLine(r, f)}`,
           );
-          deps.err(problemLines(r));
+          deps.err(problemLines(r, f.lang));
         }
         // The others are refreshed and committed; a segment the database failed to run is still an
         // error of this command (a scheduled refresh must notice it).
@@ -273,10 +230,15 @@ function registerReading(segment: Command, deps: CliDeps): void {
         // A segment never refreshed in full (built-ins until the first `segment refresh`) holds at most
         // the customers refreshed one by one since: its size is unknown, not that count.
         const { f, timeZone } = await view();
-        const refreshed = (at: Date | null) => (at === null ? 'never' : f.dateTime(at, timeZone));
+        const refreshed = (at: Date | null) => (at === null ? tr(T.never, f.lang) : f.dateTime(at, timeZone));
         deps.out(
           `${table(
-            ['segment', 'members', `refreshed (${timeZone})`, 'query'],
+            [
+              tr(T.segment, f.lang),
+              tr(T.members, f.lang),
+              fill(T.refreshedIn, f.lang, { zone: timeZone }),
+              tr(T.query, f.lang),
+            ],
             all.map((s) => [
               s.name,
               s.refreshedAt === null ? '–' : f.count(s.members),
@@ -286,8 +248,7 @@ function registerReading(segment: Command, deps: CliDeps): void {
             [false, true, false, false],
           )}\n`,
         );
-        if (all.some((s) => s.refreshedAt === null))
-          deps.out('Segments never refreshed in full show –: `nurture segment refresh` fills them.\n');
+        if (all.some((s) => s.refreshedAt === null)) deps.out(`${tr(T.neverFilled, f.lang)}\n`);
       });
     },
   );
@@ -316,7 +277,7 @@ function registerReading(segment: Command, deps: CliDeps): void {
         else {
           const v = await view();
           deps.out(
-            `${r.segment.name}: ${v.f.count(r.segment.members)} members\n${membersTable(r.members, v)}\n`,
+            `${fill(T.sized, v.f.lang, { name: r.segment.name, n: v.f.count(r.segment.members) })}\n${membersTable(r.members, v)}\n`,
           );
         }
       });
@@ -342,7 +303,7 @@ function registerReading(segment: Command, deps: CliDeps): void {
     .action(async (name: string, raw: unknown) => {
       const o = parseOptions(schemas.export, raw);
       await checkOutputPaths([{ option: '--out', path: o.out }], databaseFiles(deps.config({ db: o.db }).db));
-      await run(deps, o, async (ctx, scope) => {
+      await run(deps, o, async (ctx, scope, view) => {
         const file = await exportSegment(ctx, {
           ...scope,
           name,
@@ -359,30 +320,22 @@ function registerReading(segment: Command, deps: CliDeps): void {
           withoutConsent: file.withoutConsent,
           withoutContact: file.withoutContact,
         };
-        deps.out(
-          o.json
-            ? json(summary)
-            : `wrote ${o.out}: ${file.rows} rows (${o.format}); left out ${file.withoutConsent} without marketing consent` +
-                `${o.format === 'ads' ? `, ${file.withoutContact} without phone or e-mail` : ''}\n`,
-        );
+        if (o.json) {
+          deps.out(json(summary));
+          return;
+        }
+        const { f } = await view();
+        const wrote = fill(T.wrote, f.lang, {
+          file: o.out,
+          rows: f.count(file.rows),
+          format: o.format,
+          withoutConsent: f.count(file.withoutConsent),
+        });
+        const contact =
+          o.format === 'ads' ? fill(T.withoutContact, f.lang, { n: f.count(file.withoutContact) }) : '';
+        deps.out(`${wrote}${contact}\n`);
       });
     });
-}
-
-function historyTable(rows: readonly MembershipStay[], v: View): string {
-  const t = (d: Date | null) => (d ? v.f.dateTime(d, v.timeZone) : '');
-  return table(
-    ['customer', 'name', 'phone', 'email', `entered (${v.timeZone})`, `left (${v.timeZone})`],
-    rows.map((r) => [
-      r.customerId,
-      r.name ?? '',
-      r.phone ?? '',
-      r.email ?? '',
-      t(r.enteredAt),
-      t(r.exitedAt),
-    ]),
-    [false, false, false, false, false, false],
-  );
 }
 
 function registerQueries(segment: Command, deps: CliDeps): void {
@@ -390,9 +343,13 @@ function registerQueries(segment: Command, deps: CliDeps): void {
     .requiredOption('--query <query>', 'the condition')
     .action(async (raw: unknown) => {
       const o = parseOptions(schemas.query, raw);
-      await run(deps, o, async (ctx, scope) => {
+      await run(deps, o, async (ctx, scope, view) => {
         const r = await countSegmentQuery(ctx, { ...scope, query: o.query });
-        deps.out(o.json ? json(r) : `${r.count}\n`);
+        if (o.json) deps.out(json(r));
+        else {
+          const { f } = await view();
+          deps.out(`${fill(T.matches, f.lang, { n: f.count(r.count) })}\n`);
+        }
       });
     });
 
@@ -400,29 +357,10 @@ function registerQueries(segment: Command, deps: CliDeps): void {
     .requiredOption('--query <query>', 'the condition')
     .action(async (raw: unknown) => {
       const o = parseOptions(schemas.query, raw);
-      await run(deps, o, async (ctx, scope) => {
+      await run(deps, o, async (ctx, scope, view) => {
         const e = await explainSegmentQuery(ctx, { ...scope, query: o.query });
         if (o.json) deps.out(json(e));
-        else
-          deps.out(
-            [
-              `query: ${e.query}`,
-              `as of: ${e.asOf.toISOString()} (today ${e.today} in ${e.timeZone})`,
-              '',
-              'tree:',
-              e.tree,
-              '',
-              'resolved:',
-              e.resolvedTree,
-              '',
-              'sql:',
-              e.sql,
-              '',
-              'params:',
-              ...e.params.map((p, i) => `  $${i + 1} = ${JSON.stringify(p)}`),
-              '',
-            ].join('\n'),
-          );
+        else deps.out(explainText(e, (await view()).f.lang));
       });
     });
 }

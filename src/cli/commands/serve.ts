@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { type AppConfig, loadConfig } from '../../config.js';
 import { NurtureError } from '../../errors.js';
+import { type Catalogue, fill } from '../../report/i18n.js';
 import type { ForwardedCommand } from '../../server/routes/cli.js';
 import { startServer } from '../../server/run.js';
 import type { Store } from '../../store/store.js';
@@ -18,7 +19,20 @@ const optionsSchema = z.object({
     .max(65_535, '--port must be 0–65535')
     .default(8787),
   worker: z.boolean().default(true),
+  lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
 });
+
+/** What `serve` says on stderr when it starts; the URLs stay where a script finds them. */
+const T = {
+  serving: {
+    vi: 'nurture: đang chạy tại {url} (bảng điều khiển: {url}/, tài liệu API: {url}/api/docs); Ctrl-C để dừng',
+    en: 'nurture: serving on {url} (dashboard: {url}/, API docs: {url}/api/docs); Ctrl-C stops',
+  },
+  welcome: {
+    vi: 'nurture: shop {shop} chưa có người dùng bảng điều khiển: mở {link} để tạo chủ shop (hoặc: nurture user create --email E --role owner)',
+    en: 'nurture: shop {shop} has no dashboard user yet: open {link} to create its owner (or: nurture user create --email E --role owner)',
+  },
+} as const satisfies Catalogue;
 
 /**
  * `nurture serve`: the API, store webhooks, storefront tracking and the jobs in one process that
@@ -35,9 +49,11 @@ export function registerServeCommand(program: Command, deps: CliDeps): void {
       '--no-worker',
       'run no jobs in this process (PostgreSQL: leave them to `nurture worker` processes)',
     )
+    .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)')
     .action(async (raw: unknown) => {
       const o = parseOptions(optionsSchema, raw);
       const config = deps.config({ db: o.db });
+      const lang = deps.config({ db: o.db, lang: o.lang }).lang;
       let store: Store | undefined;
       const running = await startServer({
         config,
@@ -47,14 +63,9 @@ export function registerServeCommand(program: Command, deps: CliDeps): void {
         cli: (command) => runForwarded(command, config, () => store),
       });
       store = running.ctx.store;
-      deps.err(
-        `nurture: serving on ${running.url} (dashboard: ${running.url}/, API docs: ${running.url}/api/docs); Ctrl-C stops\n`,
-      );
+      deps.err(`${fill(T.serving, lang, { url: running.url })}\n`);
       if (running.welcomeUrl)
-        deps.err(
-          `nurture: shop ${config.shopId} has no dashboard user yet: open ${running.welcomeUrl} to create its owner ` +
-            '(or: nurture user create --email E --role owner)\n',
-        );
+        deps.err(`${fill(T.welcome, lang, { shop: config.shopId, link: running.welcomeUrl })}\n`);
       await new Promise<void>((resolve) => {
         const onSignal = () => {
           process.off('SIGTERM', onSignal);

@@ -6,8 +6,11 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { shopTimeZone } from '../../app/shop-settings.js';
 import { createUser, listShopUsers, resetUserSetupCode } from '../../app/users.js';
 import { NurtureError } from '../../errors.js';
+import { type Formatter, formatterFor } from '../../report/format.js';
+import { type Catalogue, fill, tr } from '../../report/i18n.js';
 import { table } from '../../report/text.js';
 import { type CliDeps, withContext } from '../context.js';
 import { parseOptions } from '../options.js';
@@ -16,6 +19,7 @@ const common = z.object({
   db: z.string().min(1).optional(),
   shop: z.string().min(1).optional(),
   json: z.boolean().optional(),
+  lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
 });
 const createSchema = common.extend({
   email: z.string().min(1, '--email is required'),
@@ -29,7 +33,32 @@ const resetSchema = common.extend({
 });
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
-const minute = (d: Date | null) => (d ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '');
+
+/** What `user` prints, in both languages; `--json` keeps its English keys. */
+const T = {
+  owner: { vi: 'chủ shop', en: 'owner' },
+  staff: { vi: 'nhân viên', en: 'staff' },
+  createdOpen: {
+    vi: 'Đã tạo {role} {email} của shop {shop}.\nĐể đặt mật khẩu, mở liên kết sau (một lần, trước {until}):\n{link}',
+    en: '{role} {email} of shop {shop} created.\nTo choose a password, open (once, before {until}):\n{link}',
+  },
+  createdReady: {
+    vi: 'Đã tạo {role} {email} của shop {shop}; người này đăng nhập được ngay.',
+    en: '{role} {email} of shop {shop} created; they can sign in now.',
+  },
+  email: { vi: 'e-mail', en: 'e-mail' },
+  role: { vi: 'vai trò', en: 'role' },
+  passwordSet: { vi: 'đặt mật khẩu lúc ({zone})', en: 'password set ({zone})' },
+  createdAt: { vi: 'tạo lúc ({zone})', en: 'created ({zone})' },
+  waiting: { vi: '(đang chờ)', en: '(waiting)' },
+  reset: {
+    vi: 'Mở liên kết sau (một lần, trước {until}):\n{link}',
+    en: 'Open (once, before {until}):\n{link}',
+  },
+} as const satisfies Catalogue;
+
+/** An instant as the shop's wall time with the zone named, or '' for none. */
+const zoned = (f: Formatter, zone: string, d: Date | null | undefined) => (d ? f.zonedDateTime(d, zone) : '');
 
 const withCommon = (cmd: Command): Command =>
   cmd
@@ -38,7 +67,8 @@ const withCommon = (cmd: Command): Command =>
       'DuckDB file, :memory: or postgres:// URL (default: NURTURE_DB or ./nurture.duckdb)',
     )
     .option('--shop <id>', 'shop id (default: NURTURE_SHOP or "default")')
-    .option('--json', 'print JSON');
+    .option('--json', 'print JSON')
+    .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)');
 
 /** The link that opens the password form with the e-mail and code filled in. */
 const setupLink = (base: string, email: string, code: string) =>
@@ -64,35 +94,56 @@ export function registerUserCommands(program: Command, deps: CliDeps): void {
     .option('--url <url>', 'where the dashboard is reached, for the setup link', 'http://127.0.0.1:8787')
     .action(async (raw: unknown) => {
       const o = parseOptions(createSchema, raw);
-      const flags = { db: o.db, shop: o.shop };
-      const shopId = deps.config(flags).shopId;
+      const flags = { db: o.db, shop: o.shop, lang: o.lang };
+      const { shopId, lang } = deps.config(flags);
+      const f = formatterFor(lang);
       const password = o.passwordStdin ? await passwordFromStdin(deps) : undefined;
-      const created = await withContext(deps, flags, (ctx) =>
-        createUser(ctx, { shopId, email: o.email, role: o.role, ...(password ? { password } : {}) }),
-      );
+      const { created, zone } = await withContext(deps, flags, async (ctx) => ({
+        created: await createUser(ctx, {
+          shopId,
+          email: o.email,
+          role: o.role,
+          ...(password ? { password } : {}),
+        }),
+        zone: await shopTimeZone(ctx, shopId),
+      }));
       const link = created.setupCode ? setupLink(o.url, created.user.email, created.setupCode) : undefined;
+      const who = { role: tr(T[created.user.role], lang), email: created.user.email, shop: shopId };
       if (o.json) deps.out(json({ ...created, ...(link ? { setupLink: link } : {}) }));
       else if (link)
         deps.out(
-          `${created.user.role} ${created.user.email} of shop ${shopId} created.\n` +
-            `To choose a password, open (once, before ${minute(created.setupExpiresAt ?? null)}):\n${link}\n`,
+          `${fill(T.createdOpen, lang, { ...who, until: zoned(f, zone, created.setupExpiresAt), link })}\n`,
         );
-      else
-        deps.out(
-          `${created.user.role} ${created.user.email} of shop ${shopId} created; they can sign in now.\n`,
-        );
+      else deps.out(`${fill(T.createdReady, lang, who)}\n`);
     });
   withCommon(user.command('list').description("the shop's users")).action(async (raw: unknown) => {
     const o = parseOptions(common, raw);
-    const flags = { db: o.db, shop: o.shop };
-    const shopId = deps.config(flags).shopId;
-    const users = await withContext(deps, flags, (ctx) => listShopUsers(ctx, { shopId }), 'existing');
+    const flags = { db: o.db, shop: o.shop, lang: o.lang };
+    const { shopId, lang } = deps.config(flags);
+    const f = formatterFor(lang);
+    const { users, zone } = await withContext(
+      deps,
+      flags,
+      async (ctx) => ({ users: await listShopUsers(ctx, { shopId }), zone: await shopTimeZone(ctx, shopId) }),
+      'existing',
+    );
+    const at = (d: Date | null) => (d ? f.dateTime(d, zone) : '');
     if (o.json) deps.out(json(users));
     else
       deps.out(
         `${table(
-          ['e-mail', 'role', 'password set', 'created'],
-          users.map((u) => [u.email, u.role, minute(u.passwordSetAt) || '(waiting)', minute(u.createdAt)]),
+          [
+            tr(T.email, lang),
+            tr(T.role, lang),
+            fill(T.passwordSet, lang, { zone }),
+            fill(T.createdAt, lang, { zone }),
+          ],
+          users.map((u) => [
+            u.email,
+            tr(T[u.role], lang),
+            at(u.passwordSetAt) || tr(T.waiting, lang),
+            at(u.createdAt),
+          ]),
           [false, false, false, false],
         )}\n`,
       );
@@ -102,19 +153,19 @@ export function registerUserCommands(program: Command, deps: CliDeps): void {
     .option('--url <url>', 'where the dashboard is reached, for the setup link', 'http://127.0.0.1:8787')
     .action(async (raw: unknown) => {
       const o = parseOptions(resetSchema, raw);
-      const flags = { db: o.db, shop: o.shop };
-      const shopId = deps.config(flags).shopId;
-      const made = await withContext(
+      const flags = { db: o.db, shop: o.shop, lang: o.lang };
+      const { shopId, lang } = deps.config(flags);
+      const { made, zone } = await withContext(
         deps,
         flags,
-        (ctx) => resetUserSetupCode(ctx, { shopId, email: o.email }),
+        async (ctx) => ({
+          made: await resetUserSetupCode(ctx, { shopId, email: o.email }),
+          zone: await shopTimeZone(ctx, shopId),
+        }),
         'existing',
       );
       const link = setupLink(o.url, o.email.trim().toLowerCase(), made.setupCode);
-      deps.out(
-        o.json
-          ? json({ ...made, setupLink: link })
-          : `Open (once, before ${minute(made.setupExpiresAt)}):\n${link}\n`,
-      );
+      const until = zoned(formatterFor(lang), zone, made.setupExpiresAt);
+      deps.out(o.json ? json({ ...made, setupLink: link }) : `${fill(T.reset, lang, { until, link })}\n`);
     });
 }

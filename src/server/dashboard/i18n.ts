@@ -1,25 +1,10 @@
-import type { Localized } from '../../domain/analytics/types.js';
-import type { Lang } from '../../report/format.js';
+import { type Catalogue, fill, type Lang, type Localized, tr } from '../../report/i18n.js';
 
-export type { Lang, Localized };
-
-/**
- * Each page keeps its own texts as a catalogue (`const T = {...} satisfies Catalogue`), so that a
- * page and its words live together; `tr(T.title, lang)` reads one. Texts shared by every page
- * (the layout, the errors) are in `COMMON`.
- */
-export type Catalogue = Record<string, Localized>;
-
-export function tr(entry: Localized, lang: Lang): string {
-  return entry[lang];
-}
-
-/** A text with `{name}` placeholders filled. */
-export function fill(entry: Localized, lang: Lang, values: Record<string, string | number>): string {
-  return entry[lang].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in values ? String(values[name]) : whole,
-  );
-}
+export type { Catalogue, Lang, Localized };
+// The pair is shared with the CLI (src/report/i18n.ts); each page keeps its own catalogue
+// (`const T = {...} satisfies Catalogue`). Texts shared by every page (the layout, the errors)
+// are in `COMMON`.
+export { fill, tr };
 
 export const LANGS: readonly Lang[] = ['vi', 'en'];
 

@@ -152,6 +152,8 @@ describe('nurture clv fit --summary', () => {
         '--model',
         'bgbb',
       ],
+      '--lang',
+      'en',
     );
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^BG\/BB on 11,104 customers \(22 distinct tuples\)/);
@@ -257,7 +259,7 @@ describe('nurture clv fit --summary', () => {
         ],
       ];
       for (const [argv, message] of cases) {
-        const r = await cli(...argv);
+        const r = await cli(...argv, '--lang', 'en');
         expect(r.err).toMatch(message);
         expect(r.code).toBe(2);
       }

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { runClvFit } from '../../../src/app/clv-fit.js';
 import { registerClvCommand } from '../../../src/cli/commands/clv.js';
+import { defaultDeps } from '../../../src/cli/context.js';
 import { bgnbdConditionalExpected, bgnbdExpectedNew, bgnbdPAlive } from '../../../src/domain/clv/index.js';
 import { NurtureError } from '../../../src/errors.js';
 import { cli } from '../../support/cli.js';
@@ -225,7 +226,9 @@ describe('nurture clv fit: files, predictions, validation, refusals', () => {
   it('reports a prediction file that cannot be opened as invalid input naming it (no crash)', async () => {
     const missing = join(dir, 'no-such-dir', 'pred.csv');
     const r = await cli(...cdnowFitArgs(), '--predict-out', missing);
-    expect(r.err).toBe(`nurture: Dữ liệu không hợp lệ: cannot open ${missing}: no such file or directory\n`);
+    expect(r.err).toBe(
+      `nurture: Dữ liệu không hợp lệ: không mở được ${missing}: không có tệp hoặc thư mục này\n`,
+    );
     expect(r.code).toBe(2);
   });
 
@@ -233,7 +236,7 @@ describe('nurture clv fit: files, predictions, validation, refusals', () => {
     const program = new Command('nurture').exitOverride();
     let printed = '';
     program.configureOutput({ writeOut: (s) => (printed += s), writeErr: () => {} });
-    registerClvCommand(program);
+    registerClvCommand(program, defaultDeps({}));
     await program.parseAsync([...cdnowFitArgs(), '--unit', 'week', '--json'], { from: 'user' });
     const json = JSON.parse(printed);
     expect(Object.keys(json)).toEqual(
