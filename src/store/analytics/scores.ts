@@ -2,7 +2,7 @@ import { localDay } from '../../domain/analytics/calendar.js';
 import type { AnalyticsConfig } from '../../domain/analytics/config.js';
 import { fitThresholds } from '../../domain/analytics/thresholds.js';
 import type { Thresholds } from '../../domain/analytics/types.js';
-import { tuneForBulk } from '../bulk.js';
+import { refreshPlannerStatistics, tuneForBulk } from '../bulk.js';
 import type { SqlEngine } from '../engine.js';
 import { STAT_COLUMNS, shopTimeZone } from './common.js';
 import {
@@ -186,6 +186,7 @@ export async function recomputeScores(
   const timeZone = await shopTimeZone(engine, shopId);
   return engine.transaction(async (tx) => {
     await tuneForBulk(tx);
+    await refreshPlannerStatistics(tx, ['customer_stats', 'customers', 'events']);
     const thresholds = await fitShopThresholds(tx, shopId, config);
     const select = scoresSelectSql({
       source: { relation: 'customer_stats' },
