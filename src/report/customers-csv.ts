@@ -1,4 +1,5 @@
 import type { CustomerRow } from '../domain/analytics/types.js';
+import { customerName } from '../domain/names.js';
 import { spreadsheetCell } from '../domain/spreadsheet.js';
 import { assertNever } from '../errors.js';
 import { csvLine } from '../ingest/csv.js';
@@ -81,9 +82,9 @@ export const DEFAULT_LIST_COLUMNS: readonly ListColumn[] = [
   'value_group',
 ];
 
-/** A customer's name as Vietnamese names read: family name first ("Nguyễn Thị Hồng"). */
+/** A customer's name as Vietnamese names read, family name first ('' when it has none). */
 export function fullName(c: { firstName: string | null; lastName: string | null }): string {
-  return [c.lastName, c.firstName].filter((p) => p?.trim()).join(' ');
+  return customerName(c.firstName, c.lastName) ?? '';
 }
 
 /** One cell of a list row in the CSV (numbers as numbers, instants in ISO, text safe for spreadsheets). */

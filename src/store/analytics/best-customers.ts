@@ -5,6 +5,7 @@ import type {
   RfmGroup,
   ValueGroup,
 } from '../../domain/analytics/types.js';
+import { customerName } from '../../domain/names.js';
 import type { SqlEngine } from '../engine.js';
 import { splitCategories } from './common.js';
 
@@ -76,11 +77,9 @@ export async function listCustomerRows(
 const num = (v: number | null): number | null => (v === null ? null : Number(v));
 
 function toCustomerRow(r: Row): CustomerRow {
-  // Vietnamese names read family name first: "Nguyễn Thị" + "Hồng".
-  const name = [r.last_name, r.first_name].filter((p) => p !== null && p !== '').join(' ');
   return {
     customerId: r.customer_id,
-    name: name === '' ? null : name,
+    name: customerName(r.first_name, r.last_name),
     phone: r.phone,
     email: r.email,
     orders: Number(r.orders),

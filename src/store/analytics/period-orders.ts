@@ -1,4 +1,5 @@
 import type { ValidOrderRule } from '../../domain/analytics/valid-orders.js';
+import { customerName } from '../../domain/names.js';
 import type { SqlEngine } from '../engine.js';
 import { orderValueSql, validOrderSql } from './model-sql.js';
 import { localDaySql } from './sql.js';
@@ -101,11 +102,9 @@ export async function bestCustomersInPeriod(
     [shopId, options.from, options.to],
   );
   return rows.map((r) => {
-    // Vietnamese names read family name first: "Nguyễn Thị" + "Hồng".
-    const name = [r.last_name, r.first_name].filter((p) => p !== null && p !== '').join(' ');
     return {
       customerId: r.customer_id,
-      name: name === '' ? null : name,
+      name: customerName(r.first_name, r.last_name),
       phone: r.phone,
       email: r.email,
       orders: Number(r.orders),

@@ -1,3 +1,4 @@
+import { customerName } from '../../domain/names.js';
 import type { Dialect, SqlEngine, SqlValue } from '../engine.js';
 import { INLINE_IDS, shopRowsSql } from './scope.js';
 
@@ -245,18 +246,12 @@ export async function membershipHistory(
     segmentId: r.segment_id,
     segmentName: r.name,
     customerId: r.customer_id,
-    name: fullName(r.last_name, r.first_name),
+    name: customerName(r.first_name, r.last_name),
     phone: r.phone,
     email: r.email,
     enteredAt: r.entered_at,
     exitedAt: r.exited_at,
   }));
-}
-
-/** "Nguyễn Thị" + "Hồng": the family name first, as Vietnamese names read; null when both are empty. */
-function fullName(last: string | null, first: string | null): string | null {
-  const name = [last, first].filter((p) => p !== null && p !== '').join(' ');
-  return name === '' ? null : name;
 }
 
 /** An entry into or an exit from a segment: what campaigns trigger on. */

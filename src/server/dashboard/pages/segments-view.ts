@@ -7,6 +7,7 @@
 import type { CustomerListItem } from '../../../app/customers.js';
 import type { QueryPreview } from '../../../app/segments.js';
 import type { ShopSettings } from '../../../app/shop-settings.js';
+import { customerName } from '../../../domain/names.js';
 import { BUILTIN_SEGMENTS } from '../../../domain/segments/builtins.js';
 import type { NurtureError } from '../../../errors.js';
 import type { Formatter } from '../../../report/format.js';
@@ -83,8 +84,8 @@ export type QueryCheck =
   | { kind: 'ok'; preview: QueryPreview }
   | { kind: 'error'; query: string; error: NurtureError };
 
-const customerName = (first: string | null, last: string | null, lang: Lang) =>
-  [last, first].filter((p) => p !== null && p !== '').join(' ') || tr(T.noName, lang);
+const nameOf = (first: string | null, last: string | null, lang: Lang) =>
+  customerName(first, last) ?? tr(T.noName, lang);
 
 function previewTable(members: readonly CustomerListItem[], view: View): Html {
   const { lang, fmt, shop } = view;
@@ -96,7 +97,7 @@ function previewTable(members: readonly CustomerListItem[], view: View): Html {
 <tbody>${members.map(
     (
       m,
-    ) => html`<tr><td><a href="/customers/${encodeURIComponent(m.customerId)}">${customerName(m.firstName, m.lastName, lang)}</a></td>
+    ) => html`<tr><td><a href="/customers/${encodeURIComponent(m.customerId)}">${nameOf(m.firstName, m.lastName, lang)}</a></td>
 <td>${m.phone ?? ''}</td><td class="num">${fmt.count(m.orders)}</td>
 <td class="num">${fmt.money(m.revenue, shop.currency)}</td>
 <td>${m.lastOrderAt ? fmt.date(m.lastOrderAt, shop.timezone) : ''}</td></tr>`,
@@ -143,7 +144,7 @@ export function savedMembers(segment: Segment, members: readonly SegmentMember[]
   const rows = members.map(
     (
       m,
-    ) => html`<tr><td><a href="/customers/${encodeURIComponent(m.customerId)}">${customerName(m.firstName, m.lastName, lang)}</a></td>
+    ) => html`<tr><td><a href="/customers/${encodeURIComponent(m.customerId)}">${nameOf(m.firstName, m.lastName, lang)}</a></td>
 <td>${m.phone ?? ''}</td><td class="num">${fmt.count(m.orders)}</td>
 <td class="num">${fmt.money(m.amountSpent, shop.currency)}</td>
 <td>${fmt.dateTime(m.enteredAt, shop.timezone)}</td></tr>`,
