@@ -8,8 +8,8 @@ import { type AppContext, makeContext } from '../../src/app/context.js';
 import { dashboardPages } from '../../src/server/dashboard/index.js';
 import { sessionCache } from '../../src/server/dashboard/session.js';
 import { RateLimiter } from '../../src/server/rate-limit.js';
-import { buildServer } from '../../src/server/server.js';
 import type { Store } from '../../src/store/store.js';
+import { startTestServer } from '../server/support.js';
 import { DashboardClient, makeUser } from '../support/dashboard.js';
 import { ENGINES } from '../support/engines.js';
 
@@ -34,11 +34,9 @@ describe('every dashboard page is guarded (duckdb)', () => {
   beforeAll(async () => {
     store = await engine.open();
     ctx = makeContext(store);
-    const server = await buildServer({ ctx });
-    await server.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = server.app.server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    close = () => server.app.close();
+    const server = await startTestServer(store);
+    url = server.url;
+    close = server.close;
   });
   afterAll(async () => {
     await close();

@@ -3,8 +3,8 @@ import { findApiKey } from '../../src/app/api-keys.js';
 import { type AppContext, makeContext } from '../../src/app/context.js';
 import { loadShopSettings } from '../../src/app/shop-settings.js';
 import { listShopUsers } from '../../src/app/users.js';
-import { buildServer } from '../../src/server/server.js';
 import type { Store } from '../../src/store/store.js';
+import { startTestServer } from '../server/support.js';
 import { DashboardClient, makeUser } from '../support/dashboard.js';
 import { ENGINES } from '../support/engines.js';
 
@@ -18,11 +18,9 @@ for (const engine of ENGINES) {
     beforeAll(async () => {
       store = await engine.open();
       ctx = makeContext(store);
-      const server = await buildServer({ ctx });
-      await server.app.listen({ host: '127.0.0.1', port: 0 });
-      const address = server.app.server.address();
-      url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-      close = () => server.app.close();
+      const server = await startTestServer(store);
+      url = server.url;
+      close = server.close;
       owner = new DashboardClient(url);
       await owner.signIn(await makeUser(ctx, 'shop-a', 'owner'), undefined, '/settings');
     });

@@ -6,8 +6,8 @@ import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppContext, makeContext } from '../../src/app/context.js';
-import { buildServer } from '../../src/server/server.js';
 import type { Store } from '../../src/store/store.js';
+import { startTestServer } from '../server/support.js';
 import { lowContrastTexts, overflowsSideways, unlabelledControls } from '../support/a11y.js';
 import { browserSkipped, launchChromium } from '../support/browser.js';
 import { makeUser, TEST_PASSWORD } from '../support/dashboard.js';
@@ -27,11 +27,9 @@ describe.skipIf(browserSkipped)(`sign-in and settings in Chromium${skipNote(brow
     mkdirSync(SHOTS, { recursive: true });
     store = await ENGINES[0]!.open();
     ctx = makeContext(store);
-    const server = await buildServer({ ctx });
-    await server.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = server.app.server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    close = () => server.app.close();
+    const server = await startTestServer(store);
+    url = server.url;
+    close = server.close;
     browser = await launchChromium();
   });
   afterAll(async () => {

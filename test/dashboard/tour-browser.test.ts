@@ -98,7 +98,7 @@ describe.skipIf(browserSkipped)(
       expect(await lowContrastTexts(page), name).toEqual([]);
       expect(await overflowsSideways(page), name).toBe(false);
       // What a seller sees first on each screen (the pages' own tests keep full-page shots).
-    await page.screenshot({ path: `${SHOTS}/tour-${name}-${size}.png` });
+      await page.screenshot({ path: `${SHOTS}/tour-${name}-${size}.png` });
     }
 
     it("walks every page of the owner's menu", { timeout: 180_000 }, async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppContext, makeContext } from '../../src/app/context.js';
 import { listShopUsers } from '../../src/app/users.js';
-import { buildServer } from '../../src/server/server.js';
 import type { Store } from '../../src/store/store.js';
+import { startTestServer } from '../server/support.js';
 import { DashboardClient } from '../support/dashboard.js';
 import { ENGINES } from '../support/engines.js';
 
@@ -17,11 +17,9 @@ for (const engine of ENGINES) {
       store = await engine.open();
       ctx = makeContext(store);
       await store.ensureShop({ shopId: 'fresh' });
-      const server = await buildServer({ ctx, firstOwner: { shopId: 'fresh', code } });
-      await server.app.listen({ host: '127.0.0.1', port: 0 });
-      const address = server.app.server.address();
-      url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-      close = () => server.app.close();
+      const server = await startTestServer(store, () => [], { firstOwner: { shopId: 'fresh', code } });
+      url = server.url;
+      close = server.close;
     });
     afterAll(async () => {
       await close();

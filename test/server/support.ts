@@ -2,7 +2,7 @@ import { createApiKey } from '../../src/app/api-keys.js';
 import { type AppContext, makeContext } from '../../src/app/context.js';
 import { importFile } from '../../src/app/imports.js';
 import type { RouteSpec } from '../../src/server/route.js';
-import { buildServer, type NurtureServer } from '../../src/server/server.js';
+import { buildServer, type NurtureServer, type ServerOptions } from '../../src/server/server.js';
 import type { Store } from '../../src/store/store.js';
 
 export const FIXTURES = new URL('../fixtures/import/', import.meta.url).pathname;
@@ -18,9 +18,10 @@ export interface TestServer {
 export async function startTestServer(
   store: Store,
   extraRoutes: (ctx: AppContext) => readonly RouteSpec[] = () => [],
+  options: Omit<ServerOptions, 'ctx' | 'extraRoutes'> = {},
 ): Promise<TestServer> {
   const ctx = makeContext(store);
-  const server = await buildServer({ ctx, extraRoutes: extraRoutes(ctx) });
+  const server = await buildServer({ ...options, ctx, extraRoutes: extraRoutes(ctx) });
   await server.app.listen({ host: '127.0.0.1', port: 0 });
   const address = server.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
