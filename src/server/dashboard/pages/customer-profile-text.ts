@@ -103,17 +103,3 @@ export const STATUS_LABELS: Record<string, Localized> = {
   refunded: { vi: 'Đã hoàn tiền', en: 'Refunded' },
   cancelled: { vi: 'Đã huỷ', en: 'Cancelled' },
 };
-
-/** Storefront events (named after the Segment e-commerce spec) as a seller reads them. */
-export const EVENT_LABELS: Record<string, Localized> = {
-  'Page Viewed': { vi: 'Xem trang', en: 'Page viewed' },
-  'Product Viewed': { vi: 'Xem sản phẩm', en: 'Product viewed' },
-  'Product Added': { vi: 'Thêm vào giỏ', en: 'Added to cart' },
-  'Product Removed': { vi: 'Bỏ khỏi giỏ', en: 'Removed from cart' },
-  'Products Searched': { vi: 'Tìm sản phẩm', en: 'Searched products' },
-  'Cart Viewed': { vi: 'Xem giỏ hàng', en: 'Cart viewed' },
-  'Checkout Started': { vi: 'Bắt đầu thanh toán', en: 'Checkout started' },
-  'Order Completed': { vi: 'Hoàn tất đơn', en: 'Order completed' },
-  'Blog Post Viewed': { vi: 'Xem bài viết', en: 'Blog post viewed' },
-  Identified: { vi: 'Xác định khách', en: 'Identified' },
-};

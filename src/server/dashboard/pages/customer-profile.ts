@@ -10,11 +10,12 @@ import { builtinSegmentLabel } from '../../../domain/segments/builtins.js';
 import { fullName } from '../../../report/customers-csv.js';
 import type { Formatter } from '../../../report/format.js';
 import type { TimelineEntry } from '../../../store/customers/queries.js';
+import { eventLabel } from '../event-labels.js';
 import { type Html, html } from '../html.js';
 import type { Lang } from '../i18n.js';
 import { fill, tr } from '../i18n.js';
 import { definePage, fragment, type PageSpec, page } from '../page.js';
-import { EVENT_LABELS, P, STATUS_LABELS } from './customer-profile-text.js';
+import { P, STATUS_LABELS } from './customer-profile-text.js';
 import { groupLabel } from './customers-view.js';
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
@@ -145,8 +146,7 @@ function segmentsView(p: CustomerProfile, v: View): Html {
 /** Rows of the timeline, then the "more" row that loads the next page in its place. */
 function timelineRows(customerId: string, entries: TimelineEntry[], more: string | null, v: View): Html {
   const { lang, fmt } = v;
-  const label = (e: TimelineEntry) =>
-    e.kind === 'order' ? e.name : (EVENT_LABELS[e.name]?.[lang] ?? e.name);
+  const label = (e: TimelineEntry) => (e.kind === 'order' ? e.name : eventLabel(e.name, lang));
   const moreUrl = more
     ? `/customers/${encodeURIComponent(customerId)}/timeline?before=${encodeURIComponent(more)}`
     : '';

@@ -8,8 +8,9 @@ import { type LiveVisitor, type LiveVisitors, listLiveVisitors } from '../../../
 import { builtinSegmentLabel } from '../../../domain/segments/builtins.js';
 import type { ViewKind } from '../../../domain/tracking/views.js';
 import type { Formatter } from '../../../report/format.js';
+import { eventLabel } from '../event-labels.js';
 import { type Html, html } from '../html.js';
-import { type Catalogue, COMMON, fill, type Lang, type Localized, tr } from '../i18n.js';
+import { type Catalogue, COMMON, fill, type Lang, tr } from '../i18n.js';
 import { definePage, fragment, type PageSpec, page } from '../page.js';
 
 const T = {
@@ -45,19 +46,6 @@ const T = {
   order: { vi: 'Đặt hàng', en: 'Order' },
   other: { vi: 'Sự kiện', en: 'Event' },
 } as const satisfies Catalogue;
-
-/** Storefront and message events a seller reads by name, in their words (others keep their name). */
-const EVENT_NAMES: Record<string, Localized> = {
-  'Blog Post Viewed': { vi: 'Đọc bài viết', en: 'Read a blog post' },
-  'Checkout Started': { vi: 'Bắt đầu thanh toán', en: 'Started checkout' },
-  'Message Opened': { vi: 'Mở tin nhắn', en: 'Opened a message' },
-  'Message Clicked': { vi: 'Bấm vào tin nhắn', en: 'Clicked a message' },
-  'Message Declined': { vi: 'Từ chối tin nhắn', en: 'Declined a message' },
-  'Survey Answered': { vi: 'Trả lời khảo sát', en: 'Answered a survey' },
-  'Order Completed': { vi: 'Đặt hàng xong', en: 'Completed an order' },
-  'Cart Viewed': { vi: 'Xem giỏ hàng', en: 'Viewed the cart' },
-  'Products Searched': { vi: 'Tìm sản phẩm', en: 'Searched products' },
-};
 
 const KIND_LABEL: Record<ViewKind, keyof typeof T> = {
   page: 'page',
@@ -125,7 +113,7 @@ ${groupBadges(visitor, lang)}
 <p class="muted small">${fill(T.events, lang, { n: fmt.count(visitor.events) })} · ${tr(T.lookedAt, lang)}:</p>
 <ul class="views">${visitor.views.map(
     (v) =>
-      html`<li><span class="kind">${tr(T[KIND_LABEL[v.kind]], lang)}</span> ${EVENT_NAMES[v.title]?.[lang] ?? v.title}${v.detail ? html` <span class="muted small">${v.detail}</span>` : ''}</li>`,
+      html`<li><span class="kind">${tr(T[KIND_LABEL[v.kind]], lang)}</span> ${eventLabel(v.title, lang)}${v.detail ? html` <span class="muted small">${v.detail}</span>` : ''}</li>`,
   )}</ul>
 </li>`;
 }
