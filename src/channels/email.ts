@@ -59,7 +59,11 @@ export function smtpErrorOutcome(error: unknown, secrets: readonly string[]): Se
     return { kind: 'retry', code: String(reply), reason: `the SMTP server deferred the message${said}` };
   if (reply !== undefined && reply >= 500) {
     if (command.startsWith('RCPT') || e.code === 'EENVELOPE')
-      return { kind: 'unreachable', code: String(reply), reason: `the mail server refused the recipient${said}` };
+      return {
+        kind: 'unreachable',
+        code: String(reply),
+        reason: `the mail server refused the recipient${said}`,
+      };
     return { kind: 'failed', code: String(reply), reason: `the SMTP server refused the message${said}` };
   }
   if (e.code === 'ESOCKET' || e.code === 'ECONNECTION' || e.code === 'EDNS') {

@@ -74,7 +74,9 @@ export function createEsmsChannel(settings: EsmsSettings, deps: ChannelDeps = {}
       );
       if (isOutcome(answer)) return answer;
       if (answer.status >= 300) return httpOutcome(answer.status, 'eSMS');
-      const reply = answer.json as { CodeResult?: unknown; SMSID?: unknown; ErrorMessage?: unknown } | undefined;
+      const reply = answer.json as
+        | { CodeResult?: unknown; SMSID?: unknown; ErrorMessage?: unknown }
+        | undefined;
       const code = reply?.CodeResult === undefined ? undefined : String(reply.CodeResult);
       const smsId = typeof reply?.SMSID === 'string' && reply.SMSID ? reply.SMSID : undefined;
       if (code === '100') return { kind: 'sent', ...(smsId ? { providerMessageId: smsId } : {}) };

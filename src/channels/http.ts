@@ -40,7 +40,12 @@ export async function post(
   const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
   const doFetch = deps.fetch ?? fetch;
   try {
-    const res = await doFetch(url, { method: 'POST', headers: init.headers, body: init.body, signal: combined });
+    const res = await doFetch(url, {
+      method: 'POST',
+      headers: init.headers,
+      body: init.body,
+      signal: combined,
+    });
     const text = await res.text();
     let json: unknown;
     try {
@@ -73,7 +78,11 @@ export function isOutcome(value: HttpAnswer | SendOutcome): value is SendOutcome
 export function httpOutcome(status: number, provider: string): SendOutcome {
   if (status >= 500 || status === 429 || status === 408)
     return { kind: 'retry', code: `http_${status}`, reason: `${provider} answered HTTP ${status}` };
-  return { kind: 'failed', code: `http_${status}`, reason: `${provider} refused the request (HTTP ${status})` };
+  return {
+    kind: 'failed',
+    code: `http_${status}`,
+    reason: `${provider} refused the request (HTTP ${status})`,
+  };
 }
 
 /**

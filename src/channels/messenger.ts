@@ -26,7 +26,8 @@ interface GraphError {
 
 /** A Graph error as an outcome; the codes are those the Send API documents for sending. */
 export function messengerErrorOutcome(error: GraphError, secrets: readonly string[]): SendOutcome {
-  const code = typeof error.code === 'number' || typeof error.code === 'string' ? String(error.code) : 'unknown';
+  const code =
+    typeof error.code === 'number' || typeof error.code === 'string' ? String(error.code) : 'unknown';
   const sub = error.error_subcode === undefined ? undefined : String(error.error_subcode);
   const full = sub ? `${code}/${sub}` : code;
   if (code === '10' && sub === '2018278')
@@ -38,9 +39,17 @@ export function messengerErrorOutcome(error: GraphError, secrets: readonly strin
   if (code === '10' || code === '200' || code === '230')
     return { kind: 'failed', code: full, reason: 'the page lacks the permission to send this message' };
   if (code === '190')
-    return { kind: 'failed', code: full, reason: 'Facebook rejected the page access token (expired or revoked)' };
+    return {
+      kind: 'failed',
+      code: full,
+      reason: 'Facebook rejected the page access token (expired or revoked)',
+    };
   if (code === '100' || code === '551')
-    return { kind: 'unreachable', code: full, reason: 'Facebook cannot deliver to this recipient (unknown or unavailable PSID)' };
+    return {
+      kind: 'unreachable',
+      code: full,
+      reason: 'Facebook cannot deliver to this recipient (unknown or unavailable PSID)',
+    };
   if (code === '613' || code === '4' || code === '32')
     return { kind: 'retry', code: full, reason: 'Facebook rate limit reached', retryAfterMs: 60_000 };
   if (code === '1' || code === '2')
@@ -79,8 +88,17 @@ export function createMessengerChannel(settings: MessengerSettings, deps: Channe
       if (answer.status < 300 && typeof reply?.message_id === 'string')
         return { kind: 'sent', providerMessageId: reply.message_id };
       if (reply?.error) return messengerErrorOutcome(reply.error, secrets);
-      if (answer.status >= 500) return { kind: 'retry', code: `http_${answer.status}`, reason: `Facebook answered HTTP ${answer.status}` };
-      return { kind: 'failed', code: `http_${answer.status}`, reason: `Facebook gave an unexpected answer (HTTP ${answer.status})` };
+      if (answer.status >= 500)
+        return {
+          kind: 'retry',
+          code: `http_${answer.status}`,
+          reason: `Facebook answered HTTP ${answer.status}`,
+        };
+      return {
+        kind: 'failed',
+        code: `http_${answer.status}`,
+        reason: `Facebook gave an unexpected answer (HTTP ${answer.status})`,
+      };
     },
   };
 }

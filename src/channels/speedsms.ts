@@ -21,11 +21,16 @@ export interface SpeedsmsSettings {
 export const SPEEDSMS_PATH = '/index.php/sms/send';
 
 /** The error codes SpeedSMS documents on speedsms.vn/sms-api, and what each means here. */
-export const SPEEDSMS_CODES: Readonly<Record<string, { kind: 'failed' | 'unreachable' | 'retry'; reason: string }>> = {
+export const SPEEDSMS_CODES: Readonly<
+  Record<string, { kind: 'failed' | 'unreachable' | 'retry'; reason: string }>
+> = {
   '007': { kind: 'failed', reason: "SpeedSMS locked this server's IP address" },
   '008': { kind: 'failed', reason: 'the SpeedSMS account is blocked' },
   '009': { kind: 'failed', reason: 'the SpeedSMS account may not call the API' },
-  '101': { kind: 'failed', reason: 'SpeedSMS says a parameter is invalid or missing (check sender and sms_type)' },
+  '101': {
+    kind: 'failed',
+    reason: 'SpeedSMS says a parameter is invalid or missing (check sender and sms_type)',
+  },
   '105': { kind: 'unreachable', reason: 'SpeedSMS says the phone number is invalid' },
   '110': { kind: 'failed', reason: "SpeedSMS does not support the content's encoding" },
   '113': { kind: 'failed', reason: 'the SMS content is too long for SpeedSMS' },
@@ -75,20 +80,36 @@ export function createSpeedsmsChannel(settings: SpeedsmsSettings, deps: ChannelD
       }
       if (answer.status >= 300) return httpOutcome(answer.status, 'SpeedSMS');
       const reply = answer.json as
-        | { status?: unknown; code?: unknown; message?: unknown; data?: { tranId?: unknown; invalidPhone?: unknown } }
+        | {
+            status?: unknown;
+            code?: unknown;
+            message?: unknown;
+            data?: { tranId?: unknown; invalidPhone?: unknown };
+          }
         | undefined;
       const code = reply?.code === undefined ? undefined : String(reply.code);
       if (reply?.status === 'success' && (code === '00' || code === undefined)) {
         const invalid = reply.data?.invalidPhone;
         if (Array.isArray(invalid) && invalid.map(String).includes(phone))
-          return { kind: 'unreachable', code: 'invalid_phone', reason: 'SpeedSMS listed the phone number as invalid' };
+          return {
+            kind: 'unreachable',
+            code: 'invalid_phone',
+            reason: 'SpeedSMS listed the phone number as invalid',
+          };
         const tranId = reply.data?.tranId;
-        return { kind: 'sent', ...(tranId !== undefined && tranId !== null ? { providerMessageId: String(tranId) } : {}) };
+        return {
+          kind: 'sent',
+          ...(tranId !== undefined && tranId !== null ? { providerMessageId: String(tranId) } : {}),
+        };
       }
       const known = code === undefined ? undefined : SPEEDSMS_CODES[code];
       if (known) return { kind: known.kind, code: code ?? '', reason: known.reason };
       const said = typeof reply?.message === 'string' ? `: ${scrub(reply.message, [settings.token])}` : '';
-      return { kind: 'retry', code: code ?? 'no_code', reason: `SpeedSMS answered an undocumented code${said}` };
+      return {
+        kind: 'retry',
+        code: code ?? 'no_code',
+        reason: `SpeedSMS answered an undocumented code${said}`,
+      };
     },
   };
 }

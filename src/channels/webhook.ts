@@ -63,7 +63,12 @@ export function createWebhookChannel(settings: WebhookSettings, deps: ChannelDep
       if (isOutcome(answer)) return answer;
       const s = answer.status;
       if (s >= 200 && s < 300) return { kind: 'sent' };
-      if (s === 410) return { kind: 'unreachable', code: '410', reason: 'the receiver says this recipient is gone (HTTP 410)' };
+      if (s === 410)
+        return {
+          kind: 'unreachable',
+          code: '410',
+          reason: 'the receiver says this recipient is gone (HTTP 410)',
+        };
       if (s === 429 || s === 408) {
         const wait = retryAfterMs(answer.headers.get('retry-after'));
         return {

@@ -57,7 +57,13 @@ export function createZaloChannel(settings: ZaloSettings, deps: ZaloDeps): Chann
   let refreshToken = settings.refreshToken;
   /** One refresh at a time: the refresh token rotates, so a second concurrent one would fail. */
   let refreshing: Promise<Refreshed> | undefined;
-  const secrets = () => [settings.secretKey, accessToken, refreshToken, settings.accessToken, settings.refreshToken];
+  const secrets = () => [
+    settings.secretKey,
+    accessToken,
+    refreshToken,
+    settings.accessToken,
+    settings.refreshToken,
+  ];
   const sendUrl = `${settings.baseUrl.replace(/\/$/, '')}${ZNS_PATH}`;
   const tokenUrl = `${settings.oauthUrl.replace(/\/$/, '')}${ZALO_TOKEN_PATH}`;
 
@@ -117,22 +123,34 @@ export function createZaloChannel(settings: ZaloSettings, deps: ZaloDeps): Chann
     const answer = await post(
       deps,
       sendUrl,
-      { headers: { 'content-type': 'application/json', access_token: tokenUsed }, body: JSON.stringify(body) },
+      {
+        headers: { 'content-type': 'application/json', access_token: tokenUsed },
+        body: JSON.stringify(body),
+      },
       signal,
     );
     if (isOutcome(answer)) return { outcome: answer, tokenUsed };
     if (answer.status >= 300) return { outcome: httpOutcome(answer.status, 'Zalo'), tokenUsed };
-    const reply = answer.json as { error?: unknown; message?: unknown; data?: { msg_id?: unknown } } | undefined;
+    const reply = answer.json as
+      | { error?: unknown; message?: unknown; data?: { msg_id?: unknown } }
+      | undefined;
     const code = reply?.error === undefined ? undefined : String(reply.error);
     if (code === '0') {
       const id = reply?.data?.msg_id;
-      return { outcome: { kind: 'sent', ...(typeof id === 'string' ? { providerMessageId: id } : {}) }, tokenUsed };
+      return {
+        outcome: { kind: 'sent', ...(typeof id === 'string' ? { providerMessageId: id } : {}) },
+        tokenUsed,
+      };
     }
     const known = code === undefined ? undefined : ZALO_CODES[code];
     if (known) return { outcome: { kind: known.kind, code: code ?? '', reason: known.reason }, tokenUsed };
     const said = typeof reply?.message === 'string' ? `: ${scrub(reply.message, secrets())}` : '';
     return {
-      outcome: { kind: 'retry', code: code ?? 'no_code', reason: `Zalo answered an undocumented code${said}` },
+      outcome: {
+        kind: 'retry',
+        code: code ?? 'no_code',
+        reason: `Zalo answered an undocumented code${said}`,
+      },
       tokenUsed,
     };
   }

@@ -143,21 +143,28 @@ export async function startHttpFake(
 }
 
 function send(res: ServerResponse, reply: Reply): void {
-  const text = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+  const text =
+    reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
   res.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.headers ?? {}) });
   res.end(text);
 }
 
 /** The JSON body of a request, or a violation. */
 export function jsonBody(req: Request): Record<string, unknown> {
-  check(/^application\/json/.test(req.headers['content-type'] ?? ''), 'Content-Type must be application/json');
+  check(
+    /^application\/json/.test(req.headers['content-type'] ?? ''),
+    'Content-Type must be application/json',
+  );
   let parsed: unknown;
   try {
     parsed = JSON.parse(req.raw);
   } catch {
     throw new ContractViolation('the body is not JSON');
   }
-  check(parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed), 'the body must be a JSON object');
+  check(
+    parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed),
+    'the body must be a JSON object',
+  );
   return parsed as Record<string, unknown>;
 }
 

@@ -2,7 +2,15 @@
  * A fake eSMS.vn (rest.esms.vn): SendMultipleMessage_V4_post_json with the fields eSMS documents,
  * its CodeResult answers, and its idempotency: a RequestId seen before answers 124.
  */
-import { check, FailurePlan, type FakeProvider, httpCode, jsonBody, provider, startHttpFake } from './common.js';
+import {
+  check,
+  FailurePlan,
+  type FakeProvider,
+  httpCode,
+  jsonBody,
+  provider,
+  startHttpFake,
+} from './common.js';
 
 export interface EsmsSent {
   requestId: string;
@@ -20,7 +28,11 @@ export interface EsmsFakeOptions {
   brandname?: string;
 }
 
-export const ESMS_FAKE_KEYS = { apiKey: 'esms-api-key-123', secretKey: 'esms-secret-key-456', brandname: 'SHOPABC' };
+export const ESMS_FAKE_KEYS = {
+  apiKey: 'esms-api-key-123',
+  secretKey: 'esms-secret-key-456',
+  brandname: 'SHOPABC',
+};
 
 const str = (v: unknown): v is string => typeof v === 'string';
 
@@ -34,7 +46,16 @@ export async function startEsmsFake(options: EsmsFakeOptions = {}): Promise<Fake
     check(req.method === 'POST', `method must be POST, got ${req.method}`);
     check(req.path === '/MainService.svc/json/SendMultipleMessage_V4_post_json/', `unknown path ${req.path}`);
     const b = jsonBody(req);
-    for (const f of ['ApiKey', 'SecretKey', 'Phone', 'Content', 'Brandname', 'SmsType', 'IsUnicode', 'RequestId'])
+    for (const f of [
+      'ApiKey',
+      'SecretKey',
+      'Phone',
+      'Content',
+      'Brandname',
+      'SmsType',
+      'IsUnicode',
+      'RequestId',
+    ])
       check(str(b[f]), `${f} must be a string`);
     const phone = b['Phone'] as string;
     const content = b['Content'] as string;
@@ -42,12 +63,18 @@ export async function startEsmsFake(options: EsmsFakeOptions = {}): Promise<Fake
     check(content.length > 0, 'Content must not be empty');
     check(b['SmsType'] === '2', `SmsType must be "2" (customer care), got ${String(b['SmsType'])}`);
     check(b['IsUnicode'] === '0' || b['IsUnicode'] === '1', 'IsUnicode must be "0" or "1"');
-    const nonAscii = /[^\x00-\x7f]/.test(content);
-    check((b['IsUnicode'] === '1') === nonAscii, `IsUnicode must be ${nonAscii ? '"1"' : '"0"'} for this content`);
+    const nonAscii = [...content].some((ch) => (ch.codePointAt(0) ?? 0) > 0x7f);
+    check(
+      (b['IsUnicode'] === '1') === nonAscii,
+      `IsUnicode must be ${nonAscii ? '"1"' : '"0"'} for this content`,
+    );
     const requestId = b['RequestId'] as string;
     check(requestId.length > 0 && requestId.length <= 100, 'RequestId must be 1–100 characters');
     if (b['CallbackUrl'] !== undefined) {
-      check(str(b['CallbackUrl']) && /^https?:\/\//.test(b['CallbackUrl']), 'CallbackUrl must be an http(s) URL');
+      check(
+        str(b['CallbackUrl']) && /^https?:\/\//.test(b['CallbackUrl']),
+        'CallbackUrl must be an http(s) URL',
+      );
     }
     if (b['ApiKey'] !== keys.apiKey || b['SecretKey'] !== keys.secretKey)
       return { status: 200, body: { CodeResult: '101', ErrorMessage: 'Authorize Failed' } };
@@ -57,10 +84,17 @@ export async function startEsmsFake(options: EsmsFakeOptions = {}): Promise<Fake
     if (planned !== undefined) {
       const status = httpCode(planned);
       if (status !== undefined) return { status, body: 'Service Unavailable' };
-      return { status: 200, body: { CodeResult: planned, CountRegenerate: 0, ErrorMessage: `error ${planned}` } };
+      return {
+        status: 200,
+        body: { CodeResult: planned, CountRegenerate: 0, ErrorMessage: `error ${planned}` },
+      };
     }
     const seen = byRequestId.get(requestId);
-    if (seen) return { status: 200, body: { CodeResult: '124', SMSID: seen.smsId, ErrorMessage: 'Duplicate RequestId' } };
+    if (seen)
+      return {
+        status: 200,
+        body: { CodeResult: '124', SMSID: seen.smsId, ErrorMessage: 'Duplicate RequestId' },
+      };
     seq += 1;
     const sent: EsmsSent = {
       requestId,

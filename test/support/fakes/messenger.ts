@@ -3,7 +3,15 @@
  * rules of the Send API (recipient.id, messaging_type, tag only with MESSAGE_TAG) and its error
  * objects, the 24-hour window among them. No idempotency: a repeat is a second message.
  */
-import { check, FailurePlan, type FakeProvider, httpCode, jsonBody, provider, startHttpFake } from './common.js';
+import {
+  check,
+  FailurePlan,
+  type FakeProvider,
+  httpCode,
+  jsonBody,
+  provider,
+  startHttpFake,
+} from './common.js';
 
 export interface MessengerSent {
   messageId: string;
@@ -24,7 +32,7 @@ function graphError(code: string): { status: number; body: unknown } {
     '10': '(#10) This message is sent outside of allowed window. Learn more about the new policy here: https://developers.facebook.com/docs/messenger-platform/policy-overview',
     '190': 'Error validating access token: Session has expired',
     '100': '(#100) No matching user found',
-    '551': '(#551) This person isn\'t available right now.',
+    '551': "(#551) This person isn't available right now.",
     '613': '(#613) Calls to this api have exceeded the rate limit.',
     '200': '(#200) The page is not allowed to send messages',
     '2': 'An unexpected error has occurred. Please retry your request later.',
@@ -56,10 +64,20 @@ export async function startMessengerFake(): Promise<FakeProvider<MessengerSent>>
     if (req.query.get('access_token') !== MESSENGER_FAKE.pageToken) return graphError('190');
     const b = jsonBody(req);
     const recipient = b['recipient'] as { id?: unknown } | undefined;
-    check(recipient && typeof recipient.id === 'string' && /^\d+$/.test(recipient.id), 'recipient.id must be a PSID (digits)');
+    check(
+      recipient && typeof recipient.id === 'string' && /^\d+$/.test(recipient.id),
+      'recipient.id must be a PSID (digits)',
+    );
     const type = b['messaging_type'];
-    check(type === 'RESPONSE' || type === 'UPDATE' || type === 'MESSAGE_TAG', 'messaging_type must be RESPONSE, UPDATE or MESSAGE_TAG');
-    if (type === 'MESSAGE_TAG') check(typeof b['tag'] === 'string' && TAGS.includes(b['tag']), 'a MESSAGE_TAG message needs a valid tag');
+    check(
+      type === 'RESPONSE' || type === 'UPDATE' || type === 'MESSAGE_TAG',
+      'messaging_type must be RESPONSE, UPDATE or MESSAGE_TAG',
+    );
+    if (type === 'MESSAGE_TAG')
+      check(
+        typeof b['tag'] === 'string' && TAGS.includes(b['tag']),
+        'a MESSAGE_TAG message needs a valid tag',
+      );
     else check(b['tag'] === undefined, 'tag is only for MESSAGE_TAG');
     const message = b['message'] as { text?: unknown } | undefined;
     check(message && typeof message.text === 'string' && message.text.length > 0, 'message.text is required');

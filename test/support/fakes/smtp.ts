@@ -92,7 +92,8 @@ export async function startSmtpFake(auth = SMTP_FAKE_AUTH): Promise<FakeProvider
         const headers = parseHeaders(raw);
         const problems: string[] = [];
         const messageId = headers.get('message-id') ?? '';
-        if (!/^<[^<>@\s]+@nurture>$/.test(messageId)) problems.push(`Message-ID must be <key@nurture>, got ${messageId}`);
+        if (!/^<[^<>@\s]+@nurture>$/.test(messageId))
+          problems.push(`Message-ID must be <key@nurture>, got ${messageId}`);
         if (!headers.get('from')) problems.push('From is required');
         if (!headers.has('subject')) problems.push('Subject is required');
         const type = headers.get('content-type') ?? '';
@@ -100,7 +101,8 @@ export async function startSmtpFake(auth = SMTP_FAKE_AUTH): Promise<FakeProvider
           problems.push('an HTML message must be multipart/alternative with a text part');
         const unsub = headers.get('list-unsubscribe');
         const post = headers.get('list-unsubscribe-post');
-        if (unsub !== undefined && !/^<https:\/\/[^>]+>$/.test(unsub)) problems.push(`List-Unsubscribe must be <https://…>, got ${unsub}`);
+        if (unsub !== undefined && !/^<https:\/\/[^>]+>$/.test(unsub))
+          problems.push(`List-Unsubscribe must be <https://…>, got ${unsub}`);
         if ((unsub === undefined) !== (post === undefined))
           problems.push('List-Unsubscribe and List-Unsubscribe-Post go together (RFC 8058)');
         if (post !== undefined && post !== 'List-Unsubscribe=One-Click')

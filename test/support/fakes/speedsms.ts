@@ -3,7 +3,15 @@
  * `{status, code, data}` answers and documented error codes. SpeedSMS has no idempotency key:
  * a repeat is a second message (counted in `received`).
  */
-import { check, FailurePlan, type FakeProvider, httpCode, jsonBody, provider, startHttpFake } from './common.js';
+import {
+  check,
+  FailurePlan,
+  type FakeProvider,
+  httpCode,
+  jsonBody,
+  provider,
+  startHttpFake,
+} from './common.js';
 
 export interface SpeedsmsSent {
   tranId: number;
@@ -39,15 +47,30 @@ export async function startSpeedsmsFake(token = SPEEDSMS_FAKE_TOKEN): Promise<Fa
     const [user, pass] = Buffer.from(auth.slice(6), 'base64').toString('utf8').split(':');
     check(pass === 'x', 'the Basic password must be "x"');
     if (user !== token)
-      return { status: 401, body: { name: 'Unauthorized', message: 'Your request was made with invalid credentials.', status: 401 } };
+      return {
+        status: 401,
+        body: {
+          name: 'Unauthorized',
+          message: 'Your request was made with invalid credentials.',
+          status: 401,
+        },
+      };
     const b = jsonBody(req);
     check(Array.isArray(b['to']) && b['to'].length > 0, 'to must be a non-empty array');
     const to = b['to'] as unknown[];
-    for (const p of to) check(typeof p === 'string' && /^84\d{9}$/.test(p), `to holds 84… phones without +, got ${String(p)}`);
+    for (const p of to)
+      check(typeof p === 'string' && /^84\d{9}$/.test(p), `to holds 84… phones without +, got ${String(p)}`);
     check(typeof b['content'] === 'string' && b['content'].length > 0, 'content must be a non-empty string');
-    check(typeof b['sms_type'] === 'number' && [2, 3, 4, 5, 6, 8].includes(b['sms_type']), 'sms_type must be a number 2–8');
+    check(
+      typeof b['sms_type'] === 'number' && [2, 3, 4, 5, 6, 8].includes(b['sms_type']),
+      'sms_type must be a number 2–8',
+    );
     const smsType = b['sms_type'] as number;
-    if (smsType === 2 || smsType === 3) check(typeof b['sender'] === 'string' && b['sender'].length > 0, 'sender is required with a brandname sms_type');
+    if (smsType === 2 || smsType === 3)
+      check(
+        typeof b['sender'] === 'string' && b['sender'].length > 0,
+        'sender is required with a brandname sms_type',
+      );
     const planned = plan.take(to[0] as string);
     if (planned !== undefined) {
       const status = httpCode(planned);
@@ -65,7 +88,11 @@ export async function startSpeedsmsFake(token = SPEEDSMS_FAKE_TOKEN): Promise<Fa
     received.push(sent);
     return {
       status: 200,
-      body: { status: 'success', code: '00', data: { tranId, totalSMS: 1, totalPrice: 250, invalidPhone: [] } },
+      body: {
+        status: 'success',
+        code: '00',
+        data: { tranId, totalSMS: 1, totalPrice: 250, invalidPhone: [] },
+      },
     };
   });
   return provider(base, plan, received);

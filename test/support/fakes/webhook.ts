@@ -4,7 +4,15 @@
  * records each key once (a repeat answers 200 and is not recorded again).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { check, FailurePlan, type FakeProvider, httpCode, jsonBody, provider, startHttpFake } from './common.js';
+import {
+  check,
+  FailurePlan,
+  type FakeProvider,
+  httpCode,
+  jsonBody,
+  provider,
+  startHttpFake,
+} from './common.js';
 
 export interface WebhookReceived {
   idempotencyKey: string;
@@ -34,9 +42,15 @@ export async function startWebhookFake(
     check(req.method === 'POST', `method must be POST, got ${req.method}`);
     check(req.path === WEBHOOK_FAKE_PATH, `unknown path ${req.path}`);
     const signature = req.headers['x-nurture-signature'];
-    check(typeof signature === 'string' && /^sha256=[0-9a-f]{64}$/.test(signature), 'X-Nurture-Signature must be sha256=<hex>');
+    check(
+      typeof signature === 'string' && /^sha256=[0-9a-f]{64}$/.test(signature),
+      'X-Nurture-Signature must be sha256=<hex>',
+    );
     const expected = `sha256=${createHmac('sha256', secret).update(req.raw).digest('hex')}`;
-    check(timingSafeEqual(Buffer.from(signature), Buffer.from(expected)), 'X-Nurture-Signature does not match the body');
+    check(
+      timingSafeEqual(Buffer.from(signature), Buffer.from(expected)),
+      'X-Nurture-Signature does not match the body',
+    );
     const ts = Number(req.headers['x-nurture-timestamp']);
     check(Number.isInteger(ts), 'X-Nurture-Timestamp must be whole seconds');
     check(Math.abs(now() / 1000 - ts) < 300, 'X-Nurture-Timestamp must be within 5 minutes');
@@ -44,7 +58,8 @@ export async function startWebhookFake(
     check(typeof key === 'string' && key.length > 0, 'Idempotency-Key is required');
     const body = jsonBody(req);
     const planned = plan.take(typeof body['to'] === 'string' ? body['to'] : undefined);
-    if (planned !== undefined) return { status: httpCode(planned) ?? Number(planned), body: { error: planned } };
+    if (planned !== undefined)
+      return { status: httpCode(planned) ?? Number(planned), body: { error: planned } };
     if (keys.has(key)) {
       repeats += 1;
       return { status: 200, body: { ok: true, repeat: true } };

@@ -6,8 +6,8 @@
  * reconciliation, not deduplication: a repeat is recorded as a second message.
  */
 import {
-  check,
   ContractViolation,
+  check,
   FailurePlan,
   type FakeProvider,
   httpCode,
@@ -51,7 +51,8 @@ const MESSAGES: Record<string, string> = {
   '-108': 'Phone number is invalid',
   '-109': 'Template id is invalid',
   '-111': 'Template data is empty',
-  '-114': 'User is inactive, or reject the message, or using an outdated Zalo version, or other internal errors',
+  '-114':
+    'User is inactive, or reject the message, or using an outdated Zalo version, or other internal errors',
   '-118': 'Zalo account not existed',
   '-124': 'Access token invalid',
 };
@@ -77,22 +78,48 @@ export async function startZaloFake(): Promise<ZaloFake> {
       check(form.get('app_id') === ZALO_FAKE.appId, 'app_id must be the app id');
       check(typeof req.headers['secret_key'] === 'string', 'the secret_key header is required');
       if (req.headers['secret_key'] !== ZALO_FAKE.secretKey)
-        return { status: 200, body: { error: -14003, error_name: 'Invalid secret key', error_description: 'secret key is invalid' } };
+        return {
+          status: 200,
+          body: {
+            error: -14003,
+            error_name: 'Invalid secret key',
+            error_description: 'secret key is invalid',
+          },
+        };
       if (form.get('refresh_token') !== refreshToken)
-        return { status: 200, body: { error: -14014, error_name: 'Invalid refresh token', error_description: 'refresh token is invalid' } };
+        return {
+          status: 200,
+          body: {
+            error: -14014,
+            error_name: 'Invalid refresh token',
+            error_description: 'refresh token is invalid',
+          },
+        };
       generation += 1;
       accessToken = `zalo-access-token-${generation}`;
       refreshToken = `zalo-refresh-token-${generation}`;
-      return { status: 200, body: { access_token: accessToken, refresh_token: refreshToken, expires_in: '90000' } };
+      return {
+        status: 200,
+        body: { access_token: accessToken, refresh_token: refreshToken, expires_in: '90000' },
+      };
     }
     check(req.path === '/message/template', `unknown path ${req.path}`);
     const token = req.headers['access_token'];
     check(typeof token === 'string' && token.length > 0, 'the access_token header is required');
     const b = jsonBody(req);
-    check(typeof b['phone'] === 'string' && /^84\d{9}$/.test(b['phone']), `phone must be 84… without +, got ${String(b['phone'])}`);
-    check(typeof b['template_id'] === 'string' && b['template_id'].length > 0, 'template_id must be a non-empty string');
+    check(
+      typeof b['phone'] === 'string' && /^84\d{9}$/.test(b['phone']),
+      `phone must be 84… without +, got ${String(b['phone'])}`,
+    );
+    check(
+      typeof b['template_id'] === 'string' && b['template_id'].length > 0,
+      'template_id must be a non-empty string',
+    );
     const data = b['template_data'];
-    check(data !== null && typeof data === 'object' && !Array.isArray(data), 'template_data must be an object');
+    check(
+      data !== null && typeof data === 'object' && !Array.isArray(data),
+      'template_data must be an object',
+    );
     for (const [k, v] of Object.entries(data as Record<string, unknown>))
       check(typeof v === 'string', `template_data.${k} must be a string`);
     check(typeof b['tracking_id'] === 'string' && b['tracking_id'].length > 0, 'tracking_id is required');
@@ -102,7 +129,8 @@ export async function startZaloFake(): Promise<ZaloFake> {
     if (planned !== undefined) {
       const status = httpCode(planned);
       if (status !== undefined) return { status, body: 'Bad Gateway' };
-      if (!(planned in MESSAGES)) throw new ContractViolation(`the test asked for an unknown code ${planned}`);
+      if (!(planned in MESSAGES))
+        throw new ContractViolation(`the test asked for an unknown code ${planned}`);
       return { status: 200, body: { error: Number(planned), message: MESSAGES[planned] } };
     }
     seq += 1;
