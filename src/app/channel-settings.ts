@@ -233,7 +233,16 @@ export async function loadChannels(
         accessToken: get('zalo', 'access_token'),
         refreshToken: get('zalo', 'refresh_token'),
       },
-      { ...deps, saveTokens: (access, refresh) => saveZaloTokens(ctx, shopId, access, refresh) },
+      {
+        ...deps,
+        saveTokens: (access, refresh) => saveZaloTokens(ctx, shopId, access, refresh),
+        loadTokens: async () => {
+          const now = await readShopSettings(ctx.store, shopId);
+          const access = now.get(storeKey('zalo', 'access_token'));
+          const refresh = now.get(storeKey('zalo', 'refresh_token'));
+          return access && refresh ? { accessToken: access, refreshToken: refresh } : undefined;
+        },
+      },
     );
   if (ready.has('messenger'))
     channels.messenger = createMessengerChannel(

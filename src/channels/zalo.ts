@@ -23,6 +23,11 @@ export interface ZaloSettings {
 export interface ZaloDeps extends ChannelDeps {
   /** Stores a refreshed pair; the lead wires it to `saveZaloTokens` (the settings store). */
   saveTokens(accessToken: string, refreshToken: string): Promise<void>;
+  /**
+   * The stored pair, read before refreshing: another adapter (another worker or process) may have
+   * refreshed already, and refreshing again with the old, rotated-away refresh token would fail.
+   */
+  loadTokens?(): Promise<{ accessToken: string; refreshToken: string } | undefined>;
 }
 
 /** ZNS's documented error codes (zalo.cloud, "handle error code") and what each means here. */
@@ -107,6 +112,17 @@ export function createZaloChannel(settings: ZaloSettings, deps: ZaloDeps): Chann
     return { ok: true };
   }
 
+  /** Adopts a newer stored pair if another adapter refreshed, else refreshes. */
+  async function refreshUnlessStored(signal: AbortSignal | undefined): Promise<Refreshed> {
+    const stored = await deps.loadTokens?.();
+    if (stored && stored.accessToken !== accessToken) {
+      accessToken = stored.accessToken;
+      refreshToken = stored.refreshToken;
+      return { ok: true };
+    }
+    return refresh(signal);
+  }
+
   async function attempt(
     message: OutgoingMessage,
     phone: string,
@@ -169,7 +185,7 @@ export function createZaloChannel(settings: ZaloSettings, deps: ZaloDeps): Chann
       if (first.outcome.kind !== 'failed' || first.outcome.code !== '-124') return first.outcome;
       // Another send may have refreshed meanwhile: then only the retry is needed.
       if (first.tokenUsed === accessToken) {
-        refreshing ??= refresh(signal).finally(() => {
+        refreshing ??= refreshUnlessStored(signal).finally(() => {
           refreshing = undefined;
         });
         const refreshed = await refreshing;

@@ -153,6 +153,17 @@ for (const engine of ENGINES)
         expect(zaloFake.violations).toEqual([]);
       });
 
+      it('two adapters (two workers): the second adopts the stored pair instead of refreshing again', async () => {
+        const first = (await loadChannels(ctx, OTHER)).zalo;
+        const second = (await loadChannels(ctx, OTHER)).zalo;
+        const zns = message({ channel: 'zalo', zalo: { templateId: '1', templateData: {} } });
+        zaloFake.expireAccessToken();
+        const refreshes = zaloFake.refreshCount();
+        expect((await first?.send(zns))?.kind).toBe('sent');
+        expect((await second?.send(zns))?.kind).toBe('sent');
+        expect(zaloFake.refreshCount()).toBe(refreshes + 1);
+      });
+
       it('saveZaloTokens writes both in one go', async () => {
         await saveZaloTokens(ctx, OTHER, 'access-token-manual-0001', 'refresh-token-manual-0001');
         const stored = await readShopSettings(store, OTHER);
