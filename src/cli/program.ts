@@ -4,6 +4,7 @@ import { errorText, UNEXPECTED_ERROR } from '../report/error-text.js';
 import type { Lang } from '../report/format.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerAnalyzeCommand } from './commands/analyze.js';
+import { registerChannelCommands } from './commands/channel.js';
 import { registerClvCommand } from './commands/clv.js';
 import { registerDemoCommands } from './commands/demo.js';
 import { registerImportCommand } from './commands/import.js';
@@ -34,6 +35,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerProductCommands(program, deps);
   registerServeCommand(program, deps);
   registerAdminCommands(program, deps);
+  registerChannelCommands(program, deps);
   registerJobsCommands(program, deps);
   registerUserCommands(program, deps);
   return program;

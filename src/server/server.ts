@@ -20,6 +20,7 @@ import { openApiDocument } from './openapi.js';
 import type { ReadPool } from './read-pool.js';
 import type { RouteSpec } from './route.js';
 import { analyticsRoutes } from './routes/analytics.js';
+import { channelRoutes } from './routes/channels.js';
 import { customerRoutes } from './routes/customers.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -66,6 +67,7 @@ export function apiRoutes(): RouteSpec[] {
     ...segmentRoutes,
     ...analyticsRoutes,
     ...shopRoutes,
+    ...channelRoutes,
     ...jobRoutes,
   ];
 }

@@ -160,6 +160,25 @@ const CASES: Record<string, Case> = {
     body: { value: 'Shop A renamed' },
     expect: (r) => expect(r.status).toBe(200),
   }),
+  'GET /api/v1/channels': () => ({
+    path: '/api/v1/channels',
+    expect: (r) => {
+      expect(r.status).toBe(200);
+      expect(r.text).not.toContain('BONLY');
+    },
+  }),
+  'GET /api/v1/channels/{channel}': () => ({
+    path: '/api/v1/channels/esms',
+    expect: (r) => {
+      expect(r.status).toBe(200);
+      expect(r.text).not.toContain('BONLY');
+    },
+  }),
+  'PUT /api/v1/channels/{channel}/{key}': () => ({
+    path: '/api/v1/channels/esms/brandname',
+    body: { value: 'AONLY' },
+    expect: (r) => expect(r.status).toBe(200),
+  }),
   'GET /api/v1/api-keys': (_a, b) => ({ path: '/api/v1/api-keys', expect: withoutB(b) }),
   'POST /api/v1/api-keys': () => ({
     path: '/api/v1/api-keys',
@@ -255,6 +274,12 @@ for (const engine of ENGINES) {
         key: 'tracking.consent_required',
         value: 'true',
       });
+      await (await import('../../src/app/channel-settings.js')).setChannelSetting(ctx, {
+        shopId: 'shop-b',
+        channel: 'esms',
+        key: 'brandname',
+        value: 'BONLY',
+      });
       server = await startTestServer(store, (c) => [
         ...webhookRoutes(new WebhookIntake(c, { handOver: async () => undefined })),
         ...trackingRoutes(c, new TrackingWriter(c), {
@@ -299,6 +324,8 @@ for (const engine of ENGINES) {
       expect(own.status).toBe(200);
       const bCustomer = await call(server.url, 'GET', `/api/v1/customers/${b.customerId}`, { key: b.secret });
       expect(bCustomer.status).toBe(200);
+      const bChannel = await call(server.url, 'GET', '/api/v1/channels/esms', { key: b.secret });
+      expect(bChannel.text).toContain('BONLY');
       const bProduct = await call(server.url, 'GET', '/api/v1/products/B-ONLY-SKU', { key: b.secret });
       expect(bProduct.body).toMatchObject({
         product: { sku: 'B-ONLY-SKU', consumable: false, consumableFrom: 'catalogue' },
