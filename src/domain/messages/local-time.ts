@@ -56,10 +56,33 @@ export function nextInstantAtWall(wallMs: number, timeZone: string, afterMs: num
   return Math.max(hi * MS_PER_MINUTE, afterMs + 1);
 }
 
-/** The first instant after `instantMs` on the next local calendar day (its midnight, or gap end). */
+/**
+ * A lower bound of the first instant after `instantMs` on another local calendar day: the next
+ * midnight (or gap end), or an offset change before it (a clock set back over midnight returns
+ * to the previous day; the planner re-checks whatever instant this gives).
+ */
 export function nextDayStart(instantMs: number, timeZone: string): number {
   const day = dayNumberOf(instantMs, timeZone);
-  return nextInstantAtWall((day + 1) * MS_PER_DAY, timeZone, instantMs);
+  const midnight = nextInstantAtWall((day + 1) * MS_PER_DAY, timeZone, instantMs);
+  return Math.min(midnight, offsetChangeIn(instantMs, midnight, timeZone) ?? midnight);
+}
+
+/**
+ * The first whole minute in (fromMs, toMs) at which the zone's offset differs from its offset at
+ * `fromMs`, if there is one (the spans asked about are about a day: at most one change).
+ */
+export function offsetChangeIn(fromMs: number, toMs: number, timeZone: string): number | undefined {
+  const first = zoneOffsetMs(fromMs, timeZone);
+  if (zoneOffsetMs(toMs, timeZone) === first) return undefined;
+  let lo = Math.floor(fromMs / MS_PER_MINUTE);
+  let hi = Math.ceil(toMs / MS_PER_MINUTE);
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (zoneOffsetMs(mid * MS_PER_MINUTE, timeZone) === first) lo = mid;
+    else hi = mid;
+  }
+  const change = hi * MS_PER_MINUTE;
+  return change > fromMs && change < toMs ? change : undefined;
 }
 
 /** A daily span of wall-clock time, [start, end) in ms of the day; start > end wraps midnight. */
@@ -77,9 +100,9 @@ export function inDailySpan(instantMs: number, span: DailySpan, timeZone: string
 }
 
 /**
- * The first instant after `instantMs` at which the span ends (the clock reads its end), for an
- * instant inside the span. The loop of the planner re-checks it, so an unusual zone whose jump
- * lands back inside the span only costs another turn.
+ * A lower bound of the first instant after `instantMs` outside the span, for an instant inside
+ * it: the instant the clock reads the span's end, or an offset change before that (a clock set
+ * back may leave the span early). The planner re-checks whatever instant this gives.
  */
 export function spanEndAfter(instantMs: number, span: DailySpan, timeZone: string): number {
   const wall = wallOf(instantMs, timeZone);
@@ -87,7 +110,8 @@ export function spanEndAfter(instantMs: number, span: DailySpan, timeZone: strin
   const ms = wall - midnight;
   const endsTomorrow = span.startMs > span.endMs && ms >= span.startMs;
   const endWall = midnight + span.endMs + (endsTomorrow ? MS_PER_DAY : 0);
-  return nextInstantAtWall(endWall, timeZone, instantMs);
+  const end = nextInstantAtWall(endWall, timeZone, instantMs);
+  return Math.min(end, offsetChangeIn(instantMs, end, timeZone) ?? end);
 }
 
 /** "HH:MM" (00:00–24:00) to milliseconds of the day. */

@@ -107,7 +107,13 @@ export interface PlanInput {
 }
 
 /** Why a message went later than wanted; each names the rule that moved it. */
-export const DEFER_REASONS = ['quiet_hours', 'sms_hours', 'daily_cap', 'weekly_cap', 'sms_number_limit'] as const;
+export const DEFER_REASONS = [
+  'quiet_hours',
+  'sms_hours',
+  'daily_cap',
+  'weekly_cap',
+  'sms_number_limit',
+] as const;
 export type DeferReason = (typeof DEFER_REASONS)[number];
 
 /** Why a message is not sent at all. */
@@ -160,7 +166,8 @@ export function planSend(input: PlanInput): SendPlan {
   const deferred: DeferReason[] = [];
   let t = wanted;
   for (;;) {
-    if (t - wanted > HORIZON_MS) return { kind: 'expired', reason: 'no_slot', wouldSendAt: undefined, deferred };
+    if (t - wanted > HORIZON_MS)
+      return { kind: 'expired', reason: 'no_slot', wouldSendAt: undefined, deferred };
     // Every failing rule gives the first instant at which it could pass; no instant before the
     // latest of them passes them all, so the planner jumps there and checks again.
     let next = t;

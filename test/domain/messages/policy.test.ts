@@ -31,7 +31,8 @@ function plan(over: Partial<PlanInput> & { wanted: Date }): ReturnType<typeof pl
   });
 }
 
-const sendAt = (p: ReturnType<typeof planSend>) => (p.kind === 'send' ? p.at.toISOString() : `expired:${p.reason}`);
+const sendAt = (p: ReturnType<typeof planSend>) =>
+  p.kind === 'send' ? p.at.toISOString() : `expired:${p.reason}`;
 
 describe('DeliveryPolicy', () => {
   it('defaults to 1 a day, 3 a week, quiet 21:00–08:00 and Decree 91 on SMS', () => {
@@ -70,7 +71,10 @@ describe('planSend', () => {
   });
 
   it('defers a second promotion the same day to 08:00 the next day, not 00:00 and not dropped', () => {
-    const p = plan({ wanted: at('2026-12-07T15:00:00+07:00'), history: [promo('2026-12-07T10:00:00+07:00', 'sms')] });
+    const p = plan({
+      wanted: at('2026-12-07T15:00:00+07:00'),
+      history: [promo('2026-12-07T10:00:00+07:00', 'sms')],
+    });
     expect(p).toEqual({
       kind: 'send',
       at: at('2026-12-08T08:00:00+07:00'),
@@ -80,7 +84,11 @@ describe('planSend', () => {
 
   it('with quiet hours off, a capped message takes the next day from midnight', () => {
     const policy = DeliveryPolicy.parse({ quietHours: false });
-    const p = plan({ wanted: at('2026-12-07T15:00:00+07:00'), policy, history: [promo('2026-12-07T10:00:00+07:00')] });
+    const p = plan({
+      wanted: at('2026-12-07T15:00:00+07:00'),
+      policy,
+      history: [promo('2026-12-07T10:00:00+07:00')],
+    });
     expect(sendAt(p)).toBe(at('2026-12-08T00:00:00+07:00').toISOString());
   });
 
@@ -112,8 +120,12 @@ describe('planSend', () => {
   });
 
   it('ignores transactional messages in the history and lets them through at night', () => {
-    const history: HistoryItem[] = [{ at: at('2026-12-07T10:00:00+07:00'), channel: 'sms', promotional: false }];
-    expect(sendAt(plan({ wanted: at('2026-12-07T15:00:00+07:00'), history }))).toBe('2026-12-07T08:00:00.000Z');
+    const history: HistoryItem[] = [
+      { at: at('2026-12-07T10:00:00+07:00'), channel: 'sms', promotional: false },
+    ];
+    expect(sendAt(plan({ wanted: at('2026-12-07T15:00:00+07:00'), history }))).toBe(
+      '2026-12-07T08:00:00.000Z',
+    );
     const night = plan({
       wanted: at('2026-12-07T02:00:00+07:00'),
       channel: 'sms',
@@ -145,9 +157,21 @@ describe('planSend', () => {
   it('keeps Vietnam time for Decree 91 whatever the shop zone, and skips it for foreign numbers', () => {
     const policy = DeliveryPolicy.parse({ quietHours: false });
     // 17:00 in Berlin (winter) is 23:00 in Hanoi.
-    const p = plan({ wanted: at('2026-12-07T16:00:00Z'), channel: 'sms', to: '+84912345678', policy, timeZone: BERLIN });
+    const p = plan({
+      wanted: at('2026-12-07T16:00:00Z'),
+      channel: 'sms',
+      to: '+84912345678',
+      policy,
+      timeZone: BERLIN,
+    });
     expect(sendAt(p)).toBe(at('2026-12-08T07:00:00+07:00').toISOString());
-    const foreign = plan({ wanted: at('2026-12-07T16:00:00Z'), channel: 'sms', to: '+4915112345678', policy, timeZone: BERLIN });
+    const foreign = plan({
+      wanted: at('2026-12-07T16:00:00Z'),
+      channel: 'sms',
+      to: '+4915112345678',
+      policy,
+      timeZone: BERLIN,
+    });
     expect(sendAt(foreign)).toBe('2026-12-07T16:00:00.000Z');
   });
 
@@ -161,7 +185,9 @@ describe('planSend', () => {
     const wanted = at('2026-12-07T11:00:00+07:00');
     const p = plan({ wanted, channel: 'sms', to: '+84912345678', history, policy });
     expect(p).toEqual({ kind: 'send', at: at('2026-12-08T08:00:00+07:00'), deferred: ['sms_number_limit'] });
-    expect(sendAt(plan({ wanted, channel: 'sms', to: '+84987654321', history, policy }))).toBe(wanted.toISOString());
+    expect(sendAt(plan({ wanted, channel: 'sms', to: '+84987654321', history, policy }))).toBe(
+      wanted.toISOString(),
+    );
     expect(sendAt(plan({ wanted, channel: 'email', history, policy }))).toBe(wanted.toISOString());
   });
 
@@ -193,9 +219,20 @@ describe('planSend', () => {
       wouldSendAt: at('2026-12-08T08:00:00+07:00'),
       deferred: ['daily_cap', 'quiet_hours'],
     });
-    const late = plan({ wanted: at('2026-12-08T09:00:00+07:00'), expiresAt: at('2026-12-08T08:00:00+07:00') });
-    expect(late).toEqual({ kind: 'expired', reason: 'expired_before_wanted', wouldSendAt: undefined, deferred: [] });
-    const justInTime = plan({ wanted: at('2026-12-07T22:00:00+07:00'), expiresAt: at('2026-12-08T08:00:00+07:00') });
+    const late = plan({
+      wanted: at('2026-12-08T09:00:00+07:00'),
+      expiresAt: at('2026-12-08T08:00:00+07:00'),
+    });
+    expect(late).toEqual({
+      kind: 'expired',
+      reason: 'expired_before_wanted',
+      wouldSendAt: undefined,
+      deferred: [],
+    });
+    const justInTime = plan({
+      wanted: at('2026-12-07T22:00:00+07:00'),
+      expiresAt: at('2026-12-08T08:00:00+07:00'),
+    });
     expect(sendAt(justInTime)).toBe(at('2026-12-08T08:00:00+07:00').toISOString());
     const transactional = plan({
       wanted: at('2026-12-08T09:00:00+07:00'),
@@ -217,7 +254,11 @@ describe('planSend', () => {
     const p = plan({ wanted: at('2026-03-28T15:00:00+01:00'), history, timeZone: BERLIN });
     expect(sendAt(p)).toBe(at('2026-03-29T08:00:00+02:00').toISOString());
     // New York falls back on 2026-11-01 (02:00 EDT → 01:00 EST).
-    const q = plan({ wanted: at('2026-10-31T15:00:00-04:00'), history: [promo('2026-10-31T09:00:00-04:00')], timeZone: NY });
+    const q = plan({
+      wanted: at('2026-10-31T15:00:00-04:00'),
+      history: [promo('2026-10-31T09:00:00-04:00')],
+      timeZone: NY,
+    });
     expect(sendAt(q)).toBe(at('2026-11-01T08:00:00-05:00').toISOString());
     // The 7-day window is 7 × 24 h, not 7 calendar days of wall time.
     const week = [
@@ -230,7 +271,9 @@ describe('planSend', () => {
   });
 
   it('throws invalid_input for an unknown zone', () => {
-    expect(() => plan({ wanted: at('2026-12-07T10:00:00Z'), timeZone: 'Mars/Olympus' })).toThrow(NurtureError);
+    expect(() => plan({ wanted: at('2026-12-07T10:00:00Z'), timeZone: 'Mars/Olympus' })).toThrow(
+      NurtureError,
+    );
   });
 
   it('explains each reason in Vietnamese and English', () => {
