@@ -6,7 +6,7 @@
 import { assertNever } from '../../errors.js';
 import { type MessageContent, pick } from './content.js';
 import { htmlToText } from './html-text.js';
-import { describeLiquidError, type Lang, type RenderOptions, renderTemplate } from './liquid.js';
+import { describeLiquidError, type RenderOptions, renderTemplate } from './liquid.js';
 import { type SmsEncoding, smsLength, stripDiacritics, withAdvertisingPrefix } from './sms.js';
 
 export type { Lang, RenderOptions } from './liquid.js';
@@ -136,7 +136,6 @@ function renderByChannel(
   field: FieldRenderer,
   warnings: RenderWarning[],
 ): RenderedMessage {
-  const lang: Lang = options.lang;
   switch (content.channel) {
     case 'email': {
       const subject = text('subject', content.subject).replace(/\s+/g, ' ').trim();
