@@ -110,6 +110,17 @@ export type CouponCreateInput = z.input<typeof couponCreateInputSchema>;
 /** A coupon as the transports show it: the stored fields and its state now. */
 export type CouponView = Coupon & { state: CouponState };
 
+/** What a transport needs to show amounts and times: the shop's currency and time zone. */
+export interface CouponShop {
+  currency: string;
+  timezone: string;
+}
+
+const shopOf = (s: { currency: string; timezone: string }): CouponShop => ({
+  currency: s.currency,
+  timezone: s.timezone,
+});
+
 export const view = (c: Coupon, now: Date): CouponView => ({ ...c, state: couponState(c, now) });
 
 /**
@@ -121,14 +132,14 @@ export async function createCoupon(
   ctx: AppContext,
   input: CouponCreateInput,
   options: CouponOptions = {},
-): Promise<{ coupon: CouponView; created: boolean }> {
+): Promise<{ coupon: CouponView; created: boolean; shop: CouponShop }> {
   const q = parseInput(couponCreateInputSchema, input);
   const terms = termsOf(q);
   const now = ctx.clock.now();
   const shop = await ctx.store.requireShop(q.shopId);
   if (q.sourceKey !== undefined) {
     const before = await findCouponBySource(ctx.store, q.shopId, q.sourceKey);
-    if (before) return { coupon: view(before, now), created: false };
+    if (before) return { coupon: view(before, now), created: false, shop: shopOf(shop) };
   }
   const customerId = q.customerId === undefined ? null : await liveCustomer(ctx, q.shopId, q.customerId);
   const expiresAt = resolveExpiry(q.expires, now, shop.timezone);
@@ -154,7 +165,7 @@ export async function createCoupon(
         ? await findCouponBySource(ctx.store, q.shopId, q.sourceKey)
         : undefined;
     // Not inserted and nothing under the key: the code was taken; draw another.
-    if (made) return { coupon: view(made, now), created: inserted };
+    if (made) return { coupon: view(made, now), created: inserted, shop: shopOf(shop) };
   }
   throw new NurtureError('conflict', `no free code after ${MAX_ATTEMPTS} attempts: use more groups`);
 }
@@ -194,6 +205,7 @@ export interface CouponBatchResult {
   value: number | null;
   minOrder: number | null;
   expiresAt: Date;
+  shop: CouponShop;
 }
 
 /**
@@ -257,7 +269,16 @@ export async function createCouponBatch(
       .filter((c) => index(c) < q.count)
       .sort((a, b) => index(a) - index(b))
       .map((c) => c.code);
-    return { batch: q.batch, created, codes, kind: terms.kind, value, minOrder, expiresAt };
+    return {
+      batch: q.batch,
+      created,
+      codes,
+      kind: terms.kind,
+      value,
+      minOrder,
+      expiresAt,
+      shop: shopOf(shop),
+    };
   });
 }
 
@@ -286,9 +307,9 @@ export type CouponListInput = z.input<typeof couponListInputSchema>;
 export async function listCoupons(
   ctx: AppContext,
   input: CouponListInput,
-): Promise<{ coupons: CouponView[]; nextCursor: string | null }> {
+): Promise<{ coupons: CouponView[]; nextCursor: string | null; shop: CouponShop }> {
   const q = parseInput(couponListInputSchema, input);
-  await ctx.store.requireShop(q.shopId);
+  const shop = await ctx.store.requireShop(q.shopId);
   const now = ctx.clock.now();
   const rows = await listCouponRows(
     ctx.store,
@@ -307,6 +328,7 @@ export async function listCoupons(
   return {
     coupons: page.map((c) => view(c, now)),
     nextCursor: rows.length > q.limit && last ? `${last.createdAt.toISOString()}~${last.code}` : null,
+    shop: shopOf(shop),
   };
 }
 
@@ -335,9 +357,9 @@ export interface CouponOrder {
 export async function showCoupon(
   ctx: AppContext,
   input: z.input<typeof couponShowInputSchema>,
-): Promise<{ coupon: CouponView; order: CouponOrder | null }> {
+): Promise<{ coupon: CouponView; order: CouponOrder | null; shop: CouponShop }> {
   const q = parseInput(couponShowInputSchema, input);
-  await ctx.store.requireShop(q.shopId);
+  const shop = await ctx.store.requireShop(q.shopId);
   const coupon = await findCouponByCode(ctx.store, q.shopId, normalizeCode(q.code));
   if (!coupon) throw new NurtureError('not_found', `no coupon with the code ${normalizeCode(q.code)}`);
   const found = coupon.redeemedOrderId
@@ -355,5 +377,6 @@ export async function showCoupon(
           createdAt: new Date(o['created_at'] as string | Date),
         }
       : null,
+    shop: shopOf(shop),
   };
 }

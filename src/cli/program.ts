@@ -5,6 +5,7 @@ import type { Lang } from '../report/format.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerAnalyzeCommand } from './commands/analyze.js';
 import { registerClvCommand } from './commands/clv.js';
+import { registerCouponCommands } from './commands/coupon.js';
 import { registerDemoCommands } from './commands/demo.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerJobsCommands } from './commands/jobs.js';
@@ -32,6 +33,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerPredictCommand(program, deps);
   registerSegmentCommands(program, deps);
   registerProductCommands(program, deps);
+  registerCouponCommands(program, deps);
   registerServeCommand(program, deps);
   registerAdminCommands(program, deps);
   registerJobsCommands(program, deps);
