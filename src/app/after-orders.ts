@@ -4,6 +4,7 @@ import { enqueueJob } from '../store/jobs/index.js';
 import { type RefreshMembershipResult, refreshMembership } from '../store/segments/index.js';
 import type { Store } from '../store/store.js';
 import type { AppContext } from './context.js';
+import { recordCouponRedemptions } from './coupon-redemptions.js';
 
 export interface AfterOrdersResult {
   customers: number;
@@ -26,6 +27,7 @@ export async function afterOrders(
 ): Promise<AfterOrdersResult> {
   const ids = [...new Set(customerIds)];
   const stats = await refreshCustomerStats(store.engine, shopId, { customerIds: ids });
+  await recordCouponRedemptions(ctx, shopId, ids, store);
   const membership = await refreshMembership(store.engine, shopId, {
     customerIds: ids,
     asOf: ctx.clock.now(),

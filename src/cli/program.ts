@@ -6,6 +6,7 @@ import { registerAdminCommands } from './commands/admin.js';
 import { registerAnalyzeCommand } from './commands/analyze.js';
 import { registerChannelCommands } from './commands/channel.js';
 import { registerClvCommand } from './commands/clv.js';
+import { registerCouponCommands } from './commands/coupon.js';
 import { registerDemoCommands } from './commands/demo.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerJobsCommands } from './commands/jobs.js';
@@ -33,6 +34,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerPredictCommand(program, deps);
   registerSegmentCommands(program, deps);
   registerProductCommands(program, deps);
+  registerCouponCommands(program, deps);
   registerServeCommand(program, deps);
   registerAdminCommands(program, deps);
   registerChannelCommands(program, deps);

@@ -8,6 +8,7 @@ export type IdPrefix =
   | 'cus'
   | 'ord'
   | 'prd'
+  | 'cpn'
   | 'evt'
   | 'fb'
   | 'mrg'

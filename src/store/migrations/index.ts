@@ -22,6 +22,7 @@ import { referralVisitsSchema } from './019-referral-visits.js';
 import { dashboardUsers } from './020-dashboard-users.js';
 import { customerNameSearch } from './021-customer-name-search.js';
 import { eventsByTime } from './022-events-by-time.js';
+import { couponsSchema } from './023-coupons.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -56,6 +57,7 @@ export const MIGRATIONS: readonly Migration[] = [
   dashboardUsers,
   customerNameSearch,
   eventsByTime,
+  couponsSchema,
 ];
 
 /**
