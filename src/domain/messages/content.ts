@@ -176,15 +176,37 @@ export function parseContent(raw: unknown, pathPrefix = ''): MessageContent {
     }));
     throw new NurtureError('invalid_input', 'the message content is not valid', details);
   }
-  const details: ErrorDetail[] = [];
-  for (const field of templateFields(parsed.data)) {
-    try {
-      checkTemplate(field.source);
-    } catch (error) {
-      const { message, position } = describeLiquidError(error);
-      details.push({ path: at(field.path), reason: message, ...position });
-    }
+  const details = templateFields(parsed.data).flatMap((field) =>
+    templateProblems(field.source, at(field.path)),
+  );
+  throwIfProblems(details);
+  return parsed.data;
+}
+
+/** A template's syntax or filter error, with its path and line/column; none when it compiles. */
+function templateProblems(source: string, path: string): ErrorDetail[] {
+  try {
+    checkTemplate(source);
+    return [];
+  } catch (error) {
+    const { message, position } = describeLiquidError(error);
+    return [{ path, reason: message, ...position }];
   }
+}
+
+/**
+ * Checks a localised text used outside a message (a staff task's title or body) the way
+ * parseContent checks a message: throws NurtureError('invalid_input') with path and position.
+ */
+export function checkLocalisedText(text: LocalisedText, path: string): void {
+  const fields =
+    typeof text === 'string'
+      ? [{ path, source: text }]
+      : (['vi', 'en'] as const).map((lang) => ({ path: `${path}.${lang}`, source: text[lang] }));
+  throwIfProblems(fields.flatMap((f) => templateProblems(f.source, f.path)));
+}
+
+function throwIfProblems(details: ErrorDetail[]): void {
   if (details.length > 0) {
     const first = details[0]!;
     const where = first.line === undefined ? '' : ` (line ${first.line}, column ${first.column})`;
@@ -194,5 +216,4 @@ export function parseContent(raw: unknown, pathPrefix = ''): MessageContent {
       details,
     );
   }
-  return parsed.data;
 }

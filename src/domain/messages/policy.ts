@@ -21,6 +21,7 @@
 import { z } from 'zod';
 import type { ChannelKind } from '../../channels/channel.js';
 import { NurtureError } from '../../errors.js';
+import { isValidTimeZone } from '../time.js';
 import {
   type DailySpan,
   dayNumberOf,
@@ -129,6 +130,18 @@ export type SendPlan =
   | { kind: 'send'; at: Date; deferred: DeferReason[] }
   | { kind: 'expired'; reason: ExpiryReason; wouldSendAt: Date | undefined; deferred: DeferReason[] };
 
+/**
+ * The channels that reach the customer unasked and so count against the cap and keep quiet
+ * hours. A popup shows while the visitor is browsing the shop (its frequency is the widget's
+ * setting), and a webhook goes to the shop's own systems: neither is capped nor counted.
+ */
+export const CAPPED_CHANNELS: readonly ChannelKind[] = ['email', 'sms', 'zalo', 'messenger'];
+
+/** A promotional message on a capped channel. */
+function isCapped(m: { channel: ChannelKind; promotional: boolean }): boolean {
+  return m.promotional && CAPPED_CHANNELS.includes(m.channel);
+}
+
 /** The planner looks this far ahead of the wanted instant at most. */
 const HORIZON_MS = 366 * MS_PER_DAY;
 const WEEK_MS = 7 * MS_PER_DAY;
@@ -161,7 +174,7 @@ export function planSend(input: PlanInput): SendPlan {
   const expires = input.expiresAt?.getTime();
   if (expires !== undefined && wanted > expires)
     return { kind: 'expired', reason: 'expired_before_wanted', wouldSendAt: undefined, deferred: [] };
-  if (!input.promotional) return { kind: 'send', at: new Date(wanted), deferred: [] };
+  if (!isCapped(input)) return { kind: 'send', at: new Date(wanted), deferred: [] };
   const rules = compileRules(input);
   const deferred: DeferReason[] = [];
   let t = wanted;
@@ -246,7 +259,7 @@ function compileRules(input: PlanInput): Rules {
   const smsPromos: number[] = [];
   const perDayCount = new Map<number, number>();
   for (const item of input.history) {
-    if (!item.promotional) continue;
+    if (!isCapped(item)) continue;
     const at = item.at.getTime();
     promos.push(at);
     const day = dayNumberOf(at, timeZone);
@@ -297,13 +310,10 @@ function normalisePhone(phone: string): string {
 }
 
 function checkZone(timeZone: string): void {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-  } catch {
+  if (!isValidTimeZone(timeZone))
     throw new NurtureError('invalid_input', `unknown time zone "${timeZone}"`, [
       { path: 'timeZone', reason: 'not an IANA time zone' },
     ]);
-  }
 }
 
 const DEFER_TEXT: Record<DeferReason, { vi: string; en: string }> = {

@@ -4,7 +4,7 @@
  * shows the seller) instead of crashing the send. Only a bug throws.
  */
 import { assertNever } from '../../errors.js';
-import { type MessageContent, pick } from './content.js';
+import { type LocalisedText, type MessageContent, pick } from './content.js';
 import { htmlToText } from './html-text.js';
 import { describeLiquidError, type RenderOptions, renderTemplate } from './liquid.js';
 import { type SmsEncoding, smsLength, stripDiacritics, withAdvertisingPrefix } from './sms.js';
@@ -123,6 +123,28 @@ export function renderContent(
   } catch (error) {
     if (error instanceof FieldError) return { ok: false, error: error.failure };
     throw error;
+  }
+}
+
+/**
+ * Renders one localised text outside a message (a staff task's title or body, a preview), with
+ * the same variables and filters; `path` names it in an error.
+ */
+export function renderText(
+  text: LocalisedText,
+  vars: TemplateVars,
+  options: RenderOptions,
+  path = 'text',
+): { ok: true; text: string } | { ok: false; error: RenderFailure } {
+  try {
+    return {
+      ok: true,
+      text: renderTemplate(pick(text, options.lang), { ...vars, lang: options.lang }, options, false),
+    };
+  } catch (error) {
+    const { message, position } = describeLiquidError(error);
+    const where = typeof text === 'string' ? path : `${path}.${options.lang}`;
+    return { ok: false, error: { code: 'render_failed', path: where, message, ...position } };
   }
 }
 

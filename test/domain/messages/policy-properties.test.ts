@@ -58,9 +58,13 @@ function rollingOk(times: number[], t: number, k: number, w: number): boolean {
 function allowed(t: number, input: PlanInput): boolean {
   const { policy, timeZone } = input;
   const local = localOf(t, timeZone);
+  const capped = ['email', 'sms', 'zalo', 'messenger'];
+  if (!capped.includes(input.channel)) return true; // popups and webhooks: any time
   if (policy.quietHours !== false && inSpan(local.msOfDay, policy.quietHours.start, policy.quietHours.end))
     return false;
-  const promos = input.history.filter((h) => h.promotional).map((h) => h.at.getTime());
+  const promos = input.history
+    .filter((h) => h.promotional && capped.includes(h.channel))
+    .map((h) => h.at.getTime());
   const perDay = Math.min(policy.cap.perDay, input.capOverride?.perDay ?? 1e9);
   const perWeek = Math.min(policy.cap.perWeek, input.capOverride?.perWeek ?? 1e9);
   if (promos.filter((x) => localOf(x, timeZone).day === local.day).length >= perDay) return false;
@@ -84,7 +88,7 @@ const BASES = [
   Date.parse('2026-12-07T03:00:00Z'),
 ];
 const CLOCKS = ['00:00', '01:30', '02:30', '07:00', '08:00', '12:00', '21:00', '22:00', '23:45'];
-const CHANNELS: ChannelKind[] = ['email', 'sms', 'zalo'];
+const CHANNELS: ChannelKind[] = ['email', 'sms', 'zalo', 'popup'];
 
 const inputArb = fc
   .record({
@@ -103,7 +107,7 @@ const inputArb = fc
     history: fc.array(
       fc.record({
         offsetMin: fc.integer({ min: -8 * 1440, max: 8 * 1440 }),
-        channel: fc.constantFrom(...CHANNELS),
+        channel: fc.constantFrom<ChannelKind>('email', 'sms', 'zalo', 'messenger', 'webhook', 'popup'),
         promotional: fc.boolean(),
       }),
       { maxLength: 7 },

@@ -191,6 +191,22 @@ describe('planSend', () => {
     expect(sendAt(plan({ wanted, channel: 'email', history, policy }))).toBe(wanted.toISOString());
   });
 
+  it('neither caps nor counts popups and webhooks', () => {
+    const history = [
+      promo('2026-12-07T10:00:00+07:00', 'popup'),
+      promo('2026-12-07T11:00:00+07:00', 'webhook'),
+    ];
+    expect(sendAt(plan({ wanted: at('2026-12-07T15:00:00+07:00'), history }))).toBe(
+      '2026-12-07T08:00:00.000Z',
+    );
+    const popup = plan({
+      wanted: at('2026-12-07T23:00:00+07:00'),
+      channel: 'popup',
+      history: [promo('2026-12-07T10:00:00+07:00')],
+    });
+    expect(popup).toEqual({ kind: 'send', at: at('2026-12-07T23:00:00+07:00'), deferred: [] });
+  });
+
   it('applies a per-customer cap override (fewer promotions for Standard customers)', () => {
     const p = plan({
       wanted: at('2026-12-07T10:00:00+07:00'),
