@@ -8,6 +8,7 @@ import { registerChannelCommands } from './commands/channel.js';
 import { registerClvCommand } from './commands/clv.js';
 import { registerCouponCommands } from './commands/coupon.js';
 import { registerDemoCommands } from './commands/demo.js';
+import { registerFlowCommands } from './commands/flow.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerJobsCommands } from './commands/jobs.js';
 import { registerPredictCommand } from './commands/predict.js';
@@ -40,6 +41,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerChannelCommands(program, deps);
   registerJobsCommands(program, deps);
   registerUserCommands(program, deps);
+  registerFlowCommands(program, deps);
   return program;
 }
 

@@ -18,7 +18,11 @@ export type IdPrefix =
   | 'key'
   | 'whk'
   | 'job'
-  | 'usr';
+  | 'usr'
+  | 'flow'
+  | 'run'
+  | 'msg'
+  | 'task';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 

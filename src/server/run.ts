@@ -6,7 +6,15 @@ import { TrackingWriter } from '../app/tracking.js';
 import { countShopUsers } from '../app/users.js';
 import { resumePendingWebhooks, WebhookIntake } from '../app/webhook-intake.js';
 import type { AppConfig } from '../config.js';
-import { type AppJobContext, appJobContext, applicationJobs, Dispatcher, type Log } from '../engine/index.js';
+import {
+  type AppJobContext,
+  appJobContext,
+  applicationJobs,
+  Dispatcher,
+  defaultOwner,
+  FlowWorker,
+  type Log,
+} from '../engine/index.js';
 import { openStore } from '../store/store.js';
 import { isDuckDbFile, type OwnerRecord, removeOwnerFile, writeOwnerFile } from './owner-file.js';
 import { RateLimiter } from './rate-limit.js';
@@ -31,6 +39,8 @@ export interface ServeOptions {
   log?: PinoLogger;
   /** Jobs: how many at once and how often to look for due ones (default 4, 500 ms). */
   jobs?: { concurrency?: number; pollMs?: number; enabled?: boolean };
+  /** Flows: how often the worker looks for due runs and messages (default 1 s); off with enabled false. */
+  flows?: { pollMs?: number; enabled?: boolean };
   /**
    * Runs CLI commands handed over by `nurture` while this server owns a DuckDB file (the owner
    * file beside it says where the server is). Without it, no owner file is written.
@@ -48,6 +58,7 @@ export interface RunningServer {
   /** The link that creates the shop's first dashboard user, while it has none. */
   welcomeUrl: string | undefined;
   dispatcher: Dispatcher<AppJobContext> | undefined;
+  flowWorker: FlowWorker | undefined;
   /** Graceful shutdown: stop accepting, finish in-flight requests and jobs, release the database. */
   stop(): Promise<void>;
 }
@@ -90,6 +101,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           concurrency: options.jobs?.concurrency ?? 4,
           pollMs: options.jobs?.pollMs ?? 500,
         });
+  const flowWorker =
+    options.flows?.enabled === false
+      ? undefined
+      : new FlowWorker({
+          ctx,
+          owner: dispatcher?.owner ?? defaultOwner(),
+          log: engineLog(log),
+          pollMs: options.flows?.pollMs ?? 1000,
+        });
   let server: NurtureServer;
   let owner: OwnerRecord | undefined;
   const firstOwner =
@@ -113,9 +133,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await scheduleNightly(ctx);
     await resumePendingWebhooks(ctx);
     dispatcher?.start();
+    flowWorker?.start();
     await server.app.listen({ host: options.host, port: options.port });
   } catch (error) {
     await dispatcher?.stop();
+    await flowWorker?.stop();
     await store.close();
     throw error;
   }
@@ -139,6 +161,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       await intake.flush();
       await writer.flush();
       await dispatcher?.stop();
+      await flowWorker?.stop();
       if (owner) removeOwnerFile(options.config.db, owner);
       await store.close();
       log.info({}, 'stopped; the database is released');
@@ -146,5 +169,5 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     return stopped;
   };
   const welcomeUrl = firstOwner ? `${url}/welcome?code=${firstOwner.code}` : undefined;
-  return { server, ctx, url, welcomeUrl, dispatcher, stop };
+  return { server, ctx, url, welcomeUrl, dispatcher, flowWorker, stop };
 }

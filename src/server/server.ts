@@ -22,6 +22,7 @@ import type { RouteSpec } from './route.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { channelRoutes } from './routes/channels.js';
 import { customerRoutes } from './routes/customers.js';
+import { flowRoutes } from './routes/flows.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { productRoutes } from './routes/products.js';
@@ -69,6 +70,7 @@ export function apiRoutes(): RouteSpec[] {
     ...shopRoutes,
     ...channelRoutes,
     ...jobRoutes,
+    ...flowRoutes,
   ];
 }
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listShopApiKeys } from '../../src/app/api-keys.js';
+import { createFlow } from '../../src/app/flows/definitions.js';
 import { importFile } from '../../src/app/imports.js';
 import { createShopSegment } from '../../src/app/segments.js';
 import { TrackingWriter } from '../../src/app/tracking.js';
@@ -49,6 +50,13 @@ const notFound = (answer: Answer) => {
 const withoutB = (b: ShopFixture) => (answer: Answer) => {
   expect(answer.status).toBeLessThan(300);
   for (const id of [b.customerId, b.orderId, b.keyId, b.jobId]) expect(answer.text).not.toContain(id);
+};
+
+/** A flow only shop B has (a draft). */
+const B_FLOW = {
+  name: 'b-flow',
+  trigger: { kind: 'order', status: 'placed' },
+  steps: [{ kind: 'tag', id: 'tag', add: ['b'] }],
 };
 
 const CASES: Record<string, Case> = {
@@ -160,6 +168,40 @@ const CASES: Record<string, Case> = {
     body: { value: 'Shop A renamed' },
     expect: (r) => expect(r.status).toBe(200),
   }),
+  'GET /api/v1/flows': () => ({
+    path: '/api/v1/flows',
+    expect: (r) => {
+      expect(r.status).toBe(200);
+      expect(r.text).not.toContain('b-flow');
+    },
+  }),
+  'POST /api/v1/flows': () => ({
+    path: '/api/v1/flows',
+    // A flow of the same name in A is A's own; B's stays a draft.
+    body: { document: { ...B_FLOW, name: 'a-flow' } },
+    expect: (r) => expect(r.status).toBe(201),
+  }),
+  'GET /api/v1/flows/{name}': () => ({ path: '/api/v1/flows/b-flow', expect: notFound }),
+  'PUT /api/v1/flows/{name}': () => ({
+    path: '/api/v1/flows/b-flow',
+    body: { document: B_FLOW },
+    expect: notFound,
+  }),
+  'POST /api/v1/flows/{name}/state': () => ({
+    path: '/api/v1/flows/b-flow/state',
+    body: { action: 'activate' },
+    expect: notFound,
+  }),
+  'GET /api/v1/flows/{name}/stats': () => ({ path: '/api/v1/flows/b-flow/stats', expect: notFound }),
+  'POST /api/v1/flows/run-due': () => ({
+    path: '/api/v1/flows/run-due',
+    body: {},
+    expect: (r) => {
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ started: 0, advanced: 0 });
+    },
+  }),
+  'GET /api/v1/messages': (_a, b) => ({ path: '/api/v1/messages', expect: withoutB(b) }),
   'GET /api/v1/channels': () => ({
     path: '/api/v1/channels',
     expect: (r) => {
@@ -258,6 +300,7 @@ for (const engine of ENGINES) {
       b = await fixtureOf('shop-b');
       const ctx = (await import('../../src/app/context.js')).makeContext(store);
       await createShopSegment(ctx, { shopId: 'shop-b', name: 'b-private', query: 'number_of_orders >= 1' });
+      await createFlow(ctx, { shopId: 'shop-b', document: B_FLOW });
       const catalogue = join(mkdtempSync(join(tmpdir(), 'nurture-tenancy-')), 'products.csv');
       writeFileSync(
         catalogue,
@@ -322,6 +365,8 @@ for (const engine of ENGINES) {
       // B's own segment and settings are as they were.
       const own = await call(server.url, 'GET', '/api/v1/segments/b-private', { key: b.secret });
       expect(own.status).toBe(200);
+      const bFlow = await call(server.url, 'GET', '/api/v1/flows/b-flow', { key: b.secret });
+      expect(bFlow.body).toMatchObject({ name: 'b-flow', state: 'draft', version: 1 });
       const bCustomer = await call(server.url, 'GET', `/api/v1/customers/${b.customerId}`, { key: b.secret });
       expect(bCustomer.status).toBe(200);
       const bChannel = await call(server.url, 'GET', '/api/v1/channels/esms', { key: b.secret });

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.js';
+import { type AppContext, makeContext } from '../../app/context.js';
 import { listShopJobs, retryShopJob } from '../../app/jobs.js';
 import { shopTimeZone } from '../../app/shop-settings.js';
 import type { Localized } from '../../domain/analytics/types.js';
@@ -18,6 +18,7 @@ import {
   appJobContext,
   applicationJobs,
   Dispatcher,
+  FlowWorker,
   type JobRegistry,
   type Log,
 } from '../../engine/index.js';
@@ -241,8 +242,23 @@ function registerWorkerCommand(program: Command, deps: CliDeps): void {
             leaseMs: o.leaseMs,
             ...(o.batch ? { batchSize: o.batch } : {}),
           });
-          if (o.drain) await dispatcher.drain();
-          else await runUntilSignalled(dispatcher, deps, f.lang);
+          const flows = new FlowWorker({
+            ctx: makeContext(store, { config: deps.config({ db: o.db }) }),
+            owner: dispatcher.owner,
+            log: lineLog(deps.err),
+            pollMs: o.pollMs,
+          });
+          if (o.drain) {
+            await dispatcher.drain();
+            await flows.tick();
+          } else {
+            flows.start();
+            try {
+              await runUntilSignalled(dispatcher, deps, f.lang);
+            } finally {
+              await flows.stop();
+            }
+          }
           const s = dispatcher.stats;
           const n = { done: f.count(s.done), retried: f.count(s.retried), failed: f.count(s.failed) };
           deps.out(

@@ -23,6 +23,7 @@ import { dashboardUsers } from './020-dashboard-users.js';
 import { customerNameSearch } from './021-customer-name-search.js';
 import { eventsByTime } from './022-events-by-time.js';
 import { couponsSchema } from './023-coupons.js';
+import { flowsSchema } from './024-flows.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -58,6 +59,7 @@ export const MIGRATIONS: readonly Migration[] = [
   customerNameSearch,
   eventsByTime,
   couponsSchema,
+  flowsSchema,
 ];
 
 /**

@@ -1,0 +1,220 @@
+import type { ChannelKind, OutgoingMessage } from '../../channels/channel.js';
+import type { Coupon } from '../../domain/coupons/index.js';
+import { type MessageContent, parseContent } from '../../domain/messages/content.js';
+import type { CapOverride } from '../../domain/messages/policy.js';
+import { type RenderedMessage, renderContent, type TemplateVars } from '../../domain/messages/render.js';
+import { assertNever } from '../../errors.js';
+import { findCouponBySource } from '../../store/coupons/index.js';
+import type { MessageRecord } from '../../store/flows/messages.js';
+import type { Recipient } from '../../store/flows/recipients.js';
+import type { RunContext } from '../../store/flows/runs.js';
+import { type OrderVars, ordersForMessages, runContexts } from '../../store/flows/vars.js';
+import type { AppContext } from '../context.js';
+import { type LoadedVersion, loadVersions } from './loaded.js';
+
+/** What rendering a batch of messages reads, loaded once per batch. */
+export interface MessageVars {
+  shop: { name: string; currency: string };
+  versions: ReadonlyMap<string, LoadedVersion>;
+  runs: ReadonlyMap<string, RunContext>;
+  orders: ReadonlyMap<string, OrderVars>;
+  coupons: ReadonlyMap<string, Coupon>;
+  /** The flow's tighter cap for its promotional messages, if it has one. */
+  capOverride(m: MessageRecord): CapOverride | undefined;
+}
+
+/** Loads the flow versions, run contexts, orders and coupons a batch of messages renders with. */
+export async function loadMessageVars(
+  ctx: AppContext,
+  shopId: string,
+  messages: readonly MessageRecord[],
+  _recipients: ReadonlyMap<string, Recipient>,
+): Promise<MessageVars> {
+  const shop = await ctx.store.requireShop(shopId);
+  const keys = messages.flatMap((m) =>
+    m.flowId && m.version !== null ? [{ flowId: m.flowId, version: m.version }] : [],
+  );
+  const versions = await loadVersions(ctx.store, shopId, keys);
+  const runs = await runContexts(
+    ctx.store,
+    shopId,
+    messages.flatMap((m) => (m.runId ? [m.runId] : [])),
+  );
+  const orders = await ordersForMessages(
+    ctx.store,
+    shopId,
+    [...runs.values()].flatMap((r) => (r.orderId ? [r.orderId] : [])),
+  );
+  const coupons = new Map<string, Coupon>();
+  for (const key of new Set([...runs.values()].flatMap((r) => Object.values(r.coupons ?? {})))) {
+    const coupon = await findCouponBySource(ctx.store, shopId, key);
+    if (coupon) coupons.set(key, coupon);
+  }
+  return {
+    shop: { name: shop.name, currency: shop.currency },
+    versions,
+    runs,
+    orders,
+    coupons,
+    capOverride(m) {
+      const cap =
+        m.flowId && m.version !== null ? versions.get(`${m.flowId}:${m.version}`)?.doc.cap : undefined;
+      if (!cap) return undefined;
+      return {
+        ...(cap.perDay !== undefined && cap.perDay > 0 ? { perDay: cap.perDay } : {}),
+        ...(cap.perWeek !== undefined && cap.perWeek > 0 ? { perWeek: cap.perWeek } : {}),
+      };
+    },
+  };
+}
+
+/** A send step's content for one channel, validated. */
+export function contentOf(
+  version: LoadedVersion,
+  stepId: string,
+  channel: ChannelKind,
+): MessageContent | undefined {
+  const step = version.plan.steps.get(stepId)?.step;
+  if (step?.kind !== 'send') return undefined;
+  const raw = step.content[channel];
+  if (raw === undefined) return undefined;
+  return parseContent({ ...(raw as object), channel });
+}
+
+function templateVars(m: MessageRecord, r: Recipient, vars: MessageVars): TemplateVars {
+  const run = m.runId ? vars.runs.get(m.runId) : undefined;
+  const order = run?.orderId ? vars.orders.get(run.orderId) : undefined;
+  const couponKeys = Object.values(run?.coupons ?? {});
+  const coupon = couponKeys.length > 0 ? vars.coupons.get(couponKeys[couponKeys.length - 1]!) : undefined;
+  const name = [r.lastName, r.firstName].filter(Boolean).join(' ');
+  return {
+    customer: {
+      id: r.customerId,
+      ...(r.firstName ? { first_name: r.firstName } : {}),
+      ...(r.lastName ? { last_name: r.lastName } : {}),
+      ...(name ? { name } : {}),
+      ...(r.phone ? { phone: r.phone } : {}),
+      ...(r.email ? { email: r.email } : {}),
+      attributes: r.attributes,
+    },
+    ...(order
+      ? {
+          order: {
+            name: order.name ?? order.orderId,
+            total: order.total,
+            created_at: order.createdAt,
+            lines: order.lines.map((l) => ({
+              title: l.title,
+              ...(l.sku ? { sku: l.sku } : {}),
+              quantity: l.quantity,
+              price: l.price,
+            })),
+          },
+        }
+      : {}),
+    ...(coupon
+      ? {
+          coupon: {
+            code: coupon.code,
+            kind: coupon.kind === 'fixed_amount' ? 'fixed' : coupon.kind,
+            ...(coupon.value === null ? {} : { value: coupon.value }),
+            ...(coupon.minOrder === null ? {} : { min_order: coupon.minOrder }),
+            expires_at: coupon.expiresAt,
+          },
+        }
+      : {}),
+    shop: { name: vars.shop.name },
+  };
+}
+
+/** The customer's language: their `lang` attribute, else Vietnamese. */
+function languageOf(r: Recipient): 'vi' | 'en' {
+  return r.attributes['lang'] === 'en' ? 'en' : 'vi';
+}
+
+export type RenderOutcome =
+  | { ok: true; message: RenderedMessage; outgoing: Omit<OutgoingMessage, 'messageId' | 'idempotencyKey'> }
+  | { ok: false; reason: string };
+
+/** Renders a message for its channel and customer, and the request to its provider. */
+export function renderMessage(
+  m: MessageRecord,
+  channel: ChannelKind,
+  r: Recipient,
+  vars: MessageVars,
+  timeZone: string,
+): RenderOutcome {
+  const version = m.flowId && m.version !== null ? vars.versions.get(`${m.flowId}:${m.version}`) : undefined;
+  const content = version && m.stepId ? contentOf(version, m.stepId, channel) : undefined;
+  if (!content) return { ok: false, reason: `no ${channel} content for step ${m.stepId ?? '?'}` };
+  const rendered = renderContent(content, templateVars(m, r, vars), {
+    lang: languageOf(r),
+    timeZone,
+    currency: vars.shop.currency,
+    promotional: m.promotional,
+  });
+  if (!rendered.ok) {
+    const e = rendered.error;
+    return { ok: false, reason: `${e.path}${e.line ? ` line ${e.line}` : ''}: ${e.message}` };
+  }
+  return { ok: true, message: rendered.message, outgoing: outgoingOf(rendered.message, m, r) };
+}
+
+function outgoingOf(
+  message: RenderedMessage,
+  m: MessageRecord,
+  r: Recipient,
+): Omit<OutgoingMessage, 'messageId' | 'idempotencyKey'> {
+  const base = { channel: message.channel, promotional: m.promotional };
+  switch (message.channel) {
+    case 'email':
+      return {
+        ...base,
+        to: r.email ?? '',
+        subject: message.subject,
+        text: message.text,
+        ...(message.html === undefined ? {} : { html: message.html }),
+      };
+    case 'sms':
+      return { ...base, to: r.phone ?? '', text: message.text };
+    case 'zalo':
+      return {
+        ...base,
+        to: r.phone ?? '',
+        text: '',
+        zalo: { templateId: message.templateId, templateData: message.data },
+      };
+    case 'messenger':
+      return {
+        ...base,
+        to: r.psid ?? '',
+        text: message.text,
+        // Promotions only inside the 24 h window; order updates under the post-purchase tag.
+        messenger: m.promotional
+          ? { messagingType: 'UPDATE' }
+          : { messagingType: 'MESSAGE_TAG', tag: 'POST_PURCHASE_UPDATE' },
+      };
+    case 'webhook':
+      return {
+        ...base,
+        to: '',
+        text: '',
+        payload: message.payload ?? {
+          message_id: m.messageId,
+          flow_id: m.flowId,
+          step_id: m.stepId,
+          customer: {
+            id: r.customerId,
+            first_name: r.firstName,
+            last_name: r.lastName,
+            phone: r.phone,
+            email: r.email,
+          },
+        },
+      };
+    case 'popup':
+      return { ...base, to: '', text: message.body };
+    default:
+      return assertNever(message, 'rendered message');
+  }
+}

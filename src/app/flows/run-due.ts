@@ -1,0 +1,84 @@
+import type { Channels } from '../../channels/channel.js';
+import { allSteps } from '../../domain/flows/plan.js';
+import { listFlows } from '../../store/flows/definitions.js';
+import { wakeRunsOnEvents } from '../../store/flows/runs.js';
+import type { AppContext } from '../context.js';
+import { advanceDueRuns } from './advance.js';
+import { type DispatchResult, dispatchDueMessages, emptyDispatch, recoverOrphanedSends } from './dispatch.js';
+import { loadLiveVersions } from './loaded.js';
+import { scanTrigger } from './triggers.js';
+
+export interface RunDueResult {
+  asOf: Date;
+  /** Runs started by triggers. */
+  started: number;
+  /** Run advances (a run advanced twice in one pass counts twice). */
+  advanced: number;
+  messages: DispatchResult;
+}
+
+export interface RunDueOptions {
+  /** The shop's configured channels (loaded from its settings when absent). */
+  channels?: Channels;
+  /** The worker's lease owner for messages being sent (default: `run-due`). */
+  owner?: string;
+}
+
+/** A context whose clock stands at `asOf`: everything the pass writes happens then. */
+function at(ctx: AppContext, asOf: Date): AppContext {
+  return { ...ctx, clock: { now: () => asOf } };
+}
+
+/**
+ * Does every piece of flow work due up to `asOf`, as the worker does it: reads the triggers of
+ * live flows, starts runs, advances due runs, plans and sends due messages. Running it twice for
+ * the same moment does nothing the second time; `nurture flow run-due --as-of` and the server's
+ * worker both call it.
+ */
+export async function runDueFlows(
+  ctx: AppContext,
+  input: { shopId: string; asOf?: Date },
+  options: RunDueOptions = {},
+): Promise<RunDueResult> {
+  const asOf = input.asOf ?? ctx.clock.now();
+  const c = at(ctx, asOf);
+  const { shopId } = input;
+  const shop = await c.store.requireShop(shopId);
+  const flows = await listFlows(c.store, shopId, ['live', 'paused']);
+  const live = await loadLiveVersions(c.store, shopId, flows);
+  const liveFlowIds = new Set(live.map((l) => l.flow.flowId));
+  const result: RunDueResult = { asOf, started: 0, advanced: 0, messages: emptyDispatch() };
+
+  const waitsForEvents = live.some((l) =>
+    [...allSteps(l.version.doc.steps)].some((s) => s.kind === 'wait_for_event'),
+  );
+  const earliestMark = Math.min(...live.map((l) => (l.flow.scannedUntil ?? asOf).getTime()), asOf.getTime());
+  for (const l of live)
+    result.started += await scanTrigger(c, shopId, l.flow, l.version, asOf, shop.timezone);
+  if (waitsForEvents) await wakeRunsOnEvents(c.store, shopId, new Date(earliestMark - 1), asOf);
+
+  // Until nothing is due: a run that waits less than the time left until `asOf` (catching up)
+  // is due again in the same pass.
+  for (;;) {
+    const n = await advanceDueRuns(c, shopId, asOf, { liveFlowIds, timeZone: shop.timezone });
+    result.advanced += n;
+    if (n === 0) break;
+  }
+  const pausedFlowIds = new Set(flows.filter((f) => f.state === 'paused').map((f) => f.flowId));
+  await recoverOrphanedSends(c, shopId, options);
+  for (;;) {
+    const batch = await dispatchDueMessages(c, shopId, {
+      ...options,
+      pausedFlowIds,
+      timeZone: shop.timezone,
+    });
+    addDispatch(result.messages, batch);
+    // Until nothing is due: a message an unreachable channel hands to the next one is due again.
+    if (batch.considered === 0) break;
+  }
+  return result;
+}
+
+function addDispatch(into: DispatchResult, more: DispatchResult): void {
+  for (const key of Object.keys(into) as (keyof DispatchResult)[]) into[key] += more[key];
+}

@@ -1,0 +1,59 @@
+import type { SqlValue } from '../engine.js';
+import { type StagingTable, stage } from '../staging.js';
+import type { Store } from '../store.js';
+import { toColumns } from './columns.js';
+
+/** A reaction to a message as an event (Message Sent, Delivered, Opened, Clicked, Declined). */
+export interface MessageEvent {
+  eventId: string;
+  /** `msg:<message id>:<what>`: an event is recorded once per message and kind. */
+  dedupeKey: string;
+  name: string;
+  customerId: string;
+  at: Date;
+  properties: Record<string, unknown>;
+}
+
+const STAGE: StagingTable = {
+  name: 'stage_message_events',
+  columns: [
+    { name: 'event_id', type: 'text' },
+    { name: 'dedupe_key', type: 'text' },
+    { name: 'name', type: 'text' },
+    { name: 'customer_id', type: 'text' },
+    { name: 'occurred_at', type: 'timestamp' },
+    { name: 'properties', type: 'text' },
+  ],
+};
+
+/**
+ * Records message events so that segments (`performed("Message Clicked")`) and flows (wait for
+ * an event) see them; one per message and kind, whatever reports it twice.
+ */
+export async function recordMessageEvents(
+  store: Store,
+  shopId: string,
+  events: readonly MessageEvent[],
+): Promise<void> {
+  if (events.length === 0) return;
+  const seen = new Set<string>();
+  const unique = events.filter((e) => !seen.has(e.dedupeKey) && seen.add(e.dedupeKey));
+  const cols = toColumns(
+    unique.map((e): SqlValue[] => [
+      e.eventId,
+      e.dedupeKey,
+      e.name,
+      e.customerId,
+      e.at,
+      JSON.stringify(e.properties),
+    ]),
+    STAGE.columns.length,
+  );
+  await stage(store.engine, STAGE, cols);
+  await store.engine.run(
+    `INSERT INTO events (shop_id, event_id, dedupe_key, name, customer_id, anonymous_id, occurred_at, properties)
+     SELECT $1, event_id, dedupe_key, name, customer_id, NULL, occurred_at, properties FROM ${STAGE.name}
+     ON CONFLICT DO NOTHING`,
+    [shopId],
+  );
+}

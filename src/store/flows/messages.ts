@@ -1,0 +1,295 @@
+import type { ChannelKind } from '../../channels/channel.js';
+import type { SqlValue } from '../engine.js';
+import { type StagingTable, stage } from '../staging.js';
+import type { Store } from '../store.js';
+
+/**
+ * A message's life in the outbox:
+ * - queued: waiting for its time (`due_at`; `planned` once the cap and quiet hours chose the slot);
+ * - sending: its provider is being called (the row was written first; `lease_until` bounds it);
+ * - sent, delivered: accepted by the provider, then reported delivered;
+ * - expired: its slot came after its expiry (a 24 h voucher); suppressed: no consent, opted out
+ *   or no address; declined: the customer refused the channel; unreachable: no channel reached
+ *   them; failed: the shop's channel settings are wrong, or retries ran out;
+ * - unknown: a crash interrupted the call to a provider that cannot dedupe (SpeedSMS, Messenger):
+ *   it may or may not have gone, so it is shown to the seller and never sent again blindly.
+ */
+export const MESSAGE_STATES = [
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'expired',
+  'suppressed',
+  'declined',
+  'unreachable',
+  'failed',
+  'unknown',
+] as const;
+export type MessageState = (typeof MESSAGE_STATES)[number];
+
+export interface MessageRecord {
+  messageId: string;
+  sourceKey: string;
+  customerId: string;
+  flowId: string | null;
+  version: number | null;
+  runId: string | null;
+  stepId: string | null;
+  /** The channels in order of preference; `channelIndex` is the one in use. */
+  channels: ChannelKind[];
+  channelIndex: number;
+  channel: ChannelKind;
+  promotional: boolean;
+  state: MessageState;
+  dueAt: Date;
+  planned: boolean;
+  expiresAt: Date | null;
+  idempotencyKey: string;
+  provider: string | null;
+  providerMessageId: string | null;
+  recipient: string | null;
+  /** What was sent (JSON: subject, text…), kept for the messages page. */
+  rendered: string | null;
+  reason: string | null;
+  /** Why it waits: the cap or quiet-hours rules that moved it. */
+  deferred: string | null;
+  attempts: number;
+  leaseOwner: string | null;
+  leaseUntil: Date | null;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+const COLUMNS: readonly [keyof MessageRecord, string, 'text' | 'integer' | 'boolean' | 'timestamp'][] = [
+  ['messageId', 'message_id', 'text'],
+  ['sourceKey', 'source_key', 'text'],
+  ['customerId', 'customer_id', 'text'],
+  ['flowId', 'flow_id', 'text'],
+  ['version', 'version', 'integer'],
+  ['runId', 'run_id', 'text'],
+  ['stepId', 'step_id', 'text'],
+  ['channels', 'channels', 'text'],
+  ['channelIndex', 'channel_index', 'integer'],
+  ['channel', 'channel', 'text'],
+  ['promotional', 'promotional', 'boolean'],
+  ['state', 'state', 'text'],
+  ['dueAt', 'due_at', 'timestamp'],
+  ['planned', 'planned', 'boolean'],
+  ['expiresAt', 'expires_at', 'timestamp'],
+  ['idempotencyKey', 'idempotency_key', 'text'],
+  ['provider', 'provider', 'text'],
+  ['providerMessageId', 'provider_message_id', 'text'],
+  ['recipient', 'recipient', 'text'],
+  ['rendered', 'rendered', 'text'],
+  ['reason', 'reason', 'text'],
+  ['deferred', 'deferred', 'text'],
+  ['attempts', 'attempts', 'integer'],
+  ['leaseOwner', 'lease_owner', 'text'],
+  ['leaseUntil', 'lease_until', 'timestamp'],
+  ['createdAt', 'created_at', 'timestamp'],
+  ['sentAt', 'sent_at', 'timestamp'],
+];
+
+const SELECT = COLUMNS.map(([, c]) => c).join(', ');
+const STAGE: StagingTable = {
+  name: 'stage_messages',
+  columns: COLUMNS.map(([, name, type]) => ({ name, type })),
+};
+
+function toRecord(row: Record<string, unknown>): MessageRecord {
+  const out: Record<string, unknown> = {};
+  for (const [key, column, type] of COLUMNS) {
+    const v = row[column];
+    out[key] = type === 'integer' && v !== null && v !== undefined ? Number(v) : v;
+  }
+  out['channels'] = JSON.parse(String(row['channels'])) as ChannelKind[];
+  return out as unknown as MessageRecord;
+}
+
+function stageRows(messages: readonly MessageRecord[]): SqlValue[][] {
+  const cols: SqlValue[][] = COLUMNS.map(() => []);
+  for (const m of messages)
+    COLUMNS.forEach(([key], i) => {
+      const v = key === 'channels' ? JSON.stringify(m.channels) : (m[key] as SqlValue);
+      cols[i]!.push(v ?? null);
+    });
+  return cols;
+}
+
+/** Adds messages to the outbox; a message whose source key is there already is not added again. */
+export async function insertMessages(
+  store: Store,
+  shopId: string,
+  messages: readonly MessageRecord[],
+): Promise<void> {
+  if (messages.length === 0) return;
+  await stage(store.engine, STAGE, stageRows(messages));
+  await store.engine.run(
+    `INSERT INTO messages (shop_id, ${SELECT}, updated_at)
+     SELECT $1, ${SELECT}, created_at FROM ${STAGE.name} ON CONFLICT DO NOTHING`,
+    [shopId],
+  );
+}
+
+/**
+ * Writes messages back whole (their state, slot, channel, outcome), one statement. With `owner`,
+ * only rows whose lease that worker still holds: a worker that stalled past its lease records
+ * nothing (the recovery has taken the message over).
+ */
+export async function saveMessages(
+  store: Store,
+  shopId: string,
+  messages: readonly MessageRecord[],
+  now: Date,
+  owner?: string,
+): Promise<void> {
+  if (messages.length === 0) return;
+  await stage(store.engine, STAGE, stageRows(messages));
+  const sets = COLUMNS.filter(([, c]) => c !== 'message_id' && c !== 'source_key')
+    .map(([, c]) => `${c} = s.${c}`)
+    .join(', ');
+  await store.engine.run(
+    `UPDATE messages SET ${sets}, updated_at = $2 FROM ${STAGE.name} s
+     WHERE messages.shop_id = $1 AND messages.message_id = s.message_id
+       ${owner === undefined ? '' : 'AND messages.lease_owner = $3'}`,
+    owner === undefined ? [shopId, now] : [shopId, now, owner],
+  );
+}
+
+/**
+ * Locks and returns up to `limit` queued messages due by `asOf` (not of the paused flows `skipFlowIds`). Call inside the transaction that
+ * plans them. Popups are left for the storefront widget to show. On PostgreSQL a message is taken only with an advisory lock on its customer, so
+ * the cap's decisions for one customer are made by one worker at a time across all channels.
+ */
+export async function lockDueMessages(
+  store: Store,
+  shopId: string,
+  asOf: Date,
+  limit: number,
+  skipFlowIds: readonly string[] = [],
+): Promise<MessageRecord[]> {
+  const pg = store.dialect === 'postgres';
+  const skip =
+    skipFlowIds.length === 0
+      ? ''
+      : `AND (flow_id IS NULL OR flow_id NOT IN (${skipFlowIds.map((_, i) => `$${i + 3}`).join(', ')}))`;
+  const rows = await store.engine.all(
+    `SELECT ${SELECT} FROM messages
+     WHERE shop_id = $1 AND state = 'queued' AND due_at <= $2 AND channel <> 'popup' ${skip}
+       ${pg ? "AND pg_try_advisory_xact_lock(hashtext('nurture-msg:' || shop_id || ':' || customer_id))" : ''}
+     ORDER BY due_at, message_id LIMIT ${Math.max(1, Math.floor(limit))}
+     ${pg ? 'FOR UPDATE SKIP LOCKED' : ''}`,
+    [shopId, asOf, ...skipFlowIds],
+  );
+  return rows.map(toRecord);
+}
+
+/** A slot a customer's cap counts: a message sent, being sent, or planned for a time. */
+export interface CapSlot {
+  customerId: string;
+  messageId: string;
+  at: Date;
+  channel: ChannelKind;
+  promotional: boolean;
+  recipient: string | null;
+}
+
+/**
+ * The customers' messages that count against the cap from `since` on: sent or being sent (at
+ * their send time) and planned (at their slot).
+ */
+export async function capSlots(
+  store: Store,
+  shopId: string,
+  customerIds: readonly string[],
+  since: Date,
+): Promise<CapSlot[]> {
+  if (customerIds.length === 0) return [];
+  const ids = [...new Set(customerIds)];
+  const rows = await store.engine.all<{
+    customer_id: string;
+    message_id: string;
+    slot_at: Date;
+    channel: string;
+    promotional: boolean;
+    recipient: string | null;
+  }>(
+    `SELECT customer_id, message_id, COALESCE(sent_at, due_at) AS slot_at, channel, promotional, recipient FROM messages
+     WHERE shop_id = $1 AND customer_id IN (${ids.map((_, i) => `$${i + 3}`).join(', ')})
+       AND (state IN ('sent', 'delivered', 'sending') OR (state = 'queued' AND planned))
+       AND COALESCE(sent_at, due_at) >= $2`,
+    [shopId, since, ...ids],
+  );
+  return rows.map((r) => ({
+    customerId: r.customer_id,
+    messageId: r.message_id,
+    at: r.slot_at,
+    channel: r.channel as ChannelKind,
+    promotional: Boolean(r.promotional),
+    recipient: r.recipient,
+  }));
+}
+
+/**
+ * Messages left in `sending` by a worker that died (its lease ran out by `now`). Locked on
+ * PostgreSQL; call inside the transaction that decides their fate.
+ */
+export async function lockOrphanedSends(
+  store: Store,
+  shopId: string,
+  now: Date,
+  limit: number,
+): Promise<MessageRecord[]> {
+  const lock = store.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+  const rows = await store.engine.all(
+    `SELECT ${SELECT} FROM messages WHERE shop_id = $1 AND state = 'sending' AND lease_until <= $2
+     ORDER BY lease_until LIMIT ${Math.max(1, Math.floor(limit))} ${lock}`,
+    [shopId, now],
+  );
+  return rows.map(toRecord);
+}
+
+export interface MessageFilter {
+  customerId?: string;
+  state?: MessageState;
+  flowId?: string;
+  limit?: number;
+}
+
+/** Messages, newest first. */
+export async function listMessages(
+  store: Store,
+  shopId: string,
+  filter: MessageFilter = {},
+): Promise<MessageRecord[]> {
+  const params: SqlValue[] = [shopId];
+  const where = ['shop_id = $1'];
+  if (filter.customerId) {
+    params.push(filter.customerId);
+    where.push(`customer_id = $${params.length}`);
+  }
+  if (filter.state) {
+    params.push(filter.state);
+    where.push(`state = $${params.length}`);
+  }
+  if (filter.flowId) {
+    params.push(filter.flowId);
+    where.push(`flow_id = $${params.length}`);
+  }
+  const rows = await store.engine.all(
+    `SELECT ${SELECT} FROM messages WHERE ${where.join(' AND ')}
+     ORDER BY created_at DESC, message_id DESC LIMIT ${Math.min(Math.max(filter.limit ?? 100, 1), 10_000)}`,
+    params,
+  );
+  return rows.map(toRecord);
+}
+
+/** The earliest due time of a queued message, if any (how long the worker may sleep). */
+export async function nextMessageDue(store: Store, shopId: string): Promise<Date | undefined> {
+  const rows = await store.engine.all<{ first_due: Date | null }>(
+    "SELECT MIN(due_at) AS first_due FROM messages WHERE shop_id = $1 AND state = 'queued'",
+    [shopId],
+  );
+  return rows[0]?.first_due ?? undefined;
+}
