@@ -20,6 +20,7 @@ import { openApiDocument } from './openapi.js';
 import type { ReadPool } from './read-pool.js';
 import type { RouteSpec } from './route.js';
 import { analyticsRoutes } from './routes/analytics.js';
+import { couponRoutes } from './routes/coupons.js';
 import { customerRoutes } from './routes/customers.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -63,6 +64,7 @@ export function apiRoutes(): RouteSpec[] {
   return [
     ...customerRoutes,
     ...productRoutes,
+    ...couponRoutes,
     ...segmentRoutes,
     ...analyticsRoutes,
     ...shopRoutes,
