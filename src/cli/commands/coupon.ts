@@ -292,7 +292,13 @@ function couponTable(coupons: readonly CouponView[], shop: CouponShop, lang: Lan
   if (coupons.length === 0) return `${tr(T.none, lang)}\n`;
   const f = formatterFor(lang);
   return `${table(
-    [tr(T.code, lang), tr(T.offer, lang), tr(T.customer, lang), tr(T.expires, lang), tr(T.state, lang)],
+    [
+      tr(T.code, lang),
+      tr(T.offer, lang),
+      tr(T.customer, lang),
+      `${tr(T.expires, lang)} (${shop.timezone})`,
+      tr(T.state, lang),
+    ],
     coupons.map((c) => [
       c.code,
       couponOffer(c, shop.currency, lang),

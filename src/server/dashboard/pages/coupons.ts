@@ -10,7 +10,7 @@ import { COUPON_STATES, couponKindSchema } from '../../../domain/coupons/index.j
 import { NurtureError } from '../../../errors.js';
 import { formError } from '../error-page.js';
 import { html } from '../html.js';
-import { fill } from '../i18n.js';
+import { fill, tr } from '../i18n.js';
 import { definePage, fragment, type PageSpec, page, redirect, SENT } from '../page.js';
 import {
   type BatchFormValues,
@@ -83,7 +83,7 @@ export function couponPages(): PageSpec[] {
         return page(
           T.title,
           'coupons',
-          html`<p class="muted">${fill(T.intro, lang, {})}</p>
+          html`<p class="muted">${tr(T.intro, lang)}</p>
 ${filterForm(lang, state)}
 ${results}
 ${batchForm(lang, session?.csrfToken ?? '', EMPTY_BATCH_FORM)}`,
