@@ -201,6 +201,10 @@ describe('nurture coupon', () => {
       coupon: { state: 'released', releaseReason: 'cancelled' },
       order: { status: 'cancelled' },
     });
+    const history = await cli('coupon', 'show', code!, '--db', db, '--lang', 'en');
+    expect(history.out).toMatch(
+      /History:\n {2}\S+ \S+ {2}redeemed by order ord_\w+ \(pending\)\n {2}\S+ \S+ {2}released, order ord_\w+ \(cancelled\)\n$/,
+    );
     const list = await cli('coupon', 'list', '--state', 'released', '--db', db);
     expect(list.out).toMatch(new RegExp(`${code}.*dùng lại được`));
 
