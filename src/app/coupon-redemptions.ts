@@ -10,13 +10,13 @@ import { DEFAULT_ANALYTICS_CONFIG } from '../domain/analytics/config.js';
 import { decideRedemption, type SkippedUse } from '../domain/coupons/index.js';
 import type { OrderStatus } from '../domain/model/index.js';
 import { shopHasCoupons } from '../store/coupons/index.js';
-import { couponUsesOf, writeRedemption } from '../store/coupons/redemptions.js';
+import { type CouponEvent, couponUsesOf, writeRedemption } from '../store/coupons/redemptions.js';
 import type { Store } from '../store/store.js';
 import type { AppContext } from './context.js';
 
 export interface CouponRedemptionResult {
   /** Coupons newly redeemed, by which order. */
-  redeemed: { code: string; orderId: string; customerId: string }[];
+  redeemed: { code: string; orderId: string; customerId: string; status: OrderStatus }[];
   /** Redemptions released, with the status of the order that released them. */
   released: { code: string; orderId: string; status: OrderStatus }[];
   /**
@@ -48,7 +48,23 @@ export async function recordCouponRedemptions(
     result.skipped.push(...decision.skipped);
     if (decision.released) result.released.push({ code: coupon.code, ...decision.released });
     if (decision.redeemed) result.redeemed.push({ code: coupon.code, ...decision.redeemed });
-    if (decision.next) await writeRedemption(store, shopId, coupon.code, decision.next);
+    if (!decision.next) continue;
+    const events: CouponEvent[] = [];
+    if (decision.released)
+      events.push({
+        at: now,
+        action: 'released',
+        orderId: decision.released.orderId,
+        orderStatus: decision.released.status,
+      });
+    if (decision.redeemed)
+      events.push({
+        at: now,
+        action: 'redeemed',
+        orderId: decision.redeemed.orderId,
+        orderStatus: decision.redeemed.status,
+      });
+    await writeRedemption(store, shopId, coupon.code, decision.next, events);
   }
   if (result.redeemed.length + result.released.length > 0)
     ctx.log.debug(

@@ -32,6 +32,7 @@ import {
   insertCoupons,
   listCouponRows,
 } from '../store/coupons/index.js';
+import { type CouponEvent, couponEvents } from '../store/coupons/redemptions.js';
 import { getOrder } from '../store/customers/queries.js';
 import { resolveAsOf } from './as-of.js';
 import type { AppContext } from './context.js';
@@ -353,11 +354,11 @@ export interface CouponOrder {
   createdAt: Date;
 }
 
-/** One coupon by code (any case), with the order that used it. */
+/** One coupon by code (any case), with the order that used it and its history of redemptions. */
 export async function showCoupon(
   ctx: AppContext,
   input: z.input<typeof couponShowInputSchema>,
-): Promise<{ coupon: CouponView; order: CouponOrder | null; shop: CouponShop }> {
+): Promise<{ coupon: CouponView; order: CouponOrder | null; history: CouponEvent[]; shop: CouponShop }> {
   const q = parseInput(couponShowInputSchema, input);
   const shop = await ctx.store.requireShop(q.shopId);
   const coupon = await findCouponByCode(ctx.store, q.shopId, normalizeCode(q.code));
@@ -377,6 +378,7 @@ export async function showCoupon(
           createdAt: new Date(o['created_at'] as string | Date),
         }
       : null,
+    history: await couponEvents(ctx.store, q.shopId, coupon.code),
     shop: shopOf(shop),
   };
 }

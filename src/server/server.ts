@@ -21,6 +21,7 @@ import type { ReadPool } from './read-pool.js';
 import type { RouteSpec } from './route.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { channelRoutes } from './routes/channels.js';
+import { couponRoutes } from './routes/coupons.js';
 import { customerRoutes } from './routes/customers.js';
 import { flowRoutes } from './routes/flows.js';
 import { healthRoutes } from './routes/health.js';
@@ -65,6 +66,7 @@ export function apiRoutes(): RouteSpec[] {
   return [
     ...customerRoutes,
     ...productRoutes,
+    ...couponRoutes,
     ...segmentRoutes,
     ...analyticsRoutes,
     ...shopRoutes,

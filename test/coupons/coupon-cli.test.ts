@@ -182,7 +182,9 @@ describe('nurture coupon', () => {
     expect(shown.out).toMatch(/Trạng thái\s+đã dùng/);
     expect(shown.out).toMatch(/Đơn hàng\s+#2 \(pending, 350\.000 ₫, /);
     const redeemed = await cli('coupon', 'list', '--state', 'redeemed', '--db', db, '--lang', 'en');
-    expect(redeemed.out.split('\n')[0]).toMatch(/^Code\s+Offer\s+Customer\s+Expires\s+State$/);
+    expect(redeemed.out.split('\n')[0]).toMatch(
+      /^Code\s+Offer\s+Customer\s+Expires \(Asia\/Ho_Chi_Minh\)\s+State$/,
+    );
     expect(redeemed.out).toContain(code!);
     expect(redeemed.out).toMatch(/50,000 ₫ off, orders from 300,000 ₫/);
 
@@ -199,6 +201,10 @@ describe('nurture coupon', () => {
       coupon: { state: 'released', releaseReason: 'cancelled' },
       order: { status: 'cancelled' },
     });
+    const history = await cli('coupon', 'show', code!, '--db', db, '--lang', 'en');
+    expect(history.out).toMatch(
+      /History:\n {2}\S+ \S+ {2}redeemed by order ord_\w+ \(pending\)\n {2}\S+ \S+ {2}released, order ord_\w+ \(cancelled\)\n$/,
+    );
     const list = await cli('coupon', 'list', '--state', 'released', '--db', db);
     expect(list.out).toMatch(new RegExp(`${code}.*dùng lại được`));
 

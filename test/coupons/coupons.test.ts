@@ -265,6 +265,10 @@ for (const engine of ENGINES)
           releaseReason: statuses[i],
         });
       expect((await listCoupons(ctx, { shopId: SHOP, state: 'released' })).coupons).toHaveLength(3);
+      expect((await showCoupon(ctx, { shopId: SHOP, code: coupons[2]!.code })).history).toEqual([
+        { at, action: 'redeemed', orderId: expect.any(String), orderStatus: 'pending' },
+        { at: releasedAt, action: 'released', orderId: expect.any(String), orderStatus: 'returned' },
+      ]);
       const before = await ctx.store.engine.all('SELECT * FROM coupons ORDER BY code');
       expect(await recordCouponRedemptions(ctx, SHOP, [lan])).toEqual({
         redeemed: [],

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listShopApiKeys } from '../../src/app/api-keys.js';
 import { createFlow } from '../../src/app/flows/definitions.js';
+import { createCoupon, createCouponBatch } from '../../src/app/coupons.js';
 import { importFile } from '../../src/app/imports.js';
 import { createShopSegment } from '../../src/app/segments.js';
 import { TrackingWriter } from '../../src/app/tracking.js';
@@ -91,6 +92,28 @@ const CASES: Record<string, Case> = {
     path: '/api/v1/product-settings',
     body: { category: 'b-only-category', reorder_cycle_days: 7 },
     expect: notFound,
+  }),
+  'GET /api/v1/coupons': (_a, b) => ({
+    path: '/api/v1/coupons?limit=1000',
+    expect: (r) => {
+      withoutB(b)(r);
+      expect(r.text).not.toContain('BONLY');
+    },
+  }),
+  'GET /api/v1/coupons/{code}': () => ({ path: '/api/v1/coupons/BONLY-2222-2222', expect: notFound }),
+  'POST /api/v1/coupons': (_a, b) => ({
+    path: '/api/v1/coupons',
+    body: { kind: 'percent', value: 10, customer_id: b.customerId },
+    expect: notFound,
+  }),
+  'POST /api/v1/coupons/bulk': () => ({
+    path: '/api/v1/coupons/bulk',
+    // A batch of the same name in A is A's own; B's (other terms) is no conflict and stays as it was.
+    body: { batch: 'b-only-batch', count: 1, kind: 'percent', value: 50 },
+    expect: (r) => {
+      expect(r.status).toBe(201);
+      expect(r.text).not.toContain('BONLY');
+    },
   }),
   'GET /api/v1/segments': () => ({
     path: '/api/v1/segments',
@@ -301,6 +324,9 @@ for (const engine of ENGINES) {
       const ctx = (await import('../../src/app/context.js')).makeContext(store);
       await createShopSegment(ctx, { shopId: 'shop-b', name: 'b-private', query: 'number_of_orders >= 1' });
       await createFlow(ctx, { shopId: 'shop-b', document: B_FLOW });
+      const only = { shopId: 'shop-b', kind: 'percent', value: 10, prefix: 'BONLY' } as const;
+      await createCoupon(ctx, only, { random: () => 0 });
+      await createCouponBatch(ctx, { ...only, batch: 'b-only-batch', count: 3 });
       const catalogue = join(mkdtempSync(join(tmpdir(), 'nurture-tenancy-')), 'products.csv');
       writeFileSync(
         catalogue,

@@ -37,6 +37,9 @@ const T = {
   created: { vi: 'Tạo lúc', en: 'Created' },
   source: { vi: 'Nguồn', en: 'Source' },
   released: { vi: 'Mở lại lúc', en: 'Released' },
+  history: { vi: 'Lịch sử', en: 'History' },
+  eventRedeemed: { vi: 'dùng cho đơn', en: 'redeemed by order' },
+  eventReleased: { vi: 'mở lại, đơn', en: 'released, order' },
   none: { vi: '(chưa có mã nào)', en: '(no coupons)' },
   more: {
     vi: 'Còn nữa: thêm --cursor {cursor} để xem tiếp.',
@@ -284,7 +287,13 @@ export function registerCouponCommands(program: Command, deps: CliDeps): void {
       ]);
     if (c.releasedAt)
       lines.push([tr(T.released, lang), `${f.dateTime(c.releasedAt, tz)} (${c.releaseReason ?? ''})`]);
-    deps.out(`${table(['', ''], lines, [false, false])}\n`);
+    const history = r.history.map(
+      (e) =>
+        `  ${f.dateTime(e.at, tz)}  ${tr(e.action === 'redeemed' ? T.eventRedeemed : T.eventReleased, lang)} ${e.orderId} (${e.orderStatus})\n`,
+    );
+    deps.out(
+      `${table(['', ''], lines, [false, false])}\n${history.length > 0 ? `${tr(T.history, lang)}:\n${history.join('')}` : ''}`,
+    );
   });
 }
 
@@ -292,7 +301,13 @@ function couponTable(coupons: readonly CouponView[], shop: CouponShop, lang: Lan
   if (coupons.length === 0) return `${tr(T.none, lang)}\n`;
   const f = formatterFor(lang);
   return `${table(
-    [tr(T.code, lang), tr(T.offer, lang), tr(T.customer, lang), tr(T.expires, lang), tr(T.state, lang)],
+    [
+      tr(T.code, lang),
+      tr(T.offer, lang),
+      tr(T.customer, lang),
+      `${tr(T.expires, lang)} (${shop.timezone})`,
+      tr(T.state, lang),
+    ],
     coupons.map((c) => [
       c.code,
       couponOffer(c, shop.currency, lang),

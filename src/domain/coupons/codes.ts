@@ -75,9 +75,14 @@ export function generateCode(random: RandomInt, shape: CodeShape = {}): string {
 export function generateCodes(random: RandomInt, count: number, shape: CodeShape = {}): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
+  // A source that keeps repeating itself (a broken or constant one) would loop for ever.
+  let repeats = 0;
   while (out.length < count) {
     const code = generateCode(random, shape);
-    if (seen.has(code)) continue;
+    if (seen.has(code)) {
+      if (++repeats > 1000 + count) throw new RangeError('the random source keeps repeating codes');
+      continue;
+    }
     seen.add(code);
     out.push(code);
   }

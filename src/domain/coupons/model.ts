@@ -137,7 +137,7 @@ export interface RedemptionState {
 export interface RedemptionDecision {
   /** The new redemption columns, when they change. */
   next?: RedemptionState;
-  redeemed?: { orderId: string; customerId: string };
+  redeemed?: { orderId: string; customerId: string; status: OrderStatus };
   released?: { orderId: string; status: OrderStatus };
   skipped: SkippedUse[];
 }
@@ -178,7 +178,7 @@ export function decideRedemption(coupon: Coupon, uses: readonly CouponUse[], now
         releasedAt: null,
         releaseReason: null,
       },
-      redeemed: { orderId: chosen.orderId, customerId: chosen.customerId },
+      redeemed: { orderId: chosen.orderId, customerId: chosen.customerId, status: chosen.status },
       ...(released ? { released: { orderId: released.orderId, status: released.status } } : {}),
       skipped,
     };

@@ -14,6 +14,7 @@ export const COMMON = {
   customers: { vi: 'Khách hàng', en: 'Customers' },
   segments: { vi: 'Phân khúc', en: 'Segments' },
   best: { vi: 'Khách tốt nhất', en: 'Best customers' },
+  coupons: { vi: 'Mã giảm giá', en: 'Coupons' },
   live: { vi: 'Đang truy cập', en: 'Live visitors' },
   imports: { vi: 'Nhập dữ liệu', en: 'Imports' },
   settings: { vi: 'Cài đặt', en: 'Settings' },

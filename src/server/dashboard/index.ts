@@ -11,6 +11,7 @@ import { RateLimiter } from '../rate-limit.js';
 import type { PageSpec } from './page.js';
 import { authPages, type SignInLimits } from './pages/auth.js';
 import { bestPages } from './pages/best.js';
+import { couponPages } from './pages/coupons.js';
 import { customersPages } from './pages/customers.js';
 import { importPages } from './pages/imports.js';
 import { livePages } from './pages/live.js';
@@ -44,6 +45,7 @@ export function dashboardPages(
     ...customersPages(),
     ...segmentPages(),
     ...bestPages(),
+    ...couponPages(),
     ...livePages(),
     ...importPages(),
     ...settingsPages(),

@@ -23,6 +23,7 @@ const NAV_HREF: Record<NavKey, string> = {
   customers: '/customers',
   segments: '/segments',
   best: '/best',
+  coupons: '/coupons',
   live: '/live',
   imports: '/imports',
   settings: '/settings',

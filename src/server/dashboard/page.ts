@@ -8,7 +8,16 @@ import type { Html } from './html.js';
 import type { Lang, Localized } from './i18n.js';
 
 /** The main menu's entries; a page says which one it belongs to. */
-export const NAV = ['overview', 'customers', 'segments', 'best', 'live', 'imports', 'settings'] as const;
+export const NAV = [
+  'overview',
+  'customers',
+  'segments',
+  'best',
+  'coupons',
+  'live',
+  'imports',
+  'settings',
+] as const;
 export type NavKey = (typeof NAV)[number];
 
 /**

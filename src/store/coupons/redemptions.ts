@@ -115,7 +115,18 @@ export async function couponUsesOf(
   });
 }
 
-/** Writes a coupon's redemption columns (one UPDATE per coupon and pass). */
+/** One line of a coupon's history. */
+export interface CouponEvent {
+  at: Date;
+  action: 'redeemed' | 'released';
+  orderId: string;
+  orderStatus: string;
+}
+
+/**
+ * Writes a coupon's redemption columns (one UPDATE per coupon and pass) and appends what changed
+ * to its history.
+ */
 export async function writeRedemption(
   store: Store,
   shopId: string,
@@ -126,11 +137,38 @@ export async function writeRedemption(
     releasedAt: Date | null;
     releaseReason: string | null;
   },
+  events: readonly CouponEvent[],
 ): Promise<void> {
+  for (const e of events)
+    await store.engine.run(
+      `INSERT INTO coupon_events (shop_id, code, event_at, action, order_id, order_status)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+      [shopId, code, e.at, e.action, e.orderId, e.orderStatus],
+    );
   await store.engine.run(
     `UPDATE coupons SET redeemed_order_id = $3, redeemed_at = CAST($4 AS TIMESTAMPTZ),
        released_at = CAST($5 AS TIMESTAMPTZ), release_reason = $6
      WHERE shop_id = $1 AND code = $2`,
     [shopId, code, next.redeemedOrderId, next.redeemedAt, next.releasedAt, next.releaseReason],
   );
+}
+
+/** A coupon's history, oldest first. */
+export async function couponEvents(store: Store, shopId: string, code: string): Promise<CouponEvent[]> {
+  const rows = await store.engine.all<{
+    event_at: Date | string;
+    action: string;
+    order_id: string;
+    order_status: string;
+  }>(
+    `SELECT event_at, action, order_id, order_status FROM coupon_events WHERE shop_id = $1 AND code = $2
+     ORDER BY event_at, action DESC, order_id`,
+    [shopId, code],
+  );
+  return rows.map((r) => ({
+    at: new Date(r.event_at),
+    action: r.action as CouponEvent['action'],
+    orderId: r.order_id,
+    orderStatus: r.order_status,
+  }));
 }

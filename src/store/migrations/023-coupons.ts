@@ -6,7 +6,8 @@ import type { Migration } from './index.js';
  * source_key) makes creation idempotent: a flow step passes `flow:<run>:<step>`, a bulk batch
  * `batch:<name>:<n>`, and the same key finds the same coupon, never a second one (NULLs repeat
  * freely: a coupon made by hand has no key). The redemption columns say which order used it and
- * whether that use was released (the order cancelled, refused at delivery or returned).
+ * whether that use was released (the order cancelled, refused at delivery or returned);
+ * `coupon_events` keeps each redemption and release as it happened.
  */
 export const couponsSchema: Migration = {
   version: 23,
@@ -30,6 +31,17 @@ export const couponsSchema: Migration = {
       release_reason VARCHAR,
       PRIMARY KEY (shop_id, code),
       UNIQUE (shop_id, source_key)
+    )`,
+    // The history of redemptions, appended when a pass changes a coupon (never rewritten): which
+    // order redeemed or released it, when, and the order's status then.
+    `CREATE TABLE coupon_events (
+      shop_id VARCHAR NOT NULL,
+      code VARCHAR NOT NULL,
+      event_at TIMESTAMPTZ NOT NULL,
+      action VARCHAR NOT NULL,
+      order_id VARCHAR NOT NULL,
+      order_status VARCHAR NOT NULL,
+      PRIMARY KEY (shop_id, code, event_at, action, order_id)
     )`,
     { only: 'postgres', sql: 'CREATE INDEX coupons_by_customer ON coupons (shop_id, customer_id)' },
     { only: 'postgres', sql: 'CREATE INDEX coupons_by_batch ON coupons (shop_id, batch_id)' },
