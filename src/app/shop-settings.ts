@@ -69,6 +69,14 @@ export const SHOP_SETTINGS = {
     column: 'currency',
     about: { vi: 'tiền tệ ISO 4217', en: 'ISO 4217 currency' },
   },
+  url: {
+    schema: z.url({ error: 'a web address like https://shop.example.vn' }),
+    secret: false,
+    about: {
+      vi: 'địa chỉ cửa hàng online (liên kết trong tin nhắn: {{ shop.url }})',
+      en: "the storefront's address (the link in messages: {{ shop.url }})",
+    },
+  },
   'shopify.webhook_secret': {
     schema: z.string().min(8, 'at least 8 characters'),
     secret: true,
@@ -146,6 +154,8 @@ export interface ShopSettings {
   /** The widget waits for the visitor's consent (`nurture.consent(true)`) before storing or sending. */
   trackingConsentRequired: boolean;
   nightlyHour: number;
+  /** The storefront's address, for links in messages. */
+  url: string | undefined;
 }
 
 /** Settings read in the last few seconds, per store: every webhook and storefront call needs them. */
@@ -194,6 +204,7 @@ export async function loadShopSettings(ctx: AppContext, shopId: string): Promise
     trackingAllowedOrigins: (stored.get('tracking.allowed_origins') ?? '').split(',').filter(Boolean),
     trackingConsentRequired: stored.get('tracking.consent_required') === 'true',
     nightlyHour: Number(stored.get('jobs.nightly_hour') ?? 3),
+    url: stored.get('url'),
   };
 }
 

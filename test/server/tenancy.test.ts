@@ -225,6 +225,26 @@ const CASES: Record<string, Case> = {
     },
   }),
   'GET /api/v1/messages': (_a, b) => ({ path: '/api/v1/messages', expect: withoutB(b) }),
+  'POST /api/v1/flows/{name}/preview': () => ({
+    path: '/api/v1/flows/b-flow/preview',
+    body: { step: 'tag' },
+    expect: notFound,
+  }),
+  'POST /api/v1/flows/{name}/test-send': () => ({
+    path: '/api/v1/flows/b-flow/test-send',
+    body: { step: 'tag', to: '+84912345678' },
+    expect: notFound,
+  }),
+  'GET /api/v1/flow-templates': () => ({
+    path: '/api/v1/flow-templates',
+    expect: (r) => expect(r.text).toContain('replenishment'),
+  }),
+  'POST /api/v1/flow-templates/{name}': () => ({
+    path: '/api/v1/flow-templates/replenishment',
+    body: { draft: true },
+    // A's own flow; B has none.
+    expect: (r) => expect(r.status).toBe(201),
+  }),
   'GET /api/v1/channels': () => ({
     path: '/api/v1/channels',
     expect: (r) => {

@@ -17,6 +17,7 @@ import {
   updateFlow,
 } from '../../store/flows/definitions.js';
 import { segmentExists } from '../../store/flows/triggers.js';
+import { ensureBuiltinSegments } from '../../store/segments/index.js';
 import type { AppContext } from '../context.js';
 
 /**
@@ -64,7 +65,10 @@ function segmentNames(doc: FlowDocument): { path: string; name: string }[] {
 
 async function checkReferences(ctx: AppContext, shopId: string, doc: FlowDocument): Promise<void> {
   const problems: ErrorDetail[] = [];
-  for (const ref of segmentNames(doc))
+  const refs = segmentNames(doc);
+  // The built-in segments (lifecycle:new, value:needs_attention…) exist from a shop's first use.
+  if (refs.length > 0) await ensureBuiltinSegments(ctx.store, shopId);
+  for (const ref of refs)
     if (!(await segmentExists(ctx.store, shopId, ref.name)))
       problems.push({ path: ref.path, reason: `no segment named "${ref.name}" (see nurture segment list)` });
   if (problems.length > 0)

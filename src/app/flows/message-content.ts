@@ -10,11 +10,12 @@ import type { Recipient } from '../../store/flows/recipients.js';
 import type { RunContext } from '../../store/flows/runs.js';
 import { type OrderVars, ordersForMessages, runContexts } from '../../store/flows/vars.js';
 import type { AppContext } from '../context.js';
+import { loadShopSettings } from '../shop-settings.js';
 import { type LoadedVersion, loadVersions } from './loaded.js';
 
 /** What rendering a batch of messages reads, loaded once per batch. */
 export interface MessageVars {
-  shop: { name: string; currency: string };
+  shop: { name: string; currency: string; url?: string };
   versions: ReadonlyMap<string, LoadedVersion>;
   runs: ReadonlyMap<string, RunContext>;
   orders: ReadonlyMap<string, OrderVars>;
@@ -31,6 +32,7 @@ export async function loadMessageVars(
   _recipients: ReadonlyMap<string, Recipient>,
 ): Promise<MessageVars> {
   const shop = await ctx.store.requireShop(shopId);
+  const settings = await loadShopSettings(ctx, shopId);
   const keys = messages.flatMap((m) =>
     m.flowId && m.version !== null ? [{ flowId: m.flowId, version: m.version }] : [],
   );
@@ -51,7 +53,7 @@ export async function loadMessageVars(
     if (coupon) coupons.set(key, coupon);
   }
   return {
-    shop: { name: shop.name, currency: shop.currency },
+    shop: { name: shop.name, currency: shop.currency, ...(settings.url ? { url: settings.url } : {}) },
     versions,
     runs,
     orders,
@@ -81,13 +83,43 @@ export function contentOf(
   return parseContent({ ...(raw as object), channel });
 }
 
-function templateVars(m: MessageRecord, r: Recipient, vars: MessageVars): TemplateVars {
+/** What rendering reads of a message. */
+export type MessageRef = Pick<
+  MessageRecord,
+  'messageId' | 'runId' | 'flowId' | 'version' | 'stepId' | 'promotional'
+>;
+
+/** Names the engine fills; a flow's own `vars` cannot replace them. */
+const RESERVED = new Set([
+  'customer',
+  'order',
+  'products',
+  'coupon',
+  'shop',
+  'unsubscribe_url',
+  'lang',
+  'event',
+]);
+
+function templateVars(
+  m: MessageRef,
+  r: Recipient,
+  vars: MessageVars,
+  flowVars: Record<string, string>,
+): TemplateVars {
   const run = m.runId ? vars.runs.get(m.runId) : undefined;
-  const order = run?.orderId ? vars.orders.get(run.orderId) : undefined;
+  const order = run?.orderId
+    ? vars.orders.get(run.orderId)
+    : run?.event
+      ? orderOfEvent(run.event.properties)
+      : undefined;
   const couponKeys = Object.values(run?.coupons ?? {});
   const coupon = couponKeys.length > 0 ? vars.coupons.get(couponKeys[couponKeys.length - 1]!) : undefined;
   const name = [r.lastName, r.firstName].filter(Boolean).join(' ');
+  const own = Object.fromEntries(Object.entries(flowVars).filter(([k]) => !RESERVED.has(k)));
   return {
+    ...own,
+    ...(run?.event ? { event: run.event } : {}),
     customer: {
       id: r.customerId,
       ...(r.firstName ? { first_name: r.firstName } : {}),
@@ -102,7 +134,7 @@ function templateVars(m: MessageRecord, r: Recipient, vars: MessageVars): Templa
           order: {
             name: order.name ?? order.orderId,
             total: order.total,
-            created_at: order.createdAt,
+            ...(order.createdAt.getTime() > 0 ? { created_at: order.createdAt } : {}),
             lines: order.lines.map((l) => ({
               title: l.title,
               ...(l.sku ? { sku: l.sku } : {}),
@@ -123,7 +155,31 @@ function templateVars(m: MessageRecord, r: Recipient, vars: MessageVars): Templa
           },
         }
       : {}),
-    shop: { name: vars.shop.name },
+    shop: { name: vars.shop.name, ...(vars.shop.url ? { url: vars.shop.url } : {}) },
+  };
+}
+
+/**
+ * An order-shaped view of an event's properties (Segment's e-commerce spec: `products`, `revenue`
+ * or `total`), so a checkout reminder lists what was in the cart.
+ */
+function orderOfEvent(p: Record<string, unknown>): OrderVars | undefined {
+  const products = Array.isArray(p['products']) ? (p['products'] as Record<string, unknown>[]) : [];
+  if (products.length === 0) return undefined;
+  const num = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' ? Number(v) || 0 : 0);
+  return {
+    orderId: String(p['checkout_id'] ?? p['order_id'] ?? ''),
+    name: typeof p['order_id'] === 'string' ? p['order_id'] : null,
+    total: num(p['total'] ?? p['revenue']),
+    // A checkout has no order date yet (0 is left out of the variables).
+    createdAt: new Date(0),
+    status: 'checkout',
+    lines: products.map((x) => ({
+      title: String(x['name'] ?? x['title'] ?? x['sku'] ?? ''),
+      sku: typeof x['sku'] === 'string' ? x['sku'] : null,
+      quantity: num(x['quantity'] ?? 1),
+      price: num(x['price']),
+    })),
   };
 }
 
@@ -138,7 +194,7 @@ export type RenderOutcome =
 
 /** Renders a message for its channel and customer, and the request to its provider. */
 export function renderMessage(
-  m: MessageRecord,
+  m: MessageRef,
   channel: ChannelKind,
   r: Recipient,
   vars: MessageVars,
@@ -147,7 +203,7 @@ export function renderMessage(
   const version = m.flowId && m.version !== null ? vars.versions.get(`${m.flowId}:${m.version}`) : undefined;
   const content = version && m.stepId ? contentOf(version, m.stepId, channel) : undefined;
   if (!content) return { ok: false, reason: `no ${channel} content for step ${m.stepId ?? '?'}` };
-  const rendered = renderContent(content, templateVars(m, r, vars), {
+  const rendered = renderContent(content, templateVars(m, r, vars, version?.doc.vars ?? {}), {
     lang: languageOf(r),
     timeZone,
     currency: vars.shop.currency,
@@ -162,7 +218,7 @@ export function renderMessage(
 
 function outgoingOf(
   message: RenderedMessage,
-  m: MessageRecord,
+  m: MessageRef,
   r: Recipient,
 ): Omit<OutgoingMessage, 'messageId' | 'idempotencyKey'> {
   const base = { channel: message.channel, promotional: m.promotional };

@@ -101,7 +101,7 @@ async function occurrences(
         propertiesMatch(h.properties, trigger.where),
       );
       return found.map((h) => {
-        const base = plain(h);
+        const base = withEvent(plain(h), trigger.event, h.properties);
         if (!trigger.unless) return base;
         const until = new Date(h.at.getTime() + durationMs(trigger.unless.within));
         return {
@@ -137,6 +137,19 @@ async function occurrences(
     default:
       return assertNever(trigger, 'flow trigger');
   }
+}
+
+/** A run started by an event carries its properties (a checkout's products, for the reminder). */
+function withEvent(started: Started, name: string, properties: string | null | undefined): Started {
+  let parsed: Record<string, unknown> = {};
+  try {
+    const value: unknown = JSON.parse(properties ?? '{}');
+    if (value && typeof value === 'object' && !Array.isArray(value))
+      parsed = value as Record<string, unknown>;
+  } catch {
+    parsed = {};
+  }
+  return { ...started, context: { ...started.context, event: { name, properties: parsed } } };
 }
 
 function toMembers(customerIds: readonly string[], at: Date, id: string): Started[] {

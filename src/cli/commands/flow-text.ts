@@ -1,7 +1,10 @@
 /** Text output of `nurture flow …` and `nurture messages …`, in Vietnamese or English. */
 import type { FlowView } from '../../app/flows/definitions.js';
 import type { FlowStats } from '../../app/flows/messages.js';
+import type { Preview } from '../../app/flows/preview.js';
 import type { RunDueResult } from '../../app/flows/run-due.js';
+import type { TemplateInfo } from '../../app/flows/templates.js';
+import { assertNever } from '../../errors.js';
 import { formatterFor } from '../../report/format.js';
 import { table } from '../../report/text.js';
 import type { FlowRecord } from '../../store/flows/definitions.js';
@@ -114,4 +117,35 @@ export function runDueText(r: RunDueResult, lang: Lang, timeZone: string): strin
   return lang === 'vi'
     ? `Đến ${f.dateTime(r.asOf, timeZone)}: ${r.started} lượt mới, ${r.advanced} lượt chạy tiếp; tin nhắn: ${m.sent} đã gửi, ${m.deferred} dời lịch, ${m.expired} hết hạn, ${m.suppressed} không gửi, ${m.failed} lỗi, ${m.retried} thử lại.\n`
     : `Up to ${f.dateTime(r.asOf, timeZone)}: ${r.started} runs started, ${r.advanced} advanced; messages: ${m.sent} sent, ${m.deferred} deferred, ${m.expired} expired, ${m.suppressed} suppressed, ${m.failed} failed, ${m.retried} to retry.\n`;
+}
+
+export function templatesText(list: readonly TemplateInfo[], lang: Lang): string {
+  return `${list
+    .map((t) => {
+      const params = t.params.map((p) => `    --param ${p.name}=${p.default || '…'}  ${p.about}`).join('\n');
+      return `${t.name}\n  ${t.about[lang]}${params ? `\n${params}` : ''}`;
+    })
+    .join('\n\n')}\n`;
+}
+
+export function previewText(p: Preview): string {
+  const m = p.message;
+  switch (m.channel) {
+    case 'email':
+      return `[email]\nSubject: ${m.subject}\n\n${m.text}\n`;
+    case 'sms':
+      return `[sms · ${m.encoding} · ${m.segments} segment${m.segments === 1 ? '' : 's'}]\n${m.text}\n`;
+    case 'zalo':
+      return `[zalo · template ${m.templateId}]\n${Object.entries(m.data)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\n')}\n`;
+    case 'messenger':
+      return `[messenger]\n${m.text}\n`;
+    case 'webhook':
+      return `[webhook]\n${JSON.stringify(m.payload ?? null, null, 2)}\n`;
+    case 'popup':
+      return `[popup]\n${m.title}\n${m.body}${m.cta ? `\n[${m.cta}] ${m.url ?? ''}` : ''}\n`;
+    default:
+      return assertNever(m, 'rendered message');
+  }
 }

@@ -16,12 +16,24 @@ import {
   updateFlowDocument,
 } from '../../app/flows/definitions.js';
 import { flowStats, listShopMessages } from '../../app/flows/messages.js';
+import { previewFlowMessage, testSendFlowMessage } from '../../app/flows/preview.js';
 import { runDueFlows } from '../../app/flows/run-due.js';
-import { inputFileError } from '../../errors.js';
+import { enableFlowTemplate, listFlowTemplates } from '../../app/flows/templates.js';
+import { CHANNEL_KINDS } from '../../channels/channel.js';
+import { normalizePhone } from '../../domain/identity-keys.js';
+import { inputFileError, NurtureError } from '../../errors.js';
 import { MESSAGE_STATES } from '../../store/flows/messages.js';
 import { type CliDeps, withContext } from '../context.js';
 import { parseOptions } from '../options.js';
-import { flowListText, flowShowText, flowStatsText, messagesText, runDueText } from './flow-text.js';
+import {
+  flowListText,
+  flowShowText,
+  flowStatsText,
+  messagesText,
+  previewText,
+  runDueText,
+  templatesText,
+} from './flow-text.js';
 
 const common = z.object({
   db: z.string().min(1).optional(),
@@ -143,6 +155,118 @@ export function registerFlowCommands(program: Command, deps: CliDeps): void {
         return { result: await runDueFlows(ctx, { shopId: c.shopId, asOf }), timeZone };
       });
       deps.out(o.json ? json(result) : runDueText(result, c.lang, timeZone));
+    });
+
+  withCommon(flow.command('templates').description("the seeds' ready flows and their parameters")).action(
+    async (raw: unknown) => {
+      const o = parseOptions(common, raw);
+      const list = listFlowTemplates();
+      deps.out(o.json ? json(list) : templatesText(list, config(o).lang));
+    },
+  );
+
+  withCommon(
+    flow
+      .command('enable-template')
+      .description('create a ready flow and switch it on (every part stays editable)'),
+  )
+    .argument('<name>', 'the template (see flow templates)')
+    .option('--param <key=value...>', 'a parameter (repeatable)')
+    .option('--draft', 'create it as a draft instead')
+    .action(async (name: string, raw: unknown) => {
+      const o = parseOptions(
+        common.extend({ param: z.array(z.string()).optional(), draft: z.boolean().optional() }),
+        raw,
+      );
+      const params = Object.fromEntries(
+        (o.param ?? []).map((p) => {
+          const i = p.indexOf('=');
+          if (i <= 0)
+            throw new NurtureError('invalid_input', `--param ${p}: write key=value`, [
+              { path: 'param', reason: p },
+            ]);
+          return [p.slice(0, i), p.slice(i + 1)];
+        }),
+      );
+      const view = await run(o, (ctx) =>
+        enableFlowTemplate(ctx, { shopId: config(o).shopId, name, params, draft: o.draft ?? false }),
+      );
+      deps.out(o.json ? json(view) : flowShowText(view, config(o).lang));
+    });
+
+  const previewOptions = common.extend({
+    step: z.string({ error: '--step is required' }).min(1),
+    customer: z.string().min(1).optional(),
+    channel: z.enum(CHANNEL_KINDS, { error: `--channel is one of ${CHANNEL_KINDS.join(', ')}` }).optional(),
+  });
+  withCommon(
+    flow.command('preview').description("render a send step's message for a customer (or a sample one)"),
+  )
+    .argument('<name>', 'the flow')
+    .requiredOption('--step <id>', 'the send step')
+    .option('--customer <id>', 'render with this customer (default: a sample customer)')
+    .option('--channel <channel>', "one of the step's channels (default: its first)")
+    .action(async (name: string, raw: unknown) => {
+      const o = parseOptions(previewOptions, raw);
+      const c = config(o);
+      const preview = await run(o, (ctx) =>
+        previewFlowMessage(ctx, {
+          shopId: c.shopId,
+          name,
+          step: o.step,
+          lang: c.lang,
+          ...(o.customer ? { customerId: o.customer } : {}),
+          ...(o.channel ? { channel: o.channel } : {}),
+        }),
+      );
+      deps.out(o.json ? json(preview) : previewText(preview));
+    });
+
+  withCommon(
+    flow
+      .command('test-send')
+      .description("send a step's message once to a phone or e-mail (outside the outbox and the cap)"),
+  )
+    .argument('<name>', 'the flow')
+    .requiredOption('--step <id>', 'the send step')
+    .option('--phone <phone>', 'send the SMS or Zalo message to this phone')
+    .option('--email <email>', 'send the e-mail to this address')
+    .option('--customer <id>', 'render with this customer (default: a sample customer)')
+    .option('--channel <channel>', "one of the step's channels (default: its first)")
+    .action(async (name: string, raw: unknown) => {
+      const o = parseOptions(
+        previewOptions.extend({
+          phone: z.string().min(1).optional(),
+          email: z.email('--email is not an e-mail address').optional(),
+        }),
+        raw,
+      );
+      const c = config(o);
+      const to = o.email ?? (o.phone ? normalizePhone(o.phone) : undefined);
+      if (!to)
+        throw new NurtureError(
+          'invalid_input',
+          o.phone ? `--phone ${o.phone} is not a phone number` : 'give --phone or --email',
+          [{ path: o.phone ? 'phone' : 'to', reason: 'missing or invalid' }],
+        );
+      const result = await run(o, (ctx) =>
+        testSendFlowMessage(ctx, {
+          shopId: c.shopId,
+          name,
+          step: o.step,
+          to,
+          lang: c.lang,
+          ...(o.customer ? { customerId: o.customer } : {}),
+          ...(o.channel ? { channel: o.channel } : {}),
+        }),
+      );
+      const detail = 'reason' in result.outcome ? ` (${result.outcome.code}: ${result.outcome.reason})` : '';
+      deps.out(o.json ? json(result) : `${result.channel}: ${result.outcome.kind}${detail}\n`);
+      if (result.outcome.kind !== 'sent' && result.outcome.kind !== 'duplicate')
+        throw new NurtureError(
+          'internal',
+          `the ${result.channel} provider did not accept the message${detail}`,
+        );
     });
 
   const messages = program

@@ -259,6 +259,16 @@ export const flowDocumentSchema = z
       .partial()
       .strict()
       .optional(),
+    /**
+     * Values the flow's messages read as variables (`{{ survey_url }}`, `{{ nps_url }}`): links and
+     * wording the seller sets once per flow.
+     */
+    vars: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a variable name: lowercase, digits and _'),
+        z.string().max(2000),
+      )
+      .default({}),
     /** How long after a click a valid order counts as the flow's conversion. */
     attributionWindow: durationSchema.default('5d'),
     steps: z.array(stepSchema).min(1),

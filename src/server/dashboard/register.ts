@@ -43,6 +43,7 @@ const NO_SHOP: ShopSettings = {
   shopifyWebhookSecret: undefined,
   haravanWebhookSecret: undefined,
   haravanVerifyToken: undefined,
+  url: undefined,
   trackingAllowedOrigins: [],
   trackingConsentRequired: false,
   nightlyHour: 3,

@@ -8,13 +8,23 @@ import {
   updateFlowDocument,
 } from '../../app/flows/definitions.js';
 import { flowStats, listShopMessages } from '../../app/flows/messages.js';
+import { previewFlowMessage, testSendFlowMessage } from '../../app/flows/preview.js';
 import { runDueFlows } from '../../app/flows/run-due.js';
+import { enableFlowTemplate, listFlowTemplates } from '../../app/flows/templates.js';
+import { CHANNEL_KINDS } from '../../channels/channel.js';
 import { MESSAGE_STATES } from '../../store/flows/messages.js';
 import { type RouteSpec, route } from '../route.js';
 
 const nameParams = z.object({ name: z.string().min(1).max(64) });
 /** A flow document (docs/flows.md); validated by the flow schema, with every problem's path. */
 const documentBody = z.record(z.string(), z.unknown()).describe('the flow document (docs/flows.md)');
+
+const previewBody = z.object({
+  step: z.string().min(1).max(64),
+  customer_id: z.string().min(1).max(100).optional(),
+  channel: z.enum(CHANNEL_KINDS).optional(),
+  lang: z.enum(['vi', 'en']).optional(),
+});
 
 /** Flows and the outbox of the key's shop. */
 export const flowRoutes: RouteSpec[] = [
@@ -96,6 +106,66 @@ export const flowRoutes: RouteSpec[] = [
         : ctx.clock.now();
       return runDueFlows(ctx, { shopId, asOf });
     },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/flows/:name/preview',
+    auth: 'secret',
+    tag: 'Flows',
+    summary: "A send step's message rendered for a customer (or a sample one); writes nothing.",
+    params: nameParams,
+    body: previewBody,
+    handler: ({ ctx, shopId, params, body }) =>
+      previewFlowMessage(ctx, {
+        shopId,
+        name: params.name,
+        step: body.step,
+        ...(body.customer_id ? { customerId: body.customer_id } : {}),
+        ...(body.channel ? { channel: body.channel } : {}),
+        ...(body.lang ? { lang: body.lang } : {}),
+      }),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/flows/:name/test-send',
+    auth: 'secret',
+    tag: 'Flows',
+    summary: "Send a step's message once to a phone or e-mail, outside the outbox and the cap.",
+    params: nameParams,
+    body: previewBody.extend({ to: z.string().min(3).max(200) }),
+    handler: ({ ctx, shopId, params, body }) =>
+      testSendFlowMessage(ctx, {
+        shopId,
+        name: params.name,
+        step: body.step,
+        to: body.to,
+        ...(body.customer_id ? { customerId: body.customer_id } : {}),
+        ...(body.channel ? { channel: body.channel } : {}),
+        ...(body.lang ? { lang: body.lang } : {}),
+      }),
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/flow-templates',
+    auth: 'secret',
+    tag: 'Flows',
+    summary: "The seeds' ready flows with their parameters.",
+    handler: async () => ({ templates: listFlowTemplates() }),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/flow-templates/:name',
+    auth: 'secret',
+    tag: 'Flows',
+    summary: 'Create the flow of a ready template and switch it on (a draft with draft: true).',
+    status: 201,
+    params: nameParams,
+    body: z.object({
+      params: z.record(z.string(), z.string().max(2000)).default({}),
+      draft: z.boolean().default(false),
+    }),
+    handler: ({ ctx, shopId, params, body }) =>
+      enableFlowTemplate(ctx, { shopId, name: params.name, params: body.params, draft: body.draft }),
   }),
   route({
     method: 'GET',

@@ -12,6 +12,8 @@ export interface RunContext {
   orderId?: string;
   /** The trigger occurrence (event id, segment entry, tick). */
   occurrence?: string;
+  /** The event that started the run (event triggers): its name and properties, for the messages. */
+  event?: { name: string; properties: Record<string, unknown> };
   /** Event triggers with `unless`: the run exits if this event happens before `until`. */
   unless?: { event: string; since: string; until: string };
   /** The coupons the run created, by step id (their source keys). */
