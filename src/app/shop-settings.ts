@@ -77,6 +77,14 @@ export const SHOP_SETTINGS = {
       en: "the storefront's address (the link in messages: {{ shop.url }})",
     },
   },
+  public_url: {
+    schema: z.url({ error: 'a web address like https://nurture.shop.example.vn' }),
+    secret: false,
+    about: {
+      vi: 'địa chỉ Nurture mà khách truy cập được: liên kết theo dõi nhấp chuột, pixel mở thư, hủy đăng ký, báo cáo giao SMS',
+      en: "Nurture's address as customers reach it: click links, the open pixel, unsubscribe, SMS delivery reports",
+    },
+  },
   'shopify.webhook_secret': {
     schema: z.string().min(8, 'at least 8 characters'),
     secret: true,
@@ -156,6 +164,8 @@ export interface ShopSettings {
   nightlyHour: number;
   /** The storefront's address, for links in messages. */
   url: string | undefined;
+  /** Where customers reach Nurture (tracked links, the open pixel, unsubscribe); none: no tracking. */
+  publicUrl: string | undefined;
 }
 
 /** Settings read in the last few seconds, per store: every webhook and storefront call needs them. */
@@ -205,6 +215,7 @@ export async function loadShopSettings(ctx: AppContext, shopId: string): Promise
     trackingConsentRequired: stored.get('tracking.consent_required') === 'true',
     nightlyHour: Number(stored.get('jobs.nightly_hour') ?? 3),
     url: stored.get('url'),
+    publicUrl: stored.get('public_url')?.replace(/\/+$/, ''),
   };
 }
 

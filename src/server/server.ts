@@ -16,6 +16,7 @@ import { mountDashboard } from './dashboard/index.js';
 import type { SignInLimits } from './dashboard/pages/auth.js';
 import type { FirstOwnerInvite } from './dashboard/pages/welcome.js';
 import { handleError } from './http-errors.js';
+import { registerMessageLinks } from './message-links.js';
 import { openApiDocument } from './openapi.js';
 import type { ReadPool } from './read-pool.js';
 import type { RouteSpec } from './route.js';
@@ -126,6 +127,7 @@ export async function buildServer(options: ServerOptions): Promise<NurtureServer
     raw.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     for (const spec of routes.filter((r) => r.rawBody)) registerRoute(raw, spec, contextOf(spec), keys);
   });
+  await registerMessageLinks(app, ctx);
   await mountDashboard(app, {
     ctx,
     read: readPool ? (fn) => readPool.run(fn) : (fn) => fn(ctx),

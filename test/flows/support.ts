@@ -11,7 +11,7 @@ import type { Store } from '../../src/store/store.js';
 import { type EngineUnderTest, TestClock } from '../support/engines.js';
 import type { FakeProvider } from '../support/fakes/common.js';
 import { ESMS_FAKE_KEYS, type EsmsSent, startEsmsFake } from '../support/fakes/esms.js';
-import { type MailReceived, SMTP_FAKE_AUTH, startSmtpFake } from '../support/fakes/smtp.js';
+import { type MailReceived, startSmtpFake } from '../support/fakes/smtp.js';
 
 export const SHOP = 'flowshop';
 export const VN = 'Asia/Ho_Chi_Minh';
@@ -56,11 +56,7 @@ export async function openFlowShop(engine: EngineUnderTest, start: Date): Promis
     ['esms', 'api_key', ESMS_FAKE_KEYS.apiKey],
     ['esms', 'secret_key', ESMS_FAKE_KEYS.secretKey],
     ['esms', 'brandname', ESMS_FAKE_KEYS.brandname],
-    [
-      'email',
-      'smtp_url',
-      `smtp://${encodeURIComponent(SMTP_FAKE_AUTH.user)}:${encodeURIComponent(SMTP_FAKE_AUTH.pass)}@${smtp.url.replace(/^smtp:\/\//, '')}`,
-    ],
+    ['email', 'smtp_url', smtp.url],
     ['email', 'from', 'An Phát <cskh@anphat.vn>'],
   ];
   for (const [channel, key, value] of settings)

@@ -234,7 +234,7 @@ function planOne(
     sentAt: plan.at,
     provider: chosen.provider,
     attempts: m.attempts + 1,
-    rendered: JSON.stringify(rendered.message),
+    rendered: JSON.stringify({ ...rendered.message, links: rendered.links }),
     deferred: plan.deferred.join(',') || m.deferred,
   };
   return {

@@ -3,6 +3,7 @@ import type { Coupon } from '../../domain/coupons/index.js';
 import { type MessageContent, parseContent } from '../../domain/messages/content.js';
 import type { CapOverride } from '../../domain/messages/policy.js';
 import { type RenderedMessage, renderContent, type TemplateVars } from '../../domain/messages/render.js';
+import { trackMessage } from '../../domain/messages/tracking.js';
 import { assertNever } from '../../errors.js';
 import { findCouponBySource } from '../../store/coupons/index.js';
 import type { MessageRecord } from '../../store/flows/messages.js';
@@ -11,6 +12,7 @@ import type { RunContext } from '../../store/flows/runs.js';
 import { type OrderVars, ordersForMessages, runContexts } from '../../store/flows/vars.js';
 import type { AppContext } from '../context.js';
 import { loadShopSettings } from '../shop-settings.js';
+import { esmsCallbackUrl, type LinkSigner, linkSigner, trackerFor, unsubscribeUrl } from './links.js';
 import { type LoadedVersion, loadVersions } from './loaded.js';
 
 /** What rendering a batch of messages reads, loaded once per batch. */
@@ -22,6 +24,8 @@ export interface MessageVars {
   coupons: ReadonlyMap<string, Coupon>;
   /** The flow's tighter cap for its promotional messages, if it has one. */
   capOverride(m: MessageRecord): CapOverride | undefined;
+  /** Signs tracked links, the pixel and the unsubscribe link (absent without a public_url). */
+  signer?: LinkSigner | undefined;
 }
 
 /** Loads the flow versions, run contexts, orders and coupons a batch of messages renders with. */
@@ -52,7 +56,9 @@ export async function loadMessageVars(
     const coupon = await findCouponBySource(ctx.store, shopId, key);
     if (coupon) coupons.set(key, coupon);
   }
+  const signer = await linkSigner(ctx, shopId);
   return {
+    signer,
     shop: { name: shop.name, currency: shop.currency, ...(settings.url ? { url: settings.url } : {}) },
     versions,
     runs,
@@ -156,6 +162,7 @@ function templateVars(
         }
       : {}),
     shop: { name: vars.shop.name, ...(vars.shop.url ? { url: vars.shop.url } : {}) },
+    ...(vars.signer ? { unsubscribe_url: unsubscribeUrl(vars.signer, m.messageId) } : {}),
   };
 }
 
@@ -189,7 +196,13 @@ function languageOf(r: Recipient): 'vi' | 'en' {
 }
 
 export type RenderOutcome =
-  | { ok: true; message: RenderedMessage; outgoing: Omit<OutgoingMessage, 'messageId' | 'idempotencyKey'> }
+  | {
+      ok: true;
+      message: RenderedMessage;
+      /** The original URLs of the tracked links, by index. */
+      links: string[];
+      outgoing: Omit<OutgoingMessage, 'messageId' | 'idempotencyKey'>;
+    }
   | { ok: false; reason: string };
 
 /** Renders a message for its channel and customer, and the request to its provider. */
@@ -213,7 +226,24 @@ export function renderMessage(
     const e = rendered.error;
     return { ok: false, reason: `${e.path}${e.line ? ` line ${e.line}` : ''}: ${e.message}` };
   }
-  return { ok: true, message: rendered.message, outgoing: outgoingOf(rendered.message, m, r) };
+  if (!vars.signer)
+    return { ok: true, message: rendered.message, links: [], outgoing: outgoingOf(rendered.message, m, r) };
+  const unsubscribe = unsubscribeUrl(vars.signer, m.messageId);
+  const tracked = trackMessage(rendered.message, trackerFor(vars.signer, m.messageId, [unsubscribe]));
+  const outgoing = outgoingOf(tracked.message, m, r);
+  return {
+    ok: true,
+    message: tracked.message,
+    links: tracked.links,
+    outgoing: {
+      ...outgoing,
+      // One-click unsubscribe (RFC 8058) must be an https address; over http only the link in the text.
+      ...(tracked.message.channel === 'email' && unsubscribe.startsWith('https://')
+        ? { unsubscribeUrl: unsubscribe }
+        : {}),
+      ...(tracked.message.channel === 'sms' ? { callbackUrl: esmsCallbackUrl(vars.signer) } : {}),
+    },
+  };
 }
 
 function outgoingOf(

@@ -44,6 +44,7 @@ const NO_SHOP: ShopSettings = {
   haravanWebhookSecret: undefined,
   haravanVerifyToken: undefined,
   url: undefined,
+  publicUrl: undefined,
   trackingAllowedOrigins: [],
   trackingConsentRequired: false,
   nightlyHour: 3,

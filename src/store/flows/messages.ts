@@ -59,6 +59,9 @@ export interface MessageRecord {
   leaseUntil: Date | null;
   createdAt: Date;
   sentAt: Date | null;
+  deliveredAt?: Date | null;
+  openedAt?: Date | null;
+  clickedAt?: Date | null;
 }
 
 const COLUMNS: readonly [keyof MessageRecord, string, 'text' | 'integer' | 'boolean' | 'timestamp'][] = [
@@ -92,6 +95,8 @@ const COLUMNS: readonly [keyof MessageRecord, string, 'text' | 'integer' | 'bool
 ];
 
 const SELECT = COLUMNS.map(([, c]) => c).join(', ');
+/** What reads show besides the columns the engine writes back: the first delivery, open and click. */
+const READ = `${SELECT}, delivered_at, opened_at, clicked_at`;
 const STAGE: StagingTable = {
   name: 'stage_messages',
   columns: COLUMNS.map(([, name, type]) => ({ name, type })),
@@ -104,6 +109,11 @@ function toRecord(row: Record<string, unknown>): MessageRecord {
     out[key] = type === 'integer' && v !== null && v !== undefined ? Number(v) : v;
   }
   out['channels'] = JSON.parse(String(row['channels'])) as ChannelKind[];
+  if ('delivered_at' in row) {
+    out['deliveredAt'] = row['delivered_at'] ?? null;
+    out['openedAt'] = row['opened_at'] ?? null;
+    out['clickedAt'] = row['clicked_at'] ?? null;
+  }
   return out as unknown as MessageRecord;
 }
 
@@ -278,7 +288,7 @@ export async function listMessages(
     where.push(`flow_id = $${params.length}`);
   }
   const rows = await store.engine.all(
-    `SELECT ${SELECT} FROM messages WHERE ${where.join(' AND ')}
+    `SELECT ${READ} FROM messages WHERE ${where.join(' AND ')}
      ORDER BY created_at DESC, message_id DESC LIMIT ${Math.min(Math.max(filter.limit ?? 100, 1), 10_000)}`,
     params,
   );
@@ -292,4 +302,69 @@ export async function nextMessageDue(store: Store, shopId: string): Promise<Date
     [shopId],
   );
   return rows[0]?.first_due ?? undefined;
+}
+
+/** One message by id, or undefined. */
+export async function getMessage(
+  store: Store,
+  shopId: string,
+  messageId: string,
+): Promise<MessageRecord | undefined> {
+  const rows = await store.engine.all(
+    `SELECT ${SELECT} FROM messages WHERE shop_id = $1 AND message_id = $2`,
+    [shopId, messageId],
+  );
+  return rows[0] ? toRecord(rows[0]) : undefined;
+}
+
+/** The message a provider names by our idempotency key (eSMS RequestId) or by its own id, or undefined. */
+export async function messageByProviderReport(
+  store: Store,
+  shopId: string,
+  report: { idempotencyKey?: string; providerMessageId?: string },
+): Promise<MessageRecord | undefined> {
+  const [column, value] = report.idempotencyKey
+    ? ['idempotency_key', report.idempotencyKey]
+    : ['provider_message_id', report.providerMessageId];
+  if (!value) return undefined;
+  const rows = await store.engine.all(
+    `SELECT ${SELECT} FROM messages WHERE shop_id = $1 AND ${column} = $2`,
+    [shopId, value],
+  );
+  return rows[0] ? toRecord(rows[0]) : undefined;
+}
+
+/**
+ * Records the first delivery, open or click of a message; false when one was recorded before.
+ * A delivery also moves a sent message to `delivered`.
+ */
+export async function markEngagement(
+  store: Store,
+  shopId: string,
+  messageId: string,
+  what: 'delivered_at' | 'opened_at' | 'clicked_at',
+  at: Date,
+): Promise<boolean> {
+  const state =
+    what === 'delivered_at' ? ", state = CASE WHEN state = 'sent' THEN 'delivered' ELSE state END" : '';
+  const rows = await store.engine.all<{ message_id: string }>(
+    `UPDATE messages SET ${what} = $3${state}, updated_at = $3
+     WHERE shop_id = $1 AND message_id = $2 AND ${what} IS NULL RETURNING message_id`,
+    [shopId, messageId, at],
+  );
+  return rows.length > 0;
+}
+
+/** Notes why a sent message was not delivered (a provider's final report). */
+export async function markUndelivered(
+  store: Store,
+  shopId: string,
+  messageId: string,
+  reason: string,
+  at: Date,
+): Promise<void> {
+  await store.engine.run(
+    `UPDATE messages SET reason = $3, updated_at = $4 WHERE shop_id = $1 AND message_id = $2 AND delivered_at IS NULL`,
+    [shopId, messageId, reason, at],
+  );
 }

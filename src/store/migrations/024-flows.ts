@@ -15,7 +15,8 @@ import type { Migration } from './index.js';
  * - `opt_outs`: who must never get a channel again, by address.
  * - `messages`: the outbox. A row is written before its provider is called; `idempotency_key`
  *   is the provider's own (eSMS RequestId, ZNS tracking_id, the e-mail's Message-ID);
- *   `source_key` makes the step that wrote it idempotent.
+ *   `source_key` makes the step that wrote it idempotent. `delivered_at`, `opened_at` and
+ *   `clicked_at` are the first report of each (the events table keeps them all).
  *
  * Only the key columns are indexed on DuckDB (its ART indexes serve point lookups; the due scans
  * are ranges over zone maps, as for jobs in 011). PostgreSQL gets the due and per-customer indexes.
@@ -116,6 +117,9 @@ export const flowsSchema: Migration = {
       created_at TIMESTAMPTZ NOT NULL,
       updated_at TIMESTAMPTZ NOT NULL,
       sent_at TIMESTAMPTZ,
+      delivered_at TIMESTAMPTZ,
+      opened_at TIMESTAMPTZ,
+      clicked_at TIMESTAMPTZ,
       PRIMARY KEY (shop_id, message_id),
       UNIQUE (shop_id, source_key)
     )`,
@@ -124,7 +128,11 @@ export const flowsSchema: Migration = {
       sql: "CREATE INDEX messages_due ON messages (due_at) WHERE state IN ('queued', 'sending')",
     },
     { only: 'postgres', sql: 'CREATE INDEX messages_by_customer ON messages (shop_id, customer_id, due_at)' },
-    { only: 'postgres', sql: 'CREATE INDEX messages_by_provider_id ON messages (provider_message_id)' },
+    { only: 'postgres', sql: 'CREATE INDEX messages_by_key ON messages (shop_id, idempotency_key)' },
+    {
+      only: 'postgres',
+      sql: 'CREATE INDEX messages_by_provider_id ON messages (shop_id, provider_message_id)',
+    },
     // Opt-outs by channel and address (an e-mail, a phone, a PSID): recorded at once from an
     // unsubscribe link, an SMS STOP or a Zalo refusal, and never overwritten by an import.
     `CREATE TABLE opt_outs (
