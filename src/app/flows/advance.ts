@@ -14,6 +14,7 @@ import {
   saveRunProgress,
 } from '../../store/flows/runs.js';
 import {
+  type CustomerDates,
   customerDates,
   lastPerformed,
   matchingAmong,
@@ -314,10 +315,11 @@ async function loadFacts(
       if (at !== undefined && at >= r.waitSince!.getTime() && at <= asOf.getTime()) eventSeen.add(r.runId);
     }
   }
+  // wait_until_date reads the customer's dates; wait_until_time their own time zone when known.
   const needsDates = [...versions.values()].some((v) =>
-    [...allSteps(v.doc.steps)].some((s) => s.kind === 'wait_until_date'),
+    [...allSteps(v.doc.steps)].some((s) => s.kind === 'wait_until_date' || s.kind === 'wait_until_time'),
   );
-  const dates = needsDates
+  const dates: Map<string, CustomerDates> = needsDates
     ? await customerDates(
         store,
         shopId,
@@ -327,10 +329,11 @@ async function loadFacts(
   return {
     forRun(run, stepTime, timeZone) {
       const key = `${run.flowId}:${run.version}`;
-      const d = dates.get(run.customerId) as { birthday?: string; expectedNextOrder?: string } | undefined;
+      const d = dates.get(run.customerId);
       return {
         now: stepTime,
         timeZone,
+        customerTimeZone: d?.timeZone,
         exitReason: exitReasons.get(run.runId),
         eventSeen: eventSeen.has(run.runId),
         conditionHolds: (stepId) => conditionHolds.get(`${key}:${stepId}`)?.has(run.customerId) ?? false,

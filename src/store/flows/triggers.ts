@@ -1,3 +1,4 @@
+import { isValidTimeZone } from '../../domain/time.js';
 import type { SqlValue } from '../engine.js';
 import { selectIdsSql } from '../segments/compile-sql.js';
 import { resolveForShop } from '../segments/segments.js';
@@ -247,13 +248,24 @@ export async function matchingAmong(
   return new Set(rows.map((r) => r.customer_id));
 }
 
-/** Birthdays (`attributes.birthday`), first order days and expected next order days of customers. */
+/** A customer's dates, and their own time zone when their attributes name one. */
+export interface CustomerDates {
+  birthday?: string;
+  firstOrder?: string;
+  expectedNextOrder?: string;
+  timeZone?: string;
+}
+
+/**
+ * Birthdays (`attributes.birthday`), first order days and expected next order days of customers,
+ * and their time zone (`attributes.timezone`, an IANA name) when known.
+ */
 export async function customerDates(
   store: Store,
   shopId: string,
   customerIds: readonly string[],
-): Promise<Map<string, { birthday?: string; firstOrder?: string; expectedNextOrder?: string }>> {
-  const out = new Map<string, { birthday?: string; firstOrder?: string; expectedNextOrder?: string }>();
+): Promise<Map<string, CustomerDates>> {
+  const out = new Map<string, CustomerDates>();
   if (customerIds.length === 0) return out;
   const ids = [...new Set(customerIds)];
   const rows = await store.engine.all<{
@@ -272,13 +284,25 @@ export async function customerDates(
   );
   for (const r of rows) {
     const birthday = birthdayOf(r.attributes);
+    const timeZone = timeZoneOf(r.attributes);
     out.set(r.customer_id, {
       ...(birthday ? { birthday } : {}),
+      ...(timeZone ? { timeZone } : {}),
       ...(r.first_order_date ? { firstOrder: r.first_order_date.slice(0, 10) } : {}),
       ...(r.expected_next_order_date ? { expectedNextOrder: r.expected_next_order_date.slice(0, 10) } : {}),
     });
   }
   return out;
+}
+
+function timeZoneOf(attributes: string | null): string | undefined {
+  if (!attributes) return undefined;
+  try {
+    const value = (JSON.parse(attributes) as Record<string, unknown>)['timezone'];
+    return typeof value === 'string' && isValidTimeZone(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `YYYY-MM-DD` or `MM-DD` from a customer's attributes JSON, as `YYYY-MM-DD` or `--MM-DD`. */
