@@ -176,7 +176,12 @@ export async function recordPopupAction(
       name,
       customerId: message.customerId,
       at,
-      properties: { message_id: messageId, flow_id: message.flowId, step_id: message.stepId, channel: 'popup' },
+      properties: {
+        message_id: messageId,
+        flow_id: message.flowId,
+        step_id: message.stepId,
+        channel: 'popup',
+      },
     });
     const events = [
       event('Message Sent', 'sent', shownAt),

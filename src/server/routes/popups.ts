@@ -8,7 +8,7 @@ import {
   recordPopupAction,
   storefrontPopupSchema,
 } from '../../app/popups.js';
-import { route, type RouteSpec } from '../route.js';
+import { type RouteSpec, route } from '../route.js';
 import { checkOrigin, type TrackingLimits } from './tracking.js';
 
 /**
