@@ -14,6 +14,7 @@ import { TrackingWriter } from '../../src/app/tracking.js';
 import { WebhookIntake } from '../../src/app/webhook-intake.js';
 import { openApiPath } from '../../src/server/openapi.js';
 import { RateLimiter } from '../../src/server/rate-limit.js';
+import { popupRoutes } from '../../src/server/routes/popups.js';
 import { trackingRoutes } from '../../src/server/routes/tracking.js';
 import { webhookRoutes } from '../../src/server/routes/webhooks.js';
 import { widgetRoutes } from '../../src/server/routes/widget.js';
@@ -249,10 +250,25 @@ const CASES: Record<string, Case> = {
     // Shop B requires consent; A's key answers A's setting.
     expect: (r) => expect(r.body).toEqual({ consentRequired: false }),
   }),
+  // test/server/popups.test.ts checks another shop's popups in depth (a real popup of the other shop).
+  'GET /t/v1/popups': () => ({
+    path: '/t/v1/popups?anonymousId=a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6',
+    expect: (r) => expect(r.body).toEqual({ popups: [] }),
+  }),
+  'POST /t/v1/popups/{messageId}/{action}': () => ({
+    path: '/t/v1/popups/msg_not_of_this_shop/shown',
+    body: { anonymousId: 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6' },
+    expect: notFound,
+  }),
 };
 
 /** Storefront routes: a publishable key is what they take. */
-const STOREFRONT = new Set(['POST /t/v1/batch', 'GET /t/v1/config']);
+const STOREFRONT = new Set([
+  'POST /t/v1/batch',
+  'GET /t/v1/config',
+  'GET /t/v1/popups',
+  'POST /t/v1/popups/{messageId}/{action}',
+]);
 
 /** Routes that take no key: they are checked by their own tests (signatures, health). */
 const UNAUTHENTICATED = new Set([
@@ -326,6 +342,10 @@ for (const engine of ENGINES) {
       server = await startTestServer(store, (c) => [
         ...webhookRoutes(new WebhookIntake(c, { handOver: async () => undefined })),
         ...trackingRoutes(c, new TrackingWriter(c), {
+          perKey: new RateLimiter({ perSecond: 1000, burst: 1000 }),
+          perIp: new RateLimiter({ perSecond: 1000, burst: 1000 }),
+        }),
+        ...popupRoutes(c, {
           perKey: new RateLimiter({ perSecond: 1000, burst: 1000 }),
           perIp: new RateLimiter({ perSecond: 1000, burst: 1000 }),
         }),
