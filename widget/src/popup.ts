@@ -128,7 +128,8 @@ export const popups: Component = {
         cta.href = p.url ?? '';
         on(cta, 'click', () => {
           report(p, 'clicked');
-          remove?.();
+          // After the click's default action: a link taken out of the page does not navigate.
+          setTimeout(() => remove?.());
         });
       }
       close.focus();
