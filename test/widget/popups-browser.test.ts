@@ -117,7 +117,8 @@ describe.skipIf(browserSkipped)(`popups in Chromium${skipNote(browserSkipped)}`,
     pages = await pageServer({
       '/': () => shopPage(widgetSnippet(nurture.url, pk), 'Trang chủ'),
       '/next': () => shopPage(widgetSnippet(nurture.url, pk), 'Trang sau'),
-      '/sale': () => '<!doctype html><html><head><title>Khuyến mãi</title></head><body>Khuyến mãi</body></html>',
+      '/sale': () =>
+        '<!doctype html><html><head><title>Khuyến mãi</title></head><body>Khuyến mãi</body></html>',
     });
     await setShopSetting(nurture.ctx, { shopId: SHOP, key: 'tracking.allowed_origins', value: urlOf(pages) });
     browser = await launchChromium();

@@ -52,6 +52,7 @@ export const popups: Component = {
     const timers: ReturnType<typeof setTimeout>[] = [];
     const phone = typeof matchMedia === 'function' && matchMedia('(hover: none), (pointer: coarse)').matches;
     const { api, key } = ctx.config;
+    const en = /^en/i.test(document.documentElement.lang);
     const report = (p: Popup, what: string) =>
       post(
         `${api}/t/v1/popups/${encodeURIComponent(p.id)}/${what}`,
@@ -88,7 +89,7 @@ export const popups: Component = {
       box.setAttribute('aria-labelledby', 'nurture-pop-title');
       const close = el('button', box, '×');
       close.type = 'button';
-      close.setAttribute('aria-label', /^en/i.test(document.documentElement.lang) ? 'Close' : 'Đóng');
+      close.setAttribute('aria-label', en ? 'Close' : 'Đóng');
       el('h2', box, p.title).id = 'nurture-pop-title';
       el('p', box, p.body);
       const cta = p.cta && p.url ? el('a', box, p.cta) : undefined;
@@ -165,7 +166,7 @@ export const popups: Component = {
     };
 
     fetch(
-      `${api}/t/v1/popups?writeKey=${encodeURIComponent(key)}&anonymousId=${encodeURIComponent(ctx.anonymousId())}`,
+      `${api}/t/v1/popups?writeKey=${encodeURIComponent(key)}&anonymousId=${encodeURIComponent(ctx.anonymousId())}&lang=${en ? 'en' : 'vi'}`,
       { mode: 'cors', credentials: 'omit' },
     )
       .then((res) => (res.ok ? res.json() : undefined))

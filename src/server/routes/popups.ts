@@ -8,6 +8,7 @@ import {
   recordPopupAction,
   storefrontPopupSchema,
 } from '../../app/popups.js';
+import { removeSitePopup, setSitePopup, sitePopupDocumentSchema, sitePopups } from '../../app/site-popups.js';
 import { type RouteSpec, route } from '../route.js';
 import { checkOrigin, type TrackingLimits } from './tracking.js';
 
@@ -33,7 +34,13 @@ export function popupRoutes(ctx: AppContext, limits: TrackingLimits): RouteSpec[
         limits.perIp.take(request.ip, 'address');
         await checkOrigin(ctx, shopId, request, reply);
         reply.header('cache-control', 'no-store');
-        return { popups: await duePopupsForVisitor(ctx, { shopId, anonymousId: query.anonymousId }) };
+        return {
+          popups: await duePopupsForVisitor(ctx, {
+            shopId,
+            anonymousId: query.anonymousId,
+            lang: query.lang,
+          }),
+        };
       },
     }),
     route({
@@ -57,6 +64,58 @@ export function popupRoutes(ctx: AppContext, limits: TrackingLimits): RouteSpec[
           messageId: params.messageId,
           action: params.action,
         });
+      },
+    }),
+  ];
+}
+
+const sitePopupSchema = z.object({
+  name: z.string(),
+  audience: z.enum(['new', 'all']),
+  state: z.enum(['live', 'paused']),
+  content: z.record(z.string(), z.unknown()).describe('the popup content, its defaults filled in'),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+/**
+ * The shop's site popups through the API (secret key): `GET /api/v1/site-popups`,
+ * `PUT /api/v1/site-popups/:name` (the document without its name), `DELETE …/:name`.
+ */
+export function sitePopupRoutes(): RouteSpec[] {
+  return [
+    route({
+      method: 'GET',
+      url: '/api/v1/site-popups',
+      auth: 'secret',
+      tag: 'Popups',
+      summary: "The shop's site popups: popups for every storefront visitor, outside flows.",
+      response: z.object({ sitePopups: z.array(sitePopupSchema) }),
+      handler: async ({ ctx, shopId }) => ({ sitePopups: await sitePopups(ctx, { shopId }) }),
+    }),
+    route({
+      method: 'PUT',
+      url: '/api/v1/site-popups/:name',
+      auth: 'secret',
+      tag: 'Popups',
+      summary: 'Creates or replaces a site popup (audience new or all, state live or paused, its content).',
+      params: z.object({ name: z.string().max(63) }),
+      body: sitePopupDocumentSchema.omit({ name: true }),
+      response: sitePopupSchema,
+      handler: async ({ ctx, shopId, params, body }) =>
+        setSitePopup(ctx, { shopId, document: { ...body, name: params.name } }),
+    }),
+    route({
+      method: 'DELETE',
+      url: '/api/v1/site-popups/:name',
+      auth: 'secret',
+      tag: 'Popups',
+      summary: 'Deletes a site popup.',
+      params: z.object({ name: z.string().max(63) }),
+      response: z.object({ deleted: z.string() }),
+      handler: async ({ ctx, shopId, params }) => {
+        await removeSitePopup(ctx, { shopId, name: params.name });
+        return { deleted: params.name };
       },
     }),
   ];
