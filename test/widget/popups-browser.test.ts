@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiKey } from '../../src/app/api-keys.js';
 import { setShopSetting } from '../../src/app/shop-settings.js';
+import { removeSitePopup, setSitePopup } from '../../src/app/site-popups.js';
 import { TrackingWriter } from '../../src/app/tracking.js';
 import { RateLimiter } from '../../src/server/rate-limit.js';
 import { popupRoutes } from '../../src/server/routes/popups.js';
@@ -25,6 +26,15 @@ import { ENGINES } from '../support/engines.js';
 import { skipNote } from '../support/skip.js';
 
 const engine = ENGINES[0]!;
+const CONSENT_SHOP = 'popup-consent';
+
+/** Seed 000's welcome popup for new visitors, a second after they arrive. */
+const WELCOME = {
+  title: { vi: 'Chào mừng bạn đến {{ shop.name }}!', en: 'Welcome to {{ shop.name }}!' },
+  body: { vi: 'Giảm 50.000 ₫ cho đơn đầu tiên.', en: '50,000 ₫ off your first order.' },
+  show: { on: 'delay', delay: 1 },
+  frequency: { days: 30 },
+};
 
 /** One flow per display rule, entered by a Checkout Started event whose `rule` names it. */
 function popupFlow(rule: string, show: Record<string, unknown>, frequency: Record<string, unknown> = {}) {
@@ -82,7 +92,7 @@ function pageServer(pages: Record<string, () => string>): Promise<Server> {
 const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 interface PageGlobals {
-  nurture: { track(event: string, properties?: object): void };
+  nurture: { track(event: string, properties?: object): void; consent(granted: boolean): void };
   localStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
 }
 
@@ -114,13 +124,26 @@ describe.skipIf(browserSkipped)(`popups in Chromium${skipNote(browserSkipped)}`,
       ];
     });
     const pk = (await createApiKey(nurture.ctx, { shopId: SHOP, kind: 'publishable' })).key;
+    await shop.store.ensureShop({ shopId: CONSENT_SHOP });
+    const consentPk = (await createApiKey(nurture.ctx, { shopId: CONSENT_SHOP, kind: 'publishable' })).key;
+    await setSitePopup(nurture.ctx, {
+      shopId: CONSENT_SHOP,
+      document: { name: 'welcome', content: WELCOME },
+    });
     pages = await pageServer({
+      '/consent': () => shopPage(widgetSnippet(nurture.url, consentPk), 'Cần đồng ý'),
       '/': () => shopPage(widgetSnippet(nurture.url, pk), 'Trang chủ'),
       '/next': () => shopPage(widgetSnippet(nurture.url, pk), 'Trang sau'),
       '/sale': () =>
         '<!doctype html><html><head><title>Khuyến mãi</title></head><body>Khuyến mãi</body></html>',
     });
-    await setShopSetting(nurture.ctx, { shopId: SHOP, key: 'tracking.allowed_origins', value: urlOf(pages) });
+    for (const shopId of [SHOP, CONSENT_SHOP])
+      await setShopSetting(nurture.ctx, { shopId, key: 'tracking.allowed_origins', value: urlOf(pages) });
+    await setShopSetting(nurture.ctx, {
+      shopId: CONSENT_SHOP,
+      key: 'tracking.consent_required',
+      value: 'true',
+    });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -308,6 +331,63 @@ describe.skipIf(browserSkipped)(`popups in Chromium${skipNote(browserSkipped)}`,
     await visit(page);
     expect(await dialog(page).count()).toBe(0);
     expect(await stateOf(messageId)).toBe('queued');
+    await context.close();
+  });
+
+  // Last: the site popup is for every new visitor of the shop, the customers above included.
+  it('shows the welcome site popup to a new visitor after its delay, once in 30 days across reloads', async () => {
+    await setSitePopup(nurture.ctx, { shopId: SHOP, document: { name: 'welcome', content: WELCOME } });
+    try {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await visit(page);
+      expect(await dialog(page).count()).toBe(0);
+      await expect.poll(() => dialog(page).count(), { timeout: 5000 }).toBe(1);
+      expect(await page.textContent('#nurture-pop-title')).toBe('Chào mừng bạn đến Giấy Mực An Phát!');
+      const anonymousId = await page.evaluate(() =>
+        (globalThis as unknown as PageGlobals).localStorage.getItem('nurture_aid'),
+      );
+      await page.click('[aria-label="Đóng"]');
+      // The server offers it on every page; the widget keeps it to once in 30 days.
+      for (let i = 0; i < 2; i++) {
+        await visit(page);
+        await page.waitForTimeout(1500);
+        expect(await dialog(page).count()).toBe(0);
+      }
+      await vi.waitFor(
+        async () =>
+          expect(
+            await shop.store.engine.all(
+              "SELECT name FROM events WHERE shop_id = $1 AND anonymous_id = $2 AND name = 'Message Delivered'",
+              [SHOP, anonymousId],
+            ),
+          ).toHaveLength(1),
+        { timeout: 10_000 },
+      );
+      await context.close();
+    } finally {
+      await removeSitePopup(nurture.ctx, { shopId: SHOP, name: 'welcome' });
+    }
+  });
+
+  it('asks for no popup before the visitor consents when the shop requires consent', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/t/v1/popups')) asked.push(r.url());
+    });
+    const config = page.waitForResponse((r) => r.url().includes('/t/v1/config'));
+    await page.goto(`${urlOf(pages)}/consent`);
+    await config;
+    await page.waitForTimeout(1500);
+    expect(asked).toEqual([]);
+    expect(await dialog(page).count()).toBe(0);
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).nurture.consent(true));
+    await expect.poll(() => dialog(page).count(), { timeout: 5000 }).toBe(1);
+    // Withdrawn: the popup goes with the rest of the widget.
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).nurture.consent(false));
+    expect(await dialog(page).count()).toBe(0);
     await context.close();
   });
 });
