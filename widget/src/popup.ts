@@ -67,6 +67,8 @@ export const popups: Component = {
     ctx.listen(document, 'submit', leaving, true);
     ctx.listen(window, 'beforeunload', () => (leftAt = Infinity));
     ctx.listen(window, 'pagehide', () => (leftAt = Infinity));
+    // Back from the back-forward cache: the visitor is on the page again.
+    ctx.listen(window, 'pageshow', () => (leftAt = 0));
 
     const show = (p: Popup) => {
       const shown = shownMap();
