@@ -11,10 +11,12 @@ import { createCoupon, createCouponBatch } from '../../src/app/coupons.js';
 import { createFlow } from '../../src/app/flows/definitions.js';
 import { importFile } from '../../src/app/imports.js';
 import { createShopSegment } from '../../src/app/segments.js';
+import { setSitePopup } from '../../src/app/site-popups.js';
 import { TrackingWriter } from '../../src/app/tracking.js';
 import { WebhookIntake } from '../../src/app/webhook-intake.js';
 import { openApiPath } from '../../src/server/openapi.js';
 import { RateLimiter } from '../../src/server/rate-limit.js';
+import { popupRoutes, sitePopupRoutes } from '../../src/server/routes/popups.js';
 import { trackingRoutes } from '../../src/server/routes/tracking.js';
 import { webhookRoutes } from '../../src/server/routes/webhooks.js';
 import { widgetRoutes } from '../../src/server/routes/widget.js';
@@ -292,10 +294,39 @@ const CASES: Record<string, Case> = {
     // Shop B requires consent; A's key answers A's setting.
     expect: (r) => expect(r.body).toEqual({ consentRequired: false }),
   }),
+  'GET /api/v1/site-popups': () => ({
+    path: '/api/v1/site-popups',
+    expect: (r) => {
+      expect(r.status).toBe(200);
+      expect(r.text).not.toContain('b-welcome');
+    },
+  }),
+  // A's own popup of the same name (paused: the storefront cases below see none); B's stays.
+  'PUT /api/v1/site-popups/{name}': () => ({
+    path: '/api/v1/site-popups/b-welcome',
+    body: { state: 'paused', content: { title: 'A', body: 'A' } },
+    expect: (r) => expect(r.status).toBe(200),
+  }),
+  'DELETE /api/v1/site-popups/{name}': () => ({ path: '/api/v1/site-popups/b-only', expect: notFound }),
+  // test/server/popups.test.ts checks another shop's popups in depth (a real popup of the other shop).
+  'GET /t/v1/popups': () => ({
+    path: '/t/v1/popups?anonymousId=a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6',
+    expect: (r) => expect(r.body).toEqual({ popups: [] }),
+  }),
+  'POST /t/v1/popups/{messageId}/{action}': () => ({
+    path: '/t/v1/popups/msg_not_of_this_shop/shown',
+    body: { anonymousId: 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6' },
+    expect: notFound,
+  }),
 };
 
 /** Storefront routes: a publishable key is what they take. */
-const STOREFRONT = new Set(['POST /t/v1/batch', 'GET /t/v1/config']);
+const STOREFRONT = new Set([
+  'POST /t/v1/batch',
+  'GET /t/v1/config',
+  'GET /t/v1/popups',
+  'POST /t/v1/popups/{messageId}/{action}',
+]);
 
 /** Routes that take no key: they are checked by their own tests (signatures, health). */
 const UNAUTHENTICATED = new Set([
@@ -363,6 +394,11 @@ for (const engine of ENGINES) {
         key: 'tracking.consent_required',
         value: 'true',
       });
+      for (const name of ['b-welcome', 'b-only'])
+        await setSitePopup(ctx, {
+          shopId: 'shop-b',
+          document: { name, content: { title: 'Chỉ của B', body: 'B' } },
+        });
       await (await import('../../src/app/channel-settings.js')).setChannelSetting(ctx, {
         shopId: 'shop-b',
         channel: 'esms',
@@ -372,6 +408,11 @@ for (const engine of ENGINES) {
       server = await startTestServer(store, (c) => [
         ...webhookRoutes(new WebhookIntake(c, { handOver: async () => undefined })),
         ...trackingRoutes(c, new TrackingWriter(c), {
+          perKey: new RateLimiter({ perSecond: 1000, burst: 1000 }),
+          perIp: new RateLimiter({ perSecond: 1000, burst: 1000 }),
+        }),
+        ...sitePopupRoutes(),
+        ...popupRoutes(c, {
           perKey: new RateLimiter({ perSecond: 1000, burst: 1000 }),
           perIp: new RateLimiter({ perSecond: 1000, burst: 1000 }),
         }),
@@ -417,6 +458,13 @@ for (const engine of ENGINES) {
       expect(bCustomer.status).toBe(200);
       const bChannel = await call(server.url, 'GET', '/api/v1/channels/esms', { key: b.secret });
       expect(bChannel.text).toContain('BONLY');
+      const bPopups = await call(server.url, 'GET', '/api/v1/site-popups', { key: b.secret });
+      expect(bPopups.body).toMatchObject({
+        sitePopups: [
+          { name: 'b-only', state: 'live' },
+          { name: 'b-welcome', state: 'live', content: { title: 'Chỉ của B' } },
+        ],
+      });
       const bProduct = await call(server.url, 'GET', '/api/v1/products/B-ONLY-SKU', { key: b.secret });
       expect(bProduct.body).toMatchObject({
         product: { sku: 'B-ONLY-SKU', consumable: false, consumableFrom: 'catalogue' },

@@ -5,8 +5,9 @@
  * few) and replayed once it is on, or dropped if it is not.
  */
 import { type Props, Registry, type Traits, type WidgetConfig, type WidgetContext } from './components.js';
+import { CONVERSION_KEY } from './popup-rules.js';
 import { randomId, safe } from './safe.js';
-import { anonymousId, forgetAnonymousId, storeConsent, storedConsent } from './storage.js';
+import { anonymousId, forgetAnonymousId, storeConsent, storedConsent, write } from './storage.js';
 import { type Call, Transport } from './transport.js';
 
 const MAX_EARLY = 50;
@@ -71,7 +72,11 @@ export class Runtime {
   private call(partial: Omit<Call, 'anonymousId' | 'messageId' | 'timestamp'>): void {
     if (this.state === 'off') return;
     const at = new Date().toISOString();
-    const send = () => this.transport.enqueue(this.complete(partial, at));
+    const send = () => {
+      // Popups that stop after a conversion stop from this page on (docs/widget.md, "Popups").
+      if (partial.event === 'Order Completed') write(CONVERSION_KEY, String(Date.now()));
+      this.transport.enqueue(this.complete(partial, at));
+    };
     if (this.state === 'on') send();
     else if (this.early.length < MAX_EARLY) this.early.push(send);
   }

@@ -10,7 +10,8 @@ const ID_KEY = 'nurture_aid';
 const CONSENT_KEY = 'nurture_consent';
 const YEAR_SECONDS = 365 * 24 * 3600;
 
-function read(key: string): string | undefined {
+/** A first-party value (localStorage, else the cookie). */
+export function read(key: string): string | undefined {
   try {
     const value = window.localStorage.getItem(key);
     if (value) return value;
@@ -24,7 +25,8 @@ function read(key: string): string | undefined {
   }
 }
 
-function write(key: string, value: string | undefined): void {
+/** Keeps a first-party value (localStorage and a cookie); undefined removes it. */
+export function write(key: string, value: string | undefined): void {
   try {
     if (value === undefined) window.localStorage.removeItem(key);
     else window.localStorage.setItem(key, value);

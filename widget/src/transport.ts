@@ -63,20 +63,27 @@ export class Transport {
   /** Sends calls at once, past the queue (a referral landing must not wait). */
   send(batch: Call[]): void {
     if (batch.length === 0) return;
-    const body = JSON.stringify({ writeKey: this.writeKey, batch, sentAt: new Date().toISOString() });
-    try {
-      if (typeof navigator.sendBeacon === 'function' && navigator.sendBeacon(this.endpoint, body)) return;
-    } catch {
-      // A beacon refused by the browser (too big, blocked): fetch below.
-    }
-    if (typeof fetch !== 'function') return;
-    fetch(this.endpoint, {
-      method: 'POST',
-      body,
-      keepalive: true,
-      mode: 'cors',
-      credentials: 'omit',
-      headers: { 'content-type': 'text/plain;charset=UTF-8' },
-    }).catch(() => undefined);
+    post(this.endpoint, JSON.stringify({ writeKey: this.writeKey, batch, sentAt: new Date().toISOString() }));
   }
+}
+
+/**
+ * Posts a `text/plain` JSON body that survives the page's unload: a beacon, or `fetch` with
+ * `keepalive` when there is none or it is refused. Failures are swallowed.
+ */
+export function post(endpoint: string, body: string): void {
+  try {
+    if (typeof navigator.sendBeacon === 'function' && navigator.sendBeacon(endpoint, body)) return;
+  } catch {
+    // A beacon refused by the browser (too big, blocked): fetch below.
+  }
+  if (typeof fetch !== 'function') return;
+  fetch(endpoint, {
+    method: 'POST',
+    body,
+    keepalive: true,
+    mode: 'cors',
+    credentials: 'omit',
+    headers: { 'content-type': 'text/plain;charset=UTF-8' },
+  }).catch(() => undefined);
 }

@@ -78,6 +78,34 @@ const WebhookContent = z
   })
   .strict();
 
+/**
+ * When the storefront widget shows a popup (docs/widget.md, "Popups"): `load` at once;
+ * `exit_intent` when the pointer leaves the top of the window on a desktop (never on a link click
+ * or a navigation), and on phones, which have no pointer, after `delay` seconds or at `scroll`
+ * percent when given (else not on phones); `delay` after that many seconds; `scroll` once the
+ * visitor has scrolled that far down the page.
+ */
+export const PopupShow = z
+  .object({
+    on: z.enum(['load', 'exit_intent', 'delay', 'scroll']).default('load'),
+    /** Seconds (`on: delay`, default 10; with `exit_intent`, the phones' trigger). */
+    delay: z.number().int().min(0).max(3600).optional(),
+    /** Percent of the page (`on: scroll`, default 50; with `exit_intent`, the phones' trigger). */
+    scroll: z.number().int().min(1).max(100).optional(),
+  })
+  .strict();
+export type PopupShow = z.infer<typeof PopupShow>;
+
+/** How often one visitor may see a popup: once (no `days`), or at most once per `days` days. */
+export const PopupFrequency = z
+  .object({
+    days: z.number().int().min(1).max(3650).optional(),
+    /** Not shown again once the visitor has completed an order (since the popup was queued). */
+    stopAfterConversion: z.boolean().default(true),
+  })
+  .strict();
+export type PopupFrequency = z.infer<typeof PopupFrequency>;
+
 const PopupContent = z
   .object({
     channel: z.literal('popup'),
@@ -87,6 +115,8 @@ const PopupContent = z
     cta: LocalisedText.optional(),
     /** Where the button leads. */
     url: z.string().optional(),
+    show: PopupShow.default({ on: 'load' }),
+    frequency: PopupFrequency.default({ stopAfterConversion: true }),
   })
   .strict();
 

@@ -12,7 +12,8 @@ export interface TrackingLimits {
   perIp: RateLimiter;
 }
 
-function allowOrigin(reply: FastifyReply, origin: string): void {
+/** The CORS headers of an allowed origin. */
+export function allowOrigin(reply: FastifyReply, origin: string): void {
   reply
     .header('access-control-allow-origin', origin)
     .header('vary', 'Origin')
@@ -25,7 +26,7 @@ function allowOrigin(reply: FastifyReply, origin: string): void {
  * A page may call only from the shop's allowed origins (its CORS headers are set then); a
  * request without an Origin (a server) is not a browser and is let through.
  */
-async function checkOrigin(
+export async function checkOrigin(
   ctx: AppContext,
   shopId: string,
   request: FastifyRequest,

@@ -24,6 +24,7 @@ import { customerNameSearch } from './021-customer-name-search.js';
 import { eventsByTime } from './022-events-by-time.js';
 import { couponsSchema } from './023-coupons.js';
 import { flowsSchema } from './024-flows.js';
+import { sitePopupsSchema } from './025-site-popups.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -60,6 +61,7 @@ export const MIGRATIONS: readonly Migration[] = [
   eventsByTime,
   couponsSchema,
   flowsSchema,
+  sitePopupsSchema,
 ];
 
 /**
