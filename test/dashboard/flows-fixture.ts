@@ -3,11 +3,12 @@
  * messages (the frequency cap and consent at work), a draft with every kind of branch, and a
  * signed-in server over it.
  */
-import { buildServer } from '../../src/server/server.js';
+
 import { createFlow } from '../../src/app/flows/definitions.js';
-import type { EngineUnderTest } from '../support/engines.js';
 import { RateLimiter } from '../../src/server/rate-limit.js';
+import { buildServer } from '../../src/server/server.js';
 import { customer, type FlowShop, openFlowShop, order, SHOP, smsStep, vn } from '../flows/support.js';
+import type { EngineUnderTest } from '../support/engines.js';
 
 export const LAN = '+84912000001';
 export const MAI = '+84912000002';
@@ -44,7 +45,11 @@ export const BRANCHY = {
           kind: 'split',
           id: 'ab',
           branches: [
-            { name: 'sms', weight: 2, steps: [smsStep('remind-sms', 'Giỏ hàng của {{ customer.first_name }} đang chờ')] },
+            {
+              name: 'sms',
+              weight: 2,
+              steps: [smsStep('remind-sms', 'Giỏ hàng của {{ customer.first_name }} đang chờ')],
+            },
             { name: 'email', weight: 1, steps: [{ kind: 'wait', id: 'w1', duration: '7d', at: '09:00' }] },
           ],
         },
@@ -64,6 +69,16 @@ export async function openFlowPagesShop(engine: EngineUnderTest): Promise<FlowPa
       smsStep('reminder', 'Voucher còn 2 giờ!', { expiresAfter: '2h' }),
       { kind: 'wait', id: 'w', duration: '2h' },
       smsStep('second', 'Ưu đãi thứ hai'),
+    ],
+  });
+  // Runs that stay inside for a week: an edit leaves them on version 1.
+  await shop.flow({
+    name: 'slow',
+    trigger: { kind: 'order', status: 'placed' },
+    entry: { policy: 'every', key: 'order' },
+    steps: [
+      { kind: 'wait', id: 'week', duration: '7d', at: '09:00' },
+      smsStep('paper', 'Giấy in cho {{ customer.first_name }}?'),
     ],
   });
   await createFlow(shop.ctx, { shopId: SHOP, document: BRANCHY });

@@ -10,12 +10,12 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listShopFlows } from '../../src/app/flows/definitions.js';
+import { SHOP } from '../flows/support.js';
 import { lowContrastTexts, overflowsSideways, unlabelledControls } from '../support/a11y.js';
 import { browserSkipped, launchChromium } from '../support/browser.js';
 import { makeUser, signInBrowser } from '../support/dashboard.js';
 import { ENGINES } from '../support/engines.js';
 import { skipNote } from '../support/skip.js';
-import { SHOP } from '../flows/support.js';
 import { type FlowPagesShop, LAN, openFlowPagesShop } from './flows-fixture.js';
 
 const SHOTS = new URL('../../test-artifacts/screenshots/', import.meta.url).pathname;
@@ -57,11 +57,17 @@ describe.skipIf(browserSkipped)(`flow and message pages in Chromium${skipNote(br
     await page.screenshot({ path: `${SHOTS}flows-desktop.png`, fullPage: true });
     await checkAccessibility(page);
 
-    await Promise.all([page.waitForURL(/\/flows$/), promos.getByRole('button', { name: /Tạm dừng/ }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/flows$/),
+      promos.getByRole('button', { name: /Tạm dừng/ }).click(),
+    ]);
     expect(await page.locator('[data-flow="promos"] [data-state]').textContent()).toBe('Tạm dừng');
     await Promise.all([
       page.waitForURL(/\/flows$/),
-      page.locator('[data-flow="promos"]').getByRole('button', { name: /Chạy lại/ }).click(),
+      page
+        .locator('[data-flow="promos"]')
+        .getByRole('button', { name: /Chạy lại/ })
+        .click(),
     ]);
     expect(await page.locator('[data-flow="promos"] [data-state]').textContent()).toBe('Đang chạy');
     await context.close();
@@ -100,17 +106,21 @@ describe.skipIf(browserSkipped)(`flow and message pages in Chromium${skipNote(br
     await signInBrowser(page, s.url, email);
     await page.goto(`${s.url}/flows/checkout`);
     const graph = page.locator('svg.flow-graph');
-    const branches = await graph.locator('[data-branch]').evaluateAll((els) =>
-      els.map((e) => e.getAttribute('data-branch')),
-    );
+    const branches = await graph
+      .locator('[data-branch]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-branch')));
     expect(branches).toEqual(['onEvent', 'onTimeout', 'yes', 'no', 'sms', 'email']);
     expect(await graph.locator('[data-step="w1"]').textContent()).toContain('Chờ 7 ngày, đến 09:00');
-    expect(await graph.locator('[data-step="coupon"]').textContent()).toContain('Tạo mã giảm giá giảm 10 %');
+    expect(await graph.locator('[data-step="coupon"]').textContent()).toContain(
+      'Tạo mã giảm giá 10 %, dùng trong 24 giờ',
+    );
     expect(await graph.locator('[data-step="remind-sms"]').textContent()).toContain('Gửi SMS');
     expect(await graph.locator('[data-branch="sms"] > text').first().textContent()).toBe('sms · 67 %');
     // Side by side: the timeout branch's split is to the right of the event branch's exit.
     const box = async (sel: string) => (await graph.locator(sel).first().boundingBox())!;
-    expect((await box('[data-step="ab"] rect')).x).toBeGreaterThan((await box('[data-step="bought"] rect')).x);
+    expect((await box('[data-step="ab"] rect')).x).toBeGreaterThan(
+      (await box('[data-step="bought"] rect')).x,
+    );
     expect(await page.locator('main').textContent()).toContain('Khách đặt đơn hợp lệ');
     await page.screenshot({ path: `${SHOTS}flow-graph-desktop.png`, fullPage: true });
     await checkAccessibility(page);
@@ -163,7 +173,9 @@ describe.skipIf(browserSkipped)(`flow and message pages in Chromium${skipNote(br
     expect(page.url()).toContain('state=queued');
     await page.getByLabel('Trạng thái').selectOption('expired');
     await expect.poll(() => rows.first().getAttribute('data-state')).toBe('expired');
-    expect(await rows.first().textContent()).toContain('khung giờ trống đầu tiên (2027-03-02 08:00) sau thời hạn');
+    expect(await rows.first().textContent()).toContain(
+      'khung giờ trống đầu tiên (2027-03-02 08:00) sau thời hạn',
+    );
     await page.getByLabel('Trạng thái').selectOption('');
     await page.getByLabel(/^Khách/).fill('0912 000 001');
     await expect.poll(() => rows.count()).toBe(3);

@@ -178,6 +178,7 @@ dl.figures dt{color:var(--muted);font-size:.8rem}dl.figures dd{margin:0;font-wei
 .flow-graph text{fill:#1f2328}.flow-graph text.muted{fill:#57606a}.flow-graph text.figures{fill:#0f5323}
 .flow-graph text.label{fill:#6b4200;font-weight:600}
 .flow-graph .edge{stroke:#57606a;stroke-width:1.5;fill:none}
+.flow-outline summary{cursor:pointer;font-weight:600}.flow-outline ol,.flow-outline ul{padding-left:1.2rem;margin:.2rem 0}.flow-outline li{margin:.15rem 0}
 .send-steps{padding-left:1.1rem}.send-steps li{margin:.3rem 0}
 .template .start{border:0;padding:0;margin:.5rem 0}.template .start legend{font-weight:600;padding:0}
 .field-error{color:#82071e;margin:.2rem 0 0;font-size:.9rem}.field-error:empty{display:none}

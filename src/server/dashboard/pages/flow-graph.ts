@@ -165,7 +165,11 @@ function stepBlock(step: Step, c: Ctx): Block {
   const head = stepNode(step, c);
   const branches = branchesOf(step);
   if (branches.length === 0) return head;
-  const subs = branches.map((b) => ({ name: b.name, block: listBlock(b.steps, c) }));
+  const subs = branches.map((b) => ({
+    name: b.name,
+    block: listBlock(b.steps, c),
+    ends: b.steps.at(-1)?.kind === 'exit',
+  }));
   const inner = subs.reduce((s, b) => s + b.block.w, 0) + GAP_X * (subs.length - 1);
   const w = Math.max(NODE_W, inner);
   const tallest = Math.max(...subs.map((s) => s.block.h));
@@ -187,7 +191,11 @@ function stepBlock(step: Step, c: Ctx): Block {
       });
       out += `<line class="edge" x1="${cx}" y1="${y + NODE_H}" x2="${cx}" y2="${forkY}"/>`;
       out += `<line class="edge" x1="${Math.min(...centers)}" y1="${forkY}" x2="${Math.max(...centers)}" y2="${forkY}"/>`;
-      out += `<line class="edge" x1="${Math.min(...centers)}" y1="${joinY}" x2="${Math.max(...centers)}" y2="${joinY}"/>`;
+      const joining = centers.filter((_, i) => !subs[i]!.ends);
+      if (joining.length > 1)
+        out += `<line class="edge" x1="${Math.min(...joining, cx)}" y1="${joinY}" x2="${Math.max(...joining, cx)}" y2="${joinY}"/>`;
+      else if (joining.length === 1)
+        out += `<line class="edge" x1="${Math.min(joining[0]!, cx)}" y1="${joinY}" x2="${Math.max(joining[0]!, cx)}" y2="${joinY}"/>`;
       subs.forEach((s, i) => {
         const center = centers[i]!;
         const top = forkY + GAP_Y / 2 + LABEL_H;
@@ -196,12 +204,42 @@ function stepBlock(step: Step, c: Ctx): Block {
         out += `<g class="branch" data-branch="${esc(s.name)}"><text x="${center + 4}" y="${forkY + LINE + 2}" class="label">${esc(label)}</text>`;
         out += arrow(center, forkY, top);
         out += s.block.draw(center - s.block.w / 2, top);
-        out += `<line class="edge" x1="${center}" y1="${top + s.block.h}" x2="${center}" y2="${joinY}"/></g>`;
+        // A branch that ends in an exit step ends the run there: it does not join the rest.
+        if (s.ends) out += '</g>';
+        else
+          out += `<line class="edge" x1="${center}" y1="${top + s.block.h}" x2="${center}" y2="${joinY}"/></g>`;
       });
       out += `<line class="edge" x1="${cx}" y1="${joinY}" x2="${cx}" y2="${y + h}"/>`;
       return out;
     },
   };
+}
+
+const O = {
+  outline: { vi: 'Xem dạng danh sách', en: 'Show as a list' },
+} as const satisfies Catalogue;
+
+/** The same tree as nested lists (phones, screen readers): each step in words with its figures. */
+function outline(steps: readonly Step[], c: Ctx): Html {
+  return html`<ol>${steps.map((step) => {
+    const figures = stepFigures(step.id, c);
+    const branches = branchesOf(step);
+    const counts = c.counts.get(step.id)?.outcomes ?? {};
+    return html`<li data-step="${step.id}">${stepWords(step, c.lang, c.fmt, c.currency)}${
+      figures ? html` <span class="muted small">(${figures})</span>` : ''
+    }${
+      branches.length === 0
+        ? ''
+        : html`<ul>${branches.map((b) => {
+            const n = counts[`branch:${b.name}`];
+            return html`<li><strong>${branchWords(step, b.name, c.lang)}</strong>${n ? ` (${c.fmt.count(n)})` : ''}${
+              b.steps.length === 0
+                ? html` <span class="muted">${tr(G.continues, c.lang)}</span>`
+                : outline(b.steps, c)
+            }</li>`;
+          })}</ul>`
+    }</li>`;
+  })}</ol>`;
 }
 
 /** The flow as an SVG graph, in a box that scrolls sideways when it is wider than the screen. */
@@ -234,5 +272,6 @@ export function flowGraph(
     (w - NODE_W) / 2,
     pad,
   )}${arrow(w / 2, pad + NODE_H, pad + NODE_H + GAP_Y)}${body.draw((w - body.w) / 2, pad + NODE_H + GAP_Y)}</svg>`;
-  return html`<figure class="flow-graph-box scroll">${raw(svg)}</figure>`;
+  return html`<figure class="flow-graph-box scroll" data-center>${raw(svg)}</figure>
+<details class="flow-outline panel"><summary>${tr(O.outline, v.lang)}</summary><p>${when}</p>${outline(doc.steps, c)}</details>`;
 }

@@ -59,6 +59,7 @@ const W = {
   sendOr: { vi: ' hoặc ', en: ' or ' },
   transactional: { vi: ' (giao dịch)', en: ' (transactional)' },
   coupon: { vi: 'Tạo mã giảm giá {offer}', en: 'Create a coupon: {offer}' },
+  couponFree: { vi: 'Tạo mã {offer}', en: 'Create a coupon: {offer}' },
   validFor: { vi: ', dùng trong {d}', en: ', valid {d}' },
   tagAdd: { vi: 'Gắn thẻ {t}', en: 'Add tag {t}' },
   tagRemove: { vi: 'Bỏ thẻ {t}', en: 'Remove tag {t}' },
@@ -205,19 +206,24 @@ export function stepWords(step: Step, lang: Lang, fmt: Formatter, currency: stri
       return `${fill(W.send, lang, {
         c: step.channels.map((c) => tr(CHANNEL_LABELS[c], lang)).join(tr(W.sendOr, lang)),
       })}${step.promotional ? '' : tr(W.transactional, lang)}`;
-    case 'coupon':
-      return `${fill(W.coupon, lang, {
-        offer: couponOffer(
-          {
-            kind: step.coupon.kind,
-            value: step.coupon.kind === 'free_shipping' ? null : step.coupon.value,
-            minOrder: step.coupon.minOrder ?? null,
-          },
-          currency,
-          lang,
-          fmt,
-        ),
-      })}${fill(W.validFor, lang, { d: durationWords(step.coupon.validFor, lang) })}`;
+    case 'coupon': {
+      // "giảm 10 %" reads "Tạo mã giảm giá 10 %"; free shipping "Tạo mã miễn phí vận chuyển".
+      const offer = couponOffer(
+        {
+          kind: step.coupon.kind,
+          value: step.coupon.kind === 'free_shipping' ? null : step.coupon.value,
+          minOrder: step.coupon.minOrder ?? null,
+        },
+        currency,
+        lang,
+        fmt,
+      );
+      const words =
+        lang === 'vi' && offer.startsWith('giảm ')
+          ? fill(W.coupon, lang, { offer: offer.slice('giảm '.length) })
+          : fill(step.coupon.kind === 'free_shipping' ? W.couponFree : W.coupon, lang, { offer });
+      return `${words}${fill(W.validFor, lang, { d: durationWords(step.coupon.validFor, lang) })}`;
+    }
     case 'tag':
       return [
         step.add.length ? fill(W.tagAdd, lang, { t: step.add.join(', ') }) : '',
