@@ -198,6 +198,10 @@ for (const engine of ENGINES) {
         expect(mine.text.match(/<tr data-message=/g)).toHaveLength(3);
         expect(mine.text).toContain(`href="/customers/${lan}"`);
       }
+      const profile = await staff.get(`/customers/${lan}`);
+      expect(profile.text).toContain('Tin nhắn gần đây');
+      expect(profile.text.match(/<tr data-message=/g)).toHaveLength(3);
+      expect(profile.text).toContain(`href="/messages?q=${lan}"`);
       const none = await staff.get('/messages?q=0999999999');
       expect(none.text).toContain('Không tìm thấy khách');
       expect(none.text).not.toContain('<tr data-message=');

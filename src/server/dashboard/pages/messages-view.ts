@@ -192,3 +192,17 @@ export function messageResults(
 <tbody>${messageRows(list, { ...v, withCustomer: true })}</tbody></table></div>`
   }</div>`;
 }
+
+/** The customer's latest messages on their profile, with a link to all of them on the messages page. */
+export function customerMessagesView(
+  customerId: string,
+  list: readonly MessageRecord[],
+  v: { lang: Lang; fmt: Formatter; zone: string; flowNames: ReadonlyMap<string, string> },
+): Html {
+  if (list.length === 0) return html``;
+  const { lang } = v;
+  return html`<section aria-labelledby="h-msgs"><h2 id="h-msgs">${tr(M.profileTitle, lang)}</h2>
+<div class="scroll"><table class="data messages"><thead><tr><th scope="col">${tr(M.flow, lang)}</th><th scope="col">${tr(M.channel, lang)}</th><th scope="col">${tr(M.state, lang)}</th><th scope="col">${tr(M.when, lang)}</th><th scope="col">${tr(M.why, lang)}</th></tr></thead>
+<tbody>${messageRows(list, { ...v, withCustomer: false })}</tbody></table></div>
+<p><a href="/messages?${filterQuery({ q: customerId, state: undefined, flow: undefined })}">${tr(M.profileAll, lang)}</a></p></section>`;
+}
