@@ -191,7 +191,10 @@ dl.figures dt{color:var(--muted);font-size:.8rem}dl.figures dd{margin:0;font-wei
 .sms-info{font-size:.9rem;color:var(--muted);margin:.2rem 0}
 .pv-data div{display:flex;gap:.5rem}.pv-data dt{min-width:6rem}.pv-data dd{margin:0}
 .pv-popup{border:1px solid var(--line);border-radius:8px;padding:.5rem .75rem;box-shadow:0 2px 6px rgba(0,0,0,.12)}
-table.data.messages td.why{min-width:16rem}table.data.messages td.why .line{display:block}
+table.data.messages td.why{min-width:16rem}table.data.messages td.who{overflow-wrap:anywhere}
+@media (max-width:759px){table.data.messages thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+ table.data.messages tr{display:block;border-bottom:1px solid var(--line);padding:.35rem 0}
+ table.data.messages td{display:inline-block;border:0;padding:.1rem .5rem}table.data.messages td.why{display:block;min-width:0}}table.data.messages td.why .line{display:block}
 .state.msg-sent,.state.msg-delivered{background:#dafbe1;color:#0f5323}
 .state.msg-expired,.state.msg-failed,.state.msg-unknown,.state.msg-unreachable,.state.msg-declined{background:#ffebe9;color:#82071e}
 .state.msg-queued,.state.msg-sending{background:var(--accent-bg);color:#0a4a8c}

@@ -173,7 +173,7 @@ export function messageRows(
     const why = whyWords(m, lang, fmt, zone);
     return html`<tr data-message="${m.messageId}" data-state="${m.state}">${
       v.withCustomer
-        ? html`<td><a href="/customers/${encodeURIComponent(m.customerId)}">${m.customerId}</a></td>`
+        ? html`<td class="who"><a href="/customers/${encodeURIComponent(m.customerId)}" title="${m.customerId}">${m.recipient ?? m.customerId}</a></td>`
         : ''
     }<td>${flow ? html`<a href="/flows/${encodeURIComponent(flow)}">${flow}</a>` : ''}${m.stepId ? html` <span class="muted small mono">${m.stepId}</span>` : ''}</td><td>${tr(CHANNEL_LABELS[m.channel], lang)}</td><td><span class="state msg-${m.state}">${tr(MESSAGE_STATE_LABELS[m.state], lang)}</span></td><td class="nowrap">${whenWords(m, lang, fmt, zone)}</td><td class="why">${why.map((w) => html`<span class="line">${w}</span>`)}</td></tr>`;
   })}`;
