@@ -191,9 +191,7 @@ export function actionButtons(f: FlowRecord, lang: Lang, csrf: string, back: str
       confirm
         ? html` onsubmit="return confirm(this.dataset.confirm)" data-confirm="${tr(T.archiveConfirm, lang)}"`
         : ''
-    }><input type="hidden" name="${CSRF_FIELD}" value="${csrf}"><input type="hidden" name="back" value="${back}"><button type="submit" class="${
-      a === 'archive' ? 'secondary' : ''
-    }" aria-label="${tr(T[a], lang)} ${f.name}">${tr(T[a], lang)}</button></form>`;
+    }><input type="hidden" name="${CSRF_FIELD}" value="${csrf}"><input type="hidden" name="back" value="${back}"><button type="submit"${a === 'archive' ? html` class="secondary"` : ''} aria-label="${tr(T[a], lang)} ${f.name}">${tr(T[a], lang)}</button></form>`;
   })}`;
 }
 

@@ -36,8 +36,8 @@ export function flowPages(): PageSpec[] {
         const records = (await listShopFlows(ctx, shopId)).sort(
           (a, b) => ORDER[a.state] - ORDER[b.state] || a.name.localeCompare(b.name),
         );
-        const flows: ListedFlow[] = [];
-        for (const f of records) flows.push(await listed(ctx, shopId, f.name));
+        // At once: on PostgreSQL's pool the list takes the time of one flow's reads.
+        const flows: ListedFlow[] = await Promise.all(records.map((f) => listed(ctx, shopId, f.name)));
         return page(
           T.title,
           'flows',
