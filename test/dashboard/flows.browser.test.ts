@@ -145,10 +145,12 @@ describe.skipIf(browserSkipped)(`flow and message pages in Chromium${skipNote(br
     await vi.fill('Chào {{ customer.first_name | khong_co }}');
     const error = page.locator('#f-c-sms-text-vi-error');
     await expect.poll(() => error.textContent(), { timeout: 5000 }).toMatch(/^dòng 1, cột \d+: .*khong_co/);
+    await expect.poll(() => vi.getAttribute('aria-invalid')).toBe('true');
     await page.screenshot({ path: `${SHOTS}flow-editor-desktop.png`, fullPage: true });
 
     await vi.fill('Chào {{ customer.first_name }}, cảm ơn bạn!');
     await expect.poll(() => error.textContent(), { timeout: 5000 }).toBe('');
+    await expect.poll(() => vi.getAttribute('aria-invalid')).toBeNull();
     await checkAccessibility(page);
     await Promise.all([
       page.waitForURL(/\/flows\/promos\?saved=2$/),

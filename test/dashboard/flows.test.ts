@@ -93,6 +93,7 @@ for (const engine of ENGINES) {
       const page = await staff.get('/flows/templates');
       expect(page.text).toContain('Khách mới (seed 000)');
       expect(page.text).toContain('name="p.coupon_percent" value="10"');
+      expect(page.text).toContain('mã chào mừng, giảm bao nhiêu %');
       const bad = await staff.post('/flows/templates/welcome', { 'p.coupon_percent': 'abc', start: 'draft' });
       expect(bad.status).toBe(400);
       expect(bad.text).toMatch(/id="t-welcome-coupon_percent-error" role="alert">[^<]+</);

@@ -29,6 +29,38 @@ const T = {
   backToList: { vi: 'Về danh sách flow', en: 'Back to the flows' },
 } as const satisfies Catalogue;
 
+/**
+ * The templates' parameter descriptions in Vietnamese, keyed by their English text (the
+ * templates keep English for the CLI); one not listed shows in English.
+ */
+const PARAM_VI: Record<string, string> = {
+  'the segment whose new members are welcomed': 'phân khúc có khách mới được chào mừng',
+  'the welcome coupon, percent off': 'mã chào mừng, giảm bao nhiêu %',
+  'days the coupon is valid': 'số ngày mã còn dùng được',
+  'wait before the account invitation': 'chờ bao lâu trước khi mời tạo tài khoản',
+  'days after the order (7, 15 or 30: the reorder cycle)':
+    'số ngày sau đơn hàng (7, 15 hoặc 30: chu kỳ mua lại)',
+  'comma-separated categories of consumables (empty: any order)':
+    'các nhóm hàng tiêu hao, cách nhau bằng dấu phẩy (để trống: mọi đơn)',
+  'comma-separated SKUs (empty: any)':
+    'các mã sản phẩm (SKU), cách nhau bằng dấu phẩy (để trống: mọi sản phẩm)',
+  'the 24 h voucher, percent off': 'voucher 24 giờ, giảm bao nhiêu %',
+  'the segment of churned customers': 'phân khúc khách đã rời bỏ',
+  'the coupon, VND off': 'mã giảm giá, giảm bao nhiêu đồng',
+  'the coupon’s minimum order, VND': 'đơn tối thiểu để dùng mã, đồng',
+  'the segment to nurture': 'phân khúc cần chăm sóc',
+  'how long to wait for a click': 'chờ khách bấm link trong bao lâu',
+  'the segment of loyal customers': 'phân khúc khách trung thành',
+  'wait after the delivery': 'chờ bao lâu sau khi giao hàng',
+  'the page that records the answer (score=N is appended)':
+    'trang ghi nhận câu trả lời (thêm score=N vào cuối)',
+  'how long to wait for the order': 'chờ khách đặt đơn trong bao lâu',
+  'the segment of Standard customers': 'phân khúc khách Tiêu chuẩn',
+  'promotional messages a week at most for this flow': 'số tin khuyến mãi tối đa mỗi tuần của flow này',
+};
+
+const paramAbout = (about: string, lang: Lang) => (lang === 'vi' ? (PARAM_VI[about] ?? about) : about);
+
 interface FormState {
   values: Record<string, string>;
   errors: Record<string, string>;
@@ -54,7 +86,7 @@ ${
         const error = state?.errors[p.name];
         return html`<div class="form-row"><label for="${id}">${p.name}</label>
 <input type="text" id="${id}" name="p.${p.name}" value="${value(p)}" aria-describedby="${id}-about${error ? html` ${id}-error` : ''}"${error ? html` aria-invalid="true"` : ''}>
-<p class="muted small" id="${id}-about">${p.about}</p>
+<p class="muted small" id="${id}-about">${paramAbout(p.about, lang)}</p>
 ${error ? html`<p class="field-error" id="${id}-error" role="alert">${error}</p>` : ''}</div>`;
       })
 }
