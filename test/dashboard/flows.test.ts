@@ -18,6 +18,29 @@ import { ENGINES } from '../support/engines.js';
 import { type FlowPagesShop, LAN, openFlowPagesShop } from './flows-fixture.js';
 
 const htmx = { 'hx-request': 'true' };
+
+const fromHtml = (t: string) =>
+  t
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+
+/** The editor form's fields as a browser would send them (inputs, checked boxes, textareas). */
+function formFields(page: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of page.matchAll(/<input type="(text|checkbox)" ([^>]*)>/g)) {
+    const name = /name="([^"]+)"/.exec(m[2]!)?.[1];
+    if (!name?.startsWith('c.')) continue;
+    if (m[1] === 'checkbox') {
+      if (/ checked/.test(m[2]!)) out[name] = 'on';
+    } else out[name] = fromHtml(/value="([^"]*)"/.exec(m[2]!)?.[1] ?? '');
+  }
+  for (const m of page.matchAll(/<textarea [^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g))
+    out[m[1]!] = fromHtml(m[2]!);
+  return out;
+}
 const stateOf = (text: string, flow: string) =>
   new RegExp(`data-flow="${flow}"[\\s\\S]*?data-state="(\\w+)"`).exec(text)?.[1];
 
@@ -153,6 +176,37 @@ for (const engine of ENGINES) {
       const page = await staff.get('/flows/slow?saved=2');
       expect(page.text).toContain('Khách mới vào phiên bản 2; khách đang trong flow đi hết phiên bản 1.');
       expect(page.text).toContain('2 khách còn đang đi phiên bản 1 (cũ hơn) cho đến hết.');
+    });
+
+    it('edits e-mail and popup content: fields, preview, and a save that keeps every message as it was', async () => {
+      // The welcome template (made by the template test above): an e-mail and a popup.
+      const before: unknown[] = [];
+      for (const step of ['welcome-email', 'welcome-popup'])
+        for (const lang of ['vi', 'en'] as const)
+          before.push(
+            (await previewFlowMessage(s.shop.ctx, { shopId: SHOP, name: 'welcome', step, lang })).message,
+          );
+      const email = await staff.get('/flows/welcome/steps/welcome-email');
+      expect(email.status).toBe(200);
+      expect(email.text).toContain('class="pv-subject"');
+      expect(email.text).toMatch(/<iframe class="pv-html" sandbox="" title="Phần HTML" srcdoc="/);
+      const popup = await staff.get('/flows/welcome/steps/welcome-popup');
+      expect(popup.text).toContain('class="pv-popup"');
+      expect((await staff.post('/flows/welcome/steps/welcome-email', formFields(email.text))).status).toBe(
+        303,
+      );
+      expect((await staff.post('/flows/welcome/steps/welcome-popup', formFields(popup.text))).status).toBe(
+        303,
+      );
+      expect((await requireFlowView(s.shop.ctx, SHOP, 'welcome')).version).toBe(3);
+      const after: unknown[] = [];
+      for (const step of ['welcome-email', 'welcome-popup'])
+        for (const lang of ['vi', 'en'] as const)
+          after.push(
+            (await previewFlowMessage(s.shop.ctx, { shopId: SHOP, name: 'welcome', step, lang })).message,
+          );
+      expect(after).toEqual(before);
+      expect((await staff.get('/flows/welcome/steps/coupon')).status).toBe(404);
     });
 
     it('previewFlowContent renders content without saving it', async () => {

@@ -17,6 +17,7 @@ export const M = {
     en: "Every flow's messages, newest first. A deferred message (frequency cap, quiet hours) goes in the next free slot; it is never dropped.",
   },
   customer: { vi: 'Khách (mã, số điện thoại hoặc e-mail)', en: 'Customer (id, phone or e-mail)' },
+  customerCol: { vi: 'Khách', en: 'Customer' },
   state: { vi: 'Trạng thái', en: 'State' },
   flow: { vi: 'Flow', en: 'Flow' },
   all: { vi: 'Tất cả', en: 'All' },
@@ -188,7 +189,7 @@ export function messageResults(
     list.length === 0
       ? html`<p class="muted">${tr(M.none, lang)}</p>`
       : html`<p class="muted small">${fill(M.shown, lang, { n: list.length })}</p><div class="scroll"><table class="data messages"><caption class="visually-hidden">${tr(M.results, lang)}</caption>
-<thead><tr><th scope="col">${tr(M.customer, lang).split(' (')[0]}</th><th scope="col">${tr(M.flow, lang)}</th><th scope="col">${tr(M.channel, lang)}</th><th scope="col">${tr(M.state, lang)}</th><th scope="col">${tr(M.when, lang)}</th><th scope="col">${tr(M.why, lang)}</th></tr></thead>
+<thead><tr><th scope="col">${tr(M.customerCol, lang)}</th><th scope="col">${tr(M.flow, lang)}</th><th scope="col">${tr(M.channel, lang)}</th><th scope="col">${tr(M.state, lang)}</th><th scope="col">${tr(M.when, lang)}</th><th scope="col">${tr(M.why, lang)}</th></tr></thead>
 <tbody>${messageRows(list, { ...v, withCustomer: true })}</tbody></table></div>`
   }</div>`;
 }
