@@ -1,15 +1,17 @@
 import type { ChannelKind, Channels, SendOutcome } from '../../channels/channel.js';
 import type { Coupon } from '../../domain/coupons/index.js';
-import { allSteps } from '../../domain/flows/plan.js';
+import { allSteps, planFlow } from '../../domain/flows/plan.js';
+import type { FlowDocument, Step } from '../../domain/flows/schema.js';
+import { parseContent } from '../../domain/messages/content.js';
 import type { RenderedMessage } from '../../domain/messages/render.js';
-import { NurtureError } from '../../errors.js';
+import { assertNever, NurtureError } from '../../errors.js';
 import { loadRecipients, type Recipient } from '../../store/flows/recipients.js';
 import { ordersForMessages } from '../../store/flows/vars.js';
 import { loadChannels } from '../channel-settings.js';
 import type { AppContext } from '../context.js';
 import { loadShopSettings } from '../shop-settings.js';
 import { requireFlow } from './definitions.js';
-import { loadVersions } from './loaded.js';
+import { type LoadedVersion, loadVersions } from './loaded.js';
 import { type MessageRef, type MessageVars, renderMessage } from './message-content.js';
 
 export interface PreviewInput {
@@ -53,12 +55,76 @@ export async function previewFlowMessage(ctx: AppContext, input: PreviewInput): 
   return { channel: prepared.channel, message: prepared.message };
 }
 
-async function prepare(ctx: AppContext, input: PreviewInput) {
+/**
+ * Like previewFlowMessage, but with content not saved yet (the dashboard's editor renders as the
+ * seller types): `content` replaces the step's content for `channel` (default: the step's first
+ * channel) in a copy of the newest version. The content is checked first like a saved one: a
+ * Liquid error is NurtureError('invalid_input') with the field's path (`text.vi`) and its line
+ * and column within the field. Writes nothing.
+ */
+export async function previewFlowContent(
+  ctx: AppContext,
+  input: PreviewInput & { content: unknown },
+): Promise<Preview> {
+  const prepared = await prepare(ctx, input, input.content);
+  return { channel: prepared.channel, message: prepared.message };
+}
+
+/**
+ * A flow document with one send step's content for some channels replaced (the rest of the
+ * document as it was). Unknown steps and steps that do not send are left alone.
+ */
+export function withStepContent(
+  doc: FlowDocument,
+  stepId: string,
+  content: Readonly<Record<string, unknown>>,
+): FlowDocument {
+  const swap = (steps: readonly Step[]): Step[] =>
+    steps.map((step) => {
+      if (step.id === stepId && step.kind === 'send')
+        return { ...step, content: { ...step.content, ...content } };
+      switch (step.kind) {
+        case 'wait_for_event':
+          return { ...step, onEvent: swap(step.onEvent), onTimeout: swap(step.onTimeout) };
+        case 'condition':
+          return { ...step, yes: swap(step.yes), no: swap(step.no) };
+        case 'split':
+          return { ...step, branches: step.branches.map((b) => ({ ...b, steps: swap(b.steps) })) };
+        case 'wait':
+        case 'wait_until_time':
+        case 'wait_until_date':
+        case 'send':
+        case 'coupon':
+        case 'tag':
+        case 'set_attribute':
+        case 'task':
+        case 'exit':
+          return step;
+        default:
+          return assertNever(step, 'flow step');
+      }
+    });
+  return { ...doc, steps: swap(doc.steps) };
+}
+
+async function prepare(ctx: AppContext, input: PreviewInput, unsaved?: unknown) {
   const flow = await requireFlow(ctx, input.shopId, input.name);
   const versions = await loadVersions(ctx.store, input.shopId, [
     { flowId: flow.flowId, version: flow.version },
   ]);
-  const version = versions.get(`${flow.flowId}:${flow.version}`);
+  let version = versions.get(`${flow.flowId}:${flow.version}`);
+  if (version && unsaved !== undefined) {
+    const target = version.plan.steps.get(input.step)?.step;
+    if (target?.kind === 'send') {
+      const channel = input.channel ?? target.channels[0]!;
+      // Checked (syntax, filters, shape) with paths inside the content; the cached version is not touched.
+      parseContent({ ...(typeof unsaved === 'object' && unsaved !== null ? unsaved : {}), channel });
+      const doc = withStepContent(version.doc, input.step, { [channel]: unsaved });
+      const copy: LoadedVersion = { ...version, doc, plan: planFlow(doc.steps) };
+      versions.set(`${flow.flowId}:${flow.version}`, copy);
+      version = copy;
+    }
+  }
   const step = version?.plan.steps.get(input.step)?.step;
   if (!version || step?.kind !== 'send') {
     const sends = version

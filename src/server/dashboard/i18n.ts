@@ -14,6 +14,8 @@ export const COMMON = {
   customers: { vi: 'Khách hàng', en: 'Customers' },
   segments: { vi: 'Phân khúc', en: 'Segments' },
   best: { vi: 'Khách tốt nhất', en: 'Best customers' },
+  flows: { vi: 'Flow tự động', en: 'Flows' },
+  messages: { vi: 'Tin nhắn', en: 'Messages' },
   coupons: { vi: 'Mã giảm giá', en: 'Coupons' },
   live: { vi: 'Đang truy cập', en: 'Live visitors' },
   imports: { vi: 'Nhập dữ liệu', en: 'Imports' },

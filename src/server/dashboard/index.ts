@@ -13,8 +13,12 @@ import { authPages, type SignInLimits } from './pages/auth.js';
 import { bestPages } from './pages/best.js';
 import { couponPages } from './pages/coupons.js';
 import { customersPages } from './pages/customers.js';
+import { flowEditorPages } from './pages/flow-editor.js';
+import { flowTemplatePages } from './pages/flow-templates.js';
+import { flowPages } from './pages/flows.js';
 import { importPages } from './pages/imports.js';
 import { livePages } from './pages/live.js';
+import { messagePages } from './pages/messages.js';
 import { overviewPages } from './pages/overview.js';
 import { segmentPages } from './pages/segments.js';
 import { settingsPages } from './pages/settings.js';
@@ -45,6 +49,11 @@ export function dashboardPages(
     ...customersPages(),
     ...segmentPages(),
     ...bestPages(),
+    // The templates page before the flow pages: `/flows/templates` is not a flow named "templates".
+    ...flowTemplatePages(),
+    ...flowPages(),
+    ...flowEditorPages(),
+    ...messagePages(),
     ...couponPages(),
     ...livePages(),
     ...importPages(),

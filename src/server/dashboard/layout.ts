@@ -23,6 +23,8 @@ const NAV_HREF: Record<NavKey, string> = {
   customers: '/customers',
   segments: '/segments',
   best: '/best',
+  flows: '/flows',
+  messages: '/messages',
   coupons: '/coupons',
   live: '/live',
   imports: '/imports',

@@ -13,6 +13,8 @@ export const NAV = [
   'customers',
   'segments',
   'best',
+  'flows',
+  'messages',
   'coupons',
   'live',
   'imports',

@@ -159,6 +159,48 @@ progress[hidden]{display:none}
 .panel>h2:first-child{margin-top:.25rem}
 .panel>p:first-child{margin-top:0}
 /* end imports */
+/* flows and messages (pages/flows*.ts, flow-*.ts, messages*.ts) */
+.flow-list{list-style:none;margin:0;padding:0}
+.flow-item h2{margin:.1rem 0 .3rem;overflow-wrap:anywhere}
+.flow-item p{margin:.3rem 0}
+.state.flow-live{background:#dafbe1;color:#0f5323}.state.flow-paused{background:#fff1c2;color:#6b4200}
+.state.flow-draft{background:#eef1f4;color:var(--fg)}.state.flow-archived{background:#eef1f4;color:var(--muted)}
+.version-notes{margin:.3rem 0;padding:.4rem .6rem .4rem 1.6rem;background:#fff8e1;border:1px solid #d4a72c;border-radius:6px;color:#4d3200}
+dl.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(8.5rem,1fr));gap:.4rem;margin:.5rem 0}
+dl.figures div{background:#f6f8fa;border:1px solid var(--line);border-radius:6px;padding:.3rem .5rem}
+dl.figures dt{color:var(--muted);font-size:.8rem}dl.figures dd{margin:0;font-weight:650;font-variant-numeric:tabular-nums}
+.flow-actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.5rem 0}
+.flow-graph-box{margin:0 0 1rem;background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:.25rem}
+.flow-graph-box svg{display:block;max-width:none}
+.flow-graph .node rect{fill:#fff;stroke:#8c959f;stroke-width:1.5}
+.flow-graph .node-send rect{stroke:#0b5cad;fill:#f3f8fe}.flow-graph .node-wait rect{stroke:#57606a;fill:#f6f8fa}
+.flow-graph .node-branch rect{stroke:#9a6700;fill:#fff8e1}.flow-graph .node-trigger rect{stroke:#0d2a4a;fill:#e7f0fb;stroke-width:2}
+.flow-graph text{fill:#1f2328}.flow-graph text.muted{fill:#57606a}.flow-graph text.figures{fill:#0f5323}
+.flow-graph text.label{fill:#6b4200;font-weight:600}
+.flow-graph .edge{stroke:#57606a;stroke-width:1.5;fill:none}
+.flow-outline summary{cursor:pointer;font-weight:600}.flow-outline ol,.flow-outline ul{padding-left:1.2rem;margin:.2rem 0}.flow-outline li{margin:.15rem 0}
+.send-steps{padding-left:1.1rem}.send-steps li{margin:.3rem 0}
+.template .start{border:0;padding:0;margin:.5rem 0}.template .start legend{font-weight:600;padding:0}
+.field-error{color:#82071e;margin:.2rem 0 0;font-size:.9rem}.field-error:empty{display:none}
+[aria-invalid=true]{border-color:#a40e26!important;outline:1px solid #a40e26}
+.editor-grid{display:grid;gap:1rem}.editor-grid>*{min-width:0}
+.editor fieldset.channel legend{font-weight:700;padding:0 .3rem}
+.editor-preview{align-self:start}
+.pv{border-top:1px solid var(--line);padding-top:.5rem;margin-top:.5rem}.pv h3{font-size:1rem;margin:.2rem 0 .4rem}
+.pv-html{width:100%;height:14rem;border:1px solid var(--line);border-radius:6px;background:#fff}
+.sms-info{font-size:.9rem;color:var(--muted);margin:.2rem 0}
+.pv-data div{display:flex;gap:.5rem}.pv-data dt{min-width:6rem}.pv-data dd{margin:0}
+.pv-popup{border:1px solid var(--line);border-radius:8px;padding:.5rem .75rem;box-shadow:0 2px 6px rgba(0,0,0,.12)}
+table.data.messages td.why{min-width:16rem}table.data.messages td.who{overflow-wrap:anywhere}
+@media (max-width:759px){table.data.messages thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+ table.data.messages tr{display:block;border-bottom:1px solid var(--line);padding:.35rem 0}
+ table.data.messages td{display:inline-block;border:0;padding:.1rem .5rem}table.data.messages td.why{display:block;min-width:0}}table.data.messages td.why .line{display:block}
+.state.msg-sent,.state.msg-delivered{background:#dafbe1;color:#0f5323}
+.state.msg-expired,.state.msg-failed,.state.msg-unknown,.state.msg-unreachable,.state.msg-declined{background:#ffebe9;color:#82071e}
+.state.msg-queued,.state.msg-sending{background:var(--accent-bg);color:#0a4a8c}
+.nowrap{white-space:nowrap}
+@media (min-width:960px){.editor-grid{grid-template-columns:minmax(0,3fr) minmax(0,2fr)}.editor-preview{position:sticky;top:.5rem}}
+/* end flows and messages */
 @media (min-width:760px){
  .visitors{grid-template-columns:repeat(auto-fill,minmax(22rem,1fr))}
  body{font-size:15px}
