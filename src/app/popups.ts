@@ -155,11 +155,11 @@ async function sitePopupsFor(
   );
   if (popups.length === 0) return [];
   const shop = await ctx.store.requireShop(shopId);
-  const { timezone } = await cachedShopSettings(ctx, shopId);
+  const { timezone, url } = await cachedShopSettings(ctx, shopId);
   const lang: Lang = recipient ? (recipient.attributes['lang'] === 'en' ? 'en' : 'vi') : pageLang;
   const name = recipient ? [recipient.lastName, recipient.firstName].filter(Boolean).join(' ') : '';
   const vars: TemplateVars = {
-    shop: { name: shop.name },
+    shop: { name: shop.name, ...(url ? { url } : {}) },
     ...(recipient
       ? {
           customer: {
