@@ -47,7 +47,7 @@ export function registerServeCommand(program: Command, deps: CliDeps): void {
     .option('--port <port>', 'port to listen on (0: any free port)', '8787')
     .option(
       '--no-worker',
-      'run no jobs in this process (PostgreSQL: leave them to `nurture worker` processes)',
+      'run no jobs and no flows in this process (PostgreSQL: leave them to `nurture worker` processes)',
     )
     .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)')
     .action(async (raw: unknown) => {
@@ -60,6 +60,7 @@ export function registerServeCommand(program: Command, deps: CliDeps): void {
         host: o.host,
         port: o.port,
         jobs: { enabled: o.worker },
+        flows: { enabled: o.worker },
         cli: (command) => runForwarded(command, config, () => store),
       });
       store = running.ctx.store;
