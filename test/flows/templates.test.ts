@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { previewFlowMessage, testSendFlowMessage } from '../../src/app/flows/preview.js';
 import { enableFlowTemplate, listFlowTemplates } from '../../src/app/flows/templates.js';
+import { setProductSettings } from '../../src/app/products.js';
 import { allSteps } from '../../src/domain/flows/plan.js';
 import { NurtureError } from '../../src/errors.js';
 import { ENGINES } from '../support/engines.js';
@@ -71,6 +72,39 @@ for (const engine of ENGINES)
       }).catch((e: unknown) => e);
       expect(bad).toBeInstanceOf(NurtureError);
       expect((bad as NurtureError).details).toEqual([{ path: 'params.colour', reason: 'unknown parameter' }]);
+    });
+
+    it("replenishment follows the catalogue's reorder cycle (times the quantity), a fallback without one", async () => {
+      shop = await openFlowShop(engine, vn('2027-03-01', '08:00'));
+      const s = shop;
+      await enableFlowTemplate(s.ctx, { shopId: SHOP, name: 'replenishment' });
+      const paper = '+84912000010';
+      const printer = '+84912000011';
+      s.at(vn('2027-03-01', '10:00'));
+      await s.load({
+        customers: [customer(paper), customer(printer)],
+        orders: [
+          {
+            ...order('p1', paper, vn('2027-03-01', '10:00'), { sku: 'PAP-A4', total: 180_000 }),
+            lines: [
+              { sku: 'PAP-A4', title: 'Giấy A4 Double A', category: 'paper', quantity: 2, price: '90000' },
+            ],
+          },
+          order('p2', printer, vn('2027-03-01', '10:00')),
+        ],
+      });
+      // The seller says a ream of A4 lasts 15 days (nurture products set PAP-A4 --reorder-cycle-days 15).
+      await setProductSettings(s.ctx, { shopId: SHOP, sku: 'PAP-A4', reorderCycleDays: 15 });
+      await s.runDue(vn('2027-03-01', '10:01'));
+      const wakes = await s.store.engine.all<{ customer_id: string; wake_at: Date }>(
+        'SELECT customer_id, wake_at FROM flow_runs WHERE shop_id = $1',
+        [SHOP],
+      );
+      const byCustomer = new Map(wakes.map((w) => [w.customer_id, w.wake_at.toISOString()]));
+      // Two reams: 30 days, reminded a day before, at 09:00 shop time.
+      expect(byCustomer.get(await s.idOf(paper))).toBe(vn('2027-03-30', '09:00').toISOString());
+      // A printer has no cycle: the fallback, 7 days at 09:00.
+      expect(byCustomer.get(await s.idOf(printer))).toBe(vn('2027-03-08', '09:00').toISOString());
     });
 
     it("previews with a customer's last order and sends a test to a phone", async () => {

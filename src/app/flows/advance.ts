@@ -25,6 +25,7 @@ import type { Store } from '../../store/store.js';
 import type { AppContext } from '../context.js';
 import { createCoupon } from '../coupons.js';
 import { type LoadedVersion, loadVersions } from './loaded.js';
+import { reorderDueDays } from './reorder.js';
 
 /** Runs advanced per transaction. */
 export const RUN_BATCH = 500;
@@ -45,7 +46,7 @@ export async function advanceDueRuns(
     const due = await lockDueRuns(tx, shopId, asOf, options.limit ?? RUN_BATCH, [...options.liveFlowIds]);
     if (due.length === 0) return 0;
     const versions = await loadVersions(tx, shopId, due);
-    const facts = await loadFacts(tx, shopId, due, versions, asOf);
+    const facts = await loadFacts(tx, shopId, due, versions, asOf, options.timeZone);
     const progress: RunProgress[] = [];
     const journal: JournalRow[] = [];
     const messages: MessageRecord[] = [];
@@ -221,6 +222,7 @@ async function loadFacts(
   runs: readonly RunRecord[],
   versions: ReadonlyMap<string, LoadedVersion>,
   asOf: Date,
+  timeZone: string,
 ): Promise<BatchFacts> {
   const exitReasons = new Map<string, string>();
   const conditionHolds = new Map<string, Set<string>>();
@@ -315,6 +317,18 @@ async function loadFacts(
       if (at !== undefined && at >= r.waitSince!.getTime() && at <= asOf.getTime()) eventSeen.add(r.runId);
     }
   }
+  // reorder_due: the run's order date plus its products' reorder cycle.
+  const needsReorder = [...versions.values()].some((v) =>
+    [...allSteps(v.doc.steps)].some((s) => s.kind === 'wait_until_date' && s.property === 'reorder_due'),
+  );
+  const reorderDue = needsReorder
+    ? await reorderDueDays(
+        store,
+        shopId,
+        runs.flatMap((r) => (r.context.orderId ? [{ runId: r.runId, orderId: r.context.orderId }] : [])),
+        timeZone,
+      )
+    : new Map<string, string>();
   // wait_until_date reads the customer's dates; wait_until_time their own time zone when known.
   const needsDates = [...versions.values()].some((v) =>
     [...allSteps(v.doc.steps)].some((s) => s.kind === 'wait_until_date' || s.kind === 'wait_until_time'),
@@ -341,6 +355,7 @@ async function loadFacts(
         dates: {
           ...(d?.birthday ? { birthday: nextBirthday(d.birthday, stepTime) } : {}),
           ...(d?.expectedNextOrder ? { expected_next_order: d.expectedNextOrder } : {}),
+          ...(reorderDue.has(run.runId) ? { reorder_due: reorderDue.get(run.runId)! } : {}),
         },
       };
     },

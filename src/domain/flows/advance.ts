@@ -34,8 +34,8 @@ export interface AdvanceFacts {
   conditionHolds(stepId: string): boolean;
   /** A number in [0, 1) fixed per run and step, so a re-run after a crash takes the same branch. */
   draw(stepId: string): number;
-  /** The customer's dates (`YYYY-MM-DD`), for wait_until_date. */
-  dates: Partial<Record<'birthday' | 'expected_next_order', string>>;
+  /** The customer's dates (`YYYY-MM-DD`, shop calendar), for wait_until_date. */
+  dates: Partial<Record<'birthday' | 'expected_next_order' | 'reorder_due', string>>;
 }
 
 /** A step's effect on the world, applied in the same transaction as its journal row. */
@@ -116,6 +116,12 @@ export function advanceRun(plan: FlowPlan, start: RunPosition, facts: AdvanceFac
       }
       case 'wait_until_date': {
         const day = facts.dates[step.property];
+        if (day === undefined && step.otherwise !== undefined) {
+          const wakeAt = waitEnd(step.otherwise, step.at, at, facts.timeZone);
+          record('waiting', `no ${step.property} date: ${step.otherwise} instead, ${wakeAt.toISOString()}`);
+          move(planned.next);
+          return { position: pos, journal, effects, wakeAt };
+        }
         if (day === undefined) {
           record('skipped', `no ${step.property} date`);
           move(planned.next);

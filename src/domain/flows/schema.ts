@@ -124,9 +124,15 @@ const leafSteps = [
     .object({
       kind: z.literal('wait_until_date'),
       id: stepId,
-      property: z.enum(['birthday', 'expected_next_order']),
+      /**
+       * birthday; expected_next_order (the CLV model's); reorder_due: the run's order date plus the
+       * catalogue's reorder cycle of its consumable lines (the shortest, times the quantity).
+       */
+      property: z.enum(['birthday', 'expected_next_order', 'reorder_due']),
       offsetDays: z.number().int().min(-365).max(365).default(0),
       at: timeOfDaySchema.default('09:00'),
+      /** Without the date (no birthday, no reorder cycle), wait this long instead of going on at once. */
+      otherwise: durationSchema.optional(),
     })
     .strict(),
   z

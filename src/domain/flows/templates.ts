@@ -95,11 +95,16 @@ export const FLOW_TEMPLATES: Record<string, FlowTemplate> = {
   },
   replenishment: {
     about: {
-      vi: 'Nhắc mua lại hàng tiêu hao (seed 003): sau N ngày lúc 09:00, kèm voucher 24 giờ, Zalo rồi SMS',
-      en: 'Consumables (seed 003): a reminder N days later at 09:00 with a 24 h voucher, Zalo then SMS',
+      vi: 'Nhắc mua lại hàng tiêu hao (seed 003): theo chu kỳ mua lại của sản phẩm (hoặc sau N ngày) lúc 09:00, kèm voucher 24 giờ, Zalo rồi SMS',
+      en: "Consumables (seed 003): at the product's reorder cycle (or N days) at 09:00, with a 24 h voucher, Zalo then SMS",
     },
     params: {
-      days: { default: '7', about: 'days after the order (7, 15 or 30: the reorder cycle)' },
+      days: {
+        default: 'catalogue',
+        about: "days after the order (7, 15, 30), or 'catalogue': the products' reorder cycle (nurture products set)",
+      },
+      fallback_days: { default: '7', about: "with 'catalogue': days after an order whose products have no cycle" },
+      lead_days: { default: '1', about: "with 'catalogue': remind this many days before the product runs out" },
       categories: { default: '', about: 'comma-separated categories of consumables (empty: any order)' },
       skus: { default: '', about: 'comma-separated SKUs (empty: any)' },
       voucher_percent: { default: '10', about: 'the 24 h voucher, percent off' },
@@ -119,8 +124,17 @@ export const FLOW_TEMPLATES: Record<string, FlowTemplate> = {
         entry: { policy: 'every', key: 'order' },
         exitWhen: [{ kind: 'placed_order' }],
         steps: [
-          { kind: 'wait', id: 'wait', duration: `${p['days']}d`, at: '09:00' },
-          { kind: 'tag', id: 'tag', add: [`reorder-${p['days']}d`] },
+          p['days'] === 'catalogue'
+            ? {
+                kind: 'wait_until_date',
+                id: 'wait',
+                property: 'reorder_due',
+                offsetDays: -Number(p['lead_days']),
+                at: '09:00',
+                otherwise: `${p['fallback_days']}d`,
+              }
+            : { kind: 'wait', id: 'wait', duration: `${p['days']}d`, at: '09:00' },
+          { kind: 'tag', id: 'tag', add: [p['days'] === 'catalogue' ? 'reorder-due' : `reorder-${p['days']}d`] },
           {
             kind: 'coupon',
             id: 'voucher',

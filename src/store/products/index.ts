@@ -99,6 +99,8 @@ export async function listProducts(store: Store, shopId: string): Promise<Produc
 /** Which catalogue entries to list. */
 export interface CatalogueFilter {
   sku?: string;
+  /** Only these SKUs. */
+  skus?: readonly string[];
   category?: string;
   /** Only consumables (true) or only the others (false), by the effective flag. */
   consumable?: boolean;
@@ -120,6 +122,12 @@ export async function listCatalogue(
   if (filter.category !== undefined) {
     params.push(filter.category);
     where.push(`p.category = $${params.length}`);
+  }
+  if (filter.skus !== undefined) {
+    if (filter.skus.length === 0) return [];
+    const first = params.length + 1;
+    params.push(...filter.skus);
+    where.push(`p.sku IN (${filter.skus.map((_, i) => `$${first + i}`).join(', ')})`);
   }
   const rows = await store.engine.all<
     ProductRow & {
