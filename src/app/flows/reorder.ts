@@ -26,7 +26,9 @@ export async function reorderDueDays(
     shopId,
     runs.map((r) => r.orderId),
   );
-  const skus = [...new Set([...orders.values()].flatMap((o) => o.lines.flatMap((l) => (l.sku ? [l.sku] : []))))];
+  const skus = [
+    ...new Set([...orders.values()].flatMap((o) => o.lines.flatMap((l) => (l.sku ? [l.sku] : [])))),
+  ];
   const cycles = new Map(
     (await listCatalogue(store, shopId, { skus }))
       .filter((e) => e.consumable && e.reorderCycleDays !== undefined)
@@ -40,7 +42,10 @@ export async function reorderDueDays(
       return cycle === undefined ? [] : [cycle * Math.max(1, l.quantity)];
     });
     if (days.length === 0) continue;
-    out.set(run.runId, zonedDayOf(new Date(order.createdAt.getTime() + Math.min(...days) * DAY_MS), timeZone));
+    out.set(
+      run.runId,
+      zonedDayOf(new Date(order.createdAt.getTime() + Math.min(...days) * DAY_MS), timeZone),
+    );
   }
   return out;
 }

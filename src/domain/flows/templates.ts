@@ -101,10 +101,17 @@ export const FLOW_TEMPLATES: Record<string, FlowTemplate> = {
     params: {
       days: {
         default: 'catalogue',
-        about: "days after the order (7, 15, 30), or 'catalogue': the products' reorder cycle (nurture products set)",
+        about:
+          "days after the order (7, 15, 30), or 'catalogue': the products' reorder cycle (nurture products set)",
       },
-      fallback_days: { default: '7', about: "with 'catalogue': days after an order whose products have no cycle" },
-      lead_days: { default: '1', about: "with 'catalogue': remind this many days before the product runs out" },
+      fallback_days: {
+        default: '7',
+        about: "with 'catalogue': days after an order whose products have no cycle",
+      },
+      lead_days: {
+        default: '1',
+        about: "with 'catalogue': remind this many days before the product runs out",
+      },
       categories: { default: '', about: 'comma-separated categories of consumables (empty: any order)' },
       skus: { default: '', about: 'comma-separated SKUs (empty: any)' },
       voucher_percent: { default: '10', about: 'the 24 h voucher, percent off' },
@@ -134,7 +141,11 @@ export const FLOW_TEMPLATES: Record<string, FlowTemplate> = {
                 otherwise: `${p['fallback_days']}d`,
               }
             : { kind: 'wait', id: 'wait', duration: `${p['days']}d`, at: '09:00' },
-          { kind: 'tag', id: 'tag', add: [p['days'] === 'catalogue' ? 'reorder-due' : `reorder-${p['days']}d`] },
+          {
+            kind: 'tag',
+            id: 'tag',
+            add: [p['days'] === 'catalogue' ? 'reorder-due' : `reorder-${p['days']}d`],
+          },
           {
             kind: 'coupon',
             id: 'voucher',
