@@ -129,7 +129,7 @@ export async function sendChannelTest(
     subject: text,
     text,
     ...(channel === 'messenger' ? { messenger: { messagingType: 'RESPONSE' as const } } : {}),
-    ...(channel === 'webhook' ? { payload: { test: true, text } } : {}),
+    ...(channel === 'webhook' ? { payload: { test: true, messageId, text } } : {}),
   });
   ctx.log.info({ shopId, channel, outcome: outcome.kind }, 'channel test sent');
   return { provider: adapter.provider, outcome };

@@ -169,7 +169,6 @@ function testPart(m: ChannelsModel, v: ChannelView): Html {
   if (v.channel === 'zalo') return html`<p class="muted small">${tr(T.testZalo, lang)}</p>`;
   const channel = TESTABLE_CHANNELS.find((c) => c === v.channel);
   if (!channel) return html``;
-  if (!v.ready) return html`<p class="muted small">${tr(T.testNotReady, lang)}</p>`;
   const test = m.test?.channel === channel ? m.test : undefined;
   const id = `test-${channel}`;
   const hint = channel === 'email' ? T.testToEmail : channel === 'sms' ? T.testToSms : T.testToMessenger;
@@ -183,6 +182,7 @@ function testPart(m: ChannelsModel, v: ChannelView): Html {
           { provider: test.result.provider, kind: outcomeWords(outcome, lang) },
         )}${'code' in outcome ? html` — <code>${outcome.code}</code>: ${outcome.reason}` : ''}</div>`
       : '';
+  if (!v.ready) return html`${answer}<p class="muted small">${tr(T.testNotReady, lang)}</p>`;
   return html`<h3>${tr(T.test, lang)}</h3>${answer}
 <form method="post" action="/settings/channels/${channel}/test" class="toolbar" novalidate><input type="hidden" name="${CSRF_FIELD}" value="${m.csrf}">
 ${
