@@ -133,7 +133,7 @@ function settingField(m: ChannelsModel, v: ChannelView, s: ChannelView['settings
   const current = typed ?? (s.set ? (s.value ?? '') : '');
   let input: Html;
   if (s.secret)
-    input = html`<input id="${id}" name="${s.key}" type="password" autocomplete="new-password" placeholder="${tr(T.keepSecret, lang)}" ${described}>`;
+    input = html`<input id="${id}" name="${s.key}" type="password" autocomplete="new-password"${s.set ? html` placeholder="${tr(T.keepSecret, lang)}"` : ''} ${described}>`;
   else if (v.channel === 'sms' && s.key === 'provider')
     input = html`<select id="${id}" name="${s.key}" ${described}>${s.set ? '' : html`<option value="">${tr(T.auto, lang)}</option>`}${[
       'esms',
@@ -216,5 +216,8 @@ export function channelsBody(m: ChannelsModel): Html {
   return html`${m.owner ? html`<p><a href="/settings">${tr(T.back, lang)}</a></p>` : ''}
 <p>${tr(T.intro, lang)} <code>nurture channel set CHANNEL KEY VALUE</code></p>
 ${m.owner ? '' : html`<p class="muted">${tr(T.readOnly, lang)}</p>`}
+<nav aria-label="${tr(T.title, lang)}"><ul class="channel-summary">${m.channels.map(
+    (v) => html`<li><a href="#ch-${v.channel}">${tr(NAMES[v.channel], lang)}</a> ${stateBadge(v, lang)}</li>`,
+  )}</ul></nav>
 ${m.channels.map((v) => channelSection(m, v))}`;
 }
