@@ -10,6 +10,8 @@ import type { Store } from '../../src/store/store.js';
 import { startTestServer } from '../server/support.js';
 import { DashboardClient, makeUser } from '../support/dashboard.js';
 import { ENGINES } from '../support/engines.js';
+import { ESMS_FAKE_KEYS, startEsmsFake } from '../support/fakes/esms.js';
+import { SMTP_FAKE_AUTH, startSmtpFake } from '../support/fakes/smtp.js';
 import { startWebhookFake, WEBHOOK_FAKE_SECRET, type WebhookFake } from '../support/fakes/webhook.js';
 
 const SMTP_PASSWORD = 'smtp-pass-very-secret-77';
@@ -162,6 +164,44 @@ for (const engine of ENGINES) {
       expect(badTo.status).toBe(400);
       expect(badTo.text).toContain('to: an e-mail address');
       expect(badTo.text).toContain('value="not an address"');
+    });
+
+    it('sends a test e-mail and a test SMS through their providers', async () => {
+      const smtp = await startSmtpFake();
+      const esms = await startEsmsFake();
+      try {
+        const email = seen(await owner.post('/settings/channels/email', { smtp_url: smtp.url }));
+        expect(email.status).toBe(303);
+        const mail = seen(await owner.post('/settings/channels/email/test', { to: 'lan@example.vn' }));
+        expect(mail.text).toContain('data-outcome="sent"');
+        expect(mail.text).toContain('Kết quả (smtp)');
+        expect(smtp.received.map((m) => m.to)).toEqual([['lan@example.vn']]);
+        expect(smtp.violations).toEqual([]);
+
+        const keys = seen(
+          await owner.post('/settings/channels/esms', {
+            base_url: esms.url,
+            api_key: ESMS_FAKE_KEYS.apiKey,
+            secret_key: ESMS_FAKE_KEYS.secretKey,
+            brandname: ESMS_FAKE_KEYS.brandname,
+          }),
+        );
+        expect(keys.status).toBe(303);
+        const sms = seen(await owner.post('/settings/channels/sms/test', { to: '0912 345 678' }));
+        expect(sms.text).toContain('data-outcome="sent"');
+        expect(sms.text).toContain('Kết quả (esms)');
+        expect(esms.received.map((m) => m.phone)).toEqual(['84912345678']);
+        expect(esms.violations).toEqual([]);
+        for (const body of bodies) {
+          expect(body).not.toContain(SMTP_FAKE_AUTH.pass);
+          expect(body).not.toContain(encodeURIComponent(SMTP_FAKE_AUTH.pass));
+          expect(body).not.toContain(ESMS_FAKE_KEYS.apiKey);
+          expect(body).not.toContain(ESMS_FAKE_KEYS.secretKey);
+        }
+      } finally {
+        await smtp.close();
+        await esms.close();
+      }
     });
 
     it("never shows another shop's channel state", async () => {
