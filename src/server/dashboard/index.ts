@@ -11,6 +11,7 @@ import { RateLimiter } from '../rate-limit.js';
 import type { PageSpec } from './page.js';
 import { authPages, type SignInLimits } from './pages/auth.js';
 import { bestPages } from './pages/best.js';
+import { channelSettingsPages } from './pages/channels-settings.js';
 import { couponPages } from './pages/coupons.js';
 import { customersPages } from './pages/customers.js';
 import { flowEditorPages } from './pages/flow-editor.js';
@@ -58,6 +59,7 @@ export function dashboardPages(
     ...livePages(),
     ...importPages(),
     ...settingsPages(),
+    ...channelSettingsPages(),
   ];
 }
 

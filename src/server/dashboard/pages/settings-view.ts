@@ -1,5 +1,5 @@
 import type { ApiKeyRecord } from '../../../app/api-keys.js';
-import type { SettingView } from '../../../app/shop-settings.js';
+import { type SettingView, settingAbout } from '../../../app/shop-settings.js';
 import type { SessionRecord, UserRecord } from '../../../app/users.js';
 import type { NurtureError } from '../../../errors.js';
 import type { Formatter } from '../../../report/format.js';
@@ -72,6 +72,12 @@ export const T = {
   noKeys: { vi: 'Chưa có khóa nào.', en: 'No keys yet.' },
   setting: { vi: 'Thiết lập', en: 'Setting' },
   you: { vi: '(bạn)', en: '(you)' },
+  channels: { vi: 'Kênh gửi tin', en: 'Channels' },
+  channelsAbout: {
+    vi: 'E-mail, SMS (eSMS, SpeedSMS), Zalo ZNS, Messenger và webhook: khóa của nhà cung cấp, trạng thái sẵn sàng, gửi thử.',
+    en: "E-mail, SMS (eSMS, SpeedSMS), Zalo ZNS, Messenger and webhook: the providers' keys, whether each is ready, a test send.",
+  },
+  channelsLink: { vi: 'Cài đặt kênh gửi tin →', en: 'Channel settings →' },
 } as const satisfies Catalogue;
 
 /** What the settings page shows. */
@@ -145,7 +151,7 @@ ${m.settings
   )
   .map(
     (s) =>
-      html`<div class="form-row"><label for="${s.key}">${s.key} — ${s.about}</label><input id="${s.key}" name="${s.key}" type="text" value="${s.value ?? ''}"></div>`,
+      html`<div class="form-row"><label for="${s.key}">${s.key} — ${settingAbout(s.key, lang)}</label><input id="${s.key}" name="${s.key}" type="text" value="${s.value ?? ''}"></div>`,
   )}
 <button type="submit">${tr(COMMON.save, lang)}</button>
 </form></section>
@@ -175,6 +181,8 @@ ${m.settings
 <button type="submit">${tr(T.setSecret, lang)}</button></form></td></tr>`,
   )}
 </tbody></table></div></section>
+<section class="panel" id="channels" aria-labelledby="h-channels"><h2 id="h-channels">${tr(T.channels, lang)}</h2>
+<p>${tr(T.channelsAbout, lang)}</p><p><a href="/settings/channels">${tr(T.channelsLink, lang)}</a></p></section>
 ${keysSection(m)}
 ${usersSection(m)}`;
 }
