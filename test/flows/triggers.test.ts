@@ -11,6 +11,7 @@ import { createShopSegment } from '../../src/app/segments.js';
 import { listTasks } from '../../src/store/flows/effects.js';
 import { listMessages } from '../../src/store/flows/messages.js';
 import { ENGINES } from '../support/engines.js';
+import { startWebhookFake, WEBHOOK_FAKE_SECRET } from '../support/fakes/webhook.js';
 import { startZaloFake, ZALO_FAKE } from '../support/fakes/zalo.js';
 import { customer, event, type FlowShop, openFlowShop, order, SHOP, smsStep, vn } from './support.js';
 
@@ -199,6 +200,65 @@ for (const engine of ENGINES)
       expect(text).toContain(`Tặng bạn mã ${coupon[0]?.code} giảm 50.000 ₫`);
       // Valid 24 h from the step, shown in shop time.
       expect(text).toContain('05/03/2027');
+    });
+
+    it('a refused COD parcel calls the shop webhook at once at night; a promotion then waits for 08:00', async () => {
+      const s = await open();
+      const hook = await startWebhookFake();
+      try {
+        await setChannelSetting(s.ctx, { shopId: SHOP, channel: 'webhook', key: 'url', value: hook.hookUrl });
+        await setChannelSetting(s.ctx, {
+          shopId: SHOP,
+          channel: 'webhook',
+          key: 'secret',
+          value: WEBHOOK_FAKE_SECRET,
+        });
+        const channels = await loadChannels(s.ctx, SHOP);
+        await s.flow({
+          name: 'cod-refused',
+          trigger: { kind: 'order', status: 'failed_delivery' },
+          entry: { policy: 'every', key: 'order' },
+          steps: [
+            { kind: 'send', id: 'hook', channels: ['webhook'], promotional: false, content: { webhook: {} } },
+          ],
+        });
+        await s.flow({
+          name: 'viewed-paper',
+          trigger: { kind: 'event', event: 'Product Viewed', where: { sku: 'PAP-A4' } },
+          entry: { policy: 'every', key: 'occurrence' },
+          steps: [smsStep('promo', 'Giấy A4 đang giảm giá')],
+        });
+        s.at(vn('2027-03-01', '10:00'));
+        await s.load({
+          customers: [customer(A)],
+          orders: [order('1', A, vn('2027-03-01', '10:00'), { status: 'pending' })],
+        });
+        s.at(vn('2027-03-01', '23:00'));
+        await s.load({
+          orders: [order('1', A, vn('2027-03-01', '10:00'), { status: 'failed_delivery' })],
+          events: [
+            event('Product Viewed', A, vn('2027-03-01', '23:00'), 'v1', { sku: 'PAP-A4' }),
+            event('Product Viewed', A, vn('2027-03-01', '23:00'), 'v2', { sku: 'INK-K' }),
+          ],
+        });
+        const night = await runDueFlows(
+          s.ctx,
+          { shopId: SHOP, asOf: vn('2027-03-01', '23:01') },
+          { channels },
+        );
+        expect(night.started).toBe(2);
+        expect(hook.received).toHaveLength(1);
+        expect(hook.received[0]?.body).toMatchObject({ customer: { id: await s.idOf(A) } });
+        expect(hook.violations).toEqual([]);
+        const promo = (await listMessages(s.store, SHOP)).find((m) => m.stepId === 'promo');
+        expect(promo).toMatchObject({ state: 'queued', planned: true });
+        expect(promo?.deferred).toMatch(/quiet_hours|sms_hours/);
+        expect(promo?.dueAt.toISOString()).toBe(vn('2027-03-02', '08:00').toISOString());
+        await runDueFlows(s.ctx, { shopId: SHOP, asOf: vn('2027-03-02', '08:00') }, { channels });
+        expect(s.esms.received.map((r) => r.content)).toEqual(['[QC] Giấy A4 đang giảm giá']);
+      } finally {
+        await hook.close();
+      }
     });
 
     it('Zalo first, SMS when the customer has no Zalo account (-118)', async () => {
