@@ -59,6 +59,8 @@ export interface DispatchOptions {
   owner?: string;
   pausedFlowIds?: ReadonlySet<string>;
   timeZone: string;
+  /** How long this worker holds a message it is sending (default 60 s; `nurture worker --lease-ms`). */
+  leaseMs?: number;
 }
 
 interface Sending {
@@ -104,7 +106,7 @@ export async function dispatchDueMessages(
       shopId,
       changed.map((m) =>
         m.state === 'sending'
-          ? { ...m, leaseOwner: owner, leaseUntil: new Date(asOf.getTime() + SEND_LEASE_MS) }
+          ? { ...m, leaseOwner: owner, leaseUntil: new Date(asOf.getTime() + (options.leaseMs ?? SEND_LEASE_MS)) }
           : m,
       ),
       asOf,

@@ -1,0 +1,317 @@
+/**
+ * The crash test of flows (issue 16's acceptance): 10,000 customers enter a live flow with one
+ * SMS step at once (segment entry), sent through the real eSMS adapter to the fake eSMS in this
+ * process, by `nurture worker` PROCESSES that are killed with SIGKILL at random moments 20 times
+ * and restarted, then run to completion. Counted at the fake provider: every customer got exactly
+ * one SMS, under exactly the RequestId of its outbox row (10,000 distinct RequestIds, none
+ * accepted twice as a new message; repeats answered 124 are the dedupe working), every message is
+ * `sent` in the outbox, every run is done with exactly one journal row per step.
+ *
+ * Kills land everywhere: at start-up, in the trigger scan, in run batches, and on purpose in the
+ * provider-call window (right after the fake saw a call: the rows are `sending`, some calls went
+ * out, their answers are not recorded). DuckDB: one worker owning the file, which recovers every
+ * `sending` row at start. PostgreSQL: two workers on one schema (one killed at a time), with a
+ * 3 s lease so the survivor or the restarted one takes orphans over.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterOrders } from '../../src/app/after-orders.js';
+import { setChannelSetting } from '../../src/app/channel-settings.js';
+import { makeContext } from '../../src/app/context.js';
+import { createFlow } from '../../src/app/flows/definitions.js';
+import type { CustomerInput } from '../../src/domain/model/index.js';
+import { createSegment } from '../../src/store/segments/index.js';
+import { openStore, type Store } from '../../src/store/store.js';
+import { PG_URL } from '../support/engines.js';
+import { ESMS_FAKE_KEYS, startEsmsFake } from '../support/fakes/esms.js';
+import { PG_SKIP_REASON } from '../support/skip.js';
+import { transpileSources } from '../support/transpile.js';
+
+const N = 10_000;
+const KILLS = 20;
+const SHOP = 'crashshop';
+const BUILD = resolve('test-artifacts/flows-crash-build');
+let main = '';
+
+/**
+ * A fixed-offset zone in which it is about noon now: the promotional SMS is inside the allowed
+ * hours whenever the test runs, so the cap and quiet hours stay on without deferring anything.
+ */
+function noonZone(now = new Date()): string {
+  const offset = 12 - now.getUTCHours();
+  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+}
+
+const phoneOf = (i: number) => `+8491${String(i).padStart(7, '0')}`;
+
+function customers(): CustomerInput[] {
+  return Array.from({ length: N }, (_, i) => ({
+    source: 'shopify',
+    externalId: `c${i}`,
+    phone: phoneOf(i),
+    firstName: 'Lan',
+    consent: { sms: true },
+    tags: ['crash'],
+    attributes: {},
+  }));
+}
+
+/** Seeds the shop with the project's own functions: one bulk import, the channel, the flow, the segment. */
+async function seed(store: Store, esmsUrl: string): Promise<void> {
+  const ctx = makeContext(store);
+  await store.ensureShop({ shopId: SHOP, name: 'Crash', timezone: noonZone() });
+  for (const [key, value] of [
+    ['base_url', esmsUrl],
+    ['api_key', ESMS_FAKE_KEYS.apiKey],
+    ['secret_key', ESMS_FAKE_KEYS.secretKey],
+    ['brandname', ESMS_FAKE_KEYS.brandname],
+  ] as const)
+    await setChannelSetting(ctx, { shopId: SHOP, channel: 'esms', key, value });
+  await createSegment(store, SHOP, { name: 'crash', query: "tags CONTAINS 'crash'" });
+  await createFlow(ctx, {
+    shopId: SHOP,
+    live: true,
+    document: {
+      name: 'crash',
+      trigger: { kind: 'segment_entered', segment: 'crash' },
+      steps: [{ kind: 'send', id: 'sms', channels: ['sms'], content: { sms: { text: 'Chào {{ customer.first_name }}' } } }],
+    },
+  });
+  // Entries count after the flow went live: the import and its after-orders pipeline (which
+  // records the segment entries) come after.
+  await new Promise((done) => setTimeout(done, 20));
+  const ids = await store.transaction(
+    async (tx) =>
+      (await tx.importBatch(SHOP, { customers: customers(), orders: [], events: [] }, tx.newId('imp'), new Date()))
+        .customerIds,
+  );
+  await afterOrders(ctx, SHOP, ids);
+}
+
+interface Worker {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output(): string;
+}
+
+function startWorker(db: string, extra: readonly string[] = []): Worker {
+  const child = spawn(process.execPath, [main, 'worker', '--db', db, '--poll-ms', '50', ...extra], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NURTURE_DB: '', NURTURE_SHOP: SHOP },
+  });
+  let out = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    out = (out + chunk.toString()).slice(-20_000);
+  });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    out = (out + chunk.toString()).slice(-20_000);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.on('exit', (code, signal) => done({ code, signal })),
+  );
+  return { child, exited, output: () => out };
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+async function until(what: string, check: () => boolean | Promise<boolean>, ms = 90_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await sleep(50);
+  }
+}
+
+/** What the crash runs leave, read from the store once the workers are stopped (or alongside, on PostgreSQL). */
+async function outcome(store: Store) {
+  const count = async (sql: string) =>
+    Number((await store.engine.all<{ n: number }>(sql, [SHOP]))[0]?.n ?? -1);
+  const states = await store.engine.all<{ state: string; n: number }>(
+    'SELECT state, COUNT(*) AS n FROM messages WHERE shop_id = $1 GROUP BY state',
+    [SHOP],
+  );
+  const keys = await store.engine.all<{ idempotency_key: string }>(
+    'SELECT idempotency_key FROM messages WHERE shop_id = $1',
+    [SHOP],
+  );
+  return {
+    messages: Object.fromEntries(states.map((s) => [s.state, Number(s.n)])),
+    keys: new Set(keys.map((k) => k.idempotency_key)),
+    runsDone: await count("SELECT COUNT(*) AS n FROM flow_runs WHERE shop_id = $1 AND state = 'done'"),
+    runs: await count('SELECT COUNT(*) AS n FROM flow_runs WHERE shop_id = $1'),
+    journal: await count('SELECT COUNT(*) AS n FROM flow_journal WHERE shop_id = $1'),
+    journalRepeats: await count(
+      `SELECT COUNT(*) AS n FROM (SELECT run_id, seq, step_id FROM flow_journal WHERE shop_id = $1
+       GROUP BY run_id, seq, step_id HAVING COUNT(*) > 1) t`,
+    ),
+  };
+}
+
+type Fake = Awaited<ReturnType<typeof startEsmsFake>>;
+
+/**
+ * Kills `KILLS` times: odd kills at a random moment after the start (start-up, scan, runs,
+ * sending), even ones just after the fake saw a call (inside the send window). `restart` brings
+ * a worker back; returns when the last kill is done.
+ */
+async function killRandomly(
+  esms: Fake,
+  current: () => Worker,
+  restart: () => Worker,
+  log: string[],
+): Promise<void> {
+  for (let k = 1; k <= KILLS; k++) {
+    const w = current();
+    if (k % 2 === 0) {
+      const calls = esms.calls;
+      // Some kills of this kind land after the last send: then it is a kill while idle.
+      await until('a provider call', () => esms.calls > calls || w.child.exitCode !== null, 20_000).catch(
+        () => undefined,
+      );
+      await sleep(Math.floor(Math.random() * 40));
+    } else await sleep(200 + Math.floor(Math.random() * 1500));
+    const before = esms.received.length;
+    w.child.kill('SIGKILL');
+    const exit = await w.exited;
+    log.push(`kill ${k}: ${exit.signal ?? exit.code} with ${before} accepted, ${esms.calls} calls`);
+    restart();
+  }
+}
+
+function checkProvider(esms: Fake, keys: Set<string>): void {
+  expect(esms.violations).toEqual([]);
+  // 0 lost, 0 duplicated: each customer exactly one SMS, under its outbox row's RequestId.
+  expect(esms.received).toHaveLength(N);
+  expect(new Set(esms.received.map((r) => r.phone)).size).toBe(N);
+  const requestIds = new Set(esms.received.map((r) => r.requestId));
+  expect(requestIds.size).toBe(N);
+  expect(keys.size).toBe(N);
+  for (const id of requestIds) expect(keys.has(id)).toBe(true);
+}
+
+function checkStore(o: Awaited<ReturnType<typeof outcome>>): void {
+  expect(o.messages).toEqual({ sent: N });
+  expect(o.runs).toBe(N);
+  expect(o.runsDone).toBe(N);
+  expect(o.journalRepeats).toBe(0);
+  expect(o.journal).toBe(N);
+}
+
+beforeAll(() => {
+  main = transpileSources(BUILD);
+}, 300_000);
+
+describe('flows survive kill -9 of the worker: DuckDB, one `nurture worker` owning the file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nurture-crash-'));
+  const workers: Worker[] = [];
+  afterAll(() => {
+    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(`${N} messages, ${KILLS} kills: 0 lost, 0 duplicated`, async () => {
+    const db = join(dir, 'shop.duckdb');
+    const esms = await startEsmsFake();
+    try {
+      const store = await openStore({ db });
+      await seed(store, esms.url);
+      await store.close();
+      const started = Date.now();
+      const start = () => {
+        const w = startWorker(db);
+        workers.push(w);
+        return w;
+      };
+      start();
+      const log: string[] = [];
+      await killRandomly(esms, () => workers.at(-1)!, start, log);
+      const last = workers.at(-1)!;
+      await until('every message is accepted', () => esms.received.length >= N, 90_000).catch((e: Error) => {
+        throw new Error(`${e.message}; ${esms.received.length} accepted; worker said: ${last.output()}`);
+      });
+      // Let the last batch's answers be recorded, then stop gracefully (the file is the worker's).
+      const calls = esms.calls;
+      await sleep(1000);
+      expect(esms.calls).toBe(calls);
+      last.child.kill('SIGTERM');
+      expect((await last.exited).code).toBe(0);
+      const seconds = (Date.now() - started) / 1000;
+      const check = await openStore({ db });
+      try {
+        const o = await outcome(check);
+        console.info(
+          `DuckDB crash run: ${N} messages in ${seconds.toFixed(1)} s with ${KILLS} kills; ` +
+            `${esms.calls - N} repeated calls answered 124 (deduped)\n${log.join('\n')}`,
+        );
+        checkProvider(esms, o.keys);
+        checkStore(o);
+      } finally {
+        await check.close();
+      }
+    } finally {
+      await esms.close();
+    }
+  }, 240_000);
+});
+
+describe.skipIf(!PG_URL)(
+  `flows survive kill -9 of workers: PostgreSQL, two \`nurture worker\` processes${PG_URL ? '' : ` — ${PG_SKIP_REASON}`}`,
+  () => {
+    const schema = `nurture_test_${randomBytes(6).toString('hex')}`;
+    const workers: Worker[] = [];
+    afterAll(async () => {
+      for (const w of workers)
+        if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+      const client = new pg.Client({ connectionString: PG_URL! });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    });
+
+    it(`${N} messages, ${KILLS} kills: 0 lost, 0 duplicated`, async () => {
+      const url = new URL(PG_URL!);
+      url.searchParams.set('options', `-c search_path=${schema}`);
+      const esms = await startEsmsFake();
+      const store = await openStore({ db: PG_URL!, pgSchema: schema });
+      try {
+        await seed(store, esms.url);
+        const started = Date.now();
+        const start = () => {
+          const w = startWorker(url.href, ['--lease-ms', '3000']);
+          workers.push(w);
+          return w;
+        };
+        // A survivor that is never killed, and the one that is.
+        const survivor = start();
+        start();
+        const log: string[] = [];
+        await killRandomly(esms, () => workers.at(-1)!, start, log);
+        await until(
+          'every message is sent',
+          async () => (await outcome(store)).messages['sent'] === N,
+          90_000,
+        ).catch((e: Error) => {
+          throw new Error(`${e.message}; ${esms.received.length} accepted; worker said: ${survivor.output()}`);
+        });
+        const seconds = (Date.now() - started) / 1000;
+        for (const w of [survivor, workers.at(-1)!]) w.child.kill('SIGTERM');
+        for (const w of [survivor, workers.at(-1)!]) expect((await w.exited).code).toBe(0);
+        const o = await outcome(store);
+        console.info(
+          `PostgreSQL crash run: ${N} messages in ${seconds.toFixed(1)} s with ${KILLS} kills; ` +
+            `${esms.calls - N} repeated calls answered 124 (deduped)\n${log.join('\n')}`,
+        );
+        checkProvider(esms, o.keys);
+        checkStore(o);
+      } finally {
+        await store.close();
+        await esms.close();
+      }
+    }, 240_000);
+  },
+);
