@@ -29,10 +29,15 @@ import { createSegment } from '../../src/store/segments/index.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { PG_URL } from '../support/engines.js';
 import { ESMS_FAKE_KEYS, startEsmsFake } from '../support/fakes/esms.js';
+import { startSmtpFake } from '../support/fakes/smtp.js';
+import { startWebhookFake, WEBHOOK_FAKE_SECRET } from '../support/fakes/webhook.js';
 import { PG_SKIP_REASON } from '../support/skip.js';
 import { transpileSources } from '../support/transpile.js';
 
 const N = 10_000;
+/** Of the N customers, the first MAIL also get a (transactional) e-mail, the next HOOKS a webhook. */
+const MAIL = 1_000;
+const HOOKS = 1_000;
 const KILLS = 20;
 const SHOP = 'crashshop';
 const BUILD = resolve('test-artifacts/flows-crash-build');
@@ -54,47 +59,70 @@ function customers(): CustomerInput[] {
     source: 'shopify',
     externalId: `c${i}`,
     phone: phoneOf(i),
+    ...(i < MAIL ? { email: `c${i}@example.vn` } : {}),
     firstName: 'Lan',
-    consent: { sms: true },
-    tags: ['crash'],
+    consent: { sms: true, email: true },
+    tags: ['crash', ...(i < MAIL ? ['crash-mail'] : i < MAIL + HOOKS ? ['crash-hook'] : [])],
     attributes: {},
   }));
 }
 
 /** Seeds the shop with the project's own functions: one bulk import, the channel, the flow, the segment. */
-async function seed(store: Store, esmsUrl: string): Promise<void> {
+async function seed(store: Store, fakes: Fakes): Promise<void> {
   const ctx = makeContext(store);
   await store.ensureShop({ shopId: SHOP, name: 'Crash', timezone: noonZone() });
-  for (const [key, value] of [
-    ['base_url', esmsUrl],
-    ['api_key', ESMS_FAKE_KEYS.apiKey],
-    ['secret_key', ESMS_FAKE_KEYS.secretKey],
-    ['brandname', ESMS_FAKE_KEYS.brandname],
+  // The fake's URL carries its user and password (smtp://user:pass@host:port).
+  const smtp = fakes.smtp.url;
+  for (const [channel, key, value] of [
+    ['esms', 'base_url', fakes.esms.url],
+    ['esms', 'api_key', ESMS_FAKE_KEYS.apiKey],
+    ['esms', 'secret_key', ESMS_FAKE_KEYS.secretKey],
+    ['esms', 'brandname', ESMS_FAKE_KEYS.brandname],
+    ['email', 'smtp_url', smtp],
+    ['email', 'from', 'Crash <cskh@example.vn>'],
+    ['webhook', 'url', fakes.hook.hookUrl],
+    ['webhook', 'secret', WEBHOOK_FAKE_SECRET],
   ] as const)
-    await setChannelSetting(ctx, { shopId: SHOP, channel: 'esms', key, value });
-  await createSegment(store, SHOP, { name: 'crash', query: "tags CONTAINS 'crash'" });
-  await createFlow(ctx, {
-    shopId: SHOP,
-    live: true,
-    document: {
-      name: 'crash',
-      trigger: { kind: 'segment_entered', segment: 'crash' },
-      steps: [{ kind: 'send', id: 'sms', channels: ['sms'], content: { sms: { text: 'Chào {{ customer.first_name }}' } } }],
-    },
-  });
+    await setChannelSetting(ctx, { shopId: SHOP, channel, key, value });
+  // The e-mail is transactional: a second promotion the same day would be deferred by the cap.
+  const flows = [
+    ['crash', { sms: { text: 'Chào {{ customer.first_name }}' } }, true],
+    ['crash-mail', { email: { subject: 'Đơn hàng', text: 'Chào {{ customer.first_name }}' } }, false],
+    ['crash-hook', { webhook: {} }, false],
+  ] as const;
+  for (const [name, content, promotional] of flows) {
+    await createSegment(store, SHOP, { name, query: `tags CONTAINS '${name}'` });
+    await createFlow(ctx, {
+      shopId: SHOP,
+      live: true,
+      document: {
+        name,
+        trigger: { kind: 'segment_entered', segment: name },
+        steps: [{ kind: 'send', id: 'send', channels: Object.keys(content), promotional, content }],
+      },
+    });
+  }
   // Entries count after the flow went live: the import and its after-orders pipeline (which
   // records the segment entries) come after.
   await new Promise((done) => setTimeout(done, 20));
   const ids = await store.transaction(
     async (tx) =>
-      (await tx.importBatch(SHOP, { customers: customers(), orders: [], events: [] }, tx.newId('imp'), new Date()))
-        .customerIds,
+      (
+        await tx.importBatch(
+          SHOP,
+          { customers: customers(), orders: [], events: [] },
+          tx.newId('imp'),
+          new Date(),
+        )
+      ).customerIds,
   );
   await afterOrders(ctx, SHOP, ids);
 }
 
 interface Worker {
   child: ChildProcess;
+  /** Resolves when the worker logged its start (its store is open). */
+  started: Promise<void>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   output(): string;
 }
@@ -105,8 +133,13 @@ function startWorker(db: string, extra: readonly string[] = []): Worker {
     env: { ...process.env, NURTURE_DB: '', NURTURE_SHOP: SHOP },
   });
   let out = '';
+  let onStarted: () => void = () => {};
+  const started = new Promise<void>((done) => {
+    onStarted = done;
+  });
   child.stderr!.on('data', (chunk: Buffer) => {
     out = (out + chunk.toString()).slice(-20_000);
+    if (out.includes('worker started')) onStarted();
   });
   child.stdout!.on('data', (chunk: Buffer) => {
     out = (out + chunk.toString()).slice(-20_000);
@@ -114,7 +147,7 @@ function startWorker(db: string, extra: readonly string[] = []): Worker {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
     child.on('exit', (code, signal) => done({ code, signal })),
   );
-  return { child, exited, output: () => out };
+  return { child, started, exited, output: () => out };
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -152,15 +185,37 @@ async function outcome(store: Store) {
   };
 }
 
-type Fake = Awaited<ReturnType<typeof startEsmsFake>>;
+interface Fakes {
+  esms: Awaited<ReturnType<typeof startEsmsFake>>;
+  smtp: Awaited<ReturnType<typeof startSmtpFake>>;
+  hook: Awaited<ReturnType<typeof startWebhookFake>>;
+}
+
+async function startFakes(): Promise<Fakes & { close(): Promise<void> }> {
+  const esms = await startEsmsFake();
+  const smtp = await startSmtpFake();
+  const hook = await startWebhookFake();
+  return {
+    esms,
+    smtp,
+    hook,
+    async close() {
+      await Promise.all([esms.close(), smtp.close(), hook.close()]);
+    },
+  };
+}
+
+/** Everything accepted by the fakes (an SMTP repeat counts: SMTP cannot dedupe). */
+const accepted = (f: Fakes) => f.esms.received.length + f.smtp.received.length + f.hook.received.length;
+const calls = (f: Fakes) => f.esms.calls + f.smtp.calls + f.hook.calls;
 
 /**
- * Kills `KILLS` times: odd kills at a random moment after the start (start-up, scan, runs,
- * sending), even ones just after the fake saw a call (inside the send window). `restart` brings
+ * Kills `KILLS` times: odd kills at a random moment within 1.5 s of the worker's start (its
+ * start-up recovery, the scan, run batches, sending), even ones just after a fake saw a call (inside the send window). `restart` brings
  * a worker back; returns when the last kill is done.
  */
 async function killRandomly(
-  esms: Fake,
+  fakes: Fakes,
   current: () => Worker,
   restart: () => Worker,
   log: string[],
@@ -168,38 +223,94 @@ async function killRandomly(
   for (let k = 1; k <= KILLS; k++) {
     const w = current();
     if (k % 2 === 0) {
-      const calls = esms.calls;
+      const before = calls(fakes);
       // Some kills of this kind land after the last send: then it is a kill while idle.
-      await until('a provider call', () => esms.calls > calls || w.child.exitCode !== null, 20_000).catch(
+      await until('a provider call', () => calls(fakes) > before || w.child.exitCode !== null, 20_000).catch(
         () => undefined,
       );
       await sleep(Math.floor(Math.random() * 40));
-    } else await sleep(200 + Math.floor(Math.random() * 1500));
-    const before = esms.received.length;
+    } else {
+      await Promise.race([w.started, w.exited, sleep(20_000)]);
+      await sleep(Math.floor(Math.random() * 1500));
+    }
     w.child.kill('SIGKILL');
     const exit = await w.exited;
-    log.push(`kill ${k}: ${exit.signal ?? exit.code} with ${before} accepted, ${esms.calls} calls`);
+    log.push(
+      `kill ${k}: ${exit.signal ?? exit.code} with ${accepted(fakes)} accepted, ${calls(fakes)} calls`,
+    );
     restart();
   }
 }
 
-function checkProvider(esms: Fake, keys: Set<string>): void {
-  expect(esms.violations).toEqual([]);
-  // 0 lost, 0 duplicated: each customer exactly one SMS, under its outbox row's RequestId.
-  expect(esms.received).toHaveLength(N);
-  expect(new Set(esms.received.map((r) => r.phone)).size).toBe(N);
-  const requestIds = new Set(esms.received.map((r) => r.requestId));
+const EXPECTED = N + MAIL + HOOKS;
+
+/** Whether every message reached its fake (e-mail: every Message-ID, repeats aside). */
+function allArrived(f: Fakes): boolean {
+  return (
+    f.esms.received.length >= N &&
+    new Set(f.smtp.received.map((m) => m.messageId)).size >= MAIL &&
+    f.hook.received.length >= HOOKS
+  );
+}
+
+/**
+ * Counted at the fakes. SMS and webhook: exactly one accepted message per outbox row, under
+ * its key (eSMS answers a repeated RequestId 124 and the receiver a repeated Idempotency-Key
+ * 200 without recording it: the dedupe working). E-mail: every Message-ID arrived; SMTP cannot
+ * dedupe, so an e-mail whose send a kill interrupted after the server took it arrives again
+ * with the SAME Message-ID (returned as `mailRepeats`, for the report; mailbox providers fold
+ * them by Message-ID). Returns the repeats seen.
+ */
+function checkProviders(
+  f: Fakes,
+  keys: Set<string>,
+): { sms124: number; mailRepeats: number; hookRepeats: number } {
+  expect(f.esms.violations).toEqual([]);
+  expect(f.smtp.violations).toEqual([]);
+  expect(f.hook.violations).toEqual([]);
+  expect(keys.size).toBe(EXPECTED);
+  // SMS: each customer exactly one, under its outbox row's RequestId.
+  expect(f.esms.received).toHaveLength(N);
+  expect(new Set(f.esms.received.map((r) => r.phone)).size).toBe(N);
+  const requestIds = new Set(f.esms.received.map((r) => r.requestId));
   expect(requestIds.size).toBe(N);
-  expect(keys.size).toBe(N);
   for (const id of requestIds) expect(keys.has(id)).toBe(true);
+  // Webhook: each message exactly once, under its key.
+  expect(f.hook.received).toHaveLength(HOOKS);
+  const hookKeys = new Set(f.hook.received.map((r) => r.idempotencyKey));
+  expect(hookKeys.size).toBe(HOOKS);
+  for (const id of hookKeys) expect(keys.has(id)).toBe(true);
+  // E-mail: every Message-ID, each `<key@nurture>` of an outbox row; each to one address.
+  const mailIds = new Map<string, Set<string>>();
+  for (const m of f.smtp.received)
+    mailIds.set(m.messageId, new Set([...(mailIds.get(m.messageId) ?? []), ...m.to]));
+  expect(mailIds.size).toBe(MAIL);
+  for (const [id, to] of mailIds) {
+    expect(keys.has(/^<(.*)@nurture>$/.exec(id)?.[1] ?? id)).toBe(true);
+    expect(to.size).toBe(1);
+  }
+  return {
+    sms124: f.esms.calls - N,
+    mailRepeats: f.smtp.received.length - MAIL,
+    hookRepeats: f.hook.repeats(),
+  };
 }
 
 function checkStore(o: Awaited<ReturnType<typeof outcome>>): void {
-  expect(o.messages).toEqual({ sent: N });
-  expect(o.runs).toBe(N);
-  expect(o.runsDone).toBe(N);
+  expect(o.messages).toEqual({ sent: EXPECTED });
+  expect(o.runs).toBe(EXPECTED);
+  expect(o.runsDone).toBe(EXPECTED);
   expect(o.journalRepeats).toBe(0);
-  expect(o.journal).toBe(N);
+  expect(o.journal).toBe(EXPECTED);
+}
+
+function report(engine: string, seconds: number, r: ReturnType<typeof checkProviders>, log: string[]): void {
+  console.info(
+    `${engine} crash run: ${EXPECTED} messages (${N} SMS, ${MAIL} e-mails, ${HOOKS} webhooks) in ` +
+      `${seconds.toFixed(1)} s with ${KILLS} kills; repeats deduped by the provider: ${r.sms124} SMS ` +
+      `(eSMS 124), ${r.hookRepeats} webhooks; e-mails received again with the same Message-ID: ` +
+      `${r.mailRepeats}\n${log.join('\n')}`,
+  );
 }
 
 beforeAll(() => {
@@ -210,16 +321,17 @@ describe('flows survive kill -9 of the worker: DuckDB, one `nurture worker` owni
   const dir = mkdtempSync(join(tmpdir(), 'nurture-crash-'));
   const workers: Worker[] = [];
   afterAll(() => {
-    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+    for (const w of workers)
+      if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it(`${N} messages, ${KILLS} kills: 0 lost, 0 duplicated`, async () => {
+  it(`${EXPECTED} messages, ${KILLS} kills: 0 lost, 0 duplicated`, async () => {
     const db = join(dir, 'shop.duckdb');
-    const esms = await startEsmsFake();
+    const fakes = await startFakes();
     try {
       const store = await openStore({ db });
-      await seed(store, esms.url);
+      await seed(store, fakes);
       await store.close();
       const started = Date.now();
       const start = () => {
@@ -229,32 +341,29 @@ describe('flows survive kill -9 of the worker: DuckDB, one `nurture worker` owni
       };
       start();
       const log: string[] = [];
-      await killRandomly(esms, () => workers.at(-1)!, start, log);
+      await killRandomly(fakes, () => workers.at(-1)!, start, log);
       const last = workers.at(-1)!;
-      await until('every message is accepted', () => esms.received.length >= N, 90_000).catch((e: Error) => {
-        throw new Error(`${e.message}; ${esms.received.length} accepted; worker said: ${last.output()}`);
+      await until('every message arrived', () => allArrived(fakes), 90_000).catch((e: Error) => {
+        throw new Error(`${e.message}; ${accepted(fakes)} accepted; worker said: ${last.output()}`);
       });
       // Let the last batch's answers be recorded, then stop gracefully (the file is the worker's).
-      const calls = esms.calls;
+      const before = calls(fakes);
       await sleep(1000);
-      expect(esms.calls).toBe(calls);
+      expect(calls(fakes)).toBe(before);
       last.child.kill('SIGTERM');
       expect((await last.exited).code).toBe(0);
       const seconds = (Date.now() - started) / 1000;
       const check = await openStore({ db });
       try {
         const o = await outcome(check);
-        console.info(
-          `DuckDB crash run: ${N} messages in ${seconds.toFixed(1)} s with ${KILLS} kills; ` +
-            `${esms.calls - N} repeated calls answered 124 (deduped)\n${log.join('\n')}`,
-        );
-        checkProvider(esms, o.keys);
+        const r = checkProviders(fakes, o.keys);
+        report('DuckDB', seconds, r, log);
         checkStore(o);
       } finally {
         await check.close();
       }
     } finally {
-      await esms.close();
+      await fakes.close();
     }
   }, 240_000);
 });
@@ -273,13 +382,13 @@ describe.skipIf(!PG_URL)(
       await client.end();
     });
 
-    it(`${N} messages, ${KILLS} kills: 0 lost, 0 duplicated`, async () => {
+    it(`${EXPECTED} messages, ${KILLS} kills: 0 lost, 0 duplicated`, async () => {
       const url = new URL(PG_URL!);
       url.searchParams.set('options', `-c search_path=${schema}`);
-      const esms = await startEsmsFake();
+      const fakes = await startFakes();
       const store = await openStore({ db: PG_URL!, pgSchema: schema });
       try {
-        await seed(store, esms.url);
+        await seed(store, fakes);
         const started = Date.now();
         const start = () => {
           const w = startWorker(url.href, ['--lease-ms', '3000']);
@@ -290,27 +399,25 @@ describe.skipIf(!PG_URL)(
         const survivor = start();
         start();
         const log: string[] = [];
-        await killRandomly(esms, () => workers.at(-1)!, start, log);
+        await killRandomly(fakes, () => workers.at(-1)!, start, log);
         await until(
           'every message is sent',
-          async () => (await outcome(store)).messages['sent'] === N,
+          async () => (await outcome(store)).messages['sent'] === EXPECTED,
           90_000,
         ).catch((e: Error) => {
-          throw new Error(`${e.message}; ${esms.received.length} accepted; worker said: ${survivor.output()}`);
+          throw new Error(`${e.message}; ${accepted(fakes)} accepted; worker said: ${survivor.output()}`);
         });
         const seconds = (Date.now() - started) / 1000;
-        for (const w of [survivor, workers.at(-1)!]) w.child.kill('SIGTERM');
-        for (const w of [survivor, workers.at(-1)!]) expect((await w.exited).code).toBe(0);
+        const alive = [survivor, workers.at(-1)!];
+        for (const w of alive) w.child.kill('SIGTERM');
+        for (const w of alive) expect((await w.exited).code).toBe(0);
         const o = await outcome(store);
-        console.info(
-          `PostgreSQL crash run: ${N} messages in ${seconds.toFixed(1)} s with ${KILLS} kills; ` +
-            `${esms.calls - N} repeated calls answered 124 (deduped)\n${log.join('\n')}`,
-        );
-        checkProvider(esms, o.keys);
+        const r = checkProviders(fakes, o.keys);
+        report('PostgreSQL', seconds, r, log);
         checkStore(o);
       } finally {
         await store.close();
-        await esms.close();
+        await fakes.close();
       }
     }, 240_000);
   },

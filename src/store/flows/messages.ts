@@ -293,3 +293,23 @@ export async function nextMessageDue(store: Store, shopId: string): Promise<Date
   );
   return rows[0]?.first_due ?? undefined;
 }
+
+/**
+ * Renews the lease of messages a worker is still sending (its provider calls are slow): until
+ * `until`, for the rows that worker still holds.
+ */
+export async function renewSendLeases(
+  store: Store,
+  shopId: string,
+  messageIds: readonly string[],
+  until: Date,
+  owner: string,
+): Promise<void> {
+  if (messageIds.length === 0) return;
+  await store.engine.run(
+    `UPDATE messages SET lease_until = $2
+     WHERE shop_id = $1 AND lease_owner = $3 AND state = 'sending'
+       AND message_id IN (${messageIds.map((_, i) => `$${i + 4}`).join(', ')})`,
+    [shopId, until, owner, ...messageIds],
+  );
+}
