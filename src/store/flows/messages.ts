@@ -2,6 +2,7 @@ import type { ChannelKind } from '../../channels/channel.js';
 import type { SqlValue } from '../engine.js';
 import { type StagingTable, stage } from '../staging.js';
 import type { Store } from '../store.js';
+import { skipExisting } from './columns.js';
 
 /**
  * A message's life in the outbox:
@@ -124,10 +125,16 @@ export async function insertMessages(
   messages: readonly MessageRecord[],
 ): Promise<void> {
   if (messages.length === 0) return;
-  await stage(store.engine, STAGE, stageRows(messages));
+  const seen = new Set<string>();
+  const unique = messages.filter((m) => !seen.has(m.sourceKey) && seen.add(m.sourceKey));
+  await stage(store.engine, STAGE, stageRows(unique));
+  const skip = skipExisting(store.dialect, 'messages', [['source_key'], ['message_id']]);
   await store.engine.run(
     `INSERT INTO messages (shop_id, ${SELECT}, updated_at)
-     SELECT $1, ${SELECT}, created_at FROM ${STAGE.name} ON CONFLICT DO NOTHING`,
+     SELECT $1, ${SELECT.split(', ')
+       .map((c) => `s.${c}`)
+       .join(', ')}, s.created_at FROM ${STAGE.name} s
+     ${skip.where} ${skip.onConflict}`,
     [shopId],
   );
 }
