@@ -167,7 +167,9 @@ export async function saveMessages(
 /**
  * Locks and returns up to `limit` queued messages due by `asOf` (not of the paused flows `skipFlowIds`). Call inside the transaction that
  * plans them. Popups are left for the storefront widget to show. On PostgreSQL a message is taken only with an advisory lock on its customer, so
- * the cap's decisions for one customer are made by one worker at a time across all channels.
+ * the cap's decisions for one customer are made by one worker at a time across all channels (a
+ * picked message whose customer another worker holds stays queued, row-locked until this
+ * transaction ends).
  */
 export async function lockDueMessages(
   store: Store,
@@ -181,12 +183,21 @@ export async function lockDueMessages(
     skipFlowIds.length === 0
       ? ''
       : `AND (flow_id IS NULL OR flow_id NOT IN (${skipFlowIds.map((_, i) => `$${i + 3}`).join(', ')}))`;
-  const rows = await store.engine.all(
-    `SELECT ${SELECT} FROM messages
+  const due = `FROM messages
      WHERE shop_id = $1 AND state = 'queued' AND due_at <= $2 AND channel <> 'popup' ${skip}
-       ${pg ? "AND pg_try_advisory_xact_lock(hashtext('nurture-msg:' || shop_id || ':' || customer_id))" : ''}
-     ORDER BY due_at, message_id LIMIT ${Math.max(1, Math.floor(limit))}
-     ${pg ? 'FOR UPDATE SKIP LOCKED' : ''}`,
+     ORDER BY due_at, message_id LIMIT ${Math.max(1, Math.floor(limit))}`;
+  // PostgreSQL: the rows are picked (and row-locked) first, and only those few are tried for their
+  // customer's advisory lock. A lock call in the WHERE of the ordered scan is evaluated for every
+  // due row before the sort and LIMIT, so a broadcast's 40,000 due messages took 40,000 advisory
+  // locks in one transaction: "out of shared memory", and no worker could send anything.
+  const rows = await store.engine.all(
+    pg
+      ? `WITH picked AS MATERIALIZED (SELECT message_id ${due} FOR UPDATE SKIP LOCKED)
+         SELECT ${SELECT} FROM messages
+         WHERE shop_id = $1 AND message_id IN (SELECT message_id FROM picked)
+           AND pg_try_advisory_xact_lock(hashtext('nurture-msg:' || shop_id || ':' || customer_id))
+         ORDER BY due_at, message_id`
+      : `SELECT ${SELECT} ${due}`,
     [shopId, asOf, ...skipFlowIds],
   );
   return rows.map(toRecord);
