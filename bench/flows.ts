@@ -416,6 +416,10 @@ async function timeMany(rounds: number, fn: () => Promise<unknown>): Promise<{ p
 async function idleTick(engine: string, store: Store, waiting: number): Promise<IdleTick> {
   const start = performance.now();
   await seedWaiting(store, waiting);
+  // Statistics, as autovacuum leaves them on a running database a minute later: without them,
+  // right after a bulk entry, PostgreSQL plans the due-runs query on the entry-key index and
+  // reads every run (57 ms at 1,000,000 instead of 0.04 ms).
+  if (store.dialect === 'postgres') await store.engine.run('ANALYZE flow_runs');
   process.stderr.write(
     `${engine}: ${waiting} waiting runs in ${fmt((performance.now() - start) / 1000, 1)} s\n`,
   );

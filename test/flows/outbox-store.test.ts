@@ -11,6 +11,7 @@ import { recordMessageEvents } from '../../src/store/flows/message-events.js';
 import {
   insertMessages,
   listMessages,
+  lockDueMessages,
   type MessageRecord,
   renewSendLeases,
   saveMessages,
@@ -143,5 +144,16 @@ for (const engine of ENGINES)
       expect(byId.get('msg_1')?.leaseUntil?.toISOString()).toBe(later.toISOString());
       expect(byId.get('msg_2')?.leaseUntil?.toISOString()).toBe(until.toISOString());
       expect(byId.get('msg_3')?.leaseUntil).toBeNull();
+    });
+
+    it('takes a batch of due messages out of 30,000 due without locking every due customer', async () => {
+      // PostgreSQL once tried the customer's advisory lock on every due row before the LIMIT:
+      // 30,000 due messages were 30,000 locks in one transaction, "out of shared memory".
+      const s = await open();
+      const many = Array.from({ length: 30_000 }, (_, i) => message(i));
+      await s.transaction((tx) => insertMessages(tx, SHOP, many));
+      const taken = await s.transaction((tx) => lockDueMessages(tx, SHOP, AT, 200));
+      expect(taken).toHaveLength(200);
+      expect(new Set(taken.map((m) => m.customerId)).size).toBe(200);
     });
   });
