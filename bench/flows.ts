@@ -133,18 +133,22 @@ async function seed(store: Store, fakes: Fakes, n: number, mail: boolean): Promi
           channels: ['sms'],
           content: { sms: { text: 'Chào {{ customer.first_name }}, giấy A4 giảm 10% hôm nay.' } },
         },
-        {
-          kind: 'send',
-          id: 'mail',
-          channels: ['email'],
-          promotional: false,
-          content: {
-            email: {
-              subject: 'Cảm ơn {{ customer.first_name }}',
-              text: 'Đơn hàng của bạn đã được xác nhận.',
-            },
-          },
-        },
+        ...(mail
+          ? [
+              {
+                kind: 'send',
+                id: 'mail',
+                channels: ['email'],
+                promotional: false,
+                content: {
+                  email: {
+                    subject: 'Cảm ơn {{ customer.first_name }}',
+                    text: 'Đơn hàng của bạn đã được xác nhận.',
+                  },
+                },
+              },
+            ]
+          : []),
       ],
     },
   });
