@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<(argv: string[]) => Promise<void>>> 
   segments: async () => (await import('./segments.js')).benchSegments,
   serve: async () => (await import('./serve.js')).benchServe,
   dashboard: async () => (await import('./dashboard.js')).benchDashboard,
+  flows: async () => (await import('./flows.js')).benchFlows,
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -15,6 +15,8 @@ export interface FlowWorkerOptions {
   pollMs?: number;
   /** This worker's name on the messages it is sending. */
   owner: string;
+  /** How long a message being sent stays this worker's (default 60 s): after a crash on PostgreSQL, another worker recovers it once this runs out. */
+  leaseMs?: number;
   /** The channels of a shop (default: built from its settings). */
   channels?: (shopId: string) => Promise<Channels>;
   /** Called after each pass of a shop (tests and the benchmark watch progress). */
@@ -64,7 +66,11 @@ export class FlowWorker {
       const result = await runDueFlows(
         { ...ctx, clock: { now: () => this.clock.now() } },
         { shopId: shop.shopId, asOf: this.clock.now() },
-        { owner: this.options.owner, ...(channels ? { channels } : {}) },
+        {
+          owner: this.options.owner,
+          ...(this.options.leaseMs ? { leaseMs: this.options.leaseMs } : {}),
+          ...(channels ? { channels } : {}),
+        },
       );
       this.options.onPass?.(shop.shopId, result);
       if (result.started + result.advanced + result.messages.considered > 0)

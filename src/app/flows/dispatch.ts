@@ -8,6 +8,7 @@ import {
   lockDueMessages,
   lockOrphanedSends,
   type MessageRecord,
+  renewSendLeases,
   saveMessages,
 } from '../../store/flows/messages.js';
 import { loadRecipients, type Recipient, recordOptOut } from '../../store/flows/recipients.js';
@@ -15,6 +16,7 @@ import { loadChannels } from '../channel-settings.js';
 import type { AppContext } from '../context.js';
 import { type ChosenChannel, chooseChannel } from './choose-channel.js';
 import { loadMessageVars, renderMessage } from './message-content.js';
+import { SendRecorder } from './send-recorder.js';
 
 /** Messages planned per transaction. */
 export const MESSAGE_BATCH = 200;
@@ -22,6 +24,8 @@ export const MESSAGE_BATCH = 200;
 const SEND_CONCURRENCY = 16;
 /** How long a worker holds a message it is sending before recovery may take it over. */
 const SEND_LEASE_MS = 60_000;
+/** How often the answers of a batch being sent are written at most (see SendRecorder). */
+const RECORD_EVERY_MS = 100;
 /** Attempts of a passing failure (provider -100, 5xx, network) before the message fails. */
 const MAX_SEND_ATTEMPTS = 5;
 const DAY_MS = 86_400_000;
@@ -59,6 +63,8 @@ export interface DispatchOptions {
   owner?: string;
   pausedFlowIds?: ReadonlySet<string>;
   timeZone: string;
+  /** How long this worker holds a message it is sending (default 60 s; `nurture worker --lease-ms`). */
+  leaseMs?: number;
 }
 
 interface Sending {
@@ -71,8 +77,8 @@ interface Sending {
  * One batch of the outbox: plans each due message against the cap, quiet hours and consent
  * (decisions for one customer are serialised: PostgreSQL takes an advisory lock per customer),
  * marks the ones to go now as `sending` and commits that BEFORE calling any provider, then calls
- * the providers and records what they answered. A crash between the two leaves `sending` rows
- * for `recoverOrphanedSends`.
+ * the providers and records what they answered as the answers come (every RECORD_EVERY_MS). A
+ * crash in between leaves the unrecorded ones `sending`, for `recoverOrphanedSends`.
  */
 export async function dispatchDueMessages(
   ctx: AppContext,
@@ -104,7 +110,11 @@ export async function dispatchDueMessages(
       shopId,
       changed.map((m) =>
         m.state === 'sending'
-          ? { ...m, leaseOwner: owner, leaseUntil: new Date(asOf.getTime() + SEND_LEASE_MS) }
+          ? {
+              ...m,
+              leaseOwner: owner,
+              leaseUntil: new Date(asOf.getTime() + (options.leaseMs ?? SEND_LEASE_MS)),
+            }
           : m,
       ),
       asOf,
@@ -112,27 +122,42 @@ export async function dispatchDueMessages(
     return out;
   });
   if (sending.length === 0) return result;
-  const outcomes = await sendAll(sending, channels);
-  const finished: MessageRecord[] = [];
-  const events: MessageEvent[] = [];
-  await ctx.store.transaction(async (tx) => {
-    for (const [i, s] of sending.entries()) {
-      const outcome = outcomes[i]!;
-      const next = applyOutcome(s, outcome, asOf, ctx, events);
-      result[next.counted]++;
-      finished.push(next.message);
-      if (outcome.kind === 'declined' && s.message.channel === 'zalo' && s.message.recipient)
-        await recordOptOut(tx, shopId, {
-          channel: 'zalo',
-          address: s.message.recipient,
-          customerId: s.message.customerId,
-          source: `zalo ${outcome.code}`,
-          at: asOf,
-        });
-    }
-    await saveMessages(tx, shopId, finished, asOf, owner);
-    await recordMessageEvents(tx, shopId, events);
+  // Answers are recorded while the batch is still being sent (see SendRecorder): a crash leaves
+  // `sending` only the messages whose answer was not written yet.
+  const leaseMs = options.leaseMs ?? SEND_LEASE_MS;
+  const startedAt = Date.now();
+  const recorder = new SendRecorder<[Sending, SendOutcome]>(
+    sending.map((s) => s.message.messageId),
+    (answers, unanswered) =>
+      ctx.store.transaction(async (tx) => {
+        const finished: MessageRecord[] = [];
+        const events: MessageEvent[] = [];
+        for (const [s, outcome] of answers) {
+          const next = applyOutcome(s, outcome, asOf, ctx, events);
+          result[next.counted]++;
+          finished.push(next.message);
+          if (outcome.kind === 'declined' && s.message.channel === 'zalo' && s.message.recipient)
+            await recordOptOut(tx, shopId, {
+              channel: 'zalo',
+              address: s.message.recipient,
+              customerId: s.message.customerId,
+              source: `zalo ${outcome.code}`,
+              at: asOf,
+            });
+        }
+        await saveMessages(tx, shopId, finished, asOf, owner);
+        await recordMessageEvents(tx, shopId, events);
+        const leaseUntil = new Date(asOf.getTime() + (Date.now() - startedAt) + leaseMs);
+        await renewSendLeases(tx, shopId, unanswered, leaseUntil, owner);
+      }),
+    RECORD_EVERY_MS,
+    Math.max(1, Math.floor(leaseMs / 3)),
+  );
+  await sendAll(sending, channels, (i, outcome) => {
+    const s = sending[i]!;
+    recorder.add(s.message.messageId, [s, outcome]);
   });
+  await recorder.finish();
   return result;
 }
 
@@ -247,29 +272,34 @@ function planOne(
   };
 }
 
-async function sendAll(sending: readonly Sending[], channels: Channels): Promise<SendOutcome[]> {
-  const outcomes: SendOutcome[] = new Array(sending.length);
+/** Calls the providers, SEND_CONCURRENCY at once, handing each answer to `answered` as it comes. */
+async function sendAll(
+  sending: readonly Sending[],
+  channels: Channels,
+  answered: (index: number, outcome: SendOutcome) => void,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < sending.length; i = next++) {
       const s = sending[i]!;
       const channel = channels[s.chosen.channel];
+      let outcome: SendOutcome;
       try {
-        outcomes[i] = channel
+        outcome = channel
           ? await channel.send(s.outgoing)
           : { kind: 'failed', code: 'not_configured', reason: `no ${s.chosen.channel} channel` };
       } catch (error) {
         // An adapter throws only for a bug; the message is retried rather than lost.
-        outcomes[i] = {
+        outcome = {
           kind: 'retry',
           code: 'adapter_error',
           reason: error instanceof Error ? error.message : String(error),
         };
       }
+      answered(i, outcome);
     }
   };
   await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, sending.length) }, worker));
-  return outcomes;
 }
 
 /** The message after its provider answered, and the events that answer makes. */

@@ -22,6 +22,8 @@ export interface RunDueOptions {
   channels?: Channels;
   /** The worker's lease owner for messages being sent (default: `run-due`). */
   owner?: string;
+  /** How long a message being sent stays this worker's before recovery may take it over. */
+  leaseMs?: number;
 }
 
 /** A context whose clock stands at `asOf`: everything the pass writes happens then. */

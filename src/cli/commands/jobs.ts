@@ -217,7 +217,7 @@ function registerWorkerCommand(program: Command, deps: CliDeps): void {
     .option('--poll-ms <n>', 'how often to look for due jobs when there are none (default 1000)')
     .option(
       '--lease-ms <n>',
-      "how long a claimed job stays this worker's without a heartbeat (default 60000)",
+      "how long a claimed job (or a message being sent) stays this worker's without a heartbeat (default 60000)",
     )
     .option('--batch <n>', 'at most this many jobs per claim (default: the concurrency)')
     .option('--handlers <module>', 'an ES module whose `handlers` export adds job kinds ({ kind: handler })')
@@ -247,6 +247,7 @@ function registerWorkerCommand(program: Command, deps: CliDeps): void {
             owner: dispatcher.owner,
             log: lineLog(deps.err),
             pollMs: o.pollMs,
+            leaseMs: o.leaseMs,
           });
           if (o.drain) {
             await dispatcher.drain();

@@ -1,7 +1,7 @@
 import type { SqlValue } from '../engine.js';
 import { type StagingTable, stage } from '../staging.js';
 import type { Store } from '../store.js';
-import { toColumns } from './columns.js';
+import { skipExisting, toColumns } from './columns.js';
 
 /** A reaction to a message as an event (Message Sent, Delivered, Opened, Clicked, Declined). */
 export interface MessageEvent {
@@ -50,10 +50,11 @@ export async function recordMessageEvents(
     STAGE.columns.length,
   );
   await stage(store.engine, STAGE, cols);
+  const skip = skipExisting(store.dialect, 'events', [['dedupe_key'], ['event_id']]);
   await store.engine.run(
     `INSERT INTO events (shop_id, event_id, dedupe_key, name, customer_id, anonymous_id, occurred_at, properties)
-     SELECT $1, event_id, dedupe_key, name, customer_id, NULL, occurred_at, properties FROM ${STAGE.name}
-     ON CONFLICT DO NOTHING`,
+     SELECT $1, s.event_id, s.dedupe_key, s.name, s.customer_id, NULL, s.occurred_at, s.properties
+     FROM ${STAGE.name} s ${skip.where} ${skip.onConflict}`,
     [shopId],
   );
 }

@@ -2,6 +2,7 @@ import type { ChannelKind } from '../../channels/channel.js';
 import type { SqlValue } from '../engine.js';
 import { type StagingTable, stage } from '../staging.js';
 import type { Store } from '../store.js';
+import { skipExisting } from './columns.js';
 
 /**
  * A message's life in the outbox:
@@ -134,10 +135,16 @@ export async function insertMessages(
   messages: readonly MessageRecord[],
 ): Promise<void> {
   if (messages.length === 0) return;
-  await stage(store.engine, STAGE, stageRows(messages));
+  const seen = new Set<string>();
+  const unique = messages.filter((m) => !seen.has(m.sourceKey) && seen.add(m.sourceKey));
+  await stage(store.engine, STAGE, stageRows(unique));
+  const skip = skipExisting(store.dialect, 'messages', [['source_key'], ['message_id']]);
   await store.engine.run(
     `INSERT INTO messages (shop_id, ${SELECT}, updated_at)
-     SELECT $1, ${SELECT}, created_at FROM ${STAGE.name} ON CONFLICT DO NOTHING`,
+     SELECT $1, ${SELECT.split(', ')
+       .map((c) => `s.${c}`)
+       .join(', ')}, s.created_at FROM ${STAGE.name} s
+     ${skip.where} ${skip.onConflict}`,
     [shopId],
   );
 }
@@ -170,7 +177,9 @@ export async function saveMessages(
 /**
  * Locks and returns up to `limit` queued messages due by `asOf` (not of the paused flows `skipFlowIds`). Call inside the transaction that
  * plans them. Popups are left for the storefront widget to show. On PostgreSQL a message is taken only with an advisory lock on its customer, so
- * the cap's decisions for one customer are made by one worker at a time across all channels.
+ * the cap's decisions for one customer are made by one worker at a time across all channels (a
+ * picked message whose customer another worker holds stays queued, row-locked until this
+ * transaction ends).
  */
 export async function lockDueMessages(
   store: Store,
@@ -184,12 +193,21 @@ export async function lockDueMessages(
     skipFlowIds.length === 0
       ? ''
       : `AND (flow_id IS NULL OR flow_id NOT IN (${skipFlowIds.map((_, i) => `$${i + 3}`).join(', ')}))`;
-  const rows = await store.engine.all(
-    `SELECT ${SELECT} FROM messages
+  const due = `FROM messages
      WHERE shop_id = $1 AND state = 'queued' AND due_at <= $2 AND channel <> 'popup' ${skip}
-       ${pg ? "AND pg_try_advisory_xact_lock(hashtext('nurture-msg:' || shop_id || ':' || customer_id))" : ''}
-     ORDER BY due_at, message_id LIMIT ${Math.max(1, Math.floor(limit))}
-     ${pg ? 'FOR UPDATE SKIP LOCKED' : ''}`,
+     ORDER BY due_at, message_id LIMIT ${Math.max(1, Math.floor(limit))}`;
+  // PostgreSQL: the rows are picked (and row-locked) first, and only those few are tried for their
+  // customer's advisory lock. A lock call in the WHERE of the ordered scan is evaluated for every
+  // due row before the sort and LIMIT, so a broadcast's 40,000 due messages took 40,000 advisory
+  // locks in one transaction: "out of shared memory", and no worker could send anything.
+  const rows = await store.engine.all(
+    pg
+      ? `WITH picked AS MATERIALIZED (SELECT message_id ${due} FOR UPDATE SKIP LOCKED)
+         SELECT ${SELECT} FROM messages
+         WHERE shop_id = $1 AND message_id IN (SELECT message_id FROM picked)
+           AND pg_try_advisory_xact_lock(hashtext('nurture-msg:' || shop_id || ':' || customer_id))
+         ORDER BY due_at, message_id`
+      : `SELECT ${SELECT} ${due}`,
     [shopId, asOf, ...skipFlowIds],
   );
   return rows.map(toRecord);
@@ -366,5 +384,25 @@ export async function markUndelivered(
   await store.engine.run(
     `UPDATE messages SET reason = $3, updated_at = $4 WHERE shop_id = $1 AND message_id = $2 AND delivered_at IS NULL`,
     [shopId, messageId, reason, at],
+  );
+}
+
+/**
+ * Renews the lease of messages a worker is still sending (its provider calls are slow): until
+ * `until`, for the rows that worker still holds.
+ */
+export async function renewSendLeases(
+  store: Store,
+  shopId: string,
+  messageIds: readonly string[],
+  until: Date,
+  owner: string,
+): Promise<void> {
+  if (messageIds.length === 0) return;
+  await store.engine.run(
+    `UPDATE messages SET lease_until = $2
+     WHERE shop_id = $1 AND lease_owner = $3 AND state = 'sending'
+       AND message_id IN (${messageIds.map((_, i) => `$${i + 4}`).join(', ')})`,
+    [shopId, until, owner, ...messageIds],
   );
 }

@@ -1,7 +1,7 @@
 import type { SqlValue } from '../engine.js';
 import { type StagingTable, stage } from '../staging.js';
 import type { Store } from '../store.js';
-import { toColumns } from './columns.js';
+import { skipExisting, toColumns } from './columns.js';
 
 /** A run's state: active (due at wake_at), or ended as done, exited or control (the holdout). */
 export type RunState = 'active' | 'done' | 'exited' | 'control';
@@ -101,8 +101,8 @@ const STAGE_NEW_RUNS: StagingTable = {
 };
 
 /**
- * Starts runs; a run whose entry key the flow already has is not started (`ON CONFLICT DO
- * NOTHING`), whatever that run's state. Returns how many started. A control run (the holdout)
+ * Starts runs; a run whose entry key the flow already has is not started (see `skipExisting`),
+ * whatever that run's state. Returns how many started. A control run (the holdout)
  * ends at once: it is kept only to be compared with.
  */
 export async function insertRuns(
@@ -136,14 +136,15 @@ export async function insertRuns(
     STAGE_NEW_RUNS.columns.length,
   );
   await stage(store.engine, STAGE_NEW_RUNS, cols);
+  const skip = skipExisting(store.dialect, 'flow_runs', [['flow_id', 'entry_key'], ['run_id']]);
   const inserted = await store.engine.all<{ run_id: string }>(
     `INSERT INTO flow_runs (shop_id, run_id, flow_id, version, customer_id, entry_key, state, control, step_id,
        seq, wake_at, context, entered_at, updated_at, ended_at, end_reason)
      SELECT $1, run_id, flow_id, version, customer_id, entry_key, state, control, step_id, 0, wake_at, context,
        entered_at, CAST($2 AS TIMESTAMPTZ), CASE WHEN state = 'active' THEN NULL ELSE CAST($2 AS TIMESTAMPTZ) END,
        CASE WHEN state = 'control' THEN 'holdout' WHEN state = 'done' THEN 'completed' ELSE NULL END
-     FROM ${STAGE_NEW_RUNS.name}
-     ON CONFLICT DO NOTHING
+     FROM ${STAGE_NEW_RUNS.name} s ${skip.where}
+     ${skip.onConflict}
      RETURNING run_id`,
     [shopId, now],
   );

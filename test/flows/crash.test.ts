@@ -1,0 +1,424 @@
+/**
+ * The crash test of flows (issue 16's acceptance): 10,000 customers enter a live flow with one
+ * SMS step at once (segment entry), sent through the real eSMS adapter to the fake eSMS in this
+ * process, by `nurture worker` PROCESSES that are killed with SIGKILL at random moments 20 times
+ * and restarted, then run to completion. Counted at the fake provider: every customer got exactly
+ * one SMS, under exactly the RequestId of its outbox row (10,000 distinct RequestIds, none
+ * accepted twice as a new message; repeats answered 124 are the dedupe working), every message is
+ * `sent` in the outbox, every run is done with exactly one journal row per step.
+ *
+ * Kills land everywhere: at start-up, in the trigger scan, in run batches, and on purpose in the
+ * provider-call window (right after the fake saw a call: the rows are `sending`, some calls went
+ * out, their answers are not recorded). DuckDB: one worker owning the file, which recovers every
+ * `sending` row at start. PostgreSQL: two workers on one schema (one killed at a time), with a
+ * 3 s lease so the survivor or the restarted one takes orphans over.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterOrders } from '../../src/app/after-orders.js';
+import { setChannelSetting } from '../../src/app/channel-settings.js';
+import { makeContext } from '../../src/app/context.js';
+import { createFlow } from '../../src/app/flows/definitions.js';
+import type { CustomerInput } from '../../src/domain/model/index.js';
+import { createSegment } from '../../src/store/segments/index.js';
+import { openStore, type Store } from '../../src/store/store.js';
+import { PG_URL } from '../support/engines.js';
+import { ESMS_FAKE_KEYS, startEsmsFake } from '../support/fakes/esms.js';
+import { startSmtpFake } from '../support/fakes/smtp.js';
+import { startWebhookFake, WEBHOOK_FAKE_SECRET } from '../support/fakes/webhook.js';
+import { PG_SKIP_REASON } from '../support/skip.js';
+import { transpileSources } from '../support/transpile.js';
+
+const N = 10_000;
+/** Of the N customers, the first MAIL also get a (transactional) e-mail, the next HOOKS a webhook. */
+const MAIL = 1_000;
+const HOOKS = 1_000;
+const KILLS = 20;
+const SHOP = 'crashshop';
+const BUILD = resolve('test-artifacts/flows-crash-build');
+let main = '';
+
+/**
+ * A fixed-offset zone in which it is about noon now: the promotional SMS is inside the allowed
+ * hours whenever the test runs, so the cap and quiet hours stay on without deferring anything.
+ */
+function noonZone(now = new Date()): string {
+  const offset = 12 - now.getUTCHours();
+  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+}
+
+const phoneOf = (i: number) => `+8491${String(i).padStart(7, '0')}`;
+
+function customers(): CustomerInput[] {
+  return Array.from({ length: N }, (_, i) => ({
+    source: 'shopify',
+    externalId: `c${i}`,
+    phone: phoneOf(i),
+    ...(i < MAIL ? { email: `c${i}@example.vn` } : {}),
+    firstName: 'Lan',
+    consent: { sms: true, email: true },
+    tags: ['crash', ...(i < MAIL ? ['crash-mail'] : i < MAIL + HOOKS ? ['crash-hook'] : [])],
+    attributes: {},
+  }));
+}
+
+/** Seeds the shop with the project's own functions: one bulk import, the channel, the flow, the segment. */
+async function seed(store: Store, fakes: Fakes): Promise<void> {
+  const ctx = makeContext(store);
+  await store.ensureShop({ shopId: SHOP, name: 'Crash', timezone: noonZone() });
+  // The fake's URL carries its user and password (smtp://user:pass@host:port).
+  const smtp = fakes.smtp.url;
+  for (const [channel, key, value] of [
+    ['esms', 'base_url', fakes.esms.url],
+    ['esms', 'api_key', ESMS_FAKE_KEYS.apiKey],
+    ['esms', 'secret_key', ESMS_FAKE_KEYS.secretKey],
+    ['esms', 'brandname', ESMS_FAKE_KEYS.brandname],
+    ['email', 'smtp_url', smtp],
+    ['email', 'from', 'Crash <cskh@example.vn>'],
+    ['webhook', 'url', fakes.hook.hookUrl],
+    ['webhook', 'secret', WEBHOOK_FAKE_SECRET],
+  ] as const)
+    await setChannelSetting(ctx, { shopId: SHOP, channel, key, value });
+  // The e-mail is transactional: a second promotion the same day would be deferred by the cap.
+  const flows = [
+    ['crash', { sms: { text: 'Chào {{ customer.first_name }}' } }, true],
+    ['crash-mail', { email: { subject: 'Đơn hàng', text: 'Chào {{ customer.first_name }}' } }, false],
+    ['crash-hook', { webhook: {} }, false],
+  ] as const;
+  for (const [name, content, promotional] of flows) {
+    await createSegment(store, SHOP, { name, query: `tags CONTAINS '${name}'` });
+    await createFlow(ctx, {
+      shopId: SHOP,
+      live: true,
+      document: {
+        name,
+        trigger: { kind: 'segment_entered', segment: name },
+        steps: [{ kind: 'send', id: 'send', channels: Object.keys(content), promotional, content }],
+      },
+    });
+  }
+  // Entries count after the flow went live: the import and its after-orders pipeline (which
+  // records the segment entries) come after.
+  await new Promise((done) => setTimeout(done, 20));
+  const ids = await store.transaction(
+    async (tx) =>
+      (
+        await tx.importBatch(
+          SHOP,
+          { customers: customers(), orders: [], events: [] },
+          tx.newId('imp'),
+          new Date(),
+        )
+      ).customerIds,
+  );
+  await afterOrders(ctx, SHOP, ids);
+}
+
+interface Worker {
+  child: ChildProcess;
+  /** Resolves when the worker logged its start (its store is open). */
+  started: Promise<void>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output(): string;
+}
+
+function startWorker(db: string, extra: readonly string[] = []): Worker {
+  const child = spawn(process.execPath, [main, 'worker', '--db', db, '--poll-ms', '50', ...extra], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NURTURE_DB: '', NURTURE_SHOP: SHOP },
+  });
+  let out = '';
+  let onStarted: () => void = () => {};
+  const started = new Promise<void>((done) => {
+    onStarted = done;
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    out = (out + chunk.toString()).slice(-20_000);
+    if (out.includes('worker started')) onStarted();
+  });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    out = (out + chunk.toString()).slice(-20_000);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.on('exit', (code, signal) => done({ code, signal })),
+  );
+  return { child, started, exited, output: () => out };
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+async function until(what: string, check: () => boolean | Promise<boolean>, ms = 90_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await sleep(50);
+  }
+}
+
+/** What the crash runs leave, read from the store once the workers are stopped (or alongside, on PostgreSQL). */
+async function outcome(store: Store) {
+  const count = async (sql: string) =>
+    Number((await store.engine.all<{ n: number }>(sql, [SHOP]))[0]?.n ?? -1);
+  const states = await store.engine.all<{ state: string; n: number }>(
+    'SELECT state, COUNT(*) AS n FROM messages WHERE shop_id = $1 GROUP BY state',
+    [SHOP],
+  );
+  const keys = await store.engine.all<{ idempotency_key: string }>(
+    'SELECT idempotency_key FROM messages WHERE shop_id = $1',
+    [SHOP],
+  );
+  return {
+    messages: Object.fromEntries(states.map((s) => [s.state, Number(s.n)])),
+    keys: new Set(keys.map((k) => k.idempotency_key)),
+    runsDone: await count("SELECT COUNT(*) AS n FROM flow_runs WHERE shop_id = $1 AND state = 'done'"),
+    runs: await count('SELECT COUNT(*) AS n FROM flow_runs WHERE shop_id = $1'),
+    journal: await count('SELECT COUNT(*) AS n FROM flow_journal WHERE shop_id = $1'),
+    journalRepeats: await count(
+      `SELECT COUNT(*) AS n FROM (SELECT run_id, seq, step_id FROM flow_journal WHERE shop_id = $1
+       GROUP BY run_id, seq, step_id HAVING COUNT(*) > 1) t`,
+    ),
+  };
+}
+
+interface Fakes {
+  esms: Awaited<ReturnType<typeof startEsmsFake>>;
+  smtp: Awaited<ReturnType<typeof startSmtpFake>>;
+  hook: Awaited<ReturnType<typeof startWebhookFake>>;
+}
+
+async function startFakes(): Promise<Fakes & { close(): Promise<void> }> {
+  const esms = await startEsmsFake();
+  const smtp = await startSmtpFake();
+  const hook = await startWebhookFake();
+  return {
+    esms,
+    smtp,
+    hook,
+    async close() {
+      await Promise.all([esms.close(), smtp.close(), hook.close()]);
+    },
+  };
+}
+
+/** Everything accepted by the fakes (an SMTP repeat counts: SMTP cannot dedupe). */
+const accepted = (f: Fakes) => f.esms.received.length + f.smtp.received.length + f.hook.received.length;
+const calls = (f: Fakes) => f.esms.calls + f.smtp.calls + f.hook.calls;
+
+/**
+ * Kills `KILLS` times: odd kills at a random moment within 1.5 s of the worker's start (its
+ * start-up recovery, the scan, run batches, sending), even ones just after a fake saw a call (inside the send window). `restart` brings
+ * a worker back; returns when the last kill is done.
+ */
+async function killRandomly(
+  fakes: Fakes,
+  current: () => Worker,
+  restart: () => Worker,
+  log: string[],
+): Promise<void> {
+  for (let k = 1; k <= KILLS; k++) {
+    const w = current();
+    if (k % 2 === 0) {
+      const before = calls(fakes);
+      // Some kills of this kind land after the last send: then it is a kill while idle.
+      await until('a provider call', () => calls(fakes) > before || w.child.exitCode !== null, 20_000).catch(
+        () => undefined,
+      );
+      await sleep(Math.floor(Math.random() * 40));
+    } else {
+      await Promise.race([w.started, w.exited, sleep(20_000)]);
+      await sleep(Math.floor(Math.random() * 1500));
+    }
+    w.child.kill('SIGKILL');
+    const exit = await w.exited;
+    log.push(
+      `kill ${k}: ${exit.signal ?? exit.code} with ${accepted(fakes)} accepted, ${calls(fakes)} calls`,
+    );
+    restart();
+  }
+}
+
+const EXPECTED = N + MAIL + HOOKS;
+
+/** Whether every message reached its fake (e-mail: every Message-ID, repeats aside). */
+function allArrived(f: Fakes): boolean {
+  return (
+    f.esms.received.length >= N &&
+    new Set(f.smtp.received.map((m) => m.messageId)).size >= MAIL &&
+    f.hook.received.length >= HOOKS
+  );
+}
+
+/**
+ * Counted at the fakes. SMS and webhook: exactly one accepted message per outbox row, under
+ * its key (eSMS answers a repeated RequestId 124 and the receiver a repeated Idempotency-Key
+ * 200 without recording it: the dedupe working). E-mail: every Message-ID arrived; SMTP cannot
+ * dedupe, so an e-mail whose send a kill interrupted after the server took it arrives again
+ * with the SAME Message-ID (returned as `mailRepeats`, for the report; mailbox providers fold
+ * them by Message-ID). Returns the repeats seen.
+ */
+function checkProviders(
+  f: Fakes,
+  keys: Set<string>,
+): { sms124: number; mailRepeats: number; hookRepeats: number } {
+  expect(f.esms.violations).toEqual([]);
+  expect(f.smtp.violations).toEqual([]);
+  expect(f.hook.violations).toEqual([]);
+  expect(keys.size).toBe(EXPECTED);
+  // SMS: each customer exactly one, under its outbox row's RequestId.
+  expect(f.esms.received).toHaveLength(N);
+  expect(new Set(f.esms.received.map((r) => r.phone)).size).toBe(N);
+  const requestIds = new Set(f.esms.received.map((r) => r.requestId));
+  expect(requestIds.size).toBe(N);
+  for (const id of requestIds) expect(keys.has(id)).toBe(true);
+  // Webhook: each message exactly once, under its key.
+  expect(f.hook.received).toHaveLength(HOOKS);
+  const hookKeys = new Set(f.hook.received.map((r) => r.idempotencyKey));
+  expect(hookKeys.size).toBe(HOOKS);
+  for (const id of hookKeys) expect(keys.has(id)).toBe(true);
+  // E-mail: every Message-ID, each `<key@nurture>` of an outbox row; each to one address.
+  const mailIds = new Map<string, Set<string>>();
+  for (const m of f.smtp.received)
+    mailIds.set(m.messageId, new Set([...(mailIds.get(m.messageId) ?? []), ...m.to]));
+  expect(mailIds.size).toBe(MAIL);
+  for (const [id, to] of mailIds) {
+    expect(keys.has(/^<(.*)@nurture>$/.exec(id)?.[1] ?? id)).toBe(true);
+    expect(to.size).toBe(1);
+  }
+  return {
+    sms124: f.esms.calls - N,
+    mailRepeats: f.smtp.received.length - MAIL,
+    hookRepeats: f.hook.repeats(),
+  };
+}
+
+function checkStore(o: Awaited<ReturnType<typeof outcome>>): void {
+  expect(o.messages).toEqual({ sent: EXPECTED });
+  expect(o.runs).toBe(EXPECTED);
+  expect(o.runsDone).toBe(EXPECTED);
+  expect(o.journalRepeats).toBe(0);
+  expect(o.journal).toBe(EXPECTED);
+}
+
+function report(engine: string, seconds: number, r: ReturnType<typeof checkProviders>, log: string[]): void {
+  console.info(
+    `${engine} crash run: ${EXPECTED} messages (${N} SMS, ${MAIL} e-mails, ${HOOKS} webhooks) in ` +
+      `${seconds.toFixed(1)} s with ${KILLS} kills; repeats deduped by the provider: ${r.sms124} SMS ` +
+      `(eSMS 124), ${r.hookRepeats} webhooks; e-mails received again with the same Message-ID: ` +
+      `${r.mailRepeats}\n${log.join('\n')}`,
+  );
+}
+
+beforeAll(() => {
+  main = transpileSources(BUILD);
+}, 300_000);
+
+describe('flows survive kill -9 of the worker: DuckDB, one `nurture worker` owning the file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nurture-crash-'));
+  const workers: Worker[] = [];
+  afterAll(() => {
+    for (const w of workers)
+      if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(`${EXPECTED} messages, ${KILLS} kills: 0 lost, 0 duplicated`, async () => {
+    const db = join(dir, 'shop.duckdb');
+    const fakes = await startFakes();
+    try {
+      const store = await openStore({ db });
+      await seed(store, fakes);
+      await store.close();
+      const started = Date.now();
+      const start = () => {
+        const w = startWorker(db);
+        workers.push(w);
+        return w;
+      };
+      start();
+      const log: string[] = [];
+      await killRandomly(fakes, () => workers.at(-1)!, start, log);
+      const last = workers.at(-1)!;
+      await until('every message arrived', () => allArrived(fakes), 90_000).catch((e: Error) => {
+        throw new Error(`${e.message}; ${accepted(fakes)} accepted; worker said: ${last.output()}`);
+      });
+      // Let the last batch's answers be recorded, then stop gracefully (the file is the worker's).
+      const before = calls(fakes);
+      await sleep(1000);
+      expect(calls(fakes)).toBe(before);
+      last.child.kill('SIGTERM');
+      expect((await last.exited).code).toBe(0);
+      const seconds = (Date.now() - started) / 1000;
+      const check = await openStore({ db });
+      try {
+        const o = await outcome(check);
+        const r = checkProviders(fakes, o.keys);
+        report('DuckDB', seconds, r, log);
+        checkStore(o);
+      } finally {
+        await check.close();
+      }
+    } finally {
+      await fakes.close();
+    }
+  }, 240_000);
+});
+
+describe.skipIf(!PG_URL)(
+  `flows survive kill -9 of workers: PostgreSQL, two \`nurture worker\` processes${PG_URL ? '' : ` — ${PG_SKIP_REASON}`}`,
+  () => {
+    const schema = `nurture_test_${randomBytes(6).toString('hex')}`;
+    const workers: Worker[] = [];
+    afterAll(async () => {
+      for (const w of workers)
+        if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+      const client = new pg.Client({ connectionString: PG_URL! });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    });
+
+    it(`${EXPECTED} messages, ${KILLS} kills: 0 lost, 0 duplicated`, async () => {
+      const url = new URL(PG_URL!);
+      url.searchParams.set('options', `-c search_path=${schema}`);
+      const fakes = await startFakes();
+      const store = await openStore({ db: PG_URL!, pgSchema: schema });
+      try {
+        await seed(store, fakes);
+        const started = Date.now();
+        const start = () => {
+          const w = startWorker(url.href, ['--lease-ms', '3000']);
+          workers.push(w);
+          return w;
+        };
+        // A survivor that is never killed, and the one that is.
+        const survivor = start();
+        start();
+        const log: string[] = [];
+        await killRandomly(fakes, () => workers.at(-1)!, start, log);
+        await until(
+          'every message is sent',
+          async () => (await outcome(store)).messages['sent'] === EXPECTED,
+          90_000,
+        ).catch((e: Error) => {
+          throw new Error(`${e.message}; ${accepted(fakes)} accepted; worker said: ${survivor.output()}`);
+        });
+        const seconds = (Date.now() - started) / 1000;
+        const alive = [survivor, workers.at(-1)!];
+        for (const w of alive) w.child.kill('SIGTERM');
+        for (const w of alive) expect((await w.exited).code).toBe(0);
+        const o = await outcome(store);
+        const r = checkProviders(fakes, o.keys);
+        report('PostgreSQL', seconds, r, log);
+        checkStore(o);
+      } finally {
+        await store.close();
+        await fakes.close();
+      }
+    }, 240_000);
+  },
+);
