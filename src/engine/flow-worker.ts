@@ -1,5 +1,5 @@
 import type { AppContext } from '../app/context.js';
-import { recoverOrphanedSends } from '../app/flows/dispatch.js';
+import { recoverOrphanedSends } from '../app/flows/outcomes.js';
 import { type RunDueResult, runDueFlows } from '../app/flows/run-due.js';
 import type { Channels } from '../channels/channel.js';
 import { listFlows } from '../store/flows/definitions.js';

@@ -1,12 +1,9 @@
-import type { ChannelKind, Channels, OutgoingMessage, SendOutcome } from '../../channels/channel.js';
-import { retryDelayMs } from '../../domain/jobs/index.js';
+import type { Channels, OutgoingMessage, SendOutcome } from '../../channels/channel.js';
 import { DEFAULT_DELIVERY_POLICY, type HistoryItem, planSend } from '../../domain/messages/policy.js';
-import { assertNever } from '../../errors.js';
 import { type MessageEvent, recordMessageEvents } from '../../store/flows/message-events.js';
 import {
   capSlots,
   lockDueMessages,
-  lockOrphanedSends,
   type MessageRecord,
   renewSendLeases,
   saveMessages,
@@ -16,6 +13,7 @@ import { loadChannels } from '../channel-settings.js';
 import type { AppContext } from '../context.js';
 import { type ChosenChannel, chooseChannel } from './choose-channel.js';
 import { loadMessageVars, renderMessage } from './message-content.js';
+import { applyOutcome } from './outcomes.js';
 import { SendRecorder } from './send-recorder.js';
 
 /** Messages planned per transaction. */
@@ -26,8 +24,6 @@ const SEND_CONCURRENCY = 16;
 const SEND_LEASE_MS = 60_000;
 /** How often the answers of a batch being sent are written at most (see SendRecorder). */
 const RECORD_EVERY_MS = 100;
-/** Attempts of a passing failure (provider -100, 5xx, network) before the message fails. */
-const MAX_SEND_ATTEMPTS = 5;
 const DAY_MS = 86_400_000;
 
 export interface DispatchResult {
@@ -67,7 +63,7 @@ export interface DispatchOptions {
   leaseMs?: number;
 }
 
-interface Sending {
+export interface Sending {
   message: MessageRecord;
   outgoing: OutgoingMessage;
   chosen: Extract<ChosenChannel, { kind: 'ok' }>;
@@ -179,7 +175,7 @@ function historyByCustomer(
   return out;
 }
 
-type Counted = keyof Omit<DispatchResult, 'considered'>;
+export type Counted = keyof Omit<DispatchResult, 'considered'>;
 
 interface Planned {
   message: MessageRecord;
@@ -300,139 +296,4 @@ async function sendAll(
     }
   };
   await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, sending.length) }, worker));
-}
-
-/** The message after its provider answered, and the events that answer makes. */
-function applyOutcome(
-  s: Sending,
-  outcome: SendOutcome,
-  asOf: Date,
-  ctx: AppContext,
-  events: MessageEvent[],
-): { message: MessageRecord; counted: Counted } {
-  const m = { ...s.message, leaseUntil: null };
-  const event = (name: string, what: string, extra: Record<string, unknown> = {}) =>
-    events.push({
-      eventId: ctx.newId('evt'),
-      dedupeKey: `msg:${m.messageId}:${what}`,
-      name,
-      customerId: m.customerId,
-      at: m.sentAt ?? asOf,
-      properties: {
-        message_id: m.messageId,
-        flow_id: m.flowId,
-        step_id: m.stepId,
-        channel: m.channel,
-        ...extra,
-      },
-    });
-  switch (outcome.kind) {
-    case 'sent':
-    case 'duplicate':
-      event('Message Sent', 'sent');
-      return {
-        message: {
-          ...m,
-          state: 'sent',
-          providerMessageId: outcome.providerMessageId ?? m.providerMessageId,
-          reason: null,
-        },
-        counted: 'sent',
-      };
-    case 'declined':
-      event('Message Declined', 'declined', { code: outcome.code });
-      return {
-        message: { ...m, state: 'declined', reason: `${outcome.code}: ${outcome.reason}` },
-        counted: 'declined',
-      };
-    case 'unreachable': {
-      const reason = `${m.channel} ${outcome.code}: ${outcome.reason}`;
-      if (m.channelIndex + 1 < m.channels.length)
-        // The next channel of the preference is tried in the next batch, planned afresh.
-        return {
-          message: {
-            ...m,
-            state: 'queued',
-            planned: false,
-            channelIndex: m.channelIndex + 1,
-            channel: m.channels[m.channelIndex + 1]!,
-            sentAt: null,
-            leaseOwner: null,
-            reason,
-          },
-          counted: 'unreachable',
-        };
-      return { message: { ...m, state: 'unreachable', reason }, counted: 'unreachable' };
-    }
-    case 'retry': {
-      const reason = `${outcome.code}: ${outcome.reason}`;
-      if (m.attempts >= MAX_SEND_ATTEMPTS)
-        return {
-          message: { ...m, state: 'failed', reason: `gave up after ${m.attempts} attempts; ${reason}` },
-          counted: 'failed',
-        };
-      const wait =
-        outcome.retryAfterMs ?? retryDelayMs(m.attempts, Math.random, { baseMs: 30_000, maxMs: 3_600_000 });
-      return {
-        message: {
-          ...m,
-          state: 'queued',
-          planned: false,
-          dueAt: new Date(asOf.getTime() + wait),
-          sentAt: null,
-          leaseOwner: null,
-          reason,
-        },
-        counted: 'retried',
-      };
-    }
-    case 'failed':
-      return {
-        message: { ...m, state: 'failed', reason: `${outcome.code}: ${outcome.reason}` },
-        counted: 'failed',
-      };
-    default:
-      return assertNever(outcome, 'send outcome');
-  }
-}
-
-/**
- * Messages a dead worker left in `sending`: to a provider that dedupes by our key they are queued
- * again (the retry cannot reach the customer twice); to one that cannot, they become `unknown`
- * and are shown to the seller, never sent again blindly.
- */
-export async function recoverOrphanedSends(
-  ctx: AppContext,
-  shopId: string,
-  options: { channels?: Channels; everything?: boolean } = {},
-): Promise<number> {
-  const now = ctx.clock.now();
-  const channels = options.channels ?? (await loadChannels(ctx, shopId));
-  // `everything`: the caller knows no other worker is alive (DuckDB's one process, at start).
-  const leaseEnd = options.everything ? new Date(8.64e15) : now;
-  return ctx.store.transaction(async (tx) => {
-    const orphans = await lockOrphanedSends(tx, shopId, leaseEnd, 10_000);
-    const fixed = orphans.map((m): MessageRecord => {
-      const channel = channels[m.channel as ChannelKind];
-      return channel?.idempotent
-        ? {
-            ...m,
-            state: 'queued',
-            planned: false,
-            leaseOwner: null,
-            leaseUntil: null,
-            sentAt: null,
-            reason: 'resent after a crash (the provider dedupes)',
-          }
-        : {
-            ...m,
-            state: 'unknown',
-            leaseOwner: null,
-            leaseUntil: null,
-            reason: `a crash interrupted the call to ${m.provider ?? m.channel}, which cannot tell whether it was sent; check before sending again`,
-          };
-    });
-    await saveMessages(tx, shopId, fixed, now);
-    return fixed.length;
-  });
 }

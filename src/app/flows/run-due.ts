@@ -4,8 +4,9 @@ import { listFlows } from '../../store/flows/definitions.js';
 import { wakeRunsOnEvents } from '../../store/flows/runs.js';
 import type { AppContext } from '../context.js';
 import { advanceDueRuns } from './advance.js';
-import { type DispatchResult, dispatchDueMessages, emptyDispatch, recoverOrphanedSends } from './dispatch.js';
+import { type DispatchResult, dispatchDueMessages, emptyDispatch } from './dispatch.js';
 import { loadLiveVersions } from './loaded.js';
+import { recoverOrphanedSends } from './outcomes.js';
 import { scanTrigger } from './triggers.js';
 
 export interface RunDueResult {
