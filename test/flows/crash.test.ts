@@ -350,6 +350,8 @@ describe('flows survive kill -9 of the worker: DuckDB, one `nurture worker` owni
       const before = calls(fakes);
       await sleep(1000);
       expect(calls(fakes)).toBe(before);
+      // A worker stops gracefully once it has installed its signal handlers (it says so when started).
+      await last.started;
       last.child.kill('SIGTERM');
       expect((await last.exited).code).toBe(0);
       const seconds = (Date.now() - started) / 1000;
@@ -409,6 +411,8 @@ describe.skipIf(!PG_URL)(
         });
         const seconds = (Date.now() - started) / 1000;
         const alive = [survivor, workers.at(-1)!];
+        // The last restart may still be starting: its signal handlers come with its start.
+        for (const w of alive) await w.started;
         for (const w of alive) w.child.kill('SIGTERM');
         for (const w of alive) expect((await w.exited).code).toBe(0);
         const o = await outcome(store);

@@ -123,6 +123,9 @@ export async function startSmtpFake(auth = SMTP_FAKE_AUTH): Promise<FakeProvider
       });
     },
   });
+  // A client that dies mid-session (the crash test SIGKILLs workers on purpose) resets its
+  // connection; smtp-server reports that as an 'error' event, which must not crash the test process.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
   return {
