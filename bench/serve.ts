@@ -10,8 +10,8 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createApiKey } from '../src/app/api-keys.js';
 import { makeContext } from '../src/app/context.js';
@@ -240,6 +240,7 @@ async function webhookRound(
 function ensureDemoShop(customers: number): string {
   const base = resolve(`bench-data/serve-${customers}.duckdb`);
   if (!existsSync(base)) {
+    mkdirSync(dirname(base), { recursive: true });
     process.stderr.write(`making ${base} with nurture demo --customers ${customers} …\n`);
     const r = spawnSync(
       process.execPath,
