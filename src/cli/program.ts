@@ -7,6 +7,7 @@ import { registerAnalyzeCommand } from './commands/analyze.js';
 import { registerChannelCommands } from './commands/channel.js';
 import { registerClvCommand } from './commands/clv.js';
 import { registerCouponCommands } from './commands/coupon.js';
+import { registerLoyaltyCommands } from './commands/loyalty.js';
 import { registerDemoCommands } from './commands/demo.js';
 import { registerFlowCommands } from './commands/flow.js';
 import { registerImportCommand } from './commands/import.js';
@@ -36,6 +37,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerSegmentCommands(program, deps);
   registerProductCommands(program, deps);
   registerCouponCommands(program, deps);
+  registerLoyaltyCommands(program, deps);
   registerServeCommand(program, deps);
   registerAdminCommands(program, deps);
   registerChannelCommands(program, deps);

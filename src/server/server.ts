@@ -23,6 +23,7 @@ import type { RouteSpec } from './route.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { channelRoutes } from './routes/channels.js';
 import { couponRoutes } from './routes/coupons.js';
+import { loyaltyRoutes } from './routes/loyalty.js';
 import { customerRoutes } from './routes/customers.js';
 import { flowRoutes } from './routes/flows.js';
 import { healthRoutes } from './routes/health.js';
@@ -74,6 +75,7 @@ export function apiRoutes(): RouteSpec[] {
     ...channelRoutes,
     ...jobRoutes,
     ...flowRoutes,
+    ...loyaltyRoutes,
   ];
 }
 

@@ -177,6 +177,7 @@ export interface Redemption {
 export async function redeemReward(ctx: AppContext, input: z.input<typeof redeemInputSchema>): Promise<Redemption> {
   const q = parseInput(redeemInputSchema, input);
   await ctx.store.requireShop(q.shopId);
+  const customerId = await resolveCustomer(ctx, q.shopId, q.customer);
   const { program, version } = await loadProgram(ctx.store, q.shopId);
   if (!program.enabled) throw new NurtureError('conflict', 'the loyalty programme is off');
   const reward = program.rewards.find((r) => r.id === q.reward);
@@ -184,7 +185,6 @@ export async function redeemReward(ctx: AppContext, input: z.input<typeof redeem
     throw new NurtureError('not_found', `no reward "${q.reward}"; rewards: ${program.rewards.map((r) => r.id).join(', ')}`, [
       { path: 'reward', reason: 'no such reward' },
     ]);
-  const customerId = await resolveCustomer(ctx, q.shopId, q.customer);
   return ctx.store.transaction(async (tx) => {
     await lockCustomer(tx, q.shopId, customerId);
     const sourceKey = `redeem:${customerId}:${q.requestKey ?? ctx.newId('rdm')}`;
