@@ -13,6 +13,7 @@ import { authPages, type SignInLimits } from './pages/auth.js';
 import { bestPages } from './pages/best.js';
 import { channelSettingsPages } from './pages/channels-settings.js';
 import { couponPages } from './pages/coupons.js';
+import { loyaltyPages } from './pages/loyalty.js';
 import { customersPages } from './pages/customers.js';
 import { flowEditorPages } from './pages/flow-editor.js';
 import { flowTemplatePages } from './pages/flow-templates.js';
@@ -56,6 +57,7 @@ export function dashboardPages(
     ...flowEditorPages(),
     ...messagePages(),
     ...couponPages(),
+    ...loyaltyPages(),
     ...livePages(),
     ...importPages(),
     ...settingsPages(),
