@@ -5,6 +5,8 @@
  * expiry with its reminder; tiers up and down with their events.
  */
 import { describe, expect, it } from 'vitest';
+import { createFlow } from '../../src/app/flows/definitions.js';
+import { runDueFlows } from '../../src/app/flows/run-due.js';
 import { runLoyaltyDaily } from '../../src/app/loyalty/events.js';
 import { showPoints } from '../../src/app/loyalty/points.js';
 import { setProgram } from '../../src/app/loyalty/program.js';
@@ -126,6 +128,17 @@ for (const engine of ENGINES)
       const prog = program();
       prog.tiers = { ...DEFAULT_PROGRAM.tiers, downgrade: { kind: 'after_days', days: 30 } };
       const { store, ctx } = await openShop(engine, clock, prog);
+      // A flow on the tier events: a staff task for whoever goes up to Gold (docs/loyalty.md).
+      await createFlow(ctx, {
+        shopId: SHOP,
+        live: true,
+        document: {
+          name: 'gold-gift',
+          trigger: { kind: 'event', event: 'Tier Changed', where: { to: 'gold', direction: 'up' } },
+          entry: { policy: 'every', key: 'occurrence' },
+          steps: [{ kind: 'task', id: 'gift', title: 'Quà và thiệp viết tay', dueIn: '3d' }],
+        },
+      });
       await arrive(ctx, { customers: [customer(LAN)] });
       const lan = await idOf(ctx, LAN);
       await arrive(ctx, { orders: [{ id: '4001', phone: LAN, at: new Date(start), total: 3_500_000, status: 'delivered' }] });
@@ -155,6 +168,10 @@ for (const engine of ENGINES)
         expect.objectContaining({ customerId: lan, from: 'silver', to: 'gold', direction: 'up' }),
         expect.objectContaining({ customerId: lan, from: 'gold', to: 'silver', direction: 'down' }),
       ]);
+      // Flows trigger on the events: the flow made at the start gave whoever went up to Gold a task.
+      await runDueFlows(ctx, { shopId: SHOP });
+      const tasks = await store.engine.all<{ customer_id: string; title: string }>('SELECT customer_id, title FROM staff_tasks');
+      expect(tasks).toEqual([{ customer_id: lan, title: 'Quà và thiệp viết tay' }]);
       // Gold's entry points once, even if Gold is reached again.
       expect((await ledger(store, lan)).filter((e) => e.reason === 'tier_entry')).toHaveLength(2);
       await store.close();

@@ -20,11 +20,20 @@ export interface LoadedProgram {
   createdAt: Date | null;
 }
 
+/** Parsed documents by their text: every order pass and redemption reads the programme. */
+const parsed = new Map<string, Program>();
+
 /** The programme in force (the default, off, when the shop never set one). */
 export async function loadProgram(store: Store, shopId: string): Promise<LoadedProgram> {
   const stored = await latestProgram(store, shopId);
   if (!stored) return { program: DEFAULT_PROGRAM, version: 0, createdAt: null };
-  return { program: programSchema.parse(JSON.parse(stored.document)), version: stored.version, createdAt: stored.createdAt };
+  let program = parsed.get(stored.document);
+  if (!program) {
+    program = programSchema.parse(JSON.parse(stored.document));
+    if (parsed.size > 100) parsed.clear();
+    parsed.set(stored.document, program);
+  }
+  return { program, version: stored.version, createdAt: stored.createdAt };
 }
 
 export const programShowInputSchema = z.object({ shopId: shopSchema.shape.shopId });

@@ -67,7 +67,7 @@ export async function appendEntries(store: Store, shopId: string, entries: reado
   ]);
   return store.engine.transaction(async (db) => {
     await stage(db, STAGE, toColumns(rows, STAGE.columns.length));
-    const skip = skipExisting(store.dialect, 'loyalty_ledger', [['source_key'], ['entry_id']]);
+    const skip = skipExisting(store.dialect, 'loyalty_ledger', [['source_key']]);
     await db.run(
       `INSERT INTO loyalty_ledger (shop_id, ${COLUMNS})
        SELECT $1, s.entry_id, s.source_key, s.customer_id, s.kind, s.points, s.pending, s.reason, s.rule_id,

@@ -7,6 +7,7 @@ import type { MemberTier } from '../../domain/loyalty/tiers.js';
 import type { OrderStatus } from '../../domain/model/index.js';
 import type { SqlValue } from '../engine.js';
 import { toColumns } from '../flows/columns.js';
+import { recordMessageEvents } from '../flows/message-events.js';
 import { type IdScope, shopRowsSql } from '../segments/scope.js';
 import { type StagingTable, stage } from '../staging.js';
 import type { Store } from '../store.js';
@@ -136,8 +137,7 @@ export async function scopedOrders(store: Store, shopId: string, scope: IdScope)
     cancelled_at: Date | string | null;
     created_at: Date | string;
   }>(
-    `SELECT order_id, customer_id, status, total, shipping, refunded, cancelled_at, created_at FROM ${from} o
-     ORDER BY customer_id, created_at, order_id`,
+    `SELECT order_id, customer_id, status, total, shipping, refunded, cancelled_at, created_at FROM ${from} o`,
     params,
   );
   return rows.map((r) => ({
@@ -248,10 +248,10 @@ export interface NewEvent {
 
 /** Writes events the loyalty programme emits (`Tier Changed`, `Points Expiring`); a dedupe key the shop has is skipped. */
 export async function insertEvents(store: Store, shopId: string, events: readonly NewEvent[]): Promise<void> {
-  for (const e of events)
-    await store.engine.run(
-      `INSERT INTO events (shop_id, event_id, dedupe_key, name, customer_id, anonymous_id, occurred_at, properties)
-       VALUES ($1, $2, $3, $4, $5, NULL, $6, $7) ON CONFLICT DO NOTHING`,
-      [shopId, e.eventId, e.dedupeKey, e.name, e.customerId, e.occurredAt, JSON.stringify(e.properties)],
-    );
+  // The same set-based, idempotent insert as the message events (one statement for any number).
+  await recordMessageEvents(
+    store,
+    shopId,
+    events.map((e) => ({ ...e, at: e.occurredAt })),
+  );
 }
