@@ -24,8 +24,8 @@ import { applyOrderPoints } from '../src/app/loyalty/earn.js';
 import { adjustPoints, redeemReward } from '../src/app/loyalty/points.js';
 import { setProgram } from '../src/app/loyalty/program.js';
 import { DEFAULT_PROGRAM } from '../src/domain/loyalty/program.js';
-import { customerBalance } from '../src/store/loyalty/ledger.js';
 import type { LoadColumn, SqlValue } from '../src/store/engine.js';
+import { customerBalance } from '../src/store/loyalty/ledger.js';
 import { prepareStage } from '../src/store/staging.js';
 import { openStore, type Store } from '../src/store/store.js';
 import { fmt, machine, markdownTable, peakRssMiB, timed } from './util.js';
@@ -60,7 +60,13 @@ async function loadShop(store: Store, customers: number, orders: number): Promis
     { name: 'updated_at', type: 'timestamp' },
   ];
   const ids = Array.from({ length: customers }, (_, i) => cid(i));
-  await loadInto(store, 'customers', cols, [ids.map(() => SHOP), ids, ids.map(() => 'demo'), ids.map(() => now), ids.map(() => now)]);
+  await loadInto(store, 'customers', cols, [
+    ids.map(() => SHOP),
+    ids,
+    ids.map(() => 'demo'),
+    ids.map(() => now),
+    ids.map(() => now),
+  ]);
   const r = rng(17);
   const o: SqlValue[][] = Array.from({ length: 15 }, () => []);
   const start = now.getTime() - 300 * 86_400_000;
@@ -68,7 +74,23 @@ async function loadShop(store: Store, customers: number, orders: number): Promis
     // Skewed: a few customers buy often.
     const c = Math.floor(customers * r() ** 2);
     const total = 50_000 + Math.floor(r() * 40) * 25_000;
-    const row: SqlValue[] = [SHOP, `ord_${String(i).padStart(9, '0')}`, 'demo', `b${i}`, cid(c), 'pending', 'VND', String(total - 30_000), '30000', '0', '0', String(total), '0', new Date(start + Math.floor(r() * 299 * 86_400_000)), now];
+    const row: SqlValue[] = [
+      SHOP,
+      `ord_${String(i).padStart(9, '0')}`,
+      'demo',
+      `b${i}`,
+      cid(c),
+      'pending',
+      'VND',
+      String(total - 30_000),
+      '30000',
+      '0',
+      '0',
+      String(total),
+      '0',
+      new Date(start + Math.floor(r() * 299 * 86_400_000)),
+      now,
+    ];
     for (let k = 0; k < row.length; k++) o[k]!.push(row[k]!);
   }
   const t = (name: string, type: LoadColumn['type']): LoadColumn => ({ name, type });
@@ -76,9 +98,20 @@ async function loadShop(store: Store, customers: number, orders: number): Promis
     store,
     'orders',
     [
-      t('shop_id', 'text'), t('order_id', 'text'), t('source', 'text'), t('external_id', 'text'), t('customer_id', 'text'),
-      t('status', 'text'), t('currency', 'text'), t('subtotal', 'text'), t('shipping', 'text'), t('taxes', 'text'),
-      t('discount', 'text'), t('total', 'text'), t('refunded', 'text'), t('created_at', 'timestamp'),
+      t('shop_id', 'text'),
+      t('order_id', 'text'),
+      t('source', 'text'),
+      t('external_id', 'text'),
+      t('customer_id', 'text'),
+      t('status', 'text'),
+      t('currency', 'text'),
+      t('subtotal', 'text'),
+      t('shipping', 'text'),
+      t('taxes', 'text'),
+      t('discount', 'text'),
+      t('total', 'text'),
+      t('refunded', 'text'),
+      t('created_at', 'timestamp'),
       t('imported_at', 'timestamp'),
     ],
     o,
@@ -86,14 +119,23 @@ async function loadShop(store: Store, customers: number, orders: number): Promis
 }
 
 /** Appends rows to some columns of a table (through a staging table; money columns cast from text). */
-async function loadInto(store: Store, table: string, columns: LoadColumn[], data: SqlValue[][]): Promise<void> {
+async function loadInto(
+  store: Store,
+  table: string,
+  columns: LoadColumn[],
+  data: SqlValue[][],
+): Promise<void> {
   const staged = { name: `bench_stage_${table}`, columns };
   await store.transaction(async (tx) => {
     await prepareStage(tx.engine, staged);
     await tx.engine.load(staged.name, columns, data);
     const money = new Set(['subtotal', 'shipping', 'taxes', 'discount', 'total', 'refunded']);
-    const select = columns.map((c) => (money.has(c.name) ? `CAST(${c.name} AS DECIMAL(18,2))` : c.name)).join(', ');
-    await tx.engine.run(`INSERT INTO ${table} (${columns.map((c) => c.name).join(', ')}) SELECT ${select} FROM ${staged.name}`);
+    const select = columns
+      .map((c) => (money.has(c.name) ? `CAST(${c.name} AS DECIMAL(18,2))` : c.name))
+      .join(', ');
+    await tx.engine.run(
+      `INSERT INTO ${table} (${columns.map((c) => c.name).join(', ')}) SELECT ${select} FROM ${staged.name}`,
+    );
   });
 }
 
@@ -126,7 +168,11 @@ async function replay(ctx: AppContext, customers: number, batch: number): Promis
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.99)]!;
 
-async function perCall(n: number, customers: number, fn: (customerId: string) => Promise<unknown>): Promise<number[]> {
+async function perCall(
+  n: number,
+  customers: number,
+  fn: (customerId: string) => Promise<unknown>,
+): Promise<number[]> {
   const r = rng(99);
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -147,12 +193,24 @@ interface EngineFigures {
   redeem: { perSecond: number; bareInsertsPerSecond: number; won: number; refused: number };
 }
 
-async function measure(store: Store, label: string, customers: number, orders: number, doReplay: boolean): Promise<EngineFigures> {
+async function measure(
+  store: Store,
+  label: string,
+  customers: number,
+  orders: number,
+  doReplay: boolean,
+): Promise<EngineFigures> {
   const ctx = makeContext(store);
   log(`${label}: loading ${customers} customers, ${orders} orders`);
   await loadShop(store, customers, orders);
   await setProgram(ctx, { shopId: SHOP, program: { ...DEFAULT_PROGRAM, enabled: true, multipliers: [] } });
-  const figures: EngineFigures = { engine: label, customers, orders, balance: { p50: 0, p99: 0, bareP50: 0 }, redeem: { perSecond: 0, bareInsertsPerSecond: 0, won: 0, refused: 0 } };
+  const figures: EngineFigures = {
+    engine: label,
+    customers,
+    orders,
+    balance: { p50: 0, p99: 0, bareP50: 0 },
+    redeem: { perSecond: 0, bareInsertsPerSecond: 0, won: 0, refused: 0 },
+  };
   const batch = store.dialect === 'duckdb' ? 25_000 : 5_000;
   const bare = await timed(() =>
     store.engine.run(
@@ -165,7 +223,12 @@ async function measure(store: Store, label: string, customers: number, orders: n
     await settleOrders(store);
     log(`${label}: approval pass`);
     const approve = await timed(() => replay(ctx, customers, batch));
-    figures.replay = { earn: earn.seconds, approve: approve.seconds, planned: earn.value + approve.value, bare: bare.seconds };
+    figures.replay = {
+      earn: earn.seconds,
+      approve: approve.seconds,
+      planned: earn.value + approve.value,
+      bare: bare.seconds,
+    };
   } else {
     await replay(ctx, customers, batch);
     await settleOrders(store);
@@ -175,13 +238,17 @@ async function measure(store: Store, label: string, customers: number, orders: n
   await perCall(50, customers, (c) => customerBalance(store, SHOP, c));
   const bal = await perCall(500, customers, (c) => customerBalance(store, SHOP, c));
   const bareBal = await perCall(500, customers, (c) =>
-    store.engine.all('SELECT SUM(points) AS p FROM loyalty_ledger WHERE shop_id = $1 AND customer_id = $2', [SHOP, c]),
+    store.engine.all('SELECT SUM(points) AS p FROM loyalty_ledger WHERE shop_id = $1 AND customer_id = $2', [
+      SHOP,
+      c,
+    ]),
   );
   figures.balance = { p50: median(bal), p99: p99(bal), bareP50: median(bareBal) };
 
   log(`${label}: redemptions`);
   const holders = Array.from({ length: 20 }, (_, i) => cid(customers - 1 - i));
-  for (const h of holders) await adjustPoints(ctx, { shopId: SHOP, customer: h, amount: 300 * 60, reason: 'bench' });
+  for (const h of holders)
+    await adjustPoints(ctx, { shopId: SHOP, customer: h, amount: 300 * 60, reason: 'bench' });
   let won = 0;
   let refused = 0;
   const clients = 100;
@@ -191,7 +258,11 @@ async function measure(store: Store, label: string, customers: number, orders: n
       Array.from({ length: clients }, async (_, k) => {
         for (let j = 0; j < each; j++) {
           try {
-            await redeemReward(ctx, { shopId: SHOP, customer: holders[(k + j) % holders.length]!, reward: 'free-ship' });
+            await redeemReward(ctx, {
+              shopId: SHOP,
+              customer: holders[(k + j) % holders.length]!,
+              reward: 'free-ship',
+            });
             won++;
           } catch {
             refused++;
@@ -208,7 +279,9 @@ async function measure(store: Store, label: string, customers: number, orders: n
     Promise.all(
       Array.from({ length: clients }, async (_, k) => {
         for (let j = 0; j < each; j++)
-          await store.engine.transaction((tx) => tx.run('INSERT INTO bench_bare_rows (k, n) VALUES ($1, $2)', [`${k}:${j}`, j]));
+          await store.engine.transaction((tx) =>
+            tx.run('INSERT INTO bench_bare_rows (k, n) VALUES ($1, $2)', [`${k}:${j}`, j]),
+          );
       }),
     ),
   );
@@ -220,7 +293,11 @@ export async function benchLoyalty(argv: string[]): Promise<void> {
   const customers = Number(option(argv, '--customers', '100000'));
   const orders = Number(option(argv, '--orders', '1000000'));
   const engines = option(argv, '--engines', 'duckdb,postgres').split(',');
-  const pgUrl = option(argv, '--pg', process.env['NURTURE_TEST_PG_URL'] || 'postgres://postgres@127.0.0.1:5432/test');
+  const pgUrl = option(
+    argv,
+    '--pg',
+    process.env['NURTURE_TEST_PG_URL'] || 'postgres://postgres@127.0.0.1:5432/test',
+  );
   const results: EngineFigures[] = [];
   if (engines.includes('duckdb')) {
     const store = await openStore({ db: ':memory:' });
@@ -234,7 +311,9 @@ export async function benchLoyalty(argv: string[]): Promise<void> {
     const schema = `nurture_bench_loyalty_${randomBytes(4).toString('hex')}`;
     const store = await openStore({ db: pgUrl, pgSchema: schema });
     try {
-      results.push(await measure(store, 'PostgreSQL', Math.round(customers / 10), Math.round(orders / 10), true));
+      results.push(
+        await measure(store, 'PostgreSQL', Math.round(customers / 10), Math.round(orders / 10), true),
+      );
     } finally {
       await store.close();
       const client = new pg.Client({ connectionString: pgUrl });
@@ -246,13 +325,30 @@ export async function benchLoyalty(argv: string[]): Promise<void> {
   const rows = results.flatMap((r) => [
     ...(r.replay
       ? [
-          [r.engine, `replay ${r.orders.toLocaleString('en')} orders / ${r.customers.toLocaleString('en')} customers: earn + approval passes`, `${fmt(r.replay.earn)} s + ${fmt(r.replay.approve)} s = ${fmt(r.replay.earn + r.replay.approve)} s (${r.replay.planned.toLocaleString('en')} entries)`, `bare SQL points of every order: ${fmt(r.replay.bare)} s`],
+          [
+            r.engine,
+            `replay ${r.orders.toLocaleString('en')} orders / ${r.customers.toLocaleString('en')} customers: earn + approval passes`,
+            `${fmt(r.replay.earn)} s + ${fmt(r.replay.approve)} s = ${fmt(r.replay.earn + r.replay.approve)} s (${r.replay.planned.toLocaleString('en')} entries)`,
+            `bare SQL points of every order: ${fmt(r.replay.bare)} s`,
+          ],
         ]
       : []),
-    [r.engine, "one customer's balance", `p50 ${fmt(r.balance.p50)} ms, p99 ${fmt(r.balance.p99)} ms`, `bare SUM: p50 ${fmt(r.balance.bareP50)} ms`],
-    [r.engine, 'redemptions, 100 concurrent clients on 20 balances', `${fmt(r.redeem.perSecond, 0)}/s (${r.redeem.won} redeemed, ${r.redeem.refused} refused: no overdraft)`, `bare one-row insert transactions: ${fmt(r.redeem.bareInsertsPerSecond, 0)}/s`],
+    [
+      r.engine,
+      "one customer's balance",
+      `p50 ${fmt(r.balance.p50)} ms, p99 ${fmt(r.balance.p99)} ms`,
+      `bare SUM: p50 ${fmt(r.balance.bareP50)} ms`,
+    ],
+    [
+      r.engine,
+      'redemptions, 100 concurrent clients on 20 balances',
+      `${fmt(r.redeem.perSecond, 0)}/s (${r.redeem.won} redeemed, ${r.redeem.refused} refused: no overdraft)`,
+      `bare one-row insert transactions: ${fmt(r.redeem.bareInsertsPerSecond, 0)}/s`,
+    ],
   ]);
   process.stdout.write(
-    `\n${markdownTable(['engine', 'what', 'measured', 'baseline (same run)'], rows)}\n\n${machine()}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, peak RSS ${fmt(peakRssMiB(), 0)} MiB\n`,
+    `\n${markdownTable(['engine', 'what', 'measured', 'baseline (same run)'], rows)}\n\n${machine()}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}, peak RSS ${fmt(peakRssMiB(), 0)} MiB\n`,
   );
 }

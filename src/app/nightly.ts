@@ -68,7 +68,8 @@ export async function runNightly(
   }
   // Birthdays, expiry and its reminders, tier downgrades due with the calendar.
   const loyalty = await runLoyaltyDaily(ctx, { shopId });
-  if (loyalty.expired + loyalty.reminders + loyalty.tierChanges > 0) ctx.log.info({ shopId, ...loyalty }, 'nightly: loyalty');
+  if (loyalty.expired + loyalty.reminders + loyalty.tierChanges > 0)
+    ctx.log.info({ shopId, ...loyalty }, 'nightly: loyalty');
   const pruned = await pruneShopHistory(
     ctx.store,
     shopId,

@@ -17,9 +17,35 @@ function ordersFile(dir: string, name: string, financial: string, fulfillment: s
   const at = new Date(Date.now() - 86_400_000 + 7 * 3_600_000).toISOString();
   const when = `${at.slice(0, 10)} ${at.slice(11, 19)} +0700`;
   const row = [
-    '#1001', 'lan@example.vn', financial, '', fulfillment, 'VND', 400000, 30000, 0, 430000, '', 0, when, 1,
-    'Giấy in nhiệt A6', 400000, 'PAP-A6', 'Nguyễn Thị Lan', 'Hà Nội', '', 'VN', '+84912345678', '', '',
-    'Cash on Delivery (COD)', '', 9001, '', '+84912345678',
+    '#1001',
+    'lan@example.vn',
+    financial,
+    '',
+    fulfillment,
+    'VND',
+    400000,
+    30000,
+    0,
+    430000,
+    '',
+    0,
+    when,
+    1,
+    'Giấy in nhiệt A6',
+    400000,
+    'PAP-A6',
+    'Nguyễn Thị Lan',
+    'Hà Nội',
+    '',
+    'VN',
+    '+84912345678',
+    '',
+    '',
+    'Cash on Delivery (COD)',
+    '',
+    9001,
+    '',
+    '+84912345678',
   ];
   const path = join(dir, name);
   writeFileSync(path, `${HEADER}\n${row.join(',')}\n`);
@@ -30,7 +56,9 @@ describe('nurture loyalty / points', () => {
   it('sets the programme from a file, refuses a bad one, shows and adjusts points', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nurture-loyalty-cli-'));
     const db = join(dir, 'shop.duckdb');
-    expect((await cli('import', 'shopify-orders', ordersFile(dir, 'a.csv', 'pending', ''), '--db', db)).code).toBe(0);
+    expect(
+      (await cli('import', 'shopify-orders', ordersFile(dir, 'a.csv', 'pending', ''), '--db', db)).code,
+    ).toBe(0);
 
     const shown = await cli('loyalty', 'program', 'show', '--db', db);
     expect(shown.code).toBe(0);
@@ -46,7 +74,10 @@ describe('nurture loyalty / points', () => {
     expect(set.out).toBe('Stored programme version 1 (8 rules, 4 tiers, 4 rewards).\n');
 
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, 'enabled: true\nrules:\n  - kind: per_amount\n    id: spend\n    name: { vi: a, en: a }\n    per: -5\n    points: 1\n');
+    writeFileSync(
+      bad,
+      'enabled: true\nrules:\n  - kind: per_amount\n    id: spend\n    name: { vi: a, en: a }\n    per: -5\n    points: 1\n',
+    );
     const refused = await cli('loyalty', 'program', 'set', bad, '--db', db, '--lang', 'en');
     expect(refused.code).toBe(2);
     expect(refused.err).toContain('rules.0.per');
@@ -54,10 +85,14 @@ describe('nurture loyalty / points', () => {
     expect((await cli('loyalty', 'program', 'show', '--db', db, '--lang', 'en')).out).toMatch(/version 1\n/);
 
     // The same order, now paid and delivered: 40 points (shipping excluded), approved at once.
-    expect((await cli('import', 'shopify-orders', ordersFile(dir, 'b.csv', 'paid', 'fulfilled'), '--db', db)).code).toBe(0);
+    expect(
+      (await cli('import', 'shopify-orders', ordersFile(dir, 'b.csv', 'paid', 'fulfilled'), '--db', db)).code,
+    ).toBe(0);
     const points = await cli('points', 'show', '0912 345 678', '--db', db, '--lang', 'en');
     expect(points.code).toBe(0);
-    expect(points.out).toMatch(/^Balance: 40 points\nPending: 0 points\nTier: Member\n2,570,000 ₫ to go for Silver\n/);
+    expect(points.out).toMatch(
+      /^Balance: 40 points\nPending: 0 points\nTier: Member\n2,570,000 ₫ to go for Silver\n/,
+    );
     expect(points.out).toContain('Order delivered');
 
     const adjusted = await cli('points', 'adjust', 'LAN@example.vn', '10', '--reason', 'cảm ơn', '--db', db);

@@ -27,14 +27,23 @@ describe.skipIf(browserSkipped)(`loyalty pages in Chromium${skipNote(browserSkip
   let email = '';
   let close: () => Promise<void>;
   let browser: Browser;
-  const order = { id: '1', phone: LAN, at: new Date(Date.now() - 86_400_000), total: 3_500_000, status: 'delivered' as const };
+  const order = {
+    id: '1',
+    phone: LAN,
+    at: new Date(Date.now() - 86_400_000),
+    total: 3_500_000,
+    status: 'delivered' as const,
+  };
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     store = await openStore({ db: ':memory:' });
     ctx = makeContext(store);
     await store.ensureShop({ shopId: SHOP, currency: 'VND', timezone: 'Asia/Ho_Chi_Minh' });
-    await arrive(ctx, { customers: [customer(LAN, { firstName: 'Lan', lastName: 'Nguyễn' })], orders: [order] });
+    await arrive(ctx, {
+      customers: [customer(LAN, { firstName: 'Lan', lastName: 'Nguyễn' })],
+      orders: [order],
+    });
     email = await makeUser(ctx, SHOP, 'owner');
     const server = await buildServer({ ctx });
     await server.app.listen({ host: '127.0.0.1', port: 0 });
@@ -70,7 +79,10 @@ describe.skipIf(browserSkipped)(`loyalty pages in Chromium${skipNote(browserSkip
     expect(await store.engine.all('SELECT version FROM loyalty_programs')).toEqual([]);
 
     await editor.fill(yaml.replace('enabled: false', 'enabled: true'));
-    await Promise.all([page.waitForURL(/\/loyalty$/), page.getByRole('button', { name: 'Lưu phiên bản mới' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/loyalty$/),
+      page.getByRole('button', { name: 'Lưu phiên bản mới' }).click(),
+    ]);
     expect(await page.locator('.badge.yes').textContent()).toBe('Đang bật');
     await page.screenshot({ path: `${SHOTS}loyalty-desktop.png`, fullPage: true });
 
@@ -90,15 +102,23 @@ describe.skipIf(browserSkipped)(`loyalty pages in Chromium${skipNote(browserSkip
     await page.locator('.error').waitFor();
     await page.getByLabel('Số điểm (âm để trừ)').fill('100');
     await page.getByLabel('Lý do').fill('Quà tri ân khách thân thiết');
-    await Promise.all([page.waitForURL(/\/points$/), page.getByRole('button', { name: 'Điều chỉnh' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/points$/),
+      page.getByRole('button', { name: 'Điều chỉnh' }).click(),
+    ]);
     expect(await page.locator('.points-balance .value').textContent()).toBe('500');
-    expect(await page.locator('table.ledger tbody tr').first().textContent()).toContain('Quà tri ân khách thân thiết');
+    expect(await page.locator('table.ledger tbody tr').first().textContent()).toContain(
+      'Quà tri ân khách thân thiết',
+    );
     await page.screenshot({ path: `${SHOTS}loyalty-ledger-desktop.png`, fullPage: true });
 
     // Find a customer by phone in another spelling.
     await page.goto(`${url}/loyalty`);
     await page.getByLabel('Mã khách, số điện thoại hoặc e-mail').fill('0912 000 001');
-    await Promise.all([page.waitForURL(/\/points$/), page.getByRole('button', { name: 'Xem', exact: true }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/points$/),
+      page.getByRole('button', { name: 'Xem', exact: true }).click(),
+    ]);
     await context.close();
   });
 
@@ -108,9 +128,14 @@ describe.skipIf(browserSkipped)(`loyalty pages in Chromium${skipNote(browserSkip
     await signInBrowser(page, url, email);
     for (const path of ['/loyalty', `/customers/${await idOf(ctx, LAN)}/points`]) {
       await page.goto(`${url}${path}`);
-      await page.screenshot({ path: `${SHOTS}loyalty${path.includes('points') ? '-ledger' : ''}-phone.png`, fullPage: true });
+      await page.screenshot({
+        path: `${SHOTS}loyalty${path.includes('points') ? '-ledger' : ''}-phone.png`,
+        fullPage: true,
+      });
       expect(
-        await page.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth + 1'),
+        await page.evaluate(
+          'document.documentElement.scrollWidth > document.documentElement.clientWidth + 1',
+        ),
       ).toBe(false);
     }
     await context.close();

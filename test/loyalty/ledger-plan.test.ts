@@ -48,37 +48,46 @@ describe('planOrderEntries', () => {
       approveOn: fc.constantFrom('delivered' as const, 'paid' as const),
     });
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 50_000_000 }), fc.integer({ min: 0, max: 50_000 }), fc.array(step, { minLength: 1, maxLength: 8 }), (total, shipping, steps) => {
-        let state = NO_ORDER_ENTRIES;
-        const keys = new Set<string>();
-        for (const st of steps) {
-          const o: OrderFacts = {
-            orderId: 'o1',
-            customerId: 'c1',
-            status: st.status,
-            total,
-            shipping: Math.min(shipping, total),
-            refunded: Math.floor(total * st.refundShare),
-            cancelled: false,
-            createdAt: new Date(0),
-          };
-          const phase = orderPhase(o, { approveOn: st.approveOn });
-          const entries = planOrderEntries(o, state, phase, { rule, programVersion: 1, factor: st.factor });
-          for (const e of entries) {
-            expect(keys.has(e.sourceKey)).toBe(false);
-            keys.add(e.sourceKey);
+      fc.property(
+        fc.integer({ min: 0, max: 50_000_000 }),
+        fc.integer({ min: 0, max: 50_000 }),
+        fc.array(step, { minLength: 1, maxLength: 8 }),
+        (total, shipping, steps) => {
+          let state = NO_ORDER_ENTRIES;
+          const keys = new Set<string>();
+          for (const st of steps) {
+            const o: OrderFacts = {
+              orderId: 'o1',
+              customerId: 'c1',
+              status: st.status,
+              total,
+              shipping: Math.min(shipping, total),
+              refunded: Math.floor(total * st.refundShare),
+              cancelled: false,
+              createdAt: new Date(0),
+            };
+            const phase = orderPhase(o, { approveOn: st.approveOn });
+            const entries = planOrderEntries(o, state, phase, { rule, programVersion: 1, factor: st.factor });
+            for (const e of entries) {
+              expect(keys.has(e.sourceKey)).toBe(false);
+              keys.add(e.sourceKey);
+            }
+            state = fold(state, entries);
+            expect(planOrderEntries(o, state, phase, { rule, programVersion: 1, factor: st.factor })).toEqual(
+              [],
+            );
+            expect(state.points).toBeGreaterThanOrEqual(0);
+            expect(state.pending).toBeGreaterThanOrEqual(0);
+            if (state.approved) expect(state.pending).toBe(0);
+            else expect(state.points).toBe(0);
+            if (phase.kind === 'void') expect(state.points + state.pending).toBe(0);
+            if (state.earned)
+              expect(state.points + state.pending).toBeLessThanOrEqual(
+                pointsAt(Math.max(0, state.base - o.refunded), state.rate),
+              );
           }
-          state = fold(state, entries);
-          expect(planOrderEntries(o, state, phase, { rule, programVersion: 1, factor: st.factor })).toEqual([]);
-          expect(state.points).toBeGreaterThanOrEqual(0);
-          expect(state.pending).toBeGreaterThanOrEqual(0);
-          if (state.approved) expect(state.pending).toBe(0);
-          else expect(state.points).toBe(0);
-          if (phase.kind === 'void') expect(state.points + state.pending).toBe(0);
-          if (state.earned)
-            expect(state.points + state.pending).toBeLessThanOrEqual(pointsAt(Math.max(0, state.base - o.refunded), state.rate));
-        }
-      }),
+        },
+      ),
       { numRuns: 500 },
     );
   });

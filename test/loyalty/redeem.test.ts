@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { adjustPoints, redeemReward, showPoints } from '../../src/app/loyalty/points.js';
-import { NurtureError } from '../../src/errors.js';
+import type { NurtureError } from '../../src/errors.js';
 import { ENGINES, TestClock } from '../support/engines.js';
 import { arrive, customer, idOf, openShop, program, SHOP } from './support.js';
 
@@ -55,14 +55,31 @@ for (const engine of ENGINES)
       const clock = new TestClock(start);
       const { store, ctx } = await openShop(engine, clock);
       await arrive(ctx, { customers: [customer(LAN)] });
-      await adjustPoints(ctx, { shopId: SHOP, customer: '0912 345 678', amount: 3000, reason: 'welcome back' });
-      const first = await redeemReward(ctx, { shopId: SHOP, customer: LAN, reward: 'voucher-50k', requestKey: 'k1' });
-      const again = await redeemReward(ctx, { shopId: SHOP, customer: LAN, reward: 'voucher-50k', requestKey: 'k1' });
+      await adjustPoints(ctx, {
+        shopId: SHOP,
+        customer: '0912 345 678',
+        amount: 3000,
+        reason: 'welcome back',
+      });
+      const first = await redeemReward(ctx, {
+        shopId: SHOP,
+        customer: LAN,
+        reward: 'voucher-50k',
+        requestKey: 'k1',
+      });
+      const again = await redeemReward(ctx, {
+        shopId: SHOP,
+        customer: LAN,
+        reward: 'voucher-50k',
+        requestKey: 'k1',
+      });
       expect(first).toMatchObject({ created: true, balance: 2500 });
       expect(again).toMatchObject({ created: false, balance: 2500, couponCode: first.couponCode });
       const gift = await redeemReward(ctx, { shopId: SHOP, customer: LAN, reward: 'gift' });
       expect(gift.taskId).toBeTruthy();
-      const tasks = await store.engine.all<{ title: string; state: string }>('SELECT title, state FROM staff_tasks');
+      const tasks = await store.engine.all<{ title: string; state: string }>(
+        'SELECT title, state FROM staff_tasks',
+      );
       expect(tasks).toEqual([{ title: 'Quà tặng từ shop / A gift from the shop', state: 'open' }]);
       await expect(
         adjustPoints(ctx, { shopId: SHOP, customer: LAN, amount: -501, reason: 'too much' }),
@@ -82,8 +99,14 @@ for (const engine of ENGINES)
       await arrive(ctx, { customers: [customer(LAN)] });
       const lan = await idOf(ctx, LAN);
       const op = fc.oneof(
-        fc.record({ kind: fc.constant('adjust' as const), amount: fc.integer({ min: -400, max: 900 }).filter((n) => n !== 0) }),
-        fc.record({ kind: fc.constant('redeem' as const), reward: fc.constantFrom('free-ship', 'voucher-50k', 'percent-10') }),
+        fc.record({
+          kind: fc.constant('adjust' as const),
+          amount: fc.integer({ min: -400, max: 900 }).filter((n) => n !== 0),
+        }),
+        fc.record({
+          kind: fc.constant('redeem' as const),
+          reward: fc.constantFrom('free-ship', 'voucher-50k', 'percent-10'),
+        }),
       );
       await fc.assert(
         fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 8 }), async (ops) => {
@@ -91,7 +114,12 @@ for (const engine of ENGINES)
             const before = (await showPoints(ctx, { shopId: SHOP, customer: lan })).balance.points;
             try {
               if (o.kind === 'adjust')
-                await adjustPoints(ctx, { shopId: SHOP, customer: lan, amount: o.amount, reason: 'property' });
+                await adjustPoints(ctx, {
+                  shopId: SHOP,
+                  customer: lan,
+                  amount: o.amount,
+                  reason: 'property',
+                });
               else await redeemReward(ctx, { shopId: SHOP, customer: lan, reward: o.reward });
             } catch (error) {
               // Refused only when the balance would go below zero.

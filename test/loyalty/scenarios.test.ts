@@ -25,20 +25,42 @@ for (const engine of ENGINES)
       await arrive(ctx, { customers: [customer(LAN)] });
       const lan = await idOf(ctx, LAN);
       // 530.000 ₫ with 30.000 ₫ shipping: 50 points at 1 per 10.000 ₫, pending.
-      await arrive(ctx, { orders: [{ id: '1001', phone: LAN, at: new Date(start), total: 530_000, shipping: 30_000 }] });
+      await arrive(ctx, {
+        orders: [{ id: '1001', phone: LAN, at: new Date(start), total: 530_000, shipping: 30_000 }],
+      });
       let p = await showPoints(ctx, { shopId: SHOP, customer: lan });
       expect(p.balance).toMatchObject({ points: 0, pending: 50 });
       expect(p.pendingOrders).toMatchObject([{ points: 50, why: 'awaiting_delivery' }]);
       // The same order re-delivered (a webhook retried): nothing new.
-      await arrive(ctx, { orders: [{ id: '1001', phone: LAN, at: new Date(start), total: 530_000, shipping: 30_000 }] });
+      await arrive(ctx, {
+        orders: [{ id: '1001', phone: LAN, at: new Date(start), total: 530_000, shipping: 30_000 }],
+      });
       expect(await ledger(store, lan)).toHaveLength(1);
 
       clock.advance(3 * DAY);
       await arrive(ctx, {
-        orders: [{ id: '1001', phone: LAN, at: new Date(start), total: 530_000, shipping: 30_000, status: 'delivered' }],
+        orders: [
+          {
+            id: '1001',
+            phone: LAN,
+            at: new Date(start),
+            total: 530_000,
+            shipping: 30_000,
+            status: 'delivered',
+          },
+        ],
       });
       await arrive(ctx, {
-        orders: [{ id: '1001', phone: LAN, at: new Date(start), total: 530_000, shipping: 30_000, status: 'delivered' }],
+        orders: [
+          {
+            id: '1001',
+            phone: LAN,
+            at: new Date(start),
+            total: 530_000,
+            shipping: 30_000,
+            status: 'delivered',
+          },
+        ],
       });
       p = await showPoints(ctx, { shopId: SHOP, customer: LAN });
       expect(p.balance).toMatchObject({ points: 50, pending: 0 });
@@ -47,10 +69,26 @@ for (const engine of ENGINES)
       await arrive(ctx, { orders: [{ id: '1002', phone: LAN, at: new Date(clock.now()), total: 200_000 }] });
       clock.advance(2 * DAY);
       await arrive(ctx, {
-        orders: [{ id: '1002', phone: LAN, at: new Date(start + 3 * DAY), total: 200_000, status: 'failed_delivery' }],
+        orders: [
+          {
+            id: '1002',
+            phone: LAN,
+            at: new Date(start + 3 * DAY),
+            total: 200_000,
+            status: 'failed_delivery',
+          },
+        ],
       });
       await arrive(ctx, {
-        orders: [{ id: '1002', phone: LAN, at: new Date(start + 3 * DAY), total: 200_000, status: 'failed_delivery' }],
+        orders: [
+          {
+            id: '1002',
+            phone: LAN,
+            at: new Date(start + 3 * DAY),
+            total: 200_000,
+            status: 'failed_delivery',
+          },
+        ],
       });
       expect(await ledger(store, lan)).toEqual([
         { kind: 'earn', points: 0, pending: 50, reason: 'order_placed' },
@@ -68,7 +106,9 @@ for (const engine of ENGINES)
       const { store, ctx } = await openShop(engine, clock);
       await arrive(ctx, { customers: [customer(LAN)] });
       const lan = await idOf(ctx, LAN);
-      await arrive(ctx, { orders: [{ id: '2001', phone: LAN, at: new Date(start), total: 1_000_000, status: 'delivered' }] });
+      await arrive(ctx, {
+        orders: [{ id: '2001', phone: LAN, at: new Date(start), total: 1_000_000, status: 'delivered' }],
+      });
       expect((await showPoints(ctx, { shopId: SHOP, customer: lan })).balance.points).toBe(100);
 
       // The rule doubles (1 point per 5.000 ₫): a new version; the order keeps its own rate.
@@ -78,7 +118,16 @@ for (const engine of ENGINES)
       expect(v2.version).toBe(2);
       clock.advance(DAY);
       await arrive(ctx, {
-        orders: [{ id: '2001', phone: LAN, at: new Date(start), total: 1_000_000, status: 'delivered', refunded: 250_000 }],
+        orders: [
+          {
+            id: '2001',
+            phone: LAN,
+            at: new Date(start),
+            total: 1_000_000,
+            status: 'delivered',
+            refunded: 250_000,
+          },
+        ],
       });
       // 750.000 ₫ kept at the earning rate (1 per 10.000 ₫): 75 points, so 25 taken back (not 50).
       expect(await ledger(store, lan)).toEqual([
@@ -91,11 +140,22 @@ for (const engine of ENGINES)
       );
       expect(earn).toMatchObject({ program_version: 1, rule_id: 'spend', rate: 0.0001 });
       // A new order earns at the new rate (20), and is the second order (100 once).
-      await arrive(ctx, { orders: [{ id: '2002', phone: LAN, at: new Date(clock.now()), total: 100_000, status: 'delivered' }] });
+      await arrive(ctx, {
+        orders: [{ id: '2002', phone: LAN, at: new Date(clock.now()), total: 100_000, status: 'delivered' }],
+      });
       expect((await showPoints(ctx, { shopId: SHOP, customer: lan })).balance.points).toBe(75 + 20 + 100);
       clock.advance(DAY);
       await arrive(ctx, {
-        orders: [{ id: '2001', phone: LAN, at: new Date(start), total: 1_000_000, status: 'returned', refunded: 1_000_000 }],
+        orders: [
+          {
+            id: '2001',
+            phone: LAN,
+            at: new Date(start),
+            total: 1_000_000,
+            status: 'returned',
+            refunded: 1_000_000,
+          },
+        ],
       });
       expect((await showPoints(ctx, { shopId: SHOP, customer: lan })).balance.points).toBe(20 + 100);
       await store.close();
@@ -107,7 +167,9 @@ for (const engine of ENGINES)
       const { store, ctx } = await openShop(engine, clock, prog);
       await arrive(ctx, { customers: [customer(LAN)] });
       const lan = await idOf(ctx, LAN);
-      await arrive(ctx, { orders: [{ id: '3001', phone: LAN, at: new Date(start), total: 500_000, status: 'delivered' }] });
+      await arrive(ctx, {
+        orders: [{ id: '3001', phone: LAN, at: new Date(start), total: 500_000, status: 'delivered' }],
+      });
       clock.advance(75 * DAY);
       expect(await runLoyaltyDaily(ctx, { shopId: SHOP })).toMatchObject({ reminders: 0, expired: 0 });
       clock.advance(DAY);
@@ -118,7 +180,12 @@ for (const engine of ENGINES)
       clock.advance(14 * DAY);
       expect(await runLoyaltyDaily(ctx, { shopId: SHOP })).toMatchObject({ expired: 1 });
       expect(await runLoyaltyDaily(ctx, { shopId: SHOP })).toMatchObject({ expired: 0 });
-      expect((await ledger(store, lan)).at(-1)).toEqual({ kind: 'expire', points: -50, pending: 0, reason: 'inactivity' });
+      expect((await ledger(store, lan)).at(-1)).toEqual({
+        kind: 'expire',
+        points: -50,
+        pending: 0,
+        reason: 'inactivity',
+      });
       expect((await showPoints(ctx, { shopId: SHOP, customer: lan })).balance.points).toBe(0);
       await store.close();
     });
@@ -141,19 +208,34 @@ for (const engine of ENGINES)
       });
       await arrive(ctx, { customers: [customer(LAN)] });
       const lan = await idOf(ctx, LAN);
-      await arrive(ctx, { orders: [{ id: '4001', phone: LAN, at: new Date(start), total: 3_500_000, status: 'delivered' }] });
+      await arrive(ctx, {
+        orders: [{ id: '4001', phone: LAN, at: new Date(start), total: 3_500_000, status: 'delivered' }],
+      });
       let p = await showPoints(ctx, { shopId: SHOP, customer: lan });
       expect(p.tier.id).toBe('silver');
       expect(p.next).toMatchObject({ tier: { id: 'gold' }, missing: 6_500_000 });
       // 50 entry points for Silver beside the order's 350.
       expect(p.balance.points).toBe(350 + 50);
       clock.advance(10 * DAY);
-      await arrive(ctx, { orders: [{ id: '4002', phone: LAN, at: new Date(clock.now()), total: 7_000_000, status: 'delivered' }] });
+      await arrive(ctx, {
+        orders: [
+          { id: '4002', phone: LAN, at: new Date(clock.now()), total: 7_000_000, status: 'delivered' },
+        ],
+      });
       expect((await showPoints(ctx, { shopId: SHOP, customer: lan })).tier.id).toBe('gold');
       // The big order comes back: below Gold, but the downgrade waits 30 days.
       clock.advance(DAY);
       await arrive(ctx, {
-        orders: [{ id: '4002', phone: LAN, at: new Date(start + 10 * DAY), total: 7_000_000, status: 'returned', refunded: 7_000_000 }],
+        orders: [
+          {
+            id: '4002',
+            phone: LAN,
+            at: new Date(start + 10 * DAY),
+            total: 7_000_000,
+            status: 'returned',
+            refunded: 7_000_000,
+          },
+        ],
       });
       expect((await showPoints(ctx, { shopId: SHOP, customer: lan })).tier.id).toBe('gold');
       clock.advance(29 * DAY);
@@ -170,7 +252,9 @@ for (const engine of ENGINES)
       ]);
       // Flows trigger on the events: the flow made at the start gave whoever went up to Gold a task.
       await runDueFlows(ctx, { shopId: SHOP });
-      const tasks = await store.engine.all<{ customer_id: string; title: string }>('SELECT customer_id, title FROM staff_tasks');
+      const tasks = await store.engine.all<{ customer_id: string; title: string }>(
+        'SELECT customer_id, title FROM staff_tasks',
+      );
       expect(tasks).toEqual([{ customer_id: lan, title: 'Quà và thiệp viết tay' }]);
       // Gold's entry points once, even if Gold is reached again.
       expect((await ledger(store, lan)).filter((e) => e.reason === 'tier_entry')).toHaveLength(2);

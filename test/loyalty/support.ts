@@ -21,7 +21,11 @@ export interface LoyalShop {
   clock: TestClock;
 }
 
-export async function openShop(engine: EngineUnderTest, clock: TestClock, prog = program()): Promise<LoyalShop> {
+export async function openShop(
+  engine: EngineUnderTest,
+  clock: TestClock,
+  prog = program(),
+): Promise<LoyalShop> {
   const store = await engine.open(clock);
   const ctx = makeContext(store);
   await store.ensureShop({ shopId: SHOP, currency: 'VND', timezone: 'Asia/Ho_Chi_Minh' });
@@ -94,7 +98,12 @@ export async function ledger(store: Store, customerId: string) {
      ORDER BY created_at, entry_id`,
     [SHOP, customerId],
   );
-  return rows.map((r) => ({ kind: r.kind, points: Number(r.points), pending: Number(r.pending), reason: r.reason }));
+  return rows.map((r) => ({
+    kind: r.kind,
+    points: Number(r.points),
+    pending: Number(r.pending),
+    reason: r.reason,
+  }));
 }
 
 export async function eventsNamed(store: Store, name: string) {
@@ -102,5 +111,8 @@ export async function eventsNamed(store: Store, name: string) {
     'SELECT customer_id, properties, occurred_at FROM events WHERE shop_id = $1 AND name = $2 ORDER BY occurred_at',
     [SHOP, name],
   );
-  return rows.map((r) => ({ customerId: r.customer_id, ...(JSON.parse(r.properties) as Record<string, unknown>) }));
+  return rows.map((r) => ({
+    customerId: r.customer_id,
+    ...(JSON.parse(r.properties) as Record<string, unknown>),
+  }));
 }

@@ -54,7 +54,11 @@ describe.skipIf(browserSkipped)(`loyalty panel in Chromium${skipNote(browserSkip
         perKey: new RateLimiter({ perSecond: 1000, burst: 1000 }),
         perIp: new RateLimiter({ perSecond: 1000, burst: 1000 }),
       };
-      return [...trackingRoutes(c, new TrackingWriter(c), limits), ...loyaltyStorefrontRoutes(limits), ...widgetRoutes()];
+      return [
+        ...trackingRoutes(c, new TrackingWriter(c), limits),
+        ...loyaltyStorefrontRoutes(limits),
+        ...widgetRoutes(),
+      ];
     });
     const pk = (await createApiKey(nurture.ctx, { shopId: SHOP, kind: 'publishable' })).key;
     const good = signCustomerToken(SECRET, SHOP, lan, new Date(Date.now() + 3_600_000));
@@ -62,7 +66,9 @@ describe.skipIf(browserSkipped)(`loyalty panel in Chromium${skipNote(browserSkip
     pages = await new Promise((resolve) => {
       const server = createServer((req, res) => {
         const token = req.url === '/forged' ? forged : good;
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(shopPage(widgetSnippet(nurture.url, pk), token));
+        res
+          .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+          .end(shopPage(widgetSnippet(nurture.url, pk), token));
       });
       server.listen(0, '127.0.0.1', () => resolve(server));
     });
@@ -90,19 +96,30 @@ describe.skipIf(browserSkipped)(`loyalty panel in Chromium${skipNote(browserSkip
     expect(await page.locator('.nl-tier').textContent()).toBe('Hạng: Bạc');
     expect(await page.locator('.nl-next').textContent()).toBe('Còn 6.500.000 ₫ để lên Vàng');
     expect(await page.locator('li[data-reward="voucher-50k"] button').isDisabled()).toBe(true);
-    expect(await page.locator('.nurture-loyalty input').inputValue()).toBe(`https://shop.example.vn/?ref=${lan.slice(4)}`);
+    expect(await page.locator('.nurture-loyalty input').inputValue()).toBe(
+      `https://shop.example.vn/?ref=${lan.slice(4)}`,
+    );
     expect(await page.locator('a.nl-facebook').getAttribute('href')).toBe(
       `https://www.facebook.com/sharer/sharer.php?u=${encodeURIComponent(`https://shop.example.vn/?ref=${lan.slice(4)}`)}`,
     );
-    expect(await page.locator('a.nl-messenger').getAttribute('href')).toMatch(/^fb-messenger:\/\/share\/\?link=/);
+    expect(await page.locator('a.nl-messenger').getAttribute('href')).toMatch(
+      /^fb-messenger:\/\/share\/\?link=/,
+    );
     expect(await page.locator('button.nl-zalo').count()).toBe(1);
-    await page.screenshot({ path: new URL('../../test-artifacts/screenshots/loyalty-widget-phone.png', import.meta.url).pathname, fullPage: true });
+    await page.screenshot({
+      path: new URL('../../test-artifacts/screenshots/loyalty-widget-phone.png', import.meta.url).pathname,
+      fullPage: true,
+    });
 
     await page.locator('li[data-reward="free-ship"] button').click();
     await page.locator('.nl-note').waitFor();
-    expect(await page.locator('.nl-note').textContent()).toMatch(/^Miễn phí vận chuyển · Mã của bạn: [2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
+    expect(await page.locator('.nl-note').textContent()).toMatch(
+      /^Miễn phí vận chuyển · Mã của bạn: [2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/,
+    );
     expect(await page.locator('.nl-balance').textContent()).toBe('100');
-    const coupons = await shop.store.engine.all<{ customer_id: string; kind: string }>('SELECT customer_id, kind FROM coupons');
+    const coupons = await shop.store.engine.all<{ customer_id: string; kind: string }>(
+      'SELECT customer_id, kind FROM coupons',
+    );
     expect(coupons).toEqual([{ customer_id: lan, kind: 'free_shipping' }]);
     await page.close();
   });

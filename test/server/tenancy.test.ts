@@ -9,14 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listShopApiKeys } from '../../src/app/api-keys.js';
 import { createCoupon, createCouponBatch } from '../../src/app/coupons.js';
 import { createFlow } from '../../src/app/flows/definitions.js';
+import { importFile } from '../../src/app/imports.js';
 import { setProgram } from '../../src/app/loyalty/program.js';
 import { signCustomerToken } from '../../src/app/loyalty/widget.js';
-import { DEFAULT_PROGRAM } from '../../src/domain/loyalty/program.js';
-import { importFile } from '../../src/app/imports.js';
 import { createShopSegment } from '../../src/app/segments.js';
 import { setSitePopup } from '../../src/app/site-popups.js';
 import { TrackingWriter } from '../../src/app/tracking.js';
 import { WebhookIntake } from '../../src/app/webhook-intake.js';
+import { DEFAULT_PROGRAM } from '../../src/domain/loyalty/program.js';
 import { openApiPath } from '../../src/server/openapi.js';
 import { RateLimiter } from '../../src/server/rate-limit.js';
 import { loyaltyStorefrontRoutes } from '../../src/server/routes/loyalty.js';
@@ -63,7 +63,9 @@ const withoutB = (b: ShopFixture) => (answer: Answer) => {
 const B_PROGRAM = {
   ...DEFAULT_PROGRAM,
   enabled: true,
-  rewards: [{ kind: 'gift', id: 'b-only-reward', name: { vi: 'Chỉ của B', en: 'B only' }, cost: 1, validDays: 30 }],
+  rewards: [
+    { kind: 'gift', id: 'b-only-reward', name: { vi: 'Chỉ của B', en: 'B only' }, cost: 1, validDays: 30 },
+  ],
 };
 const B_WIDGET_SECRET = 'b-widget-secret-0123456789';
 /** A customer token of shop B, signed with B's secret. */
@@ -435,7 +437,11 @@ for (const engine of ENGINES) {
       await setProgram(ctx, { shopId: 'shop-b', program: B_PROGRAM });
       const { setShopSetting } = await import('../../src/app/shop-settings.js');
       await setShopSetting(ctx, { shopId: 'shop-b', key: 'loyalty.widget_secret', value: B_WIDGET_SECRET });
-      await setShopSetting(ctx, { shopId: 'shop-a', key: 'loyalty.widget_secret', value: 'a-widget-secret-0123456789' });
+      await setShopSetting(ctx, {
+        shopId: 'shop-a',
+        key: 'loyalty.widget_secret',
+        value: 'a-widget-secret-0123456789',
+      });
       const only = { shopId: 'shop-b', kind: 'percent', value: 10, prefix: 'BONLY' } as const;
       await createCoupon(ctx, only, { random: () => 0 });
       await createCouponBatch(ctx, { ...only, batch: 'b-only-batch', count: 3 });

@@ -59,7 +59,12 @@ const CSS =
   '.nurture-loyalty button:disabled{opacity:.4;cursor:default}.nurture-loyalty .nl-shares{display:flex;flex-wrap:wrap;gap:8px}' +
   '.nurture-loyalty input{width:100%;box-sizing:border-box;padding:8px;font:inherit}';
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, parent: Element, text?: string, cls?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  parent: Element,
+  text?: string,
+  cls?: string,
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (text !== undefined) e.textContent = text;
   if (cls) e.className = cls;
@@ -74,7 +79,9 @@ export const loyaltyPanel: Component = {
     const host = document.querySelector<HTMLElement>('[data-nurture-loyalty]');
     const token = host?.getAttribute('data-token');
     if (!host || !token) return;
-    const lang = (host.getAttribute('data-lang') || document.documentElement.lang || 'vi').startsWith('en') ? 'en' : 'vi';
+    const lang = (host.getAttribute('data-lang') || document.documentElement.lang || 'vi').startsWith('en')
+      ? 'en'
+      : 'vi';
     const en = lang === 'en';
     const t = W[lang];
     const { api, key } = ctx.config;
@@ -83,7 +90,8 @@ export const loyaltyPanel: Component = {
       const style = el('style', document.head, CSS);
       style.id = 'nurture-loyalty-css';
     }
-    const money = (n: number, basis: 'spend' | 'points') => (basis === 'spend' ? `${number(n, en)} ₫` : `${number(n, en)} ${t.pts}`);
+    const money = (n: number, basis: 'spend' | 'points') =>
+      basis === 'spend' ? `${number(n, en)} ₫` : `${number(n, en)} ${t.pts}`;
 
     const render = (p: Panel, note?: string) => {
       host.textContent = '';
@@ -114,7 +122,10 @@ export const loyaltyPanel: Component = {
         const b = el('button', li, t.redeem);
         b.type = 'button';
         b.disabled = !r.affordable;
-        b.addEventListener('click', safe(() => redeem(r.id, b)));
+        b.addEventListener(
+          'click',
+          safe(() => redeem(r.id, b)),
+        );
       }
       if (p.referral.link) {
         const link = p.referral.link;
@@ -140,7 +151,11 @@ export const loyaltyPanel: Component = {
           safe(() => {
             const nav = navigator as Navigator & { share?: (d: { url: string }) => Promise<void> };
             if (typeof nav.share === 'function') nav.share({ url: link }).catch(() => undefined);
-            else navigator.clipboard?.writeText(link).then(() => (zalo.textContent = t.copied), () => undefined);
+            else
+              navigator.clipboard?.writeText(link).then(
+                () => (zalo.textContent = t.copied),
+                () => undefined,
+              );
           }),
         );
         share('Messenger', `fb-messenger://share/?link=${u}`).classList.add('nl-messenger');

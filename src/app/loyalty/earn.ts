@@ -18,12 +18,17 @@ import {
 import { multiplierFor, type Program } from '../../domain/loyalty/program.js';
 import { decideTier, type MemberTier, windowStart } from '../../domain/loyalty/tiers.js';
 import { startOfDay } from '../../domain/segments/resolve.js';
-import { appendEntries, earnedSince, type LedgerEntry, orderLedgerStates } from '../../store/loyalty/ledger.js';
 import {
+  appendEntries,
+  earnedSince,
+  type LedgerEntry,
+  orderLedgerStates,
+} from '../../store/loyalty/ledger.js';
+import {
+  insertEvents,
   type MemberRow,
   memberTiers,
   type NewEvent,
-  insertEvents,
   saveMembers,
   scopedOrders,
 } from '../../store/loyalty/program-members.js';
@@ -85,8 +90,21 @@ export async function applyOrderPoints(
       planned.push(...planOrderEntries(o, states.get(o.orderId) ?? NO_ORDER_ENTRIES, phase, terms));
     }
     for (const [customerId, list] of byCustomer)
-      planned.push(...customerRuleEntries(program, version, customerId, list, members.get(customerId) ?? null, today));
-    const tiers = await planTiers(tx, ctx, shopId, prog, scope, byCustomer, members, planned, now, shop.timezone);
+      planned.push(
+        ...customerRuleEntries(program, version, customerId, list, members.get(customerId) ?? null, today),
+      );
+    const tiers = await planTiers(
+      tx,
+      ctx,
+      shopId,
+      prog,
+      scope,
+      byCustomer,
+      members,
+      planned,
+      now,
+      shop.timezone,
+    );
     planned.push(...tiers.entries);
     await appendEntries(tx, shopId, stamp(ctx, planned, now));
     await saveMembers(tx, shopId, tiers.members, now);
@@ -179,7 +197,8 @@ export async function planTiers(
           .reduce((sum, o) => sum + net(o), 0),
       );
   } else {
-    for (const [customerId, points] of await earnedSince(store, shopId, scope, start)) value.set(customerId, points);
+    for (const [customerId, points] of await earnedSince(store, shopId, scope, start))
+      value.set(customerId, points);
     for (const p of planned)
       if (p.kind === 'earn' || p.kind === 'approve' || p.kind === 'reverse')
         value.set(p.customerId, (value.get(p.customerId) ?? 0) + p.points);

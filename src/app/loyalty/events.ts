@@ -71,7 +71,9 @@ function eventKey(rule: Rule, e: LoyaltyEvent): string | undefined {
     case 'referral': {
       // One reward per friend, whichever event announced it.
       const friend = e.properties['friendCustomerId'];
-      return typeof friend === 'string' && friend ? `referral:${rule.id}:${friend}` : `event:${rule.id}:${e.eventId}`;
+      return typeof friend === 'string' && friend
+        ? `referral:${rule.id}:${friend}`
+        : `event:${rule.id}:${e.eventId}`;
     }
     case 'custom_event':
       return rule.once ? `rule:${rule.id}:${e.customerId}` : `event:${rule.id}:${e.eventId}`;
@@ -101,13 +103,22 @@ export async function earnFromEvents(
     const until = await eventsScannedUntil(tx, shopId);
     const from = new Date((until?.getTime() ?? 0) - RESCAN_MS);
     const events = await eventsBetween(tx, shopId, names, from, asOf);
-    const members = await memberTiers(tx, shopId, await makeScope(tx.engine, [...new Set(events.map((e) => e.customerId))]));
+    const members = await memberTiers(
+      tx,
+      shopId,
+      await makeScope(tx.engine, [...new Set(events.map((e) => e.customerId))]),
+    );
     const planned: PlannedEntry[] = [];
     for (const e of events)
       for (const rule of rules) {
         const key = eventKey(rule, e);
         if (key === undefined || rule.kind === 'per_amount') continue;
-        const factor = multiplierFor(prog.program, rule.id, members.get(e.customerId)?.tierId ?? null, localDay(e.occurredAt, shop.timezone));
+        const factor = multiplierFor(
+          prog.program,
+          rule.id,
+          members.get(e.customerId)?.tierId ?? null,
+          localDay(e.occurredAt, shop.timezone),
+        );
         planned.push({
           customerId: e.customerId,
           kind: 'earn',
@@ -127,7 +138,13 @@ export async function earnFromEvents(
     await setEventsScannedUntil(tx, shopId, asOf);
     // A points-based tier moves with these points.
     if (prog.program.tiers.basis === 'points' && planned.length > 0)
-      await applyOrderPoints({ ...ctx, clock: { now: () => asOf } }, shopId, [...new Set(planned.map((p) => p.customerId))], tx, prog);
+      await applyOrderPoints(
+        { ...ctx, clock: { now: () => asOf } },
+        shopId,
+        [...new Set(planned.map((p) => p.customerId))],
+        tx,
+        prog,
+      );
     return { entries: planned.length };
   });
 }
@@ -151,7 +168,10 @@ export interface DailyResult {
  * nothing): event points, birthday points (once a year), the `Points Expiring` reminder and the
  * expiry of points after the programme's days of inactivity, and every member's tier.
  */
-export async function runLoyaltyDaily(ctx: AppContext, input: { shopId: string; asOf?: Date }): Promise<DailyResult> {
+export async function runLoyaltyDaily(
+  ctx: AppContext,
+  input: { shopId: string; asOf?: Date },
+): Promise<DailyResult> {
   const { shopId } = input;
   const asOf = input.asOf ?? ctx.clock.now();
   const c: AppContext = { ...ctx, clock: { now: () => asOf } };
@@ -208,7 +228,9 @@ export async function runLoyaltyDaily(ctx: AppContext, input: { shopId: string; 
     await insertEvents(tx, shopId, emitted);
   });
   // Every member's tier as of today: downgrades fall due with the calendar, not with orders.
-  result.tierChanges = (await applyOrderPoints(c, shopId, await allMemberIds(c.store, shopId), c.store, prog)).tierChanges;
+  result.tierChanges = (
+    await applyOrderPoints(c, shopId, await allMemberIds(c.store, shopId), c.store, prog)
+  ).tierChanges;
   return result;
 }
 

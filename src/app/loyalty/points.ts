@@ -24,8 +24,8 @@ import {
 import { memberTiers, scopedOrders } from '../../store/loyalty/program-members.js';
 import { PG_LOCK_CLASS } from '../../store/postgres/locks.js';
 import type { Store } from '../../store/store.js';
-import { createCoupon } from '../coupons.js';
 import { type AppContext, withStore } from '../context.js';
+import { createCoupon } from '../coupons.js';
 import { lookupCustomer } from '../customers.js';
 import { parseInput } from '../input.js';
 import { loadProgram } from './program.js';
@@ -41,13 +41,17 @@ export async function resolveCustomer(ctx: AppContext, shop: string, ref: string
   const byId = await ctx.store.getCustomer(shop, ref);
   if (byId) return byId.mergedInto ?? byId.customerId;
   if (/^[+\d][\d\s.()-]{6,}$/.test(ref)) return (await lookupCustomer(ctx, shop, { phone: ref })).customerId;
-  throw new NurtureError('not_found', `no customer ${ref} in this shop`, [{ path: 'customer', reason: 'no such customer' }]);
+  throw new NurtureError('not_found', `no customer ${ref} in this shop`, [
+    { path: 'customer', reason: 'no such customer' },
+  ]);
 }
 
 /** Serialises one customer's balance-changing transactions (PostgreSQL; DuckDB's writer is serial already). */
 async function lockCustomer(store: Store, shop: string, customerId: string): Promise<void> {
   if (store.dialect === 'postgres')
-    await store.engine.run(`SELECT pg_advisory_xact_lock(${PG_LOCK_CLASS}, hashtext($1))`, [`loyalty:${shop}:${customerId}`]);
+    await store.engine.run(`SELECT pg_advisory_xact_lock(${PG_LOCK_CLASS}, hashtext($1))`, [
+      `loyalty:${shop}:${customerId}`,
+    ]);
 }
 
 /** Why an order's points are still pending, for the customer. */
@@ -94,7 +98,12 @@ export async function showPoints(
 }
 
 /** The points view of a known customer id. */
-export async function pointsOf(ctx: AppContext, shop: string, customerId: string, limit = 50): Promise<CustomerPoints> {
+export async function pointsOf(
+  ctx: AppContext,
+  shop: string,
+  customerId: string,
+  limit = 50,
+): Promise<CustomerPoints> {
   const { program } = await loadProgram(ctx.store, shop);
   const scope = { kind: 'inline' as const, ids: [customerId] };
   const [balance, entries, members, orders] = await Promise.all([
@@ -105,7 +114,8 @@ export async function pointsOf(ctx: AppContext, shop: string, customerId: string
   ]);
   const pendingByOrder = new Map<string, number>();
   for (const e of entries)
-    if (e.sourceType === 'order' && e.sourceId) pendingByOrder.set(e.sourceId, (pendingByOrder.get(e.sourceId) ?? 0) + e.pending);
+    if (e.sourceType === 'order' && e.sourceId)
+      pendingByOrder.set(e.sourceId, (pendingByOrder.get(e.sourceId) ?? 0) + e.pending);
   const pendingOrders: PendingOrder[] = [];
   for (const o of orders) {
     const points = pendingByOrder.get(o.orderId) ?? 0;
@@ -115,13 +125,17 @@ export async function pointsOf(ctx: AppContext, shop: string, customerId: string
     pendingOrders.push({
       orderId: o.orderId,
       points,
-      why: program.settings.approveOn === 'paid' && o.status === 'pending' ? 'awaiting_payment' : 'awaiting_delivery',
+      why:
+        program.settings.approveOn === 'paid' && o.status === 'pending'
+          ? 'awaiting_payment'
+          : 'awaiting_delivery',
       placedAt: o.createdAt,
     });
   }
   const member = members.get(customerId);
   const qualifying = (await memberQualifying(ctx.store, shop, customerId)) ?? 0;
-  const tier = program.tiers.levels.find((t) => t.id === member?.tierId) ?? tierFor(program.tiers, qualifying);
+  const tier =
+    program.tiers.levels.find((t) => t.id === member?.tierId) ?? tierFor(program.tiers, qualifying);
   const { expiryDays } = program.settings;
   return {
     customerId,
@@ -174,7 +188,10 @@ export interface Redemption {
  * customer's lock, the redemption appended only if the balance covers it, and the reward made (a
  * coupon for the customer, or a staff task for a gift). Never overdraws, however many run at once.
  */
-export async function redeemReward(ctx: AppContext, input: z.input<typeof redeemInputSchema>): Promise<Redemption> {
+export async function redeemReward(
+  ctx: AppContext,
+  input: z.input<typeof redeemInputSchema>,
+): Promise<Redemption> {
   const q = parseInput(redeemInputSchema, input);
   await ctx.store.requireShop(q.shopId);
   const customerId = await resolveCustomer(ctx, q.shopId, q.customer);
@@ -182,24 +199,36 @@ export async function redeemReward(ctx: AppContext, input: z.input<typeof redeem
   if (!program.enabled) throw new NurtureError('conflict', 'the loyalty programme is off');
   const reward = program.rewards.find((r) => r.id === q.reward);
   if (!reward)
-    throw new NurtureError('not_found', `no reward "${q.reward}"; rewards: ${program.rewards.map((r) => r.id).join(', ')}`, [
-      { path: 'reward', reason: 'no such reward' },
-    ]);
+    throw new NurtureError(
+      'not_found',
+      `no reward "${q.reward}"; rewards: ${program.rewards.map((r) => r.id).join(', ')}`,
+      [{ path: 'reward', reason: 'no such reward' }],
+    );
   return ctx.store.transaction(async (tx) => {
     await lockCustomer(tx, q.shopId, customerId);
     const sourceKey = `redeem:${customerId}:${q.requestKey ?? ctx.newId('rdm')}`;
     if (q.requestKey !== undefined && (await hasSourceKey(tx, q.shopId, sourceKey))) {
-      const earlier = (await customerEntries(tx, q.shopId, customerId, 1000)).find((e) => e.sourceKey === sourceKey);
+      const earlier = (await customerEntries(tx, q.shopId, customerId, 1000)).find(
+        (e) => e.sourceKey === sourceKey,
+      );
       if (earlier) {
         const balance = await customerBalance(tx, q.shopId, customerId);
-        return { ...(await fulfil(ctx, tx, q.shopId, earlier, reward)), entry: earlier, reward, balance: balance.points, created: false };
+        return {
+          ...(await fulfil(ctx, tx, q.shopId, earlier, reward)),
+          entry: earlier,
+          reward,
+          balance: balance.points,
+          created: false,
+        };
       }
     }
     const before = await customerBalance(tx, q.shopId, customerId);
     if (before.points < reward.cost)
-      throw new NurtureError('conflict', `not enough points: ${before.points} of the ${reward.cost} "${reward.id}" costs`, [
-        { path: 'reward', reason: 'not enough points' },
-      ]);
+      throw new NurtureError(
+        'conflict',
+        `not enough points: ${before.points} of the ${reward.cost} "${reward.id}" costs`,
+        [{ path: 'reward', reason: 'not enough points' }],
+      );
     const now = ctx.clock.now();
     const entry: LedgerEntry = {
       entryId: ctx.newId('pts'),
@@ -235,15 +264,40 @@ async function fulfil(
   const sourceKey = `loyalty:${entry.entryId}`;
   const expires = `${reward.validDays}d`;
   const c = withStore(ctx, tx);
-  const coupon = async (terms: { kind: 'fixed_amount' | 'percent' | 'free_shipping'; value?: number; minOrder?: number }) =>
-    (await createCoupon(c, { shopId: shop, customerId: entry.customerId, sourceKey, expires, ...terms })).coupon.code;
+  const coupon = async (terms: {
+    kind: 'fixed_amount' | 'percent' | 'free_shipping';
+    value?: number;
+    minOrder?: number;
+  }) =>
+    (await createCoupon(c, { shopId: shop, customerId: entry.customerId, sourceKey, expires, ...terms }))
+      .coupon.code;
   switch (reward.kind) {
     case 'coupon_amount':
-      return { couponCode: await coupon({ kind: 'fixed_amount', value: reward.value, ...(reward.minOrder ? { minOrder: reward.minOrder } : {}) }), taskId: null };
+      return {
+        couponCode: await coupon({
+          kind: 'fixed_amount',
+          value: reward.value,
+          ...(reward.minOrder ? { minOrder: reward.minOrder } : {}),
+        }),
+        taskId: null,
+      };
     case 'coupon_percent':
-      return { couponCode: await coupon({ kind: 'percent', value: reward.value, ...(reward.minOrder ? { minOrder: reward.minOrder } : {}) }), taskId: null };
+      return {
+        couponCode: await coupon({
+          kind: 'percent',
+          value: reward.value,
+          ...(reward.minOrder ? { minOrder: reward.minOrder } : {}),
+        }),
+        taskId: null,
+      };
     case 'free_shipping':
-      return { couponCode: await coupon({ kind: 'free_shipping', ...(reward.minOrder ? { minOrder: reward.minOrder } : {}) }), taskId: null };
+      return {
+        couponCode: await coupon({
+          kind: 'free_shipping',
+          ...(reward.minOrder ? { minOrder: reward.minOrder } : {}),
+        }),
+        taskId: null,
+      };
     case 'gift': {
       const taskId = `task_${entry.entryId.slice(4)}`;
       await insertTask(tx, shop, {
@@ -271,7 +325,12 @@ async function fulfil(
 export const adjustInputSchema = z.object({
   shopId,
   customer: customerRefSchema,
-  amount: z.number().int().min(-1_000_000_000).max(1_000_000_000).refine((n) => n !== 0, 'not 0'),
+  amount: z
+    .number()
+    .int()
+    .min(-1_000_000_000)
+    .max(1_000_000_000)
+    .refine((n) => n !== 0, 'not 0'),
   reason: z.string().trim().min(1).max(500),
   /** Who made it (a dashboard user's e-mail, `cli`, an API key id). */
   by: z.string().max(200).optional(),

@@ -74,7 +74,10 @@ export async function setProgram(
   const q = parseInput(programSetInputSchema, input);
   const parsed = programSchema.safeParse(q.program);
   if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), reason: i.message }));
+    const details = parsed.error.issues.map((i) => ({
+      path: i.path.map(String).join('.'),
+      reason: i.message,
+    }));
     throw new NurtureError(
       'invalid_input',
       `the programme is not valid: ${details.map((d) => (d.path ? `${d.path}: ${d.reason}` : d.reason)).join('; ')}`,

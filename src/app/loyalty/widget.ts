@@ -17,7 +17,12 @@ import { cachedShopSettings } from '../shop-settings.js';
 import { pointsOf, redeemReward } from './points.js';
 
 /** Signs a customer token (the shop's server does this; the function is exported for tests and the docs' example). */
-export function signCustomerToken(secret: string, shopId: string, customerId: string, expiresAt: Date): string {
+export function signCustomerToken(
+  secret: string,
+  shopId: string,
+  customerId: string,
+  expiresAt: Date,
+): string {
   const exp = Math.floor(expiresAt.getTime() / 1000);
   const mac = createHmac('sha256', secret).update(`${shopId}.${customerId}.${exp}`).digest('base64url');
   return `v1.${customerId}.${exp}.${mac}`;
@@ -28,13 +33,15 @@ const unauthorized = (why: string) => new NurtureError('unauthorized', `customer
 /** The customer a token names, if its signature holds for this shop and it has not expired. */
 export async function verifyCustomerToken(ctx: AppContext, shopId: string, token: string): Promise<string> {
   const secret = (await cachedShopSettings(ctx, shopId)).loyaltyWidgetSecret;
-  if (!secret) throw new NurtureError('forbidden', 'the shop has no loyalty.widget_secret: the loyalty panel is off');
+  if (!secret)
+    throw new NurtureError('forbidden', 'the shop has no loyalty.widget_secret: the loyalty panel is off');
   const m = /^v1\.([A-Za-z0-9_]{1,100})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!m) throw unauthorized('malformed');
   const [, customerId, exp, mac] = m as unknown as [string, string, string, string];
   const expected = createHmac('sha256', secret).update(`${shopId}.${customerId}.${exp}`).digest();
   const given = Buffer.from(mac, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw unauthorized('bad signature');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw unauthorized('bad signature');
   if (Number(exp) * 1000 <= ctx.clock.now().getTime()) throw unauthorized('expired');
   const customer = await ctx.store.getCustomer(shopId, customerId);
   if (!customer) throw new NurtureError('not_found', 'no such customer in this shop');
@@ -61,7 +68,10 @@ export interface WidgetLoyalty {
 }
 
 /** `GET /t/v1/loyalty`: the signed-in customer's panel. */
-export async function widgetLoyalty(ctx: AppContext, input: z.input<typeof widgetLoyaltyInputSchema>): Promise<WidgetLoyalty> {
+export async function widgetLoyalty(
+  ctx: AppContext,
+  input: z.input<typeof widgetLoyaltyInputSchema>,
+): Promise<WidgetLoyalty> {
   const q = widgetLoyaltyInputSchema.parse(input);
   const customerId = await verifyCustomerToken(ctx, q.shopId, q.token);
   const p = await pointsOf(ctx, q.shopId, customerId, 10);
@@ -88,7 +98,10 @@ export async function widgetLoyalty(ctx: AppContext, input: z.input<typeof widge
           basis: p.basis,
           progress: Math.max(
             0,
-            Math.min(1, (p.qualifying - currentThreshold) / Math.max(1, p.next.tier.threshold - currentThreshold)),
+            Math.min(
+              1,
+              (p.qualifying - currentThreshold) / Math.max(1, p.next.tier.threshold - currentThreshold),
+            ),
           ),
         }
       : null,

@@ -7,8 +7,8 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { stringify as toYaml } from 'yaml';
 import { z } from 'zod';
-import { parseProgramText, setProgram, showProgram } from '../../app/loyalty/program.js';
 import { adjustPoints, type CustomerPoints, redeemReward, showPoints } from '../../app/loyalty/points.js';
+import { parseProgramText, setProgram, showProgram } from '../../app/loyalty/program.js';
 import { inputFileError } from '../../errors.js';
 import { formatterFor, type Lang } from '../../report/format.js';
 import { type Catalogue, fill, tr } from '../../report/i18n.js';
@@ -18,7 +18,10 @@ import { type CliDeps, withContext } from '../context.js';
 import { parseOptions } from '../options.js';
 
 const T = {
-  version: { vi: '# Chương trình khách hàng thân thiết, phiên bản {version}{state}', en: '# Loyalty programme, version {version}{state}' },
+  version: {
+    vi: '# Chương trình khách hàng thân thiết, phiên bản {version}{state}',
+    en: '# Loyalty programme, version {version}{state}',
+  },
   off: { vi: ' (đang tắt)', en: ' (off)' },
   defaults: { vi: ' (mặc định, chưa lưu)', en: ' (the default, not stored)' },
   saved: {
@@ -37,7 +40,10 @@ const T = {
   pts: { vi: 'Điểm', en: 'Points' },
   pend: { vi: 'Chờ duyệt', en: 'Pending' },
   why: { vi: 'Lý do', en: 'Reason' },
-  adjusted: { vi: 'Đã điều chỉnh {amount} điểm; số dư {balance}.', en: 'Adjusted by {amount} points; balance {balance}.' },
+  adjusted: {
+    vi: 'Đã điều chỉnh {amount} điểm; số dư {balance}.',
+    en: 'Adjusted by {amount} points; balance {balance}.',
+  },
   redeemed: {
     vi: 'Đã đổi "{reward}" ({cost} điểm){what}; số dư {balance}.',
     en: 'Redeemed "{reward}" ({cost} points){what}; balance {balance}.',
@@ -59,7 +65,10 @@ const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 
 const withCommon = (cmd: Command): Command =>
   cmd
-    .option('--db <path>', 'DuckDB file, :memory: or postgres:// URL (default: NURTURE_DB or ./nurture.duckdb)')
+    .option(
+      '--db <path>',
+      'DuckDB file, :memory: or postgres:// URL (default: NURTURE_DB or ./nurture.duckdb)',
+    )
     .option('--shop <id>', 'shop id (default: NURTURE_SHOP or "default")')
     .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)')
     .option('--json', 'print JSON');
@@ -71,7 +80,11 @@ export function pointsText(p: CustomerPoints, lang: Lang, currency: string, time
     fill(T.balance, lang, { points: f.count(p.balance.points) }),
     fill(T.pending, lang, { points: f.count(p.balance.pending) }),
     ...p.pendingOrders.map((o) =>
-      fill(T.pendingOrder, lang, { order: o.orderId, points: f.count(o.points), why: tr(PENDING_WHY_TEXT[o.why], lang) }),
+      fill(T.pendingOrder, lang, {
+        order: o.orderId,
+        points: f.count(o.points),
+        why: tr(PENDING_WHY_TEXT[o.why], lang),
+      }),
     ),
     fill(T.tier, lang, { tier: tr(p.tier.name, lang) }),
     p.next
@@ -98,21 +111,29 @@ export function pointsText(p: CustomerPoints, lang: Lang, currency: string, time
 }
 
 export function registerLoyaltyCommands(program: Command, deps: CliDeps): void {
-  const loyalty = program.command('loyalty').description('the loyalty programme: rules, tiers, rewards, settings');
+  const loyalty = program
+    .command('loyalty')
+    .description('the loyalty programme: rules, tiers, rewards, settings');
   const prog = loyalty.command('program').description('show or replace the loyalty programme (YAML or JSON)');
-  withCommon(prog.command('show').description('the programme in force, as YAML to edit and set again')).action(
-    async (raw: unknown) => {
-      const o = parseOptions(common, raw);
-      const flags = { db: o.db, shop: o.shop, lang: o.lang };
-      const config = deps.config(flags);
-      const r = await withContext(deps, flags, (ctx) => showProgram(ctx, { shopId: config.shopId }), 'existing');
-      if (o.json) deps.out(json(r));
-      else {
-        const state = r.version === 0 ? tr(T.defaults, config.lang) : r.program.enabled ? '' : tr(T.off, config.lang);
-        deps.out(`${fill(T.version, config.lang, { version: r.version, state })}\n${toYaml(r.program)}`);
-      }
-    },
-  );
+  withCommon(
+    prog.command('show').description('the programme in force, as YAML to edit and set again'),
+  ).action(async (raw: unknown) => {
+    const o = parseOptions(common, raw);
+    const flags = { db: o.db, shop: o.shop, lang: o.lang };
+    const config = deps.config(flags);
+    const r = await withContext(
+      deps,
+      flags,
+      (ctx) => showProgram(ctx, { shopId: config.shopId }),
+      'existing',
+    );
+    if (o.json) deps.out(json(r));
+    else {
+      const state =
+        r.version === 0 ? tr(T.defaults, config.lang) : r.program.enabled ? '' : tr(T.off, config.lang);
+      deps.out(`${fill(T.version, config.lang, { version: r.version, state })}\n${toYaml(r.program)}`);
+    }
+  });
   withCommon(
     prog
       .command('set')
@@ -129,7 +150,12 @@ export function registerLoyaltyCommands(program: Command, deps: CliDeps): void {
       throw inputFileError(error, file) ?? error;
     }
     const document = parseProgramText(text, file);
-    const r = await withContext(deps, flags, (ctx) => setProgram(ctx, { shopId: config.shopId, program: document }), 'existing');
+    const r = await withContext(
+      deps,
+      flags,
+      (ctx) => setProgram(ctx, { shopId: config.shopId, program: document }),
+      'existing',
+    );
     if (o.json) deps.out(json(r));
     else
       deps.out(
@@ -159,7 +185,11 @@ export function registerLoyaltyCommands(program: Command, deps: CliDeps): void {
         deps,
         flags,
         async (ctx) => ({
-          points: await showPoints(ctx, { shopId: config.shopId, customer, ...(o.limit ? { limit: o.limit } : {}) }),
+          points: await showPoints(ctx, {
+            shopId: config.shopId,
+            customer,
+            ...(o.limit ? { limit: o.limit } : {}),
+          }),
           shop: await ctx.store.requireShop(config.shopId),
         }),
         'existing',
@@ -193,7 +223,11 @@ export function registerLoyaltyCommands(program: Command, deps: CliDeps): void {
         'existing',
       );
       const f = formatterFor(config.lang);
-      deps.out(o.json ? json(r) : `${fill(T.adjusted, config.lang, { amount: f.count(r.entry.points), balance: f.count(r.balance) })}\n`);
+      deps.out(
+        o.json
+          ? json(r)
+          : `${fill(T.adjusted, config.lang, { amount: f.count(r.entry.points), balance: f.count(r.balance) })}\n`,
+      );
     });
   withCommon(
     points
@@ -210,7 +244,13 @@ export function registerLoyaltyCommands(program: Command, deps: CliDeps): void {
       const r = await withContext(
         deps,
         flags,
-        (ctx) => redeemReward(ctx, { shopId: config.shopId, customer, reward, ...(o.key ? { requestKey: o.key } : {}) }),
+        (ctx) =>
+          redeemReward(ctx, {
+            shopId: config.shopId,
+            customer,
+            reward,
+            ...(o.key ? { requestKey: o.key } : {}),
+          }),
         'existing',
       );
       const f = formatterFor(config.lang);

@@ -112,7 +112,8 @@ export function orderPhase(o: OrderFacts, settings: Pick<LoyaltySettings, 'appro
   if (o.status === 'refunded' || (o.total > 0 && o.refunded >= o.total))
     return { kind: 'void', reason: 'order_refunded' };
   if (o.status === 'delivered') return { kind: 'confirmed', reason: 'order_delivered' };
-  if (o.status === 'paid' && settings.approveOn === 'paid') return { kind: 'confirmed', reason: 'order_paid' };
+  if (o.status === 'paid' && settings.approveOn === 'paid')
+    return { kind: 'confirmed', reason: 'order_paid' };
   return { kind: 'pending' };
 }
 
@@ -174,8 +175,7 @@ export function planOrderEntries(
     Object.assign(s, { earned: true, rate, base, pending: pts });
   }
   // Pro rata: what is left of the base after refunds, at the earning-time rate.
-  const target =
-    phase.kind === 'void' ? 0 : pointsAt(Math.max(0, s.base - Math.max(0, o.refunded)), s.rate);
+  const target = phase.kind === 'void' ? 0 : pointsAt(Math.max(0, s.base - Math.max(0, o.refunded)), s.rate);
   const reverseReason = phase.kind === 'void' ? phase.reason : 'partial_refund';
   const held = s.approved ? s.points : s.pending;
   if (held > target) {

@@ -105,7 +105,11 @@ export const tiersSchema = z
   .strict()
   .superRefine((t, ctx) => {
     if (t.levels[0]?.threshold !== 0)
-      ctx.addIssue({ code: 'custom', path: ['levels', 0, 'threshold'], message: 'the first tier starts at 0' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['levels', 0, 'threshold'],
+        message: 'the first tier starts at 0',
+      });
     for (let i = 1; i < t.levels.length; i++)
       if (t.levels[i]!.threshold <= t.levels[i - 1]!.threshold)
         ctx.addIssue({
@@ -169,7 +173,8 @@ export const programSchema = z
     const unique = (ids: string[], path: string) => {
       const seen = new Set<string>();
       ids.forEach((v, i) => {
-        if (seen.has(v)) ctx.addIssue({ code: 'custom', path: [path, i, 'id'], message: `duplicate id "${v}"` });
+        if (seen.has(v))
+          ctx.addIssue({ code: 'custom', path: [path, i, 'id'], message: `duplicate id "${v}"` });
         seen.add(v);
       });
     };
@@ -234,7 +239,12 @@ export const DEFAULT_PROGRAM: Program = programSchema.parse({
     { kind: 'birthday', id: 'birthday', name: L('Sinh nhật', 'Birthday'), points: 100 },
     { kind: 'review', id: 'review', name: L('Đánh giá sản phẩm', 'Review or rating'), points: 20 },
     { kind: 'nps', id: 'nps', name: L('Trả lời khảo sát NPS', 'NPS answer'), points: 10 },
-    { kind: 'referral', id: 'referral', name: L('Giới thiệu bạn bè thành công', 'Referral converted'), points: 200 },
+    {
+      kind: 'referral',
+      id: 'referral',
+      name: L('Giới thiệu bạn bè thành công', 'Referral converted'),
+      points: 200,
+    },
   ],
   multipliers: [{ tier: 'diamond', factor: 2, rules: ['spend'] }],
   tiers: {

@@ -55,13 +55,19 @@ export function decideTier(
   const first = tiers.levels[0]!;
   if (!current) {
     const member = { tierId: target.id, since: now, belowSince: null };
-    return { member, change: target.id === first.id ? null : { from: first.id, to: target.id, direction: 'up' } };
+    return {
+      member,
+      change: target.id === first.id ? null : { from: first.id, to: target.id, direction: 'up' },
+    };
   }
   const at = Math.max(0, index(tiers, current.tierId));
   const to = index(tiers, target.id);
   const fromId = tiers.levels[at]!.id;
   if (to > at)
-    return { member: { tierId: target.id, since: now, belowSince: null }, change: { from: fromId, to: target.id, direction: 'up' } };
+    return {
+      member: { tierId: target.id, since: now, belowSince: null },
+      change: { from: fromId, to: target.id, direction: 'up' },
+    };
   if (to === at) return { member: { tierId: fromId, since: current.since, belowSince: null }, change: null };
   const belowSince = current.belowSince ?? now;
   const stay = { member: { tierId: fromId, since: current.since, belowSince }, change: null };
@@ -83,7 +89,11 @@ export function decideTier(
 }
 
 /** How far the next tier is: its id and the qualifying value still missing (none at the top). */
-export function nextTier(tiers: Tiers, tierId: string, value: number): { tier: Tier; missing: number } | null {
+export function nextTier(
+  tiers: Tiers,
+  tierId: string,
+  value: number,
+): { tier: Tier; missing: number } | null {
   const next = tiers.levels[index(tiers, tierId) + 1];
   return next ? { tier: next, missing: Math.max(0, next.threshold - value) } : null;
 }

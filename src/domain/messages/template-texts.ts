@@ -20,6 +20,7 @@ import {
   WELCOME,
   WINBACK,
 } from './template-texts-lifecycle.js';
+import { POINTS_EXPIRING } from './template-texts-loyalty.js';
 import {
   ABANDONED_CHECKOUT,
   COD_DELIVERY_UPDATE,
@@ -27,7 +28,6 @@ import {
   ORDER_CONFIRMATION,
   VIP_GIFT_TASK,
 } from './template-texts-service.js';
-import { POINTS_EXPIRING } from './template-texts-loyalty.js';
 
 /** One ready message of a flow template. */
 export interface TemplateMessage {

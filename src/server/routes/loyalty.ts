@@ -17,7 +17,8 @@ export const loyaltyRoutes: RouteSpec[] = [
     url: '/api/v1/loyalty/program',
     auth: 'secret',
     tag: 'Loyalty',
-    summary: 'The loyalty programme in force: rules, multipliers, tiers, rewards, settings (`nurture loyalty program show`).',
+    summary:
+      'The loyalty programme in force: rules, multipliers, tiers, rewards, settings (`nurture loyalty program show`).',
     handler: ({ ctx, shopId }) => showProgram(ctx, { shopId }),
   }),
   route({
@@ -49,7 +50,8 @@ export const loyaltyRoutes: RouteSpec[] = [
     url: '/api/v1/customers/:id/points/adjustments',
     auth: 'secret',
     tag: 'Loyalty',
-    summary: 'Add or take points by hand, with the reason (`nurture points adjust`); never below a zero balance.',
+    summary:
+      'Add or take points by hand, with the reason (`nurture points adjust`); never below a zero balance.',
     status: 201,
     params: customerParam,
     body: z.object({ amount: z.number().int(), reason: z.string().min(1).max(500) }).strict(),
@@ -71,7 +73,9 @@ export const loyaltyRoutes: RouteSpec[] = [
       'Spend points on a reward of the catalogue (a coupon, free shipping, or a gift as a staff task). Atomic: never overdraws; idempotent by `request_key`.',
     status: 201,
     params: customerParam,
-    body: z.object({ reward: z.string().min(1).max(40), request_key: z.string().min(1).max(100).optional() }).strict(),
+    body: z
+      .object({ reward: z.string().min(1).max(40), request_key: z.string().min(1).max(100).optional() })
+      .strict(),
     handler: ({ ctx, shopId, params, body }) =>
       redeemReward(ctx, {
         shopId,
@@ -116,7 +120,8 @@ export function loyaltyStorefrontRoutes(limits: TrackingLimits): RouteSpec[] {
       url: '/t/v1/loyalty/redeem',
       auth: 'publishable',
       tag: 'Storefront',
-      summary: 'The signed-in customer redeems a reward with points (JSON, or text/plain JSON to avoid a preflight).',
+      summary:
+        'The signed-in customer redeems a reward with points (JSON, or text/plain JSON to avoid a preflight).',
       body: z.object({
         writeKey: z.string().max(100).optional(),
         token: z.string().min(1).max(400),

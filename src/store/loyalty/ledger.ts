@@ -44,7 +44,11 @@ const COLUMNS = STAGE.columns.map((c) => c.name).join(', ');
  * order re-imported, a webhook re-delivered). Run inside a transaction (the staged rows live on
  * one connection).
  */
-export async function appendEntries(store: Store, shopId: string, entries: readonly LedgerEntry[]): Promise<void> {
+export async function appendEntries(
+  store: Store,
+  shopId: string,
+  entries: readonly LedgerEntry[],
+): Promise<void> {
   if (entries.length === 0) return;
   const seen = new Set<string>();
   const unique = entries.filter((e) => !seen.has(e.sourceKey) && seen.add(e.sourceKey));
@@ -124,7 +128,11 @@ export interface Balance {
 
 /** A customer's balance and pending points: sums of the ledger. */
 export async function customerBalance(store: Store, shopId: string, customerId: string): Promise<Balance> {
-  const [row] = await store.engine.all<{ points: number | null; pending: number | null; last: Date | string | null }>(
+  const [row] = await store.engine.all<{
+    points: number | null;
+    pending: number | null;
+    last: Date | string | null;
+  }>(
     `SELECT SUM(points) AS points, SUM(pending) AS pending,
        MAX(CASE WHEN kind IN ('earn', 'approve', 'redeem') OR (kind = 'adjust' AND points > 0) THEN created_at END) AS last
      FROM ${customerRows(store.dialect)} l`,
@@ -139,10 +147,10 @@ export async function customerBalance(store: Store, shopId: string, customerId: 
 
 /** Whether the shop's ledger holds this source key. */
 export async function hasSourceKey(store: Store, shopId: string, sourceKey: string): Promise<boolean> {
-  const rows = await store.engine.all('SELECT 1 AS x FROM loyalty_ledger WHERE shop_id = $1 AND source_key = $2', [
-    shopId,
-    sourceKey,
-  ]);
+  const rows = await store.engine.all(
+    'SELECT 1 AS x FROM loyalty_ledger WHERE shop_id = $1 AND source_key = $2',
+    [shopId, sourceKey],
+  );
   return rows.length > 0;
 }
 

@@ -24,7 +24,9 @@ export async function latestProgram(store: Store, shopId: string): Promise<Store
     'SELECT version, document, created_at FROM loyalty_programs WHERE shop_id = $1 ORDER BY version DESC LIMIT 1',
     [shopId],
   );
-  return row ? { version: Number(row.version), document: row.document, createdAt: new Date(row.created_at) } : undefined;
+  return row
+    ? { version: Number(row.version), document: row.document, createdAt: new Date(row.created_at) }
+    : undefined;
 }
 
 /** Stores the next version; false if another writer took that version number first. */
@@ -44,7 +46,11 @@ export async function insertProgram(
 }
 
 /** Members' tiers for the customers in scope. */
-export async function memberTiers(store: Store, shopId: string, scope: IdScope): Promise<Map<string, MemberTier>> {
+export async function memberTiers(
+  store: Store,
+  shopId: string,
+  scope: IdScope,
+): Promise<Map<string, MemberTier>> {
   const params: SqlValue[] = [shopId];
   const from = shopRowsSql(store.dialect, 'loyalty_members', '*', 'customer_id', scope, params);
   const rows = await store.engine.all<{
@@ -82,7 +88,12 @@ const STAGE_MEMBERS: StagingTable = {
 };
 
 /** Writes members' tiers (insert or replace). Run inside a transaction. */
-export async function saveMembers(store: Store, shopId: string, members: readonly MemberRow[], at: Date): Promise<void> {
+export async function saveMembers(
+  store: Store,
+  shopId: string,
+  members: readonly MemberRow[],
+  at: Date,
+): Promise<void> {
   if (members.length === 0) return;
   const rows = members.map((m): SqlValue[] => [m.customerId, m.tierId, m.since, m.belowSince, m.qualifying]);
   await store.engine.transaction(async (db) => {
@@ -153,7 +164,10 @@ export async function scopedOrders(store: Store, shopId: string, scope: IdScope)
 }
 
 /** Customers' `birthday` attributes (YYYY-MM-DD or MM-DD), for those that have one. */
-export async function birthdays(store: Store, shopId: string): Promise<{ customerId: string; birthday: string }[]> {
+export async function birthdays(
+  store: Store,
+  shopId: string,
+): Promise<{ customerId: string; birthday: string }[]> {
   const rows = await store.engine.all<{ customer_id: string; attributes: string }>(
     `SELECT customer_id, attributes FROM customers
      WHERE shop_id = $1 AND merged_into IS NULL AND attributes IS NOT NULL AND POSITION('birthday' IN attributes) > 0`,
@@ -206,7 +220,8 @@ export async function eventsBetween(
     let properties: Record<string, unknown> = {};
     try {
       const parsed: unknown = r.properties ? JSON.parse(r.properties) : {};
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) properties = parsed as Record<string, unknown>;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+        properties = parsed as Record<string, unknown>;
     } catch {
       properties = {};
     }

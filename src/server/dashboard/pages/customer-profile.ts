@@ -6,10 +6,9 @@
  */
 import { z } from 'zod';
 import { type CustomerProfile, customerTimelinePage, getCustomerProfile } from '../../../app/customers.js';
-import { pointsOf } from '../../../app/loyalty/points.js';
-import { profilePointsPanel } from './loyalty-view.js';
 import { listShopFlows } from '../../../app/flows/definitions.js';
 import { listShopMessages } from '../../../app/flows/messages.js';
+import { pointsOf } from '../../../app/loyalty/points.js';
 import { builtinSegmentLabel } from '../../../domain/segments/builtins.js';
 import { fullName } from '../../../report/customers-csv.js';
 import type { Formatter } from '../../../report/format.js';
@@ -21,6 +20,7 @@ import { fill, tr } from '../i18n.js';
 import { definePage, fragment, type PageSpec, page } from '../page.js';
 import { P, STATUS_LABELS } from './customer-profile-text.js';
 import { groupLabel } from './customers-view.js';
+import { profilePointsPanel } from './loyalty-view.js';
 import { customerMessagesView } from './messages-view.js';
 
 const idParams = z.object({ id: z.string().min(1).max(100) });

@@ -5,8 +5,8 @@
  * Rendering only; loyalty.ts reads through app/loyalty.
  */
 import { stringify as toYaml } from 'yaml';
-import type { LoadedProgram } from '../../../app/loyalty/program.js';
 import type { CustomerPoints } from '../../../app/loyalty/points.js';
+import type { LoadedProgram } from '../../../app/loyalty/program.js';
 import type { Program, Reward, Rule } from '../../../domain/loyalty/program.js';
 import type { Formatter } from '../../../report/format.js';
 import { ENTRY_REASON_TEXT, LEDGER_KIND_TEXT, PENDING_WHY_TEXT } from '../../../report/loyalty-text.js';
@@ -40,7 +40,10 @@ export const L = {
   approveOn: { vi: 'Duyệt điểm khi', en: 'Points approved when' },
   delivered: { vi: 'đơn giao thành công', en: 'the order is delivered' },
   paid: { vi: 'đơn đã thanh toán', en: 'the order is paid' },
-  expiry: { vi: 'Hết hạn sau {days} ngày không hoạt động, nhắc trước {reminder} ngày', en: 'Expire after {days} days without activity, reminded {reminder} days before' },
+  expiry: {
+    vi: 'Hết hạn sau {days} ngày không hoạt động, nhắc trước {reminder} ngày',
+    en: 'Expire after {days} days without activity, reminded {reminder} days before',
+  },
   noExpiry: { vi: 'Điểm không hết hạn', en: 'Points never expire' },
   basis: { vi: 'Xét hạng theo {basis}, {window}', en: 'Tiers on {basis}, {window}' },
   spend: { vi: 'chi tiêu hợp lệ', en: 'valid spend' },
@@ -80,7 +83,8 @@ export const L = {
 function ruleEarns(rule: Rule, lang: Lang, fmt: Formatter, currency: string): string {
   const pts = (n: number) => `${fmt.count(n)} ${lang === 'vi' ? 'điểm' : 'points'}`;
   if (rule.kind === 'per_amount') return `${pts(rule.points)} / ${fmt.money(rule.per, currency)}`;
-  if (rule.kind === 'spend_threshold') return `${pts(rule.points)} (≥ ${fmt.money(rule.threshold, currency)})`;
+  if (rule.kind === 'spend_threshold')
+    return `${pts(rule.points)} (≥ ${fmt.money(rule.threshold, currency)})`;
   if (rule.kind === 'custom_event') return `${pts(rule.points)} (${rule.event})`;
   return pts(rule.points);
 }
@@ -197,7 +201,13 @@ ${v.error ?? ''}
 </form></section>`;
 }
 
-function summaryCards(v: { lang: Lang; fmt: Formatter; currency: string; zone: string; points: CustomerPoints }): Html {
+function summaryCards(v: {
+  lang: Lang;
+  fmt: Formatter;
+  currency: string;
+  zone: string;
+  points: CustomerPoints;
+}): Html {
   const { lang, fmt, points: p } = v;
   const t = (l: { vi: string; en: string }) => tr(l, lang);
   const card = (label: string, value: string, cls: string) =>
@@ -214,7 +224,13 @@ function summaryCards(v: { lang: Lang; fmt: Formatter; currency: string; zone: s
 }
 
 /** The points panel of the customer profile. */
-export function profilePointsPanel(v: { lang: Lang; fmt: Formatter; currency: string; zone: string; points: CustomerPoints }): Html {
+export function profilePointsPanel(v: {
+  lang: Lang;
+  fmt: Formatter;
+  currency: string;
+  zone: string;
+  points: CustomerPoints;
+}): Html {
   return html`<section class="panel" aria-labelledby="h-points"><h2 id="h-points">${tr(L.profilePanel, v.lang)}</h2>
 ${summaryCards(v)}
 <p><a href="/customers/${encodeURIComponent(v.points.customerId)}/points">${tr(L.seeLedger, v.lang)}</a></p></section>`;

@@ -50,7 +50,10 @@ export function loyaltyPages(): PageSpec[] {
           await setProgram(ctx, { shopId, program: parseProgramText(form.program, 'program') });
           return redirect('/loyalty');
         } catch (error) {
-          if (!(error instanceof NurtureError) || !['invalid_input', 'invalid_file', 'conflict'].includes(error.code))
+          if (
+            !(error instanceof NurtureError) ||
+            !['invalid_input', 'invalid_file', 'conflict'].includes(error.code)
+          )
             throw error;
           reply.status(error.code === 'conflict' ? 409 : 400);
           return page(
@@ -94,7 +97,14 @@ export function loyaltyPages(): PageSpec[] {
         return page(
           fill(L.pointsTitle, lang, { name }),
           'customers',
-          pointsView({ lang, fmt, currency: shop.currency, zone: shop.timezone, points, csrf: session?.csrfToken ?? '' }),
+          pointsView({
+            lang,
+            fmt,
+            currency: shop.currency,
+            zone: shop.timezone,
+            points,
+            csrf: session?.csrfToken ?? '',
+          }),
         );
       },
     }),
@@ -118,7 +128,11 @@ export function loyaltyPages(): PageSpec[] {
           });
           return redirect(`/customers/${encodeURIComponent(customer.customerId)}/points`);
         } catch (error) {
-          if (!(error instanceof NurtureError) || (error.code !== 'invalid_input' && error.code !== 'conflict')) throw error;
+          if (
+            !(error instanceof NurtureError) ||
+            (error.code !== 'invalid_input' && error.code !== 'conflict')
+          )
+            throw error;
           reply.status(error.code === 'conflict' ? 409 : 400);
           const points = await pointsOf(ctx, shopId, customer.customerId, 200);
           return page(
