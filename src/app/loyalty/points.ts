@@ -17,7 +17,7 @@ import {
   type Balance,
   customerBalance,
   customerEntries,
-  hasSourceKey,
+  customerEntryByKey,
   insertEntry,
   type LedgerEntry,
 } from '../../store/loyalty/ledger.js';
@@ -207,20 +207,17 @@ export async function redeemReward(
   return ctx.store.transaction(async (tx) => {
     await lockCustomer(tx, q.shopId, customerId);
     const sourceKey = `redeem:${customerId}:${q.requestKey ?? ctx.newId('rdm')}`;
-    if (q.requestKey !== undefined && (await hasSourceKey(tx, q.shopId, sourceKey))) {
-      const earlier = (await customerEntries(tx, q.shopId, customerId, 1000)).find(
-        (e) => e.sourceKey === sourceKey,
-      );
-      if (earlier) {
-        const balance = await customerBalance(tx, q.shopId, customerId);
-        return {
-          ...(await fulfil(ctx, tx, q.shopId, earlier, reward)),
-          entry: earlier,
-          reward,
-          balance: balance.points,
-          created: false,
-        };
-      }
+    const earlier =
+      q.requestKey === undefined ? undefined : await customerEntryByKey(tx, q.shopId, customerId, sourceKey);
+    if (earlier) {
+      const balance = await customerBalance(tx, q.shopId, customerId);
+      return {
+        ...(await fulfil(ctx, tx, q.shopId, earlier, reward)),
+        entry: earlier,
+        reward,
+        balance: balance.points,
+        created: false,
+      };
     }
     const before = await customerBalance(tx, q.shopId, customerId);
     if (before.points < reward.cost)

@@ -85,7 +85,8 @@ export async function appendEntries(
 
 /**
  * Appends one entry (a redemption, an adjustment) whose key is new: the caller holds the
- * customer's lock and has checked the key. A key taken meanwhile fails on the unique index.
+ * customer's lock and has checked the key (on PostgreSQL a key taken meanwhile would fail on the
+ * unique index; DuckDB's one writer runs the check and the insert in one transaction).
  */
 export async function insertEntry(store: Store, shopId: string, e: LedgerEntry): Promise<void> {
   await store.engine.run(
@@ -145,13 +146,18 @@ export async function customerBalance(store: Store, shopId: string, customerId: 
   };
 }
 
-/** Whether the shop's ledger holds this source key. */
-export async function hasSourceKey(store: Store, shopId: string, sourceKey: string): Promise<boolean> {
-  const rows = await store.engine.all(
-    'SELECT 1 AS x FROM loyalty_ledger WHERE shop_id = $1 AND source_key = $2',
-    [shopId, sourceKey],
+/** The customer's entry with this source key, if the ledger holds it (a repeated redemption). */
+export async function customerEntryByKey(
+  store: Store,
+  shopId: string,
+  customerId: string,
+  sourceKey: string,
+): Promise<LedgerEntry | undefined> {
+  const [row] = await store.engine.all<EntryRow>(
+    `SELECT ${COLUMNS} FROM ${customerRows(store.dialect)} l WHERE l.source_key = $3`,
+    [shopId, customerId, sourceKey],
   );
-  return rows.length > 0;
+  return row ? toEntry(row) : undefined;
 }
 
 interface EntryRow {

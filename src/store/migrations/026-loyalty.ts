@@ -9,7 +9,8 @@ import type { Migration } from './index.js';
  * - `loyalty_ledger`: append only. `points` is the change to the spendable balance, `pending`
  *   the change to the points waiting for an order's delivery (an approval moves them from one to
  *   the other in one row). Balances are sums of these columns, never stored. `source_key`
- *   (`earn:order:<id>`, `approve:order:<id>`, `event:<rule>:<event id>`, …) is unique per shop:
+ *   (`earn:order:<id>`, `approve:order:<id>`, `event:<rule>:<event id>`, …) is unique per shop
+ *   (PostgreSQL: a UNIQUE key; DuckDB: the append's anti-join under its one writer, see below):
  *   a re-delivered webhook or a re-imported order writes the same key, which is skipped.
  * - `loyalty_members`: the tier a customer holds, since when, and since when they have been below
  *   it (the downgrade policy waits on that); tier changes themselves are `Tier Changed` events.
@@ -19,18 +20,7 @@ import type { Migration } from './index.js';
  * index starting with shop_id; DuckDB by an ART index on the customer alone, which it uses only
  * when that is the scan's one filter (see store/segments/scope.ts, `shopRowsSql`).
  */
-export const loyaltySchema: Migration = {
-  version: 26,
-  name: 'loyalty',
-  statements: [
-    `CREATE TABLE loyalty_programs (
-      shop_id VARCHAR NOT NULL,
-      version INTEGER NOT NULL,
-      document VARCHAR NOT NULL,
-      created_at TIMESTAMPTZ NOT NULL,
-      PRIMARY KEY (shop_id, version)
-    )`,
-    `CREATE TABLE loyalty_ledger (
+const LEDGER_COLUMNS = `
       shop_id VARCHAR NOT NULL,
       entry_id VARCHAR NOT NULL,
       source_key VARCHAR NOT NULL,
@@ -46,10 +36,30 @@ export const loyaltySchema: Migration = {
       source_type VARCHAR NOT NULL,
       source_id VARCHAR,
       note VARCHAR,
+      created_at TIMESTAMPTZ NOT NULL`;
+
+export const loyaltySchema: Migration = {
+  version: 26,
+  name: 'loyalty',
+  statements: [
+    `CREATE TABLE loyalty_programs (
+      shop_id VARCHAR NOT NULL,
+      version INTEGER NOT NULL,
+      document VARCHAR NOT NULL,
       created_at TIMESTAMPTZ NOT NULL,
+      PRIMARY KEY (shop_id, version)
+    )`,
+    // PostgreSQL enforces the keys (concurrent writers); DuckDB keeps the table without them, as
+    // 006 does for orders: its ART keys made every append several times slower, and its one
+    // writer connection with the source-key anti-join of appendEntries keeps the keys unique.
+    {
+      only: 'postgres',
+      sql: `CREATE TABLE loyalty_ledger (${LEDGER_COLUMNS},
       PRIMARY KEY (shop_id, entry_id),
       UNIQUE (shop_id, source_key)
     )`,
+    },
+    { only: 'duckdb', sql: `CREATE TABLE loyalty_ledger (${LEDGER_COLUMNS})` },
     { only: 'duckdb', sql: 'CREATE INDEX loyalty_ledger_by_customer ON loyalty_ledger (customer_id)' },
     {
       only: 'postgres',
