@@ -5,18 +5,22 @@ import { type RefreshMembershipResult, refreshMembership } from '../store/segmen
 import type { Store } from '../store/store.js';
 import type { AppContext } from './context.js';
 import { recordCouponRedemptions } from './coupon-redemptions.js';
+import { applyOrderPoints, type LoyaltyPassResult } from './loyalty/earn.js';
 
 export interface AfterOrdersResult {
   customers: number;
   /** Customers whose stats row changed. */
   statsChanged: number;
   membership: RefreshMembershipResult;
+  /** The loyalty ledger's pass over their orders (docs/loyalty.md). */
+  loyalty: LoyaltyPassResult;
 }
 
 /**
  * What follows new or changed orders (or merges) of some customers, in this order: their
  * per-customer stats, then their segment membership (entries and exits are the campaign
- * triggers). Loyalty and flow triggers join here. The one pipeline behind imports, store
+ * triggers), then their points and tiers (earned, approved on delivery, reversed; tier changes
+ * are events the flows trigger on). The one pipeline behind imports, store
  * webhooks, the demo and the jobs; pass `store` to run inside the caller's transaction.
  */
 export async function afterOrders(
@@ -32,11 +36,12 @@ export async function afterOrders(
     customerIds: ids,
     asOf: ctx.clock.now(),
   });
+  const loyalty = await applyOrderPoints(ctx, shopId, ids, store);
   ctx.log.debug(
-    { shopId, customers: ids.length, entered: membership.entered, exited: membership.exited },
+    { shopId, customers: ids.length, entered: membership.entered, exited: membership.exited, ...loyalty },
     'after orders',
   );
-  return { customers: ids.length, statsChanged: stats.changed, membership };
+  return { customers: ids.length, statsChanged: stats.changed, membership, loyalty };
 }
 
 /** The job kind that brings noted customers' stats and segments up to date (see `deferAfterOrders`). */

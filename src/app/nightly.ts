@@ -10,6 +10,7 @@ import { enqueueJob, type PruneOutcome, pruneShopHistory } from '../store/jobs/i
 import { listShops } from '../store/settings/index.js';
 import { runAnalysis } from './analyze.js';
 import type { AppContext } from './context.js';
+import { runLoyaltyDaily } from './loyalty/events.js';
 import { predict } from './predict.js';
 import { loadShopSettings } from './shop-settings.js';
 
@@ -65,6 +66,10 @@ export async function runNightly(
     predicted = false;
     ctx.log.info({ shopId, reason: error.message.split('\n')[0] }, 'nightly: predictions skipped');
   }
+  // Birthdays, expiry and its reminders, tier downgrades due with the calendar.
+  const loyalty = await runLoyaltyDaily(ctx, { shopId });
+  if (loyalty.expired + loyalty.reminders + loyalty.tierChanges > 0)
+    ctx.log.info({ shopId, ...loyalty }, 'nightly: loyalty');
   const pruned = await pruneShopHistory(
     ctx.store,
     shopId,

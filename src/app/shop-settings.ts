@@ -106,6 +106,14 @@ export const SHOP_SETTINGS = {
       en: "the token Haravan's subscription check sends (hub.verify_token)",
     },
   },
+  'loyalty.widget_secret': {
+    schema: z.string().min(16, 'at least 16 characters'),
+    secret: true,
+    about: {
+      vi: 'khóa bí mật mà trang shop dùng để ký mã khách hàng (HMAC) cho bảng điểm thưởng trong widget',
+      en: "the secret the shop's pages sign customer tokens with (HMAC) for the widget's loyalty panel",
+    },
+  },
   'tracking.allowed_origins': {
     schema: origins,
     secret: false,
@@ -158,6 +166,8 @@ export interface ShopSettings {
   shopifyWebhookSecret: string | undefined;
   haravanWebhookSecret: string | undefined;
   haravanVerifyToken: string | undefined;
+  /** Signs the customer tokens of the widget's loyalty panel (docs/loyalty.md); none: no panel. */
+  loyaltyWidgetSecret: string | undefined;
   trackingAllowedOrigins: string[];
   /** The widget waits for the visitor's consent (`nurture.consent(true)`) before storing or sending. */
   trackingConsentRequired: boolean;
@@ -211,6 +221,7 @@ export async function loadShopSettings(ctx: AppContext, shopId: string): Promise
     shopifyWebhookSecret: stored.get('shopify.webhook_secret'),
     haravanWebhookSecret: stored.get('haravan.webhook_secret'),
     haravanVerifyToken: stored.get('haravan.verify_token'),
+    loyaltyWidgetSecret: stored.get('loyalty.widget_secret'),
     trackingAllowedOrigins: (stored.get('tracking.allowed_origins') ?? '').split(',').filter(Boolean),
     trackingConsentRequired: stored.get('tracking.consent_required') === 'true',
     nightlyHour: Number(stored.get('jobs.nightly_hour') ?? 3),

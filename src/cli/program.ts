@@ -11,6 +11,7 @@ import { registerDemoCommands } from './commands/demo.js';
 import { registerFlowCommands } from './commands/flow.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerJobsCommands } from './commands/jobs.js';
+import { registerLoyaltyCommands } from './commands/loyalty.js';
 import { registerPredictCommand } from './commands/predict.js';
 import { registerProductCommands } from './commands/products.js';
 import { registerSegmentCommands } from './commands/segment.js';
@@ -36,6 +37,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerSegmentCommands(program, deps);
   registerProductCommands(program, deps);
   registerCouponCommands(program, deps);
+  registerLoyaltyCommands(program, deps);
   registerServeCommand(program, deps);
   registerAdminCommands(program, deps);
   registerChannelCommands(program, deps);

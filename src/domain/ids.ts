@@ -22,7 +22,9 @@ export type IdPrefix =
   | 'flow'
   | 'run'
   | 'msg'
-  | 'task';
+  | 'task'
+  | 'pts'
+  | 'rdm';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 

@@ -10,12 +10,16 @@ import { listShopApiKeys } from '../../src/app/api-keys.js';
 import { createCoupon, createCouponBatch } from '../../src/app/coupons.js';
 import { createFlow } from '../../src/app/flows/definitions.js';
 import { importFile } from '../../src/app/imports.js';
+import { setProgram } from '../../src/app/loyalty/program.js';
+import { signCustomerToken } from '../../src/app/loyalty/widget.js';
 import { createShopSegment } from '../../src/app/segments.js';
 import { setSitePopup } from '../../src/app/site-popups.js';
 import { TrackingWriter } from '../../src/app/tracking.js';
 import { WebhookIntake } from '../../src/app/webhook-intake.js';
+import { DEFAULT_PROGRAM } from '../../src/domain/loyalty/program.js';
 import { openApiPath } from '../../src/server/openapi.js';
 import { RateLimiter } from '../../src/server/rate-limit.js';
+import { loyaltyStorefrontRoutes } from '../../src/server/routes/loyalty.js';
 import { popupRoutes, sitePopupRoutes } from '../../src/server/routes/popups.js';
 import { trackingRoutes } from '../../src/server/routes/tracking.js';
 import { webhookRoutes } from '../../src/server/routes/webhooks.js';
@@ -54,6 +58,19 @@ const withoutB = (b: ShopFixture) => (answer: Answer) => {
   expect(answer.status).toBeLessThan(300);
   for (const id of [b.customerId, b.orderId, b.keyId, b.jobId]) expect(answer.text).not.toContain(id);
 };
+
+/** Shop B's loyalty programme: a reward only it has. */
+const B_PROGRAM = {
+  ...DEFAULT_PROGRAM,
+  enabled: true,
+  rewards: [
+    { kind: 'gift', id: 'b-only-reward', name: { vi: 'Chỉ của B', en: 'B only' }, cost: 1, validDays: 30 },
+  ],
+};
+const B_WIDGET_SECRET = 'b-widget-secret-0123456789';
+/** A customer token of shop B, signed with B's secret. */
+const bToken = (b: ShopFixture) =>
+  signCustomerToken(B_WIDGET_SECRET, 'shop-b', b.customerId, new Date(Date.now() + 3_600_000));
 
 /** A flow only shop B has (a draft). */
 const B_FLOW = {
@@ -318,6 +335,45 @@ const CASES: Record<string, Case> = {
     body: { anonymousId: 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6' },
     expect: notFound,
   }),
+  'GET /api/v1/loyalty/program': () => ({
+    path: '/api/v1/loyalty/program',
+    expect: (r) => {
+      expect(r.status).toBe(200);
+      expect(r.text).not.toContain('b-only');
+    },
+  }),
+  'PUT /api/v1/loyalty/program': () => ({
+    path: '/api/v1/loyalty/program',
+    body: { program: { ...DEFAULT_PROGRAM, enabled: true } },
+    expect: (r) => {
+      expect(r.status).toBe(200);
+      expect(r.text).not.toContain('b-only');
+    },
+  }),
+  'GET /api/v1/customers/{id}/points': (_a, b) => ({
+    path: `/api/v1/customers/${b.customerId}/points`,
+    expect: notFound,
+  }),
+  'POST /api/v1/customers/{id}/points/adjustments': (_a, b) => ({
+    path: `/api/v1/customers/${b.customerId}/points/adjustments`,
+    body: { amount: 100, reason: 'tenancy' },
+    expect: notFound,
+  }),
+  'POST /api/v1/customers/{id}/points/redemptions': (_a, b) => ({
+    path: `/api/v1/customers/${b.customerId}/points/redemptions`,
+    body: { reward: 'b-only-reward' },
+    expect: notFound,
+  }),
+  // B's token under A's key: A's secret does not verify it.
+  'GET /t/v1/loyalty': (_a, b) => ({
+    path: `/t/v1/loyalty?token=${encodeURIComponent(bToken(b))}`,
+    expect: (r) => expect(r.status).toBe(401),
+  }),
+  'POST /t/v1/loyalty/redeem': (_a, b) => ({
+    path: '/t/v1/loyalty/redeem',
+    body: { token: bToken(b), reward: 'b-only-reward' },
+    expect: (r) => expect(r.status).toBe(401),
+  }),
 };
 
 /** Storefront routes: a publishable key is what they take. */
@@ -326,6 +382,8 @@ const STOREFRONT = new Set([
   'GET /t/v1/config',
   'GET /t/v1/popups',
   'POST /t/v1/popups/{messageId}/{action}',
+  'GET /t/v1/loyalty',
+  'POST /t/v1/loyalty/redeem',
 ]);
 
 /** Routes that take no key: they are checked by their own tests (signatures, health). */
@@ -338,6 +396,7 @@ const UNAUTHENTICATED = new Set([
   'POST /webhooks/haravan/{shop}',
   'GET /webhooks/haravan/{shop}',
   'OPTIONS /t/v1/batch',
+  'OPTIONS /t/v1/loyalty/redeem',
   'GET /widget.js',
 ]);
 
@@ -375,6 +434,14 @@ for (const engine of ENGINES) {
       const ctx = (await import('../../src/app/context.js')).makeContext(store);
       await createShopSegment(ctx, { shopId: 'shop-b', name: 'b-private', query: 'number_of_orders >= 1' });
       await createFlow(ctx, { shopId: 'shop-b', document: B_FLOW });
+      await setProgram(ctx, { shopId: 'shop-b', program: B_PROGRAM });
+      const { setShopSetting } = await import('../../src/app/shop-settings.js');
+      await setShopSetting(ctx, { shopId: 'shop-b', key: 'loyalty.widget_secret', value: B_WIDGET_SECRET });
+      await setShopSetting(ctx, {
+        shopId: 'shop-a',
+        key: 'loyalty.widget_secret',
+        value: 'a-widget-secret-0123456789',
+      });
       const only = { shopId: 'shop-b', kind: 'percent', value: 10, prefix: 'BONLY' } as const;
       await createCoupon(ctx, only, { random: () => 0 });
       await createCouponBatch(ctx, { ...only, batch: 'b-only-batch', count: 3 });
@@ -417,6 +484,10 @@ for (const engine of ENGINES) {
           perIp: new RateLimiter({ perSecond: 1000, burst: 1000 }),
         }),
         ...widgetRoutes(),
+        ...loyaltyStorefrontRoutes({
+          perKey: new RateLimiter({ perSecond: 1000, burst: 1000 }),
+          perIp: new RateLimiter({ perSecond: 1000, burst: 1000 }),
+        }),
       ]);
     });
     afterAll(async () => {

@@ -8,6 +8,7 @@
  * or the stub methods of the documented snippet), are replayed in order.
  */
 import type { Component, Props, Traits } from './components.js';
+import { loyaltyPanel } from './loyalty.js';
 import { addToCart, pageViews, productViews, referralCapture } from './parts.js';
 import { popups } from './popup.js';
 import { Runtime } from './runtime.js';
@@ -75,6 +76,7 @@ function boot(): void {
   runtime.registry.register('add-to-cart', addToCart);
   runtime.registry.register('referral', referralCapture);
   runtime.registry.register('popups', popups);
+  runtime.registry.register('loyalty', loyaltyPanel);
   const nurture = publicApi(runtime);
   w.nurture = nurture;
   if (Array.isArray(existing)) for (const call of existing) nurture.push(call);

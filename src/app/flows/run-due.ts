@@ -3,6 +3,7 @@ import { allSteps } from '../../domain/flows/plan.js';
 import { listFlows } from '../../store/flows/definitions.js';
 import { wakeRunsOnEvents } from '../../store/flows/runs.js';
 import type { AppContext } from '../context.js';
+import { earnFromEvents } from '../loyalty/events.js';
 import { advanceDueRuns } from './advance.js';
 import { type DispatchResult, dispatchDueMessages, emptyDispatch } from './dispatch.js';
 import { loadLiveVersions } from './loaded.js';
@@ -47,6 +48,8 @@ export async function runDueFlows(
   const c = at(ctx, asOf);
   const { shopId } = input;
   const shop = await c.store.requireShop(shopId);
+  // Points from the events up to now first (their tier changes are events the triggers read).
+  await earnFromEvents(c, { shopId, asOf });
   const flows = await listFlows(c.store, shopId, ['live', 'paused']);
   const live = await loadLiveVersions(c.store, shopId, flows);
   const liveFlowIds = new Set(live.map((l) => l.flow.flowId));

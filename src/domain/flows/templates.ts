@@ -315,6 +315,20 @@ export const FLOW_TEMPLATES: Record<string, FlowTemplate> = {
       steps: [sendPreferring('confirm', [T['order-confirmation'].zalo, T['order-confirmation'].sms])],
     }),
   },
+  'points-expiring': {
+    about: {
+      vi: 'Điểm sắp hết hạn (loyalty): nhắc khách đổi điểm trước khi hết hạn — e-mail, SMS khi không có e-mail',
+      en: 'Points expiring (loyalty): remind the customer to redeem before the points expire — e-mail, SMS without one',
+    },
+    params: {},
+    build: () => ({
+      name: 'points-expiring',
+      title: { vi: 'Nhắc điểm sắp hết hạn', en: 'Points expiring reminder' },
+      trigger: { kind: 'event', event: 'Points Expiring' },
+      entry: { policy: 'every', key: 'occurrence' },
+      steps: [sendPreferring('remind', [T['points-expiring'].email, T['points-expiring'].sms])],
+    }),
+  },
 };
 
 export const FLOW_TEMPLATE_NAMES = Object.keys(FLOW_TEMPLATES);

@@ -20,6 +20,7 @@ import {
   WELCOME,
   WINBACK,
 } from './template-texts-lifecycle.js';
+import { POINTS_EXPIRING } from './template-texts-loyalty.js';
 import {
   ABANDONED_CHECKOUT,
   COD_DELIVERY_UPDATE,
@@ -57,6 +58,7 @@ export const TEMPLATE_TEXTS = {
   'abandoned-checkout': ABANDONED_CHECKOUT,
   'order-confirmation': ORDER_CONFIRMATION,
   'cod-delivery-update': COD_DELIVERY_UPDATE,
+  'points-expiring': POINTS_EXPIRING,
 } as const satisfies Record<string, Record<string, TemplateMessage>>;
 
 /** The staff tasks of flow templates (vip-gift: a gift and a handwritten note for Loyal customers). */

@@ -59,6 +59,12 @@ export const EVENT_NAMES = [
   'Survey Answered',
   // A storefront visitor landed with ?ref=CODE (the widget sends it at once; see referral-code.ts).
   'Referral Link Opened',
+  // Loyalty (docs/loyalty.md): a friend's order converted a referral (customer: the referrer;
+  // properties.friendCustomerId, .orderId), a member changed tier (properties.from, .to,
+  // .direction), and points will expire soon (properties.points, .expiresAt).
+  'Referral Converted',
+  'Tier Changed',
+  'Points Expiring',
 ] as const;
 export const eventNameSchema = z.enum(EVENT_NAMES);
 export type EventName = z.infer<typeof eventNameSchema>;

@@ -17,6 +17,7 @@ export const COMMON = {
   flows: { vi: 'Flow tự động', en: 'Flows' },
   messages: { vi: 'Tin nhắn', en: 'Messages' },
   coupons: { vi: 'Mã giảm giá', en: 'Coupons' },
+  loyalty: { vi: 'Điểm thưởng', en: 'Loyalty' },
   live: { vi: 'Đang truy cập', en: 'Live visitors' },
   imports: { vi: 'Nhập dữ liệu', en: 'Imports' },
   settings: { vi: 'Cài đặt', en: 'Settings' },

@@ -19,6 +19,7 @@ import { flowTemplatePages } from './pages/flow-templates.js';
 import { flowPages } from './pages/flows.js';
 import { importPages } from './pages/imports.js';
 import { livePages } from './pages/live.js';
+import { loyaltyPages } from './pages/loyalty.js';
 import { messagePages } from './pages/messages.js';
 import { overviewPages } from './pages/overview.js';
 import { segmentPages } from './pages/segments.js';
@@ -56,6 +57,7 @@ export function dashboardPages(
     ...flowEditorPages(),
     ...messagePages(),
     ...couponPages(),
+    ...loyaltyPages(),
     ...livePages(),
     ...importPages(),
     ...settingsPages(),

@@ -26,6 +26,7 @@ const NAV_HREF: Record<NavKey, string> = {
   flows: '/flows',
   messages: '/messages',
   coupons: '/coupons',
+  loyalty: '/loyalty',
   live: '/live',
   imports: '/imports',
   settings: '/settings',

@@ -16,6 +16,7 @@ export const NAV = [
   'flows',
   'messages',
   'coupons',
+  'loyalty',
   'live',
   'imports',
   'settings',

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { type CustomerProfile, customerTimelinePage, getCustomerProfile } from '../../../app/customers.js';
 import { listShopFlows } from '../../../app/flows/definitions.js';
 import { listShopMessages } from '../../../app/flows/messages.js';
+import { pointsOf } from '../../../app/loyalty/points.js';
 import { builtinSegmentLabel } from '../../../domain/segments/builtins.js';
 import { fullName } from '../../../report/customers-csv.js';
 import type { Formatter } from '../../../report/format.js';
@@ -19,6 +20,7 @@ import { fill, tr } from '../i18n.js';
 import { definePage, fragment, type PageSpec, page } from '../page.js';
 import { P, STATUS_LABELS } from './customer-profile-text.js';
 import { groupLabel } from './customers-view.js';
+import { profilePointsPanel } from './loyalty-view.js';
 import { customerMessagesView } from './messages-view.js';
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
@@ -185,9 +187,10 @@ export function profilePages(): PageSpec[] {
       params: idParams,
       handler: async ({ ctx, shopId, lang, fmt, shop, params }) => {
         const profile = await getCustomerProfile(ctx, shopId, params.id);
-        const [messages, flows] = await Promise.all([
+        const [messages, flows, points] = await Promise.all([
           listShopMessages(ctx, { shopId, customerId: profile.customer.customerId, limit: 20 }),
           listShopFlows(ctx, shopId),
+          pointsOf(ctx, shopId, profile.customer.customerId, 1),
         ]);
         const v: View = { lang, fmt, currency: shop.currency, zone: shop.timezone };
         const c = profile.customer;
@@ -200,6 +203,7 @@ export function profilePages(): PageSpec[] {
 ${c.mergedInto ? html`<p class="notice">${fill(P.merged, lang, { id: c.mergedInto })} <a href="/customers/${encodeURIComponent(c.mergedInto)}">${c.mergedInto}</a></p>` : ''}
 ${statsView(profile, v)}
 <div class="grid2">${identitiesView(profile, v)}${predictionView(profile, v)}</div>
+${points.enabled ? profilePointsPanel({ ...v, points }) : ''}
 ${segmentsView(profile, v)}
 ${customerMessagesView(c.customerId, messages, { lang, fmt, zone: v.zone, flowNames: new Map(flows.map((f) => [f.flowId, f.name])) })}
 ${timelineView(profile, v)}`,
