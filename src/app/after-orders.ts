@@ -5,6 +5,7 @@ import { type RefreshMembershipResult, refreshMembership } from '../store/segmen
 import type { Store } from '../store/store.js';
 import type { AppContext } from './context.js';
 import { recordCouponRedemptions } from './coupon-redemptions.js';
+import { processReferrals } from './referral-program.js';
 
 export interface AfterOrdersResult {
   customers: number;
@@ -28,6 +29,7 @@ export async function afterOrders(
   const ids = [...new Set(customerIds)];
   const stats = await refreshCustomerStats(store.engine, shopId, { customerIds: ids });
   await recordCouponRedemptions(ctx, shopId, ids, store);
+  await processReferrals(ctx, shopId, ids, store);
   const membership = await refreshMembership(store.engine, shopId, {
     customerIds: ids,
     asOf: ctx.clock.now(),

@@ -130,6 +130,25 @@ export const SHOP_SETTINGS = {
       en: 'hour (shop time) of the nightly analyze + predict + segment refresh; default 3',
     },
   },
+  'referrals.return_window_days': {
+    schema: z
+      .string()
+      .regex(/^\d{1,3}$/, 'days 0–365')
+      .refine((v) => Number(v) <= 365, 'days 0–365'),
+    secret: false,
+    about: {
+      vi: 'số ngày sau khi giao đơn đầu tiên của người được giới thiệu mà đơn còn có thể bị trả lại; phần thưởng chờ hết thời hạn này; mặc định 7',
+      en: "days after the referred friend's first order is delivered during which a return still cancels the referral; the reward waits for them; default 7",
+    },
+  },
+  'referrals.cap_per_referrer': {
+    schema: z.string().regex(/^\d{1,5}$/, 'a whole number (0: no cap)'),
+    secret: false,
+    about: {
+      vi: 'số lượt giới thiệu tối đa của một người giới thiệu (0: không giới hạn); mặc định 20',
+      en: 'referrals a referrer may have at most (0: no cap); default 20',
+    },
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type ShopSettingKey = keyof typeof SHOP_SETTINGS;

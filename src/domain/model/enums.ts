@@ -59,6 +59,8 @@ export const EVENT_NAMES = [
   'Survey Answered',
   // A storefront visitor landed with ?ref=CODE (the widget sends it at once; see referral-code.ts).
   'Referral Link Opened',
+  // A referred friend's first order was delivered and kept past the return window (customer: the referrer).
+  'Referral Converted',
 ] as const;
 export const eventNameSchema = z.enum(EVENT_NAMES);
 export type EventName = z.infer<typeof eventNameSchema>;
