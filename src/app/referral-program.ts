@@ -22,6 +22,7 @@ import {
   referralCodeFor,
   refusalOf,
 } from '../domain/referrals.js';
+import { NurtureError } from '../errors.js';
 import {
   activeReferralCount,
   codeOfCustomer,
@@ -322,4 +323,18 @@ async function writeConvertedEvent(
     at: ctx.clock.now(),
     properties: { friendCustomerId: row.friendId, orderId: row.orderId },
   });
+}
+
+/** A customer's code and link, for the API and the dashboard (404 for a customer the shop does not have). */
+export async function customerReferralLink(
+  ctx: AppContext,
+  input: { shopId: string; customerId: string },
+): Promise<{ customerId: string; code: string; url: string | null }> {
+  const customer = await ctx.store.getCustomer(input.shopId, input.customerId);
+  if (!customer)
+    throw new NurtureError('not_found', `no customer ${input.customerId}`, [
+      { path: 'customerId', reason: 'unknown' },
+    ]);
+  const customerId = customer.mergedInto ?? customer.customerId;
+  return { customerId, ...(await referralLinkOf(ctx, input.shopId, customerId)) };
 }

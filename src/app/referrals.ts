@@ -67,11 +67,12 @@ const isReason = (r: string | null): r is RefusalReason =>
 export async function listReferrals(
   ctx: AppContext,
   input: z.input<typeof listReferralsInputSchema>,
-): Promise<{ referrals: ReferralView[] }> {
+): Promise<{ referrals: ReferralView[]; shop: { currency: string; timezone: string } }> {
   const q = parseInput(listReferralsInputSchema, input);
-  await ctx.store.requireShop(q.shopId);
+  const shop = await ctx.store.requireShop(q.shopId);
   const rows = await listReferralRows(ctx.store, q.shopId, { state: q.state, limit: q.limit });
   return {
+    shop: { currency: shop.currency, timezone: shop.timezone },
     referrals: rows.map((r) => {
       const reason = isReason(r.reason) ? r.reason : null;
       return { ...r, reason, reasonText: reason ? REFUSAL_TEXT[reason] : null };

@@ -130,6 +130,14 @@ export const SHOP_SETTINGS = {
       en: 'hour (shop time) of the nightly analyze + predict + segment refresh; default 3',
     },
   },
+  'widget.customer_secret': {
+    schema: z.string().min(16, 'at least 16 characters'),
+    secret: true,
+    about: {
+      vi: 'khóa bí mật shop dùng để ký mã khách hàng (customer token) cho widget: khảo sát, điểm thưởng',
+      en: "the secret the shop's server signs customer tokens with for the widget (survey, loyalty)",
+    },
+  },
   'referrals.return_window_days': {
     schema: z
       .string()

@@ -44,12 +44,13 @@ export const listTasksInputSchema = z.object({
 export async function listStaffTasks(
   ctx: AppContext,
   input: z.input<typeof listTasksInputSchema>,
-): Promise<{ tasks: TaskView[]; open: number; overdue: number }> {
+): Promise<{ tasks: TaskView[]; open: number; overdue: number; timezone: string }> {
   const q = parseInput(listTasksInputSchema, input);
-  await ctx.store.requireShop(q.shopId);
+  const shop = await ctx.store.requireShop(q.shopId);
   const now = ctx.clock.now();
   const tasks = (await listTaskRows(ctx.store, q.shopId, q)).map((t) => view(t, now));
   return {
+    timezone: shop.timezone,
     tasks,
     open: tasks.filter((t) => t.state === 'open').length,
     overdue: tasks.filter((t) => t.overdue).length,

@@ -13,6 +13,7 @@ import { registerImportCommand } from './commands/import.js';
 import { registerJobsCommands } from './commands/jobs.js';
 import { registerPredictCommand } from './commands/predict.js';
 import { registerProductCommands } from './commands/products.js';
+import { registerReferralCommands } from './commands/referrals.js';
 import { registerSegmentCommands } from './commands/segment.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerUserCommands } from './commands/user.js';
@@ -36,6 +37,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerSegmentCommands(program, deps);
   registerProductCommands(program, deps);
   registerCouponCommands(program, deps);
+  registerReferralCommands(program, deps);
   registerServeCommand(program, deps);
   registerAdminCommands(program, deps);
   registerChannelCommands(program, deps);

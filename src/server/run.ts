@@ -20,6 +20,7 @@ import { isDuckDbFile, type OwnerRecord, removeOwnerFile, writeOwnerFile } from 
 import { RateLimiter } from './rate-limit.js';
 import { ReadPool } from './read-pool.js';
 import { type CliRunner, cliRoutes } from './routes/cli.js';
+import { surveyRoutes } from './routes/loyalty-feedback.js';
 import { popupRoutes, sitePopupRoutes } from './routes/popups.js';
 import { trackingRoutes } from './routes/tracking.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -128,6 +129,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         ...webhookRoutes(intake),
         ...trackingRoutes(intakeCtx, writer, limits),
         ...popupRoutes(intakeCtx, limits),
+        ...surveyRoutes(intakeCtx, limits),
         ...sitePopupRoutes(),
         ...widgetRoutes(),
         ...(options.cli ? cliRoutes(() => owner?.token, options.cli) : []),

@@ -27,6 +27,7 @@ import { customerRoutes } from './routes/customers.js';
 import { flowRoutes } from './routes/flows.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
+import { loyaltyFeedbackRoutes } from './routes/loyalty-feedback.js';
 import { productRoutes } from './routes/products.js';
 import { segmentRoutes } from './routes/segments.js';
 import { shopRoutes } from './routes/shop.js';
@@ -74,6 +75,7 @@ export function apiRoutes(): RouteSpec[] {
     ...channelRoutes,
     ...jobRoutes,
     ...flowRoutes,
+    ...loyaltyFeedbackRoutes,
   ];
 }
 

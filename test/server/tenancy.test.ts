@@ -8,14 +8,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listShopApiKeys } from '../../src/app/api-keys.js';
 import { createCoupon, createCouponBatch } from '../../src/app/coupons.js';
+import { recordAnswer } from '../../src/app/feedback.js';
 import { createFlow } from '../../src/app/flows/definitions.js';
 import { importFile } from '../../src/app/imports.js';
 import { createShopSegment } from '../../src/app/segments.js';
+import { setShopSetting } from '../../src/app/shop-settings.js';
 import { setSitePopup } from '../../src/app/site-popups.js';
+import { createStaffTask } from '../../src/app/tasks.js';
 import { TrackingWriter } from '../../src/app/tracking.js';
 import { WebhookIntake } from '../../src/app/webhook-intake.js';
+import { signCustomerToken } from '../../src/domain/customer-token.js';
 import { openApiPath } from '../../src/server/openapi.js';
 import { RateLimiter } from '../../src/server/rate-limit.js';
+import { surveyRoutes } from '../../src/server/routes/loyalty-feedback.js';
 import { popupRoutes, sitePopupRoutes } from '../../src/server/routes/popups.js';
 import { trackingRoutes } from '../../src/server/routes/tracking.js';
 import { webhookRoutes } from '../../src/server/routes/webhooks.js';
@@ -282,6 +287,64 @@ const CASES: Record<string, Case> = {
   }),
   'GET /api/v1/jobs/{id}': (_a, b) => ({ path: `/api/v1/jobs/${b.jobId}`, expect: notFound }),
   'POST /api/v1/jobs/{id}/retry': (_a, b) => ({ path: `/api/v1/jobs/${b.jobId}/retry`, expect: notFound }),
+  'GET /api/v1/referrals': (_a, b) => ({ path: '/api/v1/referrals?limit=1000', expect: withoutB(b) }),
+  'GET /api/v1/referrals/kpis': (_a, b) => ({
+    path: '/api/v1/referrals/kpis',
+    // Both shops are seeded alike: A's figures are A's (no id of B in them).
+    expect: withoutB(b),
+  }),
+  'GET /api/v1/customers/{id}/referral': (_a, b) => ({
+    path: `/api/v1/customers/${b.customerId}/referral`,
+    expect: notFound,
+  }),
+  'POST /api/v1/feedback': (_a, b) => ({
+    path: '/api/v1/feedback',
+    body: { customer_id: b.customerId, kind: 'nps', score: 9 },
+    expect: notFound,
+  }),
+  'GET /api/v1/feedback/report': () => ({
+    path: '/api/v1/feedback/report',
+    // Shop B has an answer (score 2); A has none.
+    expect: (r) => expect(r.body).toMatchObject({ responses: 0, nps: null }),
+  }),
+  'GET /api/v1/tasks': (_a, b) => ({
+    path: '/api/v1/tasks?limit=1000',
+    expect: (r) => {
+      withoutB(b)(r);
+      expect(r.text).not.toContain('B-ONLY-TASK');
+    },
+  }),
+  'GET /api/v1/tasks/{id}': () => ({ path: '/api/v1/tasks/task_b_only', expect: notFound }),
+  'POST /api/v1/tasks': (_a, b) => ({
+    path: '/api/v1/tasks',
+    body: { customer_id: b.customerId, title: 'x' },
+    expect: notFound,
+  }),
+  'POST /api/v1/tasks/{id}/done': () => ({
+    path: '/api/v1/tasks/task_b_only/done',
+    body: {},
+    expect: notFound,
+  }),
+  'POST /api/v1/tasks/{id}/skip': () => ({
+    path: '/api/v1/tasks/task_b_only/skip',
+    body: {},
+    expect: notFound,
+  }),
+  // A token signed with shop B's secret for B's customer is not a token of A.
+  'POST /t/v1/answers': (_a, b) => ({
+    path: '/t/v1/answers',
+    body: {
+      customerToken: signCustomerToken(
+        'b-customer-secret',
+        'shop-b',
+        b.customerId,
+        new Date(Date.now() + 3_600_000),
+      ),
+      kind: 'nps',
+      score: 10,
+    },
+    expect: (r) => expect(r.status).toBe(401),
+  }),
   'POST /t/v1/batch': () => ({
     path: '/t/v1/batch',
     body: {
@@ -322,6 +385,7 @@ const CASES: Record<string, Case> = {
 
 /** Storefront routes: a publishable key is what they take. */
 const STOREFRONT = new Set([
+  'POST /t/v1/answers',
   'POST /t/v1/batch',
   'GET /t/v1/config',
   'GET /t/v1/popups',
@@ -399,6 +463,14 @@ for (const engine of ENGINES) {
           shopId: 'shop-b',
           document: { name, content: { title: 'Chỉ của B', body: 'B' } },
         });
+      // Shop B's own feedback and task, which A must never see.
+      await setShopSetting(ctx, {
+        shopId: 'shop-b',
+        key: 'widget.customer_secret',
+        value: 'b-customer-secret',
+      });
+      await recordAnswer(ctx, { shopId: 'shop-b', customerId: b.customerId, kind: 'nps', score: 2 });
+      await createStaffTask(ctx, { shopId: 'shop-b', customerId: b.customerId, title: 'B-ONLY-TASK' });
       await (await import('../../src/app/channel-settings.js')).setChannelSetting(ctx, {
         shopId: 'shop-b',
         channel: 'esms',
@@ -417,6 +489,10 @@ for (const engine of ENGINES) {
           perIp: new RateLimiter({ perSecond: 1000, burst: 1000 }),
         }),
         ...widgetRoutes(),
+        ...surveyRoutes(c, {
+          perKey: new RateLimiter({ perSecond: 1000, burst: 1000 }),
+          perIp: new RateLimiter({ perSecond: 1000, burst: 1000 }),
+        }),
       ]);
     });
     afterAll(async () => {
