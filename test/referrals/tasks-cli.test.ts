@@ -12,7 +12,7 @@ import { makeContext } from '../../src/app/context.js';
 import { answerFromWidget } from '../../src/app/feedback.js';
 import { referralCodeOfCustomer } from '../../src/app/referral-program.js';
 import { setShopSetting } from '../../src/app/shop-settings.js';
-import { closeStaffTask, createStaffTask, listStaffTasks, staffTaskContext } from '../../src/app/tasks.js';
+import { createStaffTask, listStaffTasks, staffTaskContext } from '../../src/app/tasks.js';
 import { signCustomerToken, verifyCustomerToken } from '../../src/domain/customer-token.js';
 import { openStore } from '../../src/store/store.js';
 import { cli } from '../support/cli.js';
