@@ -14,6 +14,7 @@ import { bestPages } from './pages/best.js';
 import { channelSettingsPages } from './pages/channels-settings.js';
 import { couponPages } from './pages/coupons.js';
 import { customersPages } from './pages/customers.js';
+import { engagementPages } from './pages/engagement.js';
 import { flowEditorPages } from './pages/flow-editor.js';
 import { flowTemplatePages } from './pages/flow-templates.js';
 import { flowPages } from './pages/flows.js';
@@ -56,6 +57,7 @@ export function dashboardPages(
     ...flowEditorPages(),
     ...messagePages(),
     ...couponPages(),
+    ...engagementPages(),
     ...livePages(),
     ...importPages(),
     ...settingsPages(),
