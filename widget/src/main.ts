@@ -12,6 +12,7 @@ import { addToCart, pageViews, productViews, referralCapture } from './parts.js'
 import { popups } from './popup.js';
 import { Runtime } from './runtime.js';
 import { safe } from './safe.js';
+import { survey } from './survey.js';
 
 /** `window.nurture` once loaded. */
 export interface NurtureApi {
@@ -75,6 +76,7 @@ function boot(): void {
   runtime.registry.register('add-to-cart', addToCart);
   runtime.registry.register('referral', referralCapture);
   runtime.registry.register('popups', popups);
+  runtime.registry.register('survey', survey);
   const nurture = publicApi(runtime);
   w.nurture = nurture;
   if (Array.isArray(existing)) for (const call of existing) nurture.push(call);
