@@ -35,6 +35,7 @@ import {
   ordersOf,
   partyOf,
   type ReferralRow,
+  referralCandidates,
   referralOfFriend,
   referredByOf,
   saveReferral,
@@ -117,9 +118,10 @@ export async function processReferrals(
   store: Store = ctx.store,
 ): Promise<ReferralPassResult> {
   const result = emptyResult();
-  if (customerIds.length === 0) return result;
+  const candidates = await referralCandidates(store, shopId, customerIds);
+  if (candidates.length === 0) return result;
   const settings = await referralSettings(store, shopId);
-  for (const friendId of new Set(customerIds)) {
+  for (const friendId of candidates) {
     let row = await referralOfFriend(store, shopId, friendId);
     const orders = await ordersOf(store, shopId, friendId);
     if (!row) {

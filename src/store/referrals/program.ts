@@ -5,6 +5,7 @@
 import { normalizeEmail, normalizePhone } from '../../domain/identity-keys.js';
 import type { ReferralParty, ReferralSource, ReferralState } from '../../domain/referrals.js';
 import { normalizeAddress } from '../../domain/referrals.js';
+import { stageCustomerIds } from '../analytics/common.js';
 import type { Store } from '../store.js';
 
 type Instant = Date | string;
@@ -383,4 +384,49 @@ export async function insertEvent(
      VALUES ($1, $2, $3, $4, $5, NULL, $6, $7) ON CONFLICT DO NOTHING`,
     [shopId, e.eventId, e.dedupeKey, e.name, e.customerId, e.at, JSON.stringify(e.properties)],
   );
+}
+
+/**
+ * Of `customerIds`, those the referral pass has anything to do for, in one statement: a referral
+ * still waiting (pending, delivered), or, without a referral yet, a clue — a `?ref=` visit (theirs
+ * or of a record with their phone), an order whose discount codes hold a referral code or that
+ * carries a `ref:` tag, or an imported `referred_by`. The pass is per customer; this keeps an
+ * import of thousands of customers from paying it for every one of them.
+ */
+export async function referralCandidates(
+  store: Store,
+  shopId: string,
+  customerIds: readonly string[],
+): Promise<string[]> {
+  if (customerIds.length === 0) return [];
+  return store.engine.transaction(async (db) => {
+    const ids = await stageCustomerIds(db, customerIds);
+    const fresh = (alias: string) =>
+      `NOT EXISTS (SELECT 1 FROM referrals r WHERE r.shop_id = $1 AND r.friend_id = ${alias}.customer_id)`;
+    const rows = await db.all<{ customer_id: string }>(
+      `SELECT DISTINCT customer_id FROM (
+         SELECT r.friend_id AS customer_id FROM referrals r
+         WHERE r.shop_id = $1 AND r.state IN ('pending', 'delivered') AND r.friend_id IN (SELECT customer_id FROM ${ids})
+         UNION ALL
+         SELECT c.customer_id FROM customers c
+         WHERE c.shop_id = $1 AND c.referred_by IS NOT NULL AND c.customer_id IN (SELECT customer_id FROM ${ids}) AND ${fresh('c')}
+         UNION ALL
+         SELECT o.customer_id FROM orders o
+         WHERE o.shop_id = $1 AND o.customer_id IN (SELECT customer_id FROM ${ids}) AND ${fresh('o')}
+           AND ((o.tags IS NOT NULL AND LOWER(o.tags) LIKE '%ref:%')
+             OR (o.coupon_code IS NOT NULL AND EXISTS (SELECT 1 FROM referral_codes k
+                   WHERE k.shop_id = $1 AND POSITION(k.code IN UPPER(o.coupon_code)) > 0)))
+         UNION ALL
+         SELECT v.customer_id FROM referral_visits v
+         WHERE v.shop_id = $1 AND v.customer_id IN (SELECT customer_id FROM ${ids}) AND ${fresh('v')}
+         UNION ALL
+         SELECT f.customer_id FROM customers f
+         JOIN customers o ON o.shop_id = f.shop_id AND o.phone = f.phone AND o.customer_id <> f.customer_id
+         JOIN referral_visits v ON v.shop_id = o.shop_id AND v.customer_id = o.customer_id
+         WHERE f.shop_id = $1 AND f.phone IS NOT NULL AND f.customer_id IN (SELECT customer_id FROM ${ids}) AND ${fresh('f')}
+       ) x ORDER BY customer_id`,
+      [shopId],
+    );
+    return rows.map((r) => r.customer_id);
+  });
 }
