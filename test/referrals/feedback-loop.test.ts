@@ -10,7 +10,8 @@ import type { AppContext } from '../../src/app/context.js';
 import { answerFromLink, feedbackReport, recordAnswer } from '../../src/app/feedback.js';
 import { recordClick } from '../../src/app/flows/engagement.js';
 import { enableFlowTemplate } from '../../src/app/flows/templates.js';
-import { referralCodeOfCustomer } from '../../src/app/referral-program.js';
+import { referralCodeOfCustomer, settleReferrals } from '../../src/app/referral-program.js';
+import { createShopSegment } from '../../src/app/segments.js';
 import { setShopSetting } from '../../src/app/shop-settings.js';
 import { listStaffTasks } from '../../src/app/tasks.js';
 import { customer, type FlowShop, openFlowShop, order, SHOP, vn } from '../flows/support.js';
@@ -51,6 +52,7 @@ for (const engine of ENGINES)
           ...(name === 'nps-after-delivery' ? { params: { after: '1h' } } : {}),
           ...(name === 'nps-promoter' ? { params: { review_url: 'https://g.page/anphat/review' } } : {}),
         });
+      await createShopSegment(ctx, { shopId: SHOP, name: 'buyers', query: 'number_of_orders >= 1' });
       s.at(vn('2027-03-01', '09:00'));
       await s.load({
         customers: [
@@ -128,6 +130,21 @@ for (const engine of ENGINES)
       expect((await listStaffTasks(ctx, { shopId: SHOP })).tasks).toHaveLength(1);
       expect(s.esms.violations).toEqual([]);
 
+      // A friend buys with Minh's code; delivered and kept past the return window, Minh gets a coupon.
+      await enableFlowTemplate(ctx, { shopId: SHOP, name: 'referral-thanks' });
+      const FRIEND = '+84912345670';
+      s.at(vn('2027-03-02', '09:00'));
+      await s.load({
+        customers: [customer(FRIEND, { email: undefined, firstName: 'Tú' })],
+        orders: [order('2001', FRIEND, vn('2027-03-02', '09:00'), { status: 'delivered', couponCode: code })],
+      });
+      s.at(vn('2027-03-09', '09:00'));
+      expect((await settleReferrals(ctx, SHOP)).converted).toHaveLength(1);
+      await s.runDue(vn('2027-03-09', '09:01'));
+      const thanks = sms(MINH).at(-1)?.content ?? '';
+      expect(sms(MINH)).toHaveLength(3);
+      expect(thanks).toMatch(/Cam on quy khach da gioi thieu ban be! Tang quy khach ma [A-Z0-9-]+ /);
+
       // A rating of a product from the widget path is stored and reported.
       await recordAnswer(ctx, {
         shopId: SHOP,
@@ -139,6 +156,7 @@ for (const engine of ENGINES)
       });
       const report = await feedbackReport(ctx, { shopId: SHOP, days: 30 });
       expect(report).toMatchObject({ nps: 0, responses: 2, promoters: 1, detractors: 1 });
+      expect(report.segments).toContainEqual({ segment: 'buyers', nps: 0, responses: 2 });
       expect(report.ratings).toEqual([expect.objectContaining({ sku: 'PRN-01', ratings: 1, average: 5 })]);
     });
   });

@@ -328,6 +328,30 @@ export const FLOW_TEMPLATES: Record<string, FlowTemplate> = {
       steps: [sendPreferring('invite', [T['nps-loop'].inviteSms, T['nps-loop'].inviteEmail])],
     }),
   },
+  'referral-thanks': {
+    about: {
+      vi: 'Khi lượt giới thiệu được ghi nhận (đơn đầu của bạn bè đã giao, hết hạn đổi trả): tặng người giới thiệu một mã giảm giá',
+      en: "When a referral converts (the friend's first order delivered and kept): a coupon for the referrer",
+    },
+    params: {
+      amount: { default: '50000', about: 'the coupon, an amount off in the shop currency' },
+      days: { default: '30', about: 'days the coupon is valid' },
+    },
+    build: (p) => ({
+      name: 'referral-thanks',
+      title: { vi: 'Cảm ơn người giới thiệu', en: 'Thank the referrer' },
+      trigger: { kind: 'event', event: 'Referral Converted' },
+      entry: { policy: 'every', key: 'occurrence' },
+      steps: [
+        {
+          kind: 'coupon',
+          id: 'coupon',
+          coupon: { kind: 'fixed_amount', value: Number(p['amount']), validFor: `${p['days']}d` },
+        },
+        send('thanks', T['nps-loop'].referralThanksSms),
+      ],
+    }),
+  },
   'abandoned-checkout': {
     about: {
       vi: 'Bỏ quên giỏ hàng: nhắc khi không có đơn trong 1 giờ sau khi bắt đầu thanh toán',

@@ -103,4 +103,17 @@ export const NPS_LOOP = {
       },
     },
   },
+  referralThanksSms: {
+    channel: 'sms',
+    promotional: false,
+    content: {
+      channel: 'sms',
+      ascii: true,
+      maxSegments: 2,
+      text: {
+        vi: '{{ shop.name }}: Cam on quy khach da gioi thieu ban be! Tang quy khach ma {{ coupon.code }} cho don tiep theo.',
+        en: '{{ shop.name }}: Thank you for referring a friend! Here is {{ coupon.code }} for your next order.',
+      },
+    },
+  },
 } as const satisfies Record<string, TemplateMessage>;
