@@ -6,6 +6,7 @@
  * customer, order, product and channel, and written as a `Survey Answered` event (a product
  * rating also as `Product Reviewed`), which the closed-loop flows and the loyalty rules act on.
  */
+
 import { z } from 'zod';
 import { verifyCustomerToken } from '../domain/customer-token.js';
 import {
@@ -31,6 +32,7 @@ import { insertEvent } from '../store/referrals/program.js';
 import { readShopSettings } from '../store/settings/index.js';
 import type { Store } from '../store/store.js';
 import type { AppContext } from './context.js';
+import { hmacSha256 } from './customer-tokens.js';
 import { linkSigner } from './flows/links.js';
 import { parseInput } from './input.js';
 
@@ -170,7 +172,7 @@ export const CUSTOMER_TOKEN_SECRET = 'widget.customer_secret';
 export async function customerOfToken(ctx: AppContext, shopId: string, token: string): Promise<string> {
   const secret = (await readShopSettings(ctx.store, shopId)).get(CUSTOMER_TOKEN_SECRET);
   const check = secret
-    ? verifyCustomerToken(secret, shopId, token, ctx.clock.now())
+    ? verifyCustomerToken(hmacSha256(secret), shopId, token, ctx.clock.now())
     : ({ ok: false, reason: 'bad_signature' } as const);
   if (!check.ok)
     throw new NurtureError('unauthorized', `the customer token is not valid (${check.reason})`, [

@@ -3,7 +3,6 @@
  * judged (self-referral, rings, caps) and when it earns the referrer a reward. Pure: the store
  * gathers the facts, these functions decide.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /** Characters of generated codes: no 0/O, 1/I/L, so a code read aloud or typed at checkout survives. */
@@ -15,10 +14,21 @@ const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
  * the same code on every engine; `attempt` draws another when a code is taken.
  */
 export function referralCodeFor(shopId: string, customerId: string, attempt = 0, prefix = 'GT'): string {
-  const digest = createHash('sha256').update(`${shopId}\u0000${customerId}\u0000${attempt}`).digest();
+  const text = `${shopId}\u0000${customerId}\u0000${attempt}`;
   let code = '';
-  for (let i = 0; i < 6 + Math.floor(attempt / 4); i++) code += ALPHABET[digest[i]! % ALPHABET.length];
+  // FNV-1a, one seed per character: stable on every engine and platform (the domain has no crypto;
+  // a code needs to be unguessable no more than a printed coupon does, and a taken one is drawn again).
+  for (let i = 0; i < 6 + Math.floor(attempt / 4); i++) code += ALPHABET[fnv1a(text, i) % ALPHABET.length];
   return `${prefix}${code}`;
+}
+
+function fnv1a(text: string, seed: number): number {
+  let h = (0x811c9dc5 ^ Math.imul(seed + 1, 0x9e3779b1)) >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
 }
 
 /** Codes compare without case or surrounding blanks (typed at checkout, read from a note). */

@@ -4,11 +4,14 @@
  * are marked, a task closes once (done or skipped, with its note), a refused referral is listed
  * with its reason, and a widget answer is accepted only with a valid token of the shop.
  */
+
+import { createHmac } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeContext } from '../../src/app/context.js';
+import { hmacSha256 } from '../../src/app/customer-tokens.js';
 import { answerFromWidget } from '../../src/app/feedback.js';
 import { referralCodeOfCustomer } from '../../src/app/referral-program.js';
 import { setShopSetting } from '../../src/app/shop-settings.js';
@@ -25,24 +28,37 @@ const T0 = Date.parse('2026-11-02T03:00:00Z');
 describe('customer tokens', () => {
   it('verify only with the secret and shop they were signed for, before they expire', () => {
     const now = new Date(T0);
-    const token = signCustomerToken('s3cret-of-the-shop', 'shop1', '7489302847', new Date(T0 + 3_600_000));
-    expect(verifyCustomerToken('s3cret-of-the-shop', 'shop1', token, now)).toMatchObject({
+    const token = signCustomerToken(
+      hmacSha256('s3cret-of-the-shop'),
+      'shop1',
+      '7489302847',
+      new Date(T0 + 3_600_000),
+    );
+    expect(verifyCustomerToken(hmacSha256('s3cret-of-the-shop'), 'shop1', token, now)).toMatchObject({
       ok: true,
       customerRef: '7489302847',
     });
-    expect(verifyCustomerToken('another-secret!!', 'shop1', token, now)).toEqual({
+    // What a shop's server computes with its own HMAC-SHA256 (Node's Buffer here) is the same token.
+    const [, ref, expires, mac] = token.split('.');
+    expect(ref).toBe(Buffer.from('7489302847').toString('base64url'));
+    expect(mac).toBe(
+      createHmac('sha256', 's3cret-of-the-shop').update(`v1|shop1|7489302847|${expires}`).digest('base64url'),
+    );
+    expect(verifyCustomerToken(hmacSha256('another-secret!!'), 'shop1', token, now)).toEqual({
       ok: false,
       reason: 'bad_signature',
     });
-    expect(verifyCustomerToken('s3cret-of-the-shop', 'shop2', token, now)).toEqual({
+    expect(verifyCustomerToken(hmacSha256('s3cret-of-the-shop'), 'shop2', token, now)).toEqual({
       ok: false,
       reason: 'bad_signature',
     });
-    expect(verifyCustomerToken('s3cret-of-the-shop', 'shop1', token, new Date(T0 + 3_600_001))).toEqual({
+    expect(
+      verifyCustomerToken(hmacSha256('s3cret-of-the-shop'), 'shop1', token, new Date(T0 + 3_600_001)),
+    ).toEqual({
       ok: false,
       reason: 'expired',
     });
-    expect(verifyCustomerToken('s3cret-of-the-shop', 'shop1', '7489302847', now)).toEqual({
+    expect(verifyCustomerToken(hmacSha256('s3cret-of-the-shop'), 'shop1', '7489302847', now)).toEqual({
       ok: false,
       reason: 'malformed',
     });
@@ -83,7 +99,7 @@ describe('tasks and referrals through the CLI', () => {
       answerFromWidget(ctx, { shopId: SHOP, customerToken: 'v1.x.1.y', kind: 'nps', score: 9 }),
     ).rejects.toThrow('not valid');
     await setShopSetting(ctx, { shopId: SHOP, key: 'widget.customer_secret', value: 'the-shops-own-secret' });
-    const token = signCustomerToken('the-shops-own-secret', SHOP, HOA, new Date(T0 + DAY));
+    const token = signCustomerToken(hmacSha256('the-shops-own-secret'), SHOP, HOA, new Date(T0 + DAY));
     expect(
       await answerFromWidget(ctx, { shopId: SHOP, customerToken: token, kind: 'nps', score: 9 }),
     ).toMatchObject({

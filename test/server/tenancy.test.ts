@@ -2,12 +2,14 @@
  * Tenancy and authentication over every registered route, on both engines: a key of shop A never
  * reaches shop B. The table below must name every route; a new route without a case fails.
  */
+
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listShopApiKeys } from '../../src/app/api-keys.js';
 import { createCoupon, createCouponBatch } from '../../src/app/coupons.js';
+import { hmacSha256 } from '../../src/app/customer-tokens.js';
 import { recordAnswer } from '../../src/app/feedback.js';
 import { createFlow } from '../../src/app/flows/definitions.js';
 import { importFile } from '../../src/app/imports.js';
@@ -335,7 +337,7 @@ const CASES: Record<string, Case> = {
     path: '/t/v1/answers',
     body: {
       customerToken: signCustomerToken(
-        'b-customer-secret',
+        hmacSha256('b-customer-secret'),
         'shop-b',
         b.customerId,
         new Date(Date.now() + 3_600_000),

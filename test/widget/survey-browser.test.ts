@@ -5,12 +5,14 @@
  * event; a star rating records a product rating; a page with a forged token records nothing and
  * tells the customer it failed.
  */
+
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiKey } from '../../src/app/api-keys.js';
 import { makeContext } from '../../src/app/context.js';
+import { hmacSha256 } from '../../src/app/customer-tokens.js';
 import { setShopSetting } from '../../src/app/shop-settings.js';
 import { TrackingWriter } from '../../src/app/tracking.js';
 import { signCustomerToken } from '../../src/domain/customer-token.js';
@@ -62,9 +64,9 @@ describe.skipIf(browserSkipped)(`the widget survey in Chromium${skipNote(browser
     const pk = (await createApiKey(nurture.ctx, { shopId: SHOP, kind: 'publishable' })).key;
     await setShopSetting(nurture.ctx, { shopId: SHOP, key: 'widget.customer_secret', value: SECRET });
     // What the shop's server does per page: sign its own customer id, valid for an hour.
-    const good = signCustomerToken(SECRET, SHOP, '7489302847', new Date(Date.now() + 3_600_000));
+    const good = signCustomerToken(hmacSha256(SECRET), SHOP, '7489302847', new Date(Date.now() + 3_600_000));
     const forged = signCustomerToken(
-      'not-the-shops-secret',
+      hmacSha256('not-the-shops-secret'),
       SHOP,
       '7489302847',
       new Date(Date.now() + 3_600_000),

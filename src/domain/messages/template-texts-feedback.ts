@@ -44,6 +44,10 @@ export const NPS_LOOP = {
     content: {
       channel: 'email',
       subject: { vi: '{{ shop.name }} xin lỗi bạn', en: '{{ shop.name }} is sorry' },
+      html: {
+        vi: `<p>${HI_VI}</p><p>Cảm ơn bạn đã thẳng thắn cho điểm. Chúng tôi rất tiếc vì trải nghiệm chưa tốt. Nhân viên của shop sẽ gọi cho bạn trong hôm nay để lắng nghe và hỗ trợ.</p><p>{{ shop.name }}</p>`,
+        en: `<p>${HI_EN}</p><p>Thank you for your honest score. We are sorry your experience fell short. Our staff will call you today to listen and help.</p><p>{{ shop.name }}</p>`,
+      },
       text: {
         vi: `${HI_VI}\n\nCảm ơn bạn đã thẳng thắn cho điểm. Chúng tôi rất tiếc vì trải nghiệm chưa tốt. Nhân viên của shop sẽ gọi cho bạn trong hôm nay để lắng nghe và hỗ trợ.\n\n{{ shop.name }}`,
         en: `${HI_EN}\n\nThank you for your honest score. We are sorry your experience fell short. Our staff will call you today to listen and help.\n\n{{ shop.name }}`,
@@ -69,6 +73,10 @@ export const NPS_LOOP = {
     content: {
       channel: 'email',
       subject: { vi: 'Shop có thể làm gì tốt hơn?', en: 'What could we do better?' },
+      html: {
+        vi: `<p>${HI_VI}</p><p>Cảm ơn bạn đã chấm điểm {{ shop.name }}. Chúng tôi có thể làm gì để bạn hài lòng hơn? Chỉ cần trả lời e-mail này, mỗi góp ý đều được đọc.</p><p>{{ shop.name }}</p>`,
+        en: `<p>${HI_EN}</p><p>Thanks for rating {{ shop.name }}. What could we do to make you happier? Just reply to this e-mail; we read every answer.</p><p>{{ shop.name }}</p>`,
+      },
       text: {
         vi: `${HI_VI}\n\nCảm ơn bạn đã chấm điểm {{ shop.name }}. Chúng tôi có thể làm gì để bạn hài lòng hơn? Chỉ cần trả lời e-mail này, mỗi góp ý đều được đọc.\n\n{{ shop.name }}`,
         en: `${HI_EN}\n\nThanks for rating {{ shop.name }}. What could we do to make you happier? Just reply to this e-mail; we read every answer.\n\n{{ shop.name }}`,
@@ -96,6 +104,10 @@ export const NPS_LOOP = {
       subject: {
         vi: 'Cảm ơn bạn đã yêu thích {{ shop.name }}!',
         en: 'Thank you for loving {{ shop.name }}!',
+      },
+      html: {
+        vi: `<p>${HI_VI}</p><p>Cảm ơn bạn đã chấm điểm cao! Nếu bạn muốn giới thiệu shop cho bạn bè, hãy gửi họ mã <strong>{{ referral_code }}</strong>{% if referral_url %} hoặc đường dẫn <a href="{{ referral_url }}">{{ referral_url }}</a>{% endif %}: khi đơn đầu tiên của bạn bè được giao, bạn sẽ nhận quà cảm ơn.</p>{% if review_url %}<p>Bạn cũng có thể để lại đánh giá công khai <a href="{{ review_url }}">tại đây</a>.</p>{% endif %}<p>{{ shop.name }}</p>`,
+        en: `<p>${HI_EN}</p><p>Thank you for the great score! If you'd like to recommend us to friends, send them code <strong>{{ referral_code }}</strong>{% if referral_url %} or the link <a href="{{ referral_url }}">{{ referral_url }}</a>{% endif %}: once a friend's first order is delivered, a thank-you gift is yours.</p>{% if review_url %}<p>You can also leave a public review <a href="{{ review_url }}">here</a>.</p>{% endif %}<p>{{ shop.name }}</p>`,
       },
       text: {
         vi: `${HI_VI}\n\nCảm ơn bạn đã chấm điểm cao! Nếu bạn muốn giới thiệu shop cho bạn bè, hãy gửi họ mã {{ referral_code }}{% if referral_url %} hoặc đường dẫn {{ referral_url }}{% endif %}: khi đơn đầu tiên của bạn bè được giao, bạn sẽ nhận quà cảm ơn.\n\nBạn cũng có thể để lại đánh giá công khai tại: {{ review_url }}\n\n{{ shop.name }}`,
