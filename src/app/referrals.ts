@@ -15,7 +15,7 @@ import {
   type RefusalReason,
 } from '../domain/referrals.js';
 import { findReferralVisits, type ReferralVisit } from '../store/referrals/index.js';
-import { listReferralRows, referralKpiRows } from '../store/referrals/program.js';
+import { listReferralRows, referralKpiRows } from '../store/referrals/list.js';
 import type { AppContext } from './context.js';
 import { parseInput } from './input.js';
 
