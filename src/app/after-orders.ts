@@ -6,6 +6,7 @@ import type { Store } from '../store/store.js';
 import type { AppContext } from './context.js';
 import { recordCouponRedemptions } from './coupon-redemptions.js';
 import { applyOrderPoints, type LoyaltyPassResult } from './loyalty/earn.js';
+import { processReferrals } from './referral-program.js';
 
 export interface AfterOrdersResult {
   customers: number;
@@ -32,6 +33,7 @@ export async function afterOrders(
   const ids = [...new Set(customerIds)];
   const stats = await refreshCustomerStats(store.engine, shopId, { customerIds: ids });
   await recordCouponRedemptions(ctx, shopId, ids, store);
+  await processReferrals(ctx, shopId, ids, store);
   const membership = await refreshMembership(store.engine, shopId, {
     customerIds: ids,
     asOf: ctx.clock.now(),

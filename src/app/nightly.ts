@@ -12,6 +12,7 @@ import { runAnalysis } from './analyze.js';
 import type { AppContext } from './context.js';
 import { runLoyaltyDaily } from './loyalty/events.js';
 import { predict } from './predict.js';
+import { settleReferrals } from './referral-program.js';
 import { loadShopSettings } from './shop-settings.js';
 
 export const NIGHTLY_JOB = 'nightly.recompute';
@@ -70,6 +71,8 @@ export async function runNightly(
   const loyalty = await runLoyaltyDaily(ctx, { shopId });
   if (loyalty.expired + loyalty.reminders + loyalty.tierChanges > 0)
     ctx.log.info({ shopId, ...loyalty }, 'nightly: loyalty');
+  // Referrals whose return window ended since their last order change earn their reward now.
+  await settleReferrals(ctx, shopId);
   const pruned = await pruneShopHistory(
     ctx.store,
     shopId,

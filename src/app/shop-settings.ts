@@ -106,14 +106,6 @@ export const SHOP_SETTINGS = {
       en: "the token Haravan's subscription check sends (hub.verify_token)",
     },
   },
-  'loyalty.widget_secret': {
-    schema: z.string().min(16, 'at least 16 characters'),
-    secret: true,
-    about: {
-      vi: 'khóa bí mật mà trang shop dùng để ký mã khách hàng (HMAC) cho bảng điểm thưởng trong widget',
-      en: "the secret the shop's pages sign customer tokens with (HMAC) for the widget's loyalty panel",
-    },
-  },
   'tracking.allowed_origins': {
     schema: origins,
     secret: false,
@@ -136,6 +128,33 @@ export const SHOP_SETTINGS = {
     about: {
       vi: 'giờ (theo giờ shop) chạy analyze + predict + làm mới phân khúc hằng đêm; mặc định 3',
       en: 'hour (shop time) of the nightly analyze + predict + segment refresh; default 3',
+    },
+  },
+  'widget.customer_secret': {
+    schema: z.string().min(16, 'at least 16 characters'),
+    secret: true,
+    about: {
+      vi: 'khóa bí mật shop dùng để ký mã khách hàng (customer token) cho widget: khảo sát, điểm thưởng',
+      en: "the secret the shop's server signs customer tokens with for the widget (survey, loyalty)",
+    },
+  },
+  'referrals.return_window_days': {
+    schema: z
+      .string()
+      .regex(/^\d{1,3}$/, 'days 0–365')
+      .refine((v) => Number(v) <= 365, 'days 0–365'),
+    secret: false,
+    about: {
+      vi: 'số ngày sau khi giao đơn đầu tiên của người được giới thiệu mà đơn còn có thể bị trả lại; phần thưởng chờ hết thời hạn này; mặc định 7',
+      en: "days after the referred friend's first order is delivered during which a return still cancels the referral; the reward waits for them; default 7",
+    },
+  },
+  'referrals.cap_per_referrer': {
+    schema: z.string().regex(/^\d{1,5}$/, 'a whole number (0: no cap)'),
+    secret: false,
+    about: {
+      vi: 'số lượt giới thiệu tối đa của một người giới thiệu (0: không giới hạn); mặc định 20',
+      en: 'referrals a referrer may have at most (0: no cap); default 20',
     },
   },
 } as const satisfies Record<string, SettingSpec>;
@@ -166,8 +185,6 @@ export interface ShopSettings {
   shopifyWebhookSecret: string | undefined;
   haravanWebhookSecret: string | undefined;
   haravanVerifyToken: string | undefined;
-  /** Signs the customer tokens of the widget's loyalty panel (docs/loyalty.md); none: no panel. */
-  loyaltyWidgetSecret: string | undefined;
   trackingAllowedOrigins: string[];
   /** The widget waits for the visitor's consent (`nurture.consent(true)`) before storing or sending. */
   trackingConsentRequired: boolean;
@@ -221,7 +238,6 @@ export async function loadShopSettings(ctx: AppContext, shopId: string): Promise
     shopifyWebhookSecret: stored.get('shopify.webhook_secret'),
     haravanWebhookSecret: stored.get('haravan.webhook_secret'),
     haravanVerifyToken: stored.get('haravan.verify_token'),
-    loyaltyWidgetSecret: stored.get('loyalty.widget_secret'),
     trackingAllowedOrigins: (stored.get('tracking.allowed_origins') ?? '').split(',').filter(Boolean),
     trackingConsentRequired: stored.get('tracking.consent_required') === 'true',
     nightlyHour: Number(stored.get('jobs.nightly_hour') ?? 3),

@@ -14,6 +14,7 @@ import { registerJobsCommands } from './commands/jobs.js';
 import { registerLoyaltyCommands } from './commands/loyalty.js';
 import { registerPredictCommand } from './commands/predict.js';
 import { registerProductCommands } from './commands/products.js';
+import { registerReferralCommands } from './commands/referrals.js';
 import { registerSegmentCommands } from './commands/segment.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerUserCommands } from './commands/user.js';
@@ -38,6 +39,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerProductCommands(program, deps);
   registerCouponCommands(program, deps);
   registerLoyaltyCommands(program, deps);
+  registerReferralCommands(program, deps);
   registerServeCommand(program, deps);
   registerAdminCommands(program, deps);
   registerChannelCommands(program, deps);

@@ -13,12 +13,3 @@ export function referralCodeOf(value: unknown): string | undefined {
   const code = value.trim();
   return CODE.test(code) ? code : undefined;
 }
-
-/**
- * A customer's own referral code, for their link (`?ref=CODE`): the random part of their id, which
- * is unique in the shop, well-formed for `referralCodeOf` and maps back to the customer
- * (`cus_` + code) without a lookup table.
- */
-export function customerReferralCode(customerId: string): string {
-  return customerId.startsWith('cus_') ? customerId.slice(4) : customerId;
-}

@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../app/context.js';
+import { answerFromLink } from '../app/feedback.js';
 import {
   recordClick,
   recordEsmsDelivery,
@@ -121,6 +122,55 @@ export async function registerMessageLinks(app: FastifyInstance, ctx: AppContext
         throw error;
       }
     });
+
+    // The answer page of a message (NPS 0–10, or a rating with kind=rating&sku=…): without a
+    // score it shows the scale; with one it records the answer (the first one of the message stands).
+    scope.get<{ Params: ShopToken; Querystring: Record<string, string | undefined> }>(
+      '/m/:shop/a/:token',
+      async (request, reply) => {
+        const { score, kind, sku } = request.query;
+        if (score === undefined || score === '') {
+          const max = kind === 'rating' ? 5 : 10;
+          const min = kind === 'rating' ? 1 : 0;
+          const extra = `${kind === 'rating' ? '&kind=rating' : ''}${sku ? `&sku=${encodeURIComponent(sku)}` : ''}`;
+          const links = Array.from({ length: max - min + 1 }, (_, i) => min + i).map(
+            (n) => html`<a class="score" href="?score=${String(n)}${extra}">${String(n)}</a> `,
+          );
+          return reply.type('text/html; charset=utf-8').send(
+            page(
+              'Đánh giá',
+              html`<h1>Bạn chấm bao nhiêu điểm?</h1>
+                <p class="en">How would you rate us?</p>
+                <p>${links}</p>`,
+            ),
+          );
+        }
+        try {
+          const done = await answerFromLink(ctx, {
+            shopId: request.params.shop,
+            token: request.params.token,
+            score,
+            ...(kind === 'rating' ? { kind: 'rating' as const } : {}),
+            ...(sku ? { sku } : {}),
+          });
+          return reply
+            .type('text/html; charset=utf-8')
+            .header('cache-control', 'no-store, private')
+            .send(
+              page(
+                'Cảm ơn bạn',
+                html`<h1>Cảm ơn bạn đã trả lời!</h1>
+                <p>${done.shopName} đã nhận được đánh giá của bạn.</p>
+                <p class="en">Thank you — ${done.shopName} got your answer.</p>`,
+              ),
+            );
+        } catch (error) {
+          if (error instanceof NurtureError && (error.code === 'not_found' || error.code === 'invalid_input'))
+            return notFound(reply);
+          throw error;
+        }
+      },
+    );
 
     scope.get<{ Params: { shop: string }; Querystring: Record<string, string | string[] | undefined> }>(
       '/m/:shop/esms',

@@ -21,6 +21,7 @@ import { RateLimiter } from './rate-limit.js';
 import { ReadPool } from './read-pool.js';
 import { type CliRunner, cliRoutes } from './routes/cli.js';
 import { loyaltyStorefrontRoutes } from './routes/loyalty.js';
+import { surveyRoutes } from './routes/loyalty-feedback.js';
 import { popupRoutes, sitePopupRoutes } from './routes/popups.js';
 import { trackingRoutes } from './routes/tracking.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -130,6 +131,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         ...trackingRoutes(intakeCtx, writer, limits),
         ...popupRoutes(intakeCtx, limits),
         ...loyaltyStorefrontRoutes(limits),
+        ...surveyRoutes(intakeCtx, limits),
         ...sitePopupRoutes(),
         ...widgetRoutes(),
         ...(options.cli ? cliRoutes(() => owner?.token, options.cli) : []),

@@ -28,6 +28,7 @@ import { flowRoutes } from './routes/flows.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { loyaltyRoutes } from './routes/loyalty.js';
+import { loyaltyFeedbackRoutes } from './routes/loyalty-feedback.js';
 import { productRoutes } from './routes/products.js';
 import { segmentRoutes } from './routes/segments.js';
 import { shopRoutes } from './routes/shop.js';
@@ -76,6 +77,7 @@ export function apiRoutes(): RouteSpec[] {
     ...jobRoutes,
     ...flowRoutes,
     ...loyaltyRoutes,
+    ...loyaltyFeedbackRoutes,
   ];
 }
 

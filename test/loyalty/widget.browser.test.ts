@@ -9,9 +9,11 @@ import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/app/api-keys.js';
-import { signCustomerToken } from '../../src/app/loyalty/widget.js';
+import { hmacSha256 } from '../../src/app/customer-tokens.js';
+import { referralCodeOfCustomer } from '../../src/app/referral-program.js';
 import { setShopSetting } from '../../src/app/shop-settings.js';
 import { TrackingWriter } from '../../src/app/tracking.js';
+import { signCustomerToken } from '../../src/domain/customer-token.js';
 import { RateLimiter } from '../../src/server/rate-limit.js';
 import { loyaltyStorefrontRoutes } from '../../src/server/routes/loyalty.js';
 import { trackingRoutes } from '../../src/server/routes/tracking.js';
@@ -28,7 +30,7 @@ const LAN = '+84912000002';
 
 function shopPage(snippet: string, token: string): string {
   return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Tài khoản</title>${snippet}</head>
-<body><h1>Tài khoản của tôi</h1><div data-nurture-loyalty data-token="${token}"></div></body></html>`;
+<body><h1>Tài khoản của tôi</h1><div data-nurture-loyalty data-nurture-customer-token="${token}"></div></body></html>`;
 }
 
 describe.skipIf(browserSkipped)(`loyalty panel in Chromium${skipNote(browserSkipped)}`, () => {
@@ -61,7 +63,7 @@ describe.skipIf(browserSkipped)(`loyalty panel in Chromium${skipNote(browserSkip
       ];
     });
     const pk = (await createApiKey(nurture.ctx, { shopId: SHOP, kind: 'publishable' })).key;
-    const good = signCustomerToken(SECRET, SHOP, lan, new Date(Date.now() + 3_600_000));
+    const good = signCustomerToken(hmacSha256(SECRET), SHOP, lan, new Date(Date.now() + 3_600_000));
     const forged = `v1.${lan}.${Math.floor(Date.now() / 1000) + 3600}.${'A'.repeat(43)}`;
     pages = await new Promise((resolve) => {
       const server = createServer((req, res) => {
@@ -74,7 +76,7 @@ describe.skipIf(browserSkipped)(`loyalty panel in Chromium${skipNote(browserSkip
     });
     const origin = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
     await setShopSetting(nurture.ctx, { shopId: SHOP, key: 'tracking.allowed_origins', value: origin });
-    await setShopSetting(nurture.ctx, { shopId: SHOP, key: 'loyalty.widget_secret', value: SECRET });
+    await setShopSetting(nurture.ctx, { shopId: SHOP, key: 'widget.customer_secret', value: SECRET });
     await setShopSetting(nurture.ctx, { shopId: SHOP, key: 'url', value: 'https://shop.example.vn' });
     browser = await launchChromium();
   }, 120_000);
@@ -96,11 +98,13 @@ describe.skipIf(browserSkipped)(`loyalty panel in Chromium${skipNote(browserSkip
     expect(await page.locator('.nl-tier').textContent()).toBe('Hạng: Bạc');
     expect(await page.locator('.nl-next').textContent()).toBe('Còn 6.500.000 ₫ để lên Vàng');
     expect(await page.locator('li[data-reward="voucher-50k"] button').isDisabled()).toBe(true);
+    // The customer's code of the referral programme (made when the panel first asked for it).
+    const code = await referralCodeOfCustomer(nurture.ctx, SHOP, lan);
     expect(await page.locator('.nurture-loyalty input').inputValue()).toBe(
-      `https://shop.example.vn/?ref=${lan.slice(4)}`,
+      `https://shop.example.vn/?ref=${code}`,
     );
     expect(await page.locator('a.nl-facebook').getAttribute('href')).toBe(
-      `https://www.facebook.com/sharer/sharer.php?u=${encodeURIComponent(`https://shop.example.vn/?ref=${lan.slice(4)}`)}`,
+      `https://www.facebook.com/sharer/sharer.php?u=${encodeURIComponent(`https://shop.example.vn/?ref=${code}`)}`,
     );
     expect(await page.locator('a.nl-messenger').getAttribute('href')).toMatch(
       /^fb-messenger:\/\/share\/\?link=/,

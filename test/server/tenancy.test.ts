@@ -2,24 +2,30 @@
  * Tenancy and authentication over every registered route, on both engines: a key of shop A never
  * reaches shop B. The table below must name every route; a new route without a case fails.
  */
+
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listShopApiKeys } from '../../src/app/api-keys.js';
 import { createCoupon, createCouponBatch } from '../../src/app/coupons.js';
+import { hmacSha256 } from '../../src/app/customer-tokens.js';
+import { recordAnswer } from '../../src/app/feedback.js';
 import { createFlow } from '../../src/app/flows/definitions.js';
 import { importFile } from '../../src/app/imports.js';
 import { setProgram } from '../../src/app/loyalty/program.js';
-import { signCustomerToken } from '../../src/app/loyalty/widget.js';
 import { createShopSegment } from '../../src/app/segments.js';
+import { setShopSetting } from '../../src/app/shop-settings.js';
 import { setSitePopup } from '../../src/app/site-popups.js';
+import { createStaffTask } from '../../src/app/tasks.js';
 import { TrackingWriter } from '../../src/app/tracking.js';
 import { WebhookIntake } from '../../src/app/webhook-intake.js';
+import { signCustomerToken } from '../../src/domain/customer-token.js';
 import { DEFAULT_PROGRAM } from '../../src/domain/loyalty/program.js';
 import { openApiPath } from '../../src/server/openapi.js';
 import { RateLimiter } from '../../src/server/rate-limit.js';
 import { loyaltyStorefrontRoutes } from '../../src/server/routes/loyalty.js';
+import { surveyRoutes } from '../../src/server/routes/loyalty-feedback.js';
 import { popupRoutes, sitePopupRoutes } from '../../src/server/routes/popups.js';
 import { trackingRoutes } from '../../src/server/routes/tracking.js';
 import { webhookRoutes } from '../../src/server/routes/webhooks.js';
@@ -70,7 +76,7 @@ const B_PROGRAM = {
 const B_WIDGET_SECRET = 'b-widget-secret-0123456789';
 /** A customer token of shop B, signed with B's secret. */
 const bToken = (b: ShopFixture) =>
-  signCustomerToken(B_WIDGET_SECRET, 'shop-b', b.customerId, new Date(Date.now() + 3_600_000));
+  signCustomerToken(hmacSha256(B_WIDGET_SECRET), 'shop-b', b.customerId, new Date(Date.now() + 3_600_000));
 
 /** A flow only shop B has (a draft). */
 const B_FLOW = {
@@ -299,6 +305,64 @@ const CASES: Record<string, Case> = {
   }),
   'GET /api/v1/jobs/{id}': (_a, b) => ({ path: `/api/v1/jobs/${b.jobId}`, expect: notFound }),
   'POST /api/v1/jobs/{id}/retry': (_a, b) => ({ path: `/api/v1/jobs/${b.jobId}/retry`, expect: notFound }),
+  'GET /api/v1/referrals': (_a, b) => ({ path: '/api/v1/referrals?limit=1000', expect: withoutB(b) }),
+  'GET /api/v1/referrals/kpis': (_a, b) => ({
+    path: '/api/v1/referrals/kpis',
+    // Both shops are seeded alike: A's figures are A's (no id of B in them).
+    expect: withoutB(b),
+  }),
+  'GET /api/v1/customers/{id}/referral': (_a, b) => ({
+    path: `/api/v1/customers/${b.customerId}/referral`,
+    expect: notFound,
+  }),
+  'POST /api/v1/feedback': (_a, b) => ({
+    path: '/api/v1/feedback',
+    body: { customer_id: b.customerId, kind: 'nps', score: 9 },
+    expect: notFound,
+  }),
+  'GET /api/v1/feedback/report': () => ({
+    path: '/api/v1/feedback/report',
+    // Shop B has an answer (score 2); A has none.
+    expect: (r) => expect(r.body).toMatchObject({ responses: 0, nps: null }),
+  }),
+  'GET /api/v1/tasks': (_a, b) => ({
+    path: '/api/v1/tasks?limit=1000',
+    expect: (r) => {
+      withoutB(b)(r);
+      expect(r.text).not.toContain('B-ONLY-TASK');
+    },
+  }),
+  'GET /api/v1/tasks/{id}': () => ({ path: '/api/v1/tasks/task_b_only', expect: notFound }),
+  'POST /api/v1/tasks': (_a, b) => ({
+    path: '/api/v1/tasks',
+    body: { customer_id: b.customerId, title: 'x' },
+    expect: notFound,
+  }),
+  'POST /api/v1/tasks/{id}/done': () => ({
+    path: '/api/v1/tasks/task_b_only/done',
+    body: {},
+    expect: notFound,
+  }),
+  'POST /api/v1/tasks/{id}/skip': () => ({
+    path: '/api/v1/tasks/task_b_only/skip',
+    body: {},
+    expect: notFound,
+  }),
+  // A token signed with shop B's secret for B's customer is not a token of A.
+  'POST /t/v1/answers': (_a, b) => ({
+    path: '/t/v1/answers',
+    body: {
+      customerToken: signCustomerToken(
+        hmacSha256(B_WIDGET_SECRET),
+        'shop-b',
+        b.customerId,
+        new Date(Date.now() + 3_600_000),
+      ),
+      kind: 'nps',
+      score: 10,
+    },
+    expect: (r) => expect(r.status).toBe(401),
+  }),
   'POST /t/v1/batch': () => ({
     path: '/t/v1/batch',
     body: {
@@ -378,6 +442,7 @@ const CASES: Record<string, Case> = {
 
 /** Storefront routes: a publishable key is what they take. */
 const STOREFRONT = new Set([
+  'POST /t/v1/answers',
   'POST /t/v1/batch',
   'GET /t/v1/config',
   'GET /t/v1/popups',
@@ -435,11 +500,10 @@ for (const engine of ENGINES) {
       await createShopSegment(ctx, { shopId: 'shop-b', name: 'b-private', query: 'number_of_orders >= 1' });
       await createFlow(ctx, { shopId: 'shop-b', document: B_FLOW });
       await setProgram(ctx, { shopId: 'shop-b', program: B_PROGRAM });
-      const { setShopSetting } = await import('../../src/app/shop-settings.js');
-      await setShopSetting(ctx, { shopId: 'shop-b', key: 'loyalty.widget_secret', value: B_WIDGET_SECRET });
+      await setShopSetting(ctx, { shopId: 'shop-b', key: 'widget.customer_secret', value: B_WIDGET_SECRET });
       await setShopSetting(ctx, {
         shopId: 'shop-a',
-        key: 'loyalty.widget_secret',
+        key: 'widget.customer_secret',
         value: 'a-widget-secret-0123456789',
       });
       const only = { shopId: 'shop-b', kind: 'percent', value: 10, prefix: 'BONLY' } as const;
@@ -466,6 +530,14 @@ for (const engine of ENGINES) {
           shopId: 'shop-b',
           document: { name, content: { title: 'Chỉ của B', body: 'B' } },
         });
+      // Shop B's own feedback and task, which A must never see.
+      await setShopSetting(ctx, {
+        shopId: 'shop-b',
+        key: 'widget.customer_secret',
+        value: B_WIDGET_SECRET,
+      });
+      await recordAnswer(ctx, { shopId: 'shop-b', customerId: b.customerId, kind: 'nps', score: 2 });
+      await createStaffTask(ctx, { shopId: 'shop-b', customerId: b.customerId, title: 'B-ONLY-TASK' });
       await (await import('../../src/app/channel-settings.js')).setChannelSetting(ctx, {
         shopId: 'shop-b',
         channel: 'esms',
@@ -485,6 +557,10 @@ for (const engine of ENGINES) {
         }),
         ...widgetRoutes(),
         ...loyaltyStorefrontRoutes({
+          perKey: new RateLimiter({ perSecond: 1000, burst: 1000 }),
+          perIp: new RateLimiter({ perSecond: 1000, burst: 1000 }),
+        }),
+        ...surveyRoutes(c, {
           perKey: new RateLimiter({ perSecond: 1000, burst: 1000 }),
           perIp: new RateLimiter({ perSecond: 1000, burst: 1000 }),
         }),

@@ -1,9 +1,9 @@
 /**
  * The loyalty panel (docs/loyalty.md, "Widget loyalty panel"): in an element the shop's page
- * marks `<div data-nurture-loyalty data-token="…">`, the signed-in customer's balance, pending
+ * marks `<div data-nurture-loyalty data-nurture-customer-token="…">`, the signed-in customer's balance, pending
  * points and why, tier and progress to the next, rewards to redeem, and their referral link with
  * share buttons (Zalo, Messenger, Facebook). The token is signed by the shop's server with its
- * `loyalty.widget_secret`; without one the panel shows nothing. Language from the element's
+ * `widget.customer_secret` (the same token as the survey's); without one the panel shows nothing. Language from the element's
  * `data-lang`, else the page's `lang`.
  */
 import type { Component } from './components.js';
@@ -77,7 +77,7 @@ const number = (n: number, en: boolean) => n.toLocaleString(en ? 'en-US' : 'vi-V
 export const loyaltyPanel: Component = {
   mount(ctx) {
     const host = document.querySelector<HTMLElement>('[data-nurture-loyalty]');
-    const token = host?.getAttribute('data-token');
+    const token = host?.getAttribute('data-nurture-customer-token');
     if (!host || !token) return;
     const lang = (host.getAttribute('data-lang') || document.documentElement.lang || 'vi').startsWith('en')
       ? 'en'

@@ -13,6 +13,7 @@ import { addToCart, pageViews, productViews, referralCapture } from './parts.js'
 import { popups } from './popup.js';
 import { Runtime } from './runtime.js';
 import { safe } from './safe.js';
+import { survey } from './survey.js';
 
 /** `window.nurture` once loaded. */
 export interface NurtureApi {
@@ -77,6 +78,7 @@ function boot(): void {
   runtime.registry.register('referral', referralCapture);
   runtime.registry.register('popups', popups);
   runtime.registry.register('loyalty', loyaltyPanel);
+  runtime.registry.register('survey', survey);
   const nurture = publicApi(runtime);
   w.nurture = nurture;
   if (Array.isArray(existing)) for (const call of existing) nurture.push(call);

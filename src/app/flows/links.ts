@@ -4,8 +4,8 @@ import { readShopSettings, writeShopSetting } from '../../store/settings/index.j
 import type { AppContext } from '../context.js';
 import { loadShopSettings } from '../shop-settings.js';
 
-/** What a signed link of a message does: click (redirect), open (pixel), unsubscribe. */
-export type LinkKind = 'c' | 'o' | 'u';
+/** What a signed link of a message does: click (redirect), open (pixel), unsubscribe, answer (NPS, rating). */
+export type LinkKind = 'c' | 'o' | 'u' | 'a';
 
 /** The shop's key that signs its message links; made on first use, never shown. */
 const SECRET_KEY = 'links.secret';
@@ -92,4 +92,9 @@ export function unsubscribeUrl(signer: LinkSigner, messageId: string): string {
 /** Where eSMS reports the delivery of this shop's SMS (the key proves the report is for the shop). */
 export function esmsCallbackUrl(signer: LinkSigner): string {
   return `${signer.base}/m/${encodeURIComponent(signer.shopId)}/esms?k=${signer.callbackKey('esms')}`;
+}
+
+/** The message's answer page (`?score=N` appended): records an NPS answer or rating for its customer and order. */
+export function answerUrl(signer: LinkSigner, messageId: string): string {
+  return signer.sign(messageId, 'a', 0);
 }

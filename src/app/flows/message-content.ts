@@ -11,8 +11,16 @@ import type { Recipient } from '../../store/flows/recipients.js';
 import type { RunContext } from '../../store/flows/runs.js';
 import { type OrderVars, ordersForMessages, runContexts } from '../../store/flows/vars.js';
 import type { AppContext } from '../context.js';
+import { referralLinkOf } from '../referral-program.js';
 import { loadShopSettings } from '../shop-settings.js';
-import { esmsCallbackUrl, type LinkSigner, linkSigner, trackerFor, unsubscribeUrl } from './links.js';
+import {
+  answerUrl,
+  esmsCallbackUrl,
+  type LinkSigner,
+  linkSigner,
+  trackerFor,
+  unsubscribeUrl,
+} from './links.js';
 import { type LoadedVersion, loadVersions } from './loaded.js';
 
 /** What rendering a batch of messages reads, loaded once per batch. */
@@ -26,6 +34,8 @@ export interface MessageVars {
   capOverride(m: MessageRecord): CapOverride | undefined;
   /** Signs tracked links, the pixel and the unsubscribe link (absent without a public_url). */
   signer?: LinkSigner | undefined;
+  /** Referral codes and links of the recipients whose message mentions `referral_code` or `referral_url`. */
+  referrals?: ReadonlyMap<string, { code: string; url: string | null }>;
 }
 
 /** Loads the flow versions, run contexts, orders and coupons a batch of messages renders with. */
@@ -57,8 +67,18 @@ export async function loadMessageVars(
     if (coupon) coupons.set(key, coupon);
   }
   const signer = await linkSigner(ctx, shopId);
+  // Codes are made when first shown: only for messages whose text names them (the promoter's invitation).
+  const referrals = new Map<string, { code: string; url: string | null }>();
+  for (const m of messages) {
+    const version = m.flowId && m.version !== null ? versions.get(`${m.flowId}:${m.version}`) : undefined;
+    const step = version && m.stepId ? version.plan.steps.get(m.stepId)?.step : undefined;
+    if (step?.kind !== 'send' || referrals.has(m.customerId)) continue;
+    if (JSON.stringify(step.content).includes('referral_'))
+      referrals.set(m.customerId, await referralLinkOf(ctx, shopId, m.customerId));
+  }
   return {
     signer,
+    referrals,
     shop: { name: shop.name, currency: shop.currency, ...(settings.url ? { url: settings.url } : {}) },
     versions,
     runs,
@@ -103,6 +123,9 @@ const RESERVED = new Set([
   'coupon',
   'shop',
   'unsubscribe_url',
+  'answer_url',
+  'referral_code',
+  'referral_url',
   'lang',
   'event',
 ]);
@@ -163,7 +186,20 @@ function templateVars(
       : {}),
     shop: { name: vars.shop.name, ...(vars.shop.url ? { url: vars.shop.url } : {}) },
     ...(vars.signer ? { unsubscribe_url: unsubscribeUrl(vars.signer, m.messageId) } : {}),
+    ...referralVars(vars.referrals?.get(r.customerId)),
+    // Nurture's own answer page for this message (NPS, ratings); `nps_url` is it unless the flow sets one.
+    ...(vars.signer
+      ? {
+          answer_url: answerUrl(vars.signer, m.messageId),
+          ...(own['nps_url'] ? {} : { nps_url: answerUrl(vars.signer, m.messageId) }),
+        }
+      : {}),
   };
+}
+
+function referralVars(link: { code: string; url: string | null } | undefined): Record<string, string> {
+  if (!link) return {};
+  return { referral_code: link.code, ...(link.url ? { referral_url: link.url } : {}) };
 }
 
 /**

@@ -3,7 +3,7 @@ import { nextCronTime, parseCron } from '../../domain/flows/cron.js';
 import { inHoldout } from '../../domain/flows/draw.js';
 import { durationMs } from '../../domain/flows/duration.js';
 import { entryKey, type Occurrence } from '../../domain/flows/entry.js';
-import type { Trigger } from '../../domain/flows/schema.js';
+import type { PropertyFilterValue, Trigger } from '../../domain/flows/schema.js';
 import { zonedDayOf } from '../../domain/time.js';
 import { assertNever } from '../../errors.js';
 import { type FlowRecord, updateFlow } from '../../store/flows/definitions.js';
@@ -199,10 +199,10 @@ function shiftDay(day: string, days: number): string {
   return new Date(Date.UTC(y!, m! - 1, d! + days)).toISOString().slice(0, 10);
 }
 
-/** Whether an event's properties (JSON) hold every filter value (compared as text). */
+/** Whether an event's properties (JSON) hold every filter: equal as text, or a number within a range. */
 export function propertiesMatch(
   properties: string | null | undefined,
-  where: Record<string, string | number | boolean> | undefined,
+  where: Record<string, PropertyFilterValue> | undefined,
 ): boolean {
   if (!where || Object.keys(where).length === 0) return true;
   let props: Record<string, unknown> = {};
@@ -212,7 +212,14 @@ export function propertiesMatch(
   } catch {
     return false;
   }
-  return Object.entries(where).every(([k, v]) => props[k] !== undefined && String(props[k]) === String(v));
+  return Object.entries(where).every(([k, v]) => {
+    const got = props[k];
+    if (got === undefined || got === null) return false;
+    if (typeof v !== 'object') return String(got) === String(v);
+    const n =
+      typeof got === 'number' ? got : typeof got === 'string' && got.trim() !== '' ? Number(got) : Number.NaN;
+    return Number.isFinite(n) && (v.min === undefined || n >= v.min) && (v.max === undefined || n <= v.max);
+  });
 }
 
 /** The runs the entry policy admits, with their keys, holdout draw and first step. */

@@ -1,52 +1,17 @@
 /**
  * The storefront widget's loyalty panel (docs/loyalty.md, "Widget loyalty panel"). The shop's own
- * pages know who is signed in; they sign the customer's id with the shop's `loyalty.widget_secret`
- * (HMAC-SHA256) and hand the token to the widget, so a visitor can see and spend only their own
- * points: a bare customer id is never accepted.
- *
- *   token = "v1." + customerId + "." + expiresUnixSeconds + "." + base64url(HMAC(secret, shopId + "." + customerId + "." + expires))
+ * pages know who is signed in; they sign the customer's id with the shop's `widget.customer_secret`
+ * (src/domain/customer-token.ts, the same token as the widget's survey) and hand the token to the
+ * widget, so a visitor can see and spend only their own points: a bare customer id is never accepted.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { customerReferralCode } from '../../domain/referral-code.js';
 import { NurtureError } from '../../errors.js';
 import { type Localized, tr } from '../../report/i18n.js';
 import { ENTRY_REASON_TEXT, PENDING_WHY_TEXT } from '../../report/loyalty-text.js';
 import type { AppContext } from '../context.js';
-import { cachedShopSettings } from '../shop-settings.js';
+import { customerOfToken } from '../customer-tokens.js';
+import { referralLinkOf } from '../referral-program.js';
 import { pointsOf, redeemReward } from './points.js';
-
-/** Signs a customer token (the shop's server does this; the function is exported for tests and the docs' example). */
-export function signCustomerToken(
-  secret: string,
-  shopId: string,
-  customerId: string,
-  expiresAt: Date,
-): string {
-  const exp = Math.floor(expiresAt.getTime() / 1000);
-  const mac = createHmac('sha256', secret).update(`${shopId}.${customerId}.${exp}`).digest('base64url');
-  return `v1.${customerId}.${exp}.${mac}`;
-}
-
-const unauthorized = (why: string) => new NurtureError('unauthorized', `customer token: ${why}`);
-
-/** The customer a token names, if its signature holds for this shop and it has not expired. */
-export async function verifyCustomerToken(ctx: AppContext, shopId: string, token: string): Promise<string> {
-  const secret = (await cachedShopSettings(ctx, shopId)).loyaltyWidgetSecret;
-  if (!secret)
-    throw new NurtureError('forbidden', 'the shop has no loyalty.widget_secret: the loyalty panel is off');
-  const m = /^v1\.([A-Za-z0-9_]{1,100})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
-  if (!m) throw unauthorized('malformed');
-  const [, customerId, exp, mac] = m as unknown as [string, string, string, string];
-  const expected = createHmac('sha256', secret).update(`${shopId}.${customerId}.${exp}`).digest();
-  const given = Buffer.from(mac, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected))
-    throw unauthorized('bad signature');
-  if (Number(exp) * 1000 <= ctx.clock.now().getTime()) throw unauthorized('expired');
-  const customer = await ctx.store.getCustomer(shopId, customerId);
-  if (!customer) throw new NurtureError('not_found', 'no such customer in this shop');
-  return customer.mergedInto ?? customer.customerId;
-}
 
 export const widgetLoyaltyInputSchema = z.object({
   shopId: z.string().min(1),
@@ -73,18 +38,11 @@ export async function widgetLoyalty(
   input: z.input<typeof widgetLoyaltyInputSchema>,
 ): Promise<WidgetLoyalty> {
   const q = widgetLoyaltyInputSchema.parse(input);
-  const customerId = await verifyCustomerToken(ctx, q.shopId, q.token);
+  const customerId = await customerOfToken(ctx, q.shopId, q.token);
   const p = await pointsOf(ctx, q.shopId, customerId, 10);
   if (!p.enabled) throw new NurtureError('not_found', 'the loyalty programme is off');
-  const settings = await cachedShopSettings(ctx, q.shopId);
   const t = (l: Localized) => tr(l, q.lang);
-  const code = customerReferralCode(customerId);
-  let link: string | null = null;
-  if (settings.url) {
-    const url = new URL(settings.url);
-    url.searchParams.set('ref', code);
-    link = url.toString();
-  }
+  const { code, url: link } = await referralLinkOf(ctx, q.shopId, customerId);
   const currentThreshold = p.tier.threshold;
   return {
     balance: p.balance.points,
@@ -128,7 +86,7 @@ export async function widgetRedeem(
   input: z.input<typeof widgetRedeemInputSchema>,
 ): Promise<{ balance: number; couponCode: string | null; reward: string }> {
   const q = widgetRedeemInputSchema.parse(input);
-  const customerId = await verifyCustomerToken(ctx, q.shopId, q.token);
+  const customerId = await customerOfToken(ctx, q.shopId, q.token);
   const r = await redeemReward(ctx, {
     shopId: q.shopId,
     customer: customerId,

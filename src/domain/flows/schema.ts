@@ -17,8 +17,21 @@ const stepId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a step id: lowercase letters, digits, - and _ (like send-sms)');
 
-/** Event property filters: `{ sku: "PAPER-A4" }` (equal, as text). */
-const propertyFilter = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+/** A numeric range a property must fall in, bounds included: `{ min: 0, max: 6 }` (an NPS detractor). */
+const propertyRange = z
+  .object({ min: z.number().optional(), max: z.number().optional() })
+  .strict()
+  .refine((r) => r.min !== undefined || r.max !== undefined, 'a range needs min, max or both');
+
+/** One property filter: equal (compared as text), or a numeric range. */
+export type PropertyFilterValue =
+  | string
+  | number
+  | boolean
+  | { min?: number | undefined; max?: number | undefined };
+
+/** Event property filters: `{ sku: "PAPER-A4" }` (equal, as text), `{ score: { min: 9 } }` (a range). */
+const propertyFilter = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), propertyRange]));
 
 const eventName = z.string().trim().min(1).max(100);
 
@@ -187,7 +200,7 @@ export type Step =
       kind: 'wait_for_event';
       id: string;
       event: string;
-      where?: Record<string, string | number | boolean> | undefined;
+      where?: Record<string, PropertyFilterValue> | undefined;
       timeout: string;
       /** The event came within the timeout. */
       onEvent: Step[];

@@ -49,6 +49,16 @@ const list = (text: string) =>
 
 const T = TEMPLATE_TEXTS;
 
+/** A task's text in the shop's first language (tasks are read by Vietnamese staff). */
+const viOf = (t: string | { vi: string; en: string }) => (typeof t === 'string' ? t : t.vi);
+
+/** The trigger of the closed loop: an NPS answer with a score in [min, max]. */
+const npsAnswered = (min: number, max: number) => ({
+  kind: 'event' as const,
+  event: 'Survey Answered',
+  where: { kind: 'nps', score: { min, max } },
+});
+
 export const FLOW_TEMPLATES: Record<string, FlowTemplate> = {
   welcome: {
     about: {
@@ -261,6 +271,84 @@ export const FLOW_TEMPLATES: Record<string, FlowTemplate> = {
       steps: [
         { kind: 'wait', id: 'wait', duration: p['after']!, at: '10:00' },
         sendPreferring('nps', [T['nps-after-delivery'].email, T['nps-after-delivery'].sms]),
+      ],
+    }),
+  },
+  'nps-detractor': {
+    about: {
+      vi: 'Khách chấm NPS 0–6: việc cho nhân viên gọi trong ngày và tin nhắn xin lỗi',
+      en: 'NPS detractors (0–6): a staff task to call within a day and an apology',
+    },
+    params: { due: { default: '1d', about: 'when the call is due' } },
+    build: (p) => ({
+      name: 'nps-detractor',
+      title: { vi: 'Khách không hài lòng (NPS 0–6)', en: 'NPS detractors' },
+      trigger: npsAnswered(0, 6),
+      entry: { policy: 'every', key: 'occurrence' },
+      steps: [
+        {
+          kind: 'task',
+          id: 'call',
+          title: viOf(TEMPLATE_TASKS['nps-detractor'].title),
+          note: viOf(TEMPLATE_TASKS['nps-detractor'].body),
+          dueIn: p['due']!,
+        },
+        sendPreferring('apology', [T['nps-loop'].apologySms, T['nps-loop'].apologyEmail]),
+      ],
+    }),
+  },
+  'nps-passive': {
+    about: {
+      vi: 'Khách chấm NPS 7–8: hỏi shop có thể làm gì tốt hơn',
+      en: 'NPS passives (7–8): a question about what to improve',
+    },
+    params: {},
+    build: () => ({
+      name: 'nps-passive',
+      title: { vi: 'Khách trung lập (NPS 7–8)', en: 'NPS passives' },
+      trigger: npsAnswered(7, 8),
+      entry: { policy: 'every', key: 'occurrence' },
+      steps: [sendPreferring('improve', [T['nps-loop'].improveEmail, T['nps-loop'].improveSms])],
+    }),
+  },
+  'nps-promoter': {
+    about: {
+      vi: 'Khách chấm NPS 9–10: mời giới thiệu bạn bè bằng mã/đường dẫn riêng và để lại đánh giá công khai',
+      en: 'NPS promoters (9–10): an invitation to refer friends with their own code/link and to leave a public review',
+    },
+    params: {
+      review_url: { default: '', about: 'where customers leave a public review (Google, Facebook, Shopee)' },
+    },
+    build: (p) => ({
+      name: 'nps-promoter',
+      title: { vi: 'Khách yêu thích (NPS 9–10)', en: 'NPS promoters' },
+      trigger: npsAnswered(9, 10),
+      entry: { policy: 'every', key: 'occurrence' },
+      ...(p['review_url'] ? { vars: { review_url: p['review_url'] } } : {}),
+      steps: [sendPreferring('invite', [T['nps-loop'].inviteSms, T['nps-loop'].inviteEmail])],
+    }),
+  },
+  'referral-thanks': {
+    about: {
+      vi: 'Khi lượt giới thiệu được ghi nhận (đơn đầu của bạn bè đã giao, hết hạn đổi trả): tặng người giới thiệu một mã giảm giá',
+      en: "When a referral converts (the friend's first order delivered and kept): a coupon for the referrer",
+    },
+    params: {
+      amount: { default: '50000', about: 'the coupon, an amount off in the shop currency' },
+      days: { default: '30', about: 'days the coupon is valid' },
+    },
+    build: (p) => ({
+      name: 'referral-thanks',
+      title: { vi: 'Cảm ơn người giới thiệu', en: 'Thank the referrer' },
+      trigger: { kind: 'event', event: 'Referral Converted' },
+      entry: { policy: 'every', key: 'occurrence' },
+      steps: [
+        {
+          kind: 'coupon',
+          id: 'coupon',
+          coupon: { kind: 'fixed_amount', value: Number(p['amount']), validFor: `${p['days']}d` },
+        },
+        send('thanks', T['nps-loop'].referralThanksSms),
       ],
     }),
   },

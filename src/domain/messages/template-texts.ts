@@ -13,6 +13,7 @@
  */
 import type { ChannelKind } from '../../channels/channel.js';
 import type { LocalisedText, MessageContentInput } from './content.js';
+import { DETRACTOR_CALL_TASK, NPS_LOOP } from './template-texts-feedback.js';
 import {
   NEEDS_ATTENTION,
   POST_PURCHASE,
@@ -55,6 +56,7 @@ export const TEMPLATE_TEXTS = {
   winback: WINBACK,
   'needs-attention': NEEDS_ATTENTION,
   'nps-after-delivery': NPS_AFTER_DELIVERY,
+  'nps-loop': NPS_LOOP,
   'abandoned-checkout': ABANDONED_CHECKOUT,
   'order-confirmation': ORDER_CONFIRMATION,
   'cod-delivery-update': COD_DELIVERY_UPDATE,
@@ -62,6 +64,9 @@ export const TEMPLATE_TEXTS = {
 } as const satisfies Record<string, Record<string, TemplateMessage>>;
 
 /** The staff tasks of flow templates (vip-gift: a gift and a handwritten note for Loyal customers). */
-export const TEMPLATE_TASKS = { 'vip-gift': VIP_GIFT_TASK } as const satisfies Record<string, StaffTaskText>;
+export const TEMPLATE_TASKS = {
+  'vip-gift': VIP_GIFT_TASK,
+  'nps-detractor': DETRACTOR_CALL_TASK,
+} as const satisfies Record<string, StaffTaskText>;
 
 export { VIP_GIFT_TASK };

@@ -184,3 +184,37 @@ export function absAmount(a: string): string {
 export function fullName(first: string | undefined, last: string | undefined): string | undefined {
   return text([first, last].filter((p) => p !== undefined).join(' '));
 }
+
+/** Checkout note attributes (`[{ name, value }]`, Shopify and Haravan alike); odd entries are ignored. */
+export const noteAttributesSchema = z
+  .array(z.object({ name: z.unknown(), value: z.unknown() }).loose())
+  .nullish()
+  .catch(null);
+
+/**
+ * Names under which a checkout's note attributes carry a referral code (a storefront field
+ * "Mã giới thiệu", a theme's cart attribute `ref`), compared lower case with spaces as `_`.
+ */
+const REFERRAL_ATTRIBUTES = new Set([
+  'ref',
+  'referral',
+  'referral_code',
+  'ma_gioi_thieu',
+  'mã_giới_thiệu',
+  'nguoi_gioi_thieu',
+]);
+
+/**
+ * The order tags that carry a referral code given in the checkout's note attributes: `ref:CODE`
+ * (the referral programme reads it; see src/app/referral-program.ts). Malformed codes are dropped.
+ */
+export function referralTagsOf(attributes: z.output<typeof noteAttributesSchema>): string[] {
+  const tags: string[] = [];
+  for (const a of attributes ?? []) {
+    if (typeof a.name !== 'string' || typeof a.value !== 'string') continue;
+    const name = a.name.trim().toLowerCase().normalize('NFC').replace(/\s+/g, '_');
+    const value = a.value.trim();
+    if (REFERRAL_ATTRIBUTES.has(name) && /^[A-Za-z0-9_-]{1,64}$/.test(value)) tags.push(`ref:${value}`);
+  }
+  return tags;
+}

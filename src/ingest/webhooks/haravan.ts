@@ -23,8 +23,10 @@ import {
   fullName,
   idSchema,
   minAmount,
+  noteAttributesSchema,
   parseBody,
   quantitySchema,
+  referralTagsOf,
   signedAmountSchema,
   sumAmounts,
   textSchema,
@@ -97,6 +99,7 @@ function orderSchema(timezone: string) {
     total_price: amountSchema.nullish(),
     shipping_lines: z.array(z.object({ price: amountSchema.nullish() })).nullish(),
     discount_codes: z.array(z.object({ code: textSchema })).nullish(),
+    note_attributes: noteAttributesSchema,
     tags: textSchema,
     customer: customerSchema(timezone).nullish(),
     billing_address: addressSchema,
@@ -216,7 +219,7 @@ function haravanOrderOf(o: OrderBody, ctx: WebhookContext): OrderInput {
     createdAt: o.created_at,
     paidAt: undefined,
     cancelledAt: o.cancelled_at ?? undefined,
-    tags: tagsOf(o.tags),
+    tags: [...tagsOf(o.tags), ...referralTagsOf(o.note_attributes)],
     lines,
   };
 }

@@ -24,8 +24,10 @@ import {
   fullName,
   idSchema,
   minAmount,
+  noteAttributesSchema,
   parseBody,
   quantitySchema,
+  referralTagsOf,
   sumAmounts,
   textSchema,
   type WebhookContext,
@@ -146,6 +148,7 @@ function orderSchema(timezone: string) {
     total_shipping_price_set: z.object({ shop_money: z.object({ amount: amountSchema }) }).nullish(),
     shipping_lines: z.array(z.object({ price: amountSchema })).nullish(),
     discount_codes: z.array(z.object({ code: textSchema })).nullish(),
+    note_attributes: noteAttributesSchema,
     payment_gateway_names: z.array(z.string()).nullish(),
     gateway: textSchema,
     tags: textSchema,
@@ -201,7 +204,8 @@ function shopifyOrderOf(o: OrderBody, ctx: WebhookContext): OrderInput {
     // The REST order has no paid time (the export's "Paid at" comes from its transactions).
     paidAt: undefined,
     cancelledAt: o.cancelled_at ?? undefined,
-    tags,
+    // A referral code typed into the checkout's note attributes travels as a `ref:CODE` tag.
+    tags: [...tags, ...referralTagsOf(o.note_attributes)],
     lines,
   };
 }

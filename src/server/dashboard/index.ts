@@ -14,6 +14,7 @@ import { bestPages } from './pages/best.js';
 import { channelSettingsPages } from './pages/channels-settings.js';
 import { couponPages } from './pages/coupons.js';
 import { customersPages } from './pages/customers.js';
+import { engagementPages } from './pages/engagement.js';
 import { flowEditorPages } from './pages/flow-editor.js';
 import { flowTemplatePages } from './pages/flow-templates.js';
 import { flowPages } from './pages/flows.js';
@@ -58,6 +59,7 @@ export function dashboardPages(
     ...messagePages(),
     ...couponPages(),
     ...loyaltyPages(),
+    ...engagementPages(),
     ...livePages(),
     ...importPages(),
     ...settingsPages(),

@@ -43,7 +43,6 @@ const NO_SHOP: ShopSettings = {
   shopifyWebhookSecret: undefined,
   haravanWebhookSecret: undefined,
   haravanVerifyToken: undefined,
-  loyaltyWidgetSecret: undefined,
   url: undefined,
   publicUrl: undefined,
   trackingAllowedOrigins: [],

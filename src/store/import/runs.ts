@@ -36,11 +36,16 @@ export async function resolveReferrals(
     refs.map((r) => r.source),
   ]);
   const resolved = await store.engine.all<{ customer_id: string; referrer: string }>(
-    `SELECT r.customer_id, MIN(i.customer_id) AS referrer FROM stage_referrals r
-     JOIN customer_identities i ON i.shop_id = $1 AND i.value = r.ref
-       AND (i.kind = 'external:' || r.source OR i.kind IN ('email', 'phone'))
-     WHERE i.customer_id <> r.customer_id
-     GROUP BY r.customer_id`,
+    // A reference is the referrer's id at the source, phone or e-mail, or their referral code.
+    `SELECT x.customer_id, MIN(x.referrer) AS referrer FROM (
+       SELECT r.customer_id, i.customer_id AS referrer FROM stage_referrals r
+       JOIN customer_identities i ON i.shop_id = $1 AND i.value = r.ref
+         AND (i.kind = 'external:' || r.source OR i.kind IN ('email', 'phone'))
+       UNION ALL
+       SELECT r.customer_id, k.customer_id AS referrer FROM stage_referrals r
+       JOIN referral_codes k ON k.shop_id = $1 AND k.code = UPPER(TRIM(r.ref))
+     ) x WHERE x.referrer <> x.customer_id
+     GROUP BY x.customer_id`,
     [shopId],
   );
   for (const r of resolved)

@@ -26,6 +26,7 @@ import { couponsSchema } from './023-coupons.js';
 import { flowsSchema } from './024-flows.js';
 import { sitePopupsSchema } from './025-site-popups.js';
 import { loyaltySchema } from './026-loyalty.js';
+import { referralsFeedbackSchema } from './027-referrals-feedback.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -64,6 +65,7 @@ export const MIGRATIONS: readonly Migration[] = [
   flowsSchema,
   sitePopupsSchema,
   loyaltySchema,
+  referralsFeedbackSchema,
 ];
 
 /**

@@ -49,6 +49,9 @@ const sample: TemplateVars = {
   survey_url: 'https://shoptida.vn/pages/survey',
   nps_url: 'https://n.example/nps/tok?m=1',
   checkout_url: 'https://shoptida.vn/checkouts/abc',
+  referral_code: 'GT7KQ4M2',
+  referral_url: 'https://shoptida.vn/?ref=GT7KQ4M2',
+  review_url: 'https://g.page/shoptida/review',
   delivery: { date: '2026-12-09', carrier: 'GHTK', tracking_code: 'S123' },
 };
 
@@ -87,6 +90,15 @@ const FACTS: Record<string, Record<string, string[]>> = {
     email: ['Giấy in nhiệt 2000 tờ', 'https://shoptida.vn/checkouts/abc', 'SHOPTIDA7Q2'],
     sms: ['[QC] ', 'https://shoptida.vn/checkouts/abc', 'SHOPTIDA7Q2'],
   },
+  'nps-loop': {
+    apologySms: ['Shoptida'],
+    apologyEmail: ['Shoptida'],
+    improveSms: ['Shoptida', '10'],
+    improveEmail: ['Shoptida'],
+    inviteSms: ['GT7KQ4M2', 'https://shoptida.vn/?ref=GT7KQ4M2', 'https://g.page/shoptida/review'],
+    inviteEmail: ['GT7KQ4M2', 'https://shoptida.vn/?ref=GT7KQ4M2', 'https://g.page/shoptida/review'],
+    referralThanksSms: ['SHOPTIDA7Q2'],
+  },
   'order-confirmation': { sms: ['#1042', '1.250.000'], zalo: ['#1042', '1.250.000 ₫', '07/12/2026'] },
   'cod-delivery-update': {
     sms: ['#1042', '1.250.000'],
@@ -112,7 +124,7 @@ const entries = Object.entries(TEMPLATE_TEXTS).flatMap(([flow, steps]) =>
 describe('ready texts of the seeds’ flows', () => {
   it('cover every flow the issue names', () => {
     expect(Object.keys(TEMPLATE_TEXTS).sort()).toEqual(Object.keys(FACTS).sort());
-    expect(Object.keys(TEMPLATE_TASKS)).toEqual(['vip-gift']);
+    expect(Object.keys(TEMPLATE_TASKS)).toEqual(['vip-gift', 'nps-detractor']);
   });
 
   for (const { flow, step, m } of entries) {

@@ -104,6 +104,9 @@ table.data caption{text-align:left}
 .seg-list td:first-child{min-width:9rem;overflow-wrap:anywhere}
 .seg-list td.num,.seg-list td.when{white-space:nowrap}
 .seg-list .q{display:none}
+table.tasks tr.overdue td{background:#fff1f0}table.tasks tr.overdue td:first-child{box-shadow:inset 4px 0 0 #a40e26}
+table.referrals tr.refused td{color:var(--muted)}
+.task-close input{max-width:14rem}
 @media (min-width:760px){.seg-list .q{display:table-cell}}
 .seg-check{margin:.5rem 0 1rem}
 .seg-check h3{font-size:1rem;margin:.75rem 0 .4rem}

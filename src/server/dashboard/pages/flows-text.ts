@@ -2,7 +2,7 @@
  * The flow pages' words (vi/en): states, triggers, steps, entry policies and exit conditions
  * said as a seller reads them ("Chờ 7 ngày, đến 09:00", "Gửi SMS", "Tạo mã giảm giá 10 %").
  */
-import type { FlowDocument, Step, Trigger } from '../../../domain/flows/schema.js';
+import type { FlowDocument, PropertyFilterValue, Step, Trigger } from '../../../domain/flows/schema.js';
 import { assertNever } from '../../../errors.js';
 import { couponOffer } from '../../../report/coupons.js';
 import type { Formatter } from '../../../report/format.js';
@@ -114,10 +114,18 @@ export function durationWords(text: string, lang: Lang): string {
 const offsetWords = (days: number, lang: Lang) =>
   days < 0 ? fill(W.before, lang, { n: -days }) : days > 0 ? fill(W.after, lang, { n: days }) : '';
 
-const filterWords = (where: Record<string, string | number | boolean> | undefined) =>
+const filterWords = (where: Record<string, PropertyFilterValue> | undefined) =>
   where
     ? Object.entries(where)
-        .map(([k, v]) => `${k} = ${String(v)}`)
+        .map(([k, v]) =>
+          typeof v !== 'object'
+            ? `${k} = ${String(v)}`
+            : v.min !== undefined && v.max !== undefined
+              ? `${v.min} ≤ ${k} ≤ ${v.max}`
+              : v.min !== undefined
+                ? `${k} ≥ ${v.min}`
+                : `${k} ≤ ${v.max}`,
+        )
         .join(', ')
     : '';
 
