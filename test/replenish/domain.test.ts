@@ -4,11 +4,11 @@
  * category backoff, the reasons, and the MAE against the product-median baseline.
  */
 import { describe, expect, it } from 'vitest';
+import { sampleGamma } from '../../src/domain/random/distributions.js';
 import { histories, learnCycles, predictNext } from '../../src/domain/replenish/cycles.js';
 import { evaluateReplenishment } from '../../src/domain/replenish/evaluate.js';
 import { intervalQuantile, nextIntervalCdf, wheatMorrisonShape } from '../../src/domain/replenish/model.js';
 import { DEFAULT_REPLENISH_THRESHOLDS, DEFAULT_REPLENISH_TIMING } from '../../src/domain/replenish/types.js';
-import { sampleGamma } from '../../src/domain/random/distributions.js';
 import { CYCLE_PRODUCTS, generateCycleShop } from '../../src/ingest/demo/cycle-shop.js';
 import { rngFor } from '../../src/ingest/demo/random.js';
 import { purchasesOf } from './support.js';

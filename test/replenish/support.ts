@@ -15,3 +15,21 @@ export function purchasesOf(orders: readonly OrderInput[]): Purchase[] {
       })),
     );
 }
+
+/** Imports a generated shop (customers, then orders) into a store, as an import does. */
+export async function importCycleShop(
+  store: import('../../src/store/store.js').Store,
+  shopId: string,
+  shop: import('../../src/ingest/demo/cycle-shop.js').CycleShop,
+  at: Date,
+): Promise<void> {
+  await store.ensureShop({ shopId, timezone: 'Asia/Ho_Chi_Minh' });
+  await store.transaction(async (tx) => {
+    await tx.importBatch(
+      shopId,
+      { customers: shop.customers, orders: shop.orders, events: [] },
+      'imp_cycles',
+      at,
+    );
+  });
+}

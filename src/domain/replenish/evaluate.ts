@@ -5,8 +5,9 @@
  * rule (last purchase + the product's median interval per unit × quantity), moved to the split
  * when it falls before it, since the customer had not bought again by then.
  */
-import { quantileSorted } from './model.js';
+
 import { histories, learnCycles, type ProductInfo, type Purchase, predictNext } from './cycles.js';
+import { quantileSorted } from './model.js';
 import type { ReplenishThresholds, ReplenishTiming } from './types.js';
 
 const DAY_MS = 86_400_000;
