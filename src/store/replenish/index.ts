@@ -148,14 +148,9 @@ export async function writeReorderCycles(
 }
 
 function columnsOf<T>(items: readonly T[], row: (item: T) => SqlValue[]): SqlValue[][] {
-  const out: SqlValue[][] = [];
-  for (const item of items) {
-    const values = row(item);
-    values.forEach((v, i) => {
-      (out[i] ??= []).push(v);
-    });
-  }
-  return out;
+  const rows = items.map(row);
+  const width = rows[0]?.length ?? 0;
+  return Array.from({ length: width }, (_, i) => rows.map((r) => r[i] ?? null));
 }
 
 interface CycleRow extends Record<string, unknown> {
