@@ -20,6 +20,44 @@ import type { LoadColumn, SqlValue } from '../engine.js';
 import type { Store } from '../store.js';
 
 /**
+ * Some customers' valid purchases of some SKUs before `before` (as `readPurchases`), for a
+ * prediction made between two recomputes (the reorder flow, right after an order).
+ */
+export async function readCustomerPurchases(
+  store: Store,
+  shopId: string,
+  customerIds: readonly string[],
+  skus: readonly string[],
+  before: Date,
+): Promise<Purchase[]> {
+  if (customerIds.length === 0 || skus.length === 0) return [];
+  const params: SqlValue[] = [shopId, before, ...customerIds, ...skus];
+  const ids = customerIds.map((_, i) => `$${i + 3}`).join(', ');
+  const skuRefs = skus.map((_, i) => `$${i + 3 + customerIds.length}`).join(', ');
+  const rows = await store.engine.all<{
+    customer_id: string;
+    sku: string;
+    category: string | null;
+    created_at: Date;
+    quantity: number;
+  }>(
+    `SELECT o.customer_id, l.sku, MAX(l.category) AS category, o.created_at, SUM(l.quantity) AS quantity
+     FROM orders o JOIN order_lines l ON l.shop_id = o.shop_id AND l.order_id = o.order_id
+     WHERE o.shop_id = $1 AND ${validOrderSql(DEFAULT_VALID_ORDER_RULE, 'o')} AND o.created_at < $2
+       AND o.customer_id IN (${ids}) AND l.sku IN (${skuRefs}) AND l.quantity > 0
+     GROUP BY o.customer_id, o.order_id, o.created_at, l.sku`,
+    params,
+  );
+  return rows.map((r) => ({
+    customerId: r.customer_id,
+    sku: r.sku,
+    category: r.category,
+    at: r.created_at.getTime(),
+    quantity: Number(r.quantity),
+  }));
+}
+
+/**
  * Every (order, SKU) of the shop's valid orders (paid or delivered, not fully refunded) before
  * `before`, quantities summed over the order's lines of that SKU, with the line's category.
  */
@@ -209,6 +247,8 @@ function cycleOf(r: CycleRow): ProductCycle {
 
 export interface CycleFilter {
   sku?: string;
+  /** Only these SKUs. */
+  skus?: readonly string[];
   replenishable?: boolean;
 }
 
@@ -223,6 +263,12 @@ export async function listReorderCycles(
   if (filter.sku !== undefined) {
     params.push(filter.sku);
     where.push(`sku = $${params.length}`);
+  }
+  if (filter.skus !== undefined) {
+    if (filter.skus.length === 0) return { computedAt: null, cycles: [] };
+    const first = params.length + 1;
+    params.push(...filter.skus);
+    where.push(`sku IN (${filter.skus.map((_, i) => `$${first + i}`).join(', ')})`);
   }
   if (filter.replenishable !== undefined) {
     params.push(filter.replenishable);
