@@ -6,6 +6,7 @@
  * the dashboard's product pages and the nightly job call these.
  */
 import { z } from 'zod';
+import { localDay } from '../domain/analytics/calendar.js';
 import { shopSchema } from '../domain/model/shop.js';
 import { learnCycles, type ProductInfo, type Purchase, predictNext } from '../domain/replenish/cycles.js';
 import {
@@ -19,6 +20,7 @@ import {
   type ProductCycle,
   replenishTimingSchema,
 } from '../domain/replenish/types.js';
+import { startOfDay } from '../domain/segments/resolve.js';
 import { NurtureError } from '../errors.js';
 import { listCatalogue } from '../store/products/index.js';
 import {
@@ -178,8 +180,8 @@ export async function customerReplenishment(
 
 export const evaluateReplenishmentInputSchema = z.object({
   shopId,
-  /** The split instant; default: 80 % into the span of the shop's valid orders. */
-  splitAt: z.date().optional(),
+  /** The split day (YYYY-MM-DD, from its start in the shop's time zone); default: 80 % into the orders' span. */
+  splitAt: z.iso.date().optional(),
   level: replenishTimingSchema.shape.level,
 });
 
@@ -187,16 +189,17 @@ export const evaluateReplenishmentInputSchema = z.object({
 export async function evaluateShopReplenishment(
   ctx: AppContext,
   input: z.input<typeof evaluateReplenishmentInputSchema>,
-): Promise<ReplenishEvaluation> {
+): Promise<ReplenishEvaluation & { splitDay: string }> {
   const q = parseInput(evaluateReplenishmentInputSchema, input);
-  await ctx.store.requireShop(q.shopId);
+  const shop = await ctx.store.requireShop(q.shopId);
   const purchases = await readPurchases(ctx.store, q.shopId, ctx.clock.now());
   const products = await productInfos(ctx.store, q.shopId);
-  const split = q.splitAt ?? defaultSplit(purchases);
+  const split = q.splitAt !== undefined ? startOfDay(q.splitAt, shop.timezone) : defaultSplit(purchases);
   if (split === null || !purchases.some((p: Purchase) => p.at < split.getTime()))
     throw new NurtureError('not_enough_data', 'no valid orders before the split: nothing to learn from');
-  return evaluateReplenishment(purchases, products, split, DEFAULT_REPLENISH_THRESHOLDS, {
+  const e = evaluateReplenishment(purchases, products, split, DEFAULT_REPLENISH_THRESHOLDS, {
     level: q.level,
     leadDays: 0,
   });
+  return { ...e, splitDay: localDay(split, shop.timezone) };
 }

@@ -104,7 +104,7 @@ for (const engine of ENGINES)
 
         const e = await evaluateShopReplenishment(ctx, {
           shopId: SHOP,
-          splitAt: new Date(UNTIL.getTime() - 120 * DAY),
+          splitAt: new Date(UNTIL.getTime() - 120 * DAY).toISOString().slice(0, 10),
         });
         expect(e.pairs).toBeGreaterThan(50);
         expect(e.maeDays!).toBeLessThan(e.baselineMaeDays!);
