@@ -28,6 +28,7 @@ import { flowRoutes } from './routes/flows.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { productRoutes } from './routes/products.js';
+import { replenishmentRoutes } from './routes/replenishment.js';
 import { segmentRoutes } from './routes/segments.js';
 import { shopRoutes } from './routes/shop.js';
 
@@ -67,6 +68,7 @@ export function apiRoutes(): RouteSpec[] {
   return [
     ...customerRoutes,
     ...productRoutes,
+    ...replenishmentRoutes,
     ...couponRoutes,
     ...segmentRoutes,
     ...analyticsRoutes,
