@@ -171,7 +171,7 @@ function weightedQuantile(items: readonly { value: number; weight: number }[], q
   return sorted[sorted.length - 1]!.value;
 }
 
-/** About a dozen bins of whole days from 0 to past the 95th percentile. */
+/** About a dozen bins of whole days from 0 to the 95th percentile; the last one runs to the longest interval. */
 function histogram(sorted: readonly number[]): ProductCycle['histogram'] {
   if (sorted.length === 0) return [];
   const top = quantileSorted(sorted, 0.95);
@@ -179,7 +179,12 @@ function histogram(sorted: readonly number[]): ProductCycle['histogram'] {
   const bins = Math.max(1, Math.ceil((top + 1e-9) / width));
   const counts = new Array<number>(bins).fill(0);
   for (const x of sorted) counts[Math.min(bins - 1, Math.floor(x / width))]! += 1;
-  return counts.map((count, i) => ({ fromDays: i * width, toDays: (i + 1) * width, count }));
+  const longest = Math.ceil(sorted[sorted.length - 1]!);
+  return counts.map((count, i) => ({
+    fromDays: i * width,
+    toDays: i === bins - 1 ? Math.max((i + 1) * width, longest) : (i + 1) * width,
+    count,
+  }));
 }
 
 const round = (x: number | null, digits = 2): number | null =>

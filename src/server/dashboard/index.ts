@@ -21,6 +21,7 @@ import { importPages } from './pages/imports.js';
 import { livePages } from './pages/live.js';
 import { messagePages } from './pages/messages.js';
 import { overviewPages } from './pages/overview.js';
+import { productPages } from './pages/products.js';
 import { segmentPages } from './pages/segments.js';
 import { settingsPages } from './pages/settings.js';
 import { type FirstOwnerInvite, welcomePages } from './pages/welcome.js';
@@ -50,6 +51,7 @@ export function dashboardPages(
     ...customersPages(),
     ...segmentPages(),
     ...bestPages(),
+    ...productPages(),
     // The templates page before the flow pages: `/flows/templates` is not a flow named "templates".
     ...flowTemplatePages(),
     ...flowPages(),
