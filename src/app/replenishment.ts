@@ -108,9 +108,9 @@ export const listCyclesInputSchema = z.object({ shopId, replenishable: z.boolean
 export async function listProductCycles(
   ctx: AppContext,
   input: z.input<typeof listCyclesInputSchema>,
-): Promise<{ computedAt: Date | null; cycles: TitledCycle[] }> {
+): Promise<{ computedAt: Date | null; timezone: string; cycles: TitledCycle[] }> {
   const q = parseInput(listCyclesInputSchema, input);
-  await ctx.store.requireShop(q.shopId);
+  const shop = await ctx.store.requireShop(q.shopId);
   const stored = await listReorderCycles(
     ctx.store,
     q.shopId,
@@ -124,6 +124,7 @@ export async function listProductCycles(
   );
   return {
     computedAt: stored.computedAt,
+    timezone: shop.timezone,
     cycles: stored.cycles.map((c) => ({ ...c, title: titles.get(c.sku) ?? null })),
   };
 }

@@ -41,7 +41,7 @@ for (const engine of ENGINES) {
     it('lists nothing before the first recompute, then the cycles', async () => {
       const before = await call(server.url, 'GET', '/api/v1/products/replenishment', { key });
       expect(before.status).toBe(200);
-      expect(before.body).toEqual({ computedAt: null, cycles: [] });
+      expect(before.body).toEqual({ computedAt: null, timezone: 'Asia/Ho_Chi_Minh', cycles: [] });
       await recomputeReorderCycles(makeContext(store), { shopId: SHOP });
       const all = await call(server.url, 'GET', '/api/v1/products/replenishment', { key });
       const body = all.body as { computedAt: string; cycles: { sku: string; replenishable: boolean }[] };

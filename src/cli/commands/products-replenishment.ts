@@ -123,7 +123,7 @@ export function registerReplenishmentCommand(products: Command, deps: CliDeps): 
         },
         'existing',
       );
-      deps.out(o.json ? json(result) : cyclesText(result.cycles, result.computedAt, lang));
+      deps.out(o.json ? json(result) : cyclesText(result.cycles, result.computedAt, result.timezone, lang));
     });
 }
 
@@ -138,7 +138,12 @@ function cycleText(c: TitledCycle, lang: Lang): string {
   return `${f.decimal(c.cycleDays, 1)}${ci}`;
 }
 
-function cyclesText(cycles: readonly TitledCycle[], computedAt: Date | null, lang: Lang): string {
+function cyclesText(
+  cycles: readonly TitledCycle[],
+  computedAt: Date | null,
+  timezone: string,
+  lang: Lang,
+): string {
   const f = formatterFor(lang);
   const w = (k: keyof typeof W) => W[k][lang];
   if (cycles.length === 0) return `${w('none')}\n`;
@@ -152,7 +157,7 @@ function cyclesText(cycles: readonly TitledCycle[], computedAt: Date | null, lan
     SOURCE_TEXT[c.source][lang],
     c.replenishable ? w('yes') : `${w('no')}: ${REASON_TEXT[c.reason ?? 'too_few_buyers'][lang]}`,
   ]);
-  const head = computedAt === null ? '' : `${w('computed')}: ${computedAt.toISOString()}\n`;
+  const head = computedAt === null ? '' : `${w('computed')}: ${f.date(computedAt, timezone)} (${timezone})\n`;
   return `${head}${table(
     [w('sku'), w('title'), w('buyers'), w('repeat'), w('cycle'), w('pattern'), w('source'), w('verdict')],
     rows,
