@@ -76,7 +76,8 @@ export async function readPurchases(store: Store, shopId: string, before?: Date)
      FROM orders o JOIN order_lines l ON l.shop_id = o.shop_id AND l.order_id = o.order_id
      WHERE o.shop_id = $1 AND ${validOrderSql(DEFAULT_VALID_ORDER_RULE, 'o')} AND l.sku IS NOT NULL
        AND l.quantity > 0${before ? ' AND o.created_at < $2' : ''}
-     GROUP BY o.customer_id, o.order_id, o.created_at, l.sku`,
+     GROUP BY o.customer_id, o.order_id, o.created_at, l.sku
+     ORDER BY l.sku COLLATE "C", o.customer_id COLLATE "C", o.created_at`,
     params,
   );
   return rows.map((r) => ({
