@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<(argv: string[]) => Promise<void>>> 
   dashboard: async () => (await import('./dashboard.js')).benchDashboard,
   flows: async () => (await import('./flows.js')).benchFlows,
   loyalty: async () => (await import('./loyalty.js')).benchLoyalty,
+  replenish: async () => (await import('./replenish.js')).benchReplenish,
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -14,6 +14,7 @@ import type { StoreSummary } from '../store/store.js';
 import { resolveAsOf } from './as-of.js';
 import type { AppContext } from './context.js';
 import { importFile } from './imports.js';
+import { recomputeReorderCycles } from './replenishment.js';
 
 /**
  * The files of a demo shop and how each is imported, in order: the catalogue before the orders,
@@ -103,6 +104,8 @@ export async function loadDemoFiles(
   const summary = await store.summary(shopId);
   const asOf = ctx.clock.now();
   await recomputeScores(store.engine, shopId, asOf, resolveAnalyticsConfig());
+  // The learned reorder cycles, so that replenishment_due(…) segments have members at once.
+  await recomputeReorderCycles(ctx, { shopId });
   const segments = await refreshAllSegments(store, shopId, asOf);
   return { imports, summary, asOf, segments };
 }

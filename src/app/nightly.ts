@@ -1,6 +1,6 @@
 /**
- * The nightly recompute of each shop, at its `jobs.nightly_hour` in its own time zone: analyze
- * (scores and groups, then every segment), then predict. Scheduled as jobs, one per shop and
+ * The nightly recompute of each shop, at its `jobs.nightly_hour` in its own time zone: the
+ * reorder cycles, analyze (scores and groups, then every segment), then predict. Scheduled as jobs, one per shop and
  * local day (the dedupe key), so a restart or a second server never runs a night twice.
  */
 import { localDay } from '../domain/analytics/calendar.js';
@@ -13,6 +13,7 @@ import type { AppContext } from './context.js';
 import { runLoyaltyDaily } from './loyalty/events.js';
 import { predict } from './predict.js';
 import { settleReferrals } from './referral-program.js';
+import { recomputeReorderCycles } from './replenishment.js';
 import { loadShopSettings } from './shop-settings.js';
 
 export const NIGHTLY_JOB = 'nightly.recompute';
@@ -50,13 +51,15 @@ export async function scheduleNightly(ctx: AppContext): Promise<number> {
 export const HISTORY_DAYS = 7;
 
 /**
- * One shop's night: analyze as of now (segments follow), predict when the shop allows it, then
+ * One shop's night: learn the reorder cycles, analyze as of now (segments follow), predict when the shop allows it, then
  * forget done jobs and processed deliveries older than a week.
  */
 export async function runNightly(
   ctx: AppContext,
   shopId: string,
 ): Promise<{ predicted: boolean; pruned: PruneOutcome }> {
+  // The reorder cycles first: the analysis refreshes the segments, replenishment_due(…) among them.
+  await recomputeReorderCycles(ctx, { shopId });
   await runAnalysis({ kind: 'store', ctx }, { shopId, lang: 'vi' });
   let predicted = true;
   try {

@@ -14,6 +14,7 @@ import { recordAnswer } from '../../src/app/feedback.js';
 import { createFlow } from '../../src/app/flows/definitions.js';
 import { importFile } from '../../src/app/imports.js';
 import { setProgram } from '../../src/app/loyalty/program.js';
+import { recomputeReorderCycles } from '../../src/app/replenishment.js';
 import { createShopSegment } from '../../src/app/segments.js';
 import { setShopSetting } from '../../src/app/shop-settings.js';
 import { setSitePopup } from '../../src/app/site-popups.js';
@@ -106,6 +107,21 @@ const CASES: Record<string, Case> = {
     },
   }),
   'GET /api/v1/products/{sku}': () => ({ path: '/api/v1/products/B-ONLY-SKU', expect: notFound }),
+  'GET /api/v1/products/replenishment': (_a, b) => ({
+    path: '/api/v1/products/replenishment',
+    expect: (r) => {
+      withoutB(b)(r);
+      expect(r.text).not.toContain('B-ONLY-SKU');
+    },
+  }),
+  'GET /api/v1/products/{sku}/replenishment': () => ({
+    path: '/api/v1/products/B-ONLY-SKU/replenishment',
+    expect: notFound,
+  }),
+  'GET /api/v1/customers/{id}/replenishment': (_a, b) => ({
+    path: `/api/v1/customers/${b.customerId}/replenishment`,
+    expect: notFound,
+  }),
   'GET /api/v1/product-categories': () => ({
     path: '/api/v1/product-categories',
     expect: (r) => {
@@ -515,6 +531,7 @@ for (const engine of ENGINES) {
         'Handle,Title,Type,Variant SKU\nb-only,Chỉ của B,b-only-category,B-ONLY-SKU\n',
       );
       await importFile(ctx, { shopId: 'shop-b', format: 'shopify-products', path: catalogue });
+      await recomputeReorderCycles(ctx, { shopId: 'shop-b' });
       await (await import('../../src/app/shop-settings.js')).setShopSetting(ctx, {
         shopId: 'shop-b',
         key: 'shopify.webhook_secret',
@@ -611,6 +628,12 @@ for (const engine of ENGINES) {
           { name: 'b-only', state: 'live' },
           { name: 'b-welcome', state: 'live', content: { title: 'Chỉ của B' } },
         ],
+      });
+      const bCycle = await call(server.url, 'GET', '/api/v1/products/B-ONLY-SKU/replenishment', {
+        key: b.secret,
+      });
+      expect(bCycle.body).toMatchObject({
+        cycle: { sku: 'B-ONLY-SKU', replenishable: false, reason: 'too_few_buyers' },
       });
       const bProduct = await call(server.url, 'GET', '/api/v1/products/B-ONLY-SKU', { key: b.secret });
       expect(bProduct.body).toMatchObject({

@@ -317,7 +317,7 @@ async function loadFacts(
       if (at !== undefined && at >= r.waitSince!.getTime() && at <= asOf.getTime()) eventSeen.add(r.runId);
     }
   }
-  // reorder_due: the run's order date plus its products' reorder cycle.
+  // reorder_due: when the customer will buy again what the run's order brought (reorder.ts).
   const needsReorder = [...versions.values()].some((v) =>
     [...allSteps(v.doc.steps)].some((s) => s.kind === 'wait_until_date' && s.property === 'reorder_due'),
   );
@@ -325,7 +325,9 @@ async function loadFacts(
     ? await reorderDueDays(
         store,
         shopId,
-        runs.flatMap((r) => (r.context.orderId ? [{ runId: r.runId, orderId: r.context.orderId }] : [])),
+        runs.flatMap((r) =>
+          r.context.orderId ? [{ runId: r.runId, orderId: r.context.orderId, customerId: r.customerId }] : [],
+        ),
         timeZone,
       )
     : new Map<string, string>();

@@ -18,6 +18,7 @@ import { formatCurrency, type Lang } from '../../report/labels.js';
 import { table } from '../../report/text.js';
 import { type CliDeps, withContext } from '../context.js';
 import { parseOptions } from '../options.js';
+import { registerReplenishmentCommand } from './products-replenishment.js';
 
 const common = z.object({
   db: z.string().min(1).optional(),
@@ -83,7 +84,10 @@ const withCommon = (cmd: Command): Command =>
 export function registerProductCommands(program: Command, deps: CliDeps): void {
   const products = program
     .command('products')
-    .description('the product catalogue: list, show, categories, set (consumable, reorder cycle)');
+    .description(
+      'the product catalogue: list, show, categories, set (consumable, reorder cycle), replenishment (learned cycles)',
+    );
+  registerReplenishmentCommand(products, deps);
 
   withCommon(
     products.command('list').description('products by SKU with their consumable flag and reorder cycle'),

@@ -138,8 +138,9 @@ const leafSteps = [
       kind: z.literal('wait_until_date'),
       id: stepId,
       /**
-       * birthday; expected_next_order (the CLV model's); reorder_due: the run's order date plus the
-       * catalogue's reorder cycle of its consumable lines (the shortest, times the quantity).
+       * birthday; expected_next_order (the CLV model's); reorder_due: when the customer will buy
+       * again what the run's order brought: the seller's cycle, else the learned one (the customer's
+       * rhythm), else the catalogue's (src/app/flows/reorder.ts), the soonest of its lines.
        */
       property: z.enum(['birthday', 'expected_next_order', 'reorder_due']),
       offsetDays: z.number().int().min(-365).max(365).default(0),

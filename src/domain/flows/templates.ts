@@ -112,7 +112,7 @@ export const FLOW_TEMPLATES: Record<string, FlowTemplate> = {
       days: {
         default: 'catalogue',
         about:
-          "days after the order (7, 15, 30), or 'catalogue': the products' reorder cycle (nurture products set)",
+          "days after the order (7, 15, 30), or 'catalogue': the products' reorder cycle (the seller's, nurture products set; else the learned one, nurture products replenishment; else the catalogue file's)",
       },
       fallback_days: {
         default: '7',

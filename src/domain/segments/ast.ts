@@ -171,6 +171,12 @@ export type Condition<P extends Phase> =
       window: Window<P>;
       count: CountTest;
     }
+  /**
+   * A learned replenishment prediction (customer_replenishment) of one of the SKUs (any when
+   * null) whose due day is between `from` and `to` (inclusive), and still stands (no purchase of
+   * the SKU since the one it was made from).
+   */
+  | { kind: 'replenishment_due'; skus: string[] | null; from: P['date']; to: P['date'] }
   | {
       kind: 'performed';
       /** The function as written (performed, opened, clicked, declined), for printing. */

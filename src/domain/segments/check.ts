@@ -27,10 +27,12 @@ import {
 } from './fields.js';
 import {
   EVENT_FUNCTION_FILTERS,
+  type EventFunctionName,
   FUNCTION_NAMES,
   type FunctionName,
   MESSAGE_EVENTS,
   PURCHASE_FILTERS,
+  REPLENISHMENT_ARGS,
   WINDOW_ARGS,
 } from './functions.js';
 import { isCalendarDate } from './lexer.js';
@@ -292,6 +294,7 @@ function checkCall(name: Ident, args: readonly Arg[]): Cond {
     throw new QueryError(name.at, `unknown function ${name.name}${didYouMean(name.name, FUNCTION_NAMES)}`);
   }
   const parsed = collectArgs(fn, name, args);
+  if (fn === 'replenishment_due') return replenishmentDue(parsed);
   const window = windowOf(parsed);
   const count = countOf(parsed.count);
   switch (fn) {
@@ -335,8 +338,19 @@ interface ParsedArgs {
 }
 
 function allowedNames(fn: FunctionName): readonly string[] {
-  const filters = fn === 'products_purchased' ? PURCHASE_FILTERS : EVENT_FUNCTION_FILTERS[fn];
-  return [...filters, ...WINDOW_ARGS];
+  switch (fn) {
+    case 'products_purchased':
+      return [...PURCHASE_FILTERS, ...WINDOW_ARGS];
+    case 'replenishment_due':
+      return REPLENISHMENT_ARGS;
+    case 'performed':
+    case 'opened':
+    case 'clicked':
+    case 'declined':
+      return [...EVENT_FUNCTION_FILTERS[fn], ...WINDOW_ARGS];
+    default:
+      return assertNever(fn, 'function');
+  }
 }
 
 function collectArgs(fn: FunctionName, name: Ident, args: readonly Arg[]): ParsedArgs {
@@ -345,7 +359,13 @@ function collectArgs(fn: FunctionName, name: Ident, args: readonly Arg[]): Parse
   for (const arg of args) {
     switch (arg.kind) {
       case 'positional':
-        if (out.positional || fn === 'products_purchased' || out.named.size > 0 || out.count)
+        if (
+          out.positional ||
+          fn === 'products_purchased' ||
+          fn === 'replenishment_due' ||
+          out.named.size > 0 ||
+          out.count
+        )
           throw new QueryError(
             arg.at,
             `${name.name}: write arguments as name: value (${allowed.join(', ')}) or count >= n`,
@@ -364,6 +384,8 @@ function collectArgs(fn: FunctionName, name: Ident, args: readonly Arg[]): Parse
         break;
       }
       case 'count':
+        if (fn === 'replenishment_due')
+          throw new QueryError(arg.at, `${name.name}: takes no count (a customer is due or not)`);
         if (out.count) throw new QueryError(arg.at, `${name.name}: count is given twice`);
         out.count = arg;
         break;
@@ -401,6 +423,36 @@ function purchased(args: ParsedArgs, window: Window<Symbolic>, count: CountTest)
   };
 }
 
+/**
+ * `replenishment_due(sku: …, within: 7d)`: the due day from today to 7 days ahead. `since` and
+ * `until` name the first and last day instead (relative days may be signed: `since: -3d`); the
+ * default is today to 7 days ahead.
+ */
+function replenishmentDue(args: ParsedArgs): Cond {
+  const sku = args.named.get('sku');
+  const product = args.named.get('product');
+  if (sku && product)
+    throw new QueryError(product.name.at, 'replenishment_due: give sku or product, not both');
+  const skus = sku ?? product;
+  const since = args.named.get('since');
+  const until = args.named.get('until');
+  const within = args.named.get('within');
+  if (within && (since || until))
+    throw new QueryError(within.name.at, 'replenishment_due: give within, or since and until, not both');
+  const today: DateRef = { kind: 'relative', amount: 0, unit: 'd' };
+  let from: DateRef = today;
+  let to: DateRef = { kind: 'relative', amount: 7, unit: 'd' };
+  if (within) {
+    const literal = single(within);
+    if (literal.kind !== 'relative' || literal.signed)
+      throw expectedError(literal, 'within: takes a duration such as 7d or 2w (no sign)');
+    to = { kind: 'relative', amount: literal.amount, unit: literal.unit };
+  }
+  if (since) from = dateRef(single(since), 'since: takes a date');
+  if (until) to = dateRef(single(until), 'until: takes a date');
+  return { kind: 'replenishment_due', skus: skus ? stringsOf(skus) : null, from, to };
+}
+
 function eventName(name: Ident, arg: ParsedArgs['positional']): string {
   if (!arg)
     throw new QueryError(
@@ -415,10 +467,7 @@ function eventName(name: Ident, arg: ParsedArgs['positional']): string {
   throw new QueryError(v.at, `unknown event '${v.value}'${didYouMean(v.value, EVENT_NAMES, "'")}`);
 }
 
-function eventFilters(
-  fn: Exclude<FunctionName, 'products_purchased'>,
-  args: ParsedArgs,
-): { key: EventFilterKey; values: string[] }[] {
+function eventFilters(fn: EventFunctionName, args: ParsedArgs): { key: EventFilterKey; values: string[] }[] {
   return EVENT_FUNCTION_FILTERS[fn].flatMap((key) => {
     const arg = args.named.get(key);
     return arg ? [{ key, values: stringsOf(arg) }] : [];

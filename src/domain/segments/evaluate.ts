@@ -57,6 +57,8 @@ function test(c: Condition<Resolved>, r: SegmentCustomer, q: ResolvedQuery): boo
       return countMatches(purchaseCount(c, r), c.count);
     case 'performed':
       return countMatches(eventCount(c, r), c.count);
+    case 'replenishment_due':
+      return isDue(c, r);
     default:
       return assertNever(c, 'condition');
   }
@@ -203,6 +205,24 @@ function purchaseCount(c: Extract<Condition<Resolved>, { kind: 'purchased' }>, r
     if (hit) n++;
   }
   return n;
+}
+
+const DAY_MS = 86_400_000;
+
+function isDue(c: Extract<Condition<Resolved>, { kind: 'replenishment_due' }>, r: SegmentCustomer): boolean {
+  return r.replenishment.some(
+    (d) =>
+      (c.skus === null || c.skus.includes(d.sku)) &&
+      d.dueDay >= c.from &&
+      d.dueDay <= c.to &&
+      // Stale when the customer bought the SKU again (a day or more after) since the prediction.
+      !r.orders.some(
+        (o) =>
+          o.createdAt.getTime() >= d.lastPurchaseAt.getTime() + DAY_MS &&
+          isValidOrder({ status: o.status as OrderStatus, total: o.total, refunded: o.refunded }) &&
+          o.lines.some((l) => l.sku === d.sku),
+      ),
+  );
 }
 
 function eventCount(c: Extract<Condition<Resolved>, { kind: 'performed' }>, r: SegmentCustomer): number {

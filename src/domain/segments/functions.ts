@@ -6,8 +6,25 @@ import type { EventFilterKey } from './ast.js';
  * matching orders or events, optionally in a time window, and compares the count (`count >= 1`
  * when not given).
  */
-export const FUNCTION_NAMES = ['products_purchased', 'performed', 'opened', 'clicked', 'declined'] as const;
+export const FUNCTION_NAMES = [
+  'products_purchased',
+  'performed',
+  'opened',
+  'clicked',
+  'declined',
+  'replenishment_due',
+] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/** The functions that count events. */
+export type EventFunctionName = Exclude<FunctionName, 'products_purchased' | 'replenishment_due'>;
+
+/**
+ * Arguments of replenishment_due: the products, and when the due day falls (`within: 7d` is from
+ * today to 7 days ahead; `since` and `until` name the days, e.g. `since: -3d` takes in customers
+ * up to 3 days late). No count.
+ */
+export const REPLENISHMENT_ARGS = ['sku', 'product', 'within', 'since', 'until'] as const;
 
 /** Arguments every function takes: the window (`since`, `until`, `within`) and `count`. */
 export const WINDOW_ARGS = ['since', 'until', 'within'] as const;
@@ -27,10 +44,7 @@ export const MESSAGE_EVENTS: Record<'opened' | 'clicked' | 'declined', string> =
 };
 
 /** The event-property arguments each event function accepts. */
-export const EVENT_FUNCTION_FILTERS: Record<
-  Exclude<FunctionName, 'products_purchased'>,
-  readonly EventFilterKey[]
-> = {
+export const EVENT_FUNCTION_FILTERS: Record<EventFunctionName, readonly EventFilterKey[]> = {
   performed: ['product', 'category', 'campaign', 'channel'],
   opened: ['campaign', 'channel', 'product', 'category'],
   clicked: ['campaign', 'channel', 'product', 'category'],
@@ -78,6 +92,19 @@ export const FUNCTIONS: readonly FunctionDoc[] = [
     signature: "clicked([campaign: 'x'] [, channel: 'x'] [, since/until/within] [, count op n])",
     doc: l('Đã bấm vào tin nhắn marketing.', 'Clicked a marketing message.'),
     examples: ['clicked(within: 90d, count >= 2)'],
+  },
+  {
+    name: 'replenishment_due',
+    signature: "replenishment_due([sku: 'SKU' | ('SKU', …)] [, within: N | since: D] [, until: D])",
+    doc: l(
+      'Sắp đến lúc mua lại sản phẩm (chu kỳ mua lại học từ đơn hàng, `nurture products replenishment`): ngày nhắc rơi vào khoảng đã cho; mặc định trong 7 ngày tới. Khách đã mua lại sau lần tính thì không còn khớp.',
+      'Due to buy a product again (the reorder cycle learned from the orders, `nurture products replenishment`): the reminder day falls in the window; by default within the next 7 days. A customer who bought it again since the last recompute no longer matches.',
+    ),
+    examples: [
+      "replenishment_due(sku: 'PAP-A6-500', within: 7d)",
+      "replenishment_due(sku: ('PAP-A6-500', 'PAP-A7-1000'), since: -3d, until: +7d)",
+      'replenishment_due(within: 3d)',
+    ],
   },
   {
     name: 'declined',

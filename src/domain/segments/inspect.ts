@@ -37,6 +37,12 @@ export function needsOf<P extends Phase>(condition: Condition<P>): RecordNeeds {
       case 'performed':
         needs.events = true;
         return;
+      case 'replenishment_due':
+        // The orders and lines tell a prediction made stale by a purchase since.
+        needs.replenishment = true;
+        needs.orders = true;
+        needs.lines = true;
+        return;
       default:
         assertNever(c, 'condition');
     }
@@ -80,6 +86,9 @@ export function isTimeDependent(c: Condition<Symbolic>): boolean {
     case 'purchased':
     case 'performed':
       return windowDrifts(c.window);
+    case 'replenishment_due':
+      // The predictions change with each recompute and each purchase, whatever the days say.
+      return true;
     default:
       return assertNever(c, 'condition');
   }
@@ -101,6 +110,7 @@ const NOBODY: SegmentCustomer = {
   orders: [],
   events: [],
   feedback: [],
+  replenishment: [],
 };
 
 /** True when a condition reads customer_stats fields only (no other field, no function). */
@@ -120,6 +130,7 @@ function statsOnly(c: Condition<Resolved>): boolean {
     case 'empty':
     case 'purchased':
     case 'performed':
+    case 'replenishment_due':
       return false;
     default:
       return assertNever(c, 'condition');

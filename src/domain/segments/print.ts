@@ -95,6 +95,13 @@ export function printQuery(c: Condition<Symbolic>): string {
       return `products_purchased(${args(c).join(', ')})`;
     case 'performed':
       return `${c.fn}(${args(c).join(', ')})`;
+    case 'replenishment_due': {
+      const skus =
+        c.skus === null
+          ? []
+          : [`sku: ${c.skus.length === 1 ? quote(c.skus[0]!) : `(${c.skus.map(quote).join(', ')})`}`];
+      return `replenishment_due(${[...skus, `since: ${dateRef(c.from)}`, `until: ${dateRef(c.to)}`].join(', ')})`;
+    }
     default:
       return assertNever(c, 'condition');
   }
@@ -135,6 +142,8 @@ export function printTree<P extends Phase>(
       return `${indent}${c.field} CONTAINS ${quote(c.value)} (list)`;
     case 'purchased':
       return `${indent}products_purchased sku=${c.skus ? c.skus.join('|') : '*'} category=${c.categories ? c.categories.join('|') : '*'} ${windowText(c.window, describeDate)} count ${c.count.op} ${c.count.value}`;
+    case 'replenishment_due':
+      return `${indent}replenishment_due sku=${c.skus ? c.skus.join('|') : '*'} due day [${describeDate(c.from)}, ${describeDate(c.to)}]`;
     case 'performed':
       return `${indent}${c.fn} event='${c.event}'${c.filters.map((f) => ` ${f.key}=${f.values.join('|')}`).join('')} ${windowText(c.window, describeDate)} count ${c.count.op} ${c.count.value}`;
     default:

@@ -58,6 +58,14 @@ export interface SegmentFeedback {
   createdAt: Date;
 }
 
+/** A stored replenishment prediction (customer_replenishment). */
+export interface SegmentDue {
+  sku: string;
+  /** The due day, 'YYYY-MM-DD' in the shop's calendar. */
+  dueDay: string;
+  lastPurchaseAt: Date;
+}
+
 export interface SegmentCustomer {
   customerId: string;
   createdAt: Date;
@@ -75,6 +83,7 @@ export interface SegmentCustomer {
   orders: readonly SegmentOrder[];
   events: readonly SegmentEvent[];
   feedback: readonly SegmentFeedback[];
+  replenishment: readonly SegmentDue[];
 }
 
 /** Which parts of a record a set of queries reads (the loader skips the rest). */
@@ -86,6 +95,7 @@ export interface RecordNeeds {
   lines: boolean;
   events: boolean;
   feedback: boolean;
+  replenishment: boolean;
 }
 
 export const NO_NEEDS: RecordNeeds = {
@@ -96,6 +106,7 @@ export const NO_NEEDS: RecordNeeds = {
   lines: false,
   events: false,
   feedback: false,
+  replenishment: false,
 };
 export const ALL_NEEDS: RecordNeeds = {
   stats: true,
@@ -105,4 +116,5 @@ export const ALL_NEEDS: RecordNeeds = {
   lines: true,
   events: true,
   feedback: true,
+  replenishment: true,
 };

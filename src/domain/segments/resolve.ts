@@ -56,6 +56,8 @@ function resolveCondition(c: Condition<Symbolic>, ctx: Ctx): Condition<Resolved>
       return { ...c, window: resolveWindow(c.window, ctx) };
     case 'performed':
       return { ...c, window: resolveWindow(c.window, ctx) };
+    case 'replenishment_due':
+      return { ...c, from: dayOf(c.from, ctx.today), to: dayOf(c.to, ctx.today) };
     default:
       return assertNever(c, 'condition');
   }

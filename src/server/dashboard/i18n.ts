@@ -14,6 +14,7 @@ export const COMMON = {
   customers: { vi: 'Khách hàng', en: 'Customers' },
   segments: { vi: 'Phân khúc', en: 'Segments' },
   best: { vi: 'Khách tốt nhất', en: 'Best customers' },
+  products: { vi: 'Sản phẩm', en: 'Products' },
   flows: { vi: 'Flow tự động', en: 'Flows' },
   messages: { vi: 'Tin nhắn', en: 'Messages' },
   coupons: { vi: 'Mã giảm giá', en: 'Coupons' },

@@ -23,6 +23,7 @@ import { livePages } from './pages/live.js';
 import { loyaltyPages } from './pages/loyalty.js';
 import { messagePages } from './pages/messages.js';
 import { overviewPages } from './pages/overview.js';
+import { productPages } from './pages/products.js';
 import { segmentPages } from './pages/segments.js';
 import { settingsPages } from './pages/settings.js';
 import { type FirstOwnerInvite, welcomePages } from './pages/welcome.js';
@@ -52,6 +53,7 @@ export function dashboardPages(
     ...customersPages(),
     ...segmentPages(),
     ...bestPages(),
+    ...productPages(),
     // The templates page before the flow pages: `/flows/templates` is not a flow named "templates".
     ...flowTemplatePages(),
     ...flowPages(),

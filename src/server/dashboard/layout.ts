@@ -23,6 +23,7 @@ const NAV_HREF: Record<NavKey, string> = {
   customers: '/customers',
   segments: '/segments',
   best: '/best',
+  products: '/products',
   flows: '/flows',
   messages: '/messages',
   coupons: '/coupons',

@@ -13,6 +13,7 @@ export const NAV = [
   'customers',
   'segments',
   'best',
+  'products',
   'flows',
   'messages',
   'coupons',

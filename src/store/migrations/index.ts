@@ -27,6 +27,7 @@ import { flowsSchema } from './024-flows.js';
 import { sitePopupsSchema } from './025-site-popups.js';
 import { loyaltySchema } from './026-loyalty.js';
 import { referralsFeedbackSchema } from './027-referrals-feedback.js';
+import { reorderCyclesSchema } from './028-reorder-cycles.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -66,6 +67,7 @@ export const MIGRATIONS: readonly Migration[] = [
   sitePopupsSchema,
   loyaltySchema,
   referralsFeedbackSchema,
+  reorderCyclesSchema,
 ];
 
 /**

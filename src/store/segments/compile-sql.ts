@@ -15,6 +15,7 @@ import { type FieldSource, scalarField } from '../../domain/segments/fields.js';
 import { needsStatsRow } from '../../domain/segments/inspect.js';
 import { assertNever } from '../../errors.js';
 import { validOrderSql } from '../analytics/model-sql.js';
+import { laterPurchaseSql } from '../replenish/index.js';
 import { FIELD_SQL } from './field-sql.js';
 import { atLeastOne, flattenOr, mergeOrItems } from './merge.js';
 
@@ -237,6 +238,8 @@ class Compiler {
         return this.purchased(c);
       case 'performed':
         return this.performed(c);
+      case 'replenishment_due':
+        return this.replenishmentDue(c);
       default:
         return assertNever(c, 'condition');
     }
@@ -318,6 +321,17 @@ class Compiler {
     const where = `o.shop_id = $1 AND ${VALID_ORDER}${filters}${this.window(c.window, 'o.created_at')}${this.scope('o.customer_id')}`;
     const counted = lines ? 'COUNT(DISTINCT o.order_id)' : 'COUNT(*)';
     return this.counted('o.customer_id', `FROM ${from} WHERE ${where}`, counted, c.count);
+  }
+
+  /**
+   * A standing prediction due in the window: a semi-join on customer_replenishment (its due day is
+   * ISO text, which orders as the date), less the predictions a purchase since has made stale.
+   */
+  private replenishmentDue(c: Extract<Condition<Resolved>, { kind: 'replenishment_due' }>): string {
+    const skus =
+      c.skus === null ? '' : ` AND r.sku IN (${c.skus.map((v) => this.params.add(v, 'VARCHAR')).join(', ')})`;
+    const days = ` AND r.due_day >= ${this.params.add(c.from, 'VARCHAR')} AND r.due_day <= ${this.params.add(c.to, 'VARCHAR')}`;
+    return `c.customer_id IN (SELECT r.customer_id FROM customer_replenishment r WHERE r.shop_id = $1${skus}${days}${this.scope('r.customer_id')} AND NOT EXISTS (${laterPurchaseSql('r')}))`;
   }
 
   private performed(c: Extract<Condition<Resolved>, { kind: 'performed' }>): string {

@@ -124,6 +124,7 @@ function foldDimensions(c: Condition<Resolved>): Dimension[] {
     case 'substring':
     case 'has':
     case 'empty':
+    case 'replenishment_due':
       return [];
     default:
       return assertNever(c, 'condition');

@@ -6,6 +6,7 @@ import {
   type SegmentStats,
 } from '../../domain/segments/index.js';
 import type {
+  SegmentDue,
   SegmentEvent,
   SegmentFeedback,
   SegmentOrder,
@@ -99,10 +100,11 @@ function assemble(
     })),
     events: details.events.get(c.customerId) ?? [],
     feedback: details.feedback.get(c.customerId) ?? [],
+    replenishment: details.replenishment.get(c.customerId) ?? [],
   }));
 }
 
-type Base = Omit<SegmentCustomer, 'tags' | 'orders' | 'events' | 'feedback'>;
+type Base = Omit<SegmentCustomer, 'tags' | 'orders' | 'events' | 'feedback' | 'replenishment'>;
 
 /** A base row; the stats and prediction columns are there when they were asked for. */
 type BaseRow = {
@@ -244,6 +246,7 @@ interface Details {
   orderIds: string[];
   events: Map<string, SegmentEvent[]>;
   feedback: Map<string, SegmentFeedback[]>;
+  replenishment: Map<string, SegmentDue[]>;
   stays: SegmentStay[];
 }
 
@@ -253,7 +256,7 @@ interface Details {
  * `amount` the order total or feedback score, `amount2` the refunded amount; `item_at` the instant.
  */
 type DetailRow = {
-  kind: 'tag' | 'order' | 'event' | 'feedback' | 'stay';
+  kind: 'tag' | 'order' | 'event' | 'feedback' | 'due' | 'stay';
   customer_id: string;
   item_id: string;
   label: string | null;
@@ -319,6 +322,14 @@ async function loadDetails(
         `${rowsOf('feedback', 'shop_id, customer_id, feedback_id, kind, score, created_at')} f`,
       ),
     );
+  if (needs.replenishment)
+    parts.push(
+      row(
+        'due',
+        ['sku', 'due_day', text, number, number, 'last_purchase_at'],
+        `${rowsOf('customer_replenishment', 'shop_id, customer_id, sku, due_day, last_purchase_at')} d`,
+      ),
+    );
   if (withStays)
     parts.push(
       row(
@@ -333,6 +344,7 @@ async function loadDetails(
     orderIds: [],
     events: new Map(),
     feedback: new Map(),
+    replenishment: new Map(),
     stays: [],
   };
   if (parts.length === 0) return details;
@@ -387,6 +399,13 @@ function addDetail(details: Details, r: DetailRow): void {
         kind: r.label ?? '',
         score: num(r.amount),
         createdAt: at,
+      });
+      return;
+    case 'due':
+      push(details.replenishment, r.customer_id, {
+        sku: r.item_id,
+        dueDay: r.label ?? '',
+        lastPurchaseAt: at,
       });
       return;
     case 'stay':

@@ -98,7 +98,10 @@ const DATE_PROPERTY = {
   birthday: { vi: 'Sinh nhật', en: 'Birthday' },
   first_order_anniversary: { vi: 'Kỷ niệm đơn đầu tiên', en: 'First-order anniversary' },
   expected_next_order: { vi: 'Ngày dự kiến mua lại', en: 'Expected next order date' },
-  reorder_due: { vi: 'Ngày cần mua lại (chu kỳ của sản phẩm)', en: 'Reorder date (the product’s cycle)' },
+  reorder_due: {
+    vi: 'Ngày cần mua lại (chu kỳ của sản phẩm, học từ đơn hàng)',
+    en: 'Reorder date (the product’s cycle, learned from the orders)',
+  },
 } as const satisfies Catalogue;
 
 /** A duration as written in a flow (`7d`, `1d12h`, `24h`) in words. */
