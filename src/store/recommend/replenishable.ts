@@ -1,0 +1,40 @@
+/**
+ * The one place that decides whether a product is replenishable (bought again on a rhythm) and
+ * its interval, for the personal list's repeat part and its "you buy this every ~N days" reason.
+ *
+ * Today the decision is the recompute's own estimate (`replenishableSql`, stored in
+ * rec_products). The reorder cycles of issue 18 item 1 (table product_reorder_cycles) are its
+ * better source: point `replenishmentRelation` at that table and nothing else changes.
+ */
+
+/** The thresholds of the recompute's own estimate. */
+export const REPLENISHABLE_RULE = {
+  /** At least this many customers bought the product in two or more orders… */
+  minRepeatBuyers: 3,
+  /** …and they are at least this share of its buyers. */
+  minRepeatShare: 0.2,
+} as const;
+
+/**
+ * SQL expression over rec_products' inputs: a consumable with a reorder cycle set by the seller
+ * or the catalogue, or a product whose buyers come back (the thresholds above).
+ */
+export function replenishableSql(c: {
+  buyers: string;
+  repeatBuyers: string;
+  consumable: string;
+  cycleDays: string;
+}): string {
+  const r = REPLENISHABLE_RULE;
+  return `((${c.consumable} AND ${c.cycleDays} IS NOT NULL) OR (${c.repeatBuyers} >= ${r.minRepeatBuyers}
+    AND CAST(${c.repeatBuyers} AS DOUBLE PRECISION) >= ${r.minRepeatShare} * ${c.buyers}))`;
+}
+
+/**
+ * SQL relation (sku, replenishable, interval_days) of the shop `$1` for a recompute scope (a
+ * quoted literal): what the personal list treats as replenishable and its interval.
+ */
+export function replenishmentRelation(scopeLiteral: string): string {
+  return `(SELECT sku, replenishable, COALESCE(cycle_days, median_interval_days) AS interval_days
+    FROM rec_products WHERE shop_id = $1 AND scope = ${scopeLiteral})`;
+}
