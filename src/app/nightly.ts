@@ -11,6 +11,7 @@ import { listShops } from '../store/settings/index.js';
 import { runAnalysis } from './analyze.js';
 import type { AppContext } from './context.js';
 import { predict } from './predict.js';
+import { recomputeRecommendations } from './recommend.js';
 import { loadShopSettings } from './shop-settings.js';
 
 export const NIGHTLY_JOB = 'nightly.recompute';
@@ -65,6 +66,8 @@ export async function runNightly(
     predicted = false;
     ctx.log.info({ shopId, reason: error.message.split('\n')[0] }, 'nightly: predictions skipped');
   }
+  // The recommendations follow the night's orders (issue 18): lists, rules, popular products.
+  await recomputeRecommendations(ctx, { shopId });
   const pruned = await pruneShopHistory(
     ctx.store,
     shopId,

@@ -13,6 +13,7 @@ import { registerImportCommand } from './commands/import.js';
 import { registerJobsCommands } from './commands/jobs.js';
 import { registerPredictCommand } from './commands/predict.js';
 import { registerProductCommands } from './commands/products.js';
+import { registerRecommendCommands } from './commands/recommend.js';
 import { registerSegmentCommands } from './commands/segment.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerUserCommands } from './commands/user.js';
@@ -35,6 +36,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerPredictCommand(program, deps);
   registerSegmentCommands(program, deps);
   registerProductCommands(program, deps);
+  registerRecommendCommands(program, deps);
   registerCouponCommands(program, deps);
   registerServeCommand(program, deps);
   registerAdminCommands(program, deps);
