@@ -21,6 +21,7 @@ import {
   bundlesOf,
   customerList,
   exportPersonal,
+  listsOfCustomers,
   type PopularKind,
   pairsOf,
   popularList,
@@ -371,4 +372,26 @@ export async function linkShops(ctx: AppContext, input: z.input<typeof linkInput
     throw new NurtureError('invalid_input', 'a shop cannot be linked to itself');
   await setLink(ctx.store, q.shopId, q.partnerShopId, q.linked, ctx.clock.now());
   return { shopId: q.shopId, links: await listLinks(ctx.store, q.shopId) };
+}
+
+/** How many recommendations a message gets (the Liquid variable `recommendations`). */
+export const MESSAGE_RECOMMENDATIONS = 5;
+
+/** The personal lists of a batch of message recipients, for the Liquid variable `recommendations`. */
+export async function recommendationsOf(
+  ctx: AppContext,
+  shopId: string,
+  customerIds: readonly string[],
+): Promise<Map<string, StoredItem[]>> {
+  const out = new Map<string, StoredItem[]>();
+  // Large batches in slices, to keep the IN lists short.
+  for (let i = 0; i < customerIds.length; i += 500)
+    for (const [c, list] of await listsOfCustomers(
+      ctx.store,
+      shopId,
+      customerIds.slice(i, i + 500),
+      MESSAGE_RECOMMENDATIONS,
+    ))
+      out.set(c, list);
+  return out;
 }

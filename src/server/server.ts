@@ -28,6 +28,7 @@ import { flowRoutes } from './routes/flows.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { productRoutes } from './routes/products.js';
+import { recommendRoutes } from './routes/recommend.js';
 import { segmentRoutes } from './routes/segments.js';
 import { shopRoutes } from './routes/shop.js';
 
@@ -66,6 +67,7 @@ export interface NurtureServer {
 export function apiRoutes(): RouteSpec[] {
   return [
     ...customerRoutes,
+    ...recommendRoutes,
     ...productRoutes,
     ...couponRoutes,
     ...segmentRoutes,

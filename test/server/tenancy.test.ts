@@ -83,6 +83,21 @@ const CASES: Record<string, Case> = {
     },
   }),
   'GET /api/v1/products/{sku}': () => ({ path: '/api/v1/products/B-ONLY-SKU', expect: notFound }),
+  'GET /api/v1/customers/{id}/recommendations': (_a, b) => ({
+    path: `/api/v1/customers/${b.customerId}/recommendations`,
+    expect: notFound,
+  }),
+  'GET /api/v1/products/{sku}/together': () => ({
+    path: '/api/v1/products/B-ONLY-SKU/together',
+    expect: notFound,
+  }),
+  'GET /api/v1/products/popular': (_a, b) => ({
+    path: '/api/v1/products/popular?limit=50',
+    expect: (r) => {
+      withoutB(b)(r);
+      expect(r.text).not.toContain('B-ONLY-SKU');
+    },
+  }),
   'GET /api/v1/product-categories': () => ({
     path: '/api/v1/product-categories',
     expect: (r) => {
@@ -384,6 +399,8 @@ for (const engine of ENGINES) {
         'Handle,Title,Type,Variant SKU\nb-only,Chỉ của B,b-only-category,B-ONLY-SKU\n',
       );
       await importFile(ctx, { shopId: 'shop-b', format: 'shopify-products', path: catalogue });
+      // B's recommendations exist (its popular list holds B-ONLY-SKU's neighbours at least).
+      await (await import('../../src/app/recommend.js')).recomputeRecommendations(ctx, { shopId: 'shop-b' });
       await (await import('../../src/app/shop-settings.js')).setShopSetting(ctx, {
         shopId: 'shop-b',
         key: 'shopify.webhook_secret',

@@ -4,13 +4,16 @@ import { type MessageContent, parseContent } from '../../domain/messages/content
 import type { CapOverride } from '../../domain/messages/policy.js';
 import { type RenderedMessage, renderContent, type TemplateVars } from '../../domain/messages/render.js';
 import { trackMessage } from '../../domain/messages/tracking.js';
+import { reasonText } from '../../domain/recommend/reason-text.js';
 import { assertNever } from '../../errors.js';
 import { findCouponBySource } from '../../store/coupons/index.js';
 import type { MessageRecord } from '../../store/flows/messages.js';
 import type { Recipient } from '../../store/flows/recipients.js';
 import type { RunContext } from '../../store/flows/runs.js';
 import { type OrderVars, ordersForMessages, runContexts } from '../../store/flows/vars.js';
+import { readRun, type StoredItem } from '../../store/recommend/read.js';
 import type { AppContext } from '../context.js';
+import { recommendationsOf } from '../recommend.js';
 import { loadShopSettings } from '../shop-settings.js';
 import { esmsCallbackUrl, type LinkSigner, linkSigner, trackerFor, unsubscribeUrl } from './links.js';
 import { type LoadedVersion, loadVersions } from './loaded.js';
@@ -26,6 +29,10 @@ export interface MessageVars {
   capOverride(m: MessageRecord): CapOverride | undefined;
   /** Signs tracked links, the pixel and the unsubscribe link (absent without a public_url). */
   signer?: LinkSigner | undefined;
+  /** The recipients' personal recommendations (the Liquid variable `recommendations`). */
+  recommendations: ReadonlyMap<string, StoredItem[]>;
+  /** The shop is small: the fallback items' reasons say so. */
+  smallShop: boolean;
 }
 
 /** Loads the flow versions, run contexts, orders and coupons a batch of messages renders with. */
@@ -33,7 +40,7 @@ export async function loadMessageVars(
   ctx: AppContext,
   shopId: string,
   messages: readonly MessageRecord[],
-  _recipients: ReadonlyMap<string, Recipient>,
+  recipients: ReadonlyMap<string, Recipient>,
 ): Promise<MessageVars> {
   const shop = await ctx.store.requireShop(shopId);
   const settings = await loadShopSettings(ctx, shopId);
@@ -57,8 +64,12 @@ export async function loadMessageVars(
     if (coupon) coupons.set(key, coupon);
   }
   const signer = await linkSigner(ctx, shopId);
+  const recommendations = await recommendationsOf(ctx, shopId, [...recipients.keys()]);
+  const run = await readRun(ctx.store, shopId);
   return {
     signer,
+    recommendations,
+    smallShop: run?.small ?? false,
     shop: { name: shop.name, currency: shop.currency, ...(settings.url ? { url: settings.url } : {}) },
     versions,
     runs,
@@ -103,6 +114,7 @@ const RESERVED = new Set([
   'coupon',
   'shop',
   'unsubscribe_url',
+  'recommendations',
   'lang',
   'event',
 ]);
@@ -162,6 +174,24 @@ function templateVars(
         }
       : {}),
     shop: { name: vars.shop.name, ...(vars.shop.url ? { url: vars.shop.url } : {}) },
+    recommendations: (vars.recommendations.get(r.customerId) ?? []).map((i) => ({
+      sku: i.sku,
+      title: i.title,
+      ...(i.price !== null ? { price: i.price } : {}),
+      ...(i.imageUrl !== null ? { image: i.imageUrl } : {}),
+      ...(i.category !== null ? { category: i.category } : {}),
+      reason: reasonText(
+        {
+          kind: i.reason as 'repeat',
+          fallback: vars.smallShop,
+          ...(i.reasonSku !== null ? { sku: i.reasonSku } : {}),
+          ...(i.reasonTitle !== null ? { title: i.reasonTitle } : {}),
+          ...(i.reasonDays !== null ? { days: i.reasonDays } : {}),
+          ...(i.reasonCategory !== null ? { category: i.reasonCategory } : {}),
+        },
+        languageOf(r),
+      ),
+    })),
     ...(vars.signer ? { unsubscribe_url: unsubscribeUrl(vars.signer, m.messageId) } : {}),
   };
 }

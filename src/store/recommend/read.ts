@@ -353,3 +353,38 @@ export async function exportPersonal(
     reasonCategory: r.reason_category,
   }));
 }
+
+/**
+ * The live personal lists of several customers at once (the first `limit` available items
+ * each), for a batch of messages: one query.
+ */
+export async function listsOfCustomers(
+  store: Store,
+  shopId: string,
+  customerIds: readonly string[],
+  limit: number,
+): Promise<Map<string, StoredItem[]>> {
+  const out = new Map<string, StoredItem[]>();
+  const ids = [...new Set(customerIds)];
+  if (ids.length === 0) return out;
+  const refs = ids.map((_, i) => `$${i + 2}`);
+  const hash =
+    store.dialect === 'duckdb' ? ` AND r.lookup_hash IN (${refs.map((r) => `hash(${r})`).join(', ')})` : '';
+  const rows = await store.engine.all<ItemRow & { customer_id: string }>(
+    `SELECT r.customer_id, r.rank, r.sku, p.title, p.category, p.price, p.image_url, r.score, r.reason, r.reason_sku,
+       q.title AS reason_title, r.reason_days, r.reason_category, r.partner_shop_id
+     FROM rec_personal r
+     JOIN products p ON p.shop_id = r.shop_id AND p.sku = r.sku
+     LEFT JOIN products q ON q.shop_id = r.shop_id AND q.sku = r.reason_sku
+     WHERE r.shop_id = $1 AND r.scope = 'live' AND r.list = 'personal'${hash} AND r.customer_id IN (${refs.join(', ')})
+       AND ${AVAILABLE}
+     ORDER BY r.customer_id, r.rank`,
+    [shopId, ...ids],
+  );
+  for (const r of rows) {
+    const list = out.get(r.customer_id) ?? [];
+    if (list.length < limit) list.push(itemOf(r));
+    out.set(r.customer_id, list);
+  }
+  return out;
+}
