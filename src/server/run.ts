@@ -21,6 +21,7 @@ import { RateLimiter } from './rate-limit.js';
 import { ReadPool } from './read-pool.js';
 import { type CliRunner, cliRoutes } from './routes/cli.js';
 import { popupRoutes, sitePopupRoutes } from './routes/popups.js';
+import { storefrontRecommendationRoutes } from './routes/recommend.js';
 import { trackingRoutes } from './routes/tracking.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { widgetRoutes } from './routes/widget.js';
@@ -128,6 +129,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         ...webhookRoutes(intake),
         ...trackingRoutes(intakeCtx, writer, limits),
         ...popupRoutes(intakeCtx, limits),
+        ...storefrontRecommendationRoutes(intakeCtx, limits),
         ...sitePopupRoutes(),
         ...widgetRoutes(),
         ...(options.cli ? cliRoutes(() => owner?.token, options.cli) : []),

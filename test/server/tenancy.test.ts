@@ -17,6 +17,7 @@ import { WebhookIntake } from '../../src/app/webhook-intake.js';
 import { openApiPath } from '../../src/server/openapi.js';
 import { RateLimiter } from '../../src/server/rate-limit.js';
 import { popupRoutes, sitePopupRoutes } from '../../src/server/routes/popups.js';
+import { storefrontRecommendationRoutes } from '../../src/server/routes/recommend.js';
 import { trackingRoutes } from '../../src/server/routes/tracking.js';
 import { webhookRoutes } from '../../src/server/routes/webhooks.js';
 import { widgetRoutes } from '../../src/server/routes/widget.js';
@@ -324,6 +325,10 @@ const CASES: Record<string, Case> = {
   }),
   'DELETE /api/v1/site-popups/{name}': () => ({ path: '/api/v1/site-popups/b-only', expect: notFound }),
   // test/server/popups.test.ts checks another shop's popups in depth (a real popup of the other shop).
+  'GET /t/v1/recommendations': () => ({
+    path: '/t/v1/recommendations?block=together&sku=B-ONLY-SKU&anonymousId=a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6',
+    expect: (r) => expect(r.body).toEqual({ block: 'together', items: [] }),
+  }),
   'GET /t/v1/popups': () => ({
     path: '/t/v1/popups?anonymousId=a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6',
     expect: (r) => expect(r.body).toEqual({ popups: [] }),
@@ -341,6 +346,7 @@ const STOREFRONT = new Set([
   'GET /t/v1/config',
   'GET /t/v1/popups',
   'POST /t/v1/popups/{messageId}/{action}',
+  'GET /t/v1/recommendations',
 ]);
 
 /** Routes that take no key: they are checked by their own tests (signatures, health). */
@@ -430,6 +436,10 @@ for (const engine of ENGINES) {
         }),
         ...sitePopupRoutes(),
         ...popupRoutes(c, {
+          perKey: new RateLimiter({ perSecond: 1000, burst: 1000 }),
+          perIp: new RateLimiter({ perSecond: 1000, burst: 1000 }),
+        }),
+        ...storefrontRecommendationRoutes(c, {
           perKey: new RateLimiter({ perSecond: 1000, burst: 1000 }),
           perIp: new RateLimiter({ perSecond: 1000, burst: 1000 }),
         }),

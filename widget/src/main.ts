@@ -10,6 +10,7 @@
 import type { Component, Props, Traits } from './components.js';
 import { addToCart, pageViews, productViews, referralCapture } from './parts.js';
 import { popups } from './popup.js';
+import { recommendationBlocks } from './recommend.js';
 import { Runtime } from './runtime.js';
 import { safe } from './safe.js';
 
@@ -75,6 +76,7 @@ function boot(): void {
   runtime.registry.register('add-to-cart', addToCart);
   runtime.registry.register('referral', referralCapture);
   runtime.registry.register('popups', popups);
+  runtime.registry.register('recommendations', recommendationBlocks);
   const nurture = publicApi(runtime);
   w.nurture = nurture;
   if (Array.isArray(existing)) for (const call of existing) nurture.push(call);

@@ -1,7 +1,15 @@
 import { z } from 'zod';
+import type { AppContext } from '../../app/context.js';
+import { anonymousIdSchema } from '../../app/popups.js';
 import { boughtTogether, personalRecommendations, popularProducts } from '../../app/recommend.js';
+import {
+  STOREFRONT_BLOCKS,
+  storefrontItemSchema,
+  storefrontRecommendations,
+} from '../../app/recommend-storefront.js';
 import { LIST_SIZES, recommendedItemSchema } from '../../domain/recommend/model.js';
 import { type RouteSpec, route } from '../route.js';
+import { checkOrigin, type TrackingLimits } from './tracking.js';
 
 const lang = z.enum(['vi', 'en']).default('vi');
 
@@ -71,3 +79,45 @@ export const recommendRoutes: RouteSpec[] = [
       }),
   }),
 ];
+
+/**
+ * `GET /t/v1/recommendations`: a storefront block's items for the widget (docs/widget.md,
+ * "Recommendations"), with a publishable key (`?writeKey=`) from the shop's allowed origins.
+ */
+export function storefrontRecommendationRoutes(ctx: AppContext, limits: TrackingLimits): RouteSpec[] {
+  return [
+    route({
+      method: 'GET',
+      url: '/t/v1/recommendations',
+      auth: 'publishable',
+      tag: 'Storefront',
+      summary:
+        'A recommendation block for the storefront widget: `together` (with `sku`), `for-you` (the visitor, by `anonymousId`, once identified; else the most bought) or `most-viewed` (optionally of a `category`).',
+      query: z.object({
+        writeKey: z.string().max(100).optional(),
+        block: z.enum(STOREFRONT_BLOCKS),
+        anonymousId: anonymousIdSchema,
+        sku: z.string().min(1).max(200).optional(),
+        category: z.string().min(1).max(200).optional(),
+        limit: z.coerce.number().int().min(1).max(12).default(4),
+        lang,
+      }),
+      response: z.object({ block: z.enum(STOREFRONT_BLOCKS), items: z.array(storefrontItemSchema) }),
+      handler: async ({ key, query, request, reply }) => {
+        const shopId = key?.shopId ?? '';
+        limits.perIp.take(request.ip, 'address');
+        await checkOrigin(ctx, shopId, request, reply);
+        reply.header('cache-control', 'no-store');
+        return storefrontRecommendations(ctx, {
+          shopId,
+          block: query.block,
+          anonymousId: query.anonymousId,
+          limit: query.limit,
+          lang: query.lang,
+          ...(query.sku !== undefined ? { sku: query.sku } : {}),
+          ...(query.category !== undefined ? { category: query.category } : {}),
+        });
+      },
+    }),
+  ];
+}
