@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { type CustomerProfile, customerTimelinePage, getCustomerProfile } from '../../../app/customers.js';
 import { listShopFlows } from '../../../app/flows/definitions.js';
 import { listShopMessages } from '../../../app/flows/messages.js';
+import { personalRecommendations } from '../../../app/recommend.js';
 import { builtinSegmentLabel } from '../../../domain/segments/builtins.js';
 import { fullName } from '../../../report/customers-csv.js';
 import type { Formatter } from '../../../report/format.js';
@@ -20,6 +21,7 @@ import { definePage, fragment, type PageSpec, page } from '../page.js';
 import { P, STATUS_LABELS } from './customer-profile-text.js';
 import { groupLabel } from './customers-view.js';
 import { customerMessagesView } from './messages-view.js';
+import { customerRecommendationsSection } from './recommend-view.js';
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
 
@@ -185,9 +187,10 @@ export function profilePages(): PageSpec[] {
       params: idParams,
       handler: async ({ ctx, shopId, lang, fmt, shop, params }) => {
         const profile = await getCustomerProfile(ctx, shopId, params.id);
-        const [messages, flows] = await Promise.all([
+        const [messages, flows, recommendations] = await Promise.all([
           listShopMessages(ctx, { shopId, customerId: profile.customer.customerId, limit: 20 }),
           listShopFlows(ctx, shopId),
+          personalRecommendations(ctx, { shopId, customerId: profile.customer.customerId, limit: 10, lang }),
         ]);
         const v: View = { lang, fmt, currency: shop.currency, zone: shop.timezone };
         const c = profile.customer;
@@ -201,6 +204,7 @@ ${c.mergedInto ? html`<p class="notice">${fill(P.merged, lang, { id: c.mergedInt
 ${statsView(profile, v)}
 <div class="grid2">${identitiesView(profile, v)}${predictionView(profile, v)}</div>
 ${segmentsView(profile, v)}
+${customerRecommendationsSection(recommendations, v)}
 ${customerMessagesView(c.customerId, messages, { lang, fmt, zone: v.zone, flowNames: new Map(flows.map((f) => [f.flowId, f.name])) })}
 ${timelineView(profile, v)}`,
         );
