@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<(argv: string[]) => Promise<void>>> 
   serve: async () => (await import('./serve.js')).benchServe,
   dashboard: async () => (await import('./dashboard.js')).benchDashboard,
   flows: async () => (await import('./flows.js')).benchFlows,
+  recommend: async () => (await import('./recommend.js')).benchRecommend,
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -43,6 +43,8 @@ export const recomputeInputSchema = z.object({
   shopId,
   asOf: z.coerce.date().optional(),
   weights: blendWeightsSchema.partial().optional(),
+  /** Items kept per customer (default LIST_SIZES.personal). */
+  limit: z.number().int().min(1).max(50).optional(),
 });
 
 /** What a recompute did. */
@@ -81,6 +83,7 @@ export async function recomputeRecommendations(
       scope: 'live',
       asOf,
       weights: effectiveBlend(weights, s.customers),
+      ...(q.limit !== undefined ? { limit: q.limit } : {}),
     });
     await scoreCrossShop(tx.engine, q.shopId, asOf, weights);
     await writeRun(tx, q.shopId, 'live', {

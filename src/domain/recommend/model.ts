@@ -91,6 +91,8 @@ export const LIST_SIZES = {
   neighbours: 20,
   /** A customer's most recent distinct products that count for the co-occurrence. */
   recentItems: 10,
+  /** A customer's most recent distinct products whose neighbours their list draws on. */
+  recentForPersonal: 3,
   /** Entries of each popular list (per category and overall). */
   popular: 50,
 } as const;

@@ -49,6 +49,8 @@ export async function scorePersonal(db: SqlEngine, shopId: string, o: PersonalOp
   const lambda = num(-Math.LN2 / w.halfLifeDays);
   const L = o.limit ?? LIST_SIZES.personal;
   const hash = lookupHashInsert(db.dialect, 'customer_id');
+  // The customer's product that contributes most to a candidate (the reason's "bought with").
+  const argMax = db.dialect === 'duckdb' ? 'arg_max(via, c)' : '(ARRAY_AGG(via ORDER BY c DESC, via))[1]';
   const WR = `${num(w.repeat)} * r`;
   const WC = `${num(w.together)} * c`;
   const WG = `${num(w.category)} * g`;
@@ -70,26 +72,27 @@ export async function scorePersonal(db: SqlEngine, shopId: string, o: PersonalOp
        WHERE p.shop_id = $1 AND p.scope = ${S}
      ), h AS (
        SELECT ci.*, pr.category, pr.repl, pr.interval_days FROM ci JOIN pr ON pr.sku = ci.sku
-     ), rep AS (
-       SELECT customer_id, sku,
-         (CASE WHEN repl THEN 1.0 ELSE ${num(w.nonReplenishable)} END) * f / MAX(f) OVER (PARTITION BY customer_id) AS r,
+     ), hmax AS (SELECT customer_id, MAX(f) AS mf FROM h GROUP BY customer_id),
+     rep AS (
+       SELECT h.customer_id, sku,
+         (CASE WHEN repl THEN 1.0 ELSE ${num(w.nonReplenishable)} END) * f / hmax.mf AS r,
          CASE WHEN NOT repl AND last_t > ${T} - ${num(w.justBoughtDays)} THEN 1 ELSE 0 END AS blocked,
          CASE WHEN NOT repl THEN NULL WHEN n >= 2 THEN (last_t - first_t) / (n - 1) ELSE interval_days END AS days
-       FROM h
+       FROM h JOIN hmax ON hmax.customer_id = h.customer_id
      ), recent AS (
        SELECT customer_id, sku, w FROM (
          SELECT customer_id, sku, EXP(${lambda} * (${T} - last_t)) AS w,
            ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY last_t DESC, sku) AS rn FROM ci) x
-       WHERE rn <= ${LIST_SIZES.recentItems}
+       WHERE rn <= ${LIST_SIZES.recentForPersonal}
      ), co0 AS (
        SELECT r.customer_id, p.other_sku AS sku, r.sku AS via, r.w * p.score AS c FROM recent r
        JOIN rec_pairs p ON p.shop_id = $1 AND p.scope = ${S} AND p.kind = 'customer' AND p.sku = r.sku
      ), co1 AS (
-       SELECT customer_id, sku, via, SUM(c) OVER (PARTITION BY customer_id, sku) AS c,
-         ROW_NUMBER() OVER (PARTITION BY customer_id, sku ORDER BY c DESC, via) AS rn FROM co0
-     ), co AS (
-       SELECT customer_id, sku, via,
-         COALESCE(c / NULLIF(MAX(c) OVER (PARTITION BY customer_id), 0), 0) AS c FROM co1 WHERE rn = 1
+       SELECT customer_id, sku, SUM(c) AS c, ${argMax} AS via FROM co0 GROUP BY customer_id, sku
+     ), comax AS (SELECT customer_id, MAX(c) AS mc FROM co1 GROUP BY customer_id),
+     co AS (
+       SELECT co1.customer_id, sku, via, COALESCE(c / NULLIF(comax.mc, 0), 0) AS c
+       FROM co1 JOIN comax ON comax.customer_id = co1.customer_id
      ), aff AS (
        SELECT customer_id, category, s / SUM(s) OVER (PARTITION BY customer_id) AS share,
          ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY s DESC, category) AS rn

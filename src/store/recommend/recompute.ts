@@ -223,18 +223,21 @@ async function writeOrderPairs(db: SqlEngine, shopId: string, S: string, minToge
      ), n AS (SELECT CAST(COUNT(DISTINCT order_id) AS DOUBLE PRECISION) AS n FROM b),
      item AS (SELECT sku, category, COUNT(*) AS k FROM b GROUP BY sku, category),
      multi AS (SELECT order_id FROM b GROUP BY order_id HAVING COUNT(*) BETWEEN 2 AND ${MAX_BASKET_PAIRS}),
-     bb AS (SELECT b.order_id, b.sku FROM b JOIN multi m ON m.order_id = b.order_id),
+     bb AS (SELECT b.order_id, b.sku, b.category FROM b JOIN multi m ON m.order_id = b.order_id),
      pair AS (
-       SELECT x.sku AS a, y.sku AS b, COUNT(*) AS k FROM bb x JOIN bb y ON y.order_id = x.order_id AND y.sku <> x.sku
-       GROUP BY x.sku, y.sku
+       SELECT x.sku AS a, x.category AS ca, y.sku AS b, COUNT(*) AS k
+       FROM bb x JOIN bb y ON y.order_id = x.order_id AND y.sku <> x.sku
+       GROUP BY x.sku, x.category, y.sku
      ), cp AS (
-       SELECT ia.category, p.b, SUM(p.k) AS k FROM pair p JOIN item ia ON ia.sku = p.a GROUP BY ia.category, p.b
+       SELECT ca AS category, b, SUM(k) AS k FROM pair GROUP BY ca, b
      ), ck AS (SELECT category, SUM(k) AS k FROM item GROUP BY category),
      s AS (
+       -- Each join on columns of one side only (the pair's own category), so that no planner
+       -- joins the category rules to the products first (a product × category explosion).
        SELECT p.a, p.b, p.k, ia.k AS ka, ib.k AS kb,
          (p.k + ${SHRINK} * CAST(cp.k AS DOUBLE PRECISION) / ck.k) / (ia.k + ${SHRINK}) AS conf
        FROM pair p JOIN item ia ON ia.sku = p.a JOIN item ib ON ib.sku = p.b
-       JOIN cp ON cp.category = ia.category AND cp.b = p.b JOIN ck ON ck.category = ia.category
+       JOIN cp ON cp.category = p.ca AND cp.b = p.b JOIN ck ON ck.category = p.ca
        WHERE p.k >= ${minTogether}
      ), r AS (
        SELECT s.*, s.conf * n.n / s.kb AS lift,
@@ -256,15 +259,17 @@ async function writeBundles(db: SqlEngine, shopId: string, S: string): Promise<v
      item AS (SELECT sku, COUNT(*) AS k FROM b GROUP BY sku),
      multi AS (SELECT order_id FROM b GROUP BY order_id HAVING COUNT(*) BETWEEN 3 AND ${MAX_BASKET_TRIPLES}),
      bb AS (SELECT b.order_id, b.sku FROM b JOIN multi m ON m.order_id = b.order_id),
-     pair AS (
-       SELECT x.sku AS a, y.sku AS b, COUNT(*) AS k FROM bb x JOIN bb y ON y.order_id = x.order_id AND y.sku > x.sku
-       GROUP BY x.sku, y.sku HAVING COUNT(*) >= 2
-     ), tri AS (
+     tri AS (
        SELECT x.sku AS a, y.sku AS b, z.sku AS c, COUNT(*) AS k
        FROM bb x JOIN bb y ON y.order_id = x.order_id AND y.sku > x.sku
        JOIN bb z ON z.order_id = x.order_id AND z.sku > y.sku
-       JOIN pair p ON p.a = x.sku AND p.b = y.sku
        GROUP BY x.sku, y.sku, z.sku HAVING COUNT(*) >= 2
+     ), pair AS (
+       -- Only the pairs of the triples kept: joined after the triples are counted, so that the
+       -- planner never joins pairs to single lines.
+       SELECT x.sku AS a, y.sku AS b, COUNT(*) AS k FROM bb x JOIN bb y ON y.order_id = x.order_id AND y.sku > x.sku
+       WHERE EXISTS (SELECT 1 FROM tri t WHERE t.a = x.sku AND t.b = y.sku)
+       GROUP BY x.sku, y.sku
      ), r AS (
        SELECT t.a, t.b, t.c, t.k, CAST(t.k AS DOUBLE PRECISION) / p.k AS conf, ic.k AS kc FROM tri t
        JOIN pair p ON p.a = t.a AND p.b = t.b JOIN item ic ON ic.sku = t.c
