@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<(argv: string[]) => Promise<void>>> 
   flows: async () => (await import('./flows.js')).benchFlows,
   loyalty: async () => (await import('./loyalty.js')).benchLoyalty,
   replenish: async () => (await import('./replenish.js')).benchReplenish,
+  recommend: async () => (await import('./recommend.js')).benchRecommend,
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -12,6 +12,7 @@ import { runAnalysis } from './analyze.js';
 import type { AppContext } from './context.js';
 import { runLoyaltyDaily } from './loyalty/events.js';
 import { predict } from './predict.js';
+import { recomputeRecommendations } from './recommend.js';
 import { settleReferrals } from './referral-program.js';
 import { recomputeReorderCycles } from './replenishment.js';
 import { loadShopSettings } from './shop-settings.js';
@@ -76,6 +77,8 @@ export async function runNightly(
     ctx.log.info({ shopId, ...loyalty }, 'nightly: loyalty');
   // Referrals whose return window ended since their last order change earn their reward now.
   await settleReferrals(ctx, shopId);
+  // The recommendations follow the night's orders (issue 18): lists, rules, popular products.
+  await recomputeRecommendations(ctx, { shopId });
   const pruned = await pruneShopHistory(
     ctx.store,
     shopId,

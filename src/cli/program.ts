@@ -14,6 +14,7 @@ import { registerJobsCommands } from './commands/jobs.js';
 import { registerLoyaltyCommands } from './commands/loyalty.js';
 import { registerPredictCommand } from './commands/predict.js';
 import { registerProductCommands } from './commands/products.js';
+import { registerRecommendCommands } from './commands/recommend.js';
 import { registerReferralCommands } from './commands/referrals.js';
 import { registerSegmentCommands } from './commands/segment.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -37,6 +38,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerPredictCommand(program, deps);
   registerSegmentCommands(program, deps);
   registerProductCommands(program, deps);
+  registerRecommendCommands(program, deps);
   registerCouponCommands(program, deps);
   registerLoyaltyCommands(program, deps);
   registerReferralCommands(program, deps);

@@ -23,6 +23,7 @@ import { type CliRunner, cliRoutes } from './routes/cli.js';
 import { loyaltyStorefrontRoutes } from './routes/loyalty.js';
 import { surveyRoutes } from './routes/loyalty-feedback.js';
 import { popupRoutes, sitePopupRoutes } from './routes/popups.js';
+import { storefrontRecommendationRoutes } from './routes/recommend.js';
 import { trackingRoutes } from './routes/tracking.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { widgetRoutes } from './routes/widget.js';
@@ -132,6 +133,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         ...popupRoutes(intakeCtx, limits),
         ...loyaltyStorefrontRoutes(limits),
         ...surveyRoutes(intakeCtx, limits),
+        ...storefrontRecommendationRoutes(intakeCtx, limits),
         ...sitePopupRoutes(),
         ...widgetRoutes(),
         ...(options.cli ? cliRoutes(() => owner?.token, options.cli) : []),

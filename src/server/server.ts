@@ -30,6 +30,7 @@ import { jobRoutes } from './routes/jobs.js';
 import { loyaltyRoutes } from './routes/loyalty.js';
 import { loyaltyFeedbackRoutes } from './routes/loyalty-feedback.js';
 import { productRoutes } from './routes/products.js';
+import { recommendRoutes } from './routes/recommend.js';
 import { replenishmentRoutes } from './routes/replenishment.js';
 import { segmentRoutes } from './routes/segments.js';
 import { shopRoutes } from './routes/shop.js';
@@ -69,6 +70,7 @@ export interface NurtureServer {
 export function apiRoutes(): RouteSpec[] {
   return [
     ...customerRoutes,
+    ...recommendRoutes,
     ...productRoutes,
     ...replenishmentRoutes,
     ...couponRoutes,

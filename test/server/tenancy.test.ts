@@ -28,6 +28,7 @@ import { RateLimiter } from '../../src/server/rate-limit.js';
 import { loyaltyStorefrontRoutes } from '../../src/server/routes/loyalty.js';
 import { surveyRoutes } from '../../src/server/routes/loyalty-feedback.js';
 import { popupRoutes, sitePopupRoutes } from '../../src/server/routes/popups.js';
+import { storefrontRecommendationRoutes } from '../../src/server/routes/recommend.js';
 import { trackingRoutes } from '../../src/server/routes/tracking.js';
 import { webhookRoutes } from '../../src/server/routes/webhooks.js';
 import { widgetRoutes } from '../../src/server/routes/widget.js';
@@ -121,6 +122,21 @@ const CASES: Record<string, Case> = {
   'GET /api/v1/customers/{id}/replenishment': (_a, b) => ({
     path: `/api/v1/customers/${b.customerId}/replenishment`,
     expect: notFound,
+  }),
+  'GET /api/v1/customers/{id}/recommendations': (_a, b) => ({
+    path: `/api/v1/customers/${b.customerId}/recommendations`,
+    expect: notFound,
+  }),
+  'GET /api/v1/products/{sku}/together': () => ({
+    path: '/api/v1/products/B-ONLY-SKU/together',
+    expect: notFound,
+  }),
+  'GET /api/v1/products/popular': (_a, b) => ({
+    path: '/api/v1/products/popular?limit=50',
+    expect: (r) => {
+      withoutB(b)(r);
+      expect(r.text).not.toContain('B-ONLY-SKU');
+    },
   }),
   'GET /api/v1/product-categories': () => ({
     path: '/api/v1/product-categories',
@@ -406,6 +422,10 @@ const CASES: Record<string, Case> = {
   }),
   'DELETE /api/v1/site-popups/{name}': () => ({ path: '/api/v1/site-popups/b-only', expect: notFound }),
   // test/server/popups.test.ts checks another shop's popups in depth (a real popup of the other shop).
+  'GET /t/v1/recommendations': () => ({
+    path: '/t/v1/recommendations?block=together&sku=B-ONLY-SKU&anonymousId=a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6',
+    expect: (r) => expect(r.body).toEqual({ block: 'together', items: [] }),
+  }),
   'GET /t/v1/popups': () => ({
     path: '/t/v1/popups?anonymousId=a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6',
     expect: (r) => expect(r.body).toEqual({ popups: [] }),
@@ -465,6 +485,7 @@ const STOREFRONT = new Set([
   'POST /t/v1/popups/{messageId}/{action}',
   'GET /t/v1/loyalty',
   'POST /t/v1/loyalty/redeem',
+  'GET /t/v1/recommendations',
 ]);
 
 /** Routes that take no key: they are checked by their own tests (signatures, health). */
@@ -532,6 +553,8 @@ for (const engine of ENGINES) {
       );
       await importFile(ctx, { shopId: 'shop-b', format: 'shopify-products', path: catalogue });
       await recomputeReorderCycles(ctx, { shopId: 'shop-b' });
+      // B's recommendations exist (its popular list holds B-ONLY-SKU's neighbours at least).
+      await (await import('../../src/app/recommend.js')).recomputeRecommendations(ctx, { shopId: 'shop-b' });
       await (await import('../../src/app/shop-settings.js')).setShopSetting(ctx, {
         shopId: 'shop-b',
         key: 'shopify.webhook_secret',
@@ -569,6 +592,10 @@ for (const engine of ENGINES) {
         }),
         ...sitePopupRoutes(),
         ...popupRoutes(c, {
+          perKey: new RateLimiter({ perSecond: 1000, burst: 1000 }),
+          perIp: new RateLimiter({ perSecond: 1000, burst: 1000 }),
+        }),
+        ...storefrontRecommendationRoutes(c, {
           perKey: new RateLimiter({ perSecond: 1000, burst: 1000 }),
           perIp: new RateLimiter({ perSecond: 1000, burst: 1000 }),
         }),

@@ -11,6 +11,7 @@ import type { Component, Props, Traits } from './components.js';
 import { loyaltyPanel } from './loyalty.js';
 import { addToCart, pageViews, productViews, referralCapture } from './parts.js';
 import { popups } from './popup.js';
+import { recommendationBlocks } from './recommend.js';
 import { Runtime } from './runtime.js';
 import { safe } from './safe.js';
 import { survey } from './survey.js';
@@ -79,6 +80,7 @@ function boot(): void {
   runtime.registry.register('popups', popups);
   runtime.registry.register('loyalty', loyaltyPanel);
   runtime.registry.register('survey', survey);
+  runtime.registry.register('recommendations', recommendationBlocks);
   const nurture = publicApi(runtime);
   w.nurture = nurture;
   if (Array.isArray(existing)) for (const call of existing) nurture.push(call);

@@ -4,13 +4,16 @@ import { type MessageContent, parseContent } from '../../domain/messages/content
 import type { CapOverride } from '../../domain/messages/policy.js';
 import { type RenderedMessage, renderContent, type TemplateVars } from '../../domain/messages/render.js';
 import { trackMessage } from '../../domain/messages/tracking.js';
+import { reasonText } from '../../domain/recommend/reason-text.js';
 import { assertNever } from '../../errors.js';
 import { findCouponBySource } from '../../store/coupons/index.js';
 import type { MessageRecord } from '../../store/flows/messages.js';
 import type { Recipient } from '../../store/flows/recipients.js';
 import type { RunContext } from '../../store/flows/runs.js';
 import { type OrderVars, ordersForMessages, runContexts } from '../../store/flows/vars.js';
+import { readRun, type StoredItem } from '../../store/recommend/read.js';
 import type { AppContext } from '../context.js';
+import { recommendationsOf } from '../recommend.js';
 import { referralLinkOf } from '../referral-program.js';
 import { loadShopSettings } from '../shop-settings.js';
 import {
@@ -36,6 +39,10 @@ export interface MessageVars {
   signer?: LinkSigner | undefined;
   /** Referral codes and links of the recipients whose message mentions `referral_code` or `referral_url`. */
   referrals?: ReadonlyMap<string, { code: string; url: string | null }>;
+  /** The recipients' personal recommendations (the Liquid variable `recommendations`). */
+  recommendations: ReadonlyMap<string, StoredItem[]>;
+  /** The shop is small: the fallback items' reasons say so. */
+  smallShop: boolean;
 }
 
 /** Loads the flow versions, run contexts, orders and coupons a batch of messages renders with. */
@@ -43,7 +50,7 @@ export async function loadMessageVars(
   ctx: AppContext,
   shopId: string,
   messages: readonly MessageRecord[],
-  _recipients: ReadonlyMap<string, Recipient>,
+  recipients: ReadonlyMap<string, Recipient>,
 ): Promise<MessageVars> {
   const shop = await ctx.store.requireShop(shopId);
   const settings = await loadShopSettings(ctx, shopId);
@@ -76,9 +83,13 @@ export async function loadMessageVars(
     if (JSON.stringify(step.content).includes('referral_'))
       referrals.set(m.customerId, await referralLinkOf(ctx, shopId, m.customerId));
   }
+  const recommendations = await recommendationsOf(ctx, shopId, [...recipients.keys()]);
+  const run = await readRun(ctx.store, shopId);
   return {
     signer,
     referrals,
+    recommendations,
+    smallShop: run?.small ?? false,
     shop: { name: shop.name, currency: shop.currency, ...(settings.url ? { url: settings.url } : {}) },
     versions,
     runs,
@@ -126,6 +137,7 @@ const RESERVED = new Set([
   'answer_url',
   'referral_code',
   'referral_url',
+  'recommendations',
   'lang',
   'event',
 ]);
@@ -185,6 +197,24 @@ function templateVars(
         }
       : {}),
     shop: { name: vars.shop.name, ...(vars.shop.url ? { url: vars.shop.url } : {}) },
+    recommendations: (vars.recommendations.get(r.customerId) ?? []).map((i) => ({
+      sku: i.sku,
+      title: i.title,
+      ...(i.price !== null ? { price: i.price } : {}),
+      ...(i.imageUrl !== null ? { image: i.imageUrl } : {}),
+      ...(i.category !== null ? { category: i.category } : {}),
+      reason: reasonText(
+        {
+          kind: i.reason as 'repeat',
+          fallback: vars.smallShop,
+          ...(i.reasonSku !== null ? { sku: i.reasonSku } : {}),
+          ...(i.reasonTitle !== null ? { title: i.reasonTitle } : {}),
+          ...(i.reasonDays !== null ? { days: i.reasonDays } : {}),
+          ...(i.reasonCategory !== null ? { category: i.reasonCategory } : {}),
+        },
+        languageOf(r),
+      ),
+    })),
     ...(vars.signer ? { unsubscribe_url: unsubscribeUrl(vars.signer, m.messageId) } : {}),
     ...referralVars(vars.referrals?.get(r.customerId)),
     // Nurture's own answer page for this message (NPS, ratings); `nps_url` is it unless the flow sets one.

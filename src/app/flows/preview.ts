@@ -7,8 +7,10 @@ import type { RenderedMessage } from '../../domain/messages/render.js';
 import { assertNever, NurtureError } from '../../errors.js';
 import { loadRecipients, type Recipient } from '../../store/flows/recipients.js';
 import { ordersForMessages } from '../../store/flows/vars.js';
+import { readRun } from '../../store/recommend/read.js';
 import { loadChannels } from '../channel-settings.js';
 import type { AppContext } from '../context.js';
+import { recommendationsOf } from '../recommend.js';
 import { loadShopSettings } from '../shop-settings.js';
 import { requireFlow } from './definitions.js';
 import { type LoadedVersion, loadVersions } from './loaded.js';
@@ -196,6 +198,8 @@ async function prepare(ctx: AppContext, input: PreviewInput, unsaved?: unknown) 
     orders,
     coupons,
     capOverride: () => undefined,
+    recommendations: await recommendationsOf(ctx, input.shopId, [recipient.customerId]),
+    smallShop: (await readRun(ctx.store, input.shopId))?.small ?? false,
   };
   const message: MessageRef = {
     messageId: 'msg_preview',

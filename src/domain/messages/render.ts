@@ -43,6 +43,19 @@ export interface TemplateVars {
     image?: string;
     [key: string]: unknown;
   }>;
+  /**
+   * The customer's personal recommendations (docs/recommend.md, "Output"), best first, each with
+   * its reason in the customer's language.
+   */
+  recommendations?: Array<{
+    sku: string;
+    title: string;
+    price?: number;
+    image?: string;
+    category?: string;
+    reason: string;
+    [key: string]: unknown;
+  }>;
   coupon?: {
     code?: string;
     kind?: 'fixed' | 'percent' | 'free_shipping';

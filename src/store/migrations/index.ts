@@ -28,6 +28,7 @@ import { sitePopupsSchema } from './025-site-popups.js';
 import { loyaltySchema } from './026-loyalty.js';
 import { referralsFeedbackSchema } from './027-referrals-feedback.js';
 import { reorderCyclesSchema } from './028-reorder-cycles.js';
+import { recommendationsSchema } from './029-recommendations.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -68,6 +69,7 @@ export const MIGRATIONS: readonly Migration[] = [
   loyaltySchema,
   referralsFeedbackSchema,
   reorderCyclesSchema,
+  recommendationsSchema,
 ];
 
 /**

@@ -9,6 +9,7 @@ import { type CustomerProfile, customerTimelinePage, getCustomerProfile } from '
 import { listShopFlows } from '../../../app/flows/definitions.js';
 import { listShopMessages } from '../../../app/flows/messages.js';
 import { pointsOf } from '../../../app/loyalty/points.js';
+import { personalRecommendations } from '../../../app/recommend.js';
 import { builtinSegmentLabel } from '../../../domain/segments/builtins.js';
 import { fullName } from '../../../report/customers-csv.js';
 import type { Formatter } from '../../../report/format.js';
@@ -22,6 +23,7 @@ import { P, STATUS_LABELS } from './customer-profile-text.js';
 import { groupLabel } from './customers-view.js';
 import { profilePointsPanel } from './loyalty-view.js';
 import { customerMessagesView } from './messages-view.js';
+import { customerRecommendationsSection } from './recommend-view.js';
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
 
@@ -187,10 +189,11 @@ export function profilePages(): PageSpec[] {
       params: idParams,
       handler: async ({ ctx, shopId, lang, fmt, shop, params }) => {
         const profile = await getCustomerProfile(ctx, shopId, params.id);
-        const [messages, flows, points] = await Promise.all([
+        const [messages, flows, points, recommendations] = await Promise.all([
           listShopMessages(ctx, { shopId, customerId: profile.customer.customerId, limit: 20 }),
           listShopFlows(ctx, shopId),
           pointsOf(ctx, shopId, profile.customer.customerId, 1),
+          personalRecommendations(ctx, { shopId, customerId: profile.customer.customerId, limit: 10, lang }),
         ]);
         const v: View = { lang, fmt, currency: shop.currency, zone: shop.timezone };
         const c = profile.customer;
@@ -205,6 +208,7 @@ ${statsView(profile, v)}
 <div class="grid2">${identitiesView(profile, v)}${predictionView(profile, v)}</div>
 ${points.enabled ? profilePointsPanel({ ...v, points }) : ''}
 ${segmentsView(profile, v)}
+${customerRecommendationsSection(recommendations, v)}
 ${customerMessagesView(c.customerId, messages, { lang, fmt, zone: v.zone, flowNames: new Map(flows.map((f) => [f.flowId, f.name])) })}
 ${timelineView(profile, v)}`,
         );

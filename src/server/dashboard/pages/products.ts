@@ -4,15 +4,18 @@
  * (`productSections`) so that other sections ("bought together") can join the page.
  */
 import { z } from 'zod';
+import { type BoughtTogether, boughtTogether } from '../../../app/recommend.js';
 import { listProductCycles, showProductCycle, type TitledCycle } from '../../../app/replenishment.js';
 import { PATTERN_TEXT, REASON_TEXT, SOURCE_TEXT } from '../../../domain/replenish/text.js';
 import { DEFAULT_REPLENISH_THRESHOLDS } from '../../../domain/replenish/types.js';
+import { NurtureError } from '../../../errors.js';
 import type { Formatter } from '../../../report/format.js';
 import { svgChart } from '../charts.js';
 import { type Html, html } from '../html.js';
 import { fill, type Lang, tr } from '../i18n.js';
 import { definePage, type PageSpec, page } from '../page.js';
 import { PRODUCTS_T as T } from './products-text.js';
+import { boughtTogetherSection } from './recommend-view.js';
 
 /** What a section of the product page is drawn from. */
 export interface ProductPageData {
@@ -21,6 +24,8 @@ export interface ProductPageData {
   category: string | null;
   cycle: TitledCycle | null;
   computedAt: Date | null;
+  /** What is bought with it (recommendations' pair rules and bundle); null for a SKU outside the catalogue. */
+  together: BoughtTogether | null;
 }
 
 /** What a section needs besides the data: the reader's language, formats and zone. */
@@ -28,12 +33,24 @@ export interface SectionEnv {
   lang: Lang;
   fmt: Formatter;
   timezone: string;
+  currency: string;
 }
 
 export type ProductSection = (data: ProductPageData, env: SectionEnv) => Html;
 
 /** The sections of `/products/:sku`, in order. */
-export const PRODUCT_SECTIONS: readonly ProductSection[] = [cycleSection, histogramSection];
+export const PRODUCT_SECTIONS: readonly ProductSection[] = [cycleSection, histogramSection, togetherSection];
+
+/** "Bought together" and the bundle (recommend-view.ts), when the product is in the catalogue. */
+function togetherSection(data: ProductPageData, env: SectionEnv): Html {
+  if (!data.together) return html``;
+  return boughtTogetherSection(data.together, {
+    lang: env.lang,
+    fmt: env.fmt,
+    currency: env.currency,
+    zone: env.timezone,
+  });
+}
 
 /** The product page's body: every section of `sections`, in order. */
 export function productSections(
@@ -68,12 +85,16 @@ ${thresholds(lang, fmt)}`,
       params: z.object({ sku: z.string().min(1).max(200) }),
       handler: async ({ ctx, shopId, lang, fmt, shop, params }) => {
         const shown = await showProductCycle(ctx, { shopId, sku: params.sku });
-        const data: ProductPageData = { sku: params.sku, ...shown };
+        const together = await boughtTogether(ctx, { shopId, sku: params.sku, lang }).catch((e: unknown) => {
+          if (e instanceof NurtureError && e.code === 'not_found') return null;
+          throw e;
+        });
+        const data: ProductPageData = { sku: params.sku, ...shown, together };
         return page(
           shown.title === params.sku ? params.sku : `${shown.title} (${params.sku})`,
           'products',
           html`<p><a href="/products">← ${tr(T.back, lang)}</a></p>
-${productSections(data, { lang, fmt, timezone: shop.timezone })}`,
+${productSections(data, { lang, fmt, timezone: shop.timezone, currency: shop.currency })}`,
         );
       },
     }),

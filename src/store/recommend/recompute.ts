@@ -1,0 +1,315 @@
+/**
+ * The recommender's precompute (issue 18, item 2), in SQL that both engines run: valid order
+ * lines → per-product statistics → popular lists (bought, viewed, trending) → item-item rules
+ * (same order; same customer) and bundles → each customer's ranked list with its reason →
+ * cross-shop lists. Every statement reads and writes one `scope` (see migration 029).
+ */
+import { DEFAULT_VALID_ORDER_RULE } from '../../domain/analytics/valid-orders.js';
+import { LIST_SIZES, SMALL_SHOP } from '../../domain/recommend/model.js';
+import { validOrderSql } from '../analytics/model-sql.js';
+import type { SqlEngine } from '../engine.js';
+import { replenishableSql } from './replenishable.js';
+
+/** Which scope a recompute fills: what the shop serves, or an evaluation's training copy. */
+export type RecScope = 'live' | 'eval';
+
+/** Which valid orders the recompute may read (besides "before asOf"). */
+export type Holdout =
+  | { kind: 'none' }
+  /** Evaluation: only orders before the split. */
+  | { kind: 'split'; at: Date }
+  /** Evaluation: every order but each customer's last. */
+  | { kind: 'last_order' };
+
+export interface ModelOptions {
+  scope: RecScope;
+  asOf: Date;
+  holdout: Holdout;
+  halfLifeDays: number;
+}
+
+export interface ModelSummary {
+  customers: number;
+  orders: number;
+  lines: number;
+  small: boolean;
+}
+
+const VALID = validOrderSql(DEFAULT_VALID_ORDER_RULE, 'o');
+const DERIVED = ['rec_lines', 'rec_products', 'rec_pairs', 'rec_bundles', 'rec_popular', 'rec_personal'];
+/** Shrinkage strength (in orders) of a pair rule toward its category-level rule. */
+const SHRINK = 5;
+/** Orders with more distinct products than this are left out of pair and triple counts. */
+const MAX_BASKET_PAIRS = 30;
+const MAX_BASKET_TRIPLES = 10;
+
+const num = (x: number): string => {
+  if (!Number.isFinite(x)) throw new Error(`not a finite number: ${x}`);
+  return String(x);
+};
+/** Days since the epoch of an instant (the unit of rec_lines.t). */
+export const dayOf = (d: Date): number => d.getTime() / 86_400_000;
+const decay = (halfLifeDays: number, asOf: Date, t: string) =>
+  `EXP(${num(-Math.LN2 / halfLifeDays)} * (${num(dayOf(asOf))} - ${t}))`;
+
+/** Deletes what a scope holds of the shop. */
+export async function clearScope(db: SqlEngine, shopId: string, scope: RecScope): Promise<void> {
+  for (const t of DERIVED)
+    await db.run(`DELETE FROM ${t} WHERE shop_id = $1 AND scope = $2`, [shopId, scope]);
+}
+
+/**
+ * Recomputes the shop's model in `scope`: lines, products, popular lists, pair rules, bundles.
+ * The personal lists are `scorePersonal`'s (they depend on the blend's weights).
+ */
+export async function recomputeModel(db: SqlEngine, shopId: string, o: ModelOptions): Promise<ModelSummary> {
+  await clearScope(db, shopId, o.scope);
+  const S = `'${o.scope}'`;
+  const holdout =
+    o.holdout.kind === 'split'
+      ? ' AND o.created_at < $3'
+      : o.holdout.kind === 'last_order'
+        ? ` AND o.order_id NOT IN (SELECT order_id FROM (
+            SELECT o.order_id, ROW_NUMBER() OVER (PARTITION BY o.customer_id ORDER BY o.created_at DESC, o.order_id DESC) AS rn
+            FROM orders o WHERE o.shop_id = $1 AND ${VALID}) x WHERE rn = 1)`
+        : '';
+  await db.run(
+    `INSERT INTO rec_lines (shop_id, scope, customer_id, order_id, t, sku, quantity)
+     SELECT o.shop_id, ${S}, o.customer_id, o.order_id,
+       CAST(EXTRACT(EPOCH FROM o.created_at) AS DOUBLE PRECISION) / 86400, l.sku, CAST(SUM(l.quantity) AS INTEGER)
+     FROM orders o JOIN order_lines l ON l.shop_id = o.shop_id AND l.order_id = o.order_id
+     WHERE o.shop_id = $1 AND ${VALID} AND l.sku IS NOT NULL AND o.created_at < $2${holdout}
+     GROUP BY o.shop_id, o.customer_id, o.order_id, o.created_at, l.sku`,
+    o.holdout.kind === 'split' ? [shopId, o.asOf, o.holdout.at] : [shopId, o.asOf],
+  );
+  const [size] = await db.all<{
+    customers: number | bigint;
+    orders: number | bigint;
+    lines: number | bigint;
+  }>(
+    `SELECT COUNT(DISTINCT customer_id) AS customers, COUNT(DISTINCT order_id) AS orders, COUNT(*) AS lines
+     FROM rec_lines WHERE shop_id = $1 AND scope = ${S}`,
+    [shopId],
+  );
+  const summary = {
+    customers: Number(size?.customers ?? 0),
+    orders: Number(size?.orders ?? 0),
+    lines: Number(size?.lines ?? 0),
+    small: false,
+  };
+  summary.small = summary.customers < SMALL_SHOP.customers || summary.orders < SMALL_SHOP.orders;
+  await writeProducts(db, shopId, S, o);
+  await writePopular(db, shopId, S, o);
+  await writeOrderPairs(db, shopId, S, summary.small ? 1 : 2);
+  await writeBundles(db, shopId, S);
+  await writeCustomerPairs(db, shopId, S, o);
+  return summary;
+}
+
+async function writeProducts(db: SqlEngine, shopId: string, S: string, o: ModelOptions): Promise<void> {
+  await db.run(
+    `INSERT INTO rec_products (shop_id, scope, sku, category, orders, buyers, repeat_buyers, median_interval_days,
+       popularity, consumable, cycle_days, replenishable, eligible)
+     WITH ci AS (
+       SELECT sku, customer_id, COUNT(*) AS n, MAX(t) AS last_t FROM rec_lines
+       WHERE shop_id = $1 AND scope = ${S} GROUP BY sku, customer_id
+     ), agg AS (
+       SELECT sku, SUM(n) AS orders, COUNT(*) AS buyers, SUM(CASE WHEN n >= 2 THEN 1 ELSE 0 END) AS repeat_buyers,
+         SUM(${decay(o.halfLifeDays, o.asOf, 'last_t')}) AS popularity
+       FROM ci GROUP BY sku
+     ), gaps AS (
+       SELECT sku, t - LAG(t) OVER (PARTITION BY customer_id, sku ORDER BY t) AS gap FROM rec_lines
+       WHERE shop_id = $1 AND scope = ${S}
+     ), med AS (
+       SELECT sku, PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY gap) AS m FROM gaps WHERE gap >= 1 GROUP BY sku
+     ), imgs AS (
+       SELECT COUNT(*) AS n FROM products WHERE shop_id = $1 AND image_url IS NOT NULL
+     ), eff AS (
+       SELECT p.sku, COALESCE(p.category, '') AS category,
+         COALESCE(ps.consumable, CASE WHEN ps.reorder_cycle_days IS NOT NULL THEN TRUE END, cs.consumable,
+           CASE WHEN cs.reorder_cycle_days IS NOT NULL THEN TRUE END,
+           p.consumable OR p.reorder_cycle_days IS NOT NULL) AS consumable,
+         COALESCE(ps.reorder_cycle_days, cs.reorder_cycle_days, p.reorder_cycle_days) AS cycle,
+         (ex.sku IS NULL AND (p.inventory_qty IS NULL OR p.inventory_qty > 0)
+           AND (p.status IS NULL OR p.status = 'active') AND (p.published IS NULL OR p.published)
+           AND (p.image_url IS NOT NULL OR imgs.n = 0)) AS eligible
+       FROM products p CROSS JOIN imgs
+       LEFT JOIN product_settings ps ON ps.shop_id = p.shop_id AND ps.scope = 'product' AND ps.target = p.sku
+       LEFT JOIN product_settings cs ON cs.shop_id = p.shop_id AND cs.scope = 'category' AND cs.target = p.category
+       LEFT JOIN rec_exclusions ex ON ex.shop_id = p.shop_id AND ex.sku = p.sku
+       WHERE p.shop_id = $1
+     )
+     SELECT $1, ${S}, e.sku, e.category, CAST(COALESCE(a.orders, 0) AS INTEGER), CAST(COALESCE(a.buyers, 0) AS INTEGER),
+       CAST(COALESCE(a.repeat_buyers, 0) AS INTEGER), m.m, COALESCE(a.popularity, 0), e.consumable,
+       CASE WHEN e.consumable THEN CAST(e.cycle AS DOUBLE PRECISION) END,
+       ${replenishableSql({
+         buyers: 'COALESCE(a.buyers, 0)',
+         repeatBuyers: 'COALESCE(a.repeat_buyers, 0)',
+         consumable: 'e.consumable',
+         cycleDays: 'e.cycle',
+       })}, e.eligible
+     FROM eff e LEFT JOIN agg a ON a.sku = e.sku LEFT JOIN med m ON m.sku = e.sku`,
+    [shopId],
+  );
+}
+
+const POPULAR_COLUMNS = 'shop_id, scope, kind, category, rank, sku, score, events';
+
+async function writePopular(db: SqlEngine, shopId: string, S: string, o: ModelOptions): Promise<void> {
+  const L = LIST_SIZES.popular;
+  await db.run(
+    `INSERT INTO rec_popular (${POPULAR_COLUMNS})
+     SELECT $1, ${S}, 'bought', category, CAST(rn AS INTEGER), sku, popularity, buyers FROM (
+       SELECT g.category, p.sku, p.popularity, p.buyers,
+         ROW_NUMBER() OVER (PARTITION BY g.category ORDER BY p.popularity DESC, p.buyers DESC, p.sku) AS rn
+       FROM rec_products p JOIN (SELECT sku, '' AS category FROM rec_products WHERE shop_id = $1 AND scope = ${S}
+         UNION ALL SELECT sku, category FROM rec_products WHERE shop_id = $1 AND scope = ${S} AND category <> '') g
+         ON g.sku = p.sku
+       WHERE p.shop_id = $1 AND p.scope = ${S} AND p.eligible AND p.buyers > 0) x
+     WHERE rn <= ${L}`,
+    [shopId],
+  );
+  const day = 86_400_000;
+  const since = new Date(o.asOf.getTime() - 28 * day);
+  const week = new Date(o.asOf.getTime() - 7 * day);
+  const views = `WITH v AS (
+       SELECT COALESCE(CAST(e.properties AS JSON) ->> 'sku', CAST(e.properties AS JSON) ->> 'product_id') AS sku,
+         e.occurred_at FROM events e
+       WHERE e.shop_id = $1 AND e.name = 'Product Viewed' AND e.occurred_at >= $2 AND e.occurred_at < $3
+     ), c AS (
+       SELECT sku, COUNT(*) AS n, SUM(CASE WHEN occurred_at >= $4 THEN 1 ELSE 0 END) AS n7 FROM v
+       WHERE sku IS NOT NULL GROUP BY sku
+     ), s AS (
+       SELECT p.sku, p.category, c.n, c.n7,
+         (c.n7 + 1.0) / ((c.n - c.n7) / 3.0 + 1.0) AS trend
+       FROM c JOIN rec_products p ON p.shop_id = $1 AND p.scope = ${S} AND p.sku = c.sku AND p.eligible
+     ), g AS (
+       SELECT '' AS category, sku, n, n7, trend FROM s UNION ALL SELECT category, sku, n, n7, trend FROM s WHERE category <> ''
+     )`;
+  const params = [shopId, since, o.asOf, week];
+  await db.run(
+    `INSERT INTO rec_popular (${POPULAR_COLUMNS})
+     ${views}
+     SELECT $1, ${S}, 'viewed', category, CAST(rn AS INTEGER), sku, CAST(n AS DOUBLE PRECISION), CAST(n AS INTEGER) FROM (
+       SELECT category, sku, n, ROW_NUMBER() OVER (PARTITION BY category ORDER BY n DESC, sku) AS rn FROM g) x
+     WHERE rn <= ${L}`,
+    params,
+  );
+  await db.run(
+    `INSERT INTO rec_popular (${POPULAR_COLUMNS})
+     ${views}
+     SELECT $1, ${S}, 'trending', category, CAST(rn AS INTEGER), sku, trend, CAST(n7 AS INTEGER) FROM (
+       SELECT category, sku, trend, n7, ROW_NUMBER() OVER (PARTITION BY category ORDER BY trend DESC, n7 DESC, sku) AS rn
+       FROM g WHERE n7 >= 2 AND trend > 1) x
+     WHERE rn <= ${L}`,
+    params,
+  );
+}
+
+const PAIR_COLUMNS =
+  'shop_id, scope, kind, sku, other_sku, together, support, confidence, lift, score, shrunk';
+
+/**
+ * Pair rules a → b over orders: support, confidence and lift, the confidence shrunk toward the
+ * rule "a's category → b" by SHRINK orders (which matters only where a is rare: small shops).
+ */
+async function writeOrderPairs(db: SqlEngine, shopId: string, S: string, minTogether: number): Promise<void> {
+  await db.run(
+    `INSERT INTO rec_pairs (${PAIR_COLUMNS})
+     WITH b AS (
+       SELECT l.order_id, l.sku, p.category FROM rec_lines l
+       JOIN rec_products p ON p.shop_id = l.shop_id AND p.scope = l.scope AND p.sku = l.sku
+       WHERE l.shop_id = $1 AND l.scope = ${S}
+     ), n AS (SELECT CAST(COUNT(DISTINCT order_id) AS DOUBLE PRECISION) AS n FROM b),
+     item AS (SELECT sku, category, COUNT(*) AS k FROM b GROUP BY sku, category),
+     multi AS (SELECT order_id FROM b GROUP BY order_id HAVING COUNT(*) BETWEEN 2 AND ${MAX_BASKET_PAIRS}),
+     bb AS (SELECT b.order_id, b.sku, b.category FROM b JOIN multi m ON m.order_id = b.order_id),
+     pair AS (
+       SELECT x.sku AS a, x.category AS ca, y.sku AS b, COUNT(*) AS k
+       FROM bb x JOIN bb y ON y.order_id = x.order_id AND y.sku <> x.sku
+       GROUP BY x.sku, x.category, y.sku
+     ), cp AS (
+       SELECT ca AS category, b, SUM(k) AS k FROM pair GROUP BY ca, b
+     ), ck AS (SELECT category, SUM(k) AS k FROM item GROUP BY category),
+     s AS (
+       -- Each join on columns of one side only (the pair's own category), so that no planner
+       -- joins the category rules to the products first (a product × category explosion).
+       SELECT p.a, p.b, p.k, ia.k AS ka, ib.k AS kb,
+         (p.k + ${SHRINK} * CAST(cp.k AS DOUBLE PRECISION) / ck.k) / (ia.k + ${SHRINK}) AS conf
+       FROM pair p JOIN item ia ON ia.sku = p.a JOIN item ib ON ib.sku = p.b
+       JOIN cp ON cp.category = p.ca AND cp.b = p.b JOIN ck ON ck.category = p.ca
+       WHERE p.k >= ${minTogether}
+     ), r AS (
+       SELECT s.*, s.conf * n.n / s.kb AS lift,
+         ROW_NUMBER() OVER (PARTITION BY s.a ORDER BY s.conf DESC, s.k DESC, s.b) AS rn
+       FROM s CROSS JOIN n WHERE s.conf * n.n / s.kb > 1
+     )
+     SELECT $1, ${S}, 'order', r.a, r.b, CAST(r.k AS INTEGER), r.k / n.n, r.conf, r.lift, r.conf, r.ka < ${SHRINK * 6}
+     FROM r CROSS JOIN n WHERE r.rn <= ${LIST_SIZES.neighbours}`,
+    [shopId],
+  );
+}
+
+/** Triples bought in one order at least twice, with lift > 1 over the rule {a, b} → c. */
+async function writeBundles(db: SqlEngine, shopId: string, S: string): Promise<void> {
+  await db.run(
+    `INSERT INTO rec_bundles (shop_id, scope, sku_a, sku_b, sku_c, together, support, confidence, lift)
+     WITH b AS (SELECT order_id, sku FROM rec_lines WHERE shop_id = $1 AND scope = ${S}),
+     n AS (SELECT CAST(COUNT(DISTINCT order_id) AS DOUBLE PRECISION) AS n FROM b),
+     item AS (SELECT sku, COUNT(*) AS k FROM b GROUP BY sku),
+     multi AS (SELECT order_id FROM b GROUP BY order_id HAVING COUNT(*) BETWEEN 3 AND ${MAX_BASKET_TRIPLES}),
+     bb AS (SELECT b.order_id, b.sku FROM b JOIN multi m ON m.order_id = b.order_id),
+     tri AS (
+       SELECT x.sku AS a, y.sku AS b, z.sku AS c, COUNT(*) AS k
+       FROM bb x JOIN bb y ON y.order_id = x.order_id AND y.sku > x.sku
+       JOIN bb z ON z.order_id = x.order_id AND z.sku > y.sku
+       GROUP BY x.sku, y.sku, z.sku HAVING COUNT(*) >= 2
+     ), pair AS (
+       -- Only the pairs of the triples kept: joined after the triples are counted, so that the
+       -- planner never joins pairs to single lines.
+       SELECT x.sku AS a, y.sku AS b, COUNT(*) AS k FROM bb x JOIN bb y ON y.order_id = x.order_id AND y.sku > x.sku
+       WHERE EXISTS (SELECT 1 FROM tri t WHERE t.a = x.sku AND t.b = y.sku)
+       GROUP BY x.sku, y.sku
+     ), r AS (
+       SELECT t.a, t.b, t.c, t.k, CAST(t.k AS DOUBLE PRECISION) / p.k AS conf, ic.k AS kc FROM tri t
+       JOIN pair p ON p.a = t.a AND p.b = t.b JOIN item ic ON ic.sku = t.c
+     )
+     SELECT $1, ${S}, r.a, r.b, r.c, CAST(r.k AS INTEGER), r.k / n.n, r.conf, r.conf * n.n / r.kc
+     FROM r CROSS JOIN n WHERE r.conf * n.n / r.kc > 1`,
+    [shopId],
+  );
+}
+
+/**
+ * Item-item neighbours over customers: each customer's RECENT most recent products weighted by
+ * the time decay of their last purchase; the score is the decayed cosine (Ochiai) damped for
+ * pairs seen by few customers (k / (k + 2)).
+ */
+async function writeCustomerPairs(db: SqlEngine, shopId: string, S: string, o: ModelOptions): Promise<void> {
+  await db.run(
+    `INSERT INTO rec_pairs (${PAIR_COLUMNS})
+     WITH ci AS (
+       SELECT customer_id, sku, MAX(t) AS last_t FROM rec_lines WHERE shop_id = $1 AND scope = ${S}
+       GROUP BY customer_id, sku
+     ), w AS (
+       SELECT customer_id, sku, ${decay(o.halfLifeDays, o.asOf, 'last_t')} AS w,
+         ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY last_t DESC, sku) AS r FROM ci
+     ), wr AS (SELECT customer_id, sku, w FROM w WHERE r <= ${LIST_SIZES.recentItems}),
+     n AS (SELECT CAST(COUNT(DISTINCT customer_id) AS DOUBLE PRECISION) AS n FROM wr),
+     item AS (SELECT sku, SUM(w * w) AS ss, COUNT(*) AS k FROM wr GROUP BY sku),
+     pair AS (
+       SELECT x.sku AS a, y.sku AS b, SUM(x.w * y.w) AS co, COUNT(*) AS k
+       FROM wr x JOIN wr y ON y.customer_id = x.customer_id AND y.sku <> x.sku GROUP BY x.sku, y.sku
+     ), s AS (
+       SELECT p.a, p.b, p.k, ia.k AS ka, ib.k AS kb,
+         p.co / SQRT(ia.ss * ib.ss) * p.k / (p.k + 2.0) AS score
+       FROM pair p JOIN item ia ON ia.sku = p.a JOIN item ib ON ib.sku = p.b
+     ), r AS (
+       SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.a ORDER BY s.score DESC, s.b) AS rn FROM s
+     )
+     SELECT $1, ${S}, 'customer', r.a, r.b, CAST(r.k AS INTEGER), r.k / n.n, CAST(r.k AS DOUBLE PRECISION) / r.ka,
+       r.k * n.n / (CAST(r.ka AS DOUBLE PRECISION) * r.kb), r.score, FALSE
+     FROM r CROSS JOIN n WHERE r.rn <= ${LIST_SIZES.neighbours}`,
+    [shopId],
+  );
+}
