@@ -1,6 +1,6 @@
 import type { ChannelKind } from '../../channels/channel.js';
 import type { SqlValue } from '../engine.js';
-import { type StagingTable, stage } from '../staging.js';
+import { stage, t } from '../staging.js';
 import type { Store } from '../store.js';
 import { skipExisting } from './columns.js';
 
@@ -98,10 +98,7 @@ const COLUMNS: readonly [keyof MessageRecord, string, 'text' | 'integer' | 'bool
 const SELECT = COLUMNS.map(([, c]) => c).join(', ');
 /** What reads show besides the columns the engine writes back: the first delivery, open and click. */
 const READ = `${SELECT}, delivered_at, opened_at, clicked_at`;
-const STAGE: StagingTable = {
-  name: 'stage_messages',
-  columns: COLUMNS.map(([, name, type]) => ({ name, type })),
-};
+const STAGE = t('stage_messages', ...COLUMNS.map(([, name, type]): [string, typeof type] => [name, type]));
 
 function toRecord(row: Record<string, unknown>): MessageRecord {
   const out: Record<string, unknown> = {};
