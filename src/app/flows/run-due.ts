@@ -2,6 +2,7 @@ import type { Channels } from '../../channels/channel.js';
 import { allSteps } from '../../domain/flows/plan.js';
 import { listFlows } from '../../store/flows/definitions.js';
 import { wakeRunsOnEvents } from '../../store/flows/runs.js';
+import { loadChannels } from '../channel-settings.js';
 import type { AppContext } from '../context.js';
 import { advanceDueRuns } from './advance.js';
 import { type DispatchResult, dispatchDueMessages, emptyDispatch } from './dispatch.js';
@@ -19,7 +20,7 @@ export interface RunDueResult {
 }
 
 export interface RunDueOptions {
-  /** The shop's configured channels (loaded from its settings when absent). */
+  /** The shop's configured channels (loaded from its settings once per pass when absent). */
   channels?: Channels;
   /** The worker's lease owner for messages being sent (default: `run-due`). */
   owner?: string;
@@ -68,10 +69,14 @@ export async function runDueFlows(
     if (n === 0) break;
   }
   const pausedFlowIds = new Set(flows.filter((f) => f.state === 'paused').map((f) => f.flowId));
-  await recoverOrphanedSends(c, shopId, options);
+  // Loaded once for the pass: recovery and every batch use the same adapters.
+  const channels = options.channels ?? (await loadChannels(c, shopId));
+  const send = { channels, ...(options.owner ? { owner: options.owner } : {}) };
+  await recoverOrphanedSends(c, shopId, send);
   for (;;) {
     const batch = await dispatchDueMessages(c, shopId, {
-      ...options,
+      ...send,
+      ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
       pausedFlowIds,
       timeZone: shop.timezone,
     });
