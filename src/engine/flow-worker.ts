@@ -61,12 +61,15 @@ export class FlowWorker {
     const ctx = this.options.ctx;
     for (const shop of await listShops(ctx.store)) {
       if (this.stopping) return;
-      if ((await listFlows(ctx.store, shop.shopId, ['live', 'paused'])).length === 0) continue;
+      // Listed once: the pass takes this list rather than listing the flows again.
+      const flows = await listFlows(ctx.store, shop.shopId, ['live', 'paused']);
+      if (flows.length === 0) continue;
       const channels = this.options.channels ? await this.options.channels(shop.shopId) : undefined;
       const result = await runDueFlows(
         { ...ctx, clock: { now: () => this.clock.now() } },
         { shopId: shop.shopId, asOf: this.clock.now() },
         {
+          flows,
           owner: this.options.owner,
           ...(this.options.leaseMs ? { leaseMs: this.options.leaseMs } : {}),
           ...(channels ? { channels } : {}),

@@ -1,6 +1,6 @@
 import type { Channels } from '../../channels/channel.js';
 import { allSteps } from '../../domain/flows/plan.js';
-import { listFlows } from '../../store/flows/definitions.js';
+import { type FlowRecord, listFlows } from '../../store/flows/definitions.js';
 import { wakeRunsOnEvents } from '../../store/flows/runs.js';
 import { loadChannels } from '../channel-settings.js';
 import type { AppContext } from '../context.js';
@@ -22,6 +22,8 @@ export interface RunDueResult {
 export interface RunDueOptions {
   /** The shop's configured channels (loaded from its settings once per pass when absent). */
   channels?: Channels;
+  /** The shop's live and paused flows, when the caller has just listed them (the worker does). */
+  flows?: readonly FlowRecord[];
   /** The worker's lease owner for messages being sent (default: `run-due`). */
   owner?: string;
   /** How long a message being sent stays this worker's before recovery may take it over. */
@@ -48,7 +50,7 @@ export async function runDueFlows(
   const c = at(ctx, asOf);
   const { shopId } = input;
   const shop = await c.store.requireShop(shopId);
-  const flows = await listFlows(c.store, shopId, ['live', 'paused']);
+  const flows = options.flows ?? (await listFlows(c.store, shopId, ['live', 'paused']));
   const live = await loadLiveVersions(c.store, shopId, flows);
   const liveFlowIds = new Set(live.map((l) => l.flow.flowId));
   const result: RunDueResult = { asOf, started: 0, advanced: 0, messages: emptyDispatch() };
