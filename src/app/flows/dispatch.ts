@@ -12,6 +12,7 @@ import { loadRecipients, type Recipient, recordOptOut } from '../../store/flows/
 import { loadChannels } from '../channel-settings.js';
 import type { AppContext } from '../context.js';
 import { type ChosenChannel, chooseChannel } from './choose-channel.js';
+import { sendHeld } from './held-sends.js';
 import { loadMessageVars, renderMessage } from './message-content.js';
 import { applyOutcome } from './outcomes.js';
 import { SendRecorder } from './send-recorder.js';
@@ -74,7 +75,8 @@ export interface Sending {
  * (decisions for one customer are serialised: PostgreSQL takes an advisory lock per customer),
  * marks the ones to go now as `sending` and commits that BEFORE calling any provider, then calls
  * the providers and records what they answered as the answers come (every RECORD_EVERY_MS). A
- * crash in between leaves the unrecorded ones `sending`, for `recoverOrphanedSends`.
+ * crash in between leaves the unrecorded ones `sending` (or `finalizing`, for e-mail held before
+ * its final dot: see held-sends.ts), for `recoverOrphanedSends`.
  */
 export async function dispatchDueMessages(
   ctx: AppContext,
@@ -129,7 +131,7 @@ export async function dispatchDueMessages(
         const finished: MessageRecord[] = [];
         const events: MessageEvent[] = [];
         for (const [s, outcome] of answers) {
-          const next = applyOutcome(s, outcome, asOf, ctx, events);
+          const next = applyOutcome(s.message, outcome, asOf, ctx, events);
           result[next.counted]++;
           finished.push(next.message);
           if (outcome.kind === 'declined' && s.message.channel === 'zalo' && s.message.recipient)
@@ -149,11 +151,19 @@ export async function dispatchDueMessages(
     RECORD_EVERY_MS,
     Math.max(1, Math.floor(leaseMs / 3)),
   );
-  await sendAll(sending, channels, (i, outcome) => {
-    const s = sending[i]!;
-    recorder.add(s.message.messageId, [s, outcome]);
-  });
-  await recorder.finish();
+  const answered = (s: Sending, outcome: SendOutcome) => recorder.add(s.message.messageId, [s, outcome]);
+  // E-mail is held before its final dot and finished after a commit (held-sends.ts); the other
+  // channels are called once, their providers deduping a repeat by our key.
+  const held = sending.filter((s) => channels[s.chosen.channel]?.holding);
+  const direct = sending.filter((s) => !channels[s.chosen.channel]?.holding);
+  try {
+    await Promise.all([
+      sendAll(direct, channels, (i, outcome) => answered(direct[i]!, outcome)),
+      sendHeld(ctx, shopId, owner, held, channels, answered),
+    ]);
+  } finally {
+    await recorder.finish();
+  }
   return result;
 }
 

@@ -1,4 +1,5 @@
 import type { Channels } from '../../channels/channel.js';
+import { SmtpPools } from '../../channels/smtp-pool.js';
 import { allSteps } from '../../domain/flows/plan.js';
 import { type FlowRecord, listFlows } from '../../store/flows/definitions.js';
 import { wakeRunsOnEvents } from '../../store/flows/runs.js';
@@ -22,6 +23,11 @@ export interface RunDueResult {
 export interface RunDueOptions {
   /** The shop's configured channels (loaded from its settings once per pass when absent). */
   channels?: Channels;
+  /**
+   * Where the e-mail channel keeps its SMTP connections between passes (the worker's, closed
+   * when it stops). Without it, the pass opens its own and closes them at its end.
+   */
+  smtpPools?: SmtpPools;
   /** The shop's live and paused flows, when the caller has just listed them (the worker does). */
   flows?: readonly FlowRecord[];
   /** The worker's lease owner for messages being sent (default: `run-due`). */
@@ -72,19 +78,25 @@ export async function runDueFlows(
   }
   const pausedFlowIds = new Set(flows.filter((f) => f.state === 'paused').map((f) => f.flowId));
   // Loaded once for the pass: recovery and every batch use the same adapters.
-  const channels = options.channels ?? (await loadChannels(c, shopId));
+  const ownPools = options.channels || options.smtpPools ? undefined : new SmtpPools();
+  const smtpPools = options.smtpPools ?? ownPools;
+  const channels = options.channels ?? (await loadChannels(c, shopId, smtpPools ? { smtpPools } : {}));
   const send = { channels, ...(options.owner ? { owner: options.owner } : {}) };
-  await recoverOrphanedSends(c, shopId, send);
-  for (;;) {
-    const batch = await dispatchDueMessages(c, shopId, {
-      ...send,
-      ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
-      pausedFlowIds,
-      timeZone: shop.timezone,
-    });
-    addDispatch(result.messages, batch);
-    // Until nothing is due: a message an unreachable channel hands to the next one is due again.
-    if (batch.considered === 0) break;
+  try {
+    await recoverOrphanedSends(c, shopId, send);
+    for (;;) {
+      const batch = await dispatchDueMessages(c, shopId, {
+        ...send,
+        ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+        pausedFlowIds,
+        timeZone: shop.timezone,
+      });
+      addDispatch(result.messages, batch);
+      // Until nothing is due: a message an unreachable channel hands to the next one is due again.
+      if (batch.considered === 0) break;
+    }
+  } finally {
+    await ownPools?.close();
   }
   return result;
 }

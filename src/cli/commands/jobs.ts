@@ -234,7 +234,11 @@ function registerWorkerCommand(program: Command, deps: CliDeps): void {
           });
           if (o.drain) {
             await dispatcher.drain();
-            await flows.tick();
+            try {
+              await flows.tick();
+            } finally {
+              await flows.stop(); // closes the SMTP connections the pass kept open
+            }
           } else {
             flows.start();
             try {
