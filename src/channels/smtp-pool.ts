@@ -237,7 +237,10 @@ export class SmtpPool {
 
   /** Back to the pool after a send; a connection that failed (or is unsure) is closed instead. */
   private release(c: Pooled, error: SmtpFailure | undefined): void {
-    if (c.dead || this.closed) return this.destroy(c);
+    if (c.dead || this.closed) {
+      this.destroy(c);
+      return;
+    }
     if (!error) {
       this.idle.push(c);
       this.waiting.shift()?.();
