@@ -25,6 +25,7 @@ import { eventsByTime } from './022-events-by-time.js';
 import { couponsSchema } from './023-coupons.js';
 import { flowsSchema } from './024-flows.js';
 import { sitePopupsSchema } from './025-site-popups.js';
+import { messagesInFlightSchema } from './030-messages-in-flight.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -62,6 +63,7 @@ export const MIGRATIONS: readonly Migration[] = [
   couponsSchema,
   flowsSchema,
   sitePopupsSchema,
+  messagesInFlightSchema,
 ];
 
 /**
