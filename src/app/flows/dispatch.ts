@@ -83,10 +83,33 @@ export async function dispatchDueMessages(
   shopId: string,
   options: DispatchOptions,
 ): Promise<DispatchResult> {
+  const channels = options.channels ?? (await loadChannels(ctx, shopId));
+  const planned = await planDueMessages(ctx, shopId, { ...options, channels });
+  await sendPlanned(ctx, shopId, planned, { ...options, channels });
+  return planned.result;
+}
+
+/** A batch planned and committed `sending`, ready for its provider calls. */
+export interface PlannedBatch {
+  /** The batch's counts; `sendPlanned` adds the providers' answers to them. */
+  result: DispatchResult;
+  sending: Sending[];
+  asOf: Date;
+}
+
+/**
+ * The first half of a batch: locks the due messages, plans each (cap, quiet hours, consent) and
+ * commits the ones to go now as `sending`, in one transaction, before any provider is called.
+ */
+export async function planDueMessages(
+  ctx: AppContext,
+  shopId: string,
+  options: DispatchOptions & { channels: Channels },
+): Promise<PlannedBatch> {
   const result = emptyDispatch();
   const asOf = ctx.clock.now();
   const owner = options.owner ?? 'run-due';
-  const channels = options.channels ?? (await loadChannels(ctx, shopId));
+  const { channels } = options;
   const sending = await ctx.store.transaction(async (tx) => {
     const due = await lockDueMessages(tx, shopId, asOf, MESSAGE_BATCH, [...(options.pausedFlowIds ?? [])]);
     result.considered = due.length;
@@ -119,7 +142,23 @@ export async function dispatchDueMessages(
     );
     return out;
   });
-  if (sending.length === 0) return result;
+  return { result, sending, asOf };
+}
+
+/**
+ * The second half: calls the providers of a planned batch and records what they answered as
+ * the answers come (every RECORD_EVERY_MS), adding them to the batch's counts.
+ */
+export async function sendPlanned(
+  ctx: AppContext,
+  shopId: string,
+  batch: PlannedBatch,
+  options: DispatchOptions & { channels: Channels },
+): Promise<void> {
+  const { sending, asOf, result } = batch;
+  if (sending.length === 0) return;
+  const owner = options.owner ?? 'run-due';
+  const { channels } = options;
   // Answers are recorded while the batch is still being sent (see SendRecorder): a crash leaves
   // `sending` only the messages whose answer was not written yet.
   const leaseMs = options.leaseMs ?? SEND_LEASE_MS;
@@ -164,7 +203,6 @@ export async function dispatchDueMessages(
   } finally {
     await recorder.finish();
   }
-  return result;
 }
 
 function historyByCustomer(

@@ -6,7 +6,7 @@ import { wakeRunsOnEvents } from '../../store/flows/runs.js';
 import { loadChannels } from '../channel-settings.js';
 import type { AppContext } from '../context.js';
 import { advanceDueRuns } from './advance.js';
-import { type DispatchResult, dispatchDueMessages, emptyDispatch } from './dispatch.js';
+import { type DispatchResult, emptyDispatch, planDueMessages, sendPlanned } from './dispatch.js';
 import { loadLiveVersions } from './loaded.js';
 import { recoverOrphanedSends } from './outcomes.js';
 import { scanTrigger } from './triggers.js';
@@ -82,20 +82,40 @@ export async function runDueFlows(
   const smtpPools = options.smtpPools ?? ownPools;
   const channels = options.channels ?? (await loadChannels(c, shopId, smtpPools ? { smtpPools } : {}));
   const send = { channels, ...(options.owner ? { owner: options.owner } : {}) };
+  const inFlight = new Set<Promise<void>>();
   try {
     await recoverOrphanedSends(c, shopId, send);
+    const dispatch = {
+      ...send,
+      ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+      pausedFlowIds,
+      timeZone: shop.timezone,
+    };
+    // The next batch is planned (its own transaction, its messages committed `sending`) while
+    // the providers of the previous one are being called: at most two batches are out at once.
+    let previous: Promise<void> | undefined;
     for (;;) {
-      const batch = await dispatchDueMessages(c, shopId, {
-        ...send,
-        ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
-        pausedFlowIds,
-        timeZone: shop.timezone,
-      });
-      addDispatch(result.messages, batch);
-      // Until nothing is due: a message an unreachable channel hands to the next one is due again.
-      if (batch.considered === 0) break;
+      const batch = await planDueMessages(c, shopId, dispatch);
+      if (batch.result.considered === 0) {
+        // Until nothing is due: a message an unreachable channel hands to the next one is due
+        // again once the batch in flight is recorded.
+        if (!previous) break;
+        await previous;
+        previous = undefined;
+        continue;
+      }
+      const sent = sendPlanned(c, shopId, batch, dispatch).then(() =>
+        addDispatch(result.messages, batch.result),
+      );
+      sent.catch(() => {}); // awaited below; this only keeps a failure from being unhandled meanwhile
+      inFlight.add(sent);
+      void sent.finally(() => inFlight.delete(sent)).catch(() => {});
+      if (previous) await previous;
+      previous = sent;
     }
   } finally {
+    // A failure stops the pass, but not before the sends already started have been recorded.
+    await Promise.allSettled([...inFlight]);
     await ownPools?.close();
   }
   return result;
