@@ -137,7 +137,12 @@ export function createEmailChannel(settings: EmailSettings, deps: ChannelDeps = 
     kind: 'email',
     provider: 'smtp',
     idempotent: true,
-    holding: { capacity: shared?.size ?? SMTP_POOL_SIZE, hold },
+    holding: {
+      capacity: shared?.size ?? SMTP_POOL_SIZE,
+      hold,
+      // Without a shared pool each message has its own connection: nothing to wait for.
+      group: (run) => (shared ? shared.exclusive(run) : run()),
+    },
     async send(message: OutgoingMessage, signal?: AbortSignal): Promise<SendOutcome> {
       const held = await hold(message);
       if (held.kind === 'answered') return held.outcome;

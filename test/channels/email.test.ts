@@ -156,6 +156,39 @@ describe('SMTP e-mail held before its final dot, over pooled connections', () =>
   });
 });
 
+describe('groups of held e-mails on one pool', () => {
+  it('two groups at once take turns instead of each holding part of the connections', async () => {
+    const pools = new SmtpPools();
+    try {
+      const c = createEmailChannel({ smtpUrl: fake.url, from: FROM }, { smtpPools: pools });
+      const holding = c.holding!;
+      const holdSome = (name: string, from: number, to: number) =>
+        Promise.all(
+          Array.from({ length: to - from }, (_, i) =>
+            holding.hold(mail({ idempotencyKey: `nk-${name}-${from + i}` })),
+          ),
+        );
+      // Each group takes its connections in two steps, as batches of the outbox interleave: without
+      // taking turns, each would hold half of the pool and wait for the other half.
+      const group = (name: string) =>
+        holding.group(async () => {
+          const half = Math.floor(holding.capacity / 2);
+          const first = holdSome(name, 0, half);
+          await sleep(30);
+          const held = [...(await first), ...(await holdSome(name, half, holding.capacity))];
+          await sleep(20); // the outbox's commit of `finalizing`
+          return Promise.all(held.map((h) => (h.kind === 'held' ? h.finish() : h.outcome)));
+        });
+      const started = Date.now();
+      const [a, b] = await Promise.all([group('ga'), group('gb')]);
+      expect([...a, ...b].every((o) => o.kind === 'sent')).toBe(true);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await pools.close();
+    }
+  });
+});
+
 /** A port nothing listens on (bound, then released). */
 async function freePort(): Promise<number> {
   const server = createServer();

@@ -224,7 +224,8 @@ const calls = (f: Fakes) => f.esms.calls + f.smtp.calls + f.hook.calls;
 
 /**
  * Kills `KILLS` times: odd kills at a random moment within 1.5 s of the worker's start (its
- * start-up recovery, the scan, run batches, sending), even ones just after a fake saw a call (inside the send window). `restart` brings
+ * start-up recovery, the scan, run batches, sending), even ones just after a fake saw a call
+ * (inside the send window), SMS, e-mail and webhook in turn. `restart` brings
  * a worker back; returns when the last kill is done.
  */
 async function killRandomly(
@@ -236,9 +237,16 @@ async function killRandomly(
   for (let k = 1; k <= KILLS; k++) {
     const w = current();
     if (k % 2 === 0) {
-      const before = calls(fakes);
+      // In turn just after an SMS, an e-mail (its MAIL FROM: the message is about to be held)
+      // and a webhook call, so that kills land inside each channel's send window.
+      // After 3 s without a call of that channel (its messages all sent), any call will do.
+      const fake = [fakes.esms, fakes.smtp, fakes.hook][(k / 2) % 3]!;
+      const before = fake.calls;
+      const beforeAny = calls(fakes);
+      const since = Date.now();
+      const called = () => fake.calls > before || (Date.now() - since > 3000 && calls(fakes) > beforeAny);
       // Some kills of this kind land after the last send: then it is a kill while idle.
-      await until('a provider call', () => calls(fakes) > before || w.child.exitCode !== null, 20_000).catch(
+      await until('a provider call', () => called() || w.child.exitCode !== null, 20_000).catch(
         () => undefined,
       );
       await sleep(Math.floor(Math.random() * 40));

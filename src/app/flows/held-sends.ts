@@ -34,7 +34,7 @@ export async function sendHeld(
       if (!holding) throw new Error(`the ${kind} channel does not hold messages`);
       const size = Math.max(1, holding.capacity);
       for (let i = 0; i < list.length; i += size)
-        await sendGroup(ctx, shopId, owner, list.slice(i, i + size), holding, answered);
+        await holding.group(() => sendGroup(ctx, shopId, owner, list.slice(i, i + size), holding, answered));
     }),
   );
 }
