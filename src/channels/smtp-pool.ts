@@ -10,9 +10,9 @@
  * `pool: true` transport: the outbox must know (1) that the server accepted the envelope
  * (354 to DATA) before it commits `finalizing`, (2) which connection holds which message, to
  * close exactly that one when a message must not be finalized, and (3) how many messages it can
- * hold at once (one per connection). `sendMail` on the pooled transport reports only at the end,
- * hides the connection, and reads the message stream before the envelope is answered; its
- * requeue of a message on a dropped connection is a second send the outbox cannot see.
+ * hold at once (one per connection). `sendMail` on the pooled transport reports only at the end
+ * and hides the connection, and when a connection closes with a message in progress the pool
+ * queues that message again by itself (`maxRequeues`): a second send the outbox cannot see.
  * `SMTPConnection.send` pipes the message only after the 354, so the first read of the message
  * stream says the envelope was accepted, and the dot is written only when the stream ends.
  */
