@@ -58,7 +58,12 @@ export interface OutgoingMessage {
  *   until the seller fixes it; shown to the seller.
  */
 export type SendOutcome =
-  | { kind: 'sent'; providerMessageId?: string }
+  | {
+      kind: 'sent';
+      providerMessageId?: string;
+      /** Counted as sent without the provider's word (SMTP: the connection dropped after the final dot). */
+      unconfirmed?: string;
+    }
   | { kind: 'duplicate'; providerMessageId?: string }
   | { kind: 'declined'; code: string; reason: string }
   | { kind: 'unreachable'; code: string; reason: string }
@@ -70,13 +75,38 @@ export interface Channel {
   /** The provider behind it: `smtp`, `esms`, `speedsms`, `zalo`, `messenger`, `webhook`, `widget`. */
   readonly provider: string;
   /**
-   * The provider dedupes by our idempotency key, so a message whose send was interrupted by a
-   * crash may be sent again. False (SpeedSMS, Messenger): such a message is marked `unknown` and
-   * shown to the seller, never sent again blindly.
+   * A message whose send was interrupted by a crash may be sent again: the provider dedupes by
+   * our idempotency key (eSMS, ZNS, the webhook), or the channel holds its messages before the
+   * last step (`holding`, SMTP) and a message left `sending` never got there. False (SpeedSMS,
+   * Messenger): such a message is marked `unknown` and shown to the seller, never sent again
+   * blindly.
    */
   readonly idempotent: boolean;
   send(message: OutgoingMessage, signal?: AbortSignal): Promise<SendOutcome>;
+  /**
+   * Two-step sending (SMTP), for a provider that cannot dedupe a repeat but discards a message
+   * whose last step never came: `hold` takes a message to its provider up to that step (the
+   * whole e-mail but its final dot) and keeps it there; the outbox commits the held messages
+   * `finalizing`, then calls `finish`. A crash before that commit leaves them `sending`: the
+   * provider discarded them, so they are sent again. At most `capacity` are held at once, and
+   * one group at a time: `group` runs a group's holds, commit and finishes alone, so that two
+   * groups never each hold part of the connections while waiting for the rest.
+   */
+  readonly holding?: {
+    capacity: number;
+    hold(message: OutgoingMessage): Promise<Held>;
+    group<T>(run: () => Promise<T>): Promise<T>;
+  };
 }
+
+/**
+ * A message held before its provider's last step (`finish` takes that step and says what came of
+ * it; `drop` abandons it, and the provider discards it), or the provider's answer when it
+ * refused the message before (a recipient refused, the login wrong).
+ */
+export type Held =
+  | { kind: 'held'; finish(): Promise<SendOutcome>; drop(): void }
+  | { kind: 'answered'; outcome: SendOutcome };
 
 /** The channels a shop has configured, by kind (a kind with no settings is absent). */
 export type Channels = Partial<Record<ChannelKind, Channel>>;

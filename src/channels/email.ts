@@ -1,12 +1,15 @@
 /**
- * E-mail over SMTP (nodemailer). The `Message-ID` is `<idempotencyKey@nurture>`, so a message
- * sent again after a crash carries the same id and mail systems that dedupe by it show it once
- * (idempotent: true, with that caveat written in docs/channels.md). Promotional mail carries the
- * one-click unsubscribe headers of RFC 8058, which Gmail and Yahoo require of bulk senders.
+ * E-mail over SMTP (nodemailer's composer and SMTP connection). SMTP servers do not dedupe a
+ * repeated `Message-ID`, so the adapter holds each message before its final dot (`holding`, see
+ * smtp-pool.ts) and the outbox writes the dot only after committing the message `finalizing`: a
+ * crash before that commit leaves a message the server discarded, which is sent again; one after
+ * it is counted as sent. The `Message-ID` is `<idempotencyKey@nurture>`. Promotional mail carries
+ * the one-click unsubscribe headers of RFC 8058, which Gmail and Yahoo require of bulk senders.
  */
-import nodemailer from 'nodemailer';
-import type { Channel, OutgoingMessage, SendOutcome } from './channel.js';
+import { assertNever } from '../errors.js';
+import type { Channel, Held, OutgoingMessage, SendOutcome } from './channel.js';
 import { type ChannelDeps, DEFAULT_TIMEOUT_MS, scrub } from './http.js';
+import { composeMail, type Finish, type RawMail, SMTP_POOL_SIZE, SmtpPool } from './smtp-pool.js';
 
 export interface EmailSettings {
   /** `smtp://user:pass@host:port` or `smtps://…` (TLS from the first byte, port 465). */
@@ -77,57 +80,105 @@ export function smtpErrorOutcome(error: unknown, secrets: readonly string[]): Se
   };
 }
 
-/** The e-mail adapter: `email` over SMTP. */
+/** The e-mail adapter: `email` over SMTP, every message held before its final dot (see smtp-pool.ts). */
 export function createEmailChannel(settings: EmailSettings, deps: ChannelDeps = {}): Channel {
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const options = smtpOptions(settings.smtpUrl, timeoutMs);
   const secrets = [options.auth?.pass ?? '', settings.smtpUrl].filter(Boolean);
+  const shared = deps.smtpPools?.get(options);
+  const hold = async (message: OutgoingMessage): Promise<Held> => {
+    // Without the owner's pools, a pool of one connection for this message alone.
+    const own = shared ? undefined : new SmtpPool(options, 1);
+    const pool = shared ?? own!;
+    const messageId = `<${message.idempotencyKey}@nurture>`;
+    const headers: Record<string, string> = {};
+    if (message.unsubscribeUrl) {
+      headers['List-Unsubscribe'] = `<${message.unsubscribeUrl}>`;
+      headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+    }
+    let mail: RawMail;
+    try {
+      mail = await composeMail({
+        from: settings.from,
+        to: message.to,
+        subject: message.subject ?? '',
+        text: message.text,
+        ...(message.html !== undefined ? { html: message.html } : {}),
+        messageId,
+        headers,
+      });
+    } catch (error) {
+      await own?.close();
+      const reason = error instanceof Error ? error.message : String(error);
+      return {
+        kind: 'answered',
+        outcome: { kind: 'failed', code: 'compose', reason: scrub(reason, secrets) },
+      };
+    }
+    const held = await pool.hold(mail);
+    if (held.kind === 'refused') {
+      await own?.close();
+      return { kind: 'answered', outcome: smtpErrorOutcome(held.error, secrets) };
+    }
+    return {
+      kind: 'held',
+      finish: async () => {
+        const done = await held.finish(timeoutMs);
+        await own?.close();
+        return finishOutcome(done, messageId, secrets);
+      },
+      drop: () => {
+        held.drop();
+        void own?.close();
+      },
+    };
+  };
   return {
     kind: 'email',
     provider: 'smtp',
     idempotent: true,
+    holding: {
+      capacity: shared?.size ?? SMTP_POOL_SIZE,
+      hold,
+      // Without a shared pool each message has its own connection: nothing to wait for.
+      group: (run) => (shared ? shared.exclusive(run) : run()),
+    },
     async send(message: OutgoingMessage, signal?: AbortSignal): Promise<SendOutcome> {
-      const transport = nodemailer.createTransport(options);
-      const headers: Record<string, string> = {};
-      if (message.unsubscribeUrl) {
-        headers['List-Unsubscribe'] = `<${message.unsubscribeUrl}>`;
-        headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+      const held = await hold(message);
+      if (held.kind === 'answered') return held.outcome;
+      if (signal?.aborted) {
+        held.drop();
+        return { kind: 'retry', code: 'aborted', reason: 'the send was interrupted' };
       }
-      let timer: NodeJS.Timeout | undefined;
-      let onAbort: (() => void) | undefined;
-      // nodemailer's own timeouts are per phase; this bounds the whole send, and the caller may abort.
-      const stop = new Promise<SendOutcome>((resolve) => {
-        timer = setTimeout(
-          () => resolve({ kind: 'retry', code: 'timeout', reason: `no answer within ${timeoutMs} ms` }),
-          timeoutMs,
-        );
-        onAbort = () => resolve({ kind: 'retry', code: 'aborted', reason: 'the send was interrupted' });
-        signal?.addEventListener('abort', onAbort, { once: true });
-      });
-      const sending = transport
-        .sendMail({
-          from: settings.from,
-          to: message.to,
-          subject: message.subject ?? '',
-          text: message.text,
-          ...(message.html !== undefined ? { html: message.html } : {}),
-          messageId: `<${message.idempotencyKey}@nurture>`,
-          headers,
-        })
-        .then(
-          (info): SendOutcome =>
-            info.rejected.length > 0
-              ? { kind: 'unreachable', code: '550', reason: 'the mail server refused the recipient' }
-              : { kind: 'sent', providerMessageId: info.messageId },
-          (error: unknown) => smtpErrorOutcome(error, secrets),
-        );
-      try {
-        return await Promise.race([sending, stop]);
-      } finally {
-        clearTimeout(timer);
-        if (onAbort) signal?.removeEventListener('abort', onAbort);
-        transport.close();
-      }
+      return held.finish();
     },
   };
+}
+
+/** What the final dot came to, as an outcome. */
+function finishOutcome(done: Finish, messageId: string, secrets: readonly string[]): SendOutcome {
+  switch (done.kind) {
+    case 'accepted':
+      return { kind: 'sent', providerMessageId: messageId };
+    case 'rejected':
+      return smtpErrorOutcome(done.error, secrets);
+    case 'dropped_before':
+      // The dot was never written: the server discarded the message, so sending again is safe.
+      return {
+        kind: 'retry',
+        code: 'ECONNECTION',
+        reason:
+          'the connection to the SMTP server closed before the final dot (the server discarded the message)',
+      };
+    case 'lost_after':
+      // The dot was written and no answer came: the server may hold the message. Counted as sent
+      // rather than risk a second copy (docs/flows.md, "the residual window").
+      return {
+        kind: 'sent',
+        providerMessageId: messageId,
+        unconfirmed: `the SMTP server did not answer the final dot (${done.error.code ?? 'no answer'}); counted as sent, not sent again`,
+      };
+    default:
+      return assertNever(done, 'SMTP finish');
+  }
 }

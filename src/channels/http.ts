@@ -4,6 +4,7 @@
  * secrets out of any text that becomes a reason.
  */
 import type { SendOutcome } from './channel.js';
+import type { SmtpPools } from './smtp-pool.js';
 
 /** What an adapter may be given instead of the real world (tests, the engine's clock). */
 export interface ChannelDeps {
@@ -13,6 +14,11 @@ export interface ChannelDeps {
   now?: () => Date;
   /** Deadline of one provider call; default 15 s. A call past it is a `retry`. */
   timeoutMs?: number;
+  /**
+   * Where the e-mail channel keeps its SMTP connections open between messages (the flow worker
+   * owns one and closes it when it stops); without it each e-mail opens and closes its own.
+   */
+  smtpPools?: SmtpPools;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;

@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import type { Command } from 'commander';
+import { z } from 'zod';
 import { type ErrorDetail, NurtureError } from '../errors.js';
 
 /**
@@ -37,3 +38,25 @@ export function inCliTerms(error: NurtureError): NurtureError {
   });
   return message === error.message ? error : new NurtureError(error.code, message, details);
 }
+
+/**
+ * The options most commands share, as parsed: `--db`, `--shop`, `--json`, `--lang`. A command's
+ * schema extends it (`common.extend({…})`); `withCommon` declares the same options on the command.
+ */
+export const common = z.object({
+  db: z.string().min(1).optional(),
+  shop: z.string().min(1).optional(),
+  json: z.boolean().optional(),
+  lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
+});
+
+/** Declares `common`'s options on a command (the store, the shop, JSON output, the language). */
+export const withCommon = (cmd: Command): Command =>
+  cmd
+    .option(
+      '--db <path>',
+      'DuckDB file, :memory: or postgres:// URL (default: NURTURE_DB or ./nurture.duckdb)',
+    )
+    .option('--shop <id>', 'shop id (default: NURTURE_SHOP or "default")')
+    .option('--json', 'print JSON')
+    .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)');

@@ -2,6 +2,7 @@ import type { AppContext } from '../app/context.js';
 import { recoverOrphanedSends } from '../app/flows/outcomes.js';
 import { type RunDueResult, runDueFlows } from '../app/flows/run-due.js';
 import type { Channels } from '../channels/channel.js';
+import { SmtpPools } from '../channels/smtp-pool.js';
 import { listFlows } from '../store/flows/definitions.js';
 import { listShops } from '../store/settings/index.js';
 import { type Clock, systemClock } from './clock.js';
@@ -37,6 +38,8 @@ export class FlowWorker {
   private loop: Promise<void> | undefined;
   private stopping = false;
   private wake = new AbortController();
+  /** The e-mail channel's SMTP connections, kept open across passes and closed by `stop`. */
+  private readonly smtpPools = new SmtpPools();
 
   constructor(private readonly options: FlowWorkerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -49,11 +52,15 @@ export class FlowWorker {
     this.loop = this.run();
   }
 
-  /** Finishes the pass in progress and stops. */
+  /** Finishes the pass in progress and stops; closes the SMTP connections it kept open. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake.abort();
-    await this.loop;
+    try {
+      await this.loop;
+    } finally {
+      await this.smtpPools.close();
+    }
   }
 
   /** One pass over every shop (the loop's body; tests call it directly). */
@@ -61,12 +68,16 @@ export class FlowWorker {
     const ctx = this.options.ctx;
     for (const shop of await listShops(ctx.store)) {
       if (this.stopping) return;
-      if ((await listFlows(ctx.store, shop.shopId, ['live', 'paused'])).length === 0) continue;
+      // Listed once: the pass takes this list rather than listing the flows again.
+      const flows = await listFlows(ctx.store, shop.shopId, ['live', 'paused']);
+      if (flows.length === 0) continue;
       const channels = this.options.channels ? await this.options.channels(shop.shopId) : undefined;
       const result = await runDueFlows(
         { ...ctx, clock: { now: () => this.clock.now() } },
         { shopId: shop.shopId, asOf: this.clock.now() },
         {
+          flows,
+          smtpPools: this.smtpPools,
           owner: this.options.owner,
           ...(this.options.leaseMs ? { leaseMs: this.options.leaseMs } : {}),
           ...(channels ? { channels } : {}),

@@ -10,7 +10,8 @@ export interface StagingTable {
   columns: readonly LoadColumn[];
 }
 
-const t = (name: string, ...cols: [string, LoadColumn['type']][]): StagingTable => ({
+/** A staging table from its name and `[column, type]` pairs (every module's staging tables use it). */
+export const t = (name: string, ...cols: [string, LoadColumn['type']][]): StagingTable => ({
   name,
   columns: cols.map(([n, type]) => ({ name: n, type })),
 });

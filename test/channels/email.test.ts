@@ -1,11 +1,11 @@
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEmailChannel } from '../../src/channels/email.js';
-import type { FakeProvider } from '../support/fakes/common.js';
-import { type MailReceived, SMTP_FAKE_AUTH, startSmtpFake } from '../support/fakes/smtp.js';
+import { SMTP_POOL_SIZE, SmtpPools } from '../../src/channels/smtp-pool.js';
+import { SMTP_FAKE_AUTH, type SmtpFake, startSmtpFake } from '../support/fakes/smtp.js';
 import { expectNoSecrets, message } from './support.js';
 
-let fake: FakeProvider<MailReceived>;
+let fake: SmtpFake;
 beforeAll(async () => {
   fake = await startSmtpFake();
 });
@@ -93,6 +93,99 @@ describe('SMTP e-mail adapter', () => {
   it('no answer within the timeout is a retry', async () => {
     fake.hangNext(1);
     expect(await channel(fake.url, 300).send(mail())).toMatchObject({ kind: 'retry', code: 'timeout' });
+  });
+});
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+describe('SMTP e-mail held before its final dot, over pooled connections', () => {
+  it('a held message is not delivered; dropped, the server discards it; finished, it arrives once', async () => {
+    const c = channel();
+    const before = fake.received.length;
+    const discarded = fake.discarded;
+    const dropped = await c.holding!.hold(mail({ idempotencyKey: 'nk-hold-drop' }));
+    expect(dropped.kind).toBe('held');
+    await sleep(150);
+    expect(fake.received.length).toBe(before);
+    if (dropped.kind === 'held') dropped.drop();
+    await sleep(150);
+    expect(fake.received.length).toBe(before);
+    expect(fake.discarded).toBe(discarded + 1);
+    const kept = await c.holding!.hold(mail({ idempotencyKey: 'nk-hold-keep' }));
+    if (kept.kind !== 'held') throw new Error(`not held: ${JSON.stringify(kept)}`);
+    await sleep(50);
+    expect(fake.received.length).toBe(before);
+    expect(await kept.finish()).toEqual({ kind: 'sent', providerMessageId: '<nk-hold-keep@nurture>' });
+    expect(fake.received.map((m) => m.messageId).filter((id) => id.startsWith('<nk-hold'))).toEqual([
+      '<nk-hold-keep@nurture>',
+    ]);
+  });
+
+  it('a refused recipient is answered before anything is held', async () => {
+    fake.failFor('held-gone@example.vn', '550');
+    const held = await channel().holding!.hold(mail({ to: 'held-gone@example.vn' }));
+    expect(held).toMatchObject({ kind: 'answered', outcome: { kind: 'unreachable', code: '550' } });
+  });
+
+  it(`sends many messages over at most ${SMTP_POOL_SIZE} connections, reused after a refusal`, async () => {
+    const pools = new SmtpPools();
+    try {
+      const c = createEmailChannel({ smtpUrl: fake.url, from: FROM }, { smtpPools: pools });
+      fake.failFor('pool-gone@example.vn', '550');
+      const sessions = fake.sessions;
+      const outs = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          c.send(
+            mail({ idempotencyKey: `nk-pool-${i}`, to: i === 7 ? 'pool-gone@example.vn' : 'lan@example.vn' }),
+          ),
+        ),
+      );
+      expect(outs.filter((o) => o.kind === 'sent')).toHaveLength(59);
+      expect(outs[7]).toMatchObject({ kind: 'unreachable', code: '550' });
+      expect(fake.sessions - sessions).toBeLessThanOrEqual(SMTP_POOL_SIZE);
+      const ids = fake.received.map((m) => m.messageId).filter((id) => id.startsWith('<nk-pool-'));
+      expect(new Set(ids).size).toBe(59);
+      expect(ids).toHaveLength(59);
+      // A second round reuses the open connections.
+      const more = fake.sessions;
+      await c.send(mail({ idempotencyKey: 'nk-pool-again' }));
+      expect(fake.sessions).toBe(more);
+    } finally {
+      await pools.close();
+    }
+  });
+});
+
+describe('groups of held e-mails on one pool', () => {
+  it('two groups at once take turns instead of each holding part of the connections', async () => {
+    const pools = new SmtpPools();
+    try {
+      const c = createEmailChannel({ smtpUrl: fake.url, from: FROM }, { smtpPools: pools });
+      const holding = c.holding!;
+      const holdSome = (name: string, from: number, to: number) =>
+        Promise.all(
+          Array.from({ length: to - from }, (_, i) =>
+            holding.hold(mail({ idempotencyKey: `nk-${name}-${from + i}` })),
+          ),
+        );
+      // Each group takes its connections in two steps, as batches of the outbox interleave: without
+      // taking turns, each would hold half of the pool and wait for the other half.
+      const group = (name: string) =>
+        holding.group(async () => {
+          const half = Math.floor(holding.capacity / 2);
+          const first = holdSome(name, 0, half);
+          await sleep(30);
+          const held = [...(await first), ...(await holdSome(name, half, holding.capacity))];
+          await sleep(20); // the outbox's commit of `finalizing`
+          return Promise.all(held.map((h) => (h.kind === 'held' ? h.finish() : h.outcome)));
+        });
+      const started = Date.now();
+      const [a, b] = await Promise.all([group('ga'), group('gb')]);
+      expect([...a, ...b].every((o) => o.kind === 'sent')).toBe(true);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await pools.close();
+    }
   });
 });
 

@@ -12,6 +12,7 @@ import { loadRecipients, type Recipient, recordOptOut } from '../../store/flows/
 import { loadChannels } from '../channel-settings.js';
 import type { AppContext } from '../context.js';
 import { type ChosenChannel, chooseChannel } from './choose-channel.js';
+import { sendHeld } from './held-sends.js';
 import { loadMessageVars, renderMessage } from './message-content.js';
 import { applyOutcome } from './outcomes.js';
 import { SendRecorder } from './send-recorder.js';
@@ -74,17 +75,41 @@ export interface Sending {
  * (decisions for one customer are serialised: PostgreSQL takes an advisory lock per customer),
  * marks the ones to go now as `sending` and commits that BEFORE calling any provider, then calls
  * the providers and records what they answered as the answers come (every RECORD_EVERY_MS). A
- * crash in between leaves the unrecorded ones `sending`, for `recoverOrphanedSends`.
+ * crash in between leaves the unrecorded ones `sending` (or `finalizing`, for e-mail held before
+ * its final dot: see held-sends.ts), for `recoverOrphanedSends`.
  */
 export async function dispatchDueMessages(
   ctx: AppContext,
   shopId: string,
   options: DispatchOptions,
 ): Promise<DispatchResult> {
+  const channels = options.channels ?? (await loadChannels(ctx, shopId));
+  const planned = await planDueMessages(ctx, shopId, { ...options, channels });
+  await sendPlanned(ctx, shopId, planned, { ...options, channels });
+  return planned.result;
+}
+
+/** A batch planned and committed `sending`, ready for its provider calls. */
+export interface PlannedBatch {
+  /** The batch's counts; `sendPlanned` adds the providers' answers to them. */
+  result: DispatchResult;
+  sending: Sending[];
+  asOf: Date;
+}
+
+/**
+ * The first half of a batch: locks the due messages, plans each (cap, quiet hours, consent) and
+ * commits the ones to go now as `sending`, in one transaction, before any provider is called.
+ */
+export async function planDueMessages(
+  ctx: AppContext,
+  shopId: string,
+  options: DispatchOptions & { channels: Channels },
+): Promise<PlannedBatch> {
   const result = emptyDispatch();
   const asOf = ctx.clock.now();
   const owner = options.owner ?? 'run-due';
-  const channels = options.channels ?? (await loadChannels(ctx, shopId));
+  const { channels } = options;
   const sending = await ctx.store.transaction(async (tx) => {
     const due = await lockDueMessages(tx, shopId, asOf, MESSAGE_BATCH, [...(options.pausedFlowIds ?? [])]);
     result.considered = due.length;
@@ -117,7 +142,23 @@ export async function dispatchDueMessages(
     );
     return out;
   });
-  if (sending.length === 0) return result;
+  return { result, sending, asOf };
+}
+
+/**
+ * The second half: calls the providers of a planned batch and records what they answered as
+ * the answers come (every RECORD_EVERY_MS), adding them to the batch's counts.
+ */
+export async function sendPlanned(
+  ctx: AppContext,
+  shopId: string,
+  batch: PlannedBatch,
+  options: DispatchOptions & { channels: Channels },
+): Promise<void> {
+  const { sending, asOf, result } = batch;
+  if (sending.length === 0) return;
+  const owner = options.owner ?? 'run-due';
+  const { channels } = options;
   // Answers are recorded while the batch is still being sent (see SendRecorder): a crash leaves
   // `sending` only the messages whose answer was not written yet.
   const leaseMs = options.leaseMs ?? SEND_LEASE_MS;
@@ -129,7 +170,7 @@ export async function dispatchDueMessages(
         const finished: MessageRecord[] = [];
         const events: MessageEvent[] = [];
         for (const [s, outcome] of answers) {
-          const next = applyOutcome(s, outcome, asOf, ctx, events);
+          const next = applyOutcome(s.message, outcome, asOf, ctx, events);
           result[next.counted]++;
           finished.push(next.message);
           if (outcome.kind === 'declined' && s.message.channel === 'zalo' && s.message.recipient)
@@ -149,12 +190,19 @@ export async function dispatchDueMessages(
     RECORD_EVERY_MS,
     Math.max(1, Math.floor(leaseMs / 3)),
   );
-  await sendAll(sending, channels, (i, outcome) => {
-    const s = sending[i]!;
-    recorder.add(s.message.messageId, [s, outcome]);
-  });
-  await recorder.finish();
-  return result;
+  const answered = (s: Sending, outcome: SendOutcome) => recorder.add(s.message.messageId, [s, outcome]);
+  // E-mail is held before its final dot and finished after a commit (held-sends.ts); the other
+  // channels are called once, their providers deduping a repeat by our key.
+  const held = sending.filter((s) => channels[s.chosen.channel]?.holding);
+  const direct = sending.filter((s) => !channels[s.chosen.channel]?.holding);
+  try {
+    await Promise.all([
+      sendAll(direct, channels, (i, outcome) => answered(direct[i]!, outcome)),
+      sendHeld(ctx, shopId, owner, held, channels, answered),
+    ]);
+  } finally {
+    await recorder.finish();
+  }
 }
 
 function historyByCustomer(

@@ -1,11 +1,11 @@
 import type { ChannelKind, Channels, SendOutcome } from '../../channels/channel.js';
 import { retryDelayMs } from '../../domain/jobs/index.js';
 import { assertNever } from '../../errors.js';
-import type { MessageEvent } from '../../store/flows/message-events.js';
+import { type MessageEvent, recordMessageEvents } from '../../store/flows/message-events.js';
 import { lockOrphanedSends, type MessageRecord, saveMessages } from '../../store/flows/messages.js';
 import { loadChannels } from '../channel-settings.js';
 import type { AppContext } from '../context.js';
-import type { Counted, Sending } from './dispatch.js';
+import type { Counted } from './dispatch.js';
 
 /**
  * What a provider's answer makes of a message being sent, and what becomes of messages a dead
@@ -17,13 +17,13 @@ const MAX_SEND_ATTEMPTS = 5;
 
 /** The message after its provider answered, and the events that answer makes. */
 export function applyOutcome(
-  s: Sending,
+  message: MessageRecord,
   outcome: SendOutcome,
   asOf: Date,
   ctx: AppContext,
   events: MessageEvent[],
 ): { message: MessageRecord; counted: Counted } {
-  const m = { ...s.message, leaseUntil: null };
+  const m = { ...message, leaseUntil: null };
   const event = (name: string, what: string, extra: Record<string, unknown> = {}) =>
     events.push({
       eventId: ctx.newId('evt'),
@@ -48,7 +48,7 @@ export function applyOutcome(
           ...m,
           state: 'sent',
           providerMessageId: outcome.providerMessageId ?? m.providerMessageId,
-          reason: null,
+          reason: outcome.kind === 'sent' ? (outcome.unconfirmed ?? null) : null,
         },
         counted: 'sent',
       };
@@ -110,9 +110,12 @@ export function applyOutcome(
 }
 
 /**
- * Messages a dead worker left in `sending`: to a provider that dedupes by our key they are queued
- * again (the retry cannot reach the customer twice); to one that cannot, they become `unknown`
- * and are shown to the seller, never sent again blindly.
+ * Messages a dead worker left in `sending`: to a provider that dedupes by our key, or whose
+ * channel holds messages before the last step (SMTP: no final dot was written for a message
+ * still `sending`), they are queued again (the retry cannot reach the customer twice); to one
+ * that cannot, they become `unknown` and are shown to the seller, never sent again blindly.
+ * Messages left `finalizing` count as sent: the provider got the last step or discarded the
+ * message, and sending again could be a second copy (docs/flows.md, "the residual window").
  */
 export async function recoverOrphanedSends(
   ctx: AppContext,
@@ -125,7 +128,19 @@ export async function recoverOrphanedSends(
   const leaseEnd = options.everything ? new Date(8.64e15) : now;
   return ctx.store.transaction(async (tx) => {
     const orphans = await lockOrphanedSends(tx, shopId, leaseEnd, 10_000);
+    const events: MessageEvent[] = [];
     const fixed = orphans.map((m): MessageRecord => {
+      if (m.state === 'finalizing')
+        return applyOutcome(
+          { ...m, leaseOwner: null },
+          {
+            kind: 'sent',
+            unconfirmed: `a crash came after the final step to ${m.provider ?? m.channel} was committed; counted as sent (the provider took it or discarded it), not sent again`,
+          },
+          now,
+          ctx,
+          events,
+        ).message;
       const channel = channels[m.channel as ChannelKind];
       return channel?.idempotent
         ? {
@@ -146,6 +161,7 @@ export async function recoverOrphanedSends(
           };
     });
     await saveMessages(tx, shopId, fixed, now);
+    await recordMessageEvents(tx, shopId, events);
     return fixed.length;
   });
 }

@@ -1,11 +1,13 @@
 import type { Channels } from '../../channels/channel.js';
+import { SmtpPools } from '../../channels/smtp-pool.js';
 import { allSteps } from '../../domain/flows/plan.js';
-import { listFlows } from '../../store/flows/definitions.js';
+import { type FlowRecord, listFlows } from '../../store/flows/definitions.js';
 import { wakeRunsOnEvents } from '../../store/flows/runs.js';
+import { loadChannels } from '../channel-settings.js';
 import type { AppContext } from '../context.js';
 import { earnFromEvents } from '../loyalty/events.js';
 import { advanceDueRuns } from './advance.js';
-import { type DispatchResult, dispatchDueMessages, emptyDispatch } from './dispatch.js';
+import { type DispatchResult, emptyDispatch, planDueMessages, sendPlanned } from './dispatch.js';
 import { loadLiveVersions } from './loaded.js';
 import { recoverOrphanedSends } from './outcomes.js';
 import { scanTrigger } from './triggers.js';
@@ -20,8 +22,15 @@ export interface RunDueResult {
 }
 
 export interface RunDueOptions {
-  /** The shop's configured channels (loaded from its settings when absent). */
+  /** The shop's configured channels (loaded from its settings once per pass when absent). */
   channels?: Channels;
+  /**
+   * Where the e-mail channel keeps its SMTP connections between passes (the worker's, closed
+   * when it stops). Without it, the pass opens its own and closes them at its end.
+   */
+  smtpPools?: SmtpPools;
+  /** The shop's live and paused flows, when the caller has just listed them (the worker does). */
+  flows?: readonly FlowRecord[];
   /** The worker's lease owner for messages being sent (default: `run-due`). */
   owner?: string;
   /** How long a message being sent stays this worker's before recovery may take it over. */
@@ -50,7 +59,7 @@ export async function runDueFlows(
   const shop = await c.store.requireShop(shopId);
   // Points from the events up to now first (their tier changes are events the triggers read).
   await earnFromEvents(c, { shopId, asOf });
-  const flows = await listFlows(c.store, shopId, ['live', 'paused']);
+  const flows = options.flows ?? (await listFlows(c.store, shopId, ['live', 'paused']));
   const live = await loadLiveVersions(c.store, shopId, flows);
   const liveFlowIds = new Set(live.map((l) => l.flow.flowId));
   const result: RunDueResult = { asOf, started: 0, advanced: 0, messages: emptyDispatch() };
@@ -71,16 +80,46 @@ export async function runDueFlows(
     if (n === 0) break;
   }
   const pausedFlowIds = new Set(flows.filter((f) => f.state === 'paused').map((f) => f.flowId));
-  await recoverOrphanedSends(c, shopId, options);
-  for (;;) {
-    const batch = await dispatchDueMessages(c, shopId, {
-      ...options,
+  // Loaded once for the pass: recovery and every batch use the same adapters.
+  const ownPools = options.channels || options.smtpPools ? undefined : new SmtpPools();
+  const smtpPools = options.smtpPools ?? ownPools;
+  const channels = options.channels ?? (await loadChannels(c, shopId, smtpPools ? { smtpPools } : {}));
+  const send = { channels, ...(options.owner ? { owner: options.owner } : {}) };
+  const inFlight = new Set<Promise<void>>();
+  try {
+    await recoverOrphanedSends(c, shopId, send);
+    const dispatch = {
+      ...send,
+      ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
       pausedFlowIds,
       timeZone: shop.timezone,
-    });
-    addDispatch(result.messages, batch);
-    // Until nothing is due: a message an unreachable channel hands to the next one is due again.
-    if (batch.considered === 0) break;
+    };
+    // The next batch is planned (its own transaction, its messages committed `sending`) while
+    // the providers of the previous one are being called: at most two batches are out at once.
+    let previous: Promise<void> | undefined;
+    for (;;) {
+      const batch = await planDueMessages(c, shopId, dispatch);
+      if (batch.result.considered === 0) {
+        // Until nothing is due: a message an unreachable channel hands to the next one is due
+        // again once the batch in flight is recorded.
+        if (!previous) break;
+        await previous;
+        previous = undefined;
+        continue;
+      }
+      const sent = sendPlanned(c, shopId, batch, dispatch).then(() =>
+        addDispatch(result.messages, batch.result),
+      );
+      sent.catch(() => {}); // awaited below; this only keeps a failure from being unhandled meanwhile
+      inFlight.add(sent);
+      void sent.finally(() => inFlight.delete(sent)).catch(() => {});
+      if (previous) await previous;
+      previous = sent;
+    }
+  } finally {
+    // A failure stops the pass, but not before the sends already started have been recorded.
+    await Promise.allSettled([...inFlight]);
+    await ownPools?.close();
   }
   return result;
 }

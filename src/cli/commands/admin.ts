@@ -11,14 +11,8 @@ import { type Formatter, formatterFor } from '../../report/format.js';
 import { type Catalogue, fill, tr } from '../../report/i18n.js';
 import { table } from '../../report/text.js';
 import { type CliDeps, withContext } from '../context.js';
-import { parseOptions } from '../options.js';
+import { common, parseOptions, withCommon } from '../options.js';
 
-const common = z.object({
-  db: z.string().min(1).optional(),
-  shop: z.string().min(1).optional(),
-  json: z.boolean().optional(),
-  lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
-});
 const createSchema = common.extend({
   kind: z.enum(['secret', 'publishable'], { error: '--kind is secret or publishable' }),
   label: z.string().min(1).optional(),
@@ -53,16 +47,6 @@ async function shopView(ctx: AppContext, shopId: string, f: Formatter) {
   const timezone = await shopTimeZone(ctx, shopId);
   return { f, zone: timezone, minute: (d: Date | null) => (d ? f.dateTime(d, timezone) : '') };
 }
-
-const withCommon = (cmd: Command): Command =>
-  cmd
-    .option(
-      '--db <path>',
-      'DuckDB file, :memory: or postgres:// URL (default: NURTURE_DB or ./nurture.duckdb)',
-    )
-    .option('--shop <id>', 'shop id (default: NURTURE_SHOP or "default")')
-    .option('--json', 'print JSON')
-    .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)');
 
 export function registerAdminCommands(program: Command, deps: CliDeps): void {
   const apikey = program.command('apikey').description('API keys of a shop: create, list, revoke');

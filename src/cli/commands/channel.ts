@@ -3,7 +3,6 @@
  * keys and tokens. A secret is never printed back, only "set" / "not set".
  */
 import type { Command } from 'commander';
-import { z } from 'zod';
 import {
   CHANNEL_NAMES,
   type ChannelView,
@@ -15,14 +14,7 @@ import type { Lang } from '../../report/format.js';
 import { type Catalogue, fill, tr } from '../../report/i18n.js';
 import { table } from '../../report/text.js';
 import { type CliDeps, withContext } from '../context.js';
-import { parseOptions } from '../options.js';
-
-const common = z.object({
-  db: z.string().min(1).optional(),
-  shop: z.string().min(1).optional(),
-  json: z.boolean().optional(),
-  lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
-});
+import { common, parseOptions, withCommon } from '../options.js';
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 
@@ -38,16 +30,6 @@ const T = {
   ready: { vi: '{channel}: sẵn sàng', en: '{channel}: ready' },
   missing: { vi: '{channel}: còn thiếu {keys}', en: '{channel}: missing {keys}' },
 } as const satisfies Catalogue;
-
-const withCommon = (cmd: Command): Command =>
-  cmd
-    .option(
-      '--db <path>',
-      'DuckDB file, :memory: or postgres:// URL (default: NURTURE_DB or ./nurture.duckdb)',
-    )
-    .option('--shop <id>', 'shop id (default: NURTURE_SHOP or "default")')
-    .option('--json', 'print JSON')
-    .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)');
 
 /** The settings of some channels as a table, each channel's status line above it. */
 function channelsText(views: ChannelView[], lang: Lang): string {

@@ -22,7 +22,7 @@ import { formatterFor, type Lang } from '../../report/format.js';
 import { type Catalogue, fill, tr } from '../../report/i18n.js';
 import { table } from '../../report/text.js';
 import { type CliDeps, withContext } from '../context.js';
-import { parseOptions } from '../options.js';
+import { common, parseOptions, withCommon } from '../options.js';
 import { SHARED } from '../words.js';
 
 const T = {
@@ -68,12 +68,6 @@ const KINDS: Record<string, CouponKind> = {
   free_shipping: 'free_shipping',
 };
 
-const common = z.object({
-  db: z.string().min(1).optional(),
-  shop: z.string().min(1).optional(),
-  json: z.boolean().optional(),
-  lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
-});
 const number = (what: string) =>
   z.coerce.number({ error: `a number (${what})` }).refine(Number.isFinite, what);
 const createSchema = common.extend({
@@ -106,16 +100,6 @@ const listSchema = common.extend({
 });
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
-
-const withCommon = (cmd: Command): Command =>
-  cmd
-    .option(
-      '--db <path>',
-      'DuckDB file, :memory: or postgres:// URL (default: NURTURE_DB or ./nurture.duckdb)',
-    )
-    .option('--shop <id>', 'shop id (default: NURTURE_SHOP or "default")')
-    .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)')
-    .option('--json', 'print JSON');
 
 export function registerCouponCommands(program: Command, deps: CliDeps): void {
   const coupon = program

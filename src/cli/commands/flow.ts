@@ -24,7 +24,7 @@ import { normalizePhone } from '../../domain/identity-keys.js';
 import { inputFileError, NurtureError } from '../../errors.js';
 import { MESSAGE_STATES } from '../../store/flows/messages.js';
 import { type CliDeps, withContext } from '../context.js';
-import { parseOptions } from '../options.js';
+import { common, parseOptions, withCommon } from '../options.js';
 import {
   flowListText,
   flowShowText,
@@ -35,24 +35,7 @@ import {
   templatesText,
 } from './flow-text.js';
 
-const common = z.object({
-  db: z.string().min(1).optional(),
-  shop: z.string().min(1).optional(),
-  json: z.boolean().optional(),
-  lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
-});
-
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
-
-const withCommon = (cmd: Command): Command =>
-  cmd
-    .option(
-      '--db <path>',
-      'DuckDB file, :memory: or postgres:// URL (default: NURTURE_DB or ./nurture.duckdb)',
-    )
-    .option('--shop <id>', 'shop id (default: NURTURE_SHOP or "default")')
-    .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)')
-    .option('--json', 'print JSON');
 
 async function readDocument(path: string): Promise<unknown> {
   let text: string;

@@ -28,14 +28,7 @@ import { type Catalogue, fill, tr } from '../../report/i18n.js';
 import { table } from '../../report/text.js';
 import type { Job } from '../../store/jobs/index.js';
 import { type CliDeps, withContext, withStore } from '../context.js';
-import { parseOptions } from '../options.js';
-
-const common = z.object({
-  db: z.string().min(1).optional(),
-  shop: z.string().min(1).optional(),
-  json: z.boolean().optional(),
-  lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
-});
+import { common, parseOptions, withCommon } from '../options.js';
 
 const count = (name: string, max: number) =>
   z.coerce
@@ -136,16 +129,6 @@ function jobsTable(jobs: readonly Job[], v: View): string {
 
 export function registerJobsCommands(program: Command, deps: CliDeps): void {
   const jobs = program.command('jobs').description('durable background jobs: list them, retry failed ones');
-  const withCommon = (cmd: Command) =>
-    cmd
-      .option(
-        '--db <path>',
-        'DuckDB file, :memory: or postgres:// URL (default: NURTURE_DB or ./nurture.duckdb)',
-      )
-      .option('--shop <id>', 'shop id (default: NURTURE_SHOP or "default")')
-      .option('--json', 'print JSON')
-      .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)');
-
   withCommon(
     jobs.command('list').description("the shop's jobs, the latest first, and how many are in each state"),
   )
@@ -251,7 +234,11 @@ function registerWorkerCommand(program: Command, deps: CliDeps): void {
           });
           if (o.drain) {
             await dispatcher.drain();
-            await flows.tick();
+            try {
+              await flows.tick();
+            } finally {
+              await flows.stop(); // closes the SMTP connections the pass kept open
+            }
           } else {
             flows.start();
             try {

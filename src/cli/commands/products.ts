@@ -17,15 +17,9 @@ import { formatterFor } from '../../report/format.js';
 import { formatCurrency, type Lang } from '../../report/labels.js';
 import { table } from '../../report/text.js';
 import { type CliDeps, withContext } from '../context.js';
-import { parseOptions } from '../options.js';
+import { common, parseOptions, withCommon } from '../options.js';
 import { registerReplenishmentCommand } from './products-replenishment.js';
 
-const common = z.object({
-  db: z.string().min(1).optional(),
-  shop: z.string().min(1).optional(),
-  json: z.boolean().optional(),
-  lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
-});
 const listSchema = common.extend({
   category: z.string().min(1).optional(),
   consumable: z.boolean().optional(),
@@ -70,16 +64,6 @@ const ORIGIN: Record<SettingOrigin, { vi: string; en: string }> = {
 };
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
-
-const withCommon = (cmd: Command): Command =>
-  cmd
-    .option(
-      '--db <path>',
-      'DuckDB file, :memory: or postgres:// URL (default: NURTURE_DB or ./nurture.duckdb)',
-    )
-    .option('--shop <id>', 'shop id (default: NURTURE_SHOP or "default")')
-    .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)')
-    .option('--json', 'print JSON');
 
 export function registerProductCommands(program: Command, deps: CliDeps): void {
   const products = program

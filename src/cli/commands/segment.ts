@@ -28,7 +28,7 @@ import { formatterFor } from '../../report/format.js';
 import { fill, tr } from '../../report/i18n.js';
 import { table } from '../../report/text.js';
 import { type CliDeps, withContext } from '../context.js';
-import { parseOptions } from '../options.js';
+import { parseOptions, common as sharedCommon, withCommon as withSharedCommon } from '../options.js';
 import {
   changesLine,
   explainText,
@@ -40,13 +40,7 @@ import {
   type View,
 } from './segment-text.js';
 
-const common = z.object({
-  lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
-  db: z.string().min(1).optional(),
-  shop: z.string().min(1).optional(),
-  json: z.boolean().optional(),
-  asOf: z.string().min(1).optional(),
-});
+const common = sharedCommon.extend({ asOf: z.string().min(1).optional() });
 type Common = z.infer<typeof common>;
 
 const limitOption = z.coerce
@@ -100,16 +94,12 @@ function run(deps: CliDeps, o: Common, action: Action): Promise<void> {
   );
 }
 
+/** The shared options and `--as-of` (segments are evaluated at a moment). */
 const withCommon = (cmd: Command): Command =>
-  cmd
-    .option(
-      '--db <path>',
-      'DuckDB file, :memory: or postgres:// URL (default: NURTURE_DB or ./nurture.duckdb)',
-    )
-    .option('--shop <id>', 'shop id (default: NURTURE_SHOP or "default")')
-    .option('--as-of <date>', 'evaluate as of this day (YYYY-MM-DD, the end of it) or instant (default: now)')
-    .option('--json', 'print JSON')
-    .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)');
+  withSharedCommon(cmd).option(
+    '--as-of <date>',
+    'evaluate as of this day (YYYY-MM-DD, the end of it) or instant (default: now)',
+  );
 
 /** Registers `nurture segment` and its subcommands. */
 export function registerSegmentCommands(program: Command, deps: CliDeps): void {

@@ -13,14 +13,8 @@ import { type Formatter, formatterFor } from '../../report/format.js';
 import { type Catalogue, fill, tr } from '../../report/i18n.js';
 import { table } from '../../report/text.js';
 import { type CliDeps, withContext } from '../context.js';
-import { parseOptions } from '../options.js';
+import { common, parseOptions, withCommon } from '../options.js';
 
-const common = z.object({
-  db: z.string().min(1).optional(),
-  shop: z.string().min(1).optional(),
-  json: z.boolean().optional(),
-  lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
-});
 const createSchema = common.extend({
   email: z.string().min(1, '--email is required'),
   role: z.enum(['owner', 'staff'], { error: '--role is owner or staff' }).default('staff'),
@@ -59,16 +53,6 @@ const T = {
 
 /** An instant as the shop's wall time with the zone named, or '' for none. */
 const zoned = (f: Formatter, zone: string, d: Date | null | undefined) => (d ? f.zonedDateTime(d, zone) : '');
-
-const withCommon = (cmd: Command): Command =>
-  cmd
-    .option(
-      '--db <path>',
-      'DuckDB file, :memory: or postgres:// URL (default: NURTURE_DB or ./nurture.duckdb)',
-    )
-    .option('--shop <id>', 'shop id (default: NURTURE_SHOP or "default")')
-    .option('--json', 'print JSON')
-    .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)');
 
 /** The link that opens the password form with the e-mail and code filled in. */
 const setupLink = (base: string, email: string, code: string) =>

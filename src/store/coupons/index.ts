@@ -7,7 +7,7 @@
 import type { Coupon, CouponKind, CouponState } from '../../domain/coupons/index.js';
 import { assertNever } from '../../errors.js';
 import type { SqlValue } from '../engine.js';
-import { type StagingTable, stage } from '../staging.js';
+import { stage, t } from '../staging.js';
 import type { Store } from '../store.js';
 
 export type { Coupon };
@@ -100,14 +100,12 @@ export async function insertCoupon(store: Store, shopId: string, c: NewCoupon): 
   return row?.coupon_id === c.couponId;
 }
 
-const STAGE_NEW_COUPONS: StagingTable = {
-  name: 'stage_new_coupons',
-  columns: [
-    { name: 'code', type: 'text' },
-    { name: 'coupon_id', type: 'text' },
-    { name: 'source_key', type: 'text' },
-  ],
-};
+const STAGE_NEW_COUPONS = t(
+  'stage_new_coupons',
+  ['code', 'text'],
+  ['coupon_id', 'text'],
+  ['source_key', 'text'],
+);
 
 /**
  * Inserts many coupons of the same terms at once (a bulk batch): codes, ids and source keys

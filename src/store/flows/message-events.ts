@@ -1,5 +1,5 @@
 import type { SqlValue } from '../engine.js';
-import { type StagingTable, stage } from '../staging.js';
+import { stage, t } from '../staging.js';
 import type { Store } from '../store.js';
 import { skipExisting, toColumns } from './columns.js';
 
@@ -14,17 +14,15 @@ export interface MessageEvent {
   properties: Record<string, unknown>;
 }
 
-const STAGE: StagingTable = {
-  name: 'stage_message_events',
-  columns: [
-    { name: 'event_id', type: 'text' },
-    { name: 'dedupe_key', type: 'text' },
-    { name: 'name', type: 'text' },
-    { name: 'customer_id', type: 'text' },
-    { name: 'occurred_at', type: 'timestamp' },
-    { name: 'properties', type: 'text' },
-  ],
-};
+const STAGE = t(
+  'stage_message_events',
+  ['event_id', 'text'],
+  ['dedupe_key', 'text'],
+  ['name', 'text'],
+  ['customer_id', 'text'],
+  ['occurred_at', 'timestamp'],
+  ['properties', 'text'],
+);
 
 /**
  * Records message events so that segments (`performed("Message Clicked")`) and flows (wait for

@@ -1,6 +1,6 @@
 import type { ChannelKind } from '../../channels/channel.js';
 import type { SqlValue } from '../engine.js';
-import { type StagingTable, stage } from '../staging.js';
+import { stage, t } from '../staging.js';
 import type { Store } from '../store.js';
 import { skipExisting } from './columns.js';
 
@@ -8,6 +8,9 @@ import { skipExisting } from './columns.js';
  * A message's life in the outbox:
  * - queued: waiting for its time (`due_at`; `planned` once the cap and quiet hours chose the slot);
  * - sending: its provider is being called (the row was written first; `lease_until` bounds it);
+ * - finalizing: held before its provider's last step (SMTP: the e-mail without its final dot),
+ *   committed just before that step is taken: a crash from here on counts it as sent (the
+ *   provider either took it or discarded it; never twice);
  * - sent, delivered: accepted by the provider, then reported delivered;
  * - expired: its slot came after its expiry (a 24 h voucher); suppressed: no consent, opted out
  *   or no address; declined: the customer refused the channel; unreachable: no channel reached
@@ -18,6 +21,7 @@ import { skipExisting } from './columns.js';
 export const MESSAGE_STATES = [
   'queued',
   'sending',
+  'finalizing',
   'sent',
   'delivered',
   'expired',
@@ -98,10 +102,7 @@ const COLUMNS: readonly [keyof MessageRecord, string, 'text' | 'integer' | 'bool
 const SELECT = COLUMNS.map(([, c]) => c).join(', ');
 /** What reads show besides the columns the engine writes back: the first delivery, open and click. */
 const READ = `${SELECT}, delivered_at, opened_at, clicked_at`;
-const STAGE: StagingTable = {
-  name: 'stage_messages',
-  columns: COLUMNS.map(([, name, type]) => ({ name, type })),
-};
+const STAGE = t('stage_messages', ...COLUMNS.map(([, name, type]): [string, typeof type] => [name, type]));
 
 function toRecord(row: Record<string, unknown>): MessageRecord {
   const out: Record<string, unknown> = {};
@@ -245,7 +246,7 @@ export async function capSlots(
   }>(
     `SELECT customer_id, message_id, COALESCE(sent_at, due_at) AS slot_at, channel, promotional, recipient FROM messages
      WHERE shop_id = $1 AND customer_id IN (${ids.map((_, i) => `$${i + 3}`).join(', ')})
-       AND (state IN ('sent', 'delivered', 'sending') OR (state = 'queued' AND planned))
+       AND (state IN ('sent', 'delivered', 'sending', 'finalizing') OR (state = 'queued' AND planned))
        AND COALESCE(sent_at, due_at) >= $2`,
     [shopId, since, ...ids],
   );
@@ -260,8 +261,8 @@ export async function capSlots(
 }
 
 /**
- * Messages left in `sending` by a worker that died (its lease ran out by `now`). Locked on
- * PostgreSQL; call inside the transaction that decides their fate.
+ * Messages left in `sending` or `finalizing` by a worker that died (its lease ran out by `now`).
+ * Locked on PostgreSQL; call inside the transaction that decides their fate.
  */
 export async function lockOrphanedSends(
   store: Store,
@@ -271,7 +272,7 @@ export async function lockOrphanedSends(
 ): Promise<MessageRecord[]> {
   const lock = store.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
   const rows = await store.engine.all(
-    `SELECT ${SELECT} FROM messages WHERE shop_id = $1 AND state = 'sending' AND lease_until <= $2
+    `SELECT ${SELECT} FROM messages WHERE shop_id = $1 AND state IN ('sending', 'finalizing') AND lease_until <= $2
      ORDER BY lease_until LIMIT ${Math.max(1, Math.floor(limit))} ${lock}`,
     [shopId, now],
   );
@@ -401,8 +402,31 @@ export async function renewSendLeases(
   if (messageIds.length === 0) return;
   await store.engine.run(
     `UPDATE messages SET lease_until = $2
-     WHERE shop_id = $1 AND lease_owner = $3 AND state = 'sending'
+     WHERE shop_id = $1 AND lease_owner = $3 AND state IN ('sending', 'finalizing')
        AND message_id IN (${messageIds.map((_, i) => `$${i + 4}`).join(', ')})`,
     [shopId, until, owner, ...messageIds],
   );
+}
+
+/**
+ * Marks held messages `finalizing` (their provider's last step is about to be taken), only those
+ * `owner` still holds `sending`: a worker whose lease ran out must not finish a message that
+ * recovery has taken over. Returns the ids marked.
+ */
+export async function markFinalizing(
+  store: Store,
+  shopId: string,
+  messageIds: readonly string[],
+  owner: string,
+  now: Date,
+): Promise<Set<string>> {
+  if (messageIds.length === 0) return new Set();
+  const rows = await store.engine.all<{ message_id: string }>(
+    `UPDATE messages SET state = 'finalizing', updated_at = $3
+     WHERE shop_id = $1 AND lease_owner = $2 AND state = 'sending'
+       AND message_id IN (${messageIds.map((_, i) => `$${i + 4}`).join(', ')})
+     RETURNING message_id`,
+    [shopId, owner, now, ...messageIds],
+  );
+  return new Set(rows.map((r) => r.message_id));
 }

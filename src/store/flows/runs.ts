@@ -1,5 +1,5 @@
 import type { SqlValue } from '../engine.js';
-import { type StagingTable, stage } from '../staging.js';
+import { stage, t } from '../staging.js';
 import type { Store } from '../store.js';
 import { skipExisting, toColumns } from './columns.js';
 
@@ -83,22 +83,20 @@ function toRun(r: RunRow): RunRecord {
   };
 }
 
-const STAGE_NEW_RUNS: StagingTable = {
-  name: 'stage_flow_runs',
-  columns: [
-    { name: 'run_id', type: 'text' },
-    { name: 'flow_id', type: 'text' },
-    { name: 'version', type: 'integer' },
-    { name: 'customer_id', type: 'text' },
-    { name: 'entry_key', type: 'text' },
-    { name: 'state', type: 'text' },
-    { name: 'control', type: 'boolean' },
-    { name: 'step_id', type: 'text' },
-    { name: 'wake_at', type: 'timestamp' },
-    { name: 'context', type: 'text' },
-    { name: 'entered_at', type: 'timestamp' },
-  ],
-};
+const STAGE_NEW_RUNS = t(
+  'stage_flow_runs',
+  ['run_id', 'text'],
+  ['flow_id', 'text'],
+  ['version', 'integer'],
+  ['customer_id', 'text'],
+  ['entry_key', 'text'],
+  ['state', 'text'],
+  ['control', 'boolean'],
+  ['step_id', 'text'],
+  ['wake_at', 'timestamp'],
+  ['context', 'text'],
+  ['entered_at', 'timestamp'],
+);
 
 /**
  * Starts runs; a run whose entry key the flow already has is not started (see `skipExisting`),
@@ -190,21 +188,19 @@ export interface RunProgress {
   endReason: string | null;
 }
 
-const STAGE_PROGRESS: StagingTable = {
-  name: 'stage_flow_progress',
-  columns: [
-    { name: 'run_id', type: 'text' },
-    { name: 'state', type: 'text' },
-    { name: 'step_id', type: 'text' },
-    { name: 'seq', type: 'integer' },
-    { name: 'wake_at', type: 'timestamp' },
-    { name: 'waiting_event', type: 'text' },
-    { name: 'wait_since', type: 'timestamp' },
-    { name: 'context', type: 'text' },
-    { name: 'ended_at', type: 'timestamp' },
-    { name: 'end_reason', type: 'text' },
-  ],
-};
+const STAGE_PROGRESS = t(
+  'stage_flow_progress',
+  ['run_id', 'text'],
+  ['state', 'text'],
+  ['step_id', 'text'],
+  ['seq', 'integer'],
+  ['wake_at', 'timestamp'],
+  ['waiting_event', 'text'],
+  ['wait_since', 'timestamp'],
+  ['context', 'text'],
+  ['ended_at', 'timestamp'],
+  ['end_reason', 'text'],
+);
 
 /** Writes the runs' new positions (one statement). */
 export async function saveRunProgress(
@@ -251,19 +247,17 @@ export interface JournalRow {
   at: Date;
 }
 
-const STAGE_JOURNAL: StagingTable = {
-  name: 'stage_flow_journal',
-  columns: [
-    { name: 'run_id', type: 'text' },
-    { name: 'seq', type: 'integer' },
-    { name: 'flow_id', type: 'text' },
-    { name: 'version', type: 'integer' },
-    { name: 'step_id', type: 'text' },
-    { name: 'outcome', type: 'text' },
-    { name: 'detail', type: 'text' },
-    { name: 'ran_at', type: 'timestamp' },
-  ],
-};
+const STAGE_JOURNAL = t(
+  'stage_flow_journal',
+  ['run_id', 'text'],
+  ['seq', 'integer'],
+  ['flow_id', 'text'],
+  ['version', 'integer'],
+  ['step_id', 'text'],
+  ['outcome', 'text'],
+  ['detail', 'text'],
+  ['ran_at', 'timestamp'],
+);
 
 /** Appends journal rows (one per executed step). */
 export async function appendJournal(

@@ -29,6 +29,7 @@ import { loyaltySchema } from './026-loyalty.js';
 import { referralsFeedbackSchema } from './027-referrals-feedback.js';
 import { reorderCyclesSchema } from './028-reorder-cycles.js';
 import { recommendationsSchema } from './029-recommendations.js';
+import { messagesInFlightSchema } from './030-messages-in-flight.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -70,6 +71,7 @@ export const MIGRATIONS: readonly Migration[] = [
   referralsFeedbackSchema,
   reorderCyclesSchema,
   recommendationsSchema,
+  messagesInFlightSchema,
 ];
 
 /**

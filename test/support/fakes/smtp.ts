@@ -37,12 +37,20 @@ function smtpError(code: number, text: string): Error & { responseCode: number }
   return Object.assign(new Error(text), { responseCode: code });
 }
 
-export async function startSmtpFake(auth = SMTP_FAKE_AUTH): Promise<FakeProvider<MailReceived>> {
+/** The SMTP fake: the common fake's controls, and how many connections (sessions) it saw. */
+export interface SmtpFake extends FakeProvider<MailReceived> {
+  /** Connections opened so far (the pooled adapter reuses them). */
+  readonly sessions: number;
+  /** Messages whose DATA began but whose final dot never came (the client died or dropped them). */
+  readonly discarded: number;
+}
+
+export async function startSmtpFake(auth = SMTP_FAKE_AUTH): Promise<SmtpFake> {
   const plan = new FailurePlan();
   const received: MailReceived[] = [];
   const violations: string[] = [];
-  const counter = { calls: 0 };
-  /** The code chosen for the session's message at MAIL FROM (one per connection: one message each). */
+  const counter = { calls: 0, sessions: 0, discarded: 0 };
+  /** The code chosen at MAIL FROM for the session's current message (used at RCPT TO). */
   const planned = new WeakMap<object, string>();
   const server = new SMTPServer({
     authMethods: ['PLAIN', 'LOGIN'],
@@ -51,6 +59,10 @@ export async function startSmtpFake(auth = SMTP_FAKE_AUTH): Promise<FakeProvider
     disabledCommands: ['STARTTLS'],
     logger: false,
     closeTimeout: 200,
+    onConnect(_session, callback) {
+      counter.sessions += 1;
+      callback();
+    },
     onAuth(a, _session, callback) {
       const code = plan.take(undefined);
       if (code === '535' || a.username !== auth.user || a.password !== auth.pass) {
@@ -78,6 +90,7 @@ export async function startSmtpFake(auth = SMTP_FAKE_AUTH): Promise<FakeProvider
     },
     onRcptTo(address, session, callback) {
       const code = plan.take(address.address) ?? planned.get(session);
+      planned.delete(session);
       if (code && Number(code) >= 500) {
         callback(smtpError(Number(code), 'Mailbox unavailable'));
         return;
@@ -86,8 +99,15 @@ export async function startSmtpFake(auth = SMTP_FAKE_AUTH): Promise<FakeProvider
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
+      let ended = false;
       stream.on('data', (c: Buffer) => chunks.push(c));
+      // A connection closed before the final dot: smtp-server never ends the stream, so the
+      // message is not received (RFC 5321: no end of data, no delivery); counted as discarded.
+      stream.on('close', () => {
+        if (!ended) counter.discarded += 1;
+      });
       stream.on('end', () => {
+        ended = true;
         const raw = Buffer.concat(chunks).toString('utf8');
         const headers = parseHeaders(raw);
         const problems: string[] = [];
@@ -135,6 +155,12 @@ export async function startSmtpFake(auth = SMTP_FAKE_AUTH): Promise<FakeProvider
     violations,
     get calls() {
       return counter.calls;
+    },
+    get sessions() {
+      return counter.sessions;
+    },
+    get discarded() {
+      return counter.discarded;
     },
     failNext: (code, n) => plan.failNext(code, n),
     failFor: (recipient, code) => plan.failFor(recipient, code),

@@ -79,9 +79,9 @@ export function stepFigures(stepId: string, c: Ctx): string {
   if (runs > 0) parts.push(fill(G.runs, c.lang, { n: c.fmt.count(runs) }));
   const m = s.messages;
   const sent = (m['sent'] ?? 0) + (m['delivered'] ?? 0);
-  const queued = (m['queued'] ?? 0) + (m['sending'] ?? 0);
+  const queued = (m['queued'] ?? 0) + (m['sending'] ?? 0) + (m['finalizing'] ?? 0);
   const notSent = Object.entries(m).reduce(
-    (sum, [k, n]) => (['sent', 'delivered', 'queued', 'sending'].includes(k) ? sum : sum + n),
+    (sum, [k, n]) => (['sent', 'delivered', 'queued', 'sending', 'finalizing'].includes(k) ? sum : sum + n),
     0,
   );
   if (sent > 0) parts.push(fill(G.sent, c.lang, { n: c.fmt.count(sent) }));

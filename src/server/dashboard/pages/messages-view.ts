@@ -56,6 +56,7 @@ export const M = {
 export const MESSAGE_STATE_LABELS: Record<MessageState, { vi: string; en: string }> = {
   queued: { vi: 'chờ gửi', en: 'queued' },
   sending: { vi: 'đang gửi', en: 'sending' },
+  finalizing: { vi: 'đang gửi (bước cuối)', en: 'sending (last step)' },
   sent: { vi: 'đã gửi', en: 'sent' },
   delivered: { vi: 'đã đến', en: 'delivered' },
   expired: { vi: 'hết hạn', en: 'expired' },
@@ -143,6 +144,7 @@ export function whyWords(m: MessageRecord, lang: Lang, fmt: Formatter, zone: str
       break;
     case 'queued':
     case 'sending':
+    case 'finalizing':
     case 'sent':
     case 'delivered':
       break;
