@@ -5,6 +5,7 @@
  * statement, so that no order or entry passes through JavaScript. `planOrderEntries` stays the
  * reference; test/loyalty/order-pass.test.ts holds both to the same ledger on both engines.
  */
+import { refreshPlannerStatistics, tuneForBulk } from '../bulk.js';
 import type { SqlValue } from '../engine.js';
 import { skipExisting } from '../flows/columns.js';
 import { type IdScope, paramRefs, shopRowsSql } from '../segments/scope.js';
@@ -56,6 +57,12 @@ export async function appendOrderEntriesSql(
   input: SqlOrderPassInput,
 ): Promise<number> {
   const { dialect } = store;
+  // PostgreSQL right after an import: fresh statistics (or it nests loops over a million rows)
+  // and memory to hash the batch in.
+  await tuneForBulk(store.engine);
+  await refreshPlannerStatistics(store.engine, ['orders', 'loyalty_ledger', 'loyalty_members']);
+  if (dialect === 'postgres' && input.scope.kind === 'table')
+    await store.engine.run(`ANALYZE ${input.scope.table}`);
   const params: SqlValue[] = [shopId];
   const orders = shopRowsSql(
     dialect,
