@@ -1,10 +1,11 @@
 /**
- * `npm run bench -- loyalty [--customers N] [--orders M] [--engines duckdb,postgres] [--pg URL]`:
+ * `npm run bench -- loyalty [--customers N] [--orders M] [--engines duckdb,postgres] [--pass auto|js] [--pg URL]`:
  * the loyalty ledger (docs/loyalty.md) on a shop of N customers (default 100,000) and M orders
  * (default 1,000,000), COD-like: every order first arrives pending (earn pass: one pending entry
  * each), then reaches its outcome (approval pass: 75 % delivered, 3 % of them partly refunded,
  * 10 % failed delivery, 5 % returned, 5 % cancelled, the rest still on the way), through the same
- * app function afterOrders calls (`applyOrderPoints`), a batch of customers at a time.
+ * app function afterOrders calls (`applyOrderPoints`), a batch of customers at a time: the
+ * set-based order pass it picks for batches, or with `--pass js` the reference planner.
  *
  * Measured, each beside its baseline in the same run:
  * - the two replay passes, against the bare SQL that computes every order's points in one
@@ -20,7 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { type AppContext, makeContext } from '../src/app/context.js';
-import { applyOrderPoints } from '../src/app/loyalty/earn.js';
+import { applyOrderPoints, type OrderPassMode } from '../src/app/loyalty/earn.js';
 import { adjustPoints, redeemReward } from '../src/app/loyalty/points.js';
 import { setProgram } from '../src/app/loyalty/program.js';
 import { DEFAULT_PROGRAM } from '../src/domain/loyalty/program.js';
@@ -155,12 +156,15 @@ async function settleOrders(store: Store): Promise<void> {
   );
 }
 
+/** `--pass js` replays through the reference planner instead of the set-based pass `auto` picks for batches. */
+let passMode: OrderPassMode = 'auto';
+
 /** Every customer once, a batch at a time (as afterOrders sees them after an import). */
 async function replay(ctx: AppContext, customers: number, batch: number): Promise<number> {
   let planned = 0;
   for (let from = 0; from < customers; from += batch) {
     const ids = Array.from({ length: Math.min(batch, customers - from) }, (_, i) => cid(from + i));
-    planned += (await applyOrderPoints(ctx, SHOP, ids)).planned;
+    planned += (await applyOrderPoints(ctx, SHOP, ids, ctx.store, undefined, passMode)).planned;
   }
   return planned;
 }
@@ -293,6 +297,9 @@ export async function benchLoyalty(argv: string[]): Promise<void> {
   const customers = Number(option(argv, '--customers', '100000'));
   const orders = Number(option(argv, '--orders', '1000000'));
   const engines = option(argv, '--engines', 'duckdb,postgres').split(',');
+  const pass = option(argv, '--pass', 'auto');
+  if (pass !== 'auto' && pass !== 'js' && pass !== 'sql') throw new Error(`--pass ${pass}: auto, js or sql`);
+  passMode = pass;
   const pgUrl = option(
     argv,
     '--pg',

@@ -25,6 +25,12 @@ import {
   orderLedgerStates,
 } from '../../store/loyalty/ledger.js';
 import {
+  appendOrderEntriesSql,
+  customerOrderSums,
+  type OrderSums,
+  type SqlEarnTerms,
+} from '../../store/loyalty/order-pass.js';
+import {
   insertEvents,
   type MemberRow,
   memberTiers,
@@ -49,6 +55,14 @@ export interface LoyaltyPassResult {
 const EMPTY: LoyaltyPassResult = { planned: 0, tierChanges: 0 };
 
 /**
+ * How the order entries are worked out: `js` plans each order with `planOrderEntries` (the
+ * reference, cheapest for a few customers), `sql` computes them inside the engine
+ * (`appendOrderEntriesSql`, for imports and replays: no order leaves the engine). `auto` picks
+ * `sql` when the customers are more than go inline as parameters (or the whole shop).
+ */
+export type OrderPassMode = 'auto' | 'js' | 'sql';
+
+/**
  * Brings the ledger and the tiers of these customers (all of the shop's when `customerIds` is
  * undefined) in line with their orders. Runs inside `store`'s transaction.
  */
@@ -58,6 +72,7 @@ export async function applyOrderPoints(
   customerIds: readonly string[] | undefined,
   store: Store = ctx.store,
   loaded?: LoadedProgram,
+  mode: OrderPassMode = 'auto',
 ): Promise<LoyaltyPassResult> {
   if (customerIds !== undefined && customerIds.length === 0) return EMPTY;
   const prog = loaded ?? (await loadProgram(store, shopId));
@@ -67,31 +82,17 @@ export async function applyOrderPoints(
     const scope = await makeScope(tx.engine, customerIds);
     const now = ctx.clock.now();
     const today = localDay(now, shop.timezone);
-    const [orders, states, members] = await Promise.all([
-      scopedOrders(tx, shopId, scope),
-      orderLedgerStates(tx, shopId, scope),
-      memberTiers(tx, shopId, scope),
-    ]);
     const { program, version } = prog;
-    const perAmount = program.rules.find((r) => r.kind === 'per_amount');
-    const planned: PlannedEntry[] = [];
-    const byCustomer = new Map<string, OrderFacts[]>();
-    for (const o of orders) {
-      const list = byCustomer.get(o.customerId);
-      if (list) list.push(o);
-      else byCustomer.set(o.customerId, [o]);
-      const phase = orderPhase(o, program.settings);
-      const tierId = members.get(o.customerId)?.tierId ?? null;
-      const terms: EarnTerms | undefined = perAmount && {
-        rule: perAmount,
-        programVersion: version,
-        factor: multiplierFor(program, perAmount.id, tierId, today),
-      };
-      planned.push(...planOrderEntries(o, states.get(o.orderId) ?? NO_ORDER_ENTRIES, phase, terms));
-    }
-    for (const [customerId, list] of byCustomer)
+    const window = startOfDay(windowStart(program.tiers, today), shop.timezone);
+    const members = await memberTiers(tx, shopId, scope);
+    const setBased = mode === 'sql' || (mode === 'auto' && scope.kind !== 'inline');
+    const pass = setBased
+      ? await sqlOrderPass(tx, shopId, prog, scope, today, window, now)
+      : await jsOrderPass(tx, shopId, prog, scope, members, today, window);
+    const planned = pass.planned;
+    for (const [customerId, sums] of pass.sums)
       planned.push(
-        ...customerRuleEntries(program, version, customerId, list, members.get(customerId) ?? null, today),
+        ...customerRuleEntries(program, version, customerId, sums, members.get(customerId) ?? null, today),
       );
     const tiers = await planTiers(
       tx,
@@ -99,7 +100,7 @@ export async function applyOrderPoints(
       shopId,
       prog,
       scope,
-      byCustomer,
+      pass.sums,
       members,
       planned,
       now,
@@ -109,8 +110,89 @@ export async function applyOrderPoints(
     await appendEntries(tx, shopId, stamp(ctx, planned, now));
     await saveMembers(tx, shopId, tiers.members, now);
     await insertEvents(tx, shopId, tiers.events);
-    return { planned: planned.length, tierChanges: tiers.events.length };
+    return { planned: pass.appended + planned.length, tierChanges: tiers.events.length };
   });
+}
+
+interface OrderPass {
+  /** Entries still to append (the JS pass: the orders'; the SQL pass appended its own). */
+  planned: PlannedEntry[];
+  /** Order entries the pass appended itself. */
+  appended: number;
+  sums: Map<string, OrderSums>;
+}
+
+/** The reference pass: every order read and planned by `planOrderEntries`. */
+async function jsOrderPass(
+  tx: Store,
+  shopId: string,
+  prog: LoadedProgram,
+  scope: IdScope,
+  members: ReadonlyMap<string, MemberTier>,
+  today: string,
+  window: Date,
+): Promise<OrderPass> {
+  const { program, version } = prog;
+  const [orders, states] = await Promise.all([
+    scopedOrders(tx, shopId, scope),
+    orderLedgerStates(tx, shopId, scope),
+  ]);
+  const perAmount = program.rules.find((r) => r.kind === 'per_amount');
+  const planned: PlannedEntry[] = [];
+  const sums = new Map<string, OrderSums>();
+  for (const o of orders) {
+    const phase = orderPhase(o, program.settings);
+    const s = sums.get(o.customerId) ?? { confirmed: 0, spend: 0, windowSpend: 0 };
+    sums.set(o.customerId, s);
+    if (phase.kind === 'confirmed') {
+      s.confirmed += 1;
+      s.spend += net(o);
+      if (o.createdAt.getTime() >= window.getTime()) s.windowSpend += net(o);
+    }
+    const tierId = members.get(o.customerId)?.tierId ?? null;
+    const terms: EarnTerms | undefined = perAmount && {
+      rule: perAmount,
+      programVersion: version,
+      factor: multiplierFor(program, perAmount.id, tierId, today),
+    };
+    planned.push(...planOrderEntries(o, states.get(o.orderId) ?? NO_ORDER_ENTRIES, phase, terms));
+  }
+  return { planned, appended: 0, sums };
+}
+
+/** The set-based pass: the order entries computed and appended by the engine, then the sums read. */
+async function sqlOrderPass(
+  tx: Store,
+  shopId: string,
+  prog: LoadedProgram,
+  scope: IdScope,
+  today: string,
+  window: Date,
+  now: Date,
+): Promise<OrderPass> {
+  const { program, version } = prog;
+  const perAmount = program.rules.find((r) => r.kind === 'per_amount');
+  let terms: SqlEarnTerms | undefined;
+  if (perAmount) {
+    const base = perAmount.points / perAmount.per;
+    const tierIds = new Set([
+      ...program.tiers.levels.map((t) => t.id),
+      ...program.multipliers.flatMap((m) => (m.tier === undefined ? [] : [m.tier])),
+    ]);
+    terms = {
+      ruleId: perAmount.id,
+      programVersion: version,
+      includeShipping: perAmount.includeShipping === true,
+      rateByTier: new Map(
+        [...tierIds].map((id) => [id, base * multiplierFor(program, perAmount.id, id, today)]),
+      ),
+      defaultRate: base * multiplierFor(program, perAmount.id, null, today),
+    };
+  }
+  const approveOn = program.settings.approveOn;
+  const appended = await appendOrderEntriesSql(tx, shopId, { scope, terms, approveOn, at: now });
+  const sums = await customerOrderSums(tx, shopId, scope, approveOn, window);
+  return { planned: [], appended, sums };
 }
 
 /** Planned entries with their ids and time. */
@@ -118,11 +200,7 @@ export function stamp(ctx: AppContext, planned: readonly PlannedEntry[], at: Dat
   return planned.map((p) => ({ ...p, entryId: ctx.newId('pts'), createdAt: at }));
 }
 
-/** What counts as a customer's purchases for the rules and tiers: confirmed orders, net of refunds. */
-function confirmed(program: Program, orders: readonly OrderFacts[]): OrderFacts[] {
-  return orders.filter((o) => orderPhase(o, program.settings).kind === 'confirmed');
-}
-
+/** An order's value for the rules and tiers: its total net of refunds. */
 const net = (o: OrderFacts) => Math.max(0, o.total - o.refunded);
 
 /** The second-order and spend-threshold rules: once per customer, when their confirmed orders reach them. */
@@ -130,16 +208,15 @@ function customerRuleEntries(
   program: Program,
   version: number,
   customerId: string,
-  orders: readonly OrderFacts[],
+  sums: OrderSums,
   member: MemberTier | null,
   today: string,
 ): PlannedEntry[] {
-  const done = confirmed(program, orders);
-  const spend = done.reduce((sum, o) => sum + net(o), 0);
+  const spend = sums.spend;
   const out: PlannedEntry[] = [];
   for (const rule of program.rules) {
     let reason: 'second_order' | 'spend_threshold' | undefined;
-    if (rule.kind === 'second_order' && done.length >= 2) reason = rule.kind;
+    if (rule.kind === 'second_order' && sums.confirmed >= 2) reason = rule.kind;
     else if (rule.kind === 'spend_threshold' && spend >= rule.threshold) reason = rule.kind;
     if (reason === undefined) continue;
     const factor = multiplierFor(program, rule.id, member?.tierId ?? null, today);
@@ -169,7 +246,7 @@ interface TierPlan {
 
 /**
  * Each customer's tier from their qualifying value over the window: valid spend (confirmed
- * orders placed in the window, net of refunds) or points earned in the window (stored entries
+ * orders placed in the window, net of refunds: `OrderSums.windowSpend`) or points earned in the window (stored entries
  * and those planned in this pass). A change is a `Tier Changed` event; reaching a tier for the
  * first time gives its entry points (once per tier, ever).
  */
@@ -179,7 +256,7 @@ export async function planTiers(
   shopId: string,
   prog: LoadedProgram,
   scope: IdScope,
-  byCustomer: ReadonlyMap<string, readonly OrderFacts[]>,
+  sums: ReadonlyMap<string, OrderSums>,
   members: ReadonlyMap<string, MemberTier>,
   planned: readonly PlannedEntry[],
   now: Date,
@@ -189,13 +266,7 @@ export async function planTiers(
   const start = startOfDay(windowStart(tiers, localDay(now, timeZone)), timeZone);
   const value = new Map<string, number>();
   if (tiers.basis === 'spend') {
-    for (const [customerId, orders] of byCustomer)
-      value.set(
-        customerId,
-        confirmed(prog.program, orders)
-          .filter((o) => o.createdAt.getTime() >= start.getTime())
-          .reduce((sum, o) => sum + net(o), 0),
-      );
+    for (const [customerId, s] of sums) value.set(customerId, s.windowSpend);
   } else {
     for (const [customerId, points] of await earnedSince(store, shopId, scope, start))
       value.set(customerId, points);
@@ -204,7 +275,7 @@ export async function planTiers(
         value.set(p.customerId, (value.get(p.customerId) ?? 0) + p.points);
   }
   const out: TierPlan = { entries: [], members: [], events: [] };
-  const customers = new Set([...byCustomer.keys(), ...members.keys(), ...value.keys()]);
+  const customers = new Set([...sums.keys(), ...members.keys(), ...value.keys()]);
   for (const customerId of customers) {
     const qualifying = value.get(customerId) ?? 0;
     const current = members.get(customerId) ?? null;
