@@ -53,6 +53,7 @@ const sample: TemplateVars = {
   referral_url: 'https://shoptida.vn/?ref=GT7KQ4M2',
   review_url: 'https://g.page/shoptida/review',
   delivery: { date: '2026-12-09', carrier: 'GHTK', tracking_code: 'S123' },
+  event: { name: 'Points Expiring', properties: { points: 350, expiresOn: '2027-01-07', days: 30 } },
 };
 
 /** Facts each rendered message must state (checked in both languages; SMS without tone marks). */
@@ -89,6 +90,10 @@ const FACTS: Record<string, Record<string, string[]>> = {
   'abandoned-checkout': {
     email: ['Giấy in nhiệt 2000 tờ', 'https://shoptida.vn/checkouts/abc', 'SHOPTIDA7Q2'],
     sms: ['[QC] ', 'https://shoptida.vn/checkouts/abc', 'SHOPTIDA7Q2'],
+  },
+  'points-expiring': {
+    sms: ['Shoptida', '350', '2027-01-07', 'https://shoptida.vn'],
+    email: ['Shoptida', '350', '2027-01-07', 'https://shoptida.vn'],
   },
   'nps-loop': {
     apologySms: ['Shoptida'],
