@@ -1,7 +1,8 @@
 /**
- * Recommendations in the dashboard, in Chromium: a customer's profile lists their
- * recommendations with reasons; a product's "bought together" section (the view the product
- * page places) shows the rules and the bundle. Accessibility basics; screenshots.
+ * Recommendations in the dashboard, in Chromium: a customer's profile lists the products they buy
+ * again (their rhythm, the product's cycle, the predicted date, an overdue / due badge) and their
+ * recommendations with reasons; a product's "bought together" section (the view the product page
+ * places) shows the rules and the bundle. Accessibility basics; screenshots.
  */
 import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
@@ -9,10 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/app/clock.js';
 import { type AppContext, makeContext } from '../../src/app/context.js';
 import { boughtTogether, recomputeRecommendations } from '../../src/app/recommend.js';
+import { recomputeReorderCycles } from '../../src/app/replenishment.js';
 import { formatterFor } from '../../src/report/format.js';
 import { boughtTogetherSection } from '../../src/server/dashboard/pages/recommend-view.js';
 import { buildServer } from '../../src/server/server.js';
 import type { Store } from '../../src/store/store.js';
+import { customer, idOf, importBatches } from '../analytics/fixtures.js';
 import { dayAt, generate, loadShop, phoneOf } from '../recommend/shop.js';
 import { lowContrastTexts, overflowsSideways } from '../support/a11y.js';
 import { browserSkipped, launchChromium } from '../support/browser.js';
@@ -23,6 +26,7 @@ import { skipNote } from '../support/skip.js';
 const SHOTS = 'test-artifacts/screenshots';
 const SHOP = 'shop1';
 const END = dayAt(360);
+const NEW_PHONE = '+84912345678';
 
 describe.skipIf(browserSkipped)(`recommendations in the dashboard${skipNote(browserSkipped)}`, () => {
   let store: Store;
@@ -37,7 +41,10 @@ describe.skipIf(browserSkipped)(`recommendations in the dashboard${skipNote(brow
     store = await ENGINES[0]!.open(new TestClock(END.getTime()));
     ctx = makeContext(store, { clock: manualClock(END) });
     await loadShop(store, SHOP, generate(120, 17));
+    // A registered customer who never bought: the empty state.
+    await importBatches(store, [{ customers: [customer(NEW_PHONE)] }], 'imp_new', SHOP);
     await recomputeRecommendations(ctx, { shopId: SHOP });
+    await recomputeReorderCycles(ctx, { shopId: SHOP });
     email = await makeUser(ctx, SHOP, 'staff');
     const server = await buildServer({ ctx });
     await server.app.listen({ host: '127.0.0.1', port: 0 });
@@ -68,6 +75,63 @@ describe.skipIf(browserSkipped)(`recommendations in the dashboard${skipNote(brow
     expect(await lowContrastTexts(page)).toEqual([]);
     expect(await overflowsSideways(page)).toBe(false);
     await section.screenshot({ path: `${SHOTS}/customer-recommendations-desktop.png` });
+    await context.close();
+  });
+
+  it('shows the products a customer buys again, with rhythm, cycle, predicted date and badge, in both languages', async () => {
+    const id = await idOf(store, phoneOf(0));
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signInBrowser(page, url, email);
+    await page.goto(`${url}/customers/${id}`);
+    const section = page.locator('section.replenishment');
+    await expect(section.locator('h2').textContent()).resolves.toBe('Mua lại định kỳ');
+    // Customer 0 is an office buyer: paper (and their printer's ink) on a rhythm.
+    const rows = section.locator('tbody tr');
+    expect(await rows.count()).toBeGreaterThan(0);
+    const skus = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-sku')));
+    expect(skus.some((s) => /^PAP-/.test(s ?? ''))).toBe(true);
+    const first = rows.first();
+    const cells = await first.locator('td').allTextContents();
+    // Their rhythm and the product's cycle, days per unit (the generated paper cycle is ~21 days).
+    expect(Number(cells[2]?.replace(',', '.'))).toBeGreaterThan(5);
+    expect(cells[3]).toMatch(/^\d+(,\d)? \[\d+(,\d)?–\d+(,\d)?\]$/);
+    expect(cells[5]).toMatch(/nhắc từ/);
+    // The badge says where the prediction stands, overdue first.
+    const statuses = await section
+      .locator('[data-status]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+    expect(statuses.length).toBe(skus.length);
+    const order = { overdue: 0, due: 1, later: 2 } as Record<string, number>;
+    expect([...statuses].sort((a, b) => order[a ?? '']! - order[b ?? '']!)).toEqual(statuses);
+    expect(await section.locator('[data-status]').first().textContent()).toMatch(
+      /^(Quá hạn \d+ ngày|Sắp hết|Còn \d+ ngày)$/,
+    );
+    expect(await lowContrastTexts(page)).toEqual([]);
+    expect(await overflowsSideways(page)).toBe(false);
+    await section.screenshot({ path: `${SHOTS}/customer-replenishment-desktop.png` });
+
+    await Promise.all([page.waitForURL(/customers/), page.locator('a.lang').click()]);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await expect(section.locator('h2').textContent()).resolves.toBe('Replenishment');
+    await expect(section.locator('thead th').nth(2).textContent()).resolves.toBe('Their rhythm (days / unit)');
+    expect(await section.locator('[data-status]').first().textContent()).toMatch(
+      /^(Overdue by \d+ days|Due soon|In \d+ days)$/,
+    );
+    await context.close();
+  });
+
+  it('says so when a customer has bought nothing to replenish', async () => {
+    const id = await idOf(store, NEW_PHONE);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signInBrowser(page, url, email);
+    await page.goto(`${url}/customers/${id}`);
+    const section = page.locator('section.replenishment');
+    await expect(section.locator('p.muted').first().textContent()).resolves.toBe(
+      'Khách chưa mua sản phẩm nào cần mua lại định kỳ.',
+    );
+    expect(await section.locator('table').count()).toBe(0);
     await context.close();
   });
 

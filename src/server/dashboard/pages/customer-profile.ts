@@ -1,8 +1,10 @@
 /**
  * One customer's page: identities and consent, stats, groups, predictions with their intervals
  * named for what they cover (docs/clv.md, "Intervals"), segment stays with entry and exit dates,
- * and the timeline of orders and storefront events (newest first, 100 at a time). Read through
- * app/customers.ts (getCustomerProfile, customerTimelinePage); another shop's customer is a 404.
+ * the products they buy again with their predicted dates, their recommendations, and the timeline
+ * of orders and storefront events (newest first, 100 at a time). Read through app/customers.ts
+ * (getCustomerProfile, customerTimelinePage), app/replenishment-profile.ts and app/recommend.ts;
+ * another shop's customer is a 404.
  */
 import { z } from 'zod';
 import { type CustomerProfile, customerTimelinePage, getCustomerProfile } from '../../../app/customers.js';
@@ -10,6 +12,7 @@ import { listShopFlows } from '../../../app/flows/definitions.js';
 import { listShopMessages } from '../../../app/flows/messages.js';
 import { pointsOf } from '../../../app/loyalty/points.js';
 import { personalRecommendations } from '../../../app/recommend.js';
+import { customerReplenishmentProfile } from '../../../app/replenishment-profile.js';
 import { builtinSegmentLabel } from '../../../domain/segments/builtins.js';
 import { fullName } from '../../../report/customers-csv.js';
 import type { Formatter } from '../../../report/format.js';
@@ -24,6 +27,7 @@ import { groupLabel } from './customers-view.js';
 import { profilePointsPanel } from './loyalty-view.js';
 import { customerMessagesView } from './messages-view.js';
 import { customerRecommendationsSection } from './recommend-view.js';
+import { customerReplenishmentSection } from './replenish-profile-view.js';
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
 
@@ -189,11 +193,12 @@ export function profilePages(): PageSpec[] {
       params: idParams,
       handler: async ({ ctx, shopId, lang, fmt, shop, params }) => {
         const profile = await getCustomerProfile(ctx, shopId, params.id);
-        const [messages, flows, points, recommendations] = await Promise.all([
+        const [messages, flows, points, recommendations, replenishment] = await Promise.all([
           listShopMessages(ctx, { shopId, customerId: profile.customer.customerId, limit: 20 }),
           listShopFlows(ctx, shopId),
           pointsOf(ctx, shopId, profile.customer.customerId, 1),
           personalRecommendations(ctx, { shopId, customerId: profile.customer.customerId, limit: 10, lang }),
+          customerReplenishmentProfile(ctx, { shopId, customerId: profile.customer.customerId }),
         ]);
         const v: View = { lang, fmt, currency: shop.currency, zone: shop.timezone };
         const c = profile.customer;
@@ -208,6 +213,7 @@ ${statsView(profile, v)}
 <div class="grid2">${identitiesView(profile, v)}${predictionView(profile, v)}</div>
 ${points.enabled ? profilePointsPanel({ ...v, points }) : ''}
 ${segmentsView(profile, v)}
+${customerReplenishmentSection(replenishment, v)}
 ${customerRecommendationsSection(recommendations, v)}
 ${customerMessagesView(c.customerId, messages, { lang, fmt, zone: v.zone, flowNames: new Map(flows.map((f) => [f.flowId, f.name])) })}
 ${timelineView(profile, v)}`,
