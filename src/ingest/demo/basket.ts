@@ -115,6 +115,27 @@ export function fillBasket(
   return lines;
 }
 
+/**
+ * Lines worth about `spend` that start with `first` (the consumables the buyer has run out of, with
+ * the packs they buy), then add-ons while the rest of the budget buys something.
+ */
+export function restockBasket(
+  rng: Rng,
+  spend: number,
+  first: readonly DemoLine[],
+  addonPool: readonly DemoProduct[],
+): DemoLine[] {
+  const lines = first.slice(0, MAX_LINES);
+  let remaining = spend;
+  for (const l of lines) remaining -= l.price * l.quantity;
+  while (lines.length < MAX_LINES && remaining > 0) {
+    const next = productWithin(rng, addonPool, remaining);
+    if (!next) break;
+    remaining -= addLine(rng, lines, next, quantityFor(next, remaining));
+  }
+  return lines;
+}
+
 function cheapest(pool: readonly DemoProduct[]): DemoProduct {
   let best = pool[0]!;
   for (const p of pool) if (p.price < best.price) best = p;

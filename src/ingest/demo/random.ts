@@ -19,6 +19,7 @@ export const STREAM = {
   costs: 7,
   orderIds: 8,
   identity: 9,
+  consumption: 10,
 } as const;
 
 /** A 32-bit seed for (seed, stream, index), mixed so that neighbouring indices are unrelated. */

@@ -11,9 +11,12 @@ import {
   durablesOf,
   fillBasket,
   INTERESTS,
+  lineFor,
+  restockBasket,
   restockChoice,
 } from './basket.js';
 import { DEMO_CATALOG, type DemoCategory, type DemoProduct } from './catalog.js';
+import { Supplies } from './consumption.js';
 import { vnMonthNumber } from './dates.js';
 import type { DemoParams } from './params.js';
 import {
@@ -266,7 +269,7 @@ export function simulateCustomer(
     customer.createdAt = timeOnDay(rng, ctx, acquiredDay);
     return { customer, orders: [], truth: undefined };
   }
-  const orders = buildOrders(rng, ctx, customer, acquiredDay, sim);
+  const orders = buildOrders(rng, ctx, customer, acquiredDay, sim, new Supplies(ctx.seed, index, customer.staple, sim.purchaseTimes));
   customer.createdAt = Math.max(ctx.start, orders[0]!.createdAt - (1 + Math.floor(rng() * 15)) * MINUTE_MS);
   const truth: DemoTruth = {
     customerId: customer.id,
@@ -286,8 +289,10 @@ function buildOrders(
   customer: DemoCustomer,
   acquiredDay: number,
   sim: SimulatedCustomer,
+  supplies: Supplies,
 ): DemoOrder[] {
   const owned = new Set<DemoProduct>();
+  const keep = (p: DemoProduct) => !owned.has(p) && !supplies.elsewhere(p);
   const orders: DemoOrder[] = [];
   let previous = 0;
   for (let j = 0; j < sim.purchaseTimes.length; j++) {
@@ -297,11 +302,20 @@ function buildOrders(
       previous + MINUTE_MS,
     );
     previous = createdAt;
+    // The consumables run out about now come first, with the packs that last until a later order.
+    const due = supplies.due(j).map((p) => lineFor(rng, p, 1));
+    supplies.bought(j, due);
     const lines =
       j === 0
         ? firstBasket(rng, customer, sim.spends[0]!)
-        : repeatBasket(rng, customer, sim.spends[j]!, owned);
+        : due.length > 0
+          ? restockBasket(rng, sim.spends[j]!, due, CATEGORY_ADDONS[customer.interest].filter(keep))
+          : repeatBasket(rng, customer, sim.spends[j]!, keep);
     for (const l of lines) if (!l.product.consumable) owned.add(l.product);
+    supplies.bought(
+      j,
+      lines.filter((l) => !due.includes(l)),
+    );
     orders.push(buildOrder(rng, ctx, customer, j, Math.min(createdAt, ctx.until - 1000), lines));
   }
   return orders;
@@ -334,13 +348,22 @@ function firstBasket(rng: Rng, customer: DemoCustomer, spend: number): DemoLine[
   );
 }
 
-function repeatBasket(rng: Rng, customer: DemoCustomer, spend: number, owned: Set<DemoProduct>): DemoLine[] {
-  const addons = CATEGORY_ADDONS[customer.interest];
-  if (customer.staple && chance(rng, 0.75)) return fillBasket(rng, spend, addons, addons, customer.staple);
-  // Nobody buys the same stroller twice: owned durables leave the pool.
-  const pool = (chance(rng, 0.85) ? CATEGORY_PRODUCTS[customer.interest] : DEMO_CATALOG).filter(
-    (p) => !owned.has(p),
-  );
+/**
+ * A repeat order with nothing run out: the restocker's add-ons, or a main item of their interest.
+ * Nobody buys the same stroller twice, nor here what they now buy elsewhere: `keep` says which
+ * products stay in the pools.
+ */
+function repeatBasket(
+  rng: Rng,
+  customer: DemoCustomer,
+  spend: number,
+  keep: (p: DemoProduct) => boolean,
+): DemoLine[] {
+  const all = CATEGORY_ADDONS[customer.interest];
+  const kept = all.filter(keep);
+  const addons = kept.length > 0 ? kept : all;
+  if (customer.staple && chance(rng, 0.75)) return fillBasket(rng, spend, addons, addons);
+  const pool = (chance(rng, 0.85) ? CATEGORY_PRODUCTS[customer.interest] : DEMO_CATALOG).filter(keep);
   return fillBasket(rng, spend, pool.length > 0 ? pool : addons, addons);
 }
 
