@@ -114,7 +114,9 @@ describe.skipIf(browserSkipped)(`recommendations in the dashboard${skipNote(brow
     await Promise.all([page.waitForURL(/customers/), page.locator('a.lang').click()]);
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     await expect(section.locator('h2').textContent()).resolves.toBe('Replenishment');
-    await expect(section.locator('thead th').nth(2).textContent()).resolves.toBe('Their rhythm (days / unit)');
+    await expect(section.locator('thead th').nth(2).textContent()).resolves.toBe(
+      'Their rhythm (days / unit)',
+    );
     expect(await section.locator('[data-status]').first().textContent()).toMatch(
       /^(Overdue by \d+ days|Due soon|In \d+ days)$/,
     );

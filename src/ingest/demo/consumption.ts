@@ -91,7 +91,8 @@ export class Supplies {
         this.supplies.set(p.sku, s);
       }
       const keeps =
-        p === this.staple || (first ? chance(this.rng, LOYAL_SHARE) : s.next >= 0 && !chance(this.rng, DROP_SHARE));
+        p === this.staple ||
+        (first ? chance(this.rng, LOYAL_SHARE) : s.next >= 0 && !chance(this.rng, DROP_SHARE));
       s.next = -1;
       if (!keeps) continue;
       if (j + 1 >= this.days.length) {

@@ -269,7 +269,14 @@ export function simulateCustomer(
     customer.createdAt = timeOnDay(rng, ctx, acquiredDay);
     return { customer, orders: [], truth: undefined };
   }
-  const orders = buildOrders(rng, ctx, customer, acquiredDay, sim, new Supplies(ctx.seed, index, customer.staple, sim.purchaseTimes));
+  const orders = buildOrders(
+    rng,
+    ctx,
+    customer,
+    acquiredDay,
+    sim,
+    new Supplies(ctx.seed, index, customer.staple, sim.purchaseTimes),
+  );
   customer.createdAt = Math.max(ctx.start, orders[0]!.createdAt - (1 + Math.floor(rng() * 15)) * MINUTE_MS);
   const truth: DemoTruth = {
     customerId: customer.id,

@@ -77,6 +77,8 @@ export function customerReplenishmentSection(r: ReplenishmentProfile, v: Repleni
             html`<tr data-sku="${i.sku}"><td><a href="/products/${encodeURIComponent(i.sku)}">${i.title ?? i.sku}</a> <span class="muted small mono">${i.sku}</span></td><td class="num">${fmt.count(i.purchases)}</td><td class="num">${days(i.customerIntervalDays)}</td><td class="num">${cycle(i)}</td><td>${fill(RP.lastValue, lang, { day: fmt.date(i.lastPurchaseAt, v.zone), qty: fmt.count(i.lastQuantity) })}</td><td>${shopDay(i.predictedDay)} <span class="muted small">${fill(RP.remind, lang, { day: shopDay(i.dueDay) })}</span></td><td>${statusBadge(i.status, i.daysToPredicted, lang)}</td></tr>`,
         )}</tbody></table></div>`;
   return html`<section class="panel replenishment" aria-labelledby="h-replenish"><h2 id="h-replenish">${tr(RP.title, lang)}</h2>${body}${
-    r.computedAt ? html`<p class="muted small">${fill(RP.computedAt, lang, { at: fmt.dateTime(r.computedAt, v.zone) })}</p>` : ''
+    r.computedAt
+      ? html`<p class="muted small">${fill(RP.computedAt, lang, { at: fmt.dateTime(r.computedAt, v.zone) })}</p>`
+      : ''
   }</section>`;
 }
