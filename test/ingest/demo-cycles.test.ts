@@ -82,8 +82,11 @@ describe('the demo shop’s consumables on their reorder cycles', () => {
       expect(Math.abs(c.cycleDays! - truth) / truth, c.sku).toBeLessThan(0.5);
     }
     expect(inside / learned.length).toBeGreaterThanOrEqual(0.8);
-    // The printer is bought once; its paper comes back.
-    expect(cycles.find((c) => c.sku === 'PRN-TH80')?.replenishable ?? false).toBe(false);
+    // docs/recommend.md's example: the laser printer is bought once, its A4 paper every month.
+    expect(cycles.find((c) => c.sku === 'PRN-LSR')?.replenishable ?? false).toBe(false);
+    const a4 = learned.find((c) => c.sku === 'PAP-A4-500');
+    expect(a4?.cycleLowDays).toBeLessThanOrEqual(30);
+    expect(a4?.cycleHighDays).toBeGreaterThanOrEqual(30);
   });
 
   it('predicts the next purchase better than the product median (MAE, default split)', () => {
