@@ -9,7 +9,7 @@ import { normalizeEmail, normalizePhone } from '../domain/identity-keys.js';
 import type { CustomerInput, EventInput } from '../domain/model/index.js';
 import { REFERRAL_EVENT, referralCodeOf } from '../domain/referral-code.js';
 import { NurtureError } from '../errors.js';
-import { eventOf } from '../ingest/formats/events-jsonl.js';
+import { eventOfObject } from '../ingest/formats/events-jsonl.js';
 import { RowProblem } from '../ingest/formats/fields.js';
 import { type ReferralVisitInput, recordReferralVisits } from '../store/referrals/index.js';
 import { isAnonymousOnly, linkAnonymousIds, writeAnonymousEvents } from '../store/tracking/anonymous.js';
@@ -53,14 +53,14 @@ export function checkTrackingBatch(
   const out: CheckedBatch = { events: [], identifies: [], rejected: [] };
   calls.forEach((call, index) => {
     try {
-      const size = JSON.stringify(call)?.length ?? 0;
-      if (size > MAX_CALL_BYTES)
-        throw new RowProblem(undefined, `a call is at most ${MAX_CALL_BYTES} bytes (${size})`);
+      const text = JSON.stringify(call) ?? '';
+      if (text.length > MAX_CALL_BYTES)
+        throw new RowProblem(undefined, `a call is at most ${MAX_CALL_BYTES} bytes (${text.length})`);
       if (!isObject(call)) throw new RowProblem(undefined, 'a call must be an object');
       const type = call['type'] ?? 'track';
       if (type === 'identify') out.identifies.push(identifyOf(call));
       else if (type === 'track' || type === 'page')
-        out.events.push(checkReferral(eventOfCall(call, type, timeZone, receivedAt)));
+        out.events.push(checkReferral(eventOfCall(nfcCall(call, text), type, timeZone, receivedAt)));
       else throw new RowProblem('type', `type must be track, page or identify, not ${JSON.stringify(type)}`);
     } catch (error) {
       if (error instanceof RowProblem)
@@ -75,19 +75,31 @@ export function checkTrackingBatch(
   return out;
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * The call with every text in NFC, as an imported event's (see `eventOf`). `text` is the call as
+ * JSON: a call whose text is NFC already (ASCII always is) is used as it is, without a copy.
+ */
+function nfcCall(call: Json, text: string): Json {
+  if (ASCII.test(text)) return call;
+  const normalized = text.normalize('NFC');
+  return normalized === text ? call : (JSON.parse(normalized) as Json);
+}
+
 function eventOfCall(call: Json, type: 'track' | 'page', timeZone: string, receivedAt: Date): EventInput {
   const traits =
     isObject(call['context']) && isObject(call['context']['traits']) ? call['context']['traits'] : {};
   const properties = isObject(call['properties']) ? { ...call['properties'] } : {};
   if (type === 'page' && typeof call['name'] === 'string') properties['name'] = call['name'];
-  return eventOf(
-    JSON.stringify({
+  return eventOfObject(
+    {
       ...call,
       event: type === 'page' ? 'Page Viewed' : call['event'],
       timestamp: call['timestamp'] ?? receivedAt.toISOString(),
       properties,
       context: { traits },
-    }),
+    },
     timeZone,
   );
 }
