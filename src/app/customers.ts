@@ -201,16 +201,17 @@ export async function getCustomerProfile(
   customerId: string,
 ): Promise<CustomerProfile> {
   const { store } = ctx;
-  const customer = await store.getCustomer(shopId, customerId);
-  if (!customer) throw new NurtureError('not_found', `no customer ${customerId}`);
-  // At once: on the server's read connections (and a PostgreSQL pool) the page takes the time of
-  // its longest read; on one connection they queue, as they would one after another.
-  const [stats, prediction, segments, timeline] = await Promise.all([
+  // At once, the customer's own row too: on the server's read connections (and a PostgreSQL pool)
+  // the page takes the time of its longest read; on one connection they queue, as they would one
+  // after another. Reads of an unknown customer find nothing and are thrown away.
+  const [customer, stats, prediction, segments, timeline] = await Promise.all([
+    store.getCustomer(shopId, customerId),
     customerStats(store, shopId, customerId),
     customerPrediction(store, shopId, customerId),
     membershipHistory(store.engine, shopId, { customerId, limit: 200 }),
     customerTimeline(store, shopId, customerId, PROFILE_TIMELINE + 1),
   ]);
+  if (!customer) throw new NurtureError('not_found', `no customer ${customerId}`);
   const shown = timeline.slice(0, PROFILE_TIMELINE);
   return {
     customer,

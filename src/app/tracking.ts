@@ -9,11 +9,14 @@ import { normalizeEmail, normalizePhone } from '../domain/identity-keys.js';
 import type { CustomerInput, EventInput } from '../domain/model/index.js';
 import { REFERRAL_EVENT, referralCodeOf } from '../domain/referral-code.js';
 import { NurtureError } from '../errors.js';
-import { eventOf } from '../ingest/formats/events-jsonl.js';
+import { eventOfObject } from '../ingest/formats/events-jsonl.js';
 import { RowProblem } from '../ingest/formats/fields.js';
+import { isDuplicateKey } from '../store/engine.js';
 import { type ReferralVisitInput, recordReferralVisits } from '../store/referrals/index.js';
+import type { Store } from '../store/store.js';
 import { isAnonymousOnly, linkAnonymousIds, writeAnonymousEvents } from '../store/tracking/anonymous.js';
 import type { AppContext } from './context.js';
+import { GroupCommit } from './group-commit.js';
 
 /** Segment's limits: 32 KB a call, 500 KB a batch. */
 export const MAX_CALL_BYTES = 32 * 1024;
@@ -53,14 +56,14 @@ export function checkTrackingBatch(
   const out: CheckedBatch = { events: [], identifies: [], rejected: [] };
   calls.forEach((call, index) => {
     try {
-      const size = JSON.stringify(call)?.length ?? 0;
-      if (size > MAX_CALL_BYTES)
-        throw new RowProblem(undefined, `a call is at most ${MAX_CALL_BYTES} bytes (${size})`);
+      const text = JSON.stringify(call) ?? '';
+      if (text.length > MAX_CALL_BYTES)
+        throw new RowProblem(undefined, `a call is at most ${MAX_CALL_BYTES} bytes (${text.length})`);
       if (!isObject(call)) throw new RowProblem(undefined, 'a call must be an object');
       const type = call['type'] ?? 'track';
       if (type === 'identify') out.identifies.push(identifyOf(call));
       else if (type === 'track' || type === 'page')
-        out.events.push(checkReferral(eventOfCall(call, type, timeZone, receivedAt)));
+        out.events.push(checkReferral(eventOfCall(nfcCall(call, text), type, timeZone, receivedAt)));
       else throw new RowProblem('type', `type must be track, page or identify, not ${JSON.stringify(type)}`);
     } catch (error) {
       if (error instanceof RowProblem)
@@ -75,19 +78,32 @@ export function checkTrackingBatch(
   return out;
 }
 
+// Printable ASCII: JSON text escapes control characters, so an ASCII call is all in this range.
+const ASCII = /^[ -~]*$/;
+
+/**
+ * The call with every text in NFC, as an imported event's (see `eventOf`). `text` is the call as
+ * JSON: a call whose text is NFC already (ASCII always is) is used as it is, without a copy.
+ */
+function nfcCall(call: Json, text: string): Json {
+  if (ASCII.test(text)) return call;
+  const normalized = text.normalize('NFC');
+  return normalized === text ? call : (JSON.parse(normalized) as Json);
+}
+
 function eventOfCall(call: Json, type: 'track' | 'page', timeZone: string, receivedAt: Date): EventInput {
   const traits =
     isObject(call['context']) && isObject(call['context']['traits']) ? call['context']['traits'] : {};
   const properties = isObject(call['properties']) ? { ...call['properties'] } : {};
   if (type === 'page' && typeof call['name'] === 'string') properties['name'] = call['name'];
-  return eventOf(
-    JSON.stringify({
+  return eventOfObject(
+    {
       ...call,
       event: type === 'page' ? 'Page Viewed' : call['event'],
       timestamp: call['timestamp'] ?? receivedAt.toISOString(),
       properties,
       context: { traits },
-    }),
+    },
     timeZone,
   );
 }
@@ -145,52 +161,41 @@ function identifyOf(call: Json): Identify {
 interface Pending {
   shopId: string;
   batch: CheckedBatch;
-  resolve: () => void;
-  reject: (error: unknown) => void;
 }
 
 /**
- * Gathers checked calls from many requests and writes them together: one transaction for up to
- * `maxCalls` calls or `maxWaitMs` of waiting, never one per event. A request is answered once
- * its calls are committed, so an acknowledged event is stored.
+ * Gathers checked calls from many requests and writes them together (group commit): a write
+ * starts as soon as the previous one ends and takes every call that arrived meanwhile, up to
+ * `maxRequests` requests, never one transaction per event. A request is answered once its calls
+ * are committed, so an acknowledged event is stored.
  */
 export class TrackingWriter {
-  private pending: Pending[] = [];
-  private size = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
+  private readonly groups: GroupCommit<Pending, NurtureError | null>;
 
   constructor(
     private readonly ctx: AppContext,
-    private readonly maxCalls = 5000,
-    private readonly maxWaitMs = 20,
-  ) {}
+    maxRequests = 400,
+  ) {
+    this.groups = new GroupCommit((taken) => this.writeAll(taken), { maxItems: maxRequests });
+  }
 
   /** Resolves when the batch's calls are committed. */
-  write(shopId: string, batch: CheckedBatch): Promise<void> {
-    if (batch.events.length + batch.identifies.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ shopId, batch, resolve, reject });
-      this.size += batch.events.length + batch.identifies.length;
-      if (this.size >= this.maxCalls) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.maxWaitMs);
-    });
+  async write(shopId: string, batch: CheckedBatch): Promise<void> {
+    if (batch.events.length + batch.identifies.length === 0) return;
+    const failed = await this.groups.submit({ shopId, batch });
+    if (failed) throw failed;
   }
 
-  /** Writes what is pending now; resolves when everything handed over so far is written. */
+  /** Resolves when everything handed over so far is written. */
   flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    const taken = this.pending;
-    this.pending = [];
-    this.size = 0;
-    if (taken.length > 0) this.writing = this.writing.then(() => this.writeAll(taken));
-    return this.writing;
+    return this.groups.flush();
   }
 
-  private async writeAll(taken: readonly Pending[]): Promise<void> {
+  /** Per request, null once written, or the error of its shop's write (other shops' are kept). */
+  private async writeAll(taken: readonly Pending[]): Promise<(NurtureError | null)[]> {
     const byShop = new Map<string, Pending[]>();
     for (const p of taken) byShop.set(p.shopId, [...(byShop.get(p.shopId) ?? []), p]);
+    const failed = new Map<string, NurtureError>();
     for (const [shopId, group] of byShop) {
       try {
         await writeCalls(
@@ -199,13 +204,15 @@ export class TrackingWriter {
           group.flatMap((p) => p.batch.events),
           group.flatMap((p) => p.batch.identifies),
         );
-        for (const p of group) p.resolve();
       } catch (error) {
         this.ctx.log.error({ shopId, err: error }, 'tracking write failed');
-        for (const p of group)
-          p.reject(new NurtureError('store_unavailable', 'the events could not be stored; send them again'));
+        failed.set(
+          shopId,
+          new NurtureError('store_unavailable', 'the events could not be stored; send them again'),
+        );
       }
     }
+    return taken.map((p) => failed.get(p.shopId) ?? null);
   }
 }
 
@@ -224,32 +231,50 @@ export async function writeCalls(
 ): Promise<void> {
   const visits = referralVisitsOf(events);
   const identified = identifies.flatMap((i) => (i.anonymousId ? [i.anonymousId] : []));
-  await ctx.store.transaction(async (tx) => {
-    // Page views and product views of visitors not identified in this batch: nothing to resolve.
-    if (identifies.length === 0 && events.every(isAnonymousOnly)) {
-      await writeAnonymousEvents(tx, shopId, events);
-    } else {
-      const now = ctx.clock.now();
-      const session = await tx.beginImport(shopId);
-      await tx.importBatch(
-        shopId,
-        { customers: identifies.map((i) => i.customer), orders: [], events },
-        ctx.newId('imp'),
-        now,
-        session,
-      );
-      await linkAnonymousIds(tx, shopId, {
-        identified: identifies.flatMap((i) =>
-          i.anonymousId
-            ? [{ anonymousId: i.anonymousId, phone: i.customer.phone, email: i.customer.email }]
-            : [],
-        ),
-        seen: [...new Set(events.flatMap((e) => (e.anonymousId ? [e.anonymousId] : [])))],
-        now,
-      });
-    }
-    // Referral landings are kept beside their events, and follow the visitor to the customer.
-    if (visits.length > 0 || identified.length > 0)
-      await recordReferralVisits(tx, shopId, visits, identified);
+  // Page views and product views of visitors not identified in this batch: nothing to resolve.
+  const anonymous = identifies.length === 0 && events.every(isAnonymousOnly);
+  const write = (fresh: boolean) =>
+    ctx.store.transaction(async (tx) => {
+      if (anonymous) await writeAnonymousEvents(tx, shopId, events, { fresh });
+      else await writeIdentified(ctx, tx, shopId, events, identifies);
+      // Referral landings are kept beside their events, and follow the visitor to the customer.
+      if (visits.length > 0 || identified.length > 0)
+        await recordReferralVisits(tx, shopId, visits, identified);
+    });
+  // On DuckDB, the events are first written as new ones (a plain insert costs half an insert that
+  // skips stored message ids); a message id seen before fails that transaction, which is then
+  // written again the deduplicating way. Re-sent events are rare; the answer is the same.
+  if (!anonymous || ctx.store.dialect !== 'duckdb') return write(false);
+  try {
+    await write(true);
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    await write(false);
+  }
+}
+
+/** Events and identifies through the import writer, then anonymous visitors joined to customers. */
+async function writeIdentified(
+  ctx: AppContext,
+  tx: Store,
+  shopId: string,
+  events: readonly EventInput[],
+  identifies: readonly Identify[],
+): Promise<void> {
+  const now = ctx.clock.now();
+  const session = await tx.beginImport(shopId);
+  await tx.importBatch(
+    shopId,
+    { customers: identifies.map((i) => i.customer), orders: [], events },
+    ctx.newId('imp'),
+    now,
+    session,
+  );
+  await linkAnonymousIds(tx, shopId, {
+    identified: identifies.flatMap((i) =>
+      i.anonymousId ? [{ anonymousId: i.anonymousId, phone: i.customer.phone, email: i.customer.email }] : [],
+    ),
+    seen: [...new Set(events.flatMap((e) => (e.anonymousId ? [e.anonymousId] : [])))],
+    now,
   });
 }

@@ -66,3 +66,14 @@ export interface SqlEngine {
 export function emptyColumns(count: number): SqlValue[][] {
   return Array.from({ length: count }, () => []);
 }
+
+/**
+ * Whether a statement failed on a unique or primary key (DuckDB's constraint error, PostgreSQL's
+ * 23505): the transaction is aborted, and a caller that wrote optimistically writes it again.
+ */
+export function isDuplicateKey(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  if ((error as { code?: unknown }).code === '23505') return true;
+  const message = error instanceof Error ? error.message : '';
+  return /Duplicate key .* violates (unique|primary key) constraint/i.test(message);
+}

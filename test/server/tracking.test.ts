@@ -117,6 +117,19 @@ for (const engine of ENGINES) {
       expect((await events("AND anonymous_id = 'v-2'")).length).toBe(1);
     });
 
+    it('keeps a re-sent message id once, beside the new events of the same batch', async () => {
+      const send = (ids: string[]) =>
+        call(server.url, 'POST', '/t/v1/batch', {
+          key: pk,
+          body: { batch: ids.map((id) => ({ event: 'Product Viewed', anonymousId: 'v-9', messageId: id })) },
+        });
+      expect((await send(['r-1', 'r-2'])).status).toBe(200);
+      const again = await send(['r-2', 'r-3', 'r-3']);
+      expect(again.status).toBe(200);
+      expect((again.body as { accepted: number }).accepted).toBe(3);
+      expect((await events("AND anonymous_id = 'v-9'")).length).toBe(3);
+    });
+
     it("allows only the shop's origins, with CORS headers for them", async () => {
       const batch = { batch: [{ event: 'Product Viewed', anonymousId: 'v-3', messageId: 'm-6' }] };
       const ok = await call(server.url, 'POST', '/t/v1/batch', {

@@ -110,6 +110,14 @@ export function eventOf(lineText: string, timezone: string): EventInput {
     return problem(undefined, `not valid JSON: ${(error as Error).message}`);
   }
   if (!isObject(value)) return problem(undefined, 'a line must hold one JSON object');
+  return eventOfObject(value, timezone);
+}
+
+/**
+ * A parsed event object → an event, or a RowProblem naming the JSON path. Its texts must be NFC
+ * already (`eventOf` normalises the line before parsing it).
+ */
+export function eventOfObject(value: Json, timezone: string): EventInput {
   checkJson(value);
   const name = value['event'];
   if (name === undefined) return problem('event', 'event name is missing');

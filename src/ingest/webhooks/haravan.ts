@@ -25,6 +25,7 @@ import {
   minAmount,
   noteAttributesSchema,
   parseBody,
+  perTimezone,
   quantitySchema,
   referralTagsOf,
   signedAmountSchema,
@@ -59,8 +60,8 @@ const addressSchema = z
   .nullish();
 type Address = z.output<typeof addressSchema>;
 
-function customerSchema(timezone: string) {
-  return z.object({
+const customerSchema = perTimezone((timezone: string) =>
+  z.object({
     id: idSchema,
     email: textSchema,
     phone: textSchema,
@@ -71,13 +72,13 @@ function customerSchema(timezone: string) {
     accepts_marketing: z.boolean().nullish(),
     created_at: dateSchema(timezone).nullish(),
     default_address: addressSchema,
-  });
-}
+  }),
+);
 
 const transactionSchema = z.object({ kind: textSchema, status: textSchema, amount: signedAmountSchema });
 
-function orderSchema(timezone: string) {
-  return z.object({
+const orderSchema = perTimezone((timezone: string) =>
+  z.object({
     id: idSchema,
     name: textSchema,
     order_number: textSchema,
@@ -114,8 +115,8 @@ function orderSchema(timezone: string) {
       }),
     ),
     refunds: z.array(z.object({ transactions: z.array(transactionSchema).nullish() })).nullish(),
-  });
-}
+  }),
+);
 type OrderBody = z.output<ReturnType<typeof orderSchema>>;
 
 /** The status table of the Haravan CSV mapping: webhook and export statuses cannot drift apart. */

@@ -26,6 +26,7 @@ import {
   minAmount,
   noteAttributesSchema,
   parseBody,
+  perTimezone,
   quantitySchema,
   referralTagsOf,
   sumAmounts,
@@ -78,8 +79,8 @@ const addressSchema = z
 
 const consentSchema = z.object({ state: textSchema }).nullish();
 
-function customerSchema(timezone: string) {
-  return z.object({
+const customerSchema = perTimezone((timezone: string) =>
+  z.object({
     id: idSchema,
     email: textSchema,
     phone: textSchema,
@@ -92,8 +93,8 @@ function customerSchema(timezone: string) {
     email_marketing_consent: consentSchema,
     sms_marketing_consent: consentSchema,
     default_address: addressSchema,
-  });
-}
+  }),
+);
 
 const refundTransactionSchema = z.object({
   kind: textSchema,
@@ -101,8 +102,8 @@ const refundTransactionSchema = z.object({
   amount: amountSchema,
 });
 
-function refundSchema(timezone: string) {
-  return z.object({
+const refundSchema = perTimezone((timezone: string) =>
+  z.object({
     id: idSchema,
     order_id: idSchema,
     created_at: dateSchema(timezone),
@@ -117,8 +118,8 @@ function refundSchema(timezone: string) {
         }),
       )
       .nullish(),
-  });
-}
+  }),
+);
 type RefundBody = z.output<ReturnType<typeof refundSchema>>;
 
 const lineSchema = z.object({
@@ -129,8 +130,8 @@ const lineSchema = z.object({
   price: amountSchema,
 });
 
-function orderSchema(timezone: string) {
-  return z.object({
+const orderSchema = perTimezone((timezone: string) =>
+  z.object({
     id: idSchema,
     name: textSchema,
     email: textSchema,
@@ -157,8 +158,8 @@ function orderSchema(timezone: string) {
     shipping_address: addressSchema,
     line_items: z.array(lineSchema),
     refunds: z.array(refundSchema(timezone)).nullish(),
-  });
-}
+  }),
+);
 type OrderBody = z.output<ReturnType<typeof orderSchema>>;
 
 /** An orders/* body: the order, and an 'Order Refunded' event per refund it lists. */

@@ -72,12 +72,15 @@ export function isAnonymousOnly(e: EventInput): boolean {
  * Writes storefront events that carry only an anonymous id (most of a shop's traffic) without
  * the import's identity resolution, which has nothing to resolve for them: each gets the
  * customer its anonymous id was identified as, if any, as `linkAnonymousIds` would have given
- * it. Deduplicated by message id as imports are. Run in a transaction; returns the events kept.
+ * it. Deduplicated by message id as imports are; `fresh`: written as new events, and a message id
+ * stored before fails the statement (`isDuplicateKey`) instead. Run in a transaction; returns the
+ * events kept.
  */
 export async function writeAnonymousEvents(
   tx: Store,
   shopId: string,
   events: readonly EventInput[],
+  options: { fresh?: boolean } = {},
 ): Promise<number> {
   const db = tx.engine;
   const ids = [...new Set(events.flatMap((e) => (e.anonymousId ? [e.anonymousId] : [])))];
@@ -91,5 +94,5 @@ export async function writeAnonymousEvents(
     );
     for (const r of rows) owners.set(r.value, r.customer_id);
   }
-  return writeEvents(db, shopId, events, (i) => owners.get(events[i]?.anonymousId ?? '') ?? null);
+  return writeEvents(db, shopId, events, (i) => owners.get(events[i]?.anonymousId ?? '') ?? null, options);
 }
