@@ -166,10 +166,8 @@ export async function personalRecommendations(
   let items = own.map((s, i) => itemOf(s, small, q.lang, i + 1));
   if (items.length < q.limit) {
     const has = new Set(items.map((i) => i.sku));
-    const fill = lists.popular
-      .slice(0, LIST_SIZES.popular)
-      .filter((p) => !has.has(p.sku))
-      .slice(0, q.limit - items.length);
+    const popular = await popularList(ctx.store, q.shopId, 'bought', '', LIST_SIZES.popular);
+    const fill = popular.filter((p) => !has.has(p.sku)).slice(0, q.limit - items.length);
     items = [...items, ...fill.map((s, i) => itemOf(s, true, q.lang, items.length + i + 1))];
   }
   return {

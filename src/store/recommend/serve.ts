@@ -1,12 +1,12 @@
 /**
  * One customer's recommendations as the API serves them, in ONE statement: whether the customer
- * exists, the live run (when, small shop), their personal and cross-shop lists and the shop's
- * popular list (the fill for a short list). Four or five round trips were most of a request's
+ * exists, the live run (when, small shop), their personal and cross-shop lists (the popular fill
+ * of a short list is a second read, rarely needed). Four or five round trips were most of a request's
  * time; on DuckDB the list rows are found by lookup_hash, which the recompute writes in order,
  * so the scan skips all but one row group.
  */
 import type { Store } from '../store.js';
-import { AVAILABLE, byCustomer, type ItemRow, itemOf, type StoredItem } from './read.js';
+import { byCustomer, type ItemRow, itemOf, type StoredItem } from './read.js';
 
 /** What a customer's read returns; undefined when the customer does not exist. */
 export interface CustomerLists {
@@ -14,11 +14,9 @@ export interface CustomerLists {
   run: { computedAt: Date; small: boolean } | undefined;
   personal: StoredItem[];
   crossShop: StoredItem[];
-  /** The shop's most bought products, available now, best first. */
-  popular: StoredItem[];
 }
 
-type Part = 'customer' | 'personal' | 'cross_shop' | 'popular';
+type Part = 'customer' | 'personal' | 'cross_shop';
 
 interface Row extends ItemRow {
   part: Part;
@@ -26,10 +24,14 @@ interface Row extends ItemRow {
   small: boolean | null;
 }
 
+/** The product aliased p is in stock and on sale (read.ts's AVAILABLE without the exclusions, joined here). */
+const AVAILABLE_NOW = `(p.inventory_qty IS NULL OR p.inventory_qty > 0) AND (p.status IS NULL OR p.status = 'active')
+  AND (p.published IS NULL OR p.published)`;
+
 const CONSENT = `(COALESCE(c.accepts_email, FALSE) OR COALESCE(c.accepts_sms, FALSE) OR COALESCE(c.accepts_zalo, FALSE)
   OR COALESCE(c.accepts_messenger, FALSE))`;
 
-/** The customer's lists (each best first, products available now) with the run and the fill. */
+/** The customer's lists (each best first, products available now) with the run. */
 export async function customerLists(
   store: Store,
   shopId: string,
@@ -52,16 +54,11 @@ export async function customerLists(
      JOIN products p ON p.shop_id = CASE WHEN r.list = 'cross_shop' THEN r.partner_shop_id ELSE r.shop_id END
        AND p.sku = r.sku
      LEFT JOIN products q ON q.shop_id = r.shop_id AND q.sku = r.reason_sku
-     WHERE r.shop_id = $1 AND r.scope = 'live' AND ${byCustomer(db, '$2')} AND ${AVAILABLE}
-       AND (r.list = 'personal' OR (r.list = 'cross_shop'
-         AND EXISTS (SELECT 1 FROM shop_links sl WHERE sl.shop_id = r.shop_id AND sl.partner_shop_id = r.partner_shop_id)
-         AND EXISTS (SELECT 1 FROM customers c WHERE c.shop_id = r.shop_id AND c.customer_id = r.customer_id
-           AND ${CONSENT})))
-     UNION ALL
-     SELECT 'popular', r.rank, r.sku, p.title, p.category, p.price, p.image_url, r.score, 'popular', NULL, NULL, NULL,
-       NULL, NULL, NULL, NULL
-     FROM rec_popular r JOIN products p ON p.shop_id = r.shop_id AND p.sku = r.sku
-     WHERE r.shop_id = $1 AND r.scope = 'live' AND r.kind = 'bought' AND r.category = '' AND ${AVAILABLE}`,
+     LEFT JOIN rec_exclusions x ON x.shop_id = p.shop_id AND x.sku = p.sku
+     LEFT JOIN shop_links sl ON sl.shop_id = r.shop_id AND sl.partner_shop_id = r.partner_shop_id
+     LEFT JOIN customers c ON r.list = 'cross_shop' AND c.shop_id = r.shop_id AND c.customer_id = r.customer_id
+     WHERE r.shop_id = $1 AND r.scope = 'live' AND ${byCustomer(db, '$2')} AND ${AVAILABLE_NOW} AND x.sku IS NULL
+       AND (r.list = 'personal' OR (sl.shop_id IS NOT NULL AND ${CONSENT}))`,
     [shopId, customerId],
   );
   const head = rows.find((r) => r.part === 'customer');
@@ -78,6 +75,5 @@ export async function customerLists(
         : { computedAt: new Date(head.computed_at), small: head.small === true },
     personal: part('personal'),
     crossShop: part('cross_shop'),
-    popular: part('popular'),
   };
 }
