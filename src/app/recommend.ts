@@ -19,7 +19,6 @@ import { NurtureError } from '../errors.js';
 import { scoreCrossShop, scorePersonal } from '../store/recommend/personal.js';
 import {
   bundlesOf,
-  customerList,
   exportPersonal,
   listsOfCustomers,
   type PopularKind,
@@ -31,6 +30,7 @@ import {
   writeRun,
 } from '../store/recommend/read.js';
 import { recomputeModel } from '../store/recommend/recompute.js';
+import { customerLists } from '../store/recommend/serve.js';
 import { listLinks, setExcluded, setLink } from '../store/recommend/settings.js';
 import type { AppContext } from './context.js';
 import { parseInput } from './input.js';
@@ -159,25 +159,23 @@ export async function personalRecommendations(
   input: z.input<typeof personalInputSchema>,
 ): Promise<PersonalRecommendations> {
   const q = parseInput(personalInputSchema, input);
-  const customer = await ctx.store.getCustomer(q.shopId, q.customerId);
-  if (customer === undefined) throw new NurtureError('not_found', `no customer ${q.customerId}`);
-  const run = await readRun(ctx.store, q.shopId);
-  const small = run?.small ?? true;
-  const own = await customerList(ctx.store, q.shopId, q.customerId, 'personal', q.limit);
+  const lists = await customerLists(ctx.store, q.shopId, q.customerId);
+  if (lists === undefined) throw new NurtureError('not_found', `no customer ${q.customerId}`);
+  const small = lists.run?.small ?? true;
+  const own = lists.personal.slice(0, q.limit);
   let items = own.map((s, i) => itemOf(s, small, q.lang, i + 1));
   if (items.length < q.limit) {
-    const popular = await popularList(ctx.store, q.shopId, 'bought', '', LIST_SIZES.popular);
     const has = new Set(items.map((i) => i.sku));
+    const popular = await popularList(ctx.store, q.shopId, 'bought', '', LIST_SIZES.popular);
     const fill = popular.filter((p) => !has.has(p.sku)).slice(0, q.limit - items.length);
     items = [...items, ...fill.map((s, i) => itemOf(s, true, q.lang, items.length + i + 1))];
   }
-  const cross = await customerList(ctx.store, q.shopId, q.customerId, 'cross_shop', q.limit);
   return {
     customerId: q.customerId,
-    computedAt: run?.computedAt.toISOString() ?? null,
+    computedAt: lists.run?.computedAt.toISOString() ?? null,
     fallback: small || own.length === 0,
     items,
-    crossShop: cross.map((s, i) => itemOf(s, false, q.lang, i + 1)),
+    crossShop: lists.crossShop.slice(0, q.limit).map((s, i) => itemOf(s, false, q.lang, i + 1)),
   };
 }
 

@@ -14,8 +14,8 @@ import type { BlendWeights } from '../../domain/recommend/model.js';
 import { LIST_SIZES } from '../../domain/recommend/model.js';
 import type { SqlEngine } from '../engine.js';
 import { lookupHashInsert } from '../lookup-hash.js';
+import { buildPrep, dropPrep, PREP } from './personal-prep.js';
 import { dayOf, type RecScope } from './recompute.js';
-import { replenishmentRelation } from './replenishable.js';
 
 const num = (x: number): string => {
   if (!Number.isFinite(x)) throw new Error(`not a finite number: ${x}`);
@@ -41,98 +41,97 @@ export interface PersonalOptions {
   sample?: number;
 }
 
-/** Rewrites the scope's personal lists; returns the number of customers listed. */
+/** Customers per bucket of the blend: its memory is bounded by the bucket, not the shop. */
+const BUCKET_CUSTOMERS = 150_000;
+
+/** Rewrites the scope's personal lists. */
 export async function scorePersonal(db: SqlEngine, shopId: string, o: PersonalOptions): Promise<void> {
   const S = `'${o.scope}'`;
-  const w = o.weights;
-  const T = num(dayOf(o.asOf));
-  const lambda = num(-Math.LN2 / w.halfLifeDays);
   const L = o.limit ?? LIST_SIZES.personal;
-  const hash = lookupHashInsert(db.dialect, 'customer_id');
+  await db.run(`DELETE FROM rec_personal WHERE shop_id = $1 AND scope = ${S} AND list = 'personal'`, [
+    shopId,
+  ]);
+  const customers = await buildPrep(db, shopId, {
+    scope: o.scope,
+    today: num(dayOf(o.asOf)),
+    lambda: num(-Math.LN2 / o.weights.halfLifeDays),
+    sample: sampleSql('customer_id', o.sample ?? 1),
+    limit: L,
+  });
+  const size = Math.ceil(customers / Math.max(1, Math.ceil(customers / BUCKET_CUSTOMERS)));
+  for (let lo = 1; lo <= customers; lo += size)
+    await db.run(blendSql(db, S, o, L, `BETWEEN ${lo} AND ${lo + size - 1}`), [shopId]);
+  await dropPrep(db);
+}
+
+/** The blend's INSERT for the customers whose number cx satisfies `cxRange`. */
+function blendSql(db: SqlEngine, S: string, o: PersonalOptions, L: number, cxRange: string): string {
+  const w = o.weights;
+  const TODAY = num(dayOf(o.asOf));
+  const LAMBDA = num(-Math.LN2 / w.halfLifeDays);
+  const hash = lookupHashInsert(db.dialect, 'cu.customer_id');
   // The customer's product that contributes most to a candidate (the reason's "bought with").
   const argMax = db.dialect === 'duckdb' ? 'arg_max(via, c)' : '(ARRAY_AGG(via ORDER BY c DESC, via))[1]';
   const WR = `${num(w.repeat)} * r`;
   const WC = `${num(w.together)} * c`;
   const WG = `${num(w.category)} * g`;
   const WP = `${num(w.popular)} * p`;
-  await db.run(`DELETE FROM rec_personal WHERE shop_id = $1 AND scope = ${S} AND list = 'personal'`, [
-    shopId,
-  ]);
-  await db.run(
-    `INSERT INTO rec_personal (shop_id, scope, customer_id, list, rank, sku, partner_shop_id, score, reason,
+  return `INSERT INTO rec_personal (shop_id, scope, customer_id, list, rank, sku, partner_shop_id, score, reason,
        reason_sku, reason_days, reason_category${hash.column})
-     WITH ci AS (
-       SELECT customer_id, sku, COUNT(*) AS n, MIN(t) AS first_t, MAX(t) AS last_t,
-         SUM(EXP(${lambda} * (${T} - t))) AS f
-       FROM rec_lines WHERE shop_id = $1 AND scope = ${S} AND ${sampleSql('customer_id', o.sample ?? 1)}
-       GROUP BY customer_id, sku
-     ), pr AS (
-       SELECT p.sku, p.category, p.eligible, COALESCE(r.replenishable, FALSE) AS repl, r.interval_days
-       FROM rec_products p LEFT JOIN ${replenishmentRelation(S)} r ON r.sku = p.sku
-       WHERE p.shop_id = $1 AND p.scope = ${S}
-     ), h AS (
-       SELECT ci.*, pr.category, pr.repl, pr.interval_days FROM ci JOIN pr ON pr.sku = ci.sku
-     ), hmax AS (SELECT customer_id, MAX(f) AS mf FROM h GROUP BY customer_id),
+     WITH h AS (SELECT * FROM ${PREP.items} WHERE cx ${cxRange}),
+     hmax AS (SELECT cx, MAX(f) AS mf FROM h GROUP BY cx),
      rep AS (
-       SELECT h.customer_id, sku,
+       SELECT h.cx, px,
          (CASE WHEN repl THEN 1.0 ELSE ${num(w.nonReplenishable)} END) * f / hmax.mf AS r,
-         CASE WHEN NOT repl AND last_t > ${T} - ${num(w.justBoughtDays)} THEN 1 ELSE 0 END AS blocked,
+         CASE WHEN NOT repl AND last_t > ${TODAY} - ${num(w.justBoughtDays)} THEN 1 ELSE 0 END AS blocked,
          CASE WHEN NOT repl THEN NULL WHEN n >= 2 THEN (last_t - first_t) / (n - 1) ELSE interval_days END AS days
-       FROM h JOIN hmax ON hmax.customer_id = h.customer_id
-     ), recent AS (
-       SELECT customer_id, sku, w FROM (
-         SELECT customer_id, sku, EXP(${lambda} * (${T} - last_t)) AS w,
-           ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY last_t DESC, sku) AS rn FROM ci) x
-       WHERE rn <= ${LIST_SIZES.recentForPersonal}
+       FROM h JOIN hmax ON hmax.cx = h.cx
      ), co0 AS (
-       SELECT r.customer_id, p.other_sku AS sku, r.sku AS via, r.w * p.score AS c FROM recent r
-       JOIN rec_pairs p ON p.shop_id = $1 AND p.scope = ${S} AND p.kind = 'customer' AND p.sku = r.sku
+       SELECT h.cx, nb.opx AS px, h.px AS via, EXP(${LAMBDA} * (${TODAY} - h.last_t)) * nb.score AS c
+       FROM h JOIN ${PREP.neighbours} nb ON nb.px = h.px WHERE h.rn <= ${LIST_SIZES.recentForPersonal}
      ), co1 AS (
-       SELECT customer_id, sku, SUM(c) AS c, ${argMax} AS via FROM co0 GROUP BY customer_id, sku
-     ), comax AS (SELECT customer_id, MAX(c) AS mc FROM co1 GROUP BY customer_id),
+       SELECT cx, px, SUM(c) AS c, ${argMax} AS via FROM co0 GROUP BY cx, px
+     ), comax AS (SELECT cx, MAX(c) AS mc FROM co1 GROUP BY cx),
      co AS (
-       SELECT co1.customer_id, sku, via, COALESCE(c / NULLIF(comax.mc, 0), 0) AS c
-       FROM co1 JOIN comax ON comax.customer_id = co1.customer_id
+       SELECT co1.cx, px, via, COALESCE(c / NULLIF(comax.mc, 0), 0) AS c
+       FROM co1 JOIN comax ON comax.cx = co1.cx
      ), aff AS (
-       SELECT customer_id, category, s / SUM(s) OVER (PARTITION BY customer_id) AS share,
-         ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY s DESC, category) AS rn
-       FROM (SELECT customer_id, category, SUM(f) AS s FROM h WHERE category <> '' GROUP BY customer_id, category) x
-     ), pop AS (
-       SELECT category, sku, rank,
-         COALESCE(score / NULLIF(MAX(score) OVER (PARTITION BY category), 0), 0) AS p
-       FROM rec_popular WHERE shop_id = $1 AND scope = ${S} AND kind = 'bought' AND rank <= ${L}
+       SELECT cx, gx, s / SUM(s) OVER (PARTITION BY cx) AS share,
+         ROW_NUMBER() OVER (PARTITION BY cx ORDER BY s DESC, category) AS rn
+       FROM (SELECT cx, gx, category, SUM(f) AS s FROM h WHERE category <> '' GROUP BY cx, gx, category) x
      ), cat AS (
-       SELECT a.customer_id, pp.sku, a.share * pp.p AS g, a.category FROM aff a
-       JOIN pop pp ON pp.category = a.category WHERE a.rn <= 3 AND pp.rank <= 10
+       SELECT a.cx, pp.px, a.share * pp.p AS g, a.gx FROM aff a
+       JOIN ${PREP.popular} pp ON pp.gx = a.gx WHERE a.rn <= 3 AND pp.rank <= 10
      ), gp AS (
-       SELECT c.customer_id, pp.sku, pp.p FROM (SELECT DISTINCT customer_id FROM ci) c
-       CROSS JOIN pop pp WHERE pp.category = ''
+       SELECT c.cx, pp.px, pp.p FROM (SELECT DISTINCT cx FROM h) c
+       CROSS JOIN ${PREP.popular} pp WHERE pp.gx = 0
      ), cand AS (
-       SELECT customer_id, sku, r, 0.0 AS c, 0.0 AS g, 0.0 AS p, blocked, days,
-         CAST(NULL AS VARCHAR) AS via, CAST(NULL AS VARCHAR) AS cat FROM rep
-       UNION ALL SELECT customer_id, sku, 0.0, c, 0.0, 0.0, 0, NULL, via, NULL FROM co
-       UNION ALL SELECT customer_id, sku, 0.0, 0.0, g, 0.0, 0, NULL, NULL, category FROM cat
-       UNION ALL SELECT customer_id, sku, 0.0, 0.0, 0.0, p, 0, NULL, NULL, NULL FROM gp
+       SELECT cx, px, r, 0.0 AS c, 0.0 AS g, 0.0 AS p, blocked, days, CAST(NULL AS INTEGER) AS via,
+         CAST(NULL AS INTEGER) AS gx FROM rep
+       UNION ALL SELECT cx, px, 0.0, c, 0.0, 0.0, 0, NULL, via, NULL FROM co
+       UNION ALL SELECT cx, px, 0.0, 0.0, g, 0.0, 0, NULL, NULL, gx FROM cat
+       UNION ALL SELECT cx, px, 0.0, 0.0, 0.0, p, 0, NULL, NULL, NULL FROM gp
      ), agg AS (
-       SELECT customer_id, sku, MAX(r) AS r, MAX(c) AS c, MAX(g) AS g, MAX(p) AS p, MAX(blocked) AS blocked,
-         MAX(days) AS days, MAX(via) AS via, MAX(cat) AS cat
-       FROM cand GROUP BY customer_id, sku
+       SELECT cx, px, MAX(r) AS r, MAX(c) AS c, MAX(g) AS g, MAX(p) AS p, MAX(blocked) AS blocked,
+         MAX(days) AS days, MAX(via) AS via, MAX(gx) AS gx
+       FROM cand GROUP BY cx, px
      ), scored AS (
        SELECT a.*, ${WR} AS wr, ${WC} AS wc, ${WG} AS wg, ${WP} AS wp,
          ${WR} + ${WC} + ${WG} + ${WP} AS score
-       FROM agg a JOIN pr ON pr.sku = a.sku AND pr.eligible WHERE a.blocked = 0
+       FROM agg a JOIN ${PREP.products} pr ON pr.px = a.px AND pr.eligible WHERE a.blocked = 0
      ), ranked AS (
-       SELECT scored.*, ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY score DESC, sku) AS rn FROM scored
-     )
-     SELECT $1, ${S}, customer_id, 'personal', CAST(rn AS INTEGER), sku, '', score,
-       CASE WHEN r > 0 AND wr >= wc AND wr >= wg AND wr >= wp THEN 'repeat'
-         WHEN c > 0 AND wc >= wg AND wc >= wp THEN 'together'
-         WHEN g > 0 AND wg >= wp THEN 'category' ELSE 'popular' END,
-       CASE WHEN c > 0 AND NOT (r > 0 AND wr >= wc AND wr >= wg AND wr >= wp) THEN via END,
-       CASE WHEN r > 0 THEN days END, cat${hash.value}
-     FROM ranked WHERE rn <= ${L}`,
-    [shopId],
-  );
+       SELECT scored.*, ROW_NUMBER() OVER (PARTITION BY cx ORDER BY score DESC, px) AS rn FROM scored
+     ), top AS (SELECT * FROM ranked WHERE rn <= ${L})
+     SELECT $1, ${S}, cu.customer_id, 'personal', CAST(t.rn AS INTEGER), pr.sku, '', t.score,
+       CASE WHEN t.r > 0 AND t.wr >= t.wc AND t.wr >= t.wg AND t.wr >= t.wp THEN 'repeat'
+         WHEN t.c > 0 AND t.wc >= t.wg AND t.wc >= t.wp THEN 'together'
+         WHEN t.g > 0 AND t.wg >= t.wp THEN 'category' ELSE 'popular' END,
+       CASE WHEN t.c > 0 AND NOT (t.r > 0 AND t.wr >= t.wc AND t.wr >= t.wg AND t.wr >= t.wp) THEN vp.sku END,
+       CASE WHEN t.r > 0 THEN t.days END, gc.category${hash.value}
+     FROM top t JOIN ${PREP.customers} cu ON cu.cx = t.cx JOIN ${PREP.products} pr ON pr.px = t.px
+     LEFT JOIN ${PREP.products} vp ON vp.px = t.via
+     LEFT JOIN (SELECT DISTINCT gx, category FROM ${PREP.products}) gc ON gc.gx = t.gx
+     ORDER BY t.cx, t.rn`;
 }
 
 /**

@@ -23,7 +23,7 @@ export interface StoredItem {
   partnerShopId: string | null;
 }
 
-interface ItemRow extends Record<string, unknown> {
+export interface ItemRow extends Record<string, unknown> {
   rank: number;
   sku: string;
   title: string;
@@ -39,7 +39,7 @@ interface ItemRow extends Record<string, unknown> {
   partner_shop_id: string | null;
 }
 
-const itemOf = (r: ItemRow): StoredItem => ({
+export const itemOf = (r: ItemRow): StoredItem => ({
   rank: Number(r.rank),
   sku: r.sku,
   title: r.title,
@@ -60,7 +60,7 @@ export const AVAILABLE = `(p.inventory_qty IS NULL OR p.inventory_qty > 0) AND (
   AND (p.published IS NULL OR p.published)
   AND NOT EXISTS (SELECT 1 FROM rec_exclusions x WHERE x.shop_id = p.shop_id AND x.sku = p.sku)`;
 
-const byCustomer = (db: SqlEngine, ref: string) =>
+export const byCustomer = (db: SqlEngine, ref: string) =>
   db.dialect === 'duckdb'
     ? `r.lookup_hash = hash(${ref}) AND r.customer_id = ${ref}`
     : `r.customer_id = ${ref}`;
@@ -105,39 +105,6 @@ export async function writeRun(store: Store, shopId: string, scope: string, run:
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [shopId, scope, run.computedAt, run.asOf, run.customers, run.orders, run.lines, run.small, run.weights],
   );
-}
-
-/**
- * One customer's stored list (`personal`, or `cross_shop` with the partner's products), best
- * first, products available now; cross-shop rows only while the link and the consent stand.
- */
-export async function customerList(
-  store: Store,
-  shopId: string,
-  customerId: string,
-  list: 'personal' | 'cross_shop',
-  limit: number,
-): Promise<StoredItem[]> {
-  const db = store.engine;
-  const cross =
-    list === 'cross_shop'
-      ? ` AND EXISTS (SELECT 1 FROM shop_links sl WHERE sl.shop_id = r.shop_id AND sl.partner_shop_id = r.partner_shop_id)
-          AND EXISTS (SELECT 1 FROM customers c WHERE c.shop_id = r.shop_id AND c.customer_id = r.customer_id
-            AND (COALESCE(c.accepts_email, FALSE) OR COALESCE(c.accepts_sms, FALSE) OR COALESCE(c.accepts_zalo, FALSE)
-              OR COALESCE(c.accepts_messenger, FALSE)))`
-      : '';
-  const productShop = list === 'cross_shop' ? 'r.partner_shop_id' : 'r.shop_id';
-  const rows = await db.all<ItemRow>(
-    `SELECT r.rank, r.sku, p.title, p.category, p.price, p.image_url, r.score, r.reason, r.reason_sku,
-       q.title AS reason_title, r.reason_days, r.reason_category, r.partner_shop_id
-     FROM rec_personal r
-     JOIN products p ON p.shop_id = ${productShop} AND p.sku = r.sku
-     LEFT JOIN products q ON q.shop_id = r.shop_id AND q.sku = r.reason_sku
-     WHERE r.shop_id = $1 AND r.scope = 'live' AND ${byCustomer(db, '$2')} AND r.list = $3 AND ${AVAILABLE}${cross}
-     ORDER BY r.rank LIMIT ${Math.floor(limit)}`,
-    [shopId, customerId, list],
-  );
-  return rows.map(itemOf);
 }
 
 /** The products the customer bought within `days` before `asOf` that are not replenishable. */
