@@ -13,7 +13,7 @@ import { buildServer } from '../../src/server/server.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { arrive, customer, customerIdOf, SHOP } from '../coupons/support.js';
 import { browserSkipped, launchChromium } from '../support/browser.js';
-import { makeUser, signInBrowser } from '../support/dashboard.js';
+import { makeUser, openFromMenu, signInBrowser } from '../support/dashboard.js';
 import { skipNote } from '../support/skip.js';
 
 const SHOTS = new URL('../../test-artifacts/screenshots/', import.meta.url).pathname;
@@ -76,7 +76,7 @@ describe.skipIf(browserSkipped)(`coupons page in Chromium${skipNote(browserSkipp
     const context = await browser.newContext({ viewport: DESKTOP, acceptDownloads: true });
     const page = await context.newPage();
     await signInBrowser(page, url, email);
-    await page.getByRole('link', { name: 'Mã giảm giá' }).click();
+    await openFromMenu(page, 'Marketing', 'Mã giảm giá');
     await page.waitForURL(/\/coupons$/);
     const rows = page.locator('#coupon-results tbody tr');
     expect(await rows.count()).toBe(2);

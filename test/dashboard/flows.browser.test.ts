@@ -13,7 +13,7 @@ import { listShopFlows } from '../../src/app/flows/definitions.js';
 import { SHOP } from '../flows/support.js';
 import { lowContrastTexts, overflowsSideways, unlabelledControls } from '../support/a11y.js';
 import { browserSkipped, launchChromium } from '../support/browser.js';
-import { makeUser, signInBrowser } from '../support/dashboard.js';
+import { makeUser, openFromMenu, signInBrowser } from '../support/dashboard.js';
 import { ENGINES } from '../support/engines.js';
 import { skipNote } from '../support/skip.js';
 import { type FlowPagesShop, LAN, openFlowPagesShop } from './flows-fixture.js';
@@ -48,7 +48,7 @@ describe.skipIf(browserSkipped)(`flow and message pages in Chromium${skipNote(br
     const context = await browser.newContext({ viewport: DESKTOP });
     const page = await context.newPage();
     await signInBrowser(page, s.url, email);
-    await page.getByRole('link', { name: 'Flow tự động' }).click();
+    await openFromMenu(page, 'Marketing', 'Flow tự động');
     await page.waitForURL(/\/flows$/);
     const promos = page.locator('[data-flow="promos"]');
     expect(await promos.locator('[data-state]').textContent()).toBe('Đang chạy');
@@ -165,7 +165,7 @@ describe.skipIf(browserSkipped)(`flow and message pages in Chromium${skipNote(br
     const context = await browser.newContext({ viewport: DESKTOP });
     const page = await context.newPage();
     await signInBrowser(page, s.url, email);
-    await page.getByRole('link', { name: 'Tin nhắn' }).click();
+    await openFromMenu(page, 'Marketing', 'Tin nhắn');
     await page.waitForURL(/\/messages$/);
     const rows = page.locator('#message-results tbody tr');
     expect(await rows.count()).toBe(6);

@@ -31,6 +31,7 @@ const MENU = [
   ['segments', '/segments'],
   ['best', '/best'],
   ['live', '/live'],
+  ['referrals', '/referrals'],
   ['imports', '/imports'],
   ['settings', '/settings'],
 ] as const;
@@ -124,6 +125,48 @@ describe.skipIf(browserSkipped)(
         await page.goto(`${running.url}/segments/${demo.segment}`);
         await checkPage(page, 'segment', size);
         expect(errors).toEqual([]);
+        await context.close();
+      }
+    });
+
+    it('fits the menu at 1024 px and on a phone, in both languages, and opens its groups by keyboard', async () => {
+      for (const viewport of [{ width: 1024, height: 768 }, SIZES.phone]) {
+        const context = await browser.newContext({ viewport });
+        const page = await context.newPage();
+        await signInBrowser(page, running.url, owner);
+        for (const lang of ['en', 'vi'] as const) {
+          await page.goto(`${running.url}/lang/${lang}?back=/tasks`);
+          // Every entry of the row is on the screen: none cut at the edge, nothing to scroll.
+          const cut = await page.evaluate(`[...document.querySelectorAll('header.top nav > ul > li')]
+            .filter((li) => li.getBoundingClientRect().right > document.documentElement.clientWidth)
+            .map((li) => li.textContent)`);
+          expect([viewport.width, lang, cut]).toEqual([viewport.width, lang, []]);
+          expect(await overflowsSideways(page)).toBe(false);
+        }
+        // Tab to the group, Enter opens it, Tab reaches its links; Escape closes it again.
+        const group = page.locator('summary', { hasText: /^Khách thân thiết$/ });
+        await group.focus();
+        await page.keyboard.press('Enter');
+        expect(await page.locator('details.nav-group[open] summary').textContent()).toBe('Khách thân thiết');
+        await page.keyboard.press('Escape');
+        expect(await page.locator('details.nav-group[open]').count()).toBe(0);
+        expect(await page.locator(':focus').textContent()).toBe('Khách thân thiết');
+        await page.keyboard.press('Enter');
+        await page.keyboard.press('Tab');
+        await page.keyboard.press('Tab');
+        expect(await page.locator(':focus').textContent()).toBe('Giới thiệu');
+        await Promise.all([page.waitForURL(/\/referrals$/), page.keyboard.press('Enter')]);
+        // The page's group is marked, its link is the current page; opening another closes it.
+        expect(await page.locator('details.nav-group[data-current] summary').textContent()).toBe(
+          'Khách thân thiết',
+        );
+        await page.locator('summary', { hasText: /^Khách thân thiết$/ }).click();
+        await page.locator('summary', { hasText: /^Marketing$/ }).click();
+        expect(await page.locator('details.nav-group[open] summary').allTextContents()).toEqual([
+          'Marketing',
+        ]);
+        await page.mouse.click(viewport.width / 2, viewport.height - 10);
+        expect(await page.locator('details.nav-group[open]').count()).toBe(0);
         await context.close();
       }
     });

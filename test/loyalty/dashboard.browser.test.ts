@@ -11,7 +11,7 @@ import { type AppContext, makeContext } from '../../src/app/context.js';
 import { buildServer } from '../../src/server/server.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { browserSkipped, launchChromium } from '../support/browser.js';
-import { makeUser, signInBrowser } from '../support/dashboard.js';
+import { makeUser, openFromMenu, signInBrowser } from '../support/dashboard.js';
 import { skipNote } from '../support/skip.js';
 import { arrive, customer, idOf, SHOP } from './support.js';
 
@@ -62,7 +62,7 @@ describe.skipIf(browserSkipped)(`loyalty pages in Chromium${skipNote(browserSkip
     const context = await browser.newContext({ viewport: DESKTOP });
     const page = await context.newPage();
     await signInBrowser(page, url, email);
-    await page.getByRole('link', { name: 'Điểm thưởng' }).click();
+    await openFromMenu(page, 'Khách thân thiết', 'Điểm thưởng');
     await page.waitForURL(/\/loyalty$/);
     expect(await page.locator('tr[data-tier="silver"]').textContent()).toContain('3.000.000 ₫');
     expect(await page.locator('tr[data-rule="spend"]').textContent()).toContain('1 điểm / 10.000 ₫');

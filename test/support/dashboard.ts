@@ -109,3 +109,13 @@ export async function signInBrowser(
     page.locator('form button[type=submit]').click(),
   ]);
 }
+
+/**
+ * Opens a page the way a seller does: the menu's group (`group`, its summary's text), then the
+ * page's link in it.
+ */
+export async function openFromMenu(page: Page, group: string, link: string): Promise<void> {
+  const nav = page.getByRole('navigation', { name: /Menu chính|Main menu/ });
+  await nav.locator('summary', { hasText: new RegExp(`^${group}$`) }).click();
+  await nav.getByRole('link', { name: link, exact: true }).click();
+}
