@@ -19,7 +19,7 @@ import { openStore } from '../../src/store/store.js';
 import { FIXTURES } from '../server/support.js';
 import { lowContrastTexts, overflowsSideways, unlabelledControls } from '../support/a11y.js';
 import { browserSkipped, launchChromium } from '../support/browser.js';
-import { makeUser, signInBrowser } from '../support/dashboard.js';
+import { makeUser, signedInPage, signInBrowser } from '../support/dashboard.js';
 import { skipNote } from '../support/skip.js';
 
 const SHOTS = 'test-artifacts/screenshots';
@@ -131,9 +131,7 @@ describe.skipIf(browserSkipped)(
 
     it('fits the menu at 1024 px and on a phone, in both languages, and opens its groups by keyboard', async () => {
       for (const viewport of [{ width: 1024, height: 768 }, SIZES.phone]) {
-        const context = await browser.newContext({ viewport });
-        const page = await context.newPage();
-        await signInBrowser(page, running.url, owner);
+        const { context, page } = await signedInPage(browser, running.url, owner, { viewport });
         for (const lang of ['en', 'vi'] as const) {
           await page.goto(`${running.url}/lang/${lang}?back=/tasks`);
           // Every entry of the row is on the screen: none cut at the edge, nothing to scroll.
@@ -172,9 +170,9 @@ describe.skipIf(browserSkipped)(
     });
 
     it("shows a staff user of another shop nothing of the demo shop's", { timeout: 120_000 }, async () => {
-      const context = await browser.newContext({ viewport: SIZES.desktop });
-      const page = await context.newPage();
-      await signInBrowser(page, running.url, outsider);
+      const { context, page } = await signedInPage(browser, running.url, outsider, {
+        viewport: SIZES.desktop,
+      });
       const secrets = [demo.name, demo.phone, demo.customerId, demo.segment];
       for (const [name, path] of MENU) {
         const answer = await page.goto(running.url + path);
