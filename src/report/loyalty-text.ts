@@ -14,6 +14,7 @@ export const ENTRY_REASON_TEXT: Record<EntryReason, Localized> = {
   order_returned: { vi: 'Đơn bị trả lại', en: 'Order returned' },
   order_refunded: { vi: 'Đơn được hoàn tiền', en: 'Order refunded' },
   partial_refund: { vi: 'Hoàn tiền một phần', en: 'Partial refund' },
+  order_restored: { vi: 'Đơn giao lại thành công', en: 'Order delivered after all' },
   signed_up: { vi: 'Tạo tài khoản', en: 'Account created' },
   second_order: { vi: 'Đơn hàng thứ hai', en: 'Second order' },
   spend_threshold: { vi: 'Đạt mức chi tiêu', en: 'Spend threshold reached' },

@@ -1,0 +1,66 @@
+/**
+ * The gaps docs/loyalty.md used to list, closed, on both engines in test time: a parcel refused
+ * and then delivered on a second try earns its points again (on both order passes: the planner a
+ * webhook uses and the SQL pass an import uses), and once only.
+ */
+import { describe, expect, it } from 'vitest';
+import { applyOrderPoints } from '../../src/app/loyalty/earn.js';
+import { showPoints } from '../../src/app/loyalty/points.js';
+import { ENGINES, TestClock } from '../support/engines.js';
+import { arrive, customer, DAY, idOf, ledger, type OrderSpec, openShop, order, SHOP } from './support.js';
+
+const LAN = '+84912345678';
+const start = Date.parse('2027-03-01T03:00:00Z');
+
+for (const engine of ENGINES)
+  describe.skipIf(engine.skipped)(engine.title, () => {
+    for (const mode of ['js', 'sql'] as const)
+      it(`a refused parcel delivered on a second try earns its points again, once (${mode} pass)`, async () => {
+        const clock = new TestClock(start);
+        const { store, ctx } = await openShop(engine, clock);
+        await arrive(ctx, { customers: [customer(LAN)] });
+        const lan = await idOf(ctx, LAN);
+        const at = new Date(start);
+        const step = async (spec: Omit<OrderSpec, 'phone' | 'at'>) => {
+          // The order written as an import writes it, then only the order pass under test.
+          await store.transaction(async (tx) => {
+            const batch = { customers: [], orders: [order({ phone: LAN, at, ...spec })], events: [] };
+            await tx.importBatch(SHOP, batch, ctx.newId('imp'), new Date(clock.now()));
+            await applyOrderPoints(ctx, SHOP, [lan], tx, undefined, mode);
+          });
+          clock.advance(DAY);
+        };
+        await step({ id: '5001', total: 300_000 });
+        await step({ id: '5001', total: 300_000, status: 'failed_delivery' });
+        expect((await showPoints(ctx, { shopId: SHOP, customer: lan })).balance).toMatchObject({
+          points: 0,
+          pending: 0,
+        });
+        // The shop calls, the buyer takes the parcel: delivered after all.
+        await step({ id: '5001', total: 300_000, status: 'delivered' });
+        await step({ id: '5001', total: 300_000, status: 'delivered' });
+        const entries = await ledger(store, lan);
+        expect(entries.slice(0, 2)).toEqual([
+          { kind: 'earn', points: 0, pending: 30, reason: 'order_placed' },
+          { kind: 'reverse', points: 0, pending: -30, reason: 'order_failed_delivery' },
+        ]);
+        // Written in one pass (the same time): restored as pending, then approved.
+        expect(entries.slice(2).sort((a, b) => a.reason.localeCompare(b.reason))).toEqual([
+          { kind: 'approve', points: 30, pending: -30, reason: 'order_delivered' },
+          { kind: 'earn', points: 0, pending: 30, reason: 'order_restored' },
+        ]);
+        // Returned later, then delivered again (a swap): taken back, then restored a second time.
+        await step({ id: '5001', total: 300_000, status: 'returned' });
+        await step({ id: '5001', total: 300_000, status: 'delivered' });
+        await step({ id: '5001', total: 300_000, status: 'delivered' });
+        expect((await ledger(store, lan)).slice(4)).toEqual([
+          { kind: 'reverse', points: -30, pending: 0, reason: 'order_returned' },
+          { kind: 'earn', points: 30, pending: 0, reason: 'order_restored' },
+        ]);
+        expect((await showPoints(ctx, { shopId: SHOP, customer: lan })).balance).toMatchObject({
+          points: 30,
+          pending: 0,
+        });
+        await store.close();
+      });
+  });
