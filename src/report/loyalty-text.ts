@@ -18,6 +18,7 @@ export const ENTRY_REASON_TEXT: Record<EntryReason, Localized> = {
   signed_up: { vi: 'Tạo tài khoản', en: 'Account created' },
   second_order: { vi: 'Đơn hàng thứ hai', en: 'Second order' },
   spend_threshold: { vi: 'Đạt mức chi tiêu', en: 'Spend threshold reached' },
+  bonus_reversed: { vi: 'Thu hồi thưởng (đơn bị trả lại)', en: 'Bonus taken back (order returned)' },
   birthday: { vi: 'Sinh nhật', en: 'Birthday' },
   review: { vi: 'Đánh giá', en: 'Review or rating' },
   nps: { vi: 'Trả lời NPS', en: 'NPS answer' },

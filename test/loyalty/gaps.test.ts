@@ -1,7 +1,8 @@
 /**
  * The gaps docs/loyalty.md used to list, closed, on both engines in test time: a parcel refused
  * and then delivered on a second try earns its points again (on both order passes: the planner a
- * webhook uses and the SQL pass an import uses), and once only; the demo shop runs the default
+ * webhook uses and the SQL pass an import uses), and once only; the second-order and spend
+ * bonuses go back when the order that earned them is returned; the demo shop runs the default
  * programme, its points worked out after the imports.
  */
 import { describe, expect, it } from 'vitest';
@@ -67,6 +68,45 @@ for (const engine of ENGINES)
         });
         await store.close();
       });
+
+    it('second-order and spend bonuses are taken back when the qualifying order is returned, and given again', async () => {
+      const clock = new TestClock(start);
+      const { store, ctx } = await openShop(engine, clock);
+      await arrive(ctx, { customers: [customer(LAN)] });
+      const lan = await idOf(ctx, LAN);
+      const bonuses = async () =>
+        (await ledger(store, lan))
+          .filter((e) => ['second_order', 'spend_threshold', 'bonus_reversed'].includes(e.reason))
+          .map((e) => `${e.reason}:${e.points}`);
+      const delivered = (id: string, total: number, status: OrderSpec['status'] = 'delivered') => ({
+        id,
+        phone: LAN,
+        at: new Date(start),
+        total,
+        status,
+        ...(status === 'returned' ? { refunded: total } : {}),
+      });
+      await arrive(ctx, { orders: [delivered('6001', 3_000_000), delivered('6002', 2_500_000)] });
+      // Two delivered orders, 5.500.000 ₫: the second-order bonus (100) and the 5.000.000 ₫ one (200).
+      expect((await bonuses()).sort()).toEqual(['second_order:100', 'spend_threshold:200']);
+      clock.advance(DAY);
+      await arrive(ctx, { orders: [delivered('6002', 2_500_000, 'returned')] });
+      await arrive(ctx, { orders: [delivered('6002', 2_500_000, 'returned')] });
+      // One order left, 3.000.000 ₫: both bonuses go back, once.
+      expect((await bonuses()).slice(2).sort()).toEqual(['bonus_reversed:-100', 'bonus_reversed:-200']);
+      clock.advance(DAY);
+      await arrive(ctx, { orders: [delivered('6003', 2_200_000)] });
+      await arrive(ctx, { orders: [delivered('6003', 2_200_000)] });
+      // A new second order and 5.200.000 ₫ again: earned again, once.
+      expect((await bonuses()).slice(4).sort()).toEqual(['second_order:100', 'spend_threshold:200']);
+      const p = await showPoints(ctx, { shopId: SHOP, customer: lan });
+      const orderPoints = 300 + 220; // 1 point per 10.000 ₫ of the delivered orders kept
+      const entryPoints = (await ledger(store, lan))
+        .filter((e) => e.reason === 'tier_entry')
+        .reduce((sum, e) => sum + e.points, 0);
+      expect(p.balance.points).toBe(orderPoints + 300 + entryPoints);
+      await store.close();
+    });
 
     it('the demo shop runs the default programme: members in tiers, points for every delivered buyer, none twice', async () => {
       const clock = new TestClock(start);

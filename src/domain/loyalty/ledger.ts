@@ -30,6 +30,7 @@ export const ENTRY_REASONS = [
   'signed_up',
   'second_order',
   'spend_threshold',
+  'bonus_reversed',
   'birthday',
   'review',
   'nps',

@@ -200,6 +200,42 @@ export async function customerEntries(
   return rows.map(toEntry);
 }
 
+/** What a customer holds of a once-per-customer rule: its points net of reversals, and how many reversals. */
+export interface RuleHolding {
+  net: number;
+  entries: number;
+  reversals: number;
+}
+
+/** The customer-level rule entries of the customers in scope (second order, spend threshold), by customer and rule. */
+export async function customerRuleHoldings(
+  store: Store,
+  shopId: string,
+  scope: IdScope,
+): Promise<Map<string, Map<string, RuleHolding>>> {
+  const params: SqlValue[] = [shopId];
+  const from = shopRowsSql(store.dialect, 'loyalty_ledger', '*', 'customer_id', scope, params);
+  const rows = await store.engine.all<{
+    customer_id: string;
+    rule_id: string;
+    net: number | bigint;
+    entries: number | bigint;
+    reversals: number | bigint;
+  }>(
+    `SELECT customer_id, rule_id, SUM(points) AS net, COUNT(*) AS entries,
+       SUM(CASE WHEN kind = 'reverse' THEN 1 ELSE 0 END) AS reversals
+     FROM ${from} l WHERE l.source_type = 'customer' AND l.rule_id IS NOT NULL GROUP BY customer_id, rule_id`,
+    params,
+  );
+  const out = new Map<string, Map<string, RuleHolding>>();
+  for (const r of rows) {
+    const held = out.get(r.customer_id) ?? new Map<string, RuleHolding>();
+    held.set(r.rule_id, { net: Number(r.net), entries: Number(r.entries), reversals: Number(r.reversals) });
+    out.set(r.customer_id, held);
+  }
+  return out;
+}
+
 /** The entries of the orders of customers in scope, summed per order. */
 export async function orderLedgerStates(
   store: Store,
