@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveAnalyticsConfig } from '../domain/analytics/config.js';
+import { DEFAULT_PROGRAM } from '../domain/loyalty/program.js';
 import { DEFAULT_TIME_ZONE } from '../domain/time.js';
 import { generateShop } from '../ingest/demo/generate.js';
 import type { DemoShop } from '../ingest/demo/types.js';
@@ -14,6 +15,9 @@ import type { StoreSummary } from '../store/store.js';
 import { resolveAsOf } from './as-of.js';
 import type { AppContext } from './context.js';
 import { importFile } from './imports.js';
+import { applyOrderPoints } from './loyalty/earn.js';
+import { runLoyaltyDaily } from './loyalty/events.js';
+import { loadProgram, setProgram } from './loyalty/program.js';
 import { recomputeReorderCycles } from './replenishment.js';
 
 /**
@@ -100,6 +104,7 @@ export async function loadDemoFiles(
       summary: await importFile(ctx, { shopId, format, path }),
     });
   }
+  await startDemoLoyalty(ctx, shopId);
   const store = ctx.store;
   const summary = await store.summary(shopId);
   const asOf = ctx.clock.now();
@@ -108,4 +113,19 @@ export async function loadDemoFiles(
   await recomputeReorderCycles(ctx, { shopId });
   const segments = await refreshAllSegments(store, shopId, asOf);
   return { imports, summary, asOf, segments };
+}
+
+/**
+ * The demo shop's loyalty programme: the default one, turned on (unless the shop already set one
+ * of its own), and the points of the imported orders and events worked out once after the imports
+ * (the imports ran with the programme off, so they paid nothing for it): members, tiers and
+ * ledgers for the dashboard's loyalty pages at once.
+ */
+async function startDemoLoyalty(ctx: AppContext, shopId: string): Promise<void> {
+  const current = await loadProgram(ctx.store, shopId);
+  if (current.version === 0)
+    await setProgram(ctx, { shopId, program: { ...DEFAULT_PROGRAM, enabled: true } });
+  else if (!current.program.enabled) return;
+  await ctx.store.transaction((tx) => applyOrderPoints(ctx, shopId, undefined, tx));
+  await runLoyaltyDaily(ctx, { shopId });
 }

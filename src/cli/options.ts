@@ -60,3 +60,6 @@ export const withCommon = (cmd: Command): Command =>
     .option('--shop <id>', 'shop id (default: NURTURE_SHOP or "default")')
     .option('--json', 'print JSON')
     .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)');
+
+/** A value as the CLI prints it with `--json`: indented, with a final newline. */
+export const jsonText = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;

@@ -121,3 +121,27 @@ export function table(
     : [];
   return [...head, ...rows.map(line)].join('\n');
 }
+
+/** A column of `listTable`: its header, its cell for a row, and whether it aligns right. */
+export interface Column<T> {
+  header: string;
+  cell: (row: T) => string;
+  right?: boolean;
+}
+
+/** Rows as a plain text table, a column a spec (no final newline, like `table`). */
+export function columnsTable<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
+  return table(
+    columns.map((c) => c.header),
+    rows.map((row) => columns.map((c) => c.cell(row))),
+    columns.map((c) => c.right === true),
+  );
+}
+
+/**
+ * A list printed as a table with a line a row, or `empty` when there is none (the CLI's lists:
+ * coupons, referrals, tasks). Ends with a newline.
+ */
+export function listTable<T>(rows: readonly T[], columns: readonly Column<T>[], empty: string): string {
+  return rows.length === 0 ? `${empty}\n` : `${columnsTable(rows, columns)}\n`;
+}

@@ -10,11 +10,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { showChannelSettings } from '../../src/app/channel-settings.js';
 import { type AppContext, makeContext } from '../../src/app/context.js';
-import { buildServer } from '../../src/server/server.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { lowContrastTexts, overflowsSideways, unlabelledControls } from '../support/a11y.js';
-import { browserSkipped, launchChromium } from '../support/browser.js';
-import { makeUser, signInBrowser } from '../support/dashboard.js';
+import { browserSkipped } from '../support/browser.js';
+import { makeUser, serveForBrowser, signedInPage } from '../support/dashboard.js';
 import { startWebhookFake, WEBHOOK_FAKE_SECRET, type WebhookFake } from '../support/fakes/webhook.js';
 import { skipNote } from '../support/skip.js';
 
@@ -46,24 +45,16 @@ describe.skipIf(browserSkipped)(`channel settings page in Chromium${skipNote(bro
     owner = await makeUser(ctx, SHOP, 'owner');
     staff = await makeUser(ctx, SHOP, 'staff');
     hook = await startWebhookFake();
-    const server = await buildServer({ ctx });
-    await server.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = server.app.server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    close = () => server.app.close();
-    browser = await launchChromium();
+    ({ url, browser, close } = await serveForBrowser(ctx));
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
     await close?.();
     await hook?.close();
     await store?.close();
   });
 
   it('sets a webhook key, shows the secret only as set, and sends a test', async () => {
-    const context = await browser.newContext({ viewport: DESKTOP });
-    const page = await context.newPage();
-    await signInBrowser(page, url, owner);
+    const { context, page } = await signedInPage(browser, url, owner, { viewport: DESKTOP });
     await page.goto(`${url}/settings`);
     await Promise.all([
       page.waitForURL(/\/settings\/channels$/),
@@ -111,9 +102,7 @@ describe.skipIf(browserSkipped)(`channel settings page in Chromium${skipNote(bro
   });
 
   it('shows staff the state without a form, and fits a phone', async () => {
-    const context = await browser.newContext({ viewport: PHONE });
-    const page = await context.newPage();
-    await signInBrowser(page, url, staff);
+    const { context, page } = await signedInPage(browser, url, staff, { viewport: PHONE });
     await page.goto(`${url}/settings/channels`);
     expect(await page.locator('form[action^="/settings/channels/"]').count()).toBe(0);
     expect(await page.locator('section[data-channel="webhook"] [data-secret]').textContent()).toBe('đã đặt');

@@ -9,11 +9,10 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppContext, makeContext } from '../../src/app/context.js';
 import { createCoupon } from '../../src/app/coupons.js';
-import { buildServer } from '../../src/server/server.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { arrive, customer, customerIdOf, SHOP } from '../coupons/support.js';
-import { browserSkipped, launchChromium } from '../support/browser.js';
-import { makeUser, signInBrowser } from '../support/dashboard.js';
+import { browserSkipped } from '../support/browser.js';
+import { makeUser, openFromMenu, serveForBrowser, signedInPage } from '../support/dashboard.js';
 import { skipNote } from '../support/skip.js';
 
 const SHOTS = new URL('../../test-artifacts/screenshots/', import.meta.url).pathname;
@@ -59,24 +58,19 @@ describe.skipIf(browserSkipped)(`coupons page in Chromium${skipNote(browserSkipp
       ],
     });
     email = await makeUser(ctx, SHOP, 'staff');
-    const server = await buildServer({ ctx });
-    await server.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = server.app.server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    close = () => server.app.close();
-    browser = await launchChromium();
+    ({ url, browser, close } = await serveForBrowser(ctx));
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
     await close?.();
     await store?.close();
   });
 
   it('lists coupons, filters by state and code in place, and makes a batch to download', async () => {
-    const context = await browser.newContext({ viewport: DESKTOP, acceptDownloads: true });
-    const page = await context.newPage();
-    await signInBrowser(page, url, email);
-    await page.getByRole('link', { name: 'Mã giảm giá' }).click();
+    const { context, page } = await signedInPage(browser, url, email, {
+      viewport: DESKTOP,
+      acceptDownloads: true,
+    });
+    await openFromMenu(page, 'Marketing', 'Mã giảm giá');
     await page.waitForURL(/\/coupons$/);
     const rows = page.locator('#coupon-results tbody tr');
     expect(await rows.count()).toBe(2);
@@ -125,9 +119,7 @@ describe.skipIf(browserSkipped)(`coupons page in Chromium${skipNote(browserSkipp
   });
 
   it('fits a phone screen', async () => {
-    const context = await browser.newContext({ viewport: PHONE });
-    const page = await context.newPage();
-    await signInBrowser(page, url, email);
+    const { context, page } = await signedInPage(browser, url, email, { viewport: PHONE });
     await page.goto(`${url}/coupons`);
     await page.screenshot({ path: `${SHOTS}coupons-phone.png`, fullPage: true });
     expect(

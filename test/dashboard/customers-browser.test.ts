@@ -12,11 +12,10 @@ import { runDemo } from '../../src/app/demo.js';
 import { predict } from '../../src/app/predict.js';
 import { countSegmentQuery } from '../../src/app/segments.js';
 import { formatterFor } from '../../src/report/format.js';
-import { buildServer } from '../../src/server/server.js';
 import type { Store } from '../../src/store/store.js';
 import { lowContrastTexts, overflowsSideways, unlabelledControls } from '../support/a11y.js';
-import { browserSkipped, launchChromium } from '../support/browser.js';
-import { makeUser, signInBrowser } from '../support/dashboard.js';
+import { browserSkipped } from '../support/browser.js';
+import { makeUser, serveForBrowser, signedInPage } from '../support/dashboard.js';
 import { ENGINES } from '../support/engines.js';
 import { skipNote } from '../support/skip.js';
 
@@ -58,15 +57,9 @@ describe.skipIf(browserSkipped)(`customers' pages in Chromium${skipNote(browserS
     );
     someone = row as typeof someone;
     email = await makeUser(ctx, 'demo', 'staff');
-    const server = await buildServer({ ctx });
-    await server.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = server.app.server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    close = () => server.app.close();
-    browser = await launchChromium();
+    ({ url, browser, close } = await serveForBrowser(ctx));
   }, 180_000);
   afterAll(async () => {
-    await browser?.close();
     await close?.();
     await store?.close();
   });
@@ -74,9 +67,7 @@ describe.skipIf(browserSkipped)(`customers' pages in Chromium${skipNote(browserS
   it('finds a customer by a phone typed with spaces, with the keyboard, and opens the profile', async () => {
     const typed = spacedLocal(someone.phone);
     for (const [size, viewport] of Object.entries(SIZES)) {
-      const context = await browser.newContext({ viewport });
-      const page = await context.newPage();
-      await signInBrowser(page, url, email);
+      const { context, page } = await signedInPage(browser, url, email, { viewport });
       await page.goto(`${url}/customers`);
       await expect(page.locator('h1').textContent()).resolves.toBe('Khách hàng');
       await checkAccessibility(page);
@@ -117,9 +108,7 @@ describe.skipIf(browserSkipped)(`customers' pages in Chromium${skipNote(browserS
   });
 
   it('counts a segment query as it is typed and shows a typo where it is', async () => {
-    const context = await browser.newContext({ viewport: SIZES.desktop });
-    const page = await context.newPage();
-    await signInBrowser(page, url, email);
+    const { context, page } = await signedInPage(browser, url, email, { viewport: SIZES.desktop });
     await page.goto(`${url}/customers`);
     const query = 'number_of_orders >= 3';
     const { count } = await countSegmentQuery(ctx, { shopId: 'demo', query });
@@ -154,9 +143,7 @@ describe.skipIf(browserSkipped)(`customers' pages in Chromium${skipNote(browserS
        GROUP BY customer_id ORDER BY n DESC, customer_id LIMIT 1`,
     );
     expect(Number(busy?.n)).toBeGreaterThan(100);
-    const context = await browser.newContext({ viewport: SIZES.desktop });
-    const page = await context.newPage();
-    await signInBrowser(page, url, email);
+    const { context, page } = await signedInPage(browser, url, email, { viewport: SIZES.desktop });
     await page.goto(`${url}/customers/${busy?.customer_id}`);
     const rows = page.locator('table.timeline tbody tr:not(.more)');
     await expect(rows.count()).resolves.toBe(100);

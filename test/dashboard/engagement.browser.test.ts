@@ -10,12 +10,11 @@ import { type AppContext, makeContext } from '../../src/app/context.js';
 import { recordAnswer } from '../../src/app/feedback.js';
 import { referralCodeOfCustomer } from '../../src/app/referral-program.js';
 import { createStaffTask } from '../../src/app/tasks.js';
-import { buildServer } from '../../src/server/server.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { arrive, customer, customerIdOf, SHOP } from '../referrals/support.js';
 import { overflowsSideways, unlabelledControls } from '../support/a11y.js';
-import { browserSkipped, launchChromium } from '../support/browser.js';
-import { makeUser, signInBrowser } from '../support/dashboard.js';
+import { browserSkipped } from '../support/browser.js';
+import { makeUser, serveForBrowser, signedInPage } from '../support/dashboard.js';
 import { skipNote } from '../support/skip.js';
 
 const HOA = '+84912000111';
@@ -89,23 +88,17 @@ describe.skipIf(browserSkipped)(
         dueInHours: 48,
       });
       email = await makeUser(ctx, SHOP, 'staff');
-      const server = await buildServer({ ctx });
-      await server.app.listen({ host: '127.0.0.1', port: 0 });
-      const address = server.app.server.address();
-      url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-      close = () => server.app.close();
-      browser = await launchChromium();
+      ({ url, browser, close } = await serveForBrowser(ctx));
     }, 120_000);
     afterAll(async () => {
-      await browser?.close();
       await close?.();
       await store?.close();
     });
 
     it('shows referrals with refusals and KPIs, NPS per segment with a chart, and works the task queue', async () => {
-      const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-      const page = await context.newPage();
-      await signInBrowser(page, url, email);
+      const { context, page } = await signedInPage(browser, url, email, {
+        viewport: { width: 390, height: 844 },
+      });
 
       await page.goto(`${url}/referrals`);
       expect(await page.locator('h1').textContent()).toContain('Giới thiệu bạn bè');

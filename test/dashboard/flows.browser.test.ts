@@ -13,7 +13,7 @@ import { listShopFlows } from '../../src/app/flows/definitions.js';
 import { SHOP } from '../flows/support.js';
 import { lowContrastTexts, overflowsSideways, unlabelledControls } from '../support/a11y.js';
 import { browserSkipped, launchChromium } from '../support/browser.js';
-import { makeUser, signInBrowser } from '../support/dashboard.js';
+import { makeUser, openFromMenu, signedInPage } from '../support/dashboard.js';
 import { ENGINES } from '../support/engines.js';
 import { skipNote } from '../support/skip.js';
 import { type FlowPagesShop, LAN, openFlowPagesShop } from './flows-fixture.js';
@@ -45,10 +45,8 @@ describe.skipIf(browserSkipped)(`flow and message pages in Chromium${skipNote(br
   });
 
   it('lists the flows with one state each; pause and resume change it', async () => {
-    const context = await browser.newContext({ viewport: DESKTOP });
-    const page = await context.newPage();
-    await signInBrowser(page, s.url, email);
-    await page.getByRole('link', { name: 'Flow tự động' }).click();
+    const { context, page } = await signedInPage(browser, s.url, email, { viewport: DESKTOP });
+    await openFromMenu(page, 'Marketing', 'Flow tự động');
     await page.waitForURL(/\/flows$/);
     const promos = page.locator('[data-flow="promos"]');
     expect(await promos.locator('[data-state]').textContent()).toBe('Đang chạy');
@@ -74,9 +72,7 @@ describe.skipIf(browserSkipped)(`flow and message pages in Chromium${skipNote(br
   });
 
   it('creates a flow from a template, refusing a bad parameter at its field', async () => {
-    const context = await browser.newContext({ viewport: DESKTOP });
-    const page = await context.newPage();
-    await signInBrowser(page, s.url, email);
+    const { context, page } = await signedInPage(browser, s.url, email, { viewport: DESKTOP });
     await page.goto(`${s.url}/flows`);
     await page.getByRole('link', { name: 'Tạo flow từ mẫu' }).click();
     await page.waitForURL(/\/flows\/templates$/);
@@ -101,9 +97,7 @@ describe.skipIf(browserSkipped)(`flow and message pages in Chromium${skipNote(br
   });
 
   it('draws the flow as a graph with its branches side by side', async () => {
-    const context = await browser.newContext({ viewport: DESKTOP });
-    const page = await context.newPage();
-    await signInBrowser(page, s.url, email);
+    const { context, page } = await signedInPage(browser, s.url, email, { viewport: DESKTOP });
     await page.goto(`${s.url}/flows/checkout`);
     const graph = page.locator('svg.flow-graph');
     const branches = await graph
@@ -128,9 +122,7 @@ describe.skipIf(browserSkipped)(`flow and message pages in Chromium${skipNote(br
   });
 
   it('previews a message live as it is typed, shows where a Liquid error is, and saves version 2', async () => {
-    const context = await browser.newContext({ viewport: DESKTOP });
-    const page = await context.newPage();
-    await signInBrowser(page, s.url, email);
+    const { context, page } = await signedInPage(browser, s.url, email, { viewport: DESKTOP });
     await page.goto(`${s.url}/flows/promos`);
     await page.getByRole('link', { name: 'Sửa nội dung' }).first().click();
     await page.waitForURL(/\/flows\/promos\/steps\/first$/);
@@ -162,10 +154,8 @@ describe.skipIf(browserSkipped)(`flow and message pages in Chromium${skipNote(br
   });
 
   it('filters the messages by state, flow and customer, saying why each is where it is', async () => {
-    const context = await browser.newContext({ viewport: DESKTOP });
-    const page = await context.newPage();
-    await signInBrowser(page, s.url, email);
-    await page.getByRole('link', { name: 'Tin nhắn' }).click();
+    const { context, page } = await signedInPage(browser, s.url, email, { viewport: DESKTOP });
+    await openFromMenu(page, 'Marketing', 'Tin nhắn');
     await page.waitForURL(/\/messages$/);
     const rows = page.locator('#message-results tbody tr');
     expect(await rows.count()).toBe(6);
@@ -189,9 +179,7 @@ describe.skipIf(browserSkipped)(`flow and message pages in Chromium${skipNote(br
   });
 
   it('fits a phone screen', async () => {
-    const context = await browser.newContext({ viewport: PHONE });
-    const page = await context.newPage();
-    await signInBrowser(page, s.url, email);
+    const { context, page } = await signedInPage(browser, s.url, email, { viewport: PHONE });
     for (const [path, shot] of [
       ['/flows', 'flows-phone'],
       ['/flows/checkout', 'flow-graph-phone'],

@@ -14,11 +14,10 @@ import { type AppContext, makeContext } from '../../src/app/context.js';
 import { runDemo } from '../../src/app/demo.js';
 import type { AnalysisReport } from '../../src/domain/analytics/types.js';
 import { formatKpi, HEADLINE_KPIS } from '../../src/report/labels.js';
-import { buildServer } from '../../src/server/server.js';
 import { openStore, type Store } from '../../src/store/store.js';
-import { browserSkipped, launchChromium } from '../support/browser.js';
+import { browserSkipped } from '../support/browser.js';
 import { cli } from '../support/cli.js';
-import { makeUser, signInBrowser } from '../support/dashboard.js';
+import { makeUser, serveForBrowser, signedInPage, signInBrowser } from '../support/dashboard.js';
 import { skipNote } from '../support/skip.js';
 
 const SHOTS = join(process.cwd(), 'test-artifacts', 'screenshots');
@@ -78,16 +77,10 @@ describe.skipIf(browserSkipped)(
       ctx = makeContext(store);
       await runDemo(ctx, { shopId: 'demo', customers: 2000, seed: 42 });
       email = await makeUser(ctx, 'demo', 'owner');
-      const server = await buildServer({ ctx });
-      await server.app.listen({ host: '127.0.0.1', port: 0 });
-      const address = server.app.server.address();
-      url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-      close = () => server.app.close();
-      browser = await launchChromium();
+      ({ url, browser, close } = await serveForBrowser(ctx));
       mkdirSync(SHOTS, { recursive: true });
     }, 180_000);
     afterAll(async () => {
-      await browser?.close();
       await shutDown();
       rmSync(dir, { recursive: true, force: true });
     });
@@ -135,9 +128,11 @@ describe.skipIf(browserSkipped)(
       expect(errors).toEqual([]);
       await context.close();
 
-      const phone = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
-      const small = await phone.newPage();
-      await signInBrowser(small, url, email);
+      const { context: phone, page: small } = await signedInPage(browser, url, email, {
+        viewport: PHONE,
+        isMobile: true,
+        hasTouch: true,
+      });
       await waitForCards(small);
       // Nothing wider than the phone but the scrolling boxes that hold wide charts.
       const overflow = await small.evaluate('document.documentElement.scrollWidth - window.innerWidth');
@@ -154,9 +149,7 @@ describe.skipIf(browserSkipped)(
     }, 240_000);
 
     it('ranks the best customers by revenue or orders, links each profile, offers the CSV', async () => {
-      const context = await browser.newContext({ viewport: DESKTOP });
-      const page = await context.newPage();
-      await signInBrowser(page, url, email);
+      const { context, page } = await signedInPage(browser, url, email, { viewport: DESKTOP });
       await page.goto(`${url}/best?preset=12m`);
       const rows = page.locator('table.best tbody tr');
       expect(await rows.count()).toBe(50);
@@ -181,9 +174,7 @@ describe.skipIf(browserSkipped)(
       await context.close();
     }, 120_000);
     it('shows the KPIs `nurture analyze --json` prints for the same shop (last 12 months)', async () => {
-      const context = await browser.newContext({ viewport: DESKTOP });
-      const page = await context.newPage();
-      await signInBrowser(page, url, email);
+      const { context, page } = await signedInPage(browser, url, email, { viewport: DESKTOP });
       await page.goto(`${url}/?preset=12m`);
       await waitForCards(page);
       const shown = new Map<string, string>();

@@ -10,12 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppContext, makeContext } from '../../src/app/context.js';
 import { recomputeReorderCycles } from '../../src/app/replenishment.js';
 import { generateCycleShop } from '../../src/ingest/demo/cycle-shop.js';
-import { buildServer } from '../../src/server/server.js';
 import type { Store } from '../../src/store/store.js';
 import { importCycleShop } from '../replenish/support.js';
 import { lowContrastTexts, overflowsSideways, unlabelledControls } from '../support/a11y.js';
-import { browserSkipped, launchChromium } from '../support/browser.js';
-import { makeUser, signInBrowser } from '../support/dashboard.js';
+import { browserSkipped } from '../support/browser.js';
+import { makeUser, serveForBrowser, signedInPage } from '../support/dashboard.js';
 import { ENGINES, TestClock } from '../support/engines.js';
 import { skipNote } from '../support/skip.js';
 
@@ -48,23 +47,15 @@ describe.skipIf(browserSkipped)(`products pages in Chromium${skipNote(browserSki
       UNTIL,
     );
     email = await makeUser(ctx, 'cycles', 'staff');
-    const server = await buildServer({ ctx });
-    await server.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = server.app.server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    close = () => server.app.close();
-    browser = await launchChromium();
+    ({ url, browser, close } = await serveForBrowser(ctx));
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
     await close?.();
     await store?.close();
   });
 
   it('says no cycles yet, then lists them and opens a product with its histogram', async () => {
-    const context = await browser.newContext({ viewport: SIZES.desktop });
-    const page = await context.newPage();
-    await signInBrowser(page, url, email);
+    const { context, page } = await signedInPage(browser, url, email, { viewport: SIZES.desktop });
     await page.goto(`${url}/products`);
     await expect(page.locator('h1').textContent()).resolves.toBe('Sản phẩm & chu kỳ mua lại');
     await expect(page.locator('[data-empty]').count()).resolves.toBe(1);

@@ -13,13 +13,12 @@ import { boughtTogether, recomputeRecommendations } from '../../src/app/recommen
 import { recomputeReorderCycles } from '../../src/app/replenishment.js';
 import { formatterFor } from '../../src/report/format.js';
 import { boughtTogetherSection } from '../../src/server/dashboard/pages/recommend-view.js';
-import { buildServer } from '../../src/server/server.js';
 import type { Store } from '../../src/store/store.js';
 import { customer, idOf, importBatches } from '../analytics/fixtures.js';
 import { dayAt, generate, loadShop, phoneOf } from '../recommend/shop.js';
 import { lowContrastTexts, overflowsSideways } from '../support/a11y.js';
-import { browserSkipped, launchChromium } from '../support/browser.js';
-import { makeUser, signInBrowser } from '../support/dashboard.js';
+import { browserSkipped } from '../support/browser.js';
+import { makeUser, serveForBrowser, signedInPage } from '../support/dashboard.js';
 import { ENGINES, TestClock } from '../support/engines.js';
 import { skipNote } from '../support/skip.js';
 
@@ -46,24 +45,18 @@ describe.skipIf(browserSkipped)(`recommendations in the dashboard${skipNote(brow
     await recomputeRecommendations(ctx, { shopId: SHOP });
     await recomputeReorderCycles(ctx, { shopId: SHOP });
     email = await makeUser(ctx, SHOP, 'staff');
-    const server = await buildServer({ ctx });
-    await server.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = server.app.server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    close = () => server.app.close();
-    browser = await launchChromium();
+    ({ url, browser, close } = await serveForBrowser(ctx));
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
     await close?.();
     await store?.close();
   });
 
   it("shows a customer's recommendations with their reasons in the profile", async () => {
     const customer = await store.findCustomerByKey(SHOP, 'phone', phoneOf(0));
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await signInBrowser(page, url, email);
+    const { context, page } = await signedInPage(browser, url, email, {
+      viewport: { width: 1280, height: 900 },
+    });
     await page.goto(`${url}/customers/${customer?.customerId}`);
     const section = page.locator('section.recommend-for-you');
     await expect(section.locator('h2').textContent()).resolves.toBe('Gợi ý cho khách này');

@@ -11,10 +11,9 @@ import { type AppContext, makeContext } from '../../src/app/context.js';
 import { runDemo } from '../../src/app/demo.js';
 import { countSegmentQuery, getShopSegment } from '../../src/app/segments.js';
 import { formatterFor } from '../../src/report/format.js';
-import { buildServer } from '../../src/server/server.js';
 import { openStore, type Store } from '../../src/store/store.js';
-import { browserSkipped, launchChromium } from '../support/browser.js';
-import { makeUser, signInBrowser } from '../support/dashboard.js';
+import { browserSkipped } from '../support/browser.js';
+import { makeUser, serveForBrowser, signedInPage } from '../support/dashboard.js';
 import { skipNote } from '../support/skip.js';
 
 const SHOTS = new URL('../../test-artifacts/screenshots/', import.meta.url).pathname;
@@ -67,23 +66,15 @@ describe.skipIf(browserSkipped)(`segment pages in Chromium${skipNote(browserSkip
     ctx = makeContext(store);
     await runDemo(ctx, { shopId: SHOP, customers: 2000, seed: 42 });
     email = await makeUser(ctx, SHOP, 'owner');
-    const server = await buildServer({ ctx });
-    await server.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = server.app.server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    close = () => server.app.close();
-    browser = await launchChromium();
+    ({ url, browser, close } = await serveForBrowser(ctx));
   }, 180_000);
   afterAll(async () => {
-    await browser?.close();
     await close?.();
     await store?.close();
   });
 
   it('writes a query with a typo, sees the error and suggestion, fixes it, saves it with the keyboard and finds it', async () => {
-    const context = await browser.newContext({ viewport: DESKTOP });
-    const page = await context.newPage();
-    await signInBrowser(page, url, email);
+    const { context, page } = await signedInPage(browser, url, email, { viewport: DESKTOP });
     await page.goto(`${url}/segments`);
     await page.screenshot({ path: `${SHOTS}segments-list-desktop.png`, fullPage: true });
     expect(await overflowsSideways(page)).toBe(false);
@@ -156,9 +147,11 @@ describe.skipIf(browserSkipped)(`segment pages in Chromium${skipNote(browserSkip
   }, 120_000);
 
   it('fits a phone: the list, the editor with an error, and a built-in segment', async () => {
-    const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
-    const page = await context.newPage();
-    await signInBrowser(page, url, email);
+    const { context, page } = await signedInPage(browser, url, email, {
+      viewport: PHONE,
+      isMobile: true,
+      hasTouch: true,
+    });
     await page.goto(`${url}/segments`);
     expect(await overflowsSideways(page)).toBe(false);
     await page.screenshot({ path: `${SHOTS}segments-list-phone.png`, fullPage: true });

@@ -19,7 +19,7 @@ import { openStore } from '../../src/store/store.js';
 import { FIXTURES } from '../server/support.js';
 import { lowContrastTexts, overflowsSideways, unlabelledControls } from '../support/a11y.js';
 import { browserSkipped, launchChromium } from '../support/browser.js';
-import { makeUser, signInBrowser } from '../support/dashboard.js';
+import { makeUser, signedInPage, signInBrowser } from '../support/dashboard.js';
 import { skipNote } from '../support/skip.js';
 
 const SHOTS = 'test-artifacts/screenshots';
@@ -31,6 +31,7 @@ const MENU = [
   ['segments', '/segments'],
   ['best', '/best'],
   ['live', '/live'],
+  ['referrals', '/referrals'],
   ['imports', '/imports'],
   ['settings', '/settings'],
 ] as const;
@@ -128,10 +129,50 @@ describe.skipIf(browserSkipped)(
       }
     });
 
+    it('fits the menu at 1024 px and on a phone, in both languages, and opens its groups by keyboard', async () => {
+      for (const viewport of [{ width: 1024, height: 768 }, SIZES.phone]) {
+        const { context, page } = await signedInPage(browser, running.url, owner, { viewport });
+        for (const lang of ['en', 'vi'] as const) {
+          await page.goto(`${running.url}/lang/${lang}?back=/tasks`);
+          // Every entry of the row is on the screen: none cut at the edge, nothing to scroll.
+          const cut = await page.evaluate(`[...document.querySelectorAll('header.top nav > ul > li')]
+            .filter((li) => li.getBoundingClientRect().right > document.documentElement.clientWidth)
+            .map((li) => li.textContent)`);
+          expect([viewport.width, lang, cut]).toEqual([viewport.width, lang, []]);
+          expect(await overflowsSideways(page)).toBe(false);
+        }
+        // Tab to the group, Enter opens it, Tab reaches its links; Escape closes it again.
+        const group = page.locator('summary', { hasText: /^Khách thân thiết$/ });
+        await group.focus();
+        await page.keyboard.press('Enter');
+        expect(await page.locator('details.nav-group[open] summary').textContent()).toBe('Khách thân thiết');
+        await page.keyboard.press('Escape');
+        expect(await page.locator('details.nav-group[open]').count()).toBe(0);
+        expect(await page.locator(':focus').textContent()).toBe('Khách thân thiết');
+        await page.keyboard.press('Enter');
+        await page.keyboard.press('Tab');
+        await page.keyboard.press('Tab');
+        expect(await page.locator(':focus').textContent()).toBe('Giới thiệu');
+        await Promise.all([page.waitForURL(/\/referrals$/), page.keyboard.press('Enter')]);
+        // The page's group is marked, its link is the current page; opening another closes it.
+        expect(await page.locator('details.nav-group[data-current] summary').textContent()).toBe(
+          'Khách thân thiết',
+        );
+        await page.locator('summary', { hasText: /^Khách thân thiết$/ }).click();
+        await page.locator('summary', { hasText: /^Marketing$/ }).click();
+        expect(await page.locator('details.nav-group[open] summary').allTextContents()).toEqual([
+          'Marketing',
+        ]);
+        await page.mouse.click(viewport.width / 2, viewport.height - 10);
+        expect(await page.locator('details.nav-group[open]').count()).toBe(0);
+        await context.close();
+      }
+    });
+
     it("shows a staff user of another shop nothing of the demo shop's", { timeout: 120_000 }, async () => {
-      const context = await browser.newContext({ viewport: SIZES.desktop });
-      const page = await context.newPage();
-      await signInBrowser(page, running.url, outsider);
+      const { context, page } = await signedInPage(browser, running.url, outsider, {
+        viewport: SIZES.desktop,
+      });
       const secrets = [demo.name, demo.phone, demo.customerId, demo.segment];
       for (const [name, path] of MENU) {
         const answer = await page.goto(running.url + path);

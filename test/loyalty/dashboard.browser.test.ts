@@ -8,10 +8,9 @@ import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppContext, makeContext } from '../../src/app/context.js';
-import { buildServer } from '../../src/server/server.js';
 import { openStore, type Store } from '../../src/store/store.js';
-import { browserSkipped, launchChromium } from '../support/browser.js';
-import { makeUser, signInBrowser } from '../support/dashboard.js';
+import { browserSkipped } from '../support/browser.js';
+import { makeUser, openFromMenu, serveForBrowser, signedInPage } from '../support/dashboard.js';
 import { skipNote } from '../support/skip.js';
 import { arrive, customer, idOf, SHOP } from './support.js';
 
@@ -45,24 +44,16 @@ describe.skipIf(browserSkipped)(`loyalty pages in Chromium${skipNote(browserSkip
       orders: [order],
     });
     email = await makeUser(ctx, SHOP, 'owner');
-    const server = await buildServer({ ctx });
-    await server.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = server.app.server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    close = () => server.app.close();
-    browser = await launchChromium();
+    ({ url, browser, close } = await serveForBrowser(ctx));
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
     await close?.();
     await store?.close();
   });
 
   it('shows and edits the programme; a customer earns, sees the ledger, gets an adjustment', async () => {
-    const context = await browser.newContext({ viewport: DESKTOP });
-    const page = await context.newPage();
-    await signInBrowser(page, url, email);
-    await page.getByRole('link', { name: 'Điểm thưởng' }).click();
+    const { context, page } = await signedInPage(browser, url, email, { viewport: DESKTOP });
+    await openFromMenu(page, 'Khách thân thiết', 'Điểm thưởng');
     await page.waitForURL(/\/loyalty$/);
     expect(await page.locator('tr[data-tier="silver"]').textContent()).toContain('3.000.000 ₫');
     expect(await page.locator('tr[data-rule="spend"]').textContent()).toContain('1 điểm / 10.000 ₫');
@@ -123,9 +114,7 @@ describe.skipIf(browserSkipped)(`loyalty pages in Chromium${skipNote(browserSkip
   });
 
   it('fits a phone screen', async () => {
-    const context = await browser.newContext({ viewport: PHONE });
-    const page = await context.newPage();
-    await signInBrowser(page, url, email);
+    const { context, page } = await signedInPage(browser, url, email, { viewport: PHONE });
     for (const path of ['/loyalty', `/customers/${await idOf(ctx, LAN)}/points`]) {
       await page.goto(`${url}${path}`);
       await page.screenshot({

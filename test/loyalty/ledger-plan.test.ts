@@ -32,7 +32,9 @@ function fold(state: OrderLedgerState, entries: readonly PlannedEntry[]): OrderL
   for (const e of entries) {
     s.points += e.points;
     s.pending += e.pending;
-    if (e.kind === 'earn') Object.assign(s, { earned: true, rate: e.rate ?? 0, base: e.base ?? 0 });
+    // The store keeps the first earn's rate and base (a restoration carries the same rate, no base).
+    if (e.kind === 'earn' && !s.earned)
+      Object.assign(s, { earned: true, rate: e.rate ?? 0, base: e.base ?? 0 });
     if (e.kind === 'approve') s.approved = true;
     if (e.kind === 'reverse') s.reversals += 1;
   }

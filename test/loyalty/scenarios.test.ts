@@ -157,7 +157,8 @@ for (const engine of ENGINES)
           },
         ],
       });
-      expect((await showPoints(ctx, { shopId: SHOP, customer: lan })).balance.points).toBe(20 + 100);
+      // The return leaves one delivered order: the second-order bonus goes back with it.
+      expect((await showPoints(ctx, { shopId: SHOP, customer: lan })).balance.points).toBe(20);
       await store.close();
     });
 

@@ -1,6 +1,8 @@
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import type { AppContext } from '../../src/app/context.js';
 import { createUser, type UserRole } from '../../src/app/users.js';
+import { buildServer } from '../../src/server/server.js';
+import { launchChromium } from './browser.js';
 
 export const TEST_PASSWORD = 'mật-khẩu-thử-1234';
 
@@ -108,4 +110,55 @@ export async function signInBrowser(
     page.waitForURL((u) => !u.pathname.startsWith('/sign-in')),
     page.locator('form button[type=submit]').click(),
   ]);
+}
+
+/**
+ * Opens a page the way a seller does: the menu's group (`group`, its summary's text), then the
+ * page's link in it.
+ */
+export async function openFromMenu(page: Page, group: string, link: string): Promise<void> {
+  const nav = page.getByRole('navigation', { name: /Menu chính|Main menu/ });
+  await nav.locator('summary', { hasText: new RegExp(`^${group}$`) }).click();
+  await nav.getByRole('link', { name: link, exact: true }).click();
+}
+
+/** The dashboard of a context served on 127.0.0.1 and a Chromium to open it with. */
+export interface BrowserDashboard {
+  url: string;
+  browser: Browser;
+  /** Closes the browser, then the server. */
+  close: () => Promise<void>;
+}
+
+/** Serves `ctx`'s dashboard (the real server, any free port) and launches Chromium. */
+export async function serveForBrowser(ctx: AppContext): Promise<BrowserDashboard> {
+  const server = await buildServer({ ctx });
+  await server.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = server.app.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const browser = await launchChromium().catch(async (error: unknown) => {
+    await server.app.close();
+    throw error;
+  });
+  return {
+    url,
+    browser,
+    close: async () => {
+      await browser.close();
+      await server.app.close();
+    },
+  };
+}
+
+/** A page in a browser context of its own (its own cookies), signed in as `email` through the form. */
+export async function signedInPage(
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  options: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  await signInBrowser(page, baseUrl, email);
+  return { context, page };
 }

@@ -15,14 +15,16 @@ import {
   type PlannedEntry,
   planOrderEntries,
 } from '../../domain/loyalty/ledger.js';
-import { multiplierFor, type Program } from '../../domain/loyalty/program.js';
+import { multiplierFor, type Program, type Rule } from '../../domain/loyalty/program.js';
 import { decideTier, type MemberTier, windowStart } from '../../domain/loyalty/tiers.js';
 import { startOfDay } from '../../domain/segments/resolve.js';
 import {
   appendEntries,
+  customerRuleHoldings,
   earnedSince,
   type LedgerEntry,
   orderLedgerStates,
+  type RuleHolding,
 } from '../../store/loyalty/ledger.js';
 import {
   appendOrderEntriesSql,
@@ -90,10 +92,12 @@ export async function applyOrderPoints(
       ? await sqlOrderPass(tx, shopId, prog, scope, today, window, now)
       : await jsOrderPass(tx, shopId, prog, scope, members, today, window);
     const planned = pass.planned;
-    for (const [customerId, sums] of pass.sums)
-      planned.push(
-        ...customerRuleEntries(program, version, customerId, sums, members.get(customerId) ?? null, today),
-      );
+    const holdings = await customerRuleHoldings(tx, shopId, scope);
+    for (const [customerId, sums] of pass.sums) {
+      const member = members.get(customerId) ?? null;
+      const held = holdings.get(customerId) ?? new Map<string, RuleHolding>();
+      planned.push(...customerRuleEntries(program, version, customerId, sums, member, today, held));
+    }
     const tiers = await planTiers(
       tx,
       ctx,
@@ -203,7 +207,12 @@ export function stamp(ctx: AppContext, planned: readonly PlannedEntry[], at: Dat
 /** An order's value for the rules and tiers: its total net of refunds. */
 const net = (o: OrderFacts) => Math.max(0, o.total - o.refunded);
 
-/** The second-order and spend-threshold rules: once per customer, when their confirmed orders reach them. */
+/**
+ * The second-order and spend-threshold rules: once per customer, when their confirmed orders reach
+ * them; taken back (`bonus_reversed`) when a return or a refund brings them below again, and given
+ * again if they reach it once more. Each earning and reversal is keyed by the reversals before it,
+ * so a second pass plans nothing.
+ */
 function customerRuleEntries(
   program: Program,
   version: number,
@@ -211,29 +220,49 @@ function customerRuleEntries(
   sums: OrderSums,
   member: MemberTier | null,
   today: string,
+  holdings: ReadonlyMap<string, RuleHolding>,
 ): PlannedEntry[] {
   const spend = sums.spend;
   const out: PlannedEntry[] = [];
+  const entry = (
+    rule: Rule,
+    e: Pick<PlannedEntry, 'kind' | 'points' | 'reason' | 'programVersion' | 'sourceKey'>,
+  ): PlannedEntry => ({
+    customerId,
+    pending: 0,
+    ruleId: rule.id,
+    rate: null,
+    base: null,
+    sourceType: 'customer',
+    sourceId: customerId,
+    ...e,
+  });
   for (const rule of program.rules) {
-    let reason: 'second_order' | 'spend_threshold' | undefined;
-    if (rule.kind === 'second_order' && sums.confirmed >= 2) reason = rule.kind;
-    else if (rule.kind === 'spend_threshold' && spend >= rule.threshold) reason = rule.kind;
-    if (reason === undefined) continue;
-    const factor = multiplierFor(program, rule.id, member?.tierId ?? null, today);
-    out.push({
-      customerId,
-      kind: 'earn',
-      points: Math.floor(rule.points * factor),
-      pending: 0,
-      reason,
-      ruleId: rule.id,
-      programVersion: version,
-      rate: null,
-      base: null,
-      sourceType: 'customer',
-      sourceId: customerId,
-      sourceKey: `rule:${rule.id}:${customerId}`,
-    });
+    if (rule.kind !== 'second_order' && rule.kind !== 'spend_threshold') continue;
+    const met = rule.kind === 'second_order' ? sums.confirmed >= 2 : spend >= rule.threshold;
+    const held = holdings.get(rule.id) ?? { net: 0, entries: 0, reversals: 0 };
+    if (met && held.net <= 0) {
+      const factor = multiplierFor(program, rule.id, member?.tierId ?? null, today);
+      const again = held.entries > 0 ? `:${held.reversals}` : '';
+      out.push(
+        entry(rule, {
+          kind: 'earn',
+          points: Math.floor(rule.points * factor),
+          reason: rule.kind,
+          programVersion: version,
+          sourceKey: `rule:${rule.id}:${customerId}${again}`,
+        }),
+      );
+    } else if (!met && held.net > 0)
+      out.push(
+        entry(rule, {
+          kind: 'reverse',
+          points: -held.net,
+          reason: 'bonus_reversed',
+          programVersion: null,
+          sourceKey: `rule-reverse:${rule.id}:${customerId}:${held.reversals + 1}`,
+        }),
+      );
   }
   return out;
 }

@@ -20,9 +20,9 @@ import { checkOutputPaths, databaseFiles, writeOutputFile } from '../../output-f
 import { COUPON_STATE_LABELS, couponOffer } from '../../report/coupons.js';
 import { formatterFor, type Lang } from '../../report/format.js';
 import { type Catalogue, fill, tr } from '../../report/i18n.js';
-import { table } from '../../report/text.js';
+import { listTable, table } from '../../report/text.js';
 import { type CliDeps, withContext } from '../context.js';
-import { common, parseOptions, withCommon } from '../options.js';
+import { common, jsonText, parseOptions, withCommon } from '../options.js';
 import { SHARED } from '../words.js';
 
 const T = {
@@ -99,8 +99,6 @@ const listSchema = common.extend({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
-const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
-
 export function registerCouponCommands(program: Command, deps: CliDeps): void {
   const coupon = program
     .command('coupon')
@@ -161,7 +159,7 @@ export function registerCouponCommands(program: Command, deps: CliDeps): void {
           'existing',
         );
         if (o.csv !== undefined) await writeOutputFile(o.csv, codesFile(made.codes));
-        if (o.json) deps.out(json(made));
+        if (o.json) deps.out(jsonText(made));
         else
           deps.out(
             `${fill(T.batchMade, lang, {
@@ -190,7 +188,7 @@ export function registerCouponCommands(program: Command, deps: CliDeps): void {
       const c = made.coupon;
       deps.out(
         o.json
-          ? json(made)
+          ? jsonText(made)
           : `${fill(made.created ? T.made : T.existed, lang, {
               code: c.code,
               offer: couponOffer(c, made.shop.currency, lang),
@@ -227,7 +225,7 @@ export function registerCouponCommands(program: Command, deps: CliDeps): void {
         'existing',
       );
       if (o.json) {
-        deps.out(json(result));
+        deps.out(jsonText(result));
         return;
       }
       const more = result.nextCursor ? `${fill(T.more, config.lang, { cursor: result.nextCursor })}\n` : '';
@@ -248,7 +246,7 @@ export function registerCouponCommands(program: Command, deps: CliDeps): void {
       'existing',
     );
     if (o.json) {
-      deps.out(json(r));
+      deps.out(jsonText(r));
       return;
     }
     const f = formatterFor(lang);
@@ -282,23 +280,22 @@ export function registerCouponCommands(program: Command, deps: CliDeps): void {
 }
 
 function couponTable(coupons: readonly CouponView[], shop: CouponShop, lang: Lang): string {
-  if (coupons.length === 0) return `${tr(T.none, lang)}\n`;
   const f = formatterFor(lang);
-  return `${table(
+  return listTable(
+    coupons,
     [
-      tr(T.code, lang),
-      tr(T.offer, lang),
-      tr(T.customer, lang),
-      `${tr(T.expires, lang)} (${shop.timezone})`,
-      tr(T.state, lang),
+      { header: tr(T.code, lang), cell: (c) => c.code },
+      { header: tr(T.offer, lang), cell: (c) => couponOffer(c, shop.currency, lang) },
+      {
+        header: tr(T.customer, lang),
+        cell: (c) => c.customerId ?? (c.batchId ? `${tr(T.batch, lang)} ${c.batchId}` : ''),
+      },
+      {
+        header: `${tr(T.expires, lang)} (${shop.timezone})`,
+        cell: (c) => f.dateTime(c.expiresAt, shop.timezone),
+      },
+      { header: tr(T.state, lang), cell: (c) => tr(COUPON_STATE_LABELS[c.state], lang) },
     ],
-    coupons.map((c) => [
-      c.code,
-      couponOffer(c, shop.currency, lang),
-      c.customerId ?? (c.batchId ? `${tr(T.batch, lang)} ${c.batchId}` : ''),
-      f.dateTime(c.expiresAt, shop.timezone),
-      tr(COUPON_STATE_LABELS[c.state], lang),
-    ]),
-    [false, false, false, false, false],
-  )}\n`;
+    tr(T.none, lang),
+  );
 }

@@ -13,9 +13,9 @@ import { inputFileError } from '../../errors.js';
 import { formatterFor, type Lang } from '../../report/format.js';
 import { type Catalogue, fill, tr } from '../../report/i18n.js';
 import { ENTRY_REASON_TEXT, LEDGER_KIND_TEXT, PENDING_WHY_TEXT } from '../../report/loyalty-text.js';
-import { table } from '../../report/text.js';
+import { columnsTable } from '../../report/text.js';
 import { type CliDeps, withContext } from '../context.js';
-import { parseOptions } from '../options.js';
+import { common, jsonText, parseOptions, withCommon } from '../options.js';
 
 const T = {
   version: {
@@ -51,27 +51,9 @@ const T = {
   again: { vi: ' (yêu cầu lặp lại, không trừ thêm)', en: ' (a repeated request: nothing spent again)' },
 } as const satisfies Catalogue;
 
-const common = z.object({
-  db: z.string().min(1).optional(),
-  shop: z.string().min(1).optional(),
-  json: z.boolean().optional(),
-  lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
-});
 const adjustSchema = common.extend({ reason: z.string().trim().min(1, '--reason is required') });
 const redeemSchema = common.extend({ key: z.string().min(1).optional() });
 const showSchema = common.extend({ limit: z.coerce.number().int().min(1).max(1000).optional() });
-
-const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
-
-const withCommon = (cmd: Command): Command =>
-  cmd
-    .option(
-      '--db <path>',
-      'DuckDB file, :memory: or postgres:// URL (default: NURTURE_DB or ./nurture.duckdb)',
-    )
-    .option('--shop <id>', 'shop id (default: NURTURE_SHOP or "default")')
-    .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)')
-    .option('--json', 'print JSON');
 
 /** A customer's points as text: balance, pending with why, tier and the next one, the ledger. */
 export function pointsText(p: CustomerPoints, lang: Lang, currency: string, timeZone: string): string {
@@ -95,17 +77,17 @@ export function pointsText(p: CustomerPoints, lang: Lang, currency: string, time
       : tr(T.top, lang),
     ...(p.expiresAt ? [fill(T.expires, lang, { at: f.zonedDateTime(p.expiresAt, timeZone) })] : []),
     '',
-    table(
-      [tr(T.when, lang), tr(T.kind, lang), tr(T.pts, lang), tr(T.pend, lang), tr(T.why, lang)],
-      p.entries.map((e) => [
-        f.dateTime(e.createdAt, timeZone),
-        tr(LEDGER_KIND_TEXT[e.kind], lang),
-        f.count(e.points),
-        f.count(e.pending),
-        `${tr(ENTRY_REASON_TEXT[e.reason], lang)}${e.note ? `: ${e.note}` : ''}${e.sourceType === 'order' && e.sourceId ? ` (${e.sourceId})` : ''}`,
-      ]),
-      [false, false, true, true, false],
-    ),
+    columnsTable(p.entries, [
+      { header: tr(T.when, lang), cell: (e) => f.dateTime(e.createdAt, timeZone) },
+      { header: tr(T.kind, lang), cell: (e) => tr(LEDGER_KIND_TEXT[e.kind], lang) },
+      { header: tr(T.pts, lang), cell: (e) => f.count(e.points), right: true },
+      { header: tr(T.pend, lang), cell: (e) => f.count(e.pending), right: true },
+      {
+        header: tr(T.why, lang),
+        cell: (e) =>
+          `${tr(ENTRY_REASON_TEXT[e.reason], lang)}${e.note ? `: ${e.note}` : ''}${e.sourceType === 'order' && e.sourceId ? ` (${e.sourceId})` : ''}`,
+      },
+    ]),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -127,7 +109,7 @@ export function registerLoyaltyCommands(program: Command, deps: CliDeps): void {
       (ctx) => showProgram(ctx, { shopId: config.shopId }),
       'existing',
     );
-    if (o.json) deps.out(json(r));
+    if (o.json) deps.out(jsonText(r));
     else {
       const state =
         r.version === 0 ? tr(T.defaults, config.lang) : r.program.enabled ? '' : tr(T.off, config.lang);
@@ -156,7 +138,7 @@ export function registerLoyaltyCommands(program: Command, deps: CliDeps): void {
       (ctx) => setProgram(ctx, { shopId: config.shopId, program: document }),
       'existing',
     );
-    if (o.json) deps.out(json(r));
+    if (o.json) deps.out(jsonText(r));
     else
       deps.out(
         `${fill(T.saved, config.lang, {
@@ -194,7 +176,9 @@ export function registerLoyaltyCommands(program: Command, deps: CliDeps): void {
         }),
         'existing',
       );
-      deps.out(o.json ? json(r.points) : pointsText(r.points, config.lang, r.shop.currency, r.shop.timezone));
+      deps.out(
+        o.json ? jsonText(r.points) : pointsText(r.points, config.lang, r.shop.currency, r.shop.timezone),
+      );
     });
   withCommon(
     points
@@ -225,7 +209,7 @@ export function registerLoyaltyCommands(program: Command, deps: CliDeps): void {
       const f = formatterFor(config.lang);
       deps.out(
         o.json
-          ? json(r)
+          ? jsonText(r)
           : `${fill(T.adjusted, config.lang, { amount: f.count(r.entry.points), balance: f.count(r.balance) })}\n`,
       );
     });
@@ -257,7 +241,7 @@ export function registerLoyaltyCommands(program: Command, deps: CliDeps): void {
       const what = r.couponCode ? `: ${r.couponCode}` : r.taskId ? `: ${r.taskId}` : '';
       deps.out(
         o.json
-          ? json(r)
+          ? jsonText(r)
           : `${fill(T.redeemed, config.lang, {
               reward: tr(r.reward.name, config.lang),
               cost: f.count(r.reward.cost),

@@ -11,10 +11,10 @@ import { closeStaffTask, createStaffTask, listStaffTasks, type TaskView } from '
 import { REFERRAL_STATES } from '../../domain/referrals.js';
 import { formatterFor, type Lang } from '../../report/format.js';
 import { type Catalogue, fill, tr } from '../../report/i18n.js';
-import { table } from '../../report/text.js';
+import { listTable, table } from '../../report/text.js';
 import { TASK_STATES } from '../../store/tasks/index.js';
 import { type CliDeps, withContext } from '../context.js';
-import { parseOptions } from '../options.js';
+import { common, jsonText, parseOptions, withCommon } from '../options.js';
 
 const T = {
   friend: { vi: 'Người được giới thiệu', en: 'Friend' },
@@ -43,24 +43,6 @@ const T = {
   segment: { vi: 'Phân khúc', en: 'Segment' },
   answers: { vi: 'Câu trả lời', en: 'Answers' },
 } as const satisfies Catalogue;
-
-const common = z.object({
-  db: z.string().min(1).optional(),
-  shop: z.string().min(1).optional(),
-  json: z.boolean().optional(),
-  lang: z.enum(['vi', 'en'], { error: '--lang must be vi or en' }).optional(),
-});
-const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
-
-const withCommon = (cmd: Command): Command =>
-  cmd
-    .option(
-      '--db <path>',
-      'DuckDB file, :memory: or postgres:// URL (default: NURTURE_DB or ./nurture.duckdb)',
-    )
-    .option('--shop <id>', 'shop id (default: NURTURE_SHOP or "default")')
-    .option('--lang <lang>', 'vi | en (default: NURTURE_LANG or vi)')
-    .option('--json', 'print JSON');
 
 const referralListSchema = common.extend({
   state: z.enum(REFERRAL_STATES, { error: `one of ${REFERRAL_STATES.join(', ')}` }).optional(),
@@ -108,33 +90,29 @@ export function registerReferralCommands(program: Command, deps: CliDeps): void 
         'existing',
       );
       if (o.json) {
-        deps.out(json({ referrals: r.referrals, kpis: r.kpis }));
+        deps.out(jsonText({ referrals: r.referrals, kpis: r.kpis }));
         return;
       }
       const f = formatterFor(lang);
-      const rows = r.referrals.map((x) => [
-        x.friendName ? `${x.friendName} (${x.friendId})` : x.friendId,
-        x.referrerName ? `${x.referrerName} (${x.referrerId ?? ''})` : (x.referrerId ?? ''),
-        `${x.source}${x.code ? ` ${x.code}` : ''}`,
-        x.state,
-        x.reasonText ? tr(x.reasonText, lang) : '',
-        f.dateTime(x.attributedAt, r.shop.timezone),
-      ]);
-      const body =
-        rows.length === 0
-          ? `${tr(T.noReferrals, lang)}\n`
-          : `${table(
-              [
-                tr(T.friend, lang),
-                tr(T.referrer, lang),
-                tr(T.source, lang),
-                tr(T.state, lang),
-                tr(T.reason, lang),
-                tr(T.when, lang),
-              ],
-              rows,
-              [false, false, false, false, false, false],
-            )}\n`;
+      const body = listTable(
+        r.referrals,
+        [
+          {
+            header: tr(T.friend, lang),
+            cell: (x) => (x.friendName ? `${x.friendName} (${x.friendId})` : x.friendId),
+          },
+          {
+            header: tr(T.referrer, lang),
+            cell: (x) =>
+              x.referrerName ? `${x.referrerName} (${x.referrerId ?? ''})` : (x.referrerId ?? ''),
+          },
+          { header: tr(T.source, lang), cell: (x) => `${x.source}${x.code ? ` ${x.code}` : ''}` },
+          { header: tr(T.state, lang), cell: (x) => x.state },
+          { header: tr(T.reason, lang), cell: (x) => (x.reasonText ? tr(x.reasonText, lang) : '') },
+          { header: tr(T.when, lang), cell: (x) => f.dateTime(x.attributedAt, r.shop.timezone) },
+        ],
+        tr(T.noReferrals, lang),
+      );
       deps.out(
         `${body}${fill(T.kpis, lang, {
           referred: String(r.kpis.referredCustomers),
@@ -170,7 +148,7 @@ export function registerReferralCommands(program: Command, deps: CliDeps): void 
         'existing',
       );
       if (o.json) {
-        deps.out(json({ tasks: r.tasks, open: r.open, overdue: r.overdue }));
+        deps.out(jsonText({ tasks: r.tasks, open: r.open, overdue: r.overdue }));
         return;
       }
       deps.out(taskTable(r.tasks, r.timezone, config.lang));
@@ -194,7 +172,7 @@ export function registerReferralCommands(program: Command, deps: CliDeps): void 
           (ctx) => closeStaffTask(ctx, { shopId: config.shopId, taskId: id, state, note: o.note }),
           'existing',
         );
-        deps.out(o.json ? json(t) : `${fill(T.closed, config.lang, { id: t.taskId, state: t.state })}\n`);
+        deps.out(o.json ? jsonText(t) : `${fill(T.closed, config.lang, { id: t.taskId, state: t.state })}\n`);
       });
 
   withCommon(tasks.command('add').description('a task by hand for a customer'))
@@ -221,7 +199,7 @@ export function registerReferralCommands(program: Command, deps: CliDeps): void 
           }),
         'existing',
       );
-      deps.out(o.json ? json(t) : `${fill(T.added, config.lang, { id: t.taskId })}\n`);
+      deps.out(o.json ? jsonText(t) : `${fill(T.added, config.lang, { id: t.taskId })}\n`);
     });
 
   const feedback = program
@@ -241,7 +219,7 @@ export function registerReferralCommands(program: Command, deps: CliDeps): void 
         'existing',
       );
       if (o.json) {
-        deps.out(json(r));
+        deps.out(jsonText(r));
         return;
       }
       const days = String(o.days ?? 90);
@@ -262,18 +240,24 @@ export function registerReferralCommands(program: Command, deps: CliDeps): void 
 }
 
 function taskTable(tasks: readonly TaskView[], timeZone: string, lang: Lang): string {
-  if (tasks.length === 0) return `${tr(T.noTasks, lang)}\n`;
   const f = formatterFor(lang);
-  return `${table(
-    ['ID', tr(T.task, lang), tr(T.customer, lang), tr(T.due, lang), tr(T.state, lang), tr(T.assignee, lang)],
-    tasks.map((t) => [
-      t.taskId,
-      t.title,
-      [t.customerName, t.customerPhone].filter(Boolean).join(' ') || t.customerId,
-      t.dueAt ? `${f.dateTime(t.dueAt, timeZone)}${t.overdue ? ` ${tr(T.overdue, lang)}` : ''}` : '',
-      t.doneNote ? `${t.state}: ${t.doneNote}` : t.state,
-      t.assignee ?? '',
-    ]),
-    [false, false, false, false, false, false],
-  )}\n`;
+  return listTable(
+    tasks,
+    [
+      { header: 'ID', cell: (t) => t.taskId },
+      { header: tr(T.task, lang), cell: (t) => t.title },
+      {
+        header: tr(T.customer, lang),
+        cell: (t) => [t.customerName, t.customerPhone].filter(Boolean).join(' ') || t.customerId,
+      },
+      {
+        header: tr(T.due, lang),
+        cell: (t) =>
+          t.dueAt ? `${f.dateTime(t.dueAt, timeZone)}${t.overdue ? ` ${tr(T.overdue, lang)}` : ''}` : '',
+      },
+      { header: tr(T.state, lang), cell: (t) => (t.doneNote ? `${t.state}: ${t.doneNote}` : t.state) },
+      { header: tr(T.assignee, lang), cell: (t) => t.assignee ?? '' },
+    ],
+    tr(T.noTasks, lang),
+  );
 }

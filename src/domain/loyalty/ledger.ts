@@ -26,9 +26,11 @@ export const ENTRY_REASONS = [
   'order_returned',
   'order_refunded',
   'partial_refund',
+  'order_restored',
   'signed_up',
   'second_order',
   'spend_threshold',
+  'bonus_reversed',
   'birthday',
   'review',
   'nps',
@@ -137,7 +139,8 @@ export interface EarnTerms {
 /**
  * The entries that bring an order's points where its state says they should be. Idempotent: a
  * second call with the state after the first plans nothing. Reductions (partial refunds, a void)
- * use the rate stored on the order's earn entry, never the rule in force now.
+ * and restorations (a voided order delivered after all) use the rate stored on the order's earn
+ * entry, never the rule in force now.
  */
 export function planOrderEntries(
   o: OrderFacts,
@@ -196,6 +199,27 @@ export function planOrderEntries(
     );
     if (s.approved) s.points -= cut;
     else s.pending -= cut;
+  }
+  // An order back to life after a reversal (a parcel refused, then delivered on a second try):
+  // its points come back, at the earning-time rate, keyed by the reversal they undo and the
+  // points they bring the order to (a refund lowered later restores again, under another key).
+  if (phase.kind !== 'void' && held < target) {
+    const back = target - held;
+    out.push(
+      entry({
+        kind: 'earn',
+        points: s.approved ? back : 0,
+        pending: s.approved ? 0 : back,
+        reason: 'order_restored',
+        ruleId: null,
+        programVersion: null,
+        rate: s.rate,
+        base: null,
+        sourceKey: `restore:order:${o.orderId}:${s.reversals}:${target}`,
+      }),
+    );
+    if (s.approved) s.points += back;
+    else s.pending += back;
   }
   if (phase.kind === 'confirmed' && !s.approved) {
     out.push(

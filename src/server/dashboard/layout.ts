@@ -2,7 +2,8 @@ import type { SessionRecord } from '../../app/users.js';
 import { assetUrl } from './assets.js';
 import { type Html, html } from './html.js';
 import { COMMON, fill, type Lang, type Localized, tr } from './i18n.js';
-import { NAV, type NavKey } from './page.js';
+import { mainMenu } from './menu.js';
+import type { NavKey } from './page.js';
 import { CSRF_FIELD } from './session.js';
 
 export interface LayoutInput {
@@ -18,31 +19,8 @@ export interface LayoutInput {
   path: string;
 }
 
-const NAV_HREF: Record<NavKey, string> = {
-  overview: '/',
-  customers: '/customers',
-  segments: '/segments',
-  best: '/best',
-  products: '/products',
-  flows: '/flows',
-  messages: '/messages',
-  coupons: '/coupons',
-  loyalty: '/loyalty',
-  referrals: '/referrals',
-  feedback: '/feedback',
-  tasks: '/tasks',
-  live: '/live',
-  imports: '/imports',
-  settings: '/settings',
-};
-
-/** The menu entries a role sees (settings are the owner's). */
-function navFor(session: SessionRecord): NavKey[] {
-  return NAV.filter((key) => key !== 'settings' || session.role === 'owner');
-}
-
 /**
- * Every page's frame: the skip link, the header with the menu (a scrolling row on a phone), the
+ * Every page's frame: the skip link, the header with the menu (src/server/dashboard/menu.ts), the
  * language switch and sign-out, then the page. htmx requests carry the CSRF token from the body's
  * `hx-headers`, so every htmx POST is checked like a form.
  */
@@ -66,14 +44,7 @@ ${session ? html`<meta name="csrf-token" content="${session.csrfToken}">` : ''}
 <a class="skip" href="#main">${tr(COMMON.skipToContent, lang)}</a>
 <header class="top">
   <a class="brand" href="/">${tr(COMMON.appName, lang)}${input.shopName ? html` <span class="shop">${input.shopName}</span>` : ''}</a>
-  ${
-    session
-      ? html`<nav aria-label="${tr(COMMON.mainMenu, lang)}"><ul>${navFor(session).map(
-          (key) =>
-            html`<li><a href="${NAV_HREF[key]}"${key === input.nav ? html` aria-current="page"` : ''}>${tr(COMMON[key], lang)}</a></li>`,
-        )}</ul></nav>`
-      : ''
-  }
+  ${session ? mainMenu(session, input.nav, lang) : ''}
   <div class="tools">
     <a class="lang" href="/lang/${other}?back=${encodeURIComponent(input.path)}" hreflang="${other}" lang="${other}">${tr(COMMON.switchTo, lang)}</a>
     ${

@@ -39,20 +39,9 @@ const STAGE: StagingTable = {
 
 const COLUMNS = STAGE.columns.map((c) => c.name).join(', ');
 
-/**
- * Appends entries whose source keys the shop does not have yet (the others are skipped: an
- * order re-imported, a webhook re-delivered). Run inside a transaction (the staged rows live on
- * one connection).
- */
-export async function appendEntries(
-  store: Store,
-  shopId: string,
-  entries: readonly LedgerEntry[],
-): Promise<void> {
-  if (entries.length === 0) return;
-  const seen = new Set<string>();
-  const unique = entries.filter((e) => !seen.has(e.sourceKey) && seen.add(e.sourceKey));
-  const rows = unique.map((e): SqlValue[] => [
+/** An entry's values in the order of `COLUMNS` (the base as text: a DECIMAL on both engines). */
+function entryValues(e: LedgerEntry): SqlValue[] {
+  return [
     e.entryId,
     e.sourceKey,
     e.customerId,
@@ -68,7 +57,23 @@ export async function appendEntries(
     e.sourceId,
     e.note ?? null,
     e.createdAt,
-  ]);
+  ];
+}
+
+/**
+ * Appends entries whose source keys the shop does not have yet (the others are skipped: an
+ * order re-imported, a webhook re-delivered). Run inside a transaction (the staged rows live on
+ * one connection).
+ */
+export async function appendEntries(
+  store: Store,
+  shopId: string,
+  entries: readonly LedgerEntry[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  const seen = new Set<string>();
+  const unique = entries.filter((e) => !seen.has(e.sourceKey) && seen.add(e.sourceKey));
+  const rows = unique.map(entryValues);
   return store.engine.transaction(async (db) => {
     await stage(db, STAGE, toColumns(rows, STAGE.columns.length));
     const skip = skipExisting(store.dialect, 'loyalty_ledger', [['source_key']]);
@@ -92,24 +97,7 @@ export async function insertEntry(store: Store, shopId: string, e: LedgerEntry):
   await store.engine.run(
     `INSERT INTO loyalty_ledger (shop_id, ${COLUMNS})
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CAST($12 AS DECIMAL(18,2)), $13, $14, $15, $16)`,
-    [
-      shopId,
-      e.entryId,
-      e.sourceKey,
-      e.customerId,
-      e.kind,
-      e.points,
-      e.pending,
-      e.reason,
-      e.ruleId,
-      e.programVersion,
-      e.rate,
-      e.base === null ? null : String(e.base),
-      e.sourceType,
-      e.sourceId,
-      e.note ?? null,
-      e.createdAt,
-    ],
+    [shopId, ...entryValues(e)],
   );
 }
 
@@ -210,6 +198,42 @@ export async function customerEntries(
     [shopId, customerId],
   );
   return rows.map(toEntry);
+}
+
+/** What a customer holds of a once-per-customer rule: its points net of reversals, and how many reversals. */
+export interface RuleHolding {
+  net: number;
+  entries: number;
+  reversals: number;
+}
+
+/** The customer-level rule entries of the customers in scope (second order, spend threshold), by customer and rule. */
+export async function customerRuleHoldings(
+  store: Store,
+  shopId: string,
+  scope: IdScope,
+): Promise<Map<string, Map<string, RuleHolding>>> {
+  const params: SqlValue[] = [shopId];
+  const from = shopRowsSql(store.dialect, 'loyalty_ledger', '*', 'customer_id', scope, params);
+  const rows = await store.engine.all<{
+    customer_id: string;
+    rule_id: string;
+    net: number | bigint;
+    entries: number | bigint;
+    reversals: number | bigint;
+  }>(
+    `SELECT customer_id, rule_id, SUM(points) AS net, COUNT(*) AS entries,
+       SUM(CASE WHEN kind = 'reverse' THEN 1 ELSE 0 END) AS reversals
+     FROM ${from} l WHERE l.source_type = 'customer' AND l.rule_id IS NOT NULL GROUP BY customer_id, rule_id`,
+    params,
+  );
+  const out = new Map<string, Map<string, RuleHolding>>();
+  for (const r of rows) {
+    const held = out.get(r.customer_id) ?? new Map<string, RuleHolding>();
+    held.set(r.rule_id, { net: Number(r.net), entries: Number(r.entries), reversals: Number(r.reversals) });
+    out.set(r.customer_id, held);
+  }
+  return out;
 }
 
 /** The entries of the orders of customers in scope, summed per order. */

@@ -89,6 +89,7 @@ export async function appendOrderEntriesSql(
   const newBase = `GREATEST(0, total${t?.includeShipping ? '' : ' - shipping'})`;
   const points = (x: string) => `GREATEST(0, FLOOR(${x} + ${EPS}))`;
   const cut = 'CAST(held - target AS INTEGER)';
+  const back = 'CAST(target - held AS INTEGER)';
   await store.engine.run(`DROP TABLE IF EXISTS ${PLAN}`);
   await store.engine.run(
     `CREATE TEMP TABLE ${PLAN} AS
@@ -142,8 +143,14 @@ export async function appendOrderEntriesSql(
          s_rate, CAST(NULL AS DECIMAL(18,2))
        FROM r WHERE held > target
        UNION ALL
+       SELECT customer_id, order_id,
+         'restore:order:' || order_id || ':' || CAST(reversals AS VARCHAR) || ':' || CAST(target AS VARCHAR),
+         'earn', CASE WHEN approved THEN ${back} ELSE 0 END, CASE WHEN approved THEN 0 ELSE ${back} END,
+         'order_restored', CAST(NULL AS VARCHAR), CAST(NULL AS INTEGER), s_rate, CAST(NULL AS DECIMAL(18,2))
+       FROM r WHERE void_reason IS NULL AND held < target
+       UNION ALL
        SELECT customer_id, order_id, 'approve:order:' || order_id, 'approve',
-         LEAST(s_pending, target), -LEAST(s_pending, target), confirm_reason,
+         target, -target, confirm_reason,
          CAST(NULL AS VARCHAR), CAST(NULL AS INTEGER), s_rate, CAST(NULL AS DECIMAL(18,2))
        FROM r WHERE confirm_reason IS NOT NULL AND NOT approved
      )

@@ -22,10 +22,21 @@ a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,te
 .top a{color:#fff}
 .brand{font-weight:700;text-decoration:none;margin-right:.5rem}
 .brand .shop{font-weight:400;opacity:.9;margin-left:.25rem}
-.top nav{order:3;width:100%;overflow-x:auto}
-.top nav ul{display:flex;gap:.25rem;list-style:none;margin:0;padding:0;white-space:nowrap}
-.top nav a{display:block;padding:.4rem .6rem;border-radius:6px;text-decoration:none}
+.top nav{order:3;width:100%;position:relative}
+.top nav ul{display:flex;flex-wrap:wrap;gap:.25rem;list-style:none;margin:0;padding:0;white-space:nowrap}
+.top nav a,.nav-group>summary{display:block;padding:.4rem .6rem;border-radius:6px;text-decoration:none}
 .top nav a[aria-current=page]{background:#fff;color:#0d2a4a;font-weight:600}
+/* The menu's groups: a disclosure whose list drops below the row (on a phone, the menu's whole width). */
+.nav-group>summary{cursor:pointer;list-style:none}
+.nav-group>summary::-webkit-details-marker{display:none}
+.nav-group>summary::after{content:"";display:inline-block;margin-left:.4rem;vertical-align:.2em;border:.3em solid transparent;border-top-color:currentColor;border-bottom:0}
+.nav-group[open]>summary::after{border-top:0;border-bottom:.3em solid currentColor;vertical-align:.25em}
+.nav-group[data-current]>summary{box-shadow:inset 0 -3px 0 #fff;font-weight:600}
+.nav-group[open]>summary{background:rgba(255,255,255,.15)}
+.top nav .nav-group ul{position:absolute;z-index:20;left:0;right:0;top:100%;margin-top:.25rem;display:block;padding:.25rem;background:#fff;border:1px solid var(--line);border-radius:8px;box-shadow:0 6px 18px rgba(13,42,74,.18)}
+.top nav .nav-group a{color:var(--fg);padding:.55rem .75rem}
+.top nav .nav-group a:hover{background:var(--accent-bg)}
+.top nav .nav-group a[aria-current=page]{background:#0d2a4a;color:#fff}
 .tools{margin-left:auto;display:flex;gap:.75rem;align-items:center}
 .tools .link,.top .link{color:#fff}
 main{padding:1rem .75rem;max-width:1200px;margin:0 auto}
@@ -204,11 +215,14 @@ table.data.messages td.why{min-width:16rem}table.data.messages td.who{overflow-w
 .nowrap{white-space:nowrap}
 @media (min-width:960px){.editor-grid{grid-template-columns:minmax(0,3fr) minmax(0,2fr)}.editor-preview{position:sticky;top:.5rem}}
 /* end flows and messages */
+/* The menu beside the shop's name once the row has room for it (the Vietnamese labels need ~1,150 px); below, its own row. */
+@media (min-width:1180px){.top nav{order:0;width:auto}}
 @media (min-width:760px){
  .visitors{grid-template-columns:repeat(auto-fill,minmax(22rem,1fr))}
  body{font-size:15px}
- .top{flex-wrap:nowrap}
- .top nav{order:0;width:auto}
+ .nav-group{position:relative}
+ .top nav{position:static}
+ .top nav .nav-group ul{right:auto;min-width:13rem}
  main{padding:1.25rem 1.5rem}
  .cards{grid-template-columns:repeat(4,minmax(0,1fr))}
  .grid2{grid-template-columns:1fr 1fr}
