@@ -1,0 +1,104 @@
+/**
+ * The purchase histories of the reorder cycles, built in SQL (issue 18, item 1): the same
+ * histories as the domain's `histories` (src/domain/replenish/cycles.ts), one temporary table row
+ * per merged purchase, so that no purchase travels to JavaScript. Temporary tables live on the
+ * transaction's connection (PostgreSQL) and are dropped by `dropHistoryTables`.
+ *
+ * - `rc_p`: every (valid order, SKU) before the as-of moment, quantities summed, epoch ms.
+ * - `rc_h`: per customer and SKU, the merged purchases in time order: index j (0-based), start
+ *   instant t (ms) and ts, quantity q, the history's size n, and v: the interval to the next one
+ *   in days per unit of this one (NULL for the last).
+ * - `rc_hist`: per customer and SKU: n, m = n − 1 intervals, their sum s, the last purchase, and
+ *   a, b: the last two intervals (the Wheat–Morrison pair).
+ */
+import { DEFAULT_VALID_ORDER_RULE } from '../../domain/analytics/valid-orders.js';
+import { validOrderSql } from '../analytics/model-sql.js';
+import { sqlTimestamp } from '../analytics/sql.js';
+import type { SqlEngine } from '../engine.js';
+
+export const DAY_MS = 86_400_000;
+
+const TABLES = ['rc_p', 'rc_g', 'rc_walk', 'rc_h', 'rc_hist'] as const;
+
+/** Epoch milliseconds of a TIMESTAMPTZ, as DOUBLE PRECISION (what `Date.getTime()` gives). */
+function epochMsSql(engine: SqlEngine, expr: string): string {
+  return engine.dialect === 'duckdb'
+    ? `CAST(epoch_ms(${expr}) AS DOUBLE PRECISION)`
+    : `CAST(FLOOR(EXTRACT(EPOCH FROM ${expr}) * 1000) AS DOUBLE PRECISION)`;
+}
+
+/** Drops the temporary tables of a recompute (before one, in case a failed one left them, and after). */
+export async function dropHistoryTables(engine: SqlEngine): Promise<void> {
+  for (const t of TABLES) await engine.run(`DROP TABLE IF EXISTS ${t}`);
+}
+
+/**
+ * Builds rc_p, rc_h and rc_hist for the shop's valid purchases before `end`. Purchases of a SKU
+ * less than a day after the customer's previous kept purchase are merged into it, as the domain
+ * does: a gap to the previous purchase (LAG) decides it, except in the rare histories where two
+ * sub-day gaps follow each other (a merged purchase then is not the one to measure from), which a
+ * recursive walk over those histories alone settles.
+ */
+export async function buildHistories(engine: SqlEngine, shopId: string, end: Date): Promise<void> {
+  await dropHistoryTables(engine);
+  await engine.run(
+    `CREATE TEMPORARY TABLE rc_p AS
+     SELECT o.customer_id, l.sku, MAX(l.category) AS category, o.created_at AS ts,
+       ${epochMsSql(engine, 'o.created_at')} AS at_ms,
+       CAST(GREATEST(1, SUM(l.quantity)) AS DOUBLE PRECISION) AS qty
+     FROM orders o JOIN order_lines l ON l.shop_id = o.shop_id AND l.order_id = o.order_id
+     WHERE o.shop_id = $1 AND ${validOrderSql(DEFAULT_VALID_ORDER_RULE, 'o')} AND l.sku IS NOT NULL
+       AND l.quantity > 0 AND o.created_at < ${sqlTimestamp(end)}
+     GROUP BY o.customer_id, o.order_id, o.created_at, l.sku`,
+    [shopId],
+  );
+  // One row per instant (orders at the same instant are one purchase), with the gap before it
+  // and whether the previous row's gap was under a day too (a chain).
+  await engine.run(
+    `CREATE TEMPORARY TABLE rc_g AS
+     SELECT customer_id, sku, at_ms, ts, qty, ROW_NUMBER() OVER w AS rn, at_ms - LAG(at_ms) OVER w AS gap
+     FROM (SELECT customer_id, sku, at_ms, MIN(ts) AS ts, SUM(qty) AS qty FROM rc_p GROUP BY customer_id, sku, at_ms) x
+     WINDOW w AS (PARTITION BY customer_id, sku ORDER BY at_ms)`,
+  );
+  await engine.run(
+    `CREATE TEMPORARY TABLE rc_walk AS
+     WITH RECURSIVE chained AS (
+       SELECT DISTINCT customer_id, sku FROM (
+         SELECT customer_id, sku, gap, LAG(gap) OVER (PARTITION BY customer_id, sku ORDER BY rn) AS before
+         FROM rc_g) x
+       WHERE gap < ${DAY_MS} AND before < ${DAY_MS}),
+     chain_rows AS (SELECT g.customer_id, g.sku, g.rn, g.at_ms FROM rc_g g JOIN chained c USING (customer_id, sku)),
+     walk(customer_id, sku, rn, at_ms, kept) AS (
+       SELECT customer_id, sku, rn, at_ms, at_ms FROM chain_rows WHERE rn = 1
+       UNION ALL
+       SELECT r.customer_id, r.sku, r.rn, r.at_ms, CASE WHEN r.at_ms - w.kept >= ${DAY_MS} THEN r.at_ms ELSE w.kept END
+       FROM walk w JOIN chain_rows r ON r.customer_id = w.customer_id AND r.sku = w.sku AND r.rn = w.rn + 1)
+     SELECT customer_id, sku, rn, CASE WHEN kept = at_ms THEN 1 ELSE 0 END AS starts FROM walk`,
+  );
+  await engine.run(
+    `CREATE TEMPORARY TABLE rc_h AS
+     WITH flagged AS (
+       SELECT g.customer_id, g.sku, g.at_ms, g.ts, g.qty,
+         COALESCE(w.starts, CASE WHEN g.gap IS NULL OR g.gap >= ${DAY_MS} THEN 1 ELSE 0 END) AS starts
+       FROM rc_g g LEFT JOIN rc_walk w ON w.customer_id = g.customer_id AND w.sku = g.sku AND w.rn = g.rn),
+     grouped AS (
+       SELECT customer_id, sku, at_ms, ts, qty,
+         SUM(starts) OVER (PARTITION BY customer_id, sku ORDER BY at_ms ROWS UNBOUNDED PRECEDING) AS grp
+       FROM flagged),
+     merged AS (
+       SELECT customer_id, sku, grp - 1 AS j, MIN(at_ms) AS t, MIN(ts) AS ts, SUM(qty) AS q
+       FROM grouped GROUP BY customer_id, sku, grp)
+     SELECT customer_id, sku, j, t, ts, q,
+       COUNT(*) OVER (PARTITION BY customer_id, sku) AS n,
+       (LEAD(t) OVER (PARTITION BY customer_id, sku ORDER BY j) - t) / ${DAY_MS} / q AS v
+     FROM merged`,
+  );
+  await engine.run(
+    `CREATE TEMPORARY TABLE rc_hist AS
+     SELECT customer_id, sku, MAX(n) AS n, MAX(n) - 1 AS m, COALESCE(SUM(v), 0) AS s,
+       MAX(CASE WHEN j = n - 1 THEN t END) AS last_t, MAX(CASE WHEN j = n - 1 THEN ts END) AS last_ts,
+       MAX(CASE WHEN j = n - 1 THEN q END) AS last_q,
+       MAX(CASE WHEN j = n - 3 THEN v END) AS a, MAX(CASE WHEN j = n - 2 THEN v END) AS b
+     FROM rc_h GROUP BY customer_id, sku`,
+  );
+}
