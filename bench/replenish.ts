@@ -119,7 +119,7 @@ export async function benchReplenish(argv: string[]): Promise<void> {
  * a second one) over and over, each product with its own cycle of 5–64 days and intervals of
  * ±30 % around it, one unit each; 5 % fail on delivery.
  */
-async function generate(
+export async function generate(
   store: Awaited<ReturnType<typeof openStore>>,
   products: number,
   customers: number,

@@ -20,7 +20,6 @@ import {
 } from '../../domain/replenish/model.js';
 import { sqlNumber } from '../analytics/sql.js';
 import type { SqlEngine } from '../engine.js';
-import { DAY_MS } from './histories-sql.js';
 
 const d = sqlNumber;
 const dbl = (expr: string) => `CAST(${expr} AS DOUBLE PRECISION)`;
@@ -32,36 +31,35 @@ export type EvidenceKey = 'sku' | 'category';
  * Per history (customer and SKU) of the group: n purchases, m intervals kept, their sum s, the
  * last two kept intervals a and b, and whether the first purchase is old enough (elig). Without
  * a horizon every interval counts (rc_hist has it); with one (`horizon`: a relation of g and hz
- * days), an interval counts while it and every earlier one started hz × quantity days before
- * `end`, as the domain's `evidenceWithin`.
+ * days), an interval counts while it and every earlier one started hz × quantity days before the
+ * as-of moment, as the domain's `evidenceWithin`: while hz ≤ lmin (histories-sql.ts), so the
+ * kept intervals are a prefix and the last two are found by the next rows' limits l1 and l2.
  */
-function historiesSql(key: EvidenceKey, horizon: string | null, end: number): string {
+function historiesSql(key: EvidenceKey, horizon: string | null): string {
   const g = key === 'sku' ? 'h.sku' : 'c.category';
-  const cat = key === 'category' ? 'JOIN rc_cat c ON c.sku = h.sku' : '';
+  const cat = key === 'category' ? 'JOIN rc_cat c ON c.sku = h.sku AND c.category IS NOT NULL' : '';
   if (horizon === null)
     return `SELECT h.customer_id, h.sku, ${g} AS g, h.n, h.m, h.s, h.a, h.b, 1 AS elig FROM rc_hist h ${cat}`;
-  return `SELECT customer_id, sku, g, MAX(n) AS n, MAX(m) AS m, SUM(CASE WHEN kept = 1 THEN v END) AS s,
-      MAX(CASE WHEN j = m - 2 THEN v END) AS a, MAX(CASE WHEN j = m - 1 THEN v END) AS b,
-      MAX(CASE WHEN j = 0 THEN ok END) AS elig
-    FROM (
-      SELECT *, SUM(kept) OVER (PARTITION BY customer_id, sku) AS m
-      FROM (
-        SELECT *, CASE WHEN j < n - 1 AND MIN(ok) OVER (PARTITION BY customer_id, sku ORDER BY j
-          ROWS UNBOUNDED PRECEDING) = 1 THEN 1 ELSE 0 END AS kept
-        FROM (
-          SELECT h.customer_id, h.sku, ${g} AS g, h.j, h.n, h.v,
-            CASE WHEN h.t + z.hz * h.q * ${DAY_MS} <= ${d(end)} THEN 1 ELSE 0 END AS ok
-          FROM rc_h h ${cat} JOIN ${horizon} z ON z.g = ${g}) x) y) w
-    GROUP BY customer_id, sku, g`;
+  const lmin1 = 'LEAST(h.lmin, COALESCE(h.l1, h.lmin))';
+  const lmin2 = `LEAST(${lmin1}, COALESCE(h.l2, h.lmin))`;
+  const kept = 'h.j < h.n - 1 AND h.lmin >= z.hz';
+  const last = `${kept} AND (h.j = h.n - 2 OR ${lmin1} < z.hz)`;
+  const second = `h.j < h.n - 2 AND ${lmin1} >= z.hz AND (h.j = h.n - 3 OR ${lmin2} < z.hz)`;
+  return `SELECT h.customer_id, h.sku, ${g} AS g, MAX(h.n) AS n, SUM(CASE WHEN ${kept} THEN 1 ELSE 0 END) AS m,
+      SUM(CASE WHEN ${kept} THEN h.v END) AS s, MAX(CASE WHEN ${second} THEN h.v END) AS a,
+      MAX(CASE WHEN ${last} THEN h.v END) AS b,
+      MAX(CASE WHEN h.j = 0 AND h.lmin >= z.hz THEN 1 ELSE 0 END) AS elig
+    FROM rc_h h ${cat} JOIN ${horizon} z ON z.g = ${g}
+    GROUP BY h.customer_id, h.sku, ${g}`;
 }
 
 /** The evidence query: one row per group with the counts, the W–M sums, order statistics and moments. */
-function evidenceSql(key: EvidenceKey, horizon: string | null, end: number): string {
+function evidenceSql(key: EvidenceKey, horizon: string | null): string {
   const v = `(squares / ${dbl('2 * pairs - 1')})`;
   const big = dbl('GREATEST(1, k * m)');
   const gmf = `((${big} - ${d(1 / 3)} + ${d(0.02)} / ${big}) / ${big})`;
   const c = dbl('c');
-  return `WITH hist AS (${historiesSql(key, horizon, end)}),
+  return `WITH hist AS (${historiesSql(key, horizon)}),
     wm AS (
       SELECT g, COUNT(*) AS pairs,
         SUM((x - ${d(0.5)}) * (x - ${d(0.5)}) + ((1 - x) - ${d(0.5)}) * ((1 - x) - ${d(0.5)})) AS squares
@@ -151,24 +149,22 @@ function evidenceOfRow(r: EvidenceRow): CycleEvidence {
 }
 
 /**
- * The evidence per group as of `end` (epoch ms), as the domain's `evidenceOf`: every interval
+ * The evidence per group, as the domain's `evidenceOf`: every interval
  * first, then only those that had three first-estimate cycles' time to finish. `stageHorizon`
  * makes the relation of (g, hz) the second pass joins.
  */
 export async function evidenceBy(
   engine: SqlEngine,
   key: EvidenceKey,
-  end: number,
   stageHorizon: (rows: { g: string; hz: number }[]) => Promise<string>,
 ): Promise<Map<string, CycleEvidence>> {
-  const first = await engine.all<EvidenceRow>(evidenceSql(key, null, end));
+  const first = await engine.all<EvidenceRow>(evidenceSql(key, null));
   const out = new Map(first.map((r) => [r.g, evidenceOfRow(r)]));
   const horizons: { g: string; hz: number }[] = [];
   for (const [g, e] of out) if (e.cycle !== null) horizons.push({ g, hz: 3 * e.cycle });
   if (horizons.length === 0) return out;
   const relation = await stageHorizon(horizons);
-  for (const r of await engine.all<EvidenceRow>(evidenceSql(key, relation, end)))
-    out.set(r.g, evidenceOfRow(r));
+  for (const r of await engine.all<EvidenceRow>(evidenceSql(key, relation))) out.set(r.g, evidenceOfRow(r));
   return out;
 }
 

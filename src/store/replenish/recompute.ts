@@ -93,25 +93,27 @@ export async function recomputeCyclesInStore(
 /** The cycles of the catalogue's products and of the SKUs met on order lines, in SKU order. */
 async function learn(engine: SqlEngine, o: RecomputeInStoreOptions): Promise<ProductCycle[]> {
   const info = new Map(o.products.map((p) => [p.sku, p]));
+  const stageCategories = () => {
+    const all = [...info.values()];
+    return stage(engine, STAGE_CATEGORIES, [all.map((p) => p.sku), all.map((p) => p.category)]);
+  };
+  await stageCategories();
   // A SKU met only on order lines takes the category of its first purchase in (customer, time)
   // order, as learnCycles does with purchases in that order.
   const firsts = await engine.all<{ sku: string; category: string | null }>(
     `SELECT sku, category FROM (
        SELECT sku, category, ROW_NUMBER() OVER (PARTITION BY sku ORDER BY customer_id COLLATE "C", at_ms) AS rn
-       FROM rc_p) x
+       FROM rc_g WHERE sku NOT IN (SELECT sku FROM rc_cat)) x
      WHERE rn = 1`,
   );
-  for (const f of firsts)
-    if (!info.has(f.sku)) info.set(f.sku, { sku: f.sku, category: f.category, sellerConsumable: null });
-  const categorised = [...info.values()].filter((p) => p.category !== null);
-  await stage(engine, STAGE_CATEGORIES, [categorised.map((p) => p.sku), categorised.map((p) => p.category)]);
-  const end = o.end.getTime();
+  for (const f of firsts) info.set(f.sku, { sku: f.sku, category: f.category, sellerConsumable: null });
+  if (firsts.length > 0) await stageCategories();
   const horizon = (table: typeof STAGE_HORIZON_SKU) => async (rows: { g: string; hz: number }[]) => {
     await stage(engine, table, [rows.map((r) => r.g), rows.map((r) => r.hz)]);
     return table.name;
   };
-  const own = await evidenceBy(engine, 'sku', end, horizon(STAGE_HORIZON_SKU));
-  const byCategory = await evidenceBy(engine, 'category', end, horizon(STAGE_HORIZON_CATEGORY));
+  const own = await evidenceBy(engine, 'sku', horizon(STAGE_HORIZON_SKU));
+  const byCategory = await evidenceBy(engine, 'category', horizon(STAGE_HORIZON_CATEGORY));
   const distributions = await distributionsBySku(engine);
   return [...info.values()]
     .sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0))
