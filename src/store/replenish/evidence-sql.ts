@@ -30,31 +30,51 @@ export type EvidenceKey = 'sku' | 'category';
 /**
  * Per history (customer and SKU) of the group: n purchases, m intervals kept, their sum s, the
  * last two kept intervals a and b, and whether the first purchase is old enough (elig). Without
- * a horizon every interval counts (rc_hist has it); with one (`horizon`: a relation of g and hz
- * days), an interval counts while it and every earlier one started hz × quantity days before the
- * as-of moment, as the domain's `evidenceWithin`: while hz ≤ lmin (histories-sql.ts), so the
- * kept intervals are a prefix and the last two are found by the next rows' limits l1 and l2.
+ * a horizon every interval counts (rc_hist has it); with one, `rc_cut` has them (`cutSql`).
  */
-function historiesSql(key: EvidenceKey, horizon: string | null): string {
+function historiesSql(key: EvidenceKey, horizon: boolean): string {
   const g = key === 'sku' ? 'h.sku' : 'c.category';
-  const cat = key === 'category' ? 'JOIN rc_cat c ON c.sku = h.sku AND c.category IS NOT NULL' : '';
-  if (horizon === null)
+  if (!horizon) {
+    const cat = key === 'category' ? 'JOIN rc_cat c ON c.sku = h.sku AND c.category IS NOT NULL' : '';
     return `SELECT h.customer_id, h.sku, ${g} AS g, h.n, h.m, h.s, h.a, h.b, 1 AS elig FROM rc_hist h ${cat}`;
+  }
+  const x = key === 'sku' ? 'sku' : 'cat';
+  return `SELECT customer_id, sku, ${key === 'sku' ? 'sku' : 'category'} AS g, n, m_${x} AS m, s_${x} AS s,
+      a_${x} AS a, b_${x} AS b, elig_${x} AS elig
+    FROM rc_cut WHERE hz_${x} IS NOT NULL`;
+}
+
+/**
+ * rc_cut: per history, what `historiesSql` needs under its SKU's horizon (rc_hz_sku) and its
+ * category's (rc_hz_cat), in one pass over the purchases. An interval counts while it and every
+ * earlier one started hz × quantity days before the as-of moment, as the domain's
+ * `evidenceWithin`: while hz ≤ lmin (histories-sql.ts), so the kept intervals are a prefix and
+ * the last two are found by the next rows' limits l1 and l2.
+ */
+function cutSql(): string {
   const lmin1 = 'LEAST(h.lmin, COALESCE(h.l1, h.lmin))';
   const lmin2 = `LEAST(${lmin1}, COALESCE(h.l2, h.lmin))`;
-  const kept = 'h.j < h.n - 1 AND h.lmin >= z.hz';
-  const last = `${kept} AND (h.j = h.n - 2 OR ${lmin1} < z.hz)`;
-  const second = `h.j < h.n - 2 AND ${lmin1} >= z.hz AND (h.j = h.n - 3 OR ${lmin2} < z.hz)`;
-  return `SELECT h.customer_id, h.sku, ${g} AS g, MAX(h.n) AS n, SUM(CASE WHEN ${kept} THEN 1 ELSE 0 END) AS m,
-      SUM(CASE WHEN ${kept} THEN h.v END) AS s, MAX(CASE WHEN ${second} THEN h.v END) AS a,
-      MAX(CASE WHEN ${last} THEN h.v END) AS b,
-      MAX(CASE WHEN h.j = 0 AND h.lmin >= z.hz THEN 1 ELSE 0 END) AS elig
-    FROM rc_h h ${cat} JOIN ${horizon} z ON z.g = ${g}
-    GROUP BY h.customer_id, h.sku, ${g}`;
+  const parts = (x: string, hz: string) => {
+    const kept = `h.j < h.n - 1 AND h.lmin >= ${hz}`;
+    const last = `${kept} AND (h.j = h.n - 2 OR ${lmin1} < ${hz})`;
+    const second = `h.j < h.n - 2 AND ${lmin1} >= ${hz} AND (h.j = h.n - 3 OR ${lmin2} < ${hz})`;
+    return `MAX(${hz}) AS hz_${x}, SUM(CASE WHEN ${kept} THEN 1 ELSE 0 END) AS m_${x},
+      SUM(CASE WHEN ${kept} THEN h.v END) AS s_${x}, MAX(CASE WHEN ${second} THEN h.v END) AS a_${x},
+      MAX(CASE WHEN ${last} THEN h.v END) AS b_${x},
+      MAX(CASE WHEN h.j = 0 AND h.lmin >= ${hz} THEN 1 ELSE 0 END) AS elig_${x}`;
+  };
+  return `CREATE TEMPORARY TABLE rc_cut AS
+    SELECT h.customer_id, h.sku, c.category, MAX(h.n) AS n, ${parts('sku', 'zs.hz')}, ${parts('cat', 'zc.hz')}
+    FROM rc_h h
+      LEFT JOIN rc_cat c ON c.sku = h.sku AND c.category IS NOT NULL
+      LEFT JOIN rc_hz_sku zs ON zs.g = h.sku
+      LEFT JOIN rc_hz_cat zc ON zc.g = c.category
+    WHERE zs.hz IS NOT NULL OR zc.hz IS NOT NULL
+    GROUP BY h.customer_id, h.sku, c.category`;
 }
 
 /** The evidence query: one row per group with the counts, the W–M sums, order statistics and moments. */
-function evidenceSql(key: EvidenceKey, horizon: string | null): string {
+function evidenceSql(key: EvidenceKey, horizon: boolean): string {
   const v = `(squares / ${dbl('2 * pairs - 1')})`;
   const big = dbl('GREATEST(1, k * m)');
   const gmf = `((${big} - ${d(1 / 3)} + ${d(0.02)} / ${big}) / ${big})`;
@@ -149,23 +169,34 @@ function evidenceOfRow(r: EvidenceRow): CycleEvidence {
 }
 
 /**
- * The evidence per group, as the domain's `evidenceOf`: every interval
- * first, then only those that had three first-estimate cycles' time to finish. `stageHorizon`
- * makes the relation of (g, hz) the second pass joins.
+ * The evidence per SKU and per category, as the domain's `evidenceOf`: every interval first,
+ * then only those that had three first-estimate cycles' time to finish. `stageHorizons` makes
+ * the relations rc_hz_sku and rc_hz_cat of (g, hz) the second pass joins.
  */
-export async function evidenceBy(
+export async function evidenceBySkuAndCategory(
   engine: SqlEngine,
-  key: EvidenceKey,
-  stageHorizon: (rows: { g: string; hz: number }[]) => Promise<string>,
-): Promise<Map<string, CycleEvidence>> {
-  const first = await engine.all<EvidenceRow>(evidenceSql(key, null));
-  const out = new Map(first.map((r) => [r.g, evidenceOfRow(r)]));
-  const horizons: { g: string; hz: number }[] = [];
-  for (const [g, e] of out) if (e.cycle !== null) horizons.push({ g, hz: 3 * e.cycle });
-  if (horizons.length === 0) return out;
-  const relation = await stageHorizon(horizons);
-  for (const r of await engine.all<EvidenceRow>(evidenceSql(key, relation))) out.set(r.g, evidenceOfRow(r));
-  return out;
+  stageHorizons: (sku: HorizonRow[], category: HorizonRow[]) => Promise<void>,
+): Promise<{ sku: Map<string, CycleEvidence>; category: Map<string, CycleEvidence> }> {
+  const pass = async (key: EvidenceKey, horizon: boolean) =>
+    (await engine.all<EvidenceRow>(evidenceSql(key, horizon))).map((r) => [r.g, evidenceOfRow(r)] as const);
+  const sku = new Map(await pass('sku', false));
+  const category = new Map(await pass('category', false));
+  const horizons = (m: Map<string, CycleEvidence>) =>
+    [...m].flatMap(([g, e]) => (e.cycle === null ? [] : [{ g, hz: 3 * e.cycle }]));
+  const [hzSku, hzCategory] = [horizons(sku), horizons(category)];
+  if (hzSku.length + hzCategory.length === 0) return { sku, category };
+  await stageHorizons(hzSku, hzCategory);
+  await engine.run('DROP TABLE IF EXISTS rc_cut');
+  await engine.run(cutSql());
+  for (const [g, e] of await pass('sku', true)) sku.set(g, e);
+  for (const [g, e] of await pass('category', true)) category.set(g, e);
+  await engine.run('DROP TABLE rc_cut');
+  return { sku, category };
+}
+
+export interface HorizonRow {
+  g: string;
+  hz: number;
 }
 
 interface DistributionRow extends Record<string, unknown> {

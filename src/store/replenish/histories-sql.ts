@@ -20,7 +20,7 @@ import type { SqlEngine } from '../engine.js';
 
 export const DAY_MS = 86_400_000;
 
-const TABLES = ['rc_g', 'rc_walk', 'rc_h', 'rc_hist'] as const;
+const TABLES = ['rc_g', 'rc_walk', 'rc_h', 'rc_hist', 'rc_cut'] as const;
 
 /** Epoch milliseconds of a TIMESTAMPTZ, as DOUBLE PRECISION (what `Date.getTime()` gives). */
 function epochMsSql(engine: SqlEngine, expr: string): string {

@@ -19,7 +19,7 @@ import { refreshPlannerStatistics, tuneForBulk } from '../bulk.js';
 import type { SqlEngine } from '../engine.js';
 import { stage, t } from '../staging.js';
 import type { Store } from '../store.js';
-import { distributionsBySku, evidenceBy } from './evidence-sql.js';
+import { distributionsBySku, evidenceBySkuAndCategory, type HorizonRow } from './evidence-sql.js';
 import { buildHistories, DAY_MS, dropHistoryTables } from './histories-sql.js';
 import { replaceCycles } from './index.js';
 
@@ -108,12 +108,12 @@ async function learn(engine: SqlEngine, o: RecomputeInStoreOptions): Promise<Pro
   );
   for (const f of firsts) info.set(f.sku, { sku: f.sku, category: f.category, sellerConsumable: null });
   if (firsts.length > 0) await stageCategories();
-  const horizon = (table: typeof STAGE_HORIZON_SKU) => async (rows: { g: string; hz: number }[]) => {
-    await stage(engine, table, [rows.map((r) => r.g), rows.map((r) => r.hz)]);
-    return table.name;
-  };
-  const own = await evidenceBy(engine, 'sku', horizon(STAGE_HORIZON_SKU));
-  const byCategory = await evidenceBy(engine, 'category', horizon(STAGE_HORIZON_CATEGORY));
+  const stageHorizon = (table: typeof STAGE_HORIZON_SKU, rows: HorizonRow[]) =>
+    stage(engine, table, [rows.map((r) => r.g), rows.map((r) => r.hz)]);
+  const { sku: own, category: byCategory } = await evidenceBySkuAndCategory(engine, async (sku, category) => {
+    await stageHorizon(STAGE_HORIZON_SKU, sku);
+    await stageHorizon(STAGE_HORIZON_CATEGORY, category);
+  });
   const distributions = await distributionsBySku(engine);
   return [...info.values()]
     .sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0))
