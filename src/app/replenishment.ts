@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { localDay } from '../domain/analytics/calendar.js';
 import { shopSchema } from '../domain/model/shop.js';
-import { learnCycles, type ProductInfo, type Purchase, predictNext } from '../domain/replenish/cycles.js';
+import type { ProductInfo, Purchase } from '../domain/replenish/cycles.js';
 import {
   defaultSplit,
   evaluateReplenishment,
@@ -23,12 +23,8 @@ import {
 import { startOfDay } from '../domain/segments/resolve.js';
 import { NurtureError } from '../errors.js';
 import { listCatalogue } from '../store/products/index.js';
-import {
-  currentReplenishment,
-  listReorderCycles,
-  readPurchases,
-  writeReorderCycles,
-} from '../store/replenish/index.js';
+import { currentReplenishment, listReorderCycles, readPurchases } from '../store/replenish/index.js';
+import { recomputeCyclesInStore } from '../store/replenish/recompute.js';
 import type { Store } from '../store/store.js';
 import type { AppContext } from './context.js';
 import { parseInput } from './input.js';
@@ -64,7 +60,9 @@ export interface RecomputeCyclesResult {
 
 /**
  * The full recompute: every cycle and every customer's prediction of the shop, as of now,
- * replacing what was stored (one transaction).
+ * replacing what was stored (one transaction). The engine does the work over the purchases
+ * (src/store/replenish/recompute.ts); the domain's `learnCycles` and `predictNext` are its
+ * reference.
  */
 export async function recomputeReorderCycles(
   ctx: AppContext,
@@ -73,29 +71,20 @@ export async function recomputeReorderCycles(
   const q = parseInput(recomputeCyclesInputSchema, input);
   const shop = await ctx.store.requireShop(q.shopId);
   const now = ctx.clock.now();
-  const t0 = performance.now();
-  const purchases = await readPurchases(ctx.store, q.shopId, now);
   const products = await productInfos(ctx.store, q.shopId);
-  const t1 = performance.now();
-  const { cycles, histories } = learnCycles(purchases, products, DEFAULT_REPLENISH_THRESHOLDS, now);
-  const due: CustomerReplenishment[] = [];
-  for (const cycle of cycles) {
-    if (!cycle.replenishable) continue;
-    for (const h of histories.get(cycle.sku) ?? []) {
-      const p = predictNext(cycle, h, { level: q.level, leadDays: q.leadDays }, shop.timezone);
-      if (p) due.push(p);
-    }
-  }
-  const t2 = performance.now();
-  await writeReorderCycles(ctx.store, q.shopId, cycles, due, now);
-  const t3 = performance.now();
-  const s = (a: number, b: number) => Math.round(b - a) / 1000;
+  const r = await recomputeCyclesInStore(ctx.store, q.shopId, {
+    end: now,
+    products,
+    thresholds: DEFAULT_REPLENISH_THRESHOLDS,
+    timing: { level: q.level, leadDays: q.leadDays },
+    timeZone: shop.timezone,
+  });
   return {
     computedAt: now,
-    products: cycles.length,
-    replenishable: cycles.filter((c) => c.replenishable).length,
-    predictions: due.length,
-    seconds: { read: s(t0, t1), learn: s(t1, t2), write: s(t2, t3) },
+    products: r.cycles.length,
+    replenishable: r.cycles.filter((c) => c.replenishable).length,
+    predictions: r.predictions,
+    seconds: r.seconds,
   };
 }
 

@@ -99,21 +99,31 @@ function isSorted(purchases: readonly Purchase[]): boolean {
   return true;
 }
 
-/** The evidence of a set of histories (one product's, or a category's). */
-interface Evidence {
+/**
+ * The evidence of a set of histories (one product's, or a category's) as a cycle needs it. The
+ * reference computation is `evidenceOf` below; the store computes the same figures in SQL
+ * (src/store/replenish/learn-sql.ts) and hands them to `cycleOf`.
+ */
+export interface CycleEvidence {
   buyers: number;
   repeatBuyers: number;
   /** Buyers whose first purchase left them the time to buy again, and those who did. */
   eligibleBuyers: number;
   eligibleRepeatBuyers: number;
   intervals: number;
-  /** Each customer's intervals, weighted 1/m so that every customer weighs the same. */
-  weighted: { value: number; weight: number }[];
-  /** Median-corrected mean interval per repeat buyer, sorted. */
-  customerMeans: number[];
+  /** The median of the repeat buyers' median-corrected mean intervals (null: none), and its 95 % interval. */
+  cycle: number | null;
+  cycleInterval: [number, number] | null;
   shape: number | null;
   priorIntervals: number;
-  allIntervals: number[];
+}
+
+/** A product's own intervals as the cycle reports them (every interval, each customer weighing the same). */
+export interface IntervalDistribution {
+  median: number | null;
+  p25: number | null;
+  p75: number | null;
+  histogram: ProductCycle['histogram'];
 }
 
 /**
@@ -125,13 +135,12 @@ interface Evidence {
  * a first estimate of the cycle (an Erlang interval is longer than that 5 % of the time at k = 1,
  * far less when regular).
  */
-function evidenceOf(list: readonly CustomerHistory[], end: number): Evidence {
+function evidenceOf(list: readonly CustomerHistory[], end: number): CycleEvidence {
   const first = evidenceWithin(list, Number.POSITIVE_INFINITY, end);
-  const rough = first.customerMeans.length > 0 ? quantileSorted(first.customerMeans, 0.5) : null;
-  return rough === null ? first : evidenceWithin(list, 3 * rough, end);
+  return first.cycle === null ? first : evidenceWithin(list, 3 * first.cycle, end);
 }
 
-function evidenceWithin(list: readonly CustomerHistory[], horizonDays: number, end: number): Evidence {
+function evidenceWithin(list: readonly CustomerHistory[], horizonDays: number, end: number): CycleEvidence {
   const cut = (h: CustomerHistory, i: number) =>
     !Number.isFinite(horizonDays) || h.times[i]! + horizonDays * h.quantities[i]! * DAY_MS <= end;
   const kept = list.map((h) => {
@@ -152,19 +161,32 @@ function evidenceWithin(list: readonly CustomerHistory[], horizonDays: number, e
     meanInterval: intervals.reduce((s, x) => s + x, 0) / intervals.length,
   }));
   const eligible = kept.filter((x) => x.eligible);
+  const customerMeans = means
+    .map((c) => c.meanInterval / gammaMedianFactor(k * c.intervals))
+    .sort((a, b) => a - b);
   return {
     buyers: list.length,
     repeatBuyers: list.filter((h) => h.intervals.length > 0).length,
     eligibleBuyers: eligible.length,
     eligibleRepeatBuyers: eligible.filter((x) => x.h.intervals.length > 0).length,
     intervals: list.reduce((s, h) => s + h.intervals.length, 0),
-    weighted: list.flatMap((h) => h.intervals.map((value) => ({ value, weight: 1 / h.intervals.length }))),
-    customerMeans: means
-      .map((c) => c.meanInterval / gammaMedianFactor(k * c.intervals))
-      .sort((a, b) => a - b),
+    cycle: customerMeans.length > 0 ? quantileSorted(customerMeans, 0.5) : null,
+    cycleInterval: medianInterval(customerMeans),
     shape,
     priorIntervals: priorStrength(means, k),
-    allIntervals: list.flatMap((h) => h.intervals).sort((a, b) => a - b),
+  };
+}
+
+/** The distribution of a product's own intervals (the reference computation). */
+function distributionOf(list: readonly CustomerHistory[]): IntervalDistribution {
+  const weighted = list.flatMap((h) =>
+    h.intervals.map((value) => ({ value, weight: 1 / h.intervals.length })),
+  );
+  return {
+    median: weightedQuantile(weighted, 0.5),
+    p25: weightedQuantile(weighted, 0.25),
+    p75: weightedQuantile(weighted, 0.75),
+    histogram: histogram(list.flatMap((h) => h.intervals).sort((a, b) => a - b)),
   };
 }
 
@@ -180,20 +202,37 @@ function weightedQuantile(items: readonly { value: number; weight: number }[], q
   return sorted[sorted.length - 1]!.value;
 }
 
+/**
+ * The histogram's layout for intervals whose 95th percentile is `top`: bins of `width` whole days
+ * from 0, `bins` of them (the store's SQL bins with the same formula).
+ */
+export function histogramLayout(top: number): { width: number; bins: number } {
+  const width = Math.max(1, Math.ceil(top / 12));
+  return { width, bins: Math.max(1, Math.ceil((top + 1e-9) / width)) };
+}
+
+/** The histogram's bins from their counts (index → count) and the longest interval. */
+export function histogramBins(
+  layout: { width: number; bins: number },
+  counts: readonly number[],
+  longest: number,
+): ProductCycle['histogram'] {
+  const { width, bins } = layout;
+  const top = Math.ceil(longest);
+  return Array.from({ length: bins }, (_, i) => ({
+    fromDays: i * width,
+    toDays: i === bins - 1 ? Math.max((i + 1) * width, top) : (i + 1) * width,
+    count: counts[i] ?? 0,
+  }));
+}
+
 /** About a dozen bins of whole days from 0 to the 95th percentile; the last one runs to the longest interval. */
 function histogram(sorted: readonly number[]): ProductCycle['histogram'] {
   if (sorted.length === 0) return [];
-  const top = quantileSorted(sorted, 0.95);
-  const width = Math.max(1, Math.ceil(top / 12));
-  const bins = Math.max(1, Math.ceil((top + 1e-9) / width));
-  const counts = new Array<number>(bins).fill(0);
-  for (const x of sorted) counts[Math.min(bins - 1, Math.floor(x / width))]! += 1;
-  const longest = Math.ceil(sorted[sorted.length - 1]!);
-  return counts.map((count, i) => ({
-    fromDays: i * width,
-    toDays: i === bins - 1 ? Math.max((i + 1) * width, longest) : (i + 1) * width,
-    count,
-  }));
+  const layout = histogramLayout(quantileSorted(sorted, 0.95));
+  const counts = new Array<number>(layout.bins).fill(0);
+  for (const x of sorted) counts[Math.min(layout.bins - 1, Math.floor(x / layout.width))]! += 1;
+  return histogramBins(layout, counts, sorted[sorted.length - 1]!);
 }
 
 const round = (x: number | null, digits = 2): number | null =>
@@ -238,22 +277,29 @@ export function learnCycles(
   const categoryEvidence = new Map([...byCategory].map(([c, list]) => [c, evidenceOf(list, endMs)]));
   const cycles: ProductCycle[] = [];
   for (const p of [...info.values()].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0))) {
-    const own = evidenceOf(bySku.get(p.sku) ?? [], endMs);
+    const list = bySku.get(p.sku) ?? [];
     const cat = p.category === null ? undefined : categoryEvidence.get(p.category);
-    cycles.push(cycleOf(p, own, cat, thresholds));
+    cycles.push(cycleOf(p, evidenceOf(list, endMs), distributionOf(list), cat, thresholds));
   }
   return { cycles, histories: bySku };
 }
 
-function cycleOf(
+/**
+ * A product's cycle from its own evidence and its category's (undefined: no category or no
+ * buyers in it): the repeat probability from the product with `minBuyers` buyers, else from its
+ * category; the cycle from the product with `minRepeatBuyers` repeat buyers, else from its
+ * category; replenishable when it has a cycle and the probability clears the threshold.
+ */
+export function cycleOf(
   p: ProductInfo,
-  own: Evidence,
-  cat: Evidence | undefined,
+  own: CycleEvidence,
+  distribution: IntervalDistribution,
+  cat: CycleEvidence | undefined,
   t: ReplenishThresholds,
 ): ProductCycle {
   const probabilityFrom =
     own.buyers >= t.minBuyers ? own : cat && cat.buyers >= t.minBuyers ? cat : undefined;
-  const cycleFrom: { e: Evidence; source: CycleSource } | undefined =
+  const cycleFrom: { e: CycleEvidence; source: CycleSource } | undefined =
     own.repeatBuyers >= t.minRepeatBuyers
       ? { e: own, source: 'product' }
       : cat && cat.repeatBuyers >= t.minRepeatBuyers
@@ -271,8 +317,7 @@ function cycleOf(
   else if (cycleFrom === undefined) reason = 'too_few_repeat_buyers';
   else if (repeatProbability! < t.minRepeatProbability) reason = 'rarely_rebought';
   const e = cycleFrom?.e;
-  const cycle = e && e.customerMeans.length > 0 ? quantileSorted(e.customerMeans, 0.5) : null;
-  const ci = e ? medianInterval(e.customerMeans) : null;
+  const ci = e ? e.cycleInterval : null;
   const shape = e ? e.shape : own.shape;
   return {
     sku: p.sku,
@@ -281,10 +326,10 @@ function cycleOf(
     repeatBuyers: own.repeatBuyers,
     repeatProbability: round(repeatProbability, 4),
     intervals: own.intervals,
-    medianIntervalDays: round(weightedQuantile(own.weighted, 0.5)),
-    p25IntervalDays: round(weightedQuantile(own.weighted, 0.25)),
-    p75IntervalDays: round(weightedQuantile(own.weighted, 0.75)),
-    cycleDays: round(cycle),
+    medianIntervalDays: round(distribution.median),
+    p25IntervalDays: round(distribution.p25),
+    p75IntervalDays: round(distribution.p75),
+    cycleDays: round(e ? e.cycle : null),
     cycleLowDays: round(ci ? ci[0] : null),
     cycleHighDays: round(ci ? ci[1] : null),
     regularity: round(shape),
@@ -293,7 +338,7 @@ function cycleOf(
     source: cycleFrom?.source ?? 'none',
     replenishable: reason === null,
     reason,
-    histogram: histogram(own.allIntervals),
+    histogram: distribution.histogram,
   };
 }
 

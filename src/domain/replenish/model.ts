@@ -36,11 +36,19 @@ export function wheatMorrisonShape(
     const m = a / (a + b);
     ms.push(m, 1 - m);
   }
-  if (ms.length / 2 < minPairs) return null;
   // The mean of M and 1 − M together is 1/2 exactly.
-  let v = 0;
-  for (const m of ms) v += (m - 0.5) ** 2;
-  v /= ms.length - 1;
+  let squares = 0;
+  for (const m of ms) squares += (m - 0.5) ** 2;
+  return wheatMorrisonFromSquares(ms.length / 2, squares, minPairs);
+}
+
+/**
+ * The Wheat–Morrison shape from the number of pairs and the sum of (M − 1/2)² over both M and
+ * 1 − M of every pair (what SQL aggregates). Null with fewer than `minPairs` pairs.
+ */
+export function wheatMorrisonFromSquares(pairs: number, squares: number, minPairs = 5): number | null {
+  if (pairs < minPairs) return null;
+  const v = squares / (2 * pairs - 1);
   if (v <= 0) return MAX_SHAPE;
   return (1 - 4 * v) / (8 * v);
 }
@@ -106,6 +114,26 @@ export function intervalQuantile(e: RhythmEvidence, level: number, elapsed = 0):
 }
 
 /**
+ * The level-quantile of the predictive next interval (elapsed 0) as a factor of its scale
+ * n0·μ_p + S: X/(X + scale) ~ Beta(k, k·n + 1) with n = n0 + m, so X = scale · b/(1 − b) at the
+ * Beta's level-quantile b. Customers of one product with the same m share it, which lets the
+ * store price millions of predictions with one bisection per (product, m). Bisection on b to
+ * machine precision (`intervalQuantile` stops at 10⁻⁶ days).
+ */
+export function predictiveQuantileFactor(shape: number, n: number, level: number): number {
+  const beta = shape * n + 1;
+  let lo = 0;
+  let hi = 1;
+  for (let i = 0; i < 200 && hi - lo > 1e-15; i++) {
+    const mid = (lo + hi) / 2;
+    if (regularizedIncompleteBeta(mid, shape, beta) < level) lo = mid;
+    else hi = mid;
+  }
+  const b = (lo + hi) / 2;
+  return b / (1 - b);
+}
+
+/**
  * The empirical-Bayes prior strength n0 from customers with two or more intervals: the spread of
  * their (median-corrected) mean intervals beyond what their own noise explains is the spread of
  * 1/λ_c across customers, an inverse gamma with CV² = 1/(a0 − 2); n0 = (a0 − 1)/k. `fallback` when
@@ -118,13 +146,28 @@ export function priorStrength(
   minCustomers = 8,
 ): number {
   const used = customers.filter((c) => c.intervals >= 2 && c.meanInterval > 0);
-  if (used.length < minCustomers) return fallback;
   const n = used.length;
+  if (n < minCustomers) return fallback;
   const mean = used.reduce((s, c) => s + c.meanInterval, 0) / n;
   const variance = used.reduce((s, c) => s + (c.meanInterval - mean) ** 2, 0) / (n - 1);
   // A mean of m Erlang-k intervals has variance μ²/(k·m) around μ.
   const noise = used.reduce((s, c) => s + c.meanInterval ** 2 / (shape * c.intervals), 0) / n;
-  const between = variance - noise;
+  return priorFromMoments({ customers: n, mean, variance, noise }, shape, fallback, minCustomers);
+}
+
+/**
+ * `priorStrength` from the moments of the used customers' mean intervals (what SQL aggregates):
+ * their number, mean, sample variance, and the mean of meanInterval² / (k·m) (`noise` at shape k).
+ */
+export function priorFromMoments(
+  m: { customers: number; mean: number; variance: number; noise: number },
+  shape: number,
+  fallback = 2,
+  minCustomers = 8,
+): number {
+  if (m.customers < minCustomers) return fallback;
+  const { mean } = m;
+  const between = m.variance - m.noise;
   if (!(between > 0)) return 50;
   const cv2 = between / (mean * mean);
   const a0 = 2 + 1 / cv2;

@@ -16,7 +16,7 @@ import {
 } from '../../domain/replenish/types.js';
 import { validOrderSql } from '../analytics/model-sql.js';
 import { refreshPlannerStatistics, tuneForBulk } from '../bulk.js';
-import type { LoadColumn, SqlValue } from '../engine.js';
+import type { LoadColumn, SqlEngine, SqlValue } from '../engine.js';
 import type { Store } from '../store.js';
 
 /**
@@ -136,36 +136,8 @@ export async function writeReorderCycles(
 ): Promise<void> {
   await store.transaction(async (tx) => {
     await tuneForBulk(tx.engine);
-    await tx.engine.run('DELETE FROM product_reorder_cycles WHERE shop_id = $1', [shopId]);
     await tx.engine.run('DELETE FROM customer_replenishment WHERE shop_id = $1', [shopId]);
-    if (cycles.length > 0)
-      await tx.engine.load(
-        'product_reorder_cycles',
-        CYCLE_COLUMNS,
-        columnsOf(cycles, (c) => [
-          shopId,
-          c.sku,
-          c.category,
-          c.replenishable,
-          c.reason,
-          c.source,
-          c.buyers,
-          c.repeatBuyers,
-          c.repeatProbability,
-          c.intervals,
-          c.medianIntervalDays,
-          c.p25IntervalDays,
-          c.p75IntervalDays,
-          c.cycleDays,
-          c.cycleLowDays,
-          c.cycleHighDays,
-          c.regularity,
-          c.pattern,
-          c.priorIntervals,
-          JSON.stringify(c.histogram),
-          at,
-        ]),
-      );
+    await replaceCycles(tx.engine, shopId, cycles, at);
     if (due.length > 0)
       await tx.engine.load(
         'customer_replenishment',
@@ -184,6 +156,44 @@ export async function writeReorderCycles(
         ]),
       );
   });
+}
+
+/** Replaces the shop's rows of product_reorder_cycles (in the caller's transaction). */
+export async function replaceCycles(
+  engine: SqlEngine,
+  shopId: string,
+  cycles: readonly ProductCycle[],
+  at: Date,
+): Promise<void> {
+  await engine.run('DELETE FROM product_reorder_cycles WHERE shop_id = $1', [shopId]);
+  if (cycles.length === 0) return;
+  await engine.load(
+    'product_reorder_cycles',
+    CYCLE_COLUMNS,
+    columnsOf(cycles, (c) => [
+      shopId,
+      c.sku,
+      c.category,
+      c.replenishable,
+      c.reason,
+      c.source,
+      c.buyers,
+      c.repeatBuyers,
+      c.repeatProbability,
+      c.intervals,
+      c.medianIntervalDays,
+      c.p25IntervalDays,
+      c.p75IntervalDays,
+      c.cycleDays,
+      c.cycleLowDays,
+      c.cycleHighDays,
+      c.regularity,
+      c.pattern,
+      c.priorIntervals,
+      JSON.stringify(c.histogram),
+      at,
+    ]),
+  );
 }
 
 function columnsOf<T>(items: readonly T[], row: (item: T) => SqlValue[]): SqlValue[][] {
