@@ -73,9 +73,9 @@ describe.skipIf(browserSkipped)(`recommendations in the dashboard${skipNote(brow
 
   it('shows the products a customer buys again, with rhythm, cycle, predicted date and badge, in both languages', async () => {
     const id = await idOf(store, phoneOf(0));
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await signInBrowser(page, url, email);
+    const { context, page } = await signedInPage(browser, url, email, {
+      viewport: { width: 1280, height: 900 },
+    });
     await page.goto(`${url}/customers/${id}`);
     const section = page.locator('section.replenishment');
     await expect(section.locator('h2').textContent()).resolves.toBe('Mua lại định kỳ');
@@ -118,9 +118,9 @@ describe.skipIf(browserSkipped)(`recommendations in the dashboard${skipNote(brow
 
   it('says so when a customer has bought nothing to replenish', async () => {
     const id = await idOf(store, NEW_PHONE);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await signInBrowser(page, url, email);
+    const { context, page } = await signedInPage(browser, url, email, {
+      viewport: { width: 1280, height: 900 },
+    });
     await page.goto(`${url}/customers/${id}`);
     const section = page.locator('section.replenishment');
     await expect(section.locator('p.muted').first().textContent()).resolves.toBe(
