@@ -88,12 +88,14 @@ export interface Channel {
    * whose last step never came: `hold` takes a message to its provider up to that step (the
    * whole e-mail but its final dot) and keeps it there; the outbox commits the held messages
    * `finalizing`, then calls `finish`. A crash before that commit leaves them `sending`: the
-   * provider discarded them, so they are sent again. At most `capacity` are held at once (the
-   * outbox holds that many in parallel; a hold beyond it waits for a connection).
+   * provider discarded them, so they are sent again. At most `capacity` are held at once, and
+   * one group at a time: `group` runs a group's holds, commit and finishes alone, so that two
+   * groups never each hold part of the connections while waiting for the rest.
    */
   readonly holding?: {
     capacity: number;
     hold(message: OutgoingMessage): Promise<Held>;
+    group<T>(run: () => Promise<T>): Promise<T>;
   };
 }
 

@@ -18,7 +18,7 @@ export interface EmailSettings {
   from: string;
   /**
    * SMTP connections kept open at once (default SMTP_POOL_SIZE): as many e-mails are held before
-   * their dots at a time, so more send faster; mail servers limit connections per client.
+   * their dots per `finalizing` commit, so more send faster; mail servers limit connections per client.
    */
   connections?: number;
 }
@@ -145,6 +145,8 @@ export function createEmailChannel(settings: EmailSettings, deps: ChannelDeps = 
     holding: {
       capacity: shared?.size ?? SMTP_POOL_SIZE,
       hold,
+      // Without a shared pool each message has its own connection: nothing to wait for.
+      group: (run) => (shared ? shared.exclusive(run) : run()),
     },
     async send(message: OutgoingMessage, signal?: AbortSignal): Promise<SendOutcome> {
       const held = await hold(message);

@@ -112,6 +112,7 @@ export class SmtpPool {
   private open = 0;
   private readonly waiting: (() => void)[] = [];
   private closed = false;
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly options: SmtpConnectOptions,
@@ -136,6 +137,13 @@ export class SmtpPool {
         continue;
       return held;
     }
+  }
+
+  /** Runs `run` after every earlier `exclusive` run ended: one group of holds at a time. */
+  exclusive<T>(run: () => Promise<T>): Promise<T> {
+    const mine = this.turn.then(run, run);
+    this.turn = mine.catch(() => undefined);
+    return mine;
   }
 
   /** Closes every connection; holds in progress end as dropped. */

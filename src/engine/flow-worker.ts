@@ -5,7 +5,6 @@ import type { Channels } from '../channels/channel.js';
 import { SmtpPools } from '../channels/smtp-pool.js';
 import { listFlows } from '../store/flows/definitions.js';
 import { listShops } from '../store/settings/index.js';
-import type { Store } from '../store/store.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Log, silentLog } from './handlers.js';
 
@@ -41,8 +40,6 @@ export class FlowWorker {
   private wake = new AbortController();
   /** The e-mail channel's SMTP connections, kept open across passes and closed by `stop`. */
   private readonly smtpPools = new SmtpPools();
-  /** The connection the outbox plans its batches on (see `RunDueOptions.planStore`), closed by `stop`. */
-  private planStore: Store | undefined;
 
   constructor(private readonly options: FlowWorkerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -63,15 +60,12 @@ export class FlowWorker {
       await this.loop;
     } finally {
       await this.smtpPools.close();
-      if (this.planStore && this.planStore !== this.options.ctx.store) await this.planStore.close();
-      this.planStore = undefined;
     }
   }
 
   /** One pass over every shop (the loop's body; tests call it directly). */
   async tick(): Promise<void> {
     const ctx = this.options.ctx;
-    this.planStore ??= await ctx.store.separateConnection();
     for (const shop of await listShops(ctx.store)) {
       if (this.stopping) return;
       // Listed once: the pass takes this list rather than listing the flows again.
@@ -84,7 +78,6 @@ export class FlowWorker {
         {
           flows,
           smtpPools: this.smtpPools,
-          planStore: this.planStore,
           owner: this.options.owner,
           ...(this.options.leaseMs ? { leaseMs: this.options.leaseMs } : {}),
           ...(channels ? { channels } : {}),

@@ -1,8 +1,5 @@
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Sending } from '../../src/app/flows/dispatch.js';
-import { FinalizeCommits, sendHeld } from '../../src/app/flows/held-sends.js';
-import type { SendOutcome } from '../../src/channels/channel.js';
 import { createEmailChannel } from '../../src/channels/email.js';
 import { SMTP_POOL_SIZE, SmtpPools } from '../../src/channels/smtp-pool.js';
 import { SMTP_FAKE_AUTH, type SmtpFake, startSmtpFake } from '../support/fakes/smtp.js';
@@ -159,82 +156,38 @@ describe('SMTP e-mail held before its final dot, over pooled connections', () =>
   });
 });
 
-describe('held e-mails of batches sent together', () => {
-  it('share the pool and the group commit of `finalizing`: every e-mail once, far fewer commits than e-mails', async () => {
+describe('groups of held e-mails on one pool', () => {
+  it('two groups at once take turns instead of each holding part of the connections', async () => {
     const pools = new SmtpPools();
     try {
       const c = createEmailChannel({ smtpUrl: fake.url, from: FROM }, { smtpPools: pools });
-      const commits: number[] = [];
-      // A commit as slow as one queued behind a batch's planning; the second batch's last e-mail
-      // is one this worker no longer holds (another worker's recovery took it over): dropped.
-      const finalize = new FinalizeCommits(async (ids) => {
-        commits.push(ids.length);
-        await sleep(25);
-        return new Set(ids.filter((id) => id !== 'gb-9'));
-      });
-      const batch = (name: string, n: number): Sending[] =>
-        Array.from({ length: n }, (_, i) => held(`${name}-${i}`));
-      const answers = new Map<string, SendOutcome>();
-      const answered = (s: Sending, outcome: SendOutcome) => {
-        expect(answers.has(s.message.messageId)).toBe(false);
-        answers.set(s.message.messageId, outcome);
-      };
-      const channels = { email: c };
-      const received = fake.received.length;
-      await Promise.all([
-        sendHeld(batch('ga', 40), channels, finalize, answered),
-        sendHeld(batch('gb', 10), channels, finalize, answered),
-      ]);
-      expect(answers.size).toBe(49);
-      expect([...answers.values()].every((o) => o.kind === 'sent')).toBe(true);
-      const ids = fake.received.slice(received).map((m) => m.messageId);
-      expect(new Set(ids).size).toBe(49);
-      expect(ids).not.toContain('<nk-gb-9@nurture>');
-      expect(commits.reduce((a, b) => a + b, 0)).toBe(50);
-      expect(commits.length).toBeLessThan(50 / 2);
+      const holding = c.holding!;
+      const holdSome = (name: string, from: number, to: number) =>
+        Promise.all(
+          Array.from({ length: to - from }, (_, i) =>
+            holding.hold(mail({ idempotencyKey: `nk-${name}-${from + i}` })),
+          ),
+        );
+      // Each group takes its connections in two steps, as batches of the outbox interleave: without
+      // taking turns, each would hold half of the pool and wait for the other half.
+      const group = (name: string) =>
+        holding.group(async () => {
+          const half = Math.floor(holding.capacity / 2);
+          const first = holdSome(name, 0, half);
+          await sleep(30);
+          const held = [...(await first), ...(await holdSome(name, half, holding.capacity))];
+          await sleep(20); // the outbox's commit of `finalizing`
+          return Promise.all(held.map((h) => (h.kind === 'held' ? h.finish() : h.outcome)));
+        });
+      const started = Date.now();
+      const [a, b] = await Promise.all([group('ga'), group('gb')]);
+      expect([...a, ...b].every((o) => o.kind === 'sent')).toBe(true);
+      expect(Date.now() - started).toBeLessThan(5000);
     } finally {
       await pools.close();
     }
   });
 });
-
-/** An e-mail of the outbox, planned and ready for its provider. */
-function held(id: string): Sending {
-  const at = new Date('2026-12-07T05:00:00Z');
-  return {
-    message: {
-      messageId: id,
-      sourceKey: id,
-      customerId: `cus-${id}`,
-      flowId: null,
-      version: null,
-      runId: null,
-      stepId: null,
-      channels: ['email'],
-      channelIndex: 0,
-      channel: 'email',
-      promotional: false,
-      state: 'sending',
-      dueAt: at,
-      planned: true,
-      expiresAt: null,
-      idempotencyKey: `nk-${id}`,
-      provider: 'smtp',
-      providerMessageId: null,
-      recipient: 'lan@example.vn',
-      rendered: null,
-      reason: null,
-      deferred: null,
-      attempts: 1,
-      leaseOwner: 'test',
-      leaseUntil: null,
-      createdAt: at,
-      sentAt: at,
-    },
-    outgoing: mail({ idempotencyKey: `nk-${id}` }),
-    chosen: { kind: 'ok', channel: 'email', index: 0, address: 'lan@example.vn', provider: 'smtp' },
-  };
-}
 
 /** A port nothing listens on (bound, then released). */
 async function freePort(): Promise<number> {

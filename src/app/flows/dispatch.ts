@@ -12,7 +12,7 @@ import { loadRecipients, type Recipient, recordOptOut } from '../../store/flows/
 import { loadChannels } from '../channel-settings.js';
 import type { AppContext } from '../context.js';
 import { type ChosenChannel, chooseChannel } from './choose-channel.js';
-import { FinalizeCommits, sendHeld } from './held-sends.js';
+import { sendHeld } from './held-sends.js';
 import { loadMessageVars, renderMessage } from './message-content.js';
 import { applyOutcome } from './outcomes.js';
 import { SendRecorder } from './send-recorder.js';
@@ -62,11 +62,6 @@ export interface DispatchOptions {
   timeZone: string;
   /** How long this worker holds a message it is sending (default 60 s; `nurture worker --lease-ms`). */
   leaseMs?: number;
-  /**
-   * The group commit of held e-mails' `finalizing`, shared by the batches sent together (one per
-   * pass; by default one per batch).
-   */
-  finalize?: FinalizeCommits;
 }
 
 export interface Sending {
@@ -203,7 +198,7 @@ export async function sendPlanned(
   try {
     await Promise.all([
       sendAll(direct, channels, (i, outcome) => answered(direct[i]!, outcome)),
-      sendHeld(held, channels, options.finalize ?? FinalizeCommits.forOwner(ctx, shopId, owner), answered),
+      sendHeld(ctx, shopId, owner, held, channels, answered),
     ]);
   } finally {
     await recorder.finish();

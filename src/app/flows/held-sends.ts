@@ -5,10 +5,9 @@ import type { Sending } from './dispatch.js';
 
 /**
  * The outbox's sends through a channel that holds its messages before the provider's last step
- * (SMTP: the whole e-mail but its final dot; see src/channels/smtp-pool.ts). Each message is
- * held, committed `finalizing`, then finished; the commits are grouped (`FinalizeCommits`): every
- * message held while one commit runs goes in the next, whatever batch it belongs to. The order
- * is what makes a crash harmless:
+ * (SMTP: the whole e-mail but its final dot; see src/channels/smtp-pool.ts). Per group of the
+ * channel's capacity: hold every message, commit the held ones `finalizing` in ONE transaction,
+ * then take the last step for them. The order is what makes a crash harmless:
  *
  * - before the commit, the messages are `sending` and no final step was taken: the provider
  *   discards them when the worker dies, and recovery sends them again;
@@ -20,121 +19,83 @@ import type { Sending } from './dispatch.js';
  * over) is not marked and is dropped: the provider discards it, the other worker sends it.
  */
 export async function sendHeld(
+  ctx: AppContext,
+  shopId: string,
+  owner: string,
   sending: readonly Sending[],
   channels: Channels,
-  finalize: FinalizeCommits,
   answered: (s: Sending, outcome: SendOutcome) => void,
 ): Promise<void> {
   const byChannel = new Map<ChannelKind, Sending[]>();
   for (const s of sending) byChannel.set(s.chosen.channel, [...(byChannel.get(s.chosen.channel) ?? []), s]);
-  const lanes: Promise<void>[] = [];
-  for (const [kind, list] of byChannel) {
-    const holding = channels[kind]?.holding;
-    if (!holding) throw new Error(`the ${kind} channel does not hold messages`);
-    // As many lanes as the channel holds at once; each lane holds one message at a time and never
-    // waits for another lane, so lanes of batches sent together cannot starve each other.
-    let next = 0;
-    const lane = async () => {
-      for (let i = next++; i < list.length; i = next++) await sendOne(list[i]!, holding, finalize, answered);
-    };
-    for (let n = 0; n < Math.min(Math.max(1, holding.capacity), list.length); n++) lanes.push(lane());
-  }
-  // Every lane ends (its message finished or dropped) before a failure is reported.
-  const settled = await Promise.allSettled(lanes);
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) throw failed.reason;
+  await Promise.all(
+    [...byChannel].map(async ([kind, list]) => {
+      const holding = channels[kind]?.holding;
+      if (!holding) throw new Error(`the ${kind} channel does not hold messages`);
+      const size = Math.max(1, holding.capacity);
+      for (let i = 0; i < list.length; i += size)
+        await holding.group(() => sendGroup(ctx, shopId, owner, list.slice(i, i + size), holding, answered));
+    }),
+  );
 }
 
 type Holding = NonNullable<Channel['holding']>;
 
-async function sendOne(
-  s: Sending,
+async function sendGroup(
+  ctx: AppContext,
+  shopId: string,
+  owner: string,
+  group: readonly Sending[],
   holding: Holding,
-  finalize: FinalizeCommits,
   answered: (s: Sending, outcome: SendOutcome) => void,
 ): Promise<void> {
-  let held: Held;
+  const holds = await Promise.all(
+    group.map(async (s): Promise<Held> => {
+      try {
+        return await holding.hold(s.outgoing);
+      } catch (error) {
+        // An adapter throws only for a bug; nothing was held, so the message is retried.
+        return {
+          kind: 'answered',
+          outcome: {
+            kind: 'retry',
+            code: 'adapter_error',
+            reason: error instanceof Error ? error.message : String(error),
+          },
+        };
+      }
+    }),
+  );
+  const waiting: [Sending, Extract<Held, { kind: 'held' }>][] = [];
+  holds.forEach((h, i) => {
+    const s = group[i]!;
+    if (h.kind === 'answered') answered(s, h.outcome);
+    else waiting.push([s, h]);
+  });
+  if (waiting.length === 0) return;
+  let mine: Set<string>;
   try {
-    held = await holding.hold(s.outgoing);
+    mine = await ctx.store.transaction((tx) =>
+      markFinalizing(
+        tx,
+        shopId,
+        waiting.map(([s]) => s.message.messageId),
+        owner,
+        ctx.clock.now(),
+      ),
+    );
   } catch (error) {
-    // An adapter throws only for a bug; nothing was held, so the message is retried.
-    held = {
-      kind: 'answered',
-      outcome: {
-        kind: 'retry',
-        code: 'adapter_error',
-        reason: error instanceof Error ? error.message : String(error),
-      },
-    };
-  }
-  if (held.kind === 'answered') {
-    answered(s, held.outcome);
-    return;
-  }
-  let mine: boolean;
-  try {
-    mine = await finalize.mark(s.message.messageId);
-  } catch (error) {
-    // Not committed: no final step may be taken; the row stays `sending` for recovery.
-    held.drop();
+    // Not committed: no final step may be taken; the rows stay `sending` for recovery.
+    for (const [, h] of waiting) h.drop();
     throw error;
   }
-  if (!mine) {
-    held.drop();
-    return;
-  }
-  answered(s, await held.finish());
-}
-
-interface Waiting {
-  id: string;
-  resolve: (mine: boolean) => void;
-  reject: (error: unknown) => void;
-}
-
-/**
- * Group commit of `finalizing`: `mark` asks for one held message to be committed; one commit runs
- * at a time, and every message asked for while it runs goes in the next one. So the number of
- * commits follows the store's speed, not the number of messages or batches: on DuckDB, where
- * every transaction of the process goes through one connection, a commit that queued behind the
- * next batch's planning carries all the e-mails held meanwhile.
- */
-export class FinalizeCommits {
-  private pending: Waiting[] = [];
-  private running = false;
-
-  /** `commit` marks the ids `finalizing` in one transaction and returns those it marked. */
-  constructor(private readonly commit: (ids: string[]) => Promise<Set<string>>) {}
-
-  /** For the messages of `owner` in a shop: only rows it still holds `sending` are marked. */
-  static forOwner(ctx: AppContext, shopId: string, owner: string): FinalizeCommits {
-    return new FinalizeCommits((ids) =>
-      ctx.store.transaction((tx) => markFinalizing(tx, shopId, ids, owner, ctx.clock.now())),
-    );
-  }
-
-  /** Resolves true once the message is committed `finalizing`, false when this worker no longer holds it. */
-  mark(messageId: string): Promise<boolean> {
-    return new Promise<boolean>((resolve, reject) => {
-      this.pending.push({ id: messageId, resolve, reject });
-      if (!this.running) void this.drain();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    this.running = true;
-    // The holds answered in the same turn of the event loop join the first commit.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    while (this.pending.length > 0) {
-      const group = this.pending;
-      this.pending = [];
-      try {
-        const mine = await this.commit(group.map((w) => w.id));
-        for (const w of group) w.resolve(mine.has(w.id));
-      } catch (error) {
-        for (const w of group) w.reject(error);
+  await Promise.all(
+    waiting.map(async ([s, h]) => {
+      if (!mine.has(s.message.messageId)) {
+        h.drop();
+        return;
       }
-    }
-    this.running = false;
-  }
+      answered(s, await h.finish());
+    }),
+  );
 }

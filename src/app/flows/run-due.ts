@@ -3,13 +3,11 @@ import { SmtpPools } from '../../channels/smtp-pool.js';
 import { allSteps } from '../../domain/flows/plan.js';
 import { type FlowRecord, listFlows } from '../../store/flows/definitions.js';
 import { wakeRunsOnEvents } from '../../store/flows/runs.js';
-import type { Store } from '../../store/store.js';
 import { loadChannels } from '../channel-settings.js';
 import type { AppContext } from '../context.js';
 import { earnFromEvents } from '../loyalty/events.js';
 import { advanceDueRuns } from './advance.js';
 import { type DispatchResult, emptyDispatch, planDueMessages, sendPlanned } from './dispatch.js';
-import { FinalizeCommits } from './held-sends.js';
 import { loadLiveVersions } from './loaded.js';
 import { recoverOrphanedSends } from './outcomes.js';
 import { scanTrigger } from './triggers.js';
@@ -37,13 +35,6 @@ export interface RunDueOptions {
   owner?: string;
   /** How long a message being sent stays this worker's before recovery may take it over. */
   leaseMs?: number;
-  /**
-   * The store the outbox's batches are planned on: the worker's own connection for planning
-   * (`Store.separateConnection`), so that on DuckDB the next batch's planning runs while the
-   * main connection commits the held e-mails' `finalizing` and records the providers' answers,
-   * instead of each queueing behind the other. Default: the context's store.
-   */
-  planStore?: Store;
 }
 
 /** A context whose clock stands at `asOf`: everything the pass writes happens then. */
@@ -95,7 +86,6 @@ export async function runDueFlows(
   const channels = options.channels ?? (await loadChannels(c, shopId, smtpPools ? { smtpPools } : {}));
   const send = { channels, ...(options.owner ? { owner: options.owner } : {}) };
   const inFlight = new Set<Promise<void>>();
-  const planning = options.planStore ? { ...c, store: options.planStore } : c;
   try {
     await recoverOrphanedSends(c, shopId, send);
     const dispatch = {
@@ -103,14 +93,12 @@ export async function runDueFlows(
       ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
       pausedFlowIds,
       timeZone: shop.timezone,
-      // One group commit of `finalizing` for the e-mails of every batch in flight.
-      finalize: FinalizeCommits.forOwner(c, shopId, options.owner ?? 'run-due'),
     };
     // The next batch is planned (its own transaction, its messages committed `sending`) while
     // the providers of the previous one are being called: at most two batches are out at once.
     let previous: Promise<void> | undefined;
     for (;;) {
-      const batch = await planDueMessages(planning, shopId, dispatch);
+      const batch = await planDueMessages(c, shopId, dispatch);
       if (batch.result.considered === 0) {
         // Until nothing is due: a message an unreachable channel hands to the next one is due
         // again once the batch in flight is recorded.
