@@ -54,6 +54,12 @@ function noonZone(now = new Date()): string {
   return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
 }
 
+/** Whether Vietnam's clock (UTC+7) is between 07:00 and 21:00: Decree 91's SMS hours, with an hour to spare. */
+function insideSmsHours(now = new Date()): boolean {
+  const hour = (now.getUTCHours() + 7) % 24;
+  return hour >= 7 && hour < 21;
+}
+
 /** The fake providers' process. */
 interface Fakes {
   esms: string;
@@ -132,6 +138,11 @@ async function seed(store: Store, fakes: Fakes, n: number, mail: boolean): Promi
           kind: 'send',
           id: 'sms',
           channels: ['sms'],
+          // Promotional while Decree 91's hours (07:00-22:00 Vietnam time, whatever the shop's
+          // zone) leave an hour for the run; outside them every promotional SMS to these Vietnamese
+          // numbers waits for 07:00 and the bench could not end: then it goes as a transactional one
+          // (planned the same way, the cap and quiet hours bypassed).
+          promotional: insideSmsHours(),
           content: { sms: { text: 'Chào {{ customer.first_name }}, giấy A4 giảm 10% hôm nay.' } },
         },
         ...(mail
@@ -278,6 +289,8 @@ interface Throughput {
   messages: number;
   seconds: number;
   rate: number;
+  /** Messages/s until 99 % had arrived. */
+  rate99: number;
   bareRate: number;
   bareSms: number;
   bareEmail: number;
@@ -312,9 +325,20 @@ async function throughput(
     const children = startWorkers(db, workers, profileDir);
     let counts = before;
     const peaks = children.map(() => 0);
+    // When 99 % had arrived: on a loaded machine a few provider calls time out and wait for their
+    // retry's back-off (30 s, doubling), which the time until all sent then mostly measures.
+    let seconds99: number | undefined;
+    const total = perCustomer * n;
     for (;;) {
       await sleep(200);
       counts = await fakes.count();
+      const arrived = counts.sms - before.sms + (mail ? counts.mail - before.mail : 0);
+      if (seconds99 === undefined && arrived >= 0.99 * total) {
+        seconds99 = (performance.now() - start) / 1000;
+        process.stderr.write(
+          `${engine}: 99 % of ${total} arrived in ${fmt(seconds99, 1)} s (${fmt((0.99 * total) / seconds99, 0)}/s; bare ${fmt(bareRate, 0)}/s)\n`,
+        );
+      }
       children.forEach((c, i) => {
         peaks[i] = Math.max(peaks[i]!, peakRssOf(c.pid) || 0);
       });
@@ -337,7 +361,7 @@ async function throughput(
     const after = await fakes.count();
     if (after.violations.length > 0) throw new Error(`contract violations: ${after.violations.join('; ')}`);
     process.stderr.write(
-      `${engine}: ${perCustomer * n} messages in ${fmt(seconds, 1)} s (${fmt((perCustomer * n) / seconds, 0)}/s), ` +
+      `${engine}: ${perCustomer * n} messages in ${fmt(seconds, 1)} s (${fmt((perCustomer * n) / seconds, 0)}/s; 99 % at ${fmt((0.99 * total) / (seconds99 ?? seconds), 0)}/s), ` +
         `bare ${fmt(bareRate, 0)}/s, peak RSS ${peaks.map((p) => fmt(p, 0)).join(', ')} MiB, ` +
         `fakes: ${JSON.stringify(after)}, outbox ${JSON.stringify(rows)}\n`,
     );
@@ -347,6 +371,7 @@ async function throughput(
       messages: perCustomer * n,
       seconds,
       rate: (perCustomer * n) / seconds,
+      rate99: (0.99 * total) / (seconds99 ?? seconds),
       bareRate,
       bareSms,
       bareEmail,
@@ -528,6 +553,7 @@ export async function benchFlows(argv: string[]): Promise<void> {
         'messages',
         'time until all sent',
         'messages/s',
+        'messages/s until 99 % sent',
         'baseline: bare provider loop, msg/s (SMS + e-mail; SMS only; e-mail only)',
         'peak RSS per worker (MiB)',
         'outbox after',
@@ -539,6 +565,7 @@ export async function benchFlows(argv: string[]): Promise<void> {
         r.messages,
         `${fmt(r.seconds, 1)} s`,
         fmt(r.rate, 0),
+        fmt(r.rate99, 0),
         `${fmt(r.bareRate, 0)}; ${fmt(r.bareSms, 0)}; ${fmt(r.bareEmail, 0)}`,
         r.peakRss.map((p) => fmt(p, 0)).join(', '),
         Object.entries(r.outbox)

@@ -3,6 +3,7 @@
  * what it is in both languages. The use cases are in channel-settings.ts.
  */
 import { z } from 'zod';
+import { SMTP_POOL_SIZE } from '../channels/smtp-pool.js';
 import type { Localized } from '../domain/analytics/types.js';
 
 const httpUrl = z.string().refine((text) => {
@@ -68,6 +69,16 @@ export const CHANNEL_SETTINGS = {
       about: {
         vi: 'người gửi, ví dụ Shop ABC <hello@shop.vn>',
         en: 'the sender, e.g. Shop ABC <hello@shop.vn>',
+      },
+    },
+    connections: {
+      schema: z.string().regex(/^([1-9]|[1-9]\d|100)$/, 'a number of connections from 1 to 100'),
+      secret: false,
+      required: false,
+      default: String(SMTP_POOL_SIZE),
+      about: {
+        vi: `số kết nối SMTP mở cùng lúc (mặc định ${SMTP_POOL_SIZE}); nhiều hơn thì gửi nhanh hơn, nếu máy chủ thư cho phép`,
+        en: `SMTP connections kept open at once (default ${SMTP_POOL_SIZE}); more send faster, if the mail server allows them`,
       },
     },
   },

@@ -194,7 +194,11 @@ export async function loadChannels(
   const channels: Channels = {};
   if (ready.has('email'))
     channels.email = createEmailChannel(
-      { smtpUrl: get('email', 'smtp_url'), from: get('email', 'from') },
+      {
+        smtpUrl: get('email', 'smtp_url'),
+        from: get('email', 'from'),
+        connections: Number(get('email', 'connections')),
+      },
       deps,
     );
   const esms = ready.has('esms')

@@ -16,6 +16,11 @@ export interface EmailSettings {
   smtpUrl: string;
   /** `Shop ABC <hello@shop.vn>`. */
   from: string;
+  /**
+   * SMTP connections kept open at once (default SMTP_POOL_SIZE): as many e-mails are held before
+   * their dots per `finalizing` commit, so more send faster; mail servers limit connections per client.
+   */
+  connections?: number;
 }
 
 /** What nodemailer puts on its errors: its own code, the SMTP reply and the command it answered. */
@@ -85,7 +90,7 @@ export function createEmailChannel(settings: EmailSettings, deps: ChannelDeps = 
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const options = smtpOptions(settings.smtpUrl, timeoutMs);
   const secrets = [options.auth?.pass ?? '', settings.smtpUrl].filter(Boolean);
-  const shared = deps.smtpPools?.get(options);
+  const shared = deps.smtpPools?.get(options, settings.connections ?? SMTP_POOL_SIZE);
   const hold = async (message: OutgoingMessage): Promise<Held> => {
     // Without the owner's pools, a pool of one connection for this message alone.
     const own = shared ? undefined : new SmtpPool(options, 1);

@@ -12,6 +12,7 @@ import {
   showChannelSettings,
 } from '../../src/app/channel-settings.js';
 import { type AppContext, makeContext } from '../../src/app/context.js';
+import { SmtpPools } from '../../src/channels/smtp-pool.js';
 import { readShopSettings } from '../../src/store/settings/index.js';
 import type { Store } from '../../src/store/store.js';
 import { call, startTestServer, type TestServer } from '../server/support.js';
@@ -75,6 +76,8 @@ for (const engine of ENGINES)
         code: 'invalid_input',
       });
       await expect(set('zalo', 'app_id', 'abc')).rejects.toMatchObject({ code: 'invalid_input' });
+      await expect(set('email', 'connections', '0')).rejects.toMatchObject({ code: 'invalid_input' });
+      await expect(set('email', 'connections', '101')).rejects.toMatchObject({ code: 'invalid_input' });
       // A rejected secret is not echoed in the error either.
       const error = await set('webhook', 'secret', 'short-pw').catch((e: unknown) => e);
       expect(String((error as Error).message)).not.toContain('short-pw');
@@ -123,6 +126,19 @@ for (const engine of ENGINES)
         expect((await loadChannels(ctx, OTHER)).sms?.provider).toBe('speedsms');
         const [sms] = await showChannelSettings(ctx, { shopId: OTHER, channel: 'sms' });
         expect(sms?.ready).toBe(true);
+      });
+
+      it('e-mail holds as many messages at once as its `connections` (16 by default)', async () => {
+        await set('email', 'smtp_url', 'smtp://mail.example.vn:2525', OTHER);
+        await set('email', 'from', 'Shop ABC <hello@shop.vn>', OTHER);
+        const pools = new SmtpPools();
+        try {
+          expect((await loadChannels(ctx, OTHER, { smtpPools: pools })).email?.holding?.capacity).toBe(16);
+          await set('email', 'connections', '40', OTHER);
+          expect((await loadChannels(ctx, OTHER, { smtpPools: pools })).email?.holding?.capacity).toBe(40);
+        } finally {
+          await pools.close();
+        }
       });
 
       it('a Zalo refresh persists the new access token and the rotated refresh token', async () => {
