@@ -19,6 +19,30 @@ import { refreshPlannerStatistics, tuneForBulk } from '../bulk.js';
 import type { LoadColumn, SqlEngine, SqlValue } from '../engine.js';
 import type { Store } from '../store.js';
 
+/** One (order, SKU) of a valid order as both purchase reads select it. */
+type PurchaseRow = {
+  customer_id: string;
+  sku: string;
+  category: string | null;
+  created_at: Date;
+  quantity: number;
+};
+
+/** The shared head of the purchase reads: valid orders of shop $1 joined with their lines. */
+const PURCHASES_FROM = `SELECT o.customer_id, l.sku, MAX(l.category) AS category, o.created_at, SUM(l.quantity) AS quantity
+     FROM orders o JOIN order_lines l ON l.shop_id = o.shop_id AND l.order_id = o.order_id
+     WHERE o.shop_id = $1 AND ${validOrderSql(DEFAULT_VALID_ORDER_RULE, 'o')}`;
+
+function purchaseOfRow(r: PurchaseRow): Purchase {
+  return {
+    customerId: r.customer_id,
+    sku: r.sku,
+    category: r.category,
+    at: r.created_at.getTime(),
+    quantity: Number(r.quantity),
+  };
+}
+
 /**
  * Some customers' valid purchases of some SKUs before `before` (as `readPurchases`), for a
  * prediction made between two recomputes (the reorder flow, right after an order).
@@ -34,27 +58,13 @@ export async function readCustomerPurchases(
   const params: SqlValue[] = [shopId, before, ...customerIds, ...skus];
   const ids = customerIds.map((_, i) => `$${i + 3}`).join(', ');
   const skuRefs = skus.map((_, i) => `$${i + 3 + customerIds.length}`).join(', ');
-  const rows = await store.engine.all<{
-    customer_id: string;
-    sku: string;
-    category: string | null;
-    created_at: Date;
-    quantity: number;
-  }>(
-    `SELECT o.customer_id, l.sku, MAX(l.category) AS category, o.created_at, SUM(l.quantity) AS quantity
-     FROM orders o JOIN order_lines l ON l.shop_id = o.shop_id AND l.order_id = o.order_id
-     WHERE o.shop_id = $1 AND ${validOrderSql(DEFAULT_VALID_ORDER_RULE, 'o')} AND o.created_at < $2
+  const rows = await store.engine.all<PurchaseRow>(
+    `${PURCHASES_FROM} AND o.created_at < $2
        AND o.customer_id IN (${ids}) AND l.sku IN (${skuRefs}) AND l.quantity > 0
      GROUP BY o.customer_id, o.order_id, o.created_at, l.sku`,
     params,
   );
-  return rows.map((r) => ({
-    customerId: r.customer_id,
-    sku: r.sku,
-    category: r.category,
-    at: r.created_at.getTime(),
-    quantity: Number(r.quantity),
-  }));
+  return rows.map(purchaseOfRow);
 }
 
 /**
@@ -65,28 +75,14 @@ export async function readPurchases(store: Store, shopId: string, before?: Date)
   await refreshPlannerStatistics(store.engine, ['orders', 'order_lines']);
   const params: SqlValue[] = [shopId];
   if (before) params.push(before);
-  const rows = await store.engine.all<{
-    customer_id: string;
-    sku: string;
-    category: string | null;
-    created_at: Date;
-    quantity: number;
-  }>(
-    `SELECT o.customer_id, l.sku, MAX(l.category) AS category, o.created_at, SUM(l.quantity) AS quantity
-     FROM orders o JOIN order_lines l ON l.shop_id = o.shop_id AND l.order_id = o.order_id
-     WHERE o.shop_id = $1 AND ${validOrderSql(DEFAULT_VALID_ORDER_RULE, 'o')} AND l.sku IS NOT NULL
+  const rows = await store.engine.all<PurchaseRow>(
+    `${PURCHASES_FROM} AND l.sku IS NOT NULL
        AND l.quantity > 0${before ? ' AND o.created_at < $2' : ''}
      GROUP BY o.customer_id, o.order_id, o.created_at, l.sku
      ORDER BY l.sku COLLATE "C", o.customer_id COLLATE "C", o.created_at`,
     params,
   );
-  return rows.map((r) => ({
-    customerId: r.customer_id,
-    sku: r.sku,
-    category: r.category,
-    at: r.created_at.getTime(),
-    quantity: Number(r.quantity),
-  }));
+  return rows.map(purchaseOfRow);
 }
 
 const CYCLE_COLUMNS: readonly LoadColumn[] = [
