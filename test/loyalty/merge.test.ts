@@ -2,12 +2,17 @@
  * Merged customers (docs/loyalty.md, "Merged customers"), on both engines in test time: when an
  * import shows that two customer records are one person, the absorbed customer's points, pending
  * points, bonuses, tier and referrals become the survivor's in the merge's transaction; the
- * survivor's balance is the sum, re-delivered orders and events earn nothing again, once-only
- * rewards are not given a second time, the merged balance can be spent and still expires.
+ * survivor's balance is the sum, re-imported orders, a re-delivered Shopify webhook and events
+ * earn nothing again, once-only rewards are not given a second time, the merged balance can be
+ * spent and still expires.
  */
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { runLoyaltyDaily } from '../../src/app/loyalty/events.js';
 import { redeemReward, showPoints } from '../../src/app/loyalty/points.js';
+import { setShopSetting } from '../../src/app/shop-settings.js';
+import { WebhookIntake } from '../../src/app/webhook-intake.js';
+import { processWebhookDelivery, receiveWebhook } from '../../src/app/webhooks.js';
 import { DEFAULT_PROGRAM } from '../../src/domain/loyalty/program.js';
 import type { EventInput } from '../../src/domain/model/index.js';
 import { saveReferral } from '../../src/store/referrals/program.js';
@@ -44,6 +49,48 @@ async function twoCustomers(shop: LoyalShop, bAttributes: Record<string, string>
 /** The record that shows A and B are one person: A's phone with B's e-mail. */
 async function merge(shop: LoyalShop, over: Parameters<typeof customer>[1] = {}) {
   await arrive(shop.ctx, { customers: [customer(LAN, { email: EMAIL, ...over })] });
+}
+
+/** B's order 2001, delivered, as Shopify sends it again (orders/updated), signed with the shop's secret. */
+async function redeliverWebhook(shop: LoyalShop): Promise<void> {
+  const secret = 'shpss_merge_test';
+  await setShopSetting(shop.ctx, { shopId: SHOP, key: 'shopify.webhook_secret', value: secret });
+  const body = Buffer.from(
+    JSON.stringify({
+      id: 2001,
+      name: '#2001',
+      phone: MAI,
+      created_at: '2027-03-01T11:00:00+07:00',
+      currency: 'VND',
+      financial_status: 'paid',
+      fulfillment_status: 'fulfilled',
+      cancelled_at: null,
+      payment_gateway_names: ['Cash on Delivery (COD)'],
+      subtotal_price: '3200000',
+      total_price: '3200000',
+      total_tax: '0',
+      total_discounts: '0',
+      total_shipping_price_set: { shop_money: { amount: '0', currency_code: 'VND' } },
+      customer: { id: 77, phone: MAI, first_name: 'Mai' },
+      line_items: [{ id: 1, title: 'Item', sku: 'SKU-1', quantity: 1, price: '3200000' }],
+      refunds: [],
+    }),
+  );
+  const intake = new WebhookIntake(shop.ctx, { handOver: async () => undefined });
+  const receipt = await receiveWebhook(
+    shop.ctx,
+    {
+      source: 'shopify',
+      shopId: SHOP,
+      topic: 'orders/updated',
+      webhookId: 'wh-2001-again',
+      signature: createHmac('sha256', secret).update(body).digest('base64'),
+      rawBody: body,
+    },
+    intake,
+  );
+  if (!receipt.deliveryId) throw new Error('the webhook was not kept');
+  await processWebhookDelivery(shop.ctx, { shopId: SHOP, deliveryId: receipt.deliveryId });
 }
 
 const balance = async (shop: LoyalShop, id: string) =>
@@ -117,6 +164,14 @@ for (const engine of ENGINES)
           { id: '1001', phone: LAN, at, total: 1_000_000, status: 'delivered' },
         ],
       });
+      expect((await ledger(store, a)).length).toBe(count);
+      await redeliverWebhook(shop);
+      // Processed: the webhook's customer id became one of the survivor's keys.
+      const keys = await store.engine.all<{ customer_id: string }>(
+        "SELECT customer_id FROM customer_identities WHERE shop_id = $1 AND value = '77'",
+        [SHOP],
+      );
+      expect(keys.map((k) => k.customer_id)).toEqual([a]);
       expect((await ledger(store, a)).length).toBe(count);
       // B's pending order delivered: approved under the survivor, not earned again.
       await arrive(ctx, { orders: [{ id: '2002', phone: MAI, at, total: 300_000, status: 'delivered' }] });
