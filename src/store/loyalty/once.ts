@@ -5,8 +5,9 @@ import { type IdScope, shopRowsSql } from '../segments/scope.js';
 import type { Store } from '../store.js';
 
 /**
- * Each customer in scope's once-only rewards as `onceToken`s: once-only event rules, tier entry
- * points and birthdays, including those earned by customers merged into them.
+ * Each customer in scope's once-only rewards as `onceToken`s (once-only event rules, tier entry
+ * points, birthdays) that customers merged into them earned: only moved entries (`merged_from`),
+ * since a customer's own entries carry its own id in their keys, which the append skips already.
  */
 export async function heldOnceRewards(
   store: Store,
@@ -24,7 +25,7 @@ export async function heldOnceRewards(
     source_key: string;
   }>(
     `SELECT customer_id, reason, rule_id, source_type, source_id, source_key FROM ${from} l
-     WHERE l.kind = 'earn' AND (l.source_type = 'tier' OR l.reason = 'birthday'
+     WHERE l.merged_from IS NOT NULL AND l.kind = 'earn' AND (l.source_type = 'tier' OR l.reason = 'birthday'
        OR (l.source_type = 'event' AND l.source_key LIKE 'rule:%'))`,
     params,
   );
