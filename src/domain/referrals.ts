@@ -56,6 +56,7 @@ export const REFUSAL_REASONS = [
   'existing_customer',
   'first_order_returned',
   'first_order_failed',
+  'merged_duplicate',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
@@ -76,6 +77,10 @@ export const REFUSAL_TEXT: Record<RefusalReason, { vi: string; en: string }> = {
   first_order_failed: {
     vi: 'đơn đầu tiên giao không thành công hoặc bị hủy',
     en: 'the first order failed delivery or was cancelled',
+  },
+  merged_duplicate: {
+    vi: 'trùng người với lượt giới thiệu khác (hai hồ sơ khách đã được gộp)',
+    en: 'the same person as another referral (two customer records were merged)',
   },
 };
 

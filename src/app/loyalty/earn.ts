@@ -14,6 +14,7 @@ import {
   orderPhase,
   type PlannedEntry,
   planOrderEntries,
+  withoutHeldOnce,
 } from '../../domain/loyalty/ledger.js';
 import { multiplierFor, type Program, type Rule } from '../../domain/loyalty/program.js';
 import { decideTier, type MemberTier, windowStart } from '../../domain/loyalty/tiers.js';
@@ -26,6 +27,7 @@ import {
   orderLedgerStates,
   type RuleHolding,
 } from '../../store/loyalty/ledger.js';
+import { heldOnceRewards } from '../../store/loyalty/once.js';
 import {
   appendOrderEntriesSql,
   customerOrderSums,
@@ -345,5 +347,8 @@ export async function planTiers(
         sourceKey: `tier:${tier.id}:${customerId}`,
       });
   }
+  // Once per tier ever, for the person: a customer merged into this one may have had it.
+  if (out.entries.length > 0)
+    out.entries = withoutHeldOnce(out.entries, await heldOnceRewards(store, shopId, scope));
   return out;
 }

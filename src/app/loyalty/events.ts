@@ -4,10 +4,11 @@
  * with its reminder, and the tiers of every member (downgrades wait on the calendar).
  */
 import { localDay } from '../../domain/analytics/calendar.js';
-import type { PlannedEntry } from '../../domain/loyalty/ledger.js';
+import { type PlannedEntry, withoutHeldOnce } from '../../domain/loyalty/ledger.js';
 import { multiplierFor, type Program, type Rule } from '../../domain/loyalty/program.js';
 import { assertNever } from '../../errors.js';
 import { appendEntries, balancesWithActivity } from '../../store/loyalty/ledger.js';
+import { heldOnceRewards } from '../../store/loyalty/once.js';
 import {
   allMemberIds,
   birthdays,
@@ -103,12 +104,9 @@ export async function earnFromEvents(
     const until = await eventsScannedUntil(tx, shopId);
     const from = new Date((until?.getTime() ?? 0) - RESCAN_MS);
     const events = await eventsBetween(tx, shopId, names, from, asOf);
-    const members = await memberTiers(
-      tx,
-      shopId,
-      await makeScope(tx.engine, [...new Set(events.map((e) => e.customerId))]),
-    );
-    const planned: PlannedEntry[] = [];
+    const scope = await makeScope(tx.engine, [...new Set(events.map((e) => e.customerId))]);
+    const members = await memberTiers(tx, shopId, scope);
+    let planned: PlannedEntry[] = [];
     for (const e of events)
       for (const rule of rules) {
         const key = eventKey(rule, e);
@@ -134,6 +132,9 @@ export async function earnFromEvents(
           sourceKey: key,
         });
       }
+    // Once-only rules by customer and rule, not by key: a customer merged into this one may have
+    // earned them under its own id (its events, moved here, are read again too).
+    if (planned.length > 0) planned = withoutHeldOnce(planned, await heldOnceRewards(tx, shopId, scope));
     await appendEntries(tx, shopId, stamp(ctx, planned, asOf));
     await setEventsScannedUntil(tx, shopId, asOf);
     // A points-based tier moves with these points.
@@ -183,8 +184,7 @@ export async function runLoyaltyDaily(
   const today = localDay(asOf, shop.timezone);
   const planned: PlannedEntry[] = [];
   const emitted: NewEvent[] = [];
-  planned.push(...birthdayEntries(prog.program, prog.version, await birthdays(c.store, shopId), today));
-  result.birthdays = planned.length;
+  const gifts = birthdayEntries(prog.program, prog.version, await birthdays(c.store, shopId), today);
   const { expiryDays, reminderDays } = prog.program.settings;
   if (expiryDays > 0)
     for (const b of await balancesWithActivity(c.store, shopId)) {
@@ -224,6 +224,11 @@ export async function runLoyaltyDaily(
       }
     }
   await c.store.transaction(async (tx) => {
+    // Once a year for the person: a customer merged into this one may have had this year's.
+    const scope = await makeScope(tx.engine, [...new Set(gifts.map((g) => g.customerId))]);
+    const given = gifts.length > 0 ? withoutHeldOnce(gifts, await heldOnceRewards(tx, shopId, scope)) : [];
+    result.birthdays = given.length;
+    planned.push(...given);
     await appendEntries(tx, shopId, stamp(c, planned, asOf));
     await insertEvents(tx, shopId, emitted);
   });

@@ -21,6 +21,7 @@ import {
   insertEntry,
   type LedgerEntry,
 } from '../../store/loyalty/ledger.js';
+import { mergedInto, pointsLockKey } from '../../store/loyalty/merge.js';
 import { memberTiers, scopedOrders } from '../../store/loyalty/program-members.js';
 import { PG_LOCK_CLASS } from '../../store/postgres/locks.js';
 import type { Store } from '../../store/store.js';
@@ -46,11 +47,20 @@ export async function resolveCustomer(ctx: AppContext, shop: string, ref: string
   ]);
 }
 
-/** Serialises one customer's balance-changing transactions (PostgreSQL; DuckDB's writer is serial already). */
+/**
+ * Serialises one customer's balance-changing transactions (PostgreSQL; DuckDB's writer is serial
+ * already). A merge takes the same lock: a customer merged away since `resolveCustomer` named it
+ * is a conflict (asked again, the survivor answers), never an entry stranded on the old id.
+ */
 async function lockCustomer(store: Store, shop: string, customerId: string): Promise<void> {
   if (store.dialect === 'postgres')
     await store.engine.run(`SELECT pg_advisory_xact_lock(${PG_LOCK_CLASS}, hashtext($1))`, [
-      `loyalty:${shop}:${customerId}`,
+      pointsLockKey(shop, customerId),
+    ]);
+  const merged = await mergedInto(store, shop, customerId);
+  if (merged)
+    throw new NurtureError('conflict', `customer ${customerId} was just merged into ${merged}; try again`, [
+      { path: 'customer', reason: 'merged' },
     ]);
 }
 

@@ -238,3 +238,40 @@ export function planOrderEntries(
   }
   return out;
 }
+
+/**
+ * What a once-only reward is once of, whoever's id its source key carries: `rule:<rule>` (a
+ * once-only event rule: signing up, a `custom_event` with `once`), `tier:<tier>` (a tier's entry
+ * points, once per tier ever), `birthday:<rule>:<year>`; undefined for the rest. Source keys name
+ * the customer they were written for, so after a merge the survivor holds the absorbed customer's
+ * keys and would not collide with its own: the once-only checks compare these instead.
+ */
+export function onceToken(
+  e: Pick<PlannedEntry, 'kind' | 'reason' | 'ruleId' | 'sourceType' | 'sourceId' | 'sourceKey'>,
+): string | undefined {
+  if (e.kind !== 'earn') return undefined;
+  if (e.sourceType === 'tier') return `tier:${e.sourceId}`;
+  if (e.sourceType === 'event' && e.sourceKey.startsWith('rule:')) return `rule:${e.ruleId}`;
+  if (e.reason === 'birthday') return `birthday:${e.ruleId}:${e.sourceKey.split(':').at(-1)}`;
+  return undefined;
+}
+
+/**
+ * The planned entries less the once-only rewards their customers hold already (`held`: each
+ * customer's `onceToken`s, e.g. earned by a customer merged into them) or that an earlier entry
+ * of the same plan gives.
+ */
+export function withoutHeldOnce<E extends PlannedEntry>(
+  planned: readonly E[],
+  held: ReadonlyMap<string, ReadonlySet<string>>,
+): E[] {
+  const given = new Set<string>();
+  return planned.filter((e) => {
+    const token = onceToken(e);
+    if (token === undefined) return true;
+    const key = `${e.customerId}\u0000${token}`;
+    if (held.get(e.customerId)?.has(token) || given.has(key)) return false;
+    given.add(key);
+    return true;
+  });
+}

@@ -1,10 +1,16 @@
 /** Customer merges found by an import: moving the absorbed customers onto their survivors, and the merge log. */
 import type { resolveIdentities } from '../../domain/identity.js';
 import { emptyColumns, type LoadColumn, type SqlEngine, type SqlValue } from '../engine.js';
+import { absorbLoyalty } from '../loyalty/merge.js';
+import { absorbReferrals } from '../referrals/merge.js';
 import { STAGE_ABSORBED, stage } from '../staging.js';
 import type { Batch, ImportContext } from './session.js';
 
-/** Moves everything of each absorbed customer onto its survivor and marks it merged. */
+/**
+ * Moves everything of each absorbed customer onto its survivor and marks it merged: orders,
+ * events, feedback, identities, tags, and (in the same transaction) its points, tier, coupons and
+ * referrals (docs/loyalty.md, "Merged customers").
+ */
 export async function absorbCustomers(
   db: SqlEngine,
   shopId: string,
@@ -31,6 +37,8 @@ export async function absorbCustomers(
     `DELETE FROM customer_tags WHERE shop_id = $1 AND customer_id IN (SELECT loser_id FROM stage_absorbed)`,
     [shopId],
   );
+  await absorbLoyalty(db, shopId, now);
+  await absorbReferrals(db, shopId, now);
   await db.run(
     `UPDATE customers SET merged_into = a.survivor_id, updated_at = $2 FROM stage_absorbed a
      WHERE customers.shop_id = $1 AND customers.customer_id = a.loser_id`,

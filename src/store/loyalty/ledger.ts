@@ -14,6 +14,8 @@ import type { Store } from '../store.js';
 export interface LedgerEntry extends PlannedEntry {
   entryId: string;
   createdAt: Date;
+  /** Read back only: the customer the entry was written for, when a merge moved it to this one. */
+  mergedFrom?: string | null;
 }
 
 const STAGE: StagingTable = {
@@ -164,6 +166,7 @@ interface EntryRow {
   source_id: string | null;
   note: string | null;
   created_at: Date | string;
+  merged_from?: string | null;
   [key: string]: unknown;
 }
 
@@ -183,6 +186,7 @@ const toEntry = (r: EntryRow): LedgerEntry => ({
   sourceId: r.source_id,
   note: r.note,
   createdAt: new Date(r.created_at),
+  ...(r.merged_from ? { mergedFrom: r.merged_from } : {}),
 });
 
 /** A customer's entries, newest first. */
@@ -193,7 +197,7 @@ export async function customerEntries(
   limit = 200,
 ): Promise<LedgerEntry[]> {
   const rows = await store.engine.all<EntryRow>(
-    `SELECT ${COLUMNS} FROM ${customerRows(store.dialect)} l
+    `SELECT ${COLUMNS}, merged_from FROM ${customerRows(store.dialect)} l
      ORDER BY created_at DESC, entry_id DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
     [shopId, customerId],
   );

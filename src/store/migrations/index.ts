@@ -30,6 +30,7 @@ import { referralsFeedbackSchema } from './027-referrals-feedback.js';
 import { reorderCyclesSchema } from './028-reorder-cycles.js';
 import { recommendationsSchema } from './029-recommendations.js';
 import { messagesInFlightSchema } from './030-messages-in-flight.js';
+import { loyaltyMergedFromSchema } from './035-loyalty-merged-from.js';
 
 /** A statement for both engines, or for one only (e.g. secondary indexes, see 001-core). */
 export type MigrationStatement = string | { only: Dialect; sql: string };
@@ -72,6 +73,7 @@ export const MIGRATIONS: readonly Migration[] = [
   reorderCyclesSchema,
   recommendationsSchema,
   messagesInFlightSchema,
+  loyaltyMergedFromSchema,
 ];
 
 /**

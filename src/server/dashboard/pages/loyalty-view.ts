@@ -71,6 +71,7 @@ export const L = {
   kind: { vi: 'Loại', en: 'Kind' },
   why: { vi: 'Lý do', en: 'Reason' },
   noEntries: { vi: 'Chưa có điểm nào.', en: 'No points yet.' },
+  mergedFrom: { vi: 'từ hồ sơ khách đã gộp', en: 'from a merged customer record' },
   adjust: { vi: 'Điều chỉnh điểm', en: 'Adjust points' },
   amount: { vi: 'Số điểm (âm để trừ)', en: 'Points (negative to take)' },
   reason: { vi: 'Lý do', en: 'Reason' },
@@ -188,7 +189,7 @@ ${p.pendingOrders.length > 0 ? html`<ul class="pending">${p.pendingOrders.map((o
       : html`<div class="scroll"><table class="data ledger"><thead><tr><th scope="col">${t(L.when)}</th><th scope="col">${t(L.kind)}</th><th scope="col" class="num">${t(L.cost)}</th><th scope="col" class="num">${t(L.pending)}</th><th scope="col">${t(L.why)}</th></tr></thead>
 <tbody>${p.entries.map(
           (e) =>
-            html`<tr data-kind="${e.kind}"><td>${fmt.dateTime(e.createdAt, v.zone)}</td><td>${t(LEDGER_KIND_TEXT[e.kind])}</td><td class="num">${fmt.count(e.points)}</td><td class="num">${fmt.count(e.pending)}</td><td>${t(ENTRY_REASON_TEXT[e.reason])}${e.note ? `: ${e.note}` : ''}${e.sourceType === 'order' && e.sourceId ? html` <span class="mono small">${e.sourceId}</span>` : ''}</td></tr>`,
+            html`<tr data-kind="${e.kind}"><td>${fmt.dateTime(e.createdAt, v.zone)}</td><td>${t(LEDGER_KIND_TEXT[e.kind])}</td><td class="num">${fmt.count(e.points)}</td><td class="num">${fmt.count(e.pending)}</td><td>${t(ENTRY_REASON_TEXT[e.reason])}${e.note ? `: ${e.note}` : ''}${e.sourceType === 'order' && e.sourceId ? html` <span class="mono small">${e.sourceId}</span>` : ''}${e.mergedFrom ? html` <span class="small muted">(${t(L.mergedFrom)} <a class="mono" href="/customers/${encodeURIComponent(e.mergedFrom)}">${e.mergedFrom}</a>)</span>` : ''}</td></tr>`,
         )}</tbody></table></div>`
   }</section>
 <section class="panel" aria-labelledby="h-adjust"><h2 id="h-adjust">${t(L.adjust)}</h2>
