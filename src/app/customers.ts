@@ -23,7 +23,7 @@ import {
   type TimelineCursor,
   type TimelineEntry,
 } from '../store/customers/queries.js';
-import { type MembershipStay, membershipHistory, resolveForShop } from '../store/segments/index.js';
+import { customerMembershipHistory, type MembershipStay, resolveForShop } from '../store/segments/index.js';
 import { INLINE_IDS } from '../store/segments/scope.js';
 import type { CustomerRecord } from '../store/store.js';
 import type { AppContext } from './context.js';
@@ -204,14 +204,16 @@ export async function getCustomerProfile(
   // At once, the customer's own row too: on the server's read connections (and a PostgreSQL pool)
   // the page takes the time of its longest read; on one connection they queue, as they would one
   // after another. Reads of an unknown customer find nothing and are thrown away.
-  const [customer, stats, prediction, segments, timeline] = await Promise.all([
+  // The stays come without the person (the customer's own row, read here anyway).
+  const [customer, stats, prediction, stays, timeline] = await Promise.all([
     store.getCustomer(shopId, customerId),
     customerStats(store, shopId, customerId),
     customerPrediction(store, shopId, customerId),
-    membershipHistory(store.engine, shopId, { customerId, limit: 200 }),
+    customerMembershipHistory(store.engine, shopId, customerId, 200),
     customerTimeline(store, shopId, customerId, PROFILE_TIMELINE + 1),
   ]);
   if (!customer) throw new NurtureError('not_found', `no customer ${customerId}`);
+  const segments = stays(customer);
   const shown = timeline.slice(0, PROFILE_TIMELINE);
   return {
     customer,

@@ -7,6 +7,7 @@ import { type AsOfOptions, getSegment, type Segment } from './segments.js';
 import { sha256 } from './sha256.js';
 
 export {
+  customerMembershipHistory,
   type HistoryFilter,
   listMembers,
   type MembershipEvent,
