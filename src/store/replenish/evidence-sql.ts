@@ -24,7 +24,7 @@ import type { SqlEngine } from '../engine.js';
 const d = sqlNumber;
 const dbl = (expr: string) => `CAST(${expr} AS DOUBLE PRECISION)`;
 
-/** What evidence is grouped by: the SKU, or its category (`rc_cat`: sku → category). */
+/** What evidence is grouped by: the SKU, or its category (`rc_kc`: si → category). */
 export type EvidenceKey = 'sku' | 'category';
 
 /**
@@ -33,20 +33,32 @@ export type EvidenceKey = 'sku' | 'category';
  * a horizon every interval counts (rc_hist has it); with one, `rc_cut` has them (`cutSql`).
  */
 function historiesSql(key: EvidenceKey, horizon: boolean): string {
-  const g = key === 'sku' ? 'h.sku' : 'c.category';
+  const g = key === 'sku' ? 'h.si' : 'c.category';
   if (!horizon) {
-    const cat = key === 'category' ? 'JOIN rc_cat c ON c.sku = h.sku AND c.category IS NOT NULL' : '';
-    return `SELECT h.customer_id, h.sku, ${g} AS g, h.n, h.m, h.s, h.a, h.b, 1 AS elig FROM rc_hist h ${cat}`;
+    const cat = key === 'category' ? 'JOIN rc_kc c ON c.si = h.si' : '';
+    return `SELECT ${g} AS g, h.n, h.m, h.s, h.a, h.b, 1 AS elig FROM rc_hist h ${cat}`;
   }
   const x = key === 'sku' ? 'sku' : 'cat';
-  return `SELECT customer_id, sku, ${key === 'sku' ? 'sku' : 'category'} AS g, n, m_${x} AS m, s_${x} AS s,
+  return `SELECT ${key === 'sku' ? 'si' : 'category'} AS g, n, m_${x} AS m, s_${x} AS s,
       a_${x} AS a, b_${x} AS b, elig_${x} AS elig
     FROM rc_cut WHERE hz_${x} IS NOT NULL`;
 }
 
 /**
- * rc_cut: per history, what `historiesSql` needs under its SKU's horizon (rc_hz_sku) and its
- * category's (rc_hz_cat), in one pass over the purchases. An interval counts while it and every
+ * rc_hz: per SKU with a horizon of its own (rc_hz_sku) or its category's (rc_hz_cat), both, so
+ * that the pass over every purchase joins one table of a few thousand rows by an integer key.
+ */
+const HORIZONS_SQL = `CREATE TEMPORARY TABLE rc_hz AS
+  SELECT k.si, c.category, zs.hz AS hz_sku, zc.hz AS hz_cat
+  FROM rc_sku k
+    LEFT JOIN rc_kc c ON c.si = k.si
+    LEFT JOIN rc_hz_sku zs ON zs.g = k.sku
+    LEFT JOIN rc_hz_cat zc ON zc.g = c.category
+  WHERE zs.hz IS NOT NULL OR zc.hz IS NOT NULL`;
+
+/**
+ * rc_cut: per history, what `historiesSql` needs under its SKU's horizon and its category's
+ * (rc_hz), in one pass over the purchases. An interval counts while it and every
  * earlier one started hz × quantity days before the as-of moment, as the domain's
  * `evidenceWithin`: while hz ≤ lmin (histories-sql.ts), so the kept intervals are a prefix and
  * the last two are found by the next rows' limits l1 and l2.
@@ -64,17 +76,16 @@ function cutSql(): string {
       MAX(CASE WHEN h.j = 0 AND h.lmin >= ${hz} THEN 1 ELSE 0 END) AS elig_${x}`;
   };
   return `CREATE TEMPORARY TABLE rc_cut AS
-    SELECT h.customer_id, h.sku, c.category, MAX(h.n) AS n, ${parts('sku', 'zs.hz')}, ${parts('cat', 'zc.hz')}
-    FROM rc_h h
-      LEFT JOIN rc_cat c ON c.sku = h.sku AND c.category IS NOT NULL
-      LEFT JOIN rc_hz_sku zs ON zs.g = h.sku
-      LEFT JOIN rc_hz_cat zc ON zc.g = c.category
-    WHERE zs.hz IS NOT NULL OR zc.hz IS NOT NULL
-    GROUP BY h.customer_id, h.sku, c.category`;
+    SELECT h.ci, h.si, MAX(z.category) AS category, MAX(h.n) AS n, ${parts('sku', 'z.hz_sku')},
+      ${parts('cat', 'z.hz_cat')}
+    FROM rc_h h JOIN rc_hz z ON z.si = h.si
+    GROUP BY h.ci, h.si`;
 }
 
 /** The evidence query: one row per group with the counts, the W–M sums, order statistics and moments. */
 function evidenceSql(key: EvidenceKey, horizon: boolean): string {
+  // SKUs are grouped by their integer key and named at the end.
+  const [name, names] = key === 'sku' ? ['k.sku', 'JOIN rc_sku k ON k.si = counts.g'] : ['counts.g', ''];
   const v = `(squares / ${dbl('2 * pairs - 1')})`;
   const big = dbl('GREATEST(1, k * m)');
   const gmf = `((${big} - ${d(1 / 3)} + ${d(0.02)} / ${big}) / ${big})`;
@@ -112,9 +123,10 @@ function evidenceSql(key: EvidenceKey, horizon: boolean): string {
         SUM(elig) AS eligible, SUM(CASE WHEN elig = 1 AND n >= 2 THEN 1 ELSE 0 END) AS eligible_repeat,
         SUM(n - 1) AS intervals
       FROM hist GROUP BY g)
-    SELECT counts.*, wm.pairs, wm.squares, stats.means, stats.mid_lo, stats.mid_hi, stats.ci_lo, stats.ci_hi,
+    SELECT ${name} AS g, counts.buyers, counts.repeat_buyers, counts.eligible, counts.eligible_repeat,
+      counts.intervals, wm.pairs, wm.squares, stats.means, stats.mid_lo, stats.mid_hi, stats.ci_lo, stats.ci_hi,
       prior.customers, prior.mean, prior.variance, prior.noise
-    FROM counts LEFT JOIN wm ON wm.g = counts.g LEFT JOIN stats ON stats.g = counts.g
+    FROM counts ${names} LEFT JOIN wm ON wm.g = counts.g LEFT JOIN stats ON stats.g = counts.g
       LEFT JOIN prior ON prior.g = counts.g`;
 }
 
@@ -187,10 +199,13 @@ export async function evidenceBySkuAndCategory(
   if (hzSku.length + hzCategory.length === 0) return { sku, category };
   await stageHorizons(hzSku, hzCategory);
   await engine.run('DROP TABLE IF EXISTS rc_cut');
+  await engine.run('DROP TABLE IF EXISTS rc_hz');
+  await engine.run(HORIZONS_SQL);
   await engine.run(cutSql());
   for (const [g, e] of await pass('sku', true)) sku.set(g, e);
   for (const [g, e] of await pass('category', true)) category.set(g, e);
   await engine.run('DROP TABLE rc_cut');
+  await engine.run('DROP TABLE rc_hz');
   return { sku, category };
 }
 
@@ -224,26 +239,26 @@ export async function distributionsBySku(engine: SqlEngine): Promise<Map<string,
     `COALESCE(MIN(CASE WHEN a.acc >= ${d(q)} * t.total - ${d(1e-12)} THEN a.v END), MAX(a.v))`;
   const rows = await engine.all<DistributionRow>(
     `WITH acc AS (
-       SELECT sku, v, SUM(w) OVER (PARTITION BY sku ORDER BY v ROWS UNBOUNDED PRECEDING) AS acc,
-         ROW_NUMBER() OVER (PARTITION BY sku ORDER BY v) - 1 AS r, COUNT(*) OVER (PARTITION BY sku) AS c
-       FROM (SELECT sku, v, 1 / ${dbl('n - 1')} AS w FROM rc_h WHERE j < n - 1) i),
+       SELECT si, v, SUM(w) OVER (PARTITION BY si ORDER BY v ROWS UNBOUNDED PRECEDING) AS acc,
+         ROW_NUMBER() OVER (PARTITION BY si ORDER BY v) - 1 AS r, COUNT(*) OVER (PARTITION BY si) AS c
+       FROM (SELECT si, v, 1 / ${dbl('n - 1')} AS w FROM rc_h WHERE j < n - 1) i),
      tot AS (
-       SELECT sku, MAX(acc) AS total, MAX(c) AS c, MAX(v) AS longest,
+       SELECT si, MAX(acc) AS total, MAX(c) AS c, MAX(v) AS longest,
          MAX(CASE WHEN r = FLOOR(${pos}) THEN v END) AS top_lo,
          MAX(CASE WHEN r = CEIL(${pos}) THEN v END) AS top_hi
-       FROM acc GROUP BY sku),
+       FROM acc GROUP BY si),
      layout AS (
-       SELECT sku, ${width} AS width, GREATEST(1, CEIL((${top} + ${d(1e-9)}) / ${width})) AS bins FROM tot),
+       SELECT si, ${width} AS width, GREATEST(1, CEIL((${top} + ${d(1e-9)}) / ${width})) AS bins FROM tot),
      binned AS (
-       SELECT sku, STRING_AGG(CAST(bin AS VARCHAR) || ':' || CAST(n AS VARCHAR), ',') AS bins
-       FROM (SELECT a.sku, LEAST(l.bins - 1, FLOOR(a.v / l.width)) AS bin, COUNT(*) AS n
-             FROM acc a JOIN layout l ON l.sku = a.sku GROUP BY a.sku, LEAST(l.bins - 1, FLOOR(a.v / l.width))) b
-       GROUP BY sku),
+       SELECT si, STRING_AGG(CAST(bin AS VARCHAR) || ':' || CAST(n AS VARCHAR), ',') AS bins
+       FROM (SELECT a.si, LEAST(l.bins - 1, FLOOR(a.v / l.width)) AS bin, COUNT(*) AS n
+             FROM acc a JOIN layout l ON l.si = a.si GROUP BY a.si, LEAST(l.bins - 1, FLOOR(a.v / l.width))) b
+       GROUP BY si),
      quantiles AS (
-       SELECT a.sku, ${quantile(0.5)} AS med, ${quantile(0.25)} AS p25, ${quantile(0.75)} AS p75
-       FROM acc a JOIN tot t ON t.sku = a.sku GROUP BY a.sku)
-     SELECT t.sku, t.c, q.med, q.p25, q.p75, t.top_lo, t.top_hi, t.longest, b.bins
-     FROM tot t JOIN quantiles q ON q.sku = t.sku JOIN binned b ON b.sku = t.sku`,
+       SELECT a.si, ${quantile(0.5)} AS med, ${quantile(0.25)} AS p25, ${quantile(0.75)} AS p75
+       FROM acc a JOIN tot t ON t.si = a.si GROUP BY a.si)
+     SELECT k.sku, t.c, q.med, q.p25, q.p75, t.top_lo, t.top_hi, t.longest, b.bins
+     FROM tot t JOIN rc_sku k ON k.si = t.si JOIN quantiles q ON q.si = t.si JOIN binned b ON b.si = t.si`,
   );
   const out = new Map<string, IntervalDistribution>();
   for (const r of rows) {
