@@ -42,7 +42,7 @@ export interface PersonalOptions {
 }
 
 /** Customers per bucket of the blend: its memory is bounded by the bucket, not the shop. */
-const BUCKET_CUSTOMERS = 150_000;
+const BUCKET_CUSTOMERS = 100_000;
 
 /** Rewrites the scope's personal lists. */
 export async function scorePersonal(db: SqlEngine, shopId: string, o: PersonalOptions): Promise<void> {
@@ -101,7 +101,7 @@ function blendSql(db: SqlEngine, S: string, o: PersonalOptions, L: number, cxRan
        FROM (SELECT cx, gx, category, SUM(f) AS s FROM h WHERE category <> '' GROUP BY cx, gx, category) x
      ), cat AS (
        SELECT a.cx, pp.px, a.share * pp.p AS g, a.gx FROM aff a
-       JOIN ${PREP.popular} pp ON pp.gx = a.gx WHERE a.rn <= 3 AND pp.rank <= 10
+       JOIN ${PREP.popular} pp ON pp.gx = a.gx WHERE a.rn <= 3 AND pp.rank <= ${LIST_SIZES.categoryForPersonal}
      ), gp AS (
        SELECT c.cx, pp.px, pp.p FROM (SELECT DISTINCT cx FROM h) c
        CROSS JOIN ${PREP.popular} pp WHERE pp.gx = 0
