@@ -93,13 +93,6 @@ export const LIST_SIZES = {
   recentItems: 10,
   /** A customer's most recent distinct products whose neighbours their list draws on. */
   recentForPersonal: 3,
-  /**
-   * Of each of a customer's top three categories, the most popular products the personal list
-   * draws on (its category component): 5 rather than 10 halves those candidates, which the
-   * blend groups and ranks for every customer (at 1,000,000 customers, 15 million rows fewer),
-   * and scored as well on the evaluation (the fill beyond 5 rarely reached the list).
-   */
-  categoryForPersonal: 5,
   /** Entries of each popular list (per category and overall). */
   popular: 50,
 } as const;

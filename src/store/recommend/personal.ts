@@ -101,7 +101,7 @@ function blendSql(db: SqlEngine, S: string, o: PersonalOptions, L: number, cxRan
        FROM (SELECT cx, gx, category, SUM(f) AS s FROM h WHERE category <> '' GROUP BY cx, gx, category) x
      ), cat AS (
        SELECT a.cx, pp.px, a.share * pp.p AS g, a.gx FROM aff a
-       JOIN ${PREP.popular} pp ON pp.gx = a.gx WHERE a.rn <= 3 AND pp.rank <= ${LIST_SIZES.categoryForPersonal}
+       JOIN ${PREP.popular} pp ON pp.gx = a.gx WHERE a.rn <= 3 AND pp.rank <= 10
      ), gp AS (
        SELECT c.cx, pp.px, pp.p FROM (SELECT DISTINCT cx FROM h) c
        CROSS JOIN ${PREP.popular} pp WHERE pp.gx = 0
