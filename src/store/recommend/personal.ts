@@ -42,7 +42,7 @@ export interface PersonalOptions {
 }
 
 /** Customers per bucket of the blend: its memory is bounded by the bucket, not the shop. */
-const BUCKET_CUSTOMERS = 150_000;
+const BUCKET_CUSTOMERS = 100_000;
 
 /** Rewrites the scope's personal lists. */
 export async function scorePersonal(db: SqlEngine, shopId: string, o: PersonalOptions): Promise<void> {

@@ -8,6 +8,7 @@ import { DEFAULT_VALID_ORDER_RULE } from '../../domain/analytics/valid-orders.js
 import { LIST_SIZES, SMALL_SHOP } from '../../domain/recommend/model.js';
 import { validOrderSql } from '../analytics/model-sql.js';
 import type { SqlEngine } from '../engine.js';
+import { writePairs } from './pairs.js';
 import { replenishableSql } from './replenishable.js';
 
 /** Which scope a recompute fills: what the shop serves, or an evaluation's training copy. */
@@ -37,10 +38,7 @@ export interface ModelSummary {
 
 const VALID = validOrderSql(DEFAULT_VALID_ORDER_RULE, 'o');
 const DERIVED = ['rec_lines', 'rec_products', 'rec_pairs', 'rec_bundles', 'rec_popular', 'rec_personal'];
-/** Shrinkage strength (in orders) of a pair rule toward its category-level rule. */
-const SHRINK = 5;
-/** Orders with more distinct products than this are left out of pair and triple counts. */
-const MAX_BASKET_PAIRS = 30;
+/** Orders with more distinct products than this are left out of triple counts. */
 const MAX_BASKET_TRIPLES = 10;
 
 const num = (x: number): string => {
@@ -100,9 +98,13 @@ export async function recomputeModel(db: SqlEngine, shopId: string, o: ModelOpti
   summary.small = summary.customers < SMALL_SHOP.customers || summary.orders < SMALL_SHOP.orders;
   await writeProducts(db, shopId, S, o);
   await writePopular(db, shopId, S, o);
-  await writeOrderPairs(db, shopId, S, summary.small ? 1 : 2);
+  await writePairs(db, shopId, {
+    S,
+    minTogether: summary.small ? 1 : 2,
+    today: num(dayOf(o.asOf)),
+    halfLifeDays: o.halfLifeDays,
+  });
   await writeBundles(db, shopId, S);
-  await writeCustomerPairs(db, shopId, S, o);
   return summary;
 }
 
@@ -206,50 +208,6 @@ async function writePopular(db: SqlEngine, shopId: string, S: string, o: ModelOp
   );
 }
 
-const PAIR_COLUMNS =
-  'shop_id, scope, kind, sku, other_sku, together, support, confidence, lift, score, shrunk';
-
-/**
- * Pair rules a → b over orders: support, confidence and lift, the confidence shrunk toward the
- * rule "a's category → b" by SHRINK orders (which matters only where a is rare: small shops).
- */
-async function writeOrderPairs(db: SqlEngine, shopId: string, S: string, minTogether: number): Promise<void> {
-  await db.run(
-    `INSERT INTO rec_pairs (${PAIR_COLUMNS})
-     WITH b AS (
-       SELECT l.order_id, l.sku, p.category FROM rec_lines l
-       JOIN rec_products p ON p.shop_id = l.shop_id AND p.scope = l.scope AND p.sku = l.sku
-       WHERE l.shop_id = $1 AND l.scope = ${S}
-     ), n AS (SELECT CAST(COUNT(DISTINCT order_id) AS DOUBLE PRECISION) AS n FROM b),
-     item AS (SELECT sku, category, COUNT(*) AS k FROM b GROUP BY sku, category),
-     multi AS (SELECT order_id FROM b GROUP BY order_id HAVING COUNT(*) BETWEEN 2 AND ${MAX_BASKET_PAIRS}),
-     bb AS (SELECT b.order_id, b.sku, b.category FROM b JOIN multi m ON m.order_id = b.order_id),
-     pair AS (
-       SELECT x.sku AS a, x.category AS ca, y.sku AS b, COUNT(*) AS k
-       FROM bb x JOIN bb y ON y.order_id = x.order_id AND y.sku <> x.sku
-       GROUP BY x.sku, x.category, y.sku
-     ), cp AS (
-       SELECT ca AS category, b, SUM(k) AS k FROM pair GROUP BY ca, b
-     ), ck AS (SELECT category, SUM(k) AS k FROM item GROUP BY category),
-     s AS (
-       -- Each join on columns of one side only (the pair's own category), so that no planner
-       -- joins the category rules to the products first (a product × category explosion).
-       SELECT p.a, p.b, p.k, ia.k AS ka, ib.k AS kb,
-         (p.k + ${SHRINK} * CAST(cp.k AS DOUBLE PRECISION) / ck.k) / (ia.k + ${SHRINK}) AS conf
-       FROM pair p JOIN item ia ON ia.sku = p.a JOIN item ib ON ib.sku = p.b
-       JOIN cp ON cp.category = p.ca AND cp.b = p.b JOIN ck ON ck.category = p.ca
-       WHERE p.k >= ${minTogether}
-     ), r AS (
-       SELECT s.*, s.conf * n.n / s.kb AS lift,
-         ROW_NUMBER() OVER (PARTITION BY s.a ORDER BY s.conf DESC, s.k DESC, s.b) AS rn
-       FROM s CROSS JOIN n WHERE s.conf * n.n / s.kb > 1
-     )
-     SELECT $1, ${S}, 'order', r.a, r.b, CAST(r.k AS INTEGER), r.k / n.n, r.conf, r.lift, r.conf, r.ka < ${SHRINK * 6}
-     FROM r CROSS JOIN n WHERE r.rn <= ${LIST_SIZES.neighbours}`,
-    [shopId],
-  );
-}
-
 /** Triples bought in one order at least twice, with lift > 1 over the rule {a, b} → c. */
 async function writeBundles(db: SqlEngine, shopId: string, S: string): Promise<void> {
   await db.run(
@@ -276,40 +234,6 @@ async function writeBundles(db: SqlEngine, shopId: string, S: string): Promise<v
      )
      SELECT $1, ${S}, r.a, r.b, r.c, CAST(r.k AS INTEGER), r.k / n.n, r.conf, r.conf * n.n / r.kc
      FROM r CROSS JOIN n WHERE r.conf * n.n / r.kc > 1`,
-    [shopId],
-  );
-}
-
-/**
- * Item-item neighbours over customers: each customer's RECENT most recent products weighted by
- * the time decay of their last purchase; the score is the decayed cosine (Ochiai) damped for
- * pairs seen by few customers (k / (k + 2)).
- */
-async function writeCustomerPairs(db: SqlEngine, shopId: string, S: string, o: ModelOptions): Promise<void> {
-  await db.run(
-    `INSERT INTO rec_pairs (${PAIR_COLUMNS})
-     WITH ci AS (
-       SELECT customer_id, sku, MAX(t) AS last_t FROM rec_lines WHERE shop_id = $1 AND scope = ${S}
-       GROUP BY customer_id, sku
-     ), w AS (
-       SELECT customer_id, sku, ${decay(o.halfLifeDays, o.asOf, 'last_t')} AS w,
-         ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY last_t DESC, sku) AS r FROM ci
-     ), wr AS (SELECT customer_id, sku, w FROM w WHERE r <= ${LIST_SIZES.recentItems}),
-     n AS (SELECT CAST(COUNT(DISTINCT customer_id) AS DOUBLE PRECISION) AS n FROM wr),
-     item AS (SELECT sku, SUM(w * w) AS ss, COUNT(*) AS k FROM wr GROUP BY sku),
-     pair AS (
-       SELECT x.sku AS a, y.sku AS b, SUM(x.w * y.w) AS co, COUNT(*) AS k
-       FROM wr x JOIN wr y ON y.customer_id = x.customer_id AND y.sku <> x.sku GROUP BY x.sku, y.sku
-     ), s AS (
-       SELECT p.a, p.b, p.k, ia.k AS ka, ib.k AS kb,
-         p.co / SQRT(ia.ss * ib.ss) * p.k / (p.k + 2.0) AS score
-       FROM pair p JOIN item ia ON ia.sku = p.a JOIN item ib ON ib.sku = p.b
-     ), r AS (
-       SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.a ORDER BY s.score DESC, s.b) AS rn FROM s
-     )
-     SELECT $1, ${S}, 'customer', r.a, r.b, CAST(r.k AS INTEGER), r.k / n.n, CAST(r.k AS DOUBLE PRECISION) / r.ka,
-       r.k * n.n / (CAST(r.ka AS DOUBLE PRECISION) * r.kb), r.score, FALSE
-     FROM r CROSS JOIN n WHERE r.rn <= ${LIST_SIZES.neighbours}`,
     [shopId],
   );
 }
