@@ -1,4 +1,5 @@
-import type { LoadColumn, LoadData, SqlEngine } from './engine.js';
+import { inlineRowsSql, jsonTextOf } from './duckdb/stage.js';
+import type { LoadColumn, LoadData, SqlEngine, SqlValue } from './engine.js';
 
 /**
  * Staging tables for set-based imports: rows are bulk-loaded here, then merged into the real
@@ -177,4 +178,23 @@ export async function stage(engine: SqlEngine, table: StagingTable, data: LoadDa
   }
   await prepareStage(engine, table);
   await engine.load(table.name, table.columns, data);
+}
+
+/**
+ * A batch of a few rows (hundreds, not an import's millions) for the next statement to read as
+ * `FROM ${source} s`, adding `params` after that statement's own `param - 1` parameters. On DuckDB
+ * the rows travel in the statement itself, as one JSON parameter (see inlineRowsSql): the outbox
+ * writes such a batch several times a second, and a staging view costs a file and DDL each time.
+ * Elsewhere they are staged as by `stage`.
+ */
+export async function stageSmall(
+  engine: SqlEngine,
+  table: StagingTable,
+  data: LoadData,
+  param: number,
+): Promise<{ source: string; params: SqlValue[] }> {
+  if (engine.dialect === 'duckdb')
+    return { source: inlineRowsSql(table.columns, param), params: [jsonTextOf(table.columns, data)] };
+  await stage(engine, table, data);
+  return { source: table.name, params: [] };
 }

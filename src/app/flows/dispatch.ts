@@ -5,6 +5,7 @@ import {
   capSlots,
   lockDueMessages,
   type MessageRecord,
+  markFinalizing,
   renewSendLeases,
   saveMessages,
 } from '../../store/flows/messages.js';
@@ -165,7 +166,7 @@ export async function sendPlanned(
   const startedAt = Date.now();
   const recorder = new SendRecorder<[Sending, SendOutcome]>(
     sending.map((s) => s.message.messageId),
-    (answers, unanswered) =>
+    (answers, unanswered, toFinalize) =>
       ctx.store.transaction(async (tx) => {
         const finished: MessageRecord[] = [];
         const events: MessageEvent[] = [];
@@ -186,6 +187,7 @@ export async function sendPlanned(
         await recordMessageEvents(tx, shopId, events);
         const leaseUntil = new Date(asOf.getTime() + (Date.now() - startedAt) + leaseMs);
         await renewSendLeases(tx, shopId, unanswered, leaseUntil, owner);
+        return markFinalizing(tx, shopId, toFinalize, owner, ctx.clock.now());
       }),
     RECORD_EVERY_MS,
     Math.max(1, Math.floor(leaseMs / 3)),
@@ -198,7 +200,7 @@ export async function sendPlanned(
   try {
     await Promise.all([
       sendAll(direct, channels, (i, outcome) => answered(direct[i]!, outcome)),
-      sendHeld(ctx, shopId, owner, held, channels, answered),
+      sendHeld(held, channels, answered, (ids) => recorder.finalize(ids)),
     ]);
   } finally {
     await recorder.finish();

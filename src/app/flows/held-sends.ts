@@ -1,13 +1,12 @@
 import type { Channel, ChannelKind, Channels, Held, SendOutcome } from '../../channels/channel.js';
-import { markFinalizing } from '../../store/flows/messages.js';
-import type { AppContext } from '../context.js';
 import type { Sending } from './dispatch.js';
 
 /**
  * The outbox's sends through a channel that holds its messages before the provider's last step
  * (SMTP: the whole e-mail but its final dot; see src/channels/smtp-pool.ts). Per group of the
  * channel's capacity: hold every message, commit the held ones `finalizing` in ONE transaction,
- * then take the last step for them. The order is what makes a crash harmless:
+ * then take the last step for them (the commit is the batch's next SendRecorder write, shared
+ * with the answers recorded meanwhile). The order is what makes a crash harmless:
  *
  * - before the commit, the messages are `sending` and no final step was taken: the provider
  *   discards them when the worker dies, and recovery sends them again;
@@ -19,12 +18,10 @@ import type { Sending } from './dispatch.js';
  * over) is not marked and is dropped: the provider discards it, the other worker sends it.
  */
 export async function sendHeld(
-  ctx: AppContext,
-  shopId: string,
-  owner: string,
   sending: readonly Sending[],
   channels: Channels,
   answered: (s: Sending, outcome: SendOutcome) => void,
+  finalize: Finalize,
 ): Promise<void> {
   const byChannel = new Map<ChannelKind, Sending[]>();
   for (const s of sending) byChannel.set(s.chosen.channel, [...(byChannel.get(s.chosen.channel) ?? []), s]);
@@ -34,20 +31,25 @@ export async function sendHeld(
       if (!holding) throw new Error(`the ${kind} channel does not hold messages`);
       const size = Math.max(1, holding.capacity);
       for (let i = 0; i < list.length; i += size)
-        await holding.group(() => sendGroup(ctx, shopId, owner, list.slice(i, i + size), holding, answered));
+        await holding.group(() => sendGroup(list.slice(i, i + size), holding, answered, finalize));
     }),
   );
 }
 
 type Holding = NonNullable<Channel['holding']>;
 
+/**
+ * Commits the held messages `finalizing` (those the worker still holds `sending`) and resolves
+ * with the ids marked once that is committed: the dispatcher's SendRecorder, whose next write
+ * carries the marks along with the answers that came meanwhile.
+ */
+export type Finalize = (messageIds: readonly string[]) => Promise<ReadonlySet<string>>;
+
 async function sendGroup(
-  ctx: AppContext,
-  shopId: string,
-  owner: string,
   group: readonly Sending[],
   holding: Holding,
   answered: (s: Sending, outcome: SendOutcome) => void,
+  finalize: Finalize,
 ): Promise<void> {
   const holds = await Promise.all(
     group.map(async (s): Promise<Held> => {
@@ -73,17 +75,9 @@ async function sendGroup(
     else waiting.push([s, h]);
   });
   if (waiting.length === 0) return;
-  let mine: Set<string>;
+  let mine: ReadonlySet<string>;
   try {
-    mine = await ctx.store.transaction((tx) =>
-      markFinalizing(
-        tx,
-        shopId,
-        waiting.map(([s]) => s.message.messageId),
-        owner,
-        ctx.clock.now(),
-      ),
-    );
+    mine = await finalize(waiting.map(([s]) => s.message.messageId));
   } catch (error) {
     // Not committed: no final step may be taken; the rows stay `sending` for recovery.
     for (const [, h] of waiting) h.drop();

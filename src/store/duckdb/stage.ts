@@ -97,6 +97,24 @@ export function jsonOf(columns: readonly LoadColumn[], data: LoadData): Buffer[]
 }
 
 /**
+ * A few rows (an outbox batch's) as a subquery over ONE JSON text parameter `$param`: no file,
+ * no view, no DDL inside the transaction, and the statement's text does not depend on the data,
+ * so it is prepared once and reused. Staging through a view costs a file write and a CREATE VIEW
+ * per batch, and every statement reading the view is bound again (measured in the flows
+ * benchmark: ~22 ms to stage 200 messages, the UPDATE reading them ~10 ms).
+ */
+export function inlineRowsSql(columns: readonly LoadColumn[], param: number): string {
+  const schema = JSON.stringify(Object.fromEntries(columns.map((c) => [c.name, [READ_TYPES[c.type]]])));
+  const rows = columns.map((c) => `unnest(j.${c.name}) AS ${c.name}`).join(', ');
+  return `(SELECT ${rows} FROM (SELECT json_transform($${param}, '${schema}') AS j))`;
+}
+
+/** The JSON text `inlineRowsSql` reads: column-major `data` as one object of arrays. */
+export function jsonTextOf(columns: readonly LoadColumn[], data: LoadData): string {
+  return Buffer.concat(jsonOf(columns, data)).toString('utf8');
+}
+
+/**
  * DuckDB's JSON reader sizes its buffer from `maximum_object_size` (twice it, allocated up front),
  * so the bound is the file's own size, not a generous constant: 4 GiB asked for 8 GiB per read.
  */

@@ -1,5 +1,5 @@
 import type { SqlValue } from '../engine.js';
-import { stage, t } from '../staging.js';
+import { stageSmall, t } from '../staging.js';
 import type { Store } from '../store.js';
 import { skipExisting, toColumns } from './columns.js';
 
@@ -47,12 +47,12 @@ export async function recordMessageEvents(
     ]),
     STAGE.columns.length,
   );
-  await stage(store.engine, STAGE, cols);
+  const rows = await stageSmall(store.engine, STAGE, cols, 2);
   const skip = skipExisting(store.dialect, 'events', [['dedupe_key'], ['event_id']]);
   await store.engine.run(
     `INSERT INTO events (shop_id, event_id, dedupe_key, name, customer_id, anonymous_id, occurred_at, properties)
      SELECT $1, s.event_id, s.dedupe_key, s.name, s.customer_id, NULL, s.occurred_at, s.properties
-     FROM ${STAGE.name} s ${skip.where} ${skip.onConflict}`,
-    [shopId],
+     FROM ${rows.source} s ${skip.where} ${skip.onConflict}`,
+    [shopId, ...rows.params],
   );
 }

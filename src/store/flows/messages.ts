@@ -1,6 +1,6 @@
 import type { ChannelKind } from '../../channels/channel.js';
 import type { SqlValue } from '../engine.js';
-import { stage, t } from '../staging.js';
+import { stage, stageSmall, t } from '../staging.js';
 import type { Store } from '../store.js';
 import { skipExisting } from './columns.js';
 
@@ -163,16 +163,32 @@ export async function saveMessages(
   owner?: string,
 ): Promise<void> {
   if (messages.length === 0) return;
-  await stage(store.engine, STAGE, stageRows(messages));
+  const head: SqlValue[] = owner === undefined ? [shopId, now] : [shopId, now, owner];
+  const rows = await stageSmall(store.engine, STAGE, stageRows(messages), head.length + 1);
   const sets = COLUMNS.filter(([, c]) => c !== 'message_id' && c !== 'source_key')
     .map(([, c]) => `${c} = s.${c}`)
     .join(', ');
   await store.engine.run(
-    `UPDATE messages SET ${sets}, updated_at = $2 FROM ${STAGE.name} s
+    `UPDATE messages SET ${sets}, updated_at = $2 FROM ${rows.source} s
      WHERE messages.shop_id = $1 AND messages.message_id = s.message_id
        ${owner === undefined ? '' : 'AND messages.lease_owner = $3'}`,
-    owner === undefined ? [shopId, now] : [shopId, now, owner],
+    [...head, ...rows.params],
   );
+}
+
+/**
+ * `message_id IN (…)` over ids given after the statement's first `before` parameters: on
+ * DuckDB one JSON list parameter (a fixed statement text, prepared once, whatever the count;
+ * a list of placeholders is a new text, parsed and planned again, for each count), elsewhere a
+ * placeholder per id.
+ */
+function idsIn(store: Store, ids: readonly string[], before: number): { sql: string; params: SqlValue[] } {
+  if (store.dialect === 'duckdb')
+    return {
+      sql: `message_id IN (SELECT unnest(json_transform($${before + 1}, '["VARCHAR"]')))`,
+      params: [JSON.stringify(ids)],
+    };
+  return { sql: `message_id IN (${ids.map((_, i) => `$${before + i + 1}`).join(', ')})`, params: [...ids] };
 }
 
 /**
@@ -400,11 +416,11 @@ export async function renewSendLeases(
   owner: string,
 ): Promise<void> {
   if (messageIds.length === 0) return;
+  const ids = idsIn(store, messageIds, 3);
   await store.engine.run(
     `UPDATE messages SET lease_until = $2
-     WHERE shop_id = $1 AND lease_owner = $3 AND state IN ('sending', 'finalizing')
-       AND message_id IN (${messageIds.map((_, i) => `$${i + 4}`).join(', ')})`,
-    [shopId, until, owner, ...messageIds],
+     WHERE shop_id = $1 AND lease_owner = $3 AND state IN ('sending', 'finalizing') AND ${ids.sql}`,
+    [shopId, until, owner, ...ids.params],
   );
 }
 
@@ -421,12 +437,12 @@ export async function markFinalizing(
   now: Date,
 ): Promise<Set<string>> {
   if (messageIds.length === 0) return new Set();
+  const ids = idsIn(store, messageIds, 3);
   const rows = await store.engine.all<{ message_id: string }>(
     `UPDATE messages SET state = 'finalizing', updated_at = $3
-     WHERE shop_id = $1 AND lease_owner = $2 AND state = 'sending'
-       AND message_id IN (${messageIds.map((_, i) => `$${i + 4}`).join(', ')})
+     WHERE shop_id = $1 AND lease_owner = $2 AND state = 'sending' AND ${ids.sql}
      RETURNING message_id`,
-    [shopId, owner, now, ...messageIds],
+    [shopId, owner, now, ...ids.params],
   );
   return new Set(rows.map((r) => r.message_id));
 }
