@@ -43,23 +43,21 @@ export class FanoutReads implements SqlEngine {
   }
 
   /**
-   * Home while it is idle; else the connection with the fewest of this request's statements among
-   * those that no other request is using (home first on a tie), so that a page's reads, issued
-   * together, queue evenly over the free connections rather than all but the first few at home
-   * (measured: the customer page's four longest reads ran one after another there). Under load
-   * every connection is busy with requests of their own, and spreading one request over them only
-   * interleaves it with the others: then it stays home.
+   * Home while it is idle. While only this request is using it, the connection with the fewest of
+   * this request's statements among those no other request is using (home first on a tie): a
+   * page's reads, issued together, queue evenly over free connections rather than all but the
+   * first few at home (the customer page's four longest reads ran one after another there).
+   * When other requests share home (under load), an idle connection or else home: spreading one
+   * request over connections busy with others only interleaves it with them.
    */
   private pick(): SqlEngine {
     const load = (c: SqlEngine) => this.busy.get(c) ?? 0;
     const mine = (c: SqlEngine) => this.own.get(c) ?? 0;
     if (load(this.home) === 0) return this.home;
-    let pick: SqlEngine | undefined;
-    for (const c of [this.home, ...this.connections]) {
-      if (load(c) !== mine(c)) continue; // another request's statements are there
-      if (pick === undefined || mine(c) < mine(pick)) pick = c;
-    }
-    return pick ?? this.home;
+    if (load(this.home) !== mine(this.home)) return this.connections.find((c) => load(c) === 0) ?? this.home;
+    let pick = this.home;
+    for (const c of this.connections) if (load(c) === mine(c) && mine(c) < mine(pick)) pick = c;
+    return pick;
   }
 
   private pin(): SqlEngine {

@@ -71,6 +71,15 @@ describe('reads fanned out over DuckDB connections', () => {
       expect(counts()).toEqual([2, 1, 1]);
       await Promise.all(more);
       expect(counts()).toEqual([0, 1, 0]);
+
+      // Another request's statement at home (load): idle connections, then home, not spread evenly.
+      busy.set(b!, 0);
+      busy.set(a!, 1);
+      const shared = new FanoutReads(a!, pool, busy);
+      const queued = Array.from({ length: 4 }, () => shared.all('SELECT 1 AS n'));
+      expect(counts()).toEqual([3, 1, 1]);
+      await Promise.all(queued);
+      expect(counts()).toEqual([1, 0, 0]);
     } finally {
       await store.close();
     }
