@@ -43,21 +43,21 @@ export class FanoutReads implements SqlEngine {
   }
 
   /**
-   * Home while it is idle. While only this request is using it, the connection with the fewest of
-   * this request's statements among those no other request is using (home first on a tie): a
-   * page's reads, issued together, queue evenly over free connections rather than all but the
-   * first few at home (the customer page's four longest reads ran one after another there).
-   * When other requests share home (under load), an idle connection or else home: spreading one
-   * request over connections busy with others only interleaves it with them.
+   * Home while it is idle. While this request is alone on the pool (no other request's statements
+   * on any connection), the connection with the fewest of its statements (home first on a tie): a
+   * page's reads, issued together, queue evenly rather than all but the first few at home (the
+   * customer page's four longest reads ran one after another there). Beside other requests, an
+   * idle connection or else home: spreading one request over connections busy with others only
+   * interleaves it with them, and its answer waits for the slowest of their queues.
    */
   private pick(): SqlEngine {
     const load = (c: SqlEngine) => this.busy.get(c) ?? 0;
     const mine = (c: SqlEngine) => this.own.get(c) ?? 0;
     if (load(this.home) === 0) return this.home;
-    if (load(this.home) !== mine(this.home)) return this.connections.find((c) => load(c) === 0) ?? this.home;
-    let pick = this.home;
-    for (const c of this.connections) if (load(c) === mine(c) && mine(c) < mine(pick)) pick = c;
-    return pick;
+    const pool = [this.home, ...this.connections];
+    if (pool.some((c) => load(c) !== mine(c)))
+      return this.connections.find((c) => load(c) === 0) ?? this.home;
+    return pool.reduce((pick, c) => (mine(c) < mine(pick) ? c : pick));
   }
 
   private pin(): SqlEngine {

@@ -63,8 +63,7 @@ describe('reads fanned out over DuckDB connections', () => {
       expect((await Promise.all(reads)).map((r) => r[0]!.n)).toEqual([0, 1, 2, 3, 4, 5]);
       expect(counts()).toEqual([0, 0, 0]);
 
-      // Another request's statement on b: this one keeps off b, and is not spread further than it
-      // would be alone (home first on a tie).
+      // Another request's statement on b: as before, home, then an idle connection, then home.
       busy.set(b!, 1);
       const beside = new FanoutReads(a!, pool, busy);
       const more = Array.from({ length: 3 }, () => beside.all('SELECT 1 AS n'));
