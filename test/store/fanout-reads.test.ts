@@ -45,4 +45,42 @@ describe('reads fanned out over DuckDB connections', () => {
       await store.close();
     }
   });
+
+  it("spreads one request's reads evenly over the connections no other request is using", async () => {
+    const store = await openStore({ db: ':memory:' });
+    try {
+      const [a, b, c] = await Promise.all(
+        [1, 2, 3].map(async () => (await store.separateConnection()).engine),
+      );
+      const pool = [a!, b!, c!];
+      const busy = new Map<SqlEngine, number>();
+      const counts = () => pool.map((e) => busy.get(e) ?? 0);
+
+      // Six reads issued together (as a page issues them): two on each connection, not four at home.
+      const alone = new FanoutReads(a!, pool, busy);
+      const reads = Array.from({ length: 6 }, (_, i) => alone.all<{ n: number }>(`SELECT ${i} AS n`));
+      expect(counts()).toEqual([2, 2, 2]);
+      expect((await Promise.all(reads)).map((r) => r[0]!.n)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(counts()).toEqual([0, 0, 0]);
+
+      // Another request's statement on b: as before, home, then an idle connection, then home.
+      busy.set(b!, 1);
+      const beside = new FanoutReads(a!, pool, busy);
+      const more = Array.from({ length: 3 }, () => beside.all('SELECT 1 AS n'));
+      expect(counts()).toEqual([2, 1, 1]);
+      await Promise.all(more);
+      expect(counts()).toEqual([0, 1, 0]);
+
+      // Another request's statement at home (load): idle connections, then home, not spread evenly.
+      busy.set(b!, 0);
+      busy.set(a!, 1);
+      const shared = new FanoutReads(a!, pool, busy);
+      const queued = Array.from({ length: 4 }, () => shared.all('SELECT 1 AS n'));
+      expect(counts()).toEqual([3, 1, 1]);
+      await Promise.all(queued);
+      expect(counts()).toEqual([1, 0, 0]);
+    } finally {
+      await store.close();
+    }
+  });
 });
