@@ -195,6 +195,18 @@ function peakRssOf(pid: number | undefined): number {
   }
 }
 
+/** A process's CPU time so far (user + system, seconds), from /proc; NaN where there is none. */
+function cpuSecondsOf(pid: number | undefined): number {
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 function startWorkers(db: string, count: number, profileDir: string | undefined): ChildProcess[] {
   return Array.from({ length: count }, () =>
     spawn(
@@ -351,6 +363,7 @@ async function throughput(
     children.forEach((c, i) => {
       peaks[i] = Math.max(peaks[i]!, peakRssOf(c.pid) || 0);
     });
+    const cpu = children.map((c) => cpuSecondsOf(c.pid));
     await stopWorkers(children);
     if (closeBeforeWorkers) store = await open();
     const rows = await store.engine.all<{ state: string; n: number }>(
@@ -363,6 +376,7 @@ async function throughput(
     process.stderr.write(
       `${engine}: ${perCustomer * n} messages in ${fmt(seconds, 1)} s (${fmt((perCustomer * n) / seconds, 0)}/s; 99 % at ${fmt((0.99 * total) / (seconds99 ?? seconds), 0)}/s), ` +
         `bare ${fmt(bareRate, 0)}/s, peak RSS ${peaks.map((p) => fmt(p, 0)).join(', ')} MiB, ` +
+        `worker CPU ${cpu.map((c) => fmt(c, 1)).join(', ')} s, ` +
         `fakes: ${JSON.stringify(after)}, outbox ${JSON.stringify(rows)}\n`,
     );
     return {

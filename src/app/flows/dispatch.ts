@@ -5,11 +5,11 @@ import {
   capSlots,
   lockDueMessages,
   type MessageRecord,
-  markFinalizing,
   renewSendLeases,
   saveMessages,
 } from '../../store/flows/messages.js';
 import { loadRecipients, type Recipient, recordOptOut } from '../../store/flows/recipients.js';
+import { NoLongerHeld, writeSendAnswers } from '../../store/flows/send-answers.js';
 import { loadChannels } from '../channel-settings.js';
 import type { AppContext } from '../context.js';
 import { type ChosenChannel, chooseChannel } from './choose-channel.js';
@@ -164,16 +164,24 @@ export async function sendPlanned(
   // `sending` only the messages whose answer was not written yet.
   const leaseMs = options.leaseMs ?? SEND_LEASE_MS;
   const startedAt = Date.now();
-  const recorder = new SendRecorder<[Sending, SendOutcome]>(
-    sending.map((s) => s.message.messageId),
-    (answers, unanswered, toFinalize) =>
+  const record = async (
+    answers: [Sending, SendOutcome][],
+    unanswered: readonly string[],
+    toFinalize: readonly string[],
+  ): Promise<ReadonlySet<string>> => {
+    const finished: MessageRecord[] = [];
+    const eventsOf = new Map<string, MessageEvent[]>();
+    const counted: Counted[] = [];
+    for (const [s, outcome] of answers) {
+      const events: MessageEvent[] = [];
+      const next = applyOutcome(s.message, outcome, asOf, ctx, events);
+      counted.push(next.counted);
+      finished.push(next.message);
+      eventsOf.set(s.message.messageId, events);
+    }
+    const write = (exact: boolean) =>
       ctx.store.transaction(async (tx) => {
-        const finished: MessageRecord[] = [];
-        const events: MessageEvent[] = [];
-        for (const [s, outcome] of answers) {
-          const next = applyOutcome(s.message, outcome, asOf, ctx, events);
-          result[next.counted]++;
-          finished.push(next.message);
+        for (const [s, outcome] of answers)
           if (outcome.kind === 'declined' && s.message.channel === 'zalo' && s.message.recipient)
             await recordOptOut(tx, shopId, {
               channel: 'zalo',
@@ -182,13 +190,26 @@ export async function sendPlanned(
               source: `zalo ${outcome.code}`,
               at: asOf,
             });
-        }
-        await saveMessages(tx, shopId, finished, asOf, owner);
-        await recordMessageEvents(tx, shopId, events);
+        const now = ctx.clock.now();
+        const written = await writeSendAnswers(tx, shopId, finished, toFinalize, owner, now, exact);
+        // Only the answers written are transitions made here: their events are new.
+        const events = [...written.answered].flatMap((id) => eventsOf.get(id) ?? []);
+        await recordMessageEvents(tx, shopId, events, { fresh: true });
         const leaseUntil = new Date(asOf.getTime() + (Date.now() - startedAt) + leaseMs);
         await renewSendLeases(tx, shopId, unanswered, leaseUntil, owner);
-        return markFinalizing(tx, shopId, toFinalize, owner, ctx.clock.now());
-      }),
+        return written.finalized;
+      });
+    // DuckDB learns which rows were still held only when some were not (see writeSendAnswers).
+    const marked = await write(false).catch((error: unknown) => {
+      if (error instanceof NoLongerHeld) return write(true);
+      throw error;
+    });
+    for (const c of counted) result[c]++;
+    return marked;
+  };
+  const recorder = new SendRecorder<[Sending, SendOutcome]>(
+    sending.map((s) => s.message.messageId),
+    record,
     RECORD_EVERY_MS,
     Math.max(1, Math.floor(leaseMs / 3)),
   );

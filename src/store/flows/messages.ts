@@ -182,7 +182,11 @@ export async function saveMessages(
  * a list of placeholders is a new text, parsed and planned again, for each count), elsewhere a
  * placeholder per id.
  */
-function idsIn(store: Store, ids: readonly string[], before: number): { sql: string; params: SqlValue[] } {
+export function idsIn(
+  store: Store,
+  ids: readonly string[],
+  before: number,
+): { sql: string; params: SqlValue[] } {
   if (store.dialect === 'duckdb')
     return {
       sql: `message_id IN (SELECT unnest(json_transform($${before + 1}, '["VARCHAR"]')))`,
@@ -422,27 +426,4 @@ export async function renewSendLeases(
      WHERE shop_id = $1 AND lease_owner = $3 AND state IN ('sending', 'finalizing') AND ${ids.sql}`,
     [shopId, until, owner, ...ids.params],
   );
-}
-
-/**
- * Marks held messages `finalizing` (their provider's last step is about to be taken), only those
- * `owner` still holds `sending`: a worker whose lease ran out must not finish a message that
- * recovery has taken over. Returns the ids marked.
- */
-export async function markFinalizing(
-  store: Store,
-  shopId: string,
-  messageIds: readonly string[],
-  owner: string,
-  now: Date,
-): Promise<Set<string>> {
-  if (messageIds.length === 0) return new Set();
-  const ids = idsIn(store, messageIds, 3);
-  const rows = await store.engine.all<{ message_id: string }>(
-    `UPDATE messages SET state = 'finalizing', updated_at = $3
-     WHERE shop_id = $1 AND lease_owner = $2 AND state = 'sending' AND ${ids.sql}
-     RETURNING message_id`,
-    [shopId, owner, now, ...ids.params],
-  );
-  return new Set(rows.map((r) => r.message_id));
 }
