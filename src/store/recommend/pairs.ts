@@ -4,6 +4,8 @@
  * issue's size (10,000,000 lines); they group and rank on integer product numbers from a
  * working table (rec_tmp_skus) instead of the SKU text, which at that size is several times
  * faster and leaner, and turn the numbers back into SKUs only for the neighbours they keep.
+ * Both counts are symmetric, so each self-join counts a pair once (a < b) and the rule's two
+ * directions are unfolded after the grouping: half the rows through the largest grouping.
  * Those last joins are LEFT JOINs (every number has its SKU, so they drop nothing): with inner
  * joins DuckDB, which has no statistics on the fresh working table, paired the two lookups
  * first, a 10,000 × 10,000 cross product that took minutes and 8 GiB.
@@ -71,10 +73,13 @@ async function writeOrderPairs(db: SqlEngine, shopId: string, o: PairOptions): P
      item AS (SELECT px, gx, COUNT(*) AS k FROM b GROUP BY px, gx),
      multi AS (SELECT order_id FROM b GROUP BY order_id HAVING COUNT(*) BETWEEN 2 AND ${MAX_BASKET_PAIRS}),
      bb AS (SELECT b.order_id, b.px, b.gx FROM b JOIN multi m ON m.order_id = b.order_id),
-     pair AS (
-       SELECT x.px AS a, x.gx AS ca, y.px AS b, COUNT(*) AS k
-       FROM bb x JOIN bb y ON y.order_id = x.order_id AND y.px <> x.px
-       GROUP BY x.px, x.gx, y.px
+     half AS (
+       SELECT x.px AS a, y.px AS b, COUNT(*) AS k
+       FROM bb x JOIN bb y ON y.order_id = x.order_id AND y.px > x.px
+       GROUP BY x.px, y.px
+     ), pair AS (
+       SELECT h.a, ia.gx AS ca, h.b, h.k
+       FROM (SELECT a, b, k FROM half UNION ALL SELECT b, a, k FROM half) h JOIN item ia ON ia.px = h.a
      ), cp AS (
        SELECT ca AS gx, b, SUM(k) AS k FROM pair GROUP BY ca, b
      ), ck AS (SELECT gx, SUM(k) AS k FROM item GROUP BY gx),
@@ -118,13 +123,15 @@ async function writeCustomerPairs(db: SqlEngine, shopId: string, o: PairOptions)
      ), wr AS (SELECT customer_id, px, w FROM w WHERE r <= ${LIST_SIZES.recentItems}),
      n AS (SELECT CAST(COUNT(DISTINCT customer_id) AS DOUBLE PRECISION) AS n FROM wr),
      item AS (SELECT px, SUM(w * w) AS ss, COUNT(*) AS k FROM wr GROUP BY px),
-     pair AS (
+     half AS (
        SELECT x.px AS a, y.px AS b, SUM(x.w * y.w) AS co, COUNT(*) AS k
-       FROM wr x JOIN wr y ON y.customer_id = x.customer_id AND y.px <> x.px GROUP BY x.px, y.px
-     ), s AS (
+       FROM wr x JOIN wr y ON y.customer_id = x.customer_id AND y.px > x.px GROUP BY x.px, y.px
+     ), hs AS (
        SELECT p.a, p.b, p.k, ia.k AS ka, ib.k AS kb,
          p.co / SQRT(ia.ss * ib.ss) * p.k / (p.k + 2.0) AS score
-       FROM pair p JOIN item ia ON ia.px = p.a JOIN item ib ON ib.px = p.b
+       FROM half p JOIN item ia ON ia.px = p.a JOIN item ib ON ib.px = p.b
+     ), s AS (
+       SELECT a, b, k, ka, kb, score FROM hs UNION ALL SELECT b, a, k, kb, ka, score FROM hs
      ), r AS (
        SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.a ORDER BY s.score DESC, s.b) AS rn FROM s
      )
