@@ -19,6 +19,8 @@ const SKUS = 'rec_tmp_skus';
 const SHRINK = 5;
 /** Orders with more distinct products than this are left out of pair counts. */
 const MAX_BASKET_PAIRS = 30;
+/** Orders with more distinct products than this are left out of triple counts. */
+const MAX_BASKET_TRIPLES = 10;
 
 const PAIR_COLUMNS =
   'shop_id, scope, kind, sku, other_sku, together, support, confidence, lift, score, shrunk';
@@ -40,7 +42,7 @@ export interface PairOptions {
 }
 
 /**
- * Writes both kinds of pair rules of the scope. px follows the SKU's order, so that ordering by
+ * Writes both kinds of pair rules of the scope, then its bundles. px follows the SKU's order, so that ordering by
  * px is ordering by SKU (the ties' order, as the rules always had); gx numbers the category
  * (NULL for a SKU the catalogue does not know: such lines count for the customer pairs only).
  */
@@ -56,6 +58,7 @@ export async function writePairs(db: SqlEngine, shopId: string, o: PairOptions):
   );
   await writeOrderPairs(db, shopId, o);
   await writeCustomerPairs(db, shopId, o);
+  await writeBundles(db, shopId, o.S);
   await db.run(`DROP TABLE ${SKUS}`);
 }
 
@@ -139,6 +142,44 @@ async function writeCustomerPairs(db: SqlEngine, shopId: string, o: PairOptions)
        CAST(r.k AS DOUBLE PRECISION) / r.ka, r.k * n.n / (CAST(r.ka AS DOUBLE PRECISION) * r.kb), r.score, FALSE
      FROM r CROSS JOIN n LEFT JOIN ${SKUS} ka ON ka.px = r.a LEFT JOIN ${SKUS} kb ON kb.px = r.b
      WHERE r.rn <= ${LIST_SIZES.neighbours}`,
+    [shopId],
+  );
+}
+
+/**
+ * Bundles: triples bought in one order at least twice, with lift > 1 over the rule {a, b} → c,
+ * counted on product numbers (px follows the SKU's order, so a < b < c as SKUs too).
+ */
+async function writeBundles(db: SqlEngine, shopId: string, S: string): Promise<void> {
+  await db.run(
+    `INSERT INTO rec_bundles (shop_id, scope, sku_a, sku_b, sku_c, together, support, confidence, lift)
+     WITH b AS (
+       SELECT l.order_id, k.px FROM rec_lines l JOIN ${SKUS} k ON k.sku = l.sku
+       WHERE l.shop_id = $1 AND l.scope = ${S}
+     ),
+     n AS (SELECT CAST(COUNT(DISTINCT order_id) AS DOUBLE PRECISION) AS n FROM b),
+     item AS (SELECT px, COUNT(*) AS k FROM b GROUP BY px),
+     multi AS (SELECT order_id FROM b GROUP BY order_id HAVING COUNT(*) BETWEEN 3 AND ${MAX_BASKET_TRIPLES}),
+     bb AS (SELECT b.order_id, b.px FROM b JOIN multi m ON m.order_id = b.order_id),
+     tri AS (
+       SELECT x.px AS a, y.px AS b, z.px AS c, COUNT(*) AS k
+       FROM bb x JOIN bb y ON y.order_id = x.order_id AND y.px > x.px
+       JOIN bb z ON z.order_id = x.order_id AND z.px > y.px
+       GROUP BY x.px, y.px, z.px HAVING COUNT(*) >= 2
+     ), pair AS (
+       -- Only the pairs of the triples kept: joined after the triples are counted, so that the
+       -- planner never joins pairs to single lines.
+       SELECT x.px AS a, y.px AS b, COUNT(*) AS k FROM bb x JOIN bb y ON y.order_id = x.order_id AND y.px > x.px
+       WHERE EXISTS (SELECT 1 FROM tri t WHERE t.a = x.px AND t.b = y.px)
+       GROUP BY x.px, y.px
+     ), r AS (
+       SELECT t.a, t.b, t.c, t.k, CAST(t.k AS DOUBLE PRECISION) / p.k AS conf, ic.k AS kc FROM tri t
+       JOIN pair p ON p.a = t.a AND p.b = t.b JOIN item ic ON ic.px = t.c
+     )
+     SELECT $1, ${S}, ka.sku, kb.sku, kc.sku, CAST(r.k AS INTEGER), r.k / n.n, r.conf, r.conf * n.n / r.kc
+     FROM r CROSS JOIN n LEFT JOIN ${SKUS} ka ON ka.px = r.a LEFT JOIN ${SKUS} kb ON kb.px = r.b
+     LEFT JOIN ${SKUS} kc ON kc.px = r.c
+     WHERE r.conf * n.n / r.kc > 1`,
     [shopId],
   );
 }
