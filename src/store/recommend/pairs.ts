@@ -4,6 +4,8 @@
  * issue's size (10,000,000 lines); they group and rank on integer product numbers from a
  * working table (rec_tmp_skus) instead of the SKU text, which at that size is several times
  * faster and leaner, and turn the numbers back into SKUs only for the neighbours they keep.
+ * Both counts are symmetric, so each self-join counts a pair once (a < b) and the rule's two
+ * directions are unfolded after the grouping: half the rows through the largest grouping.
  * Those last joins are LEFT JOINs (every number has its SKU, so they drop nothing): with inner
  * joins DuckDB, which has no statistics on the fresh working table, paired the two lookups
  * first, a 10,000 × 10,000 cross product that took minutes and 8 GiB.
@@ -17,6 +19,8 @@ const SKUS = 'rec_tmp_skus';
 const SHRINK = 5;
 /** Orders with more distinct products than this are left out of pair counts. */
 const MAX_BASKET_PAIRS = 30;
+/** Orders with more distinct products than this are left out of triple counts. */
+const MAX_BASKET_TRIPLES = 10;
 
 const PAIR_COLUMNS =
   'shop_id, scope, kind, sku, other_sku, together, support, confidence, lift, score, shrunk';
@@ -38,7 +42,7 @@ export interface PairOptions {
 }
 
 /**
- * Writes both kinds of pair rules of the scope. px follows the SKU's order, so that ordering by
+ * Writes both kinds of pair rules of the scope, then its bundles. px follows the SKU's order, so that ordering by
  * px is ordering by SKU (the ties' order, as the rules always had); gx numbers the category
  * (NULL for a SKU the catalogue does not know: such lines count for the customer pairs only).
  */
@@ -54,6 +58,7 @@ export async function writePairs(db: SqlEngine, shopId: string, o: PairOptions):
   );
   await writeOrderPairs(db, shopId, o);
   await writeCustomerPairs(db, shopId, o);
+  await writeBundles(db, shopId, o.S);
   await db.run(`DROP TABLE ${SKUS}`);
 }
 
@@ -71,10 +76,13 @@ async function writeOrderPairs(db: SqlEngine, shopId: string, o: PairOptions): P
      item AS (SELECT px, gx, COUNT(*) AS k FROM b GROUP BY px, gx),
      multi AS (SELECT order_id FROM b GROUP BY order_id HAVING COUNT(*) BETWEEN 2 AND ${MAX_BASKET_PAIRS}),
      bb AS (SELECT b.order_id, b.px, b.gx FROM b JOIN multi m ON m.order_id = b.order_id),
-     pair AS (
-       SELECT x.px AS a, x.gx AS ca, y.px AS b, COUNT(*) AS k
-       FROM bb x JOIN bb y ON y.order_id = x.order_id AND y.px <> x.px
-       GROUP BY x.px, x.gx, y.px
+     half AS (
+       SELECT x.px AS a, y.px AS b, COUNT(*) AS k
+       FROM bb x JOIN bb y ON y.order_id = x.order_id AND y.px > x.px
+       GROUP BY x.px, y.px
+     ), pair AS (
+       SELECT h.a, ia.gx AS ca, h.b, h.k
+       FROM (SELECT a, b, k FROM half UNION ALL SELECT b, a, k FROM half) h JOIN item ia ON ia.px = h.a
      ), cp AS (
        SELECT ca AS gx, b, SUM(k) AS k FROM pair GROUP BY ca, b
      ), ck AS (SELECT gx, SUM(k) AS k FROM item GROUP BY gx),
@@ -118,13 +126,15 @@ async function writeCustomerPairs(db: SqlEngine, shopId: string, o: PairOptions)
      ), wr AS (SELECT customer_id, px, w FROM w WHERE r <= ${LIST_SIZES.recentItems}),
      n AS (SELECT CAST(COUNT(DISTINCT customer_id) AS DOUBLE PRECISION) AS n FROM wr),
      item AS (SELECT px, SUM(w * w) AS ss, COUNT(*) AS k FROM wr GROUP BY px),
-     pair AS (
+     half AS (
        SELECT x.px AS a, y.px AS b, SUM(x.w * y.w) AS co, COUNT(*) AS k
-       FROM wr x JOIN wr y ON y.customer_id = x.customer_id AND y.px <> x.px GROUP BY x.px, y.px
-     ), s AS (
+       FROM wr x JOIN wr y ON y.customer_id = x.customer_id AND y.px > x.px GROUP BY x.px, y.px
+     ), hs AS (
        SELECT p.a, p.b, p.k, ia.k AS ka, ib.k AS kb,
          p.co / SQRT(ia.ss * ib.ss) * p.k / (p.k + 2.0) AS score
-       FROM pair p JOIN item ia ON ia.px = p.a JOIN item ib ON ib.px = p.b
+       FROM half p JOIN item ia ON ia.px = p.a JOIN item ib ON ib.px = p.b
+     ), s AS (
+       SELECT a, b, k, ka, kb, score FROM hs UNION ALL SELECT b, a, k, kb, ka, score FROM hs
      ), r AS (
        SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.a ORDER BY s.score DESC, s.b) AS rn FROM s
      )
@@ -132,6 +142,44 @@ async function writeCustomerPairs(db: SqlEngine, shopId: string, o: PairOptions)
        CAST(r.k AS DOUBLE PRECISION) / r.ka, r.k * n.n / (CAST(r.ka AS DOUBLE PRECISION) * r.kb), r.score, FALSE
      FROM r CROSS JOIN n LEFT JOIN ${SKUS} ka ON ka.px = r.a LEFT JOIN ${SKUS} kb ON kb.px = r.b
      WHERE r.rn <= ${LIST_SIZES.neighbours}`,
+    [shopId],
+  );
+}
+
+/**
+ * Bundles: triples bought in one order at least twice, with lift > 1 over the rule {a, b} → c,
+ * counted on product numbers (px follows the SKU's order, so a < b < c as SKUs too).
+ */
+async function writeBundles(db: SqlEngine, shopId: string, S: string): Promise<void> {
+  await db.run(
+    `INSERT INTO rec_bundles (shop_id, scope, sku_a, sku_b, sku_c, together, support, confidence, lift)
+     WITH b AS (
+       SELECT l.order_id, k.px FROM rec_lines l JOIN ${SKUS} k ON k.sku = l.sku
+       WHERE l.shop_id = $1 AND l.scope = ${S}
+     ),
+     n AS (SELECT CAST(COUNT(DISTINCT order_id) AS DOUBLE PRECISION) AS n FROM b),
+     item AS (SELECT px, COUNT(*) AS k FROM b GROUP BY px),
+     multi AS (SELECT order_id FROM b GROUP BY order_id HAVING COUNT(*) BETWEEN 3 AND ${MAX_BASKET_TRIPLES}),
+     bb AS (SELECT b.order_id, b.px FROM b JOIN multi m ON m.order_id = b.order_id),
+     tri AS (
+       SELECT x.px AS a, y.px AS b, z.px AS c, COUNT(*) AS k
+       FROM bb x JOIN bb y ON y.order_id = x.order_id AND y.px > x.px
+       JOIN bb z ON z.order_id = x.order_id AND z.px > y.px
+       GROUP BY x.px, y.px, z.px HAVING COUNT(*) >= 2
+     ), pair AS (
+       -- Only the pairs of the triples kept: joined after the triples are counted, so that the
+       -- planner never joins pairs to single lines.
+       SELECT x.px AS a, y.px AS b, COUNT(*) AS k FROM bb x JOIN bb y ON y.order_id = x.order_id AND y.px > x.px
+       WHERE EXISTS (SELECT 1 FROM tri t WHERE t.a = x.px AND t.b = y.px)
+       GROUP BY x.px, y.px
+     ), r AS (
+       SELECT t.a, t.b, t.c, t.k, CAST(t.k AS DOUBLE PRECISION) / p.k AS conf, ic.k AS kc FROM tri t
+       JOIN pair p ON p.a = t.a AND p.b = t.b JOIN item ic ON ic.px = t.c
+     )
+     SELECT $1, ${S}, ka.sku, kb.sku, kc.sku, CAST(r.k AS INTEGER), r.k / n.n, r.conf, r.conf * n.n / r.kc
+     FROM r CROSS JOIN n LEFT JOIN ${SKUS} ka ON ka.px = r.a LEFT JOIN ${SKUS} kb ON kb.px = r.b
+     LEFT JOIN ${SKUS} kc ON kc.px = r.c
+     WHERE r.conf * n.n / r.kc > 1`,
     [shopId],
   );
 }

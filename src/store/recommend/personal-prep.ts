@@ -62,15 +62,17 @@ export async function buildPrep(db: SqlEngine, shopId: string, o: PrepOptions): 
   );
   await db.run(
     `CREATE TEMP TABLE ${PREP.items} AS
-     SELECT cx, px, gx, category, repl, interval_days, n, first_t, last_t, f,
-       CAST(ROW_NUMBER() OVER (PARTITION BY cx ORDER BY last_t DESC, px) AS INTEGER) AS rn
+     SELECT x.cx, x.px, p.gx, p.category, p.repl, p.interval_days, x.n, x.first_t, x.last_t, x.f,
+       CAST(ROW_NUMBER() OVER (PARTITION BY x.cx ORDER BY x.last_t DESC, x.px) AS INTEGER) AS rn
      FROM (
-       SELECT c.cx, p.px, p.gx, p.category, p.repl, p.interval_days, COUNT(*) AS n, MIN(l.t) AS first_t,
-         MAX(l.t) AS last_t, SUM(EXP(${o.lambda} * (${o.today} - l.t))) AS f
+       -- Grouped on the two numbers only; the product's columns are joined to the groups.
+       SELECT c.cx, p.px, COUNT(*) AS n, MIN(l.t) AS first_t, MAX(l.t) AS last_t,
+         SUM(EXP(${o.lambda} * (${o.today} - l.t))) AS f
        FROM rec_lines l JOIN ${PREP.customers} c ON c.customer_id = l.customer_id
        JOIN ${PREP.products} p ON p.sku = l.sku
        WHERE l.shop_id = $1 AND l.scope = ${S}
-       GROUP BY c.cx, p.px, p.gx, p.category, p.repl, p.interval_days) x`,
+       GROUP BY c.cx, p.px) x
+     LEFT JOIN ${PREP.products} p ON p.px = x.px`,
     [shopId],
   );
   await db.run(

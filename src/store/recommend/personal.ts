@@ -64,18 +64,32 @@ export async function scorePersonal(db: SqlEngine, shopId: string, o: PersonalOp
   await dropPrep(db);
 }
 
-/** The blend's INSERT for the customers whose number cx satisfies `cxRange`. */
+/** A blocked candidate's part: far below any blend's score (each component 0–1, each weight ≤ 10). */
+const BLOCKED = '-1e9';
+
+/**
+ * The blend's INSERT for the customers whose number cx satisfies `cxRange`. Every source has at
+ * most one row per (cx, px) but the co-occurrence (one per recent product and neighbour), so the
+ * candidates (≈ 10 million rows a bucket at the issue's size) go through ONE grouping, narrow:
+ * (cx, px, weighted part of the other components, raw co-occurrence), two SUMs; the
+ * co-occurrence is scaled by its per-customer maximum after the grouping, and the rank carries
+ * (cx, px, c, score) only. The components, the reason's contributor and its category are looked
+ * up again for the L rows kept. (A grouping of the co-occurrence, then a second one of all
+ * candidates ten columns wide, took about twice the CPU.)
+ */
 function blendSql(db: SqlEngine, S: string, o: PersonalOptions, L: number, cxRange: string): string {
   const w = o.weights;
   const TODAY = num(dayOf(o.asOf));
   const LAMBDA = num(-Math.LN2 / w.halfLifeDays);
   const hash = lookupHashInsert(db.dialect, 'cu.customer_id');
   // The customer's product that contributes most to a candidate (the reason's "bought with").
-  const argMax = db.dialect === 'duckdb' ? 'arg_max(via, c)' : '(ARRAY_AGG(via ORDER BY c DESC, via))[1]';
-  const WR = `${num(w.repeat)} * r`;
-  const WC = `${num(w.together)} * c`;
-  const WG = `${num(w.category)} * g`;
-  const WP = `${num(w.popular)} * p`;
+  const contribution = `EXP(${LAMBDA} * (${TODAY} - h.last_t)) * nb.score`;
+  const argMax =
+    db.dialect === 'duckdb'
+      ? `arg_max(h.px, ${contribution})`
+      : `(ARRAY_AGG(h.px ORDER BY ${contribution} DESC, h.px))[1]`;
+  const recent = `h.rn <= ${LIST_SIZES.recentForPersonal}`;
+  const [WR, WC, WG, WP] = [w.repeat, w.together, w.category, w.popular].map(num);
   return `INSERT INTO rec_personal (shop_id, scope, customer_id, list, rank, sku, partner_shop_id, score, reason,
        reason_sku, reason_days, reason_category${hash.column})
      WITH h AS (SELECT * FROM ${PREP.items} WHERE cx ${cxRange}),
@@ -86,15 +100,9 @@ function blendSql(db: SqlEngine, S: string, o: PersonalOptions, L: number, cxRan
          CASE WHEN NOT repl AND last_t > ${TODAY} - ${num(w.justBoughtDays)} THEN 1 ELSE 0 END AS blocked,
          CASE WHEN NOT repl THEN NULL WHEN n >= 2 THEN (last_t - first_t) / (n - 1) ELSE interval_days END AS days
        FROM h JOIN hmax ON hmax.cx = h.cx
-     ), co0 AS (
-       SELECT h.cx, nb.opx AS px, h.px AS via, EXP(${LAMBDA} * (${TODAY} - h.last_t)) * nb.score AS c
-       FROM h JOIN ${PREP.neighbours} nb ON nb.px = h.px WHERE h.rn <= ${LIST_SIZES.recentForPersonal}
-     ), co1 AS (
-       SELECT cx, px, SUM(c) AS c, ${argMax} AS via FROM co0 GROUP BY cx, px
-     ), comax AS (SELECT cx, MAX(c) AS mc FROM co1 GROUP BY cx),
-     co AS (
-       SELECT co1.cx, px, via, COALESCE(c / NULLIF(comax.mc, 0), 0) AS c
-       FROM co1 JOIN comax ON comax.cx = co1.cx
+     ), co AS (
+       SELECT h.cx, nb.opx AS px, ${contribution} AS c
+       FROM h JOIN ${PREP.neighbours} nb ON nb.px = h.px WHERE ${recent}
      ), aff AS (
        SELECT cx, gx, s / SUM(s) OVER (PARTITION BY cx) AS share,
          ROW_NUMBER() OVER (PARTITION BY cx ORDER BY s DESC, category) AS rn
@@ -102,34 +110,43 @@ function blendSql(db: SqlEngine, S: string, o: PersonalOptions, L: number, cxRan
      ), cat AS (
        SELECT a.cx, pp.px, a.share * pp.p AS g, a.gx FROM aff a
        JOIN ${PREP.popular} pp ON pp.gx = a.gx WHERE a.rn <= 3 AND pp.rank <= 10
-     ), gp AS (
-       SELECT c.cx, pp.px, pp.p FROM (SELECT DISTINCT cx FROM h) c
-       CROSS JOIN ${PREP.popular} pp WHERE pp.gx = 0
-     ), cand AS (
-       SELECT cx, px, r, 0.0 AS c, 0.0 AS g, 0.0 AS p, blocked, days, CAST(NULL AS INTEGER) AS via,
-         CAST(NULL AS INTEGER) AS gx FROM rep
-       UNION ALL SELECT cx, px, 0.0, c, 0.0, 0.0, 0, NULL, via, NULL FROM co
-       UNION ALL SELECT cx, px, 0.0, 0.0, g, 0.0, 0, NULL, NULL, gx FROM cat
-       UNION ALL SELECT cx, px, 0.0, 0.0, 0.0, p, 0, NULL, NULL, NULL FROM gp
+     ), gp AS (SELECT px, p FROM ${PREP.popular} WHERE gx = 0),
+     cand AS (
+       SELECT cx, px, CASE WHEN blocked = 1 THEN ${BLOCKED} ELSE ${WR} * r END AS s, 0.0 AS c FROM rep
+       UNION ALL SELECT cx, px, 0.0, c FROM co
+       UNION ALL SELECT cx, px, ${WG} * g, 0.0 FROM cat
+       UNION ALL SELECT c.cx, gp.px, ${WP} * gp.p, 0.0 FROM (SELECT DISTINCT cx FROM h) c CROSS JOIN gp
      ), agg AS (
-       SELECT cx, px, MAX(r) AS r, MAX(c) AS c, MAX(g) AS g, MAX(p) AS p, MAX(blocked) AS blocked,
-         MAX(days) AS days, MAX(via) AS via, MAX(gx) AS gx
-       FROM cand GROUP BY cx, px
+       SELECT cx, px, SUM(s) AS s, SUM(c) AS c FROM cand GROUP BY cx, px
+     ), comax AS (SELECT cx, MAX(c) AS mc FROM agg GROUP BY cx),
+     ranked AS (
+       SELECT a.cx, a.px, a.c, a.s + ${WC} * a.c AS score,
+         ROW_NUMBER() OVER (PARTITION BY a.cx ORDER BY a.s + ${WC} * a.c DESC, a.px) AS rn
+       FROM (
+         SELECT agg.cx, agg.px, agg.s, COALESCE(agg.c / NULLIF(comax.mc, 0), 0) AS c
+         FROM agg JOIN comax ON comax.cx = agg.cx JOIN ${PREP.products} pr ON pr.px = agg.px AND pr.eligible
+         WHERE agg.s >= 0) a
+     ), top AS (
+       SELECT t.cx, t.px, t.rn, t.score, COALESCE(rep.r, 0.0) AS r, t.c, COALESCE(cat.g, 0.0) AS g,
+         COALESCE(gp.p, 0.0) AS p, rep.days, cat.gx
+       FROM ranked t LEFT JOIN rep ON rep.cx = t.cx AND rep.px = t.px
+       LEFT JOIN cat ON cat.cx = t.cx AND cat.px = t.px LEFT JOIN gp ON gp.px = t.px
+       WHERE t.rn <= ${L}
      ), scored AS (
-       SELECT a.*, ${WR} AS wr, ${WC} AS wc, ${WG} AS wg, ${WP} AS wp,
-         ${WR} + ${WC} + ${WG} + ${WP} AS score
-       FROM agg a JOIN ${PREP.products} pr ON pr.px = a.px AND pr.eligible WHERE a.blocked = 0
-     ), ranked AS (
-       SELECT scored.*, ROW_NUMBER() OVER (PARTITION BY cx ORDER BY score DESC, px) AS rn FROM scored
-     ), top AS (SELECT * FROM ranked WHERE rn <= ${L})
+       SELECT top.*, ${WR} * r AS wr, ${WC} * c AS wc, ${WG} * g AS wg, ${WP} * p AS wp FROM top
+     ), why AS (
+       SELECT t.cx, t.px, ${argMax} AS via FROM (SELECT cx, px FROM scored WHERE c > 0) t
+       JOIN h ON h.cx = t.cx AND ${recent} JOIN ${PREP.neighbours} nb ON nb.px = h.px AND nb.opx = t.px
+       GROUP BY t.cx, t.px
+     )
      SELECT $1, ${S}, cu.customer_id, 'personal', CAST(t.rn AS INTEGER), pr.sku, '', t.score,
        CASE WHEN t.r > 0 AND t.wr >= t.wc AND t.wr >= t.wg AND t.wr >= t.wp THEN 'repeat'
          WHEN t.c > 0 AND t.wc >= t.wg AND t.wc >= t.wp THEN 'together'
          WHEN t.g > 0 AND t.wg >= t.wp THEN 'category' ELSE 'popular' END,
        CASE WHEN t.c > 0 AND NOT (t.r > 0 AND t.wr >= t.wc AND t.wr >= t.wg AND t.wr >= t.wp) THEN vp.sku END,
        CASE WHEN t.r > 0 THEN t.days END, gc.category${hash.value}
-     FROM top t JOIN ${PREP.customers} cu ON cu.cx = t.cx JOIN ${PREP.products} pr ON pr.px = t.px
-     LEFT JOIN ${PREP.products} vp ON vp.px = t.via
+     FROM scored t JOIN ${PREP.customers} cu ON cu.cx = t.cx JOIN ${PREP.products} pr ON pr.px = t.px
+     LEFT JOIN why ON why.cx = t.cx AND why.px = t.px LEFT JOIN ${PREP.products} vp ON vp.px = why.via
      LEFT JOIN (SELECT DISTINCT gx, category FROM ${PREP.products}) gc ON gc.gx = t.gx
      ORDER BY t.cx, t.rn`;
 }

@@ -38,8 +38,6 @@ export interface ModelSummary {
 
 const VALID = validOrderSql(DEFAULT_VALID_ORDER_RULE, 'o');
 const DERIVED = ['rec_lines', 'rec_products', 'rec_pairs', 'rec_bundles', 'rec_popular', 'rec_personal'];
-/** Orders with more distinct products than this are left out of triple counts. */
-const MAX_BASKET_TRIPLES = 10;
 
 const num = (x: number): string => {
   if (!Number.isFinite(x)) throw new Error(`not a finite number: ${x}`);
@@ -98,13 +96,13 @@ export async function recomputeModel(db: SqlEngine, shopId: string, o: ModelOpti
   summary.small = summary.customers < SMALL_SHOP.customers || summary.orders < SMALL_SHOP.orders;
   await writeProducts(db, shopId, S, o);
   await writePopular(db, shopId, S, o);
+  // The pair rules, then the bundles (pairs.ts: both on integer product numbers).
   await writePairs(db, shopId, {
     S,
     minTogether: summary.small ? 1 : 2,
     today: num(dayOf(o.asOf)),
     halfLifeDays: o.halfLifeDays,
   });
-  await writeBundles(db, shopId, S);
   return summary;
 }
 
@@ -205,35 +203,5 @@ async function writePopular(db: SqlEngine, shopId: string, S: string, o: ModelOp
        FROM g WHERE n7 >= 2 AND trend > 1) x
      WHERE rn <= ${L}`,
     params,
-  );
-}
-
-/** Triples bought in one order at least twice, with lift > 1 over the rule {a, b} → c. */
-async function writeBundles(db: SqlEngine, shopId: string, S: string): Promise<void> {
-  await db.run(
-    `INSERT INTO rec_bundles (shop_id, scope, sku_a, sku_b, sku_c, together, support, confidence, lift)
-     WITH b AS (SELECT order_id, sku FROM rec_lines WHERE shop_id = $1 AND scope = ${S}),
-     n AS (SELECT CAST(COUNT(DISTINCT order_id) AS DOUBLE PRECISION) AS n FROM b),
-     item AS (SELECT sku, COUNT(*) AS k FROM b GROUP BY sku),
-     multi AS (SELECT order_id FROM b GROUP BY order_id HAVING COUNT(*) BETWEEN 3 AND ${MAX_BASKET_TRIPLES}),
-     bb AS (SELECT b.order_id, b.sku FROM b JOIN multi m ON m.order_id = b.order_id),
-     tri AS (
-       SELECT x.sku AS a, y.sku AS b, z.sku AS c, COUNT(*) AS k
-       FROM bb x JOIN bb y ON y.order_id = x.order_id AND y.sku > x.sku
-       JOIN bb z ON z.order_id = x.order_id AND z.sku > y.sku
-       GROUP BY x.sku, y.sku, z.sku HAVING COUNT(*) >= 2
-     ), pair AS (
-       -- Only the pairs of the triples kept: joined after the triples are counted, so that the
-       -- planner never joins pairs to single lines.
-       SELECT x.sku AS a, y.sku AS b, COUNT(*) AS k FROM bb x JOIN bb y ON y.order_id = x.order_id AND y.sku > x.sku
-       WHERE EXISTS (SELECT 1 FROM tri t WHERE t.a = x.sku AND t.b = y.sku)
-       GROUP BY x.sku, y.sku
-     ), r AS (
-       SELECT t.a, t.b, t.c, t.k, CAST(t.k AS DOUBLE PRECISION) / p.k AS conf, ic.k AS kc FROM tri t
-       JOIN pair p ON p.a = t.a AND p.b = t.b JOIN item ic ON ic.sku = t.c
-     )
-     SELECT $1, ${S}, r.a, r.b, r.c, CAST(r.k AS INTEGER), r.k / n.n, r.conf, r.conf * n.n / r.kc
-     FROM r CROSS JOIN n WHERE r.conf * n.n / r.kc > 1`,
-    [shopId],
   );
 }
