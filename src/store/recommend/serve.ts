@@ -9,6 +9,7 @@
  * of the whole catalogue twice, where each read alone is a lookup of a few rows.
  */
 import type { SqlEngine, SqlValue } from '../engine.js';
+import { shopRowsSql } from '../segments/scope.js';
 import type { Store } from '../store.js';
 import { byCustomer, type ItemRow, itemOf, type StoredItem } from './read.js';
 
@@ -54,16 +55,6 @@ const AVAILABLE_NOW = `(p.inventory_qty IS NULL OR p.inventory_qty > 0) AND (p.s
 
 const CONSENT = `(COALESCE(cu.accepts_email, FALSE) OR COALESCE(cu.accepts_sms, FALSE) OR COALESCE(cu.accepts_zalo, FALSE)
   OR COALESCE(cu.accepts_messenger, FALSE))`;
-
-/**
- * The customer row ($1 shop, $2 id). DuckDB uses its ART index on customer_id (migration 007)
- * only when the id is the scan's one filter, hence the fence; the shop is checked on the row found.
- */
-function customerSql(db: SqlEngine): string {
-  return db.dialect === 'duckdb'
-    ? '(SELECT * FROM (SELECT * FROM customers WHERE customer_id = $2 OFFSET 0) f WHERE f.shop_id = $1)'
-    : '(SELECT * FROM customers WHERE shop_id = $1 AND customer_id = $2)';
-}
 
 /** The customer's list rows, any order; on DuckDB found by lookup_hash (written in order, so zone maps skip). */
 function listRows(db: SqlEngine, shopId: string, customerId: string): Promise<ListRow[]> {
@@ -169,10 +160,20 @@ export async function customerLists(
   customerId: string,
 ): Promise<CustomerLists | undefined> {
   const db = store.engine;
+  // The customer by its id alone (on DuckDB its ART index, behind shopRowsSql's fence), shop checked on the row.
+  const params: SqlValue[] = [shopId];
+  const customer = shopRowsSql(
+    db.dialect,
+    'customers',
+    '*',
+    'customer_id',
+    { kind: 'inline', ids: [customerId] },
+    params,
+  );
   const [head] = await db.all<HeadRow>(
     `SELECT rr.computed_at, rr.small, ${CONSENT} AS consent
-     FROM ${customerSql(db)} cu LEFT JOIN rec_runs rr ON rr.shop_id = cu.shop_id AND rr.scope = 'live'`,
-    [shopId, customerId],
+     FROM ${customer} cu LEFT JOIN rec_runs rr ON rr.shop_id = cu.shop_id AND rr.scope = 'live'`,
+    params,
   );
   if (head === undefined) return undefined;
   let rows = await listRows(db, shopId, customerId);
