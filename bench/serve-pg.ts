@@ -9,6 +9,7 @@ import pg from 'pg';
 import { makeContext } from '../src/app/context.js';
 import { setShopSetting } from '../src/app/shop-settings.js';
 import { openStore } from '../src/store/store.js';
+import { cpuSecondsOf, cpuSecondsOfCommand, ownCpuSeconds } from './proc-cpu.js';
 import { copyShopToPostgres } from './segments-pg.js';
 import { fmt } from './util.js';
 
@@ -68,13 +69,14 @@ export async function dropPostgresShop(baseUrl: string): Promise<void> {
 }
 
 /** `nurture worker` processes on the database, until stopped. */
-export function startWorkers(db: string, count: number): { stop(): Promise<void> } {
+export function startWorkers(db: string, count: number): { pids(): number[]; stop(): Promise<void> } {
   const children: ChildProcess[] = Array.from({ length: count }, () =>
     spawn(process.execPath, ['dist/src/cli/main.js', 'worker', '--db', db, '--poll-ms', '20'], {
       stdio: ['ignore', 'ignore', 'inherit'],
     }),
   );
   return {
+    pids: () => children.flatMap((c) => (c.pid === undefined ? [] : [c.pid])),
     stop: async () => {
       await Promise.all(
         children.map(
@@ -87,6 +89,37 @@ export function startWorkers(db: string, count: number): { stop(): Promise<void>
       );
     },
   };
+}
+
+/** CPU seconds so far of each party to a webhook round: the load client (this process), the server, the other workers, PostgreSQL. */
+export interface RoundCpu {
+  client: number;
+  server: number;
+  workers: number;
+  postgres: number;
+}
+
+export function roundCpu(serverPid: number | undefined, workerPids: readonly number[]): RoundCpu {
+  return {
+    client: ownCpuSeconds(),
+    server: cpuSecondsOf(serverPid),
+    workers: workerPids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0),
+    postgres: cpuSecondsOfCommand('postgres'),
+  };
+}
+
+/**
+ * What each order cost in CPU (ms) between two readings, and the rate the machine's cores would
+ * allow at that cost if nothing else ran: the ceiling a rate target is set against.
+ */
+export function describeCpu(before: RoundCpu, after: RoundCpu, orders: number, cores: number): string {
+  const ms = (k: keyof RoundCpu) => ((after[k] - before[k]) * 1000) / orders;
+  const total = ms('client') + ms('server') + ms('workers') + ms('postgres');
+  return (
+    `CPU per order ${fmt(total, 2)} ms (server ${fmt(ms('server'), 2)}, other workers ${fmt(ms('workers'), 2)}, ` +
+    `PostgreSQL ${fmt(ms('postgres'), 2)}, load client ${fmt(ms('client'), 2)}): ` +
+    `${cores} cores allow at most ${fmt((cores * 1000) / total, 0)} orders/s at that cost`
+  );
 }
 
 export const describeRate = (orders: number, seconds: number, workers: number) =>

@@ -11,6 +11,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createApiKey } from '../src/app/api-keys.js';
@@ -18,7 +19,14 @@ import { makeContext } from '../src/app/context.js';
 import { setShopSetting } from '../src/app/shop-settings.js';
 import { openStore } from '../src/store/store.js';
 import { benchCustomerPage } from './serve-api.js';
-import { describeRate, dropPostgresShop, preparePostgresShop, startWorkers } from './serve-pg.js';
+import {
+  describeCpu,
+  describeRate,
+  dropPostgresShop,
+  preparePostgresShop,
+  roundCpu,
+  startWorkers,
+} from './serve-pg.js';
 import { fmt, machine, markdownTable } from './util.js';
 
 const SECRET = 'bench-webhook-secret';
@@ -277,7 +285,9 @@ async function benchServePg(argv: string[]): Promise<void> {
       const others = startWorkers(db, workers - 1);
       try {
         process.stderr.write(`PostgreSQL, ${workers} worker(s) …\n`);
+        const before = roundCpu(server.child.pid, others.pids());
         const r = await webhookRound(server.url, key, phones, webhooks, 1_000_000 * (round + 1));
+        const after = roundCpu(server.child.pid, others.pids());
         rows.push([
           `PostgreSQL: webhooks acknowledged (${workers} worker${workers > 1 ? 's' : ''})`,
           webhooks,
@@ -291,6 +301,13 @@ async function benchServePg(argv: string[]): Promise<void> {
           '',
           '',
           describeRate(webhooks, r.processedSeconds, workers),
+        ]);
+        rows.push([
+          'PostgreSQL: CPU of the round (every process, per order)',
+          webhooks,
+          '',
+          '',
+          describeCpu(before, after, webhooks, cpus().length),
         ]);
       } finally {
         await others.stop();
