@@ -3,7 +3,7 @@
  * is spread over several processes (a server, workers, PostgreSQL's backends), so that a rate can
  * be set beside what it cost and beside what the machine's cores allow.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc's times (USER_HZ, 100 on every Linux Node runs on). */
 const TICKS_PER_SECOND = 100;
@@ -16,32 +16,6 @@ export function cpuSecondsOf(pid: number | undefined): number {
   } catch {
     return Number.NaN;
   }
-}
-
-/**
- * The CPU time so far of every live process whose command name is `comm` (for example every
- * `postgres` backend), summed. Processes that exit between two readings take their time with
- * them, so read it while the connections are open.
- */
-export function cpuSecondsOfCommand(comm: string): number {
-  let total = 0;
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return Number.NaN;
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (name === comm) total += cpuOfStat(stat);
-    } catch {
-      // The process ended while the list was read.
-    }
-  }
-  return total;
 }
 
 /** utime and stime: the 12th and 13th fields after the command's closing parenthesis. */

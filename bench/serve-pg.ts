@@ -9,7 +9,7 @@ import pg from 'pg';
 import { makeContext } from '../src/app/context.js';
 import { setShopSetting } from '../src/app/shop-settings.js';
 import { openStore } from '../src/store/store.js';
-import { cpuSecondsOf, cpuSecondsOfCommand, ownCpuSeconds } from './proc-cpu.js';
+import { cpuSecondsOf, ownCpuSeconds } from './proc-cpu.js';
 import { copyShopToPostgres } from './segments-pg.js';
 import { fmt } from './util.js';
 
@@ -96,16 +96,45 @@ export interface RoundCpu {
   client: number;
   server: number;
   workers: number;
-  postgres: number;
+  /** Per PostgreSQL process of the bench database (its backends) or of the whole server (the WAL writer, checkpointer…). */
+  postgres: Map<number, number>;
 }
 
-export function roundCpu(serverPid: number | undefined, workerPids: readonly number[]): RoundCpu {
+/**
+ * The parties' CPU so far. PostgreSQL's processes are those `pg_stat_activity` lists for the bench
+ * database or for none (the server's own: WAL writer, checkpointer, background writer), so that
+ * other databases' work on the same server (a test suite beside) is not counted.
+ */
+export async function roundCpu(
+  url: string,
+  serverPid: number | undefined,
+  workerPids: readonly number[],
+): Promise<RoundCpu> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  let pids: number[];
+  try {
+    const rows = await client.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE (datname = current_database() OR datname IS NULL) AND pid <> pg_backend_pid()',
+    );
+    pids = rows.rows.map((r) => Number(r.pid));
+  } finally {
+    await client.end();
+  }
   return {
     client: ownCpuSeconds(),
     server: cpuSecondsOf(serverPid),
     workers: workerPids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0),
-    postgres: cpuSecondsOfCommand('postgres'),
+    postgres: new Map(pids.map((pid) => [pid, cpuSecondsOf(pid)])),
   };
+}
+
+/** PostgreSQL's CPU between two readings: each process's growth (a process new since the first reading counts whole). */
+function postgresDelta(before: RoundCpu, after: RoundCpu): number {
+  let total = 0;
+  for (const [pid, cpu] of after.postgres)
+    if (Number.isFinite(cpu)) total += cpu - (before.postgres.get(pid) ?? 0);
+  return total;
 }
 
 /**
@@ -113,11 +142,12 @@ export function roundCpu(serverPid: number | undefined, workerPids: readonly num
  * allow at that cost if nothing else ran: the ceiling a rate target is set against.
  */
 export function describeCpu(before: RoundCpu, after: RoundCpu, orders: number, cores: number): string {
-  const ms = (k: keyof RoundCpu) => ((after[k] - before[k]) * 1000) / orders;
-  const total = ms('client') + ms('server') + ms('workers') + ms('postgres');
+  const ms = (k: 'client' | 'server' | 'workers') => ((after[k] - before[k]) * 1000) / orders;
+  const postgres = (postgresDelta(before, after) * 1000) / orders;
+  const total = ms('client') + ms('server') + ms('workers') + postgres;
   return (
     `CPU per order ${fmt(total, 2)} ms (server ${fmt(ms('server'), 2)}, other workers ${fmt(ms('workers'), 2)}, ` +
-    `PostgreSQL ${fmt(ms('postgres'), 2)}, load client ${fmt(ms('client'), 2)}): ` +
+    `PostgreSQL ${fmt(postgres, 2)}, load client ${fmt(ms('client'), 2)}): ` +
     `${cores} cores allow at most ${fmt((cores * 1000) / total, 0)} orders/s at that cost`
   );
 }

@@ -285,9 +285,9 @@ async function benchServePg(argv: string[]): Promise<void> {
       const others = startWorkers(db, workers - 1);
       try {
         process.stderr.write(`PostgreSQL, ${workers} worker(s) …\n`);
-        const before = roundCpu(server.child.pid, others.pids());
+        const before = await roundCpu(db, server.child.pid, others.pids());
         const r = await webhookRound(server.url, key, phones, webhooks, 1_000_000 * (round + 1));
-        const after = roundCpu(server.child.pid, others.pids());
+        const after = await roundCpu(db, server.child.pid, others.pids());
         rows.push([
           `PostgreSQL: webhooks acknowledged (${workers} worker${workers > 1 ? 's' : ''})`,
           webhooks,
