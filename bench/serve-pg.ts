@@ -1,8 +1,12 @@
 /**
  * `npm run bench -- serve pg [--customers N] [--webhooks N] [--pg URL]`: store webhooks on
  * PostgreSQL, processed by one worker (the server's own dispatcher) and then by three (the
- * server's and two `nurture worker` processes) on the same database. The shop is the DuckDB demo
+ * server's and two `nurture worker` processes; with --dedicated also three `nurture worker`
+ * processes beside a server that only receives) on the same database. The shop is the DuckDB demo
  * shop of `bench serve`, copied into a database of its own (`nurture_bench_serve`, dropped after).
+ * Each round also reads the CPU time every party spent (server, workers, PostgreSQL's processes,
+ * the load client), per order: on a machine of few cores that cost, not the number of workers,
+ * bounds the rate.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import pg from 'pg';

@@ -7,6 +7,8 @@
  * - API: GET /api/v1/customers/{id}, p50/p99.
  * Baselines in the same run: an empty route of the same server (/healthz) under the same load, and
  * a bare DuckDB append of the same events.
+ * `serve pg [--customers N] [--webhooks N] [--pg URL] [--dedicated]`: the webhooks on PostgreSQL with one
+ * worker and three (see serve-pg.ts), each round with the CPU every process spent per order.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
@@ -94,8 +96,9 @@ interface Child {
   stop(): Promise<number>;
 }
 
-async function startChild(db: string): Promise<Child> {
-  const child = spawn(process.execPath, [resolve('dist/bench/serve-child.js'), db], {
+async function startChild(db: string, options: { jobs?: boolean } = {}): Promise<Child> {
+  const args = [resolve('dist/bench/serve-child.js'), db, ...(options.jobs === false ? ['--no-jobs'] : [])];
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: string[] = [];
@@ -280,30 +283,38 @@ async function benchServePg(argv: string[]): Promise<void> {
     const setup = await openStore({ db });
     const key = (await createApiKey(makeContext(setup), { shopId: 'default', kind: 'secret' })).key;
     await setup.close();
-    for (const [round, workers] of [1, 3].entries()) {
-      const server = await startChild(db);
-      const others = startWorkers(db, workers - 1);
+    // Three workers: the server's dispatcher and two `nurture worker` processes; with
+    // --dedicated also three `nurture worker` processes beside a server that only receives.
+    const rounds: { workers: number; dedicated: boolean }[] = [
+      { workers: 1, dedicated: false },
+      { workers: 3, dedicated: false },
+      ...(argv.includes('--dedicated') ? [{ workers: 3, dedicated: true }] : []),
+    ];
+    for (const [round, { workers, dedicated }] of rounds.entries()) {
+      const server = await startChild(db, { jobs: !dedicated });
+      const others = startWorkers(db, dedicated ? workers : workers - 1);
       try {
-        process.stderr.write(`PostgreSQL, ${workers} worker(s) …\n`);
+        const who = `${workers} worker${workers > 1 ? 's' : ''}${dedicated ? ' of their own, the server only receiving' : ''}`;
+        process.stderr.write(`PostgreSQL, ${who} …\n`);
         const before = await roundCpu(db, server.child.pid, others.pids());
         const r = await webhookRound(server.url, key, phones, webhooks, 1_000_000 * (round + 1));
         const after = await roundCpu(db, server.child.pid, others.pids());
         rows.push([
-          `PostgreSQL: webhooks acknowledged (${workers} worker${workers > 1 ? 's' : ''})`,
+          `PostgreSQL: webhooks acknowledged (${who})`,
           webhooks,
           fmt(quantile(r.ack.ms, 0.5)),
           fmt(quantile(r.ack.ms, 0.99)),
           `${fmt(webhooks / r.ack.seconds, 0)} req/s`,
         ]);
         rows.push([
-          'PostgreSQL: until every order is processed (stats, segments)',
+          `PostgreSQL: until every order is processed (stats, segments; ${who})`,
           webhooks,
           '',
           '',
           describeRate(webhooks, r.processedSeconds, workers),
         ]);
         rows.push([
-          'PostgreSQL: CPU of the round (every process, per order)',
+          `PostgreSQL: CPU of the round (every process, per order; ${who})`,
           webhooks,
           '',
           '',
