@@ -133,6 +133,21 @@ export async function roundCpu(
   };
 }
 
+/**
+ * Waits until the processes have booted (their CPU time grows by less than 30 ms in 300 ms, at
+ * most 15 s), so that a round's CPU is its work, not the workers' start.
+ */
+export async function settled(pids: readonly number[]): Promise<void> {
+  const total = () => pids.reduce((sum, pid) => sum + (cpuSecondsOf(pid) || 0), 0);
+  let last = total();
+  for (const started = Date.now(); Date.now() - started < 15_000; ) {
+    await new Promise((r) => setTimeout(r, 300));
+    const now = total();
+    if (now - last < 0.03) return;
+    last = now;
+  }
+}
+
 /** PostgreSQL's CPU between two readings: each process's growth (a process new since the first reading counts whole). */
 function postgresDelta(before: RoundCpu, after: RoundCpu): number {
   let total = 0;

@@ -27,6 +27,7 @@ import {
   dropPostgresShop,
   preparePostgresShop,
   roundCpu,
+  settled,
   startWorkers,
 } from './serve-pg.js';
 import { fmt, machine, markdownTable } from './util.js';
@@ -296,6 +297,7 @@ async function benchServePg(argv: string[]): Promise<void> {
       try {
         const who = `${workers} worker${workers > 1 ? 's' : ''}${dedicated ? ' of their own, the server only receiving' : ''}`;
         process.stderr.write(`PostgreSQL, ${who} …\n`);
+        await settled(others.pids());
         const before = await roundCpu(db, server.child.pid, others.pids());
         const r = await webhookRound(server.url, key, phones, webhooks, 1_000_000 * (round + 1));
         const after = await roundCpu(db, server.child.pid, others.pids());
