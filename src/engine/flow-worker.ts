@@ -5,6 +5,7 @@ import type { Channels } from '../channels/channel.js';
 import { SmtpPools } from '../channels/smtp-pool.js';
 import { listFlows } from '../store/flows/definitions.js';
 import { listShops } from '../store/settings/index.js';
+import type { Store } from '../store/store.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Log, silentLog } from './handlers.js';
 
@@ -40,6 +41,11 @@ export class FlowWorker {
   private wake = new AbortController();
   /** The e-mail channel's SMTP connections, kept open across passes and closed by `stop`. */
   private readonly smtpPools = new SmtpPools();
+  /**
+   * Where the passes record the providers' answers (runDueFlows' `sendStore`): on DuckDB a
+   * connection of its own, opened with the first pass and closed by `stop`.
+   */
+  private sendStore: Promise<Store> | undefined;
 
   constructor(private readonly options: FlowWorkerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -60,7 +66,22 @@ export class FlowWorker {
       await this.loop;
     } finally {
       await this.smtpPools.close();
+      const sendStore = await this.sendStore?.catch(() => undefined);
+      this.sendStore = undefined;
+      if (sendStore && sendStore !== this.options.ctx.store) await sendStore.close();
     }
+  }
+
+  private sendStoreOf(ctx: AppContext): Promise<Store> {
+    if (!this.sendStore) {
+      const opened = ctx.store.separateConnection();
+      // A connection that failed to open is tried again on the next pass.
+      opened.catch(() => {
+        if (this.sendStore === opened) this.sendStore = undefined;
+      });
+      this.sendStore = opened;
+    }
+    return this.sendStore;
   }
 
   /** One pass over every shop (the loop's body; tests call it directly). */
@@ -78,6 +99,7 @@ export class FlowWorker {
         {
           flows,
           smtpPools: this.smtpPools,
+          sendStore: await this.sendStoreOf(ctx),
           owner: this.options.owner,
           ...(this.options.leaseMs ? { leaseMs: this.options.leaseMs } : {}),
           ...(channels ? { channels } : {}),

@@ -1,17 +1,11 @@
 import type { Channels, OutgoingMessage, SendOutcome } from '../../channels/channel.js';
 import { DEFAULT_DELIVERY_POLICY, type HistoryItem, planSend } from '../../domain/messages/policy.js';
-import { type MessageEvent, recordMessageEvents } from '../../store/flows/message-events.js';
-import {
-  capSlots,
-  lockDueMessages,
-  type MessageRecord,
-  renewSendLeases,
-  saveMessages,
-} from '../../store/flows/messages.js';
-import { loadRecipients, type Recipient, recordOptOut } from '../../store/flows/recipients.js';
-import { NoLongerHeld, writeSendAnswers } from '../../store/flows/send-answers.js';
+import type { MessageEvent } from '../../store/flows/message-events.js';
+import { capSlots, lockDueMessages, type MessageRecord, saveMessages } from '../../store/flows/messages.js';
+import { loadRecipients, type Recipient } from '../../store/flows/recipients.js';
 import { loadChannels } from '../channel-settings.js';
 import type { AppContext } from '../context.js';
+import { type AnswerOptOut, AnswerWriter } from './answer-writer.js';
 import { type ChosenChannel, chooseChannel } from './choose-channel.js';
 import { sendHeld } from './held-sends.js';
 import { loadMessageVars, renderMessage } from './message-content.js';
@@ -63,6 +57,11 @@ export interface DispatchOptions {
   timeZone: string;
   /** How long this worker holds a message it is sending (default 60 s; `nurture worker --lease-ms`). */
   leaseMs?: number;
+  /**
+   * Writes the answers of every batch in flight together (runDueFlows gives one per pass; a
+   * batch alone gets its own). Its store is where they are written.
+   */
+  writer?: AnswerWriter;
 }
 
 export interface Sending {
@@ -164,6 +163,7 @@ export async function sendPlanned(
   // `sending` only the messages whose answer was not written yet.
   const leaseMs = options.leaseMs ?? SEND_LEASE_MS;
   const startedAt = Date.now();
+  const writer = options.writer ?? new AnswerWriter(ctx, shopId, owner);
   const record = async (
     answers: [Sending, SendOutcome][],
     unanswered: readonly string[],
@@ -172,38 +172,24 @@ export async function sendPlanned(
     const finished: MessageRecord[] = [];
     const eventsOf = new Map<string, MessageEvent[]>();
     const counted: Counted[] = [];
+    const optOuts: AnswerOptOut[] = [];
     for (const [s, outcome] of answers) {
       const events: MessageEvent[] = [];
       const next = applyOutcome(s.message, outcome, asOf, ctx, events);
       counted.push(next.counted);
       finished.push(next.message);
       eventsOf.set(s.message.messageId, events);
+      if (outcome.kind === 'declined' && s.message.channel === 'zalo' && s.message.recipient)
+        optOuts.push({
+          channel: 'zalo',
+          address: s.message.recipient,
+          customerId: s.message.customerId,
+          source: `zalo ${outcome.code}`,
+          at: asOf,
+        });
     }
-    const write = (exact: boolean) =>
-      ctx.store.transaction(async (tx) => {
-        for (const [s, outcome] of answers)
-          if (outcome.kind === 'declined' && s.message.channel === 'zalo' && s.message.recipient)
-            await recordOptOut(tx, shopId, {
-              channel: 'zalo',
-              address: s.message.recipient,
-              customerId: s.message.customerId,
-              source: `zalo ${outcome.code}`,
-              at: asOf,
-            });
-        const now = ctx.clock.now();
-        const written = await writeSendAnswers(tx, shopId, finished, toFinalize, owner, now, exact);
-        // Only the answers written are transitions made here: their events are new.
-        const events = [...written.answered].flatMap((id) => eventsOf.get(id) ?? []);
-        await recordMessageEvents(tx, shopId, events, { fresh: true });
-        const leaseUntil = new Date(asOf.getTime() + (Date.now() - startedAt) + leaseMs);
-        await renewSendLeases(tx, shopId, unanswered, leaseUntil, owner);
-        return written.finalized;
-      });
-    // DuckDB learns which rows were still held only when some were not (see writeSendAnswers).
-    const marked = await write(false).catch((error: unknown) => {
-      if (error instanceof NoLongerHeld) return write(true);
-      throw error;
-    });
+    const leaseUntil = new Date(asOf.getTime() + (Date.now() - startedAt) + leaseMs);
+    const marked = await writer.submit({ finished, eventsOf, optOuts, unanswered, leaseUntil, toFinalize });
     for (const c of counted) result[c]++;
     return marked;
   };

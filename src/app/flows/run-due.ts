@@ -3,10 +3,12 @@ import { SmtpPools } from '../../channels/smtp-pool.js';
 import { allSteps } from '../../domain/flows/plan.js';
 import { type FlowRecord, listFlows } from '../../store/flows/definitions.js';
 import { wakeRunsOnEvents } from '../../store/flows/runs.js';
+import type { Store } from '../../store/store.js';
 import { loadChannels } from '../channel-settings.js';
 import type { AppContext } from '../context.js';
 import { earnFromEvents } from '../loyalty/events.js';
 import { advanceDueRuns } from './advance.js';
+import { AnswerWriter } from './answer-writer.js';
 import { type DispatchResult, emptyDispatch, planDueMessages, sendPlanned } from './dispatch.js';
 import { loadLiveVersions } from './loaded.js';
 import { recoverOrphanedSends } from './outcomes.js';
@@ -35,6 +37,16 @@ export interface RunDueOptions {
   owner?: string;
   /** How long a message being sent stays this worker's before recovery may take it over. */
   leaseMs?: number;
+  /**
+   * Where the providers' answers and the held e-mails' `finalizing` marks are written (default:
+   * the pass's store). The worker gives a DuckDB connection of its own (`Store.separateConnection`):
+   * on the pass's one connection every held group's commit waited its turn behind the next batch
+   * being planned (a transaction of ~10 statements) and the job dispatcher's polls, while the
+   * group's SMTP connections sat idle. The two write different rows (planning takes `queued`
+   * ones, answers only rows this worker holds in flight), so DuckDB's per-row conflict check lets
+   * both commit.
+   */
+  sendStore?: Store;
 }
 
 /** A context whose clock stands at `asOf`: everything the pass writes happens then. */
@@ -86,10 +98,14 @@ export async function runDueFlows(
   const channels = options.channels ?? (await loadChannels(c, shopId, smtpPools ? { smtpPools } : {}));
   const send = { channels, ...(options.owner ? { owner: options.owner } : {}) };
   const inFlight = new Set<Promise<void>>();
+  const sendCtx = options.sendStore ? { ...c, store: options.sendStore } : c;
   try {
     await recoverOrphanedSends(c, shopId, send);
     const dispatch = {
       ...send,
+      // One writer for the pass: the answers of the batch being sent and of the one before it
+      // share their transactions.
+      writer: new AnswerWriter(sendCtx, shopId, options.owner ?? 'run-due'),
       ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
       pausedFlowIds,
       timeZone: shop.timezone,
@@ -107,7 +123,7 @@ export async function runDueFlows(
         previous = undefined;
         continue;
       }
-      const sent = sendPlanned(c, shopId, batch, dispatch).then(() =>
+      const sent = sendPlanned(sendCtx, shopId, batch, dispatch).then(() =>
         addDispatch(result.messages, batch.result),
       );
       sent.catch(() => {}); // awaited below; this only keeps a failure from being unhandled meanwhile
