@@ -20,7 +20,9 @@ import type { Row } from '../engine.js';
  */
 export function rowObjects(result: DuckDBMaterializedResult): Row[] {
   const names = result.deduplicatedColumnNames();
-  const dates = result.columnTypes().map((t) => t.typeId === DuckDBTypeId.DATE);
+  // Type ids, not `columnTypes()`: that makes a native logical type object per column, garbage
+  // for the next scavenge on every statement.
+  const dates = names.map((_, i) => result.columnTypeId(i) === DuckDBTypeId.DATE);
   const rows: Row[] = [];
   const chunkCount = result.chunkCount;
   for (let c = 0; c < chunkCount; c++) {
