@@ -2,18 +2,16 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { availableParallelism } from 'node:os';
 import {
   type DuckDBConnection,
-  DuckDBDateValue,
   DuckDBInstance,
   type DuckDBMaterializedResult,
   type DuckDBPreparedStatement,
-  DuckDBResultReader,
   DuckDBTimestampTZValue,
-  DuckDBTypeId,
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { NurtureError } from '../../errors.js';
 import type { LoadColumn, LoadData, Row, SqlEngine, SqlValue } from '../engine.js';
 import { appendDoubleColumns, readDoubleColumns } from './doubles.js';
+import { rowObjects } from './rows.js';
 import { jsonOf, StageFiles, stageViewSql } from './stage.js';
 
 /**
@@ -90,15 +88,7 @@ export class DuckDbEngine implements SqlEngine {
   }
 
   all<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    return this.serial(async () => {
-      const reader = new DuckDBResultReader(await this.execute(sql, params));
-      await reader.readAll();
-      const dateCols = reader
-        .columnTypes()
-        .map((t, i) => (t.typeId === DuckDBTypeId.DATE ? reader.columnNames()[i] : undefined))
-        .filter((n): n is string => n !== undefined);
-      return reader.getRowObjectsJS().map((row) => normaliseRow(row, dateCols) as T);
-    });
+    return this.serial(async () => rowObjects(await this.execute(sql, params)) as T[]);
   }
 
   run(sql: string, params: readonly SqlValue[] = []): Promise<void> {
@@ -294,19 +284,6 @@ function appendValue(appender: Appender, type: LoadColumn['type'], value: SqlVal
 function toDuckValue(value: SqlValue): DuckDBValue {
   if (value instanceof Date) return new DuckDBTimestampTZValue(BigInt(value.getTime()) * 1000n);
   return value;
-}
-
-function normaliseRow(row: Record<string, unknown>, dateCols: readonly string[]): Row {
-  for (const key in row) {
-    const v = row[key];
-    if (typeof v === 'bigint') row[key] = Number(v);
-  }
-  for (const key of dateCols) {
-    const v = row[key];
-    if (v instanceof Date) row[key] = v.toISOString().slice(0, 10);
-    else if (v instanceof DuckDBDateValue) row[key] = v.toString();
-  }
-  return row;
 }
 
 function messageOf(error: unknown): string {

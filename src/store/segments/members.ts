@@ -271,6 +271,12 @@ export interface StayPerson {
  * them, for a caller that has read the customer's row already (the customer page): the stays
  * alone are read, and the person is the one given. Joining the customer's row back in costs more
  * than the rest of the statement (measured at a million customers: 5.5 ms of CPU against 2.8).
+ *
+ * The segments' names come from a read of their own, at the same time, and are matched here: on
+ * DuckDB the join cost as much as the two lookups and the sort together (about 1.4 of 2.8 ms of
+ * CPU at a million customers, where the shop's segments alone take 0.5). A stay whose segment is
+ * gone is left out, as the join left it out; deleting a segment deletes its stays in the same
+ * transaction, so that happens only to a read that falls between the two.
  */
 export async function customerMembershipHistory(
   engine: SqlEngine,
@@ -281,31 +287,38 @@ export async function customerMembershipHistory(
   const params: SqlValue[] = [shopId];
   const stays = customerStays(engine.dialect, customerId, params);
   params.push(Math.max(0, Math.floor(limit)));
-  const rows = await engine.all<{
-    segment_id: string;
-    name: string;
-    entered_at: Date;
-    exited_at: Date | null;
-  }>(
-    `SELECT m.segment_id, g.name, m.entered_at, m.exited_at
-     FROM ${stays} m JOIN segments g ON g.shop_id = m.shop_id AND g.segment_id = m.segment_id
-     WHERE m.shop_id = $1
-     ORDER BY COALESCE(m.exited_at, m.entered_at) DESC, m.entered_at DESC, m.segment_id LIMIT CAST($${params.length} AS BIGINT)`,
-    params,
-  );
+  const [rows, segments] = await Promise.all([
+    engine.all<{ segment_id: string; entered_at: Date; exited_at: Date | null }>(
+      `SELECT m.segment_id, m.entered_at, m.exited_at FROM ${stays} m
+       WHERE m.shop_id = $1
+       ORDER BY COALESCE(m.exited_at, m.entered_at) DESC, m.entered_at DESC, m.segment_id LIMIT CAST($${params.length} AS BIGINT)`,
+      params,
+    ),
+    engine.all<{ segment_id: string; name: string }>(
+      'SELECT segment_id, name FROM segments WHERE shop_id = $1',
+      [shopId],
+    ),
+  ]);
+  const names = new Map(segments.map((g) => [g.segment_id, g.name]));
   // The person is joined by id, so a customer id that names no row leaves it blank (as the LEFT JOIN did).
   return (person) => {
     const who = person?.customerId === customerId ? person : undefined;
-    return rows.map((r) => ({
-      segmentId: r.segment_id,
-      segmentName: r.name,
-      customerId,
-      name: who ? customerName(who.firstName, who.lastName) : null,
-      phone: who?.phone ?? null,
-      email: who?.email ?? null,
-      enteredAt: r.entered_at,
-      exitedAt: r.exited_at,
-    }));
+    const shown: MembershipStay[] = [];
+    for (const r of rows) {
+      const segmentName = names.get(r.segment_id);
+      if (segmentName === undefined) continue;
+      shown.push({
+        segmentId: r.segment_id,
+        segmentName,
+        customerId,
+        name: who ? customerName(who.firstName, who.lastName) : null,
+        phone: who?.phone ?? null,
+        email: who?.email ?? null,
+        enteredAt: r.entered_at,
+        exitedAt: r.exited_at,
+      });
+    }
+    return shown;
   };
 }
 
