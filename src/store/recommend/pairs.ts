@@ -4,6 +4,9 @@
  * issue's size (10,000,000 lines); they group and rank on integer product numbers from a
  * working table (rec_tmp_skus) instead of the SKU text, which at that size is several times
  * faster and leaner, and turn the numbers back into SKUs only for the neighbours they keep.
+ * The lines themselves are read once into a working table on numbers (rec_tmp_lx: customer,
+ * order, product, category, day), which the order pairs, the customer pairs and the bundles
+ * share instead of each joining the text lines to the SKU numbers and grouping on text ids.
  * Both counts are symmetric, so each self-join counts a pair once (a < b) and the rule's two
  * directions are unfolded after the grouping: half the rows through the largest grouping.
  * Those last joins are LEFT JOINs (every number has its SKU, so they drop nothing): with inner
