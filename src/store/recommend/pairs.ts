@@ -4,6 +4,9 @@
  * issue's size (10,000,000 lines); they group and rank on integer product numbers from a
  * working table (rec_tmp_skus) instead of the SKU text, which at that size is several times
  * faster and leaner, and turn the numbers back into SKUs only for the neighbours they keep.
+ * The lines themselves are read once into a working table on numbers (rec_tmp_lx: customer,
+ * order, product, category, day), which the order pairs, the customer pairs and the bundles
+ * share instead of each joining the text lines to the SKU numbers and grouping on text ids.
  * Both counts are symmetric, so each self-join counts a pair once (a < b) and the rule's two
  * directions are unfolded after the grouping: half the rows through the largest grouping.
  * Those last joins are LEFT JOINs (every number has its SKU, so they drop nothing): with inner
@@ -15,6 +18,10 @@ import type { SqlEngine } from '../engine.js';
 
 /** The working table: every SKU of the scope's lines, numbered in SKU order. */
 const SKUS = 'rec_tmp_skus';
+/** The working table of the shop's orders: order number ox, customer number cx. */
+const ORDERS = 'rec_tmp_orders';
+/** The working table of the scope's lines on numbers only: (cx, ox, px, gx, t). */
+const LINES = 'rec_tmp_lx';
 /** Shrinkage strength (in orders) of a pair rule toward its category-level rule. */
 const SHRINK = 5;
 /** Orders with more distinct products than this are left out of pair counts. */
@@ -56,9 +63,32 @@ export async function writePairs(db: SqlEngine, shopId: string, o: PairOptions):
      LEFT JOIN rec_products p ON p.shop_id = $1 AND p.scope = ${o.S} AND p.sku = s.sku`,
     [shopId],
   );
+  // The three passes below read the lines by order, customer and product: on numbers from one
+  // join of the lines to the orders (text order ids hashed once, not three times), they group and
+  // self-join on integers. The orders (not the lines) are numbered: no grouping of the lines.
+  await db.run(`DROP TABLE IF EXISTS ${ORDERS}`);
+  await db.run(
+    `CREATE TEMP TABLE ${ORDERS} AS
+     SELECT o.order_id, CAST(ROW_NUMBER() OVER () AS INTEGER) AS ox, c.cx
+     FROM orders o JOIN (
+       SELECT customer_id, CAST(ROW_NUMBER() OVER () AS INTEGER) AS cx
+       FROM (SELECT DISTINCT customer_id FROM orders WHERE shop_id = $1) d) c ON c.customer_id = o.customer_id
+     WHERE o.shop_id = $1`,
+    [shopId],
+  );
+  await db.run(`DROP TABLE IF EXISTS ${LINES}`);
+  await db.run(
+    `CREATE TEMP TABLE ${LINES} AS
+     SELECT r.cx, r.ox, k.px, k.gx, l.t FROM rec_lines l
+     JOIN ${ORDERS} r ON r.order_id = l.order_id JOIN ${SKUS} k ON k.sku = l.sku
+     WHERE l.shop_id = $1 AND l.scope = ${o.S}`,
+    [shopId],
+  );
+  await db.run(`DROP TABLE ${ORDERS}`);
   await writeOrderPairs(db, shopId, o);
   await writeCustomerPairs(db, shopId, o);
   await writeBundles(db, shopId, o.S);
+  await db.run(`DROP TABLE ${LINES}`);
   await db.run(`DROP TABLE ${SKUS}`);
 }
 
@@ -69,10 +99,7 @@ export async function writePairs(db: SqlEngine, shopId: string, o: PairOptions):
 async function writeOrderPairs(db: SqlEngine, shopId: string, o: PairOptions): Promise<void> {
   await db.run(
     `INSERT INTO rec_pairs (${PAIR_COLUMNS})
-     WITH b AS (
-       SELECT l.order_id, k.px, k.gx FROM rec_lines l JOIN ${SKUS} k ON k.sku = l.sku
-       WHERE l.shop_id = $1 AND l.scope = ${o.S} AND k.gx IS NOT NULL
-     ), n AS (SELECT CAST(COUNT(DISTINCT order_id) AS DOUBLE PRECISION) AS n FROM b),
+     WITH b AS (SELECT ox AS order_id, px, gx FROM ${LINES} WHERE gx IS NOT NULL), n AS (SELECT CAST(COUNT(DISTINCT order_id) AS DOUBLE PRECISION) AS n FROM b),
      item AS (SELECT px, gx, COUNT(*) AS k FROM b GROUP BY px, gx),
      multi AS (SELECT order_id FROM b GROUP BY order_id HAVING COUNT(*) BETWEEN 2 AND ${MAX_BASKET_PAIRS}),
      bb AS (SELECT b.order_id, b.px, b.gx FROM b JOIN multi m ON m.order_id = b.order_id),
@@ -116,11 +143,7 @@ async function writeCustomerPairs(db: SqlEngine, shopId: string, o: PairOptions)
   const decay = `EXP(${num(-Math.LN2 / o.halfLifeDays)} * (${o.today} - last_t))`;
   await db.run(
     `INSERT INTO rec_pairs (${PAIR_COLUMNS})
-     WITH ci AS (
-       SELECT l.customer_id, k.px, MAX(l.t) AS last_t FROM rec_lines l JOIN ${SKUS} k ON k.sku = l.sku
-       WHERE l.shop_id = $1 AND l.scope = ${o.S}
-       GROUP BY l.customer_id, k.px
-     ), w AS (
+     WITH ci AS (SELECT cx AS customer_id, px, MAX(t) AS last_t FROM ${LINES} GROUP BY cx, px), w AS (
        SELECT customer_id, px, ${decay} AS w,
          ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY last_t DESC, px) AS r FROM ci
      ), wr AS (SELECT customer_id, px, w FROM w WHERE r <= ${LIST_SIZES.recentItems}),
@@ -153,10 +176,7 @@ async function writeCustomerPairs(db: SqlEngine, shopId: string, o: PairOptions)
 async function writeBundles(db: SqlEngine, shopId: string, S: string): Promise<void> {
   await db.run(
     `INSERT INTO rec_bundles (shop_id, scope, sku_a, sku_b, sku_c, together, support, confidence, lift)
-     WITH b AS (
-       SELECT l.order_id, k.px FROM rec_lines l JOIN ${SKUS} k ON k.sku = l.sku
-       WHERE l.shop_id = $1 AND l.scope = ${S}
-     ),
+     WITH b AS (SELECT ox AS order_id, px FROM ${LINES}),
      n AS (SELECT CAST(COUNT(DISTINCT order_id) AS DOUBLE PRECISION) AS n FROM b),
      item AS (SELECT px, COUNT(*) AS k FROM b GROUP BY px),
      multi AS (SELECT order_id FROM b GROUP BY order_id HAVING COUNT(*) BETWEEN 3 AND ${MAX_BASKET_TRIPLES}),

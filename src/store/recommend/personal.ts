@@ -134,10 +134,15 @@ function blendSql(db: SqlEngine, S: string, o: PersonalOptions, L: number, cxRan
        WHERE t.rn <= ${L}
      ), scored AS (
        SELECT top.*, ${WR} * r AS wr, ${WC} * c AS wc, ${WG} * g AS wg, ${WP} * p AS wp FROM top
+     ), kept AS MATERIALIZED (
+       -- Each kept row with the customer's recent products (≤ 3 a row), gathered before the
+       -- neighbours are looked up: left to itself DuckDB joined the recent products to all their
+       -- neighbours first (60 rows a customer) and only then to the kept rows.
+       SELECT t.cx, t.px AS tpx, h.px, h.last_t FROM scored t JOIN h ON h.cx = t.cx AND ${recent} WHERE t.c > 0
      ), why AS (
-       SELECT t.cx, t.px, ${argMax} AS via FROM (SELECT cx, px FROM scored WHERE c > 0) t
-       JOIN h ON h.cx = t.cx AND ${recent} JOIN ${PREP.neighbours} nb ON nb.px = h.px AND nb.opx = t.px
-       GROUP BY t.cx, t.px
+       SELECT h.cx, h.tpx AS px, ${argMax} AS via
+       FROM kept h JOIN ${PREP.neighbours} nb ON nb.px = h.px AND nb.opx = h.tpx
+       GROUP BY h.cx, h.tpx
      )
      SELECT $1, ${S}, cu.customer_id, 'personal', CAST(t.rn AS INTEGER), pr.sku, '', t.score,
        CASE WHEN t.r > 0 AND t.wr >= t.wc AND t.wr >= t.wg AND t.wr >= t.wp THEN 'repeat'

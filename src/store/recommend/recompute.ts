@@ -69,13 +69,16 @@ export async function recomputeModel(db: SqlEngine, shopId: string, o: ModelOpti
             SELECT o.order_id, ROW_NUMBER() OVER (PARTITION BY o.customer_id ORDER BY o.created_at DESC, o.order_id DESC) AS rn
             FROM orders o WHERE o.shop_id = $1 AND ${VALID}) x WHERE rn = 1)`
         : '';
+  // The lines are grouped per (order, SKU) before the join: an order is one row of orders (its
+  // key), so this is the grouping by order, customer, instant and SKU on two keys instead of five.
   await db.run(
     `INSERT INTO rec_lines (shop_id, scope, customer_id, order_id, t, sku, quantity)
      SELECT o.shop_id, ${S}, o.customer_id, o.order_id,
-       CAST(EXTRACT(EPOCH FROM o.created_at) AS DOUBLE PRECISION) / 86400, l.sku, CAST(SUM(l.quantity) AS INTEGER)
-     FROM orders o JOIN order_lines l ON l.shop_id = o.shop_id AND l.order_id = o.order_id
-     WHERE o.shop_id = $1 AND ${VALID} AND l.sku IS NOT NULL AND o.created_at < $2${holdout}
-     GROUP BY o.shop_id, o.customer_id, o.order_id, o.created_at, l.sku`,
+       CAST(EXTRACT(EPOCH FROM o.created_at) AS DOUBLE PRECISION) / 86400, l.sku, l.quantity
+     FROM orders o JOIN (
+       SELECT order_id, sku, CAST(SUM(quantity) AS INTEGER) AS quantity FROM order_lines
+       WHERE shop_id = $1 AND sku IS NOT NULL GROUP BY order_id, sku) l ON l.order_id = o.order_id
+     WHERE o.shop_id = $1 AND ${VALID} AND o.created_at < $2${holdout}`,
     o.holdout.kind === 'split' ? [shopId, o.asOf, o.holdout.at] : [shopId, o.asOf],
   );
   const [size] = await db.all<{
