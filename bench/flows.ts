@@ -35,6 +35,7 @@ import { insertRuns, lockDueRuns, type NewRun } from '../src/store/flows/runs.js
 import { createSegment } from '../src/store/segments/index.js';
 import { openStore, type Store } from '../src/store/store.js';
 import type { FakeCounts } from './flows-fakes.js';
+import { cpuSecondsOf } from './proc-cpu.js';
 import { fmt, machine, markdownTable } from './util.js';
 
 const SHOP = 'flowbench';
@@ -190,18 +191,6 @@ function peakRssOf(pid: number | undefined): number {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** A process's CPU time so far (user + system, seconds), from /proc; NaN where there is none. */
-function cpuSecondsOf(pid: number | undefined): number {
-  try {
-    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
   } catch {
     return Number.NaN;
   }
